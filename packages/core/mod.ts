@@ -1,0 +1,62 @@
+/**
+ * `@winpipe/core`: the Windows pipe API with its exact Win32 semantics,
+ * written once over a kernel port.
+ *
+ * - Win32 constants and error codes under their documented names, and
+ *   {@linkcode PipeError} carrying the code, its name, the call and the pipe.
+ * - The kernel port ({@linkcode PipeKernel}) that backends implement: the
+ *   in-memory reference model (`@winpipe/core/model`), kernel32 through
+ *   Deno FFI (`@winpipe/deno`) and bun:ffi (`@winpipe/bun`).
+ * - The public API ({@linkcode createWinpipe}): anonymous pipes, named pipe
+ *   servers and clients, whole-message reads, transactions.
+ *
+ * Runtime packages bind the API to kernel32; bind it to the model to test
+ * pipe code on any OS:
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ *
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\demo`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name, { readMode: "message" });
+ * await using conn = await accepted;
+ * await client.write(new TextEncoder().encode("ping"));
+ * const message = await conn.readMessage(); // "ping" as bytes
+ * ```
+ *
+ * @module
+ */
+export * from "./src/constants.ts";
+export * from "./src/errors.ts";
+export type * from "./src/port.ts";
+export { MAX_PIPE_NAME_LENGTH, parsePipeName, type ParsedPipeName, pipePath } from "./src/validate.ts";
+export {
+  DEFAULT_MAX_MESSAGE_SIZE,
+  type HandleStateInfo,
+  PipeConnection,
+  PipeHandle,
+  type PeekInfo,
+  type PeekOptions,
+  type PipeInfoDetails,
+  type PipeMode,
+  type ReadMessageOptions,
+  type SetStateOptions,
+  type SignalOptions,
+  type TransactOptions,
+  type WaitMode,
+} from "./src/api/handle.ts";
+export { type AnonymousPipe, type CreatePipeOptions, type Inheritable, PipeReader, PipeWriter } from "./src/api/anonymous.ts";
+export {
+  type ConnectOutcome,
+  type PipeAccess,
+  PipeServer,
+  ServerClosedError,
+  ServerInstance,
+  type ServerOptions,
+} from "./src/api/server.ts";
+export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
+export { createWinpipe, type Winpipe } from "./src/api/winpipe.ts";

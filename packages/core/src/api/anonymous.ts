@@ -1,0 +1,117 @@
+/**
+ * Anonymous pipes (CreatePipe): a read end and a write end.
+ *
+ * @module
+ */
+import type { PipeKernel } from "../port.ts";
+import { requireBytes, requireChoice, requireOptions, requireSignal, validateBufferSize } from "../validate.ts";
+import { behaviourOf, cancellable, PipeHandle, type SignalOptions, writeAll } from "./handle.ts";
+
+/** Which ends of an anonymous pipe a child process may inherit. */
+export type Inheritable = "none" | "reader" | "writer" | "both";
+
+/** Options of {@linkcode createPipe}. */
+export interface CreatePipeOptions {
+  /**
+   * The buffer size in bytes (nSize); 0 lets the system choose (4096). The
+   * kernel rounds small sizes as it sees fit. Default 0.
+   */
+  bufferSize?: number;
+  /** Which ends are inheritable by child processes (bInheritHandle). Default "none". */
+  inheritable?: Inheritable;
+}
+
+/**
+ * The read end of an anonymous pipe (read-only access).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * await pipe.writer.write(new Uint8Array([7]));
+ * pipe.writer.close();
+ * const buf = new Uint8Array(8);
+ * await pipe.reader.read(buf); // 1
+ * await pipe.reader.read(buf); // null: every write end is closed
+ * ```
+ */
+export class PipeReader extends PipeHandle {
+  /**
+   * Reads into `buffer` (ReadFile). Resolves with the number of bytes read
+   * once another process (or task) has written, or null once every write
+   * end is closed and the data is consumed (ERROR_BROKEN_PIPE).
+   */
+  async read(buffer: Uint8Array, options?: SignalOptions): Promise<number | null> {
+    requireBytes(buffer, "buffer");
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    try {
+      const { bytesRead } = await cancellable(signal, () => this.kernel.read(this.kernelHandle, buffer, signal));
+      return bytesRead;
+    } catch (err) {
+      if (behaviourOf("read", err) === "end-of-data") return null;
+      throw err;
+    }
+  }
+}
+
+/**
+ * The write end of an anonymous pipe (write-only access).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * await pipe.writer.write(new TextEncoder().encode("hello"));
+ * ```
+ */
+export class PipeWriter extends PipeHandle {
+  /**
+   * Writes all of `data` (WriteFile). Waits while the buffer is full until a
+   * reader makes room; fails with ERROR_NO_DATA once the read end is closed.
+   */
+  async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
+    requireBytes(data, "data");
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    await writeAll(this.kernel, this.kernelHandle, data, signal);
+  }
+}
+
+/**
+ * An anonymous pipe: `reader` and `writer`. Disposing it closes both ends
+ * that are still open.
+ */
+export interface AnonymousPipe extends Disposable {
+  /** The read end. */
+  readonly reader: PipeReader;
+  /** The write end. */
+  readonly writer: PipeWriter;
+}
+
+/**
+ * Creates an anonymous pipe (CreatePipe) on `kernel`. Prefer the bound
+ * `createPipe` of a runtime package or of {@linkcode createWinpipe}.
+ */
+export function createPipeOn(kernel: PipeKernel, options?: CreatePipeOptions): AnonymousPipe {
+  const opts = requireOptions<CreatePipeOptions>(options);
+  const bufferSize = validateBufferSize(opts.bufferSize ?? 0, "bufferSize");
+  const inheritable = requireChoice(opts.inheritable ?? "none", "inheritable", ["none", "reader", "writer", "both"]);
+  const { read, write } = kernel.createPipe(
+    bufferSize,
+    inheritable === "reader" || inheritable === "both",
+    inheritable === "writer" || inheritable === "both",
+  );
+  const reader = new PipeReader(kernel, read);
+  const writer = new PipeWriter(kernel, write);
+  return {
+    reader,
+    writer,
+    [Symbol.dispose]() {
+      reader.close();
+      writer.close();
+    },
+  };
+}

@@ -1,0 +1,212 @@
+/**
+ * Named pipe clients: connect (CreateFile with busy handling), waitNamedPipe
+ * and callNamedPipe.
+ *
+ * @module
+ */
+import {
+  ERROR_PIPE_BUSY,
+  ERROR_SEM_TIMEOUT,
+  FILE_READ_ATTRIBUTES,
+  FILE_WRITE_ATTRIBUTES,
+  GENERIC_READ,
+  GENERIC_WRITE,
+  NMPWAIT_NOWAIT,
+  NMPWAIT_USE_DEFAULT_WAIT,
+  NMPWAIT_WAIT_FOREVER,
+  PIPE_READMODE_MESSAGE,
+} from "../constants.ts";
+import { abortError, isPipeError, PipeError } from "../errors.ts";
+import type { KernelHandle, PipeKernel } from "../port.ts";
+import {
+  parsePipeName,
+  requireBoolean,
+  requireBytes,
+  requireChoice,
+  requireInteger,
+  requireOptions,
+  requireSignal,
+  validateTimeout,
+} from "../validate.ts";
+import {
+  behaviourOf,
+  cancellable,
+  DEFAULT_MAX_MESSAGE_SIZE,
+  modeBits,
+  MODES,
+  PipeConnection,
+  type PipeMode,
+  type SignalOptions,
+  type WaitMode,
+  WAITS,
+} from "./handle.ts";
+
+/** What a client may do with the pipe (dwDesiredAccess). */
+export type ClientAccess = "duplex" | "read" | "write";
+
+/** Options of {@linkcode connect}. */
+export interface ConnectOptions extends SignalOptions {
+  /** "read" (GENERIC_READ), "write" (GENERIC_WRITE) or "duplex" (both). Default "duplex". */
+  access?: ClientAccess;
+  /** The client handle's read mode; "message" needs a message pipe. Default "byte" (as CreateFile opens it). */
+  readMode?: PipeMode;
+  /** The client handle's wait mode. Default "blocking". */
+  wait?: WaitMode;
+  /**
+   * How long to wait for a free instance while every instance is busy
+   * (ERROR_PIPE_BUSY), in ms; 0 fails at once, Infinity waits until one is
+   * free. A pipe that does not exist fails at once (ERROR_FILE_NOT_FOUND).
+   * Default Infinity.
+   */
+  timeout?: number;
+  /** bInheritHandle: child processes inherit the client handle. Default false. */
+  inheritable?: boolean;
+}
+
+const ACCESS_MASKS: Record<ClientAccess, number> = {
+  // FILE_WRITE_ATTRIBUTES lets a read-only client set its read mode (S15);
+  // FILE_READ_ATTRIBUTES lets a write-only client query its state.
+  duplex: GENERIC_READ | GENERIC_WRITE,
+  read: GENERIC_READ | FILE_WRITE_ATTRIBUTES,
+  write: GENERIC_WRITE | FILE_READ_ATTRIBUTES,
+};
+
+/** The WaitNamedPipe nTimeOut for a timeout of the public API. */
+function waitTimeout(timeout: number | "default"): number {
+  if (timeout === "default") return NMPWAIT_USE_DEFAULT_WAIT;
+  if (timeout === Infinity) return NMPWAIT_WAIT_FOREVER;
+  // 0 would mean "use the default" to WaitNamedPipe: ask for the shortest wait instead.
+  return timeout === 0 ? NMPWAIT_NOWAIT : timeout;
+}
+
+function now(): number {
+  return performance.now();
+}
+
+/**
+ * Opens the client end of a named pipe (CreateFile), waiting for a free
+ * instance while all are busy (WaitNamedPipe, up to `timeout`), then sets
+ * the requested read and wait modes (SetNamedPipeHandleState).
+ */
+export async function connectOn(kernel: PipeKernel, name: string, options?: ConnectOptions): Promise<PipeConnection> {
+  const { full } = parsePipeName(name);
+  const opts = requireOptions<ConnectOptions>(options);
+  const access = requireChoice(opts.access ?? "duplex", "access", ["duplex", "read", "write"]);
+  const readMode = requireChoice(opts.readMode ?? "byte", "readMode", MODES);
+  const wait = requireChoice(opts.wait ?? "blocking", "wait", WAITS);
+  const timeout = validateTimeout(opts.timeout ?? Infinity);
+  const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const signal = requireSignal(opts.signal);
+
+  const handle = await openWaiting(kernel, full, ACCESS_MASKS[access], inheritable, timeout, signal, "connect");
+  try {
+    if (readMode !== "byte" || wait !== "blocking") kernel.setState(handle, modeBits(readMode, wait));
+  } catch (err) {
+    kernel.close(handle);
+    throw err;
+  }
+  return new PipeConnection(kernel, handle);
+}
+
+/** CreateFile, and while the pipe is busy WaitNamedPipe and CreateFile again, until `timeout`. */
+async function openWaiting(
+  kernel: PipeKernel,
+  name: string,
+  access: number,
+  inheritable: boolean,
+  timeout: number,
+  signal: AbortSignal | undefined,
+  call: string,
+): Promise<KernelHandle> {
+  const deadline = now() + timeout;
+  for (;;) {
+    if (signal?.aborted) throw abortError(signal);
+    try {
+      return kernel.openPipe({ name, access, inheritable });
+    } catch (err) {
+      if (behaviourOf("open", err) !== "busy") throw err;
+    }
+    const remaining = Math.ceil(deadline - now());
+    if (remaining <= 0) throw new PipeError(ERROR_PIPE_BUSY, call, { pipeName: name });
+    try {
+      await cancellable(
+        signal,
+        () => kernel.waitNamedPipe(name, waitTimeout(timeout === Infinity ? Infinity : remaining), signal),
+      );
+    } catch (err) {
+      // A timed-out wait loops to the deadline check; a vanished pipe shows up as
+      // ERROR_FILE_NOT_FOUND at the next CreateFile.
+      if (!isPipeError(err)) throw err;
+      if (err.code !== ERROR_SEM_TIMEOUT && err.code !== 2 /* ERROR_FILE_NOT_FOUND */) throw err;
+    }
+  }
+}
+
+/** Options of {@linkcode waitNamedPipe}. */
+export interface WaitNamedPipeOptions extends SignalOptions {
+  /** In ms; Infinity waits forever; "default" uses the server's default timeout. Default Infinity. */
+  timeout?: number | "default";
+}
+
+/**
+ * Waits until an instance of the pipe is available for a client
+ * (WaitNamedPipe). Resolves true when one is, false when the timeout
+ * expired (ERROR_SEM_TIMEOUT); throws ERROR_FILE_NOT_FOUND when no pipe of
+ * that name exists.
+ */
+export async function waitNamedPipeOn(kernel: PipeKernel, name: string, options?: WaitNamedPipeOptions): Promise<boolean> {
+  const { full } = parsePipeName(name);
+  const opts = requireOptions<WaitNamedPipeOptions>(options);
+  const timeout = opts.timeout === "default" ? "default" : validateTimeout(opts.timeout ?? Infinity);
+  const signal = requireSignal(opts.signal);
+  try {
+    await cancellable(signal, () => kernel.waitNamedPipe(full, waitTimeout(timeout), signal));
+    return true;
+  } catch (err) {
+    if (isPipeError(err, ERROR_SEM_TIMEOUT)) return false;
+    throw err;
+  }
+}
+
+/** Options of {@linkcode callNamedPipe}. */
+export interface CallNamedPipeOptions extends SignalOptions {
+  /** How long to wait once for a busy pipe, in ms (Infinity: forever). Default Infinity. */
+  timeout?: number;
+  /** The largest reply accepted, in bytes. Default 16 MiB. */
+  maxReplySize?: number;
+}
+
+/**
+ * Sends one request message and returns the reply (CallNamedPipe): opens the
+ * pipe (waiting once with WaitNamedPipe if it is busy), sets message read
+ * mode, transacts, and closes. The pipe must be a message pipe.
+ */
+export async function callNamedPipeOn(
+  kernel: PipeKernel,
+  name: string,
+  request: Uint8Array,
+  options?: CallNamedPipeOptions,
+): Promise<Uint8Array> {
+  const { full } = parsePipeName(name);
+  requireBytes(request, "request");
+  const opts = requireOptions<CallNamedPipeOptions>(options);
+  const timeout = validateTimeout(opts.timeout ?? Infinity);
+  const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
+  const signal = requireSignal(opts.signal);
+  const access = GENERIC_READ | GENERIC_WRITE;
+  let handle: KernelHandle;
+  try {
+    handle = kernel.openPipe({ name: full, access, inheritable: false });
+  } catch (err) {
+    if (behaviourOf("open", err) !== "busy") throw err;
+    await cancellable(signal, () => kernel.waitNamedPipe(full, waitTimeout(timeout), signal));
+    handle = kernel.openPipe({ name: full, access, inheritable: false });
+  }
+  const conn = new PipeConnection(kernel, handle);
+  try {
+    kernel.setState(handle, PIPE_READMODE_MESSAGE);
+    return await conn.transact(request, { maxReplySize, signal });
+  } finally {
+    conn.close();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Win32 constants used by the pipe API, under their documented names.
+ *
+ * The values come from the Windows SDK headers (winbase.h, winnt.h,
+ * winerror.h). They are exported so that code written against the
+ * Microsoft documentation reads the same here.
+ *
+ * @example
+ * ```ts
+ * import { PIPE_TYPE_MESSAGE, PIPE_READMODE_MESSAGE } from "@winpipe/core";
+ * const pipeMode = PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE; // 6
+ * ```
+ * @module
+ */
+
+/** dwOpenMode: the pipe is inbound only (client writes, server reads). */
+export const PIPE_ACCESS_INBOUND = 0x00000001;
+/** dwOpenMode: the pipe is outbound only (server writes, client reads). */
+export const PIPE_ACCESS_OUTBOUND = 0x00000002;
+/** dwOpenMode: the pipe is bidirectional. */
+export const PIPE_ACCESS_DUPLEX = 0x00000003;
+/** dwOpenMode: fail with ERROR_ACCESS_DENIED if an instance of this name already exists. */
+export const FILE_FLAG_FIRST_PIPE_INSTANCE = 0x00080000;
+/** dwOpenMode / dwFlagsAndAttributes: the handle is opened for overlapped I/O. */
+export const FILE_FLAG_OVERLAPPED = 0x40000000;
+/** dwOpenMode: write-through mode (only matters for remote byte pipes). */
+export const FILE_FLAG_WRITE_THROUGH = 0x80000000;
+
+/** dwPipeMode: data is written as a stream of bytes (default). */
+export const PIPE_TYPE_BYTE = 0x00000000;
+/** dwPipeMode: data is written as a stream of messages. */
+export const PIPE_TYPE_MESSAGE = 0x00000004;
+/** dwPipeMode / lpMode: data is read as a stream of bytes (default). */
+export const PIPE_READMODE_BYTE = 0x00000000;
+/** dwPipeMode / lpMode: data is read as a stream of messages. */
+export const PIPE_READMODE_MESSAGE = 0x00000002;
+/** dwPipeMode / lpMode: blocking mode (default). */
+export const PIPE_WAIT = 0x00000000;
+/** dwPipeMode / lpMode: nonblocking mode (LAN Manager 2.0 compatibility). */
+export const PIPE_NOWAIT = 0x00000001;
+/** dwPipeMode: remote clients may connect (default). */
+export const PIPE_ACCEPT_REMOTE_CLIENTS = 0x00000000;
+/** dwPipeMode: connections from remote clients are refused. */
+export const PIPE_REJECT_REMOTE_CLIENTS = 0x00000008;
+/** nMaxInstances: as many instances as system resources allow. */
+export const PIPE_UNLIMITED_INSTANCES = 255;
+
+/** GetNamedPipeInfo lpFlags: the handle is the client end (no bit set). */
+export const PIPE_CLIENT_END = 0x00000000;
+/** GetNamedPipeInfo lpFlags: the handle is the server end. */
+export const PIPE_SERVER_END = 0x00000001;
+
+/** Access right: read data. */
+export const GENERIC_READ = 0x80000000;
+/** Access right: write data. */
+export const GENERIC_WRITE = 0x40000000;
+/** Access right: read attributes (GetNamedPipeHandleState needs it). */
+export const FILE_READ_ATTRIBUTES = 0x00000080;
+/** Access right: write attributes (SetNamedPipeHandleState needs it). */
+export const FILE_WRITE_ATTRIBUTES = 0x00000100;
+
+/** WaitNamedPipe nTimeOut: use the server's default timeout. */
+export const NMPWAIT_USE_DEFAULT_WAIT = 0x00000000;
+/** WaitNamedPipe nTimeOut: wait until an instance is available. */
+export const NMPWAIT_WAIT_FOREVER = 0xffffffff;
+/** CallNamedPipe nTimeOut: do not wait for a busy pipe. */
+export const NMPWAIT_NOWAIT = 0x00000001;
+
+/** Win32 error: the operation completed successfully. */
+export const ERROR_SUCCESS = 0;
+/** Win32 error: incorrect function (ConnectNamedPipe on a client handle). */
+export const ERROR_INVALID_FUNCTION = 1;
+/** Win32 error: the system cannot find the file specified. */
+export const ERROR_FILE_NOT_FOUND = 2;
+/** Win32 error: access is denied. */
+export const ERROR_ACCESS_DENIED = 5;
+/** Win32 error: the handle is invalid. */
+export const ERROR_INVALID_HANDLE = 6;
+/** Win32 error: not enough memory resources. */
+export const ERROR_NOT_ENOUGH_MEMORY = 8;
+/** Win32 error: the request is not supported. */
+export const ERROR_NOT_SUPPORTED = 50;
+/** Win32 error: the parameter is incorrect. */
+export const ERROR_INVALID_PARAMETER = 87;
+/** Win32 error: the pipe has been ended. */
+export const ERROR_BROKEN_PIPE = 109;
+/** Win32 error: the semaphore timeout period has expired. */
+export const ERROR_SEM_TIMEOUT = 121;
+/** Win32 error: the file name, directory name or volume label syntax is incorrect. */
+export const ERROR_INVALID_NAME = 123;
+/** Win32 error: the pipe state is invalid. */
+export const ERROR_BAD_PIPE = 230;
+/** Win32 error: all pipe instances are busy. */
+export const ERROR_PIPE_BUSY = 231;
+/** Win32 error: the pipe is being closed. */
+export const ERROR_NO_DATA = 232;
+/** Win32 error: no process is on the other end of the pipe. */
+export const ERROR_PIPE_NOT_CONNECTED = 233;
+/** Win32 error: more data is available. */
+export const ERROR_MORE_DATA = 234;
+/** Win32 error: there is a process on the other end of the pipe. */
+export const ERROR_PIPE_CONNECTED = 535;
+/** Win32 error: waiting for a process to open the other end of the pipe. */
+export const ERROR_PIPE_LISTENING = 536;
+/** Win32 error: the I/O operation was aborted. */
+export const ERROR_OPERATION_ABORTED = 995;
+/** Win32 error: overlapped I/O is in progress. */
+export const ERROR_IO_PENDING = 997;
+/** Win32 error: element not found (CancelIoEx found nothing to cancel). */
+export const ERROR_NOT_FOUND = 1168;

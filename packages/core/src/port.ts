@@ -1,0 +1,185 @@
+/**
+ * The kernel port: the one seam between winpipe's semantics and a platform.
+ *
+ * A backend (the in-memory model, kernel32 through Deno FFI, kernel32
+ * through bun:ffi) implements {@linkcode PipeKernel}. Its methods mirror the
+ * Win32 calls one to one, with these conventions:
+ *
+ * - Immediate calls (create, open, close, peek, state, info, disconnect,
+ *   cancel) are synchronous and throw a {@linkcode PipeError} on failure.
+ * - Calls that can wait (read, write, connect, transact, flush,
+ *   waitNamedPipe) return promises and take an optional AbortSignal. They
+ *   never block the event loop. A call that the kernel fails at once
+ *   rejects at once; a call that pends settles when the kernel completes it.
+ *   Aborting the signal cancels that one operation (CancelIoEx with its
+ *   OVERLAPPED); the promise then rejects with a PipeError whose code is
+ *   ERROR_OPERATION_ABORTED (the public API turns that into an AbortError).
+ *   A signal that is already aborted rejects without issuing the call.
+ * - ERROR_MORE_DATA from read/transact is a result (`messageComplete: false`),
+ *   not an error. ERROR_PIPE_CONNECTED from connect is success.
+ * - Every other failure is a PipeError with the Win32 code, the Win32
+ *   function name as `call` (e.g. "ReadFile", "CreateNamedPipeW") and the
+ *   handle's pipe name when it has one.
+ * - Arguments have been validated by the caller (see validate.ts); a backend
+ *   passes them to the kernel as they are.
+ *
+ * @module
+ */
+
+/**
+ * A kernel handle as a backend represents it. The public API treats it as
+ * opaque apart from these fields.
+ */
+export interface KernelHandle {
+  /** The pipe name it was created or opened with; undefined for anonymous pipes. */
+  readonly pipeName: string | undefined;
+  /** True once {@linkcode PipeKernel.close} ran on it. */
+  readonly closed: boolean;
+}
+
+/** Parameters of CreateNamedPipeW. */
+export interface CreateNamedPipeParams {
+  /** lpName: the full name, `\\.\pipe\NAME` (validated). */
+  name: string;
+  /**
+   * dwOpenMode: PIPE_ACCESS_* | FILE_FLAG_FIRST_PIPE_INSTANCE |
+   * FILE_FLAG_WRITE_THROUGH. FILE_FLAG_OVERLAPPED is the backend's own
+   * business and is not set here.
+   */
+  openMode: number;
+  /** dwPipeMode: PIPE_TYPE_* | PIPE_READMODE_* | PIPE_WAIT/PIPE_NOWAIT | PIPE_*_REMOTE_CLIENTS. */
+  pipeMode: number;
+  /** nMaxInstances: 1..255, where 255 (PIPE_UNLIMITED_INSTANCES) means unlimited. */
+  maxInstances: number;
+  /** nOutBufferSize in bytes. */
+  outBufferSize: number;
+  /** nInBufferSize in bytes. */
+  inBufferSize: number;
+  /** nDefaultTimeOut in milliseconds for WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT); 0 means 50. */
+  defaultTimeout: number;
+  /** bInheritHandle of the security attributes. */
+  inheritable: boolean;
+}
+
+/** Parameters of CreateFileW(OPEN_EXISTING) on a pipe name. */
+export interface OpenPipeParams {
+  /** lpFileName: the full pipe name (validated). */
+  name: string;
+  /** dwDesiredAccess: GENERIC_READ | GENERIC_WRITE | FILE_WRITE_ATTRIBUTES | FILE_READ_ATTRIBUTES. */
+  access: number;
+  /** bInheritHandle of the security attributes. */
+  inheritable: boolean;
+}
+
+/** Result of ReadFile / TransactNamedPipe. */
+export interface ReadResult {
+  /** Bytes copied into the buffer. */
+  bytesRead: number;
+  /**
+   * False when the kernel reported ERROR_MORE_DATA: the buffer held only
+   * part of a message and the rest is still in the pipe. Always true in byte
+   * read mode.
+   */
+  messageComplete: boolean;
+}
+
+/** Result of PeekNamedPipe. */
+export interface PeekResult {
+  /** lpBytesRead: bytes copied into the buffer (0 without a buffer). */
+  bytesRead: number;
+  /** lpTotalBytesAvail: bytes that can be read from the pipe. */
+  bytesAvailable: number;
+  /** lpBytesLeftThisMessage: bytes left in the current message (0 on byte pipes). */
+  bytesLeftInMessage: number;
+}
+
+/** Result of GetNamedPipeHandleStateW (the fields that are defined for local pipes). */
+export interface HandleState {
+  /** lpState: PIPE_READMODE_MESSAGE and PIPE_NOWAIT bits. */
+  mode: number;
+  /** lpCurInstances: current number of instances of the pipe. */
+  currentInstances: number;
+}
+
+/** Result of GetNamedPipeInfo. */
+export interface PipeInfo {
+  /** lpFlags: PIPE_SERVER_END and PIPE_TYPE_MESSAGE bits. */
+  flags: number;
+  /** lpOutBufferSize. */
+  outBufferSize: number;
+  /** lpInBufferSize. */
+  inBufferSize: number;
+  /** lpMaxInstances (255 = unlimited). */
+  maxInstances: number;
+}
+
+/** The two ends of an anonymous pipe. */
+export interface AnonymousPipeHandles<H extends KernelHandle = KernelHandle> {
+  /** The read end: read-only access. */
+  read: H;
+  /** The write end: write-only access. */
+  write: H;
+}
+
+/**
+ * The narrow interface each backend implements. Methods mirror the Win32
+ * calls of the same meaning; see the module documentation for the
+ * conventions they all follow.
+ *
+ * @example
+ * ```ts
+ * import type { PipeKernel } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel: PipeKernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const buf = new Uint8Array(8);
+ * const { bytesRead } = await kernel.read(read, buf); // 3
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
+export interface PipeKernel<H extends KernelHandle = KernelHandle> {
+  /** A short name for messages and test labels, e.g. "model" or "kernel32-deno". */
+  readonly name: string;
+
+  /** CreatePipe(&read, &write, sa{bInheritHandle}, nSize) with per-end inheritance. */
+  createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<H>;
+  /** CreateNamedPipeW. */
+  createNamedPipe(params: CreateNamedPipeParams): H;
+  /** CreateFileW(name, access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and blocking. */
+  openPipe(params: OpenPipeParams): H;
+  /** DuplicateHandle into the current process, same access, with the given inheritability. */
+  duplicate(handle: H, inheritable: boolean): H;
+  /** CloseHandle. Idempotent: closing a closed handle does nothing. */
+  close(handle: H): void;
+
+  /** PeekNamedPipe; copies up to `buffer.length` bytes when a buffer is given. */
+  peek(handle: H, buffer?: Uint8Array): PeekResult;
+  /** GetNamedPipeHandleStateW (state and current instances). */
+  getState(handle: H): HandleState;
+  /** SetNamedPipeHandleState(lpMode) with the given PIPE_READMODE_* | PIPE_WAIT/NOWAIT value. */
+  setState(handle: H, mode: number): void;
+  /** GetNamedPipeInfo. */
+  getInfo(handle: H): PipeInfo;
+  /** DisconnectNamedPipe. */
+  disconnect(handle: H): void;
+  /** CancelIoEx(handle, NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if none. */
+  cancelIo(handle: H): void;
+
+  /** ReadFile. Resolves with the bytes read and whether the message is complete. */
+  read(handle: H, buffer: Uint8Array, signal?: AbortSignal): Promise<ReadResult>;
+  /** WriteFile. Resolves with the bytes written (fewer than asked only in nonblocking mode). */
+  write(handle: H, data: Uint8Array, signal?: AbortSignal): Promise<number>;
+  /** ConnectNamedPipe. ERROR_PIPE_CONNECTED resolves. */
+  connect(handle: H, signal?: AbortSignal): Promise<void>;
+  /** TransactNamedPipe: writes `input` as one message and reads the reply into `output`. */
+  transact(handle: H, input: Uint8Array, output: Uint8Array, signal?: AbortSignal): Promise<ReadResult>;
+  /** FlushFileBuffers: resolves once the other end has read everything written. */
+  flush(handle: H, signal?: AbortSignal): Promise<void>;
+  /** WaitNamedPipeW(name, timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER. */
+  waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void>;
+
+  /** How many handles this kernel has opened and not yet closed (for leak checks). */
+  liveHandles(): number;
+}

@@ -1,0 +1,159 @@
+/**
+ * Validation of every public option before any system call. Bad input
+ * throws TypeError (wrong type or unknown value) or RangeError (a number out
+ * of range), with a message that names the option and quotes the value.
+ *
+ * @module
+ */
+import { PIPE_UNLIMITED_INSTANCES } from "./constants.ts";
+
+/** The longest pipe name Windows accepts, prefix included. */
+export const MAX_PIPE_NAME_LENGTH = 256;
+
+/** The largest value of a DWORD. */
+const DWORD_MAX = 0xffffffff;
+
+function show(value: unknown): string {
+  if (typeof value === "string") return `"${value}"`;
+  if (typeof value === "bigint") return `${value}n`;
+  if (value === null || typeof value !== "object") return String(value);
+  return Object.prototype.toString.call(value);
+}
+
+/** Throws a TypeError unless `value` is a string. */
+export function requireString(value: unknown, what: string): string {
+  if (typeof value !== "string") throw new TypeError(`${what} must be a string: got ${show(value)}`);
+  return value;
+}
+
+/** Throws unless `value` is an integer in [min, max]. */
+export function requireInteger(value: unknown, what: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isInteger(value)) {
+    throw new TypeError(`${what} must be an integer: got ${show(value)}`);
+  }
+  if (value < min || value > max) throw new RangeError(`${what} must be between ${min} and ${max}: got ${value}`);
+  return value;
+}
+
+/** Throws a TypeError unless `value` is a boolean. */
+export function requireBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${what} must be a boolean: got ${show(value)}`);
+  return value;
+}
+
+/** Throws a TypeError unless `value` is one of `choices`. */
+export function requireChoice<T extends string>(value: unknown, what: string, choices: readonly T[]): T {
+  if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
+    throw new TypeError(`${what} must be one of ${choices.map((c) => `"${c}"`).join(", ")}: got ${show(value)}`);
+  }
+  return value as T;
+}
+
+/** Throws a TypeError unless `value` is undefined or an AbortSignal. */
+export function requireSignal(value: unknown, what = "signal"): AbortSignal | undefined {
+  if (value === undefined) return undefined;
+  if (!(value instanceof AbortSignal)) throw new TypeError(`${what} must be an AbortSignal: got ${show(value)}`);
+  return value;
+}
+
+/** Throws a TypeError unless `value` is a Uint8Array. */
+export function requireBytes(value: unknown, what: string): Uint8Array {
+  if (!(value instanceof Uint8Array)) {
+    const hint = typeof value === "string" ? " (encode text with TextEncoder first)" : "";
+    throw new TypeError(`${what} must be a Uint8Array: got ${show(value)}${hint}`);
+  }
+  return value;
+}
+
+/** Throws a TypeError unless `value` is undefined or a plain object of options. */
+export function requireOptions<T extends object>(value: unknown, what = "options"): Partial<T> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== "object") throw new TypeError(`${what} must be an object: got ${show(value)}`);
+  return value as Partial<T>;
+}
+
+/** A buffer size in bytes: a DWORD. */
+export function validateBufferSize(value: unknown, what: string): number {
+  return requireInteger(value, what, 0, DWORD_MAX);
+}
+
+/**
+ * A timeout in milliseconds: 0 up to 4294967294 (a DWORD short of
+ * INFINITE), or Infinity to wait forever.
+ */
+export function validateTimeout(value: unknown, what = "timeout"): number {
+  if (value === Infinity) return Infinity;
+  return requireInteger(value, what, 0, DWORD_MAX - 1);
+}
+
+/**
+ * nMaxInstances: 1 to 255, where 255 is PIPE_UNLIMITED_INSTANCES, or
+ * "unlimited".
+ */
+export function validateMaxInstances(value: unknown): number {
+  if (value === "unlimited") return PIPE_UNLIMITED_INSTANCES;
+  if (typeof value !== "number") {
+    throw new TypeError(`maxInstances must be an integer from 1 to 255 or "unlimited": got ${show(value)}`);
+  }
+  return requireInteger(value, "maxInstances", 1, PIPE_UNLIMITED_INSTANCES);
+}
+
+/** The parts of a valid pipe name. */
+export interface ParsedPipeName {
+  /** The name as Windows will see it: `\\server\pipe\name` with the prefix spelled as given. */
+  full: string;
+  /** "." for the local machine, otherwise the server name. */
+  server: string;
+  /** The part after `\pipe\`. */
+  name: string;
+}
+
+const PIPE_NAME = /^\\\\([^\\]+)\\pipe\\(.+)$/is;
+
+/**
+ * Parses and checks a pipe name: `\\.\pipe\NAME` or `\\SERVER\pipe\NAME`
+ * (the prefix is case-insensitive), at most 256 characters, NAME non-empty.
+ * With `localOnly`, only `\\.\pipe\` is accepted (servers cannot create
+ * remote pipes).
+ *
+ * @example
+ * ```ts
+ * import { parsePipeName } from "@winpipe/core";
+ * parsePipeName(String.raw`\\.\pipe\app`).name; // "app"
+ * ```
+ */
+export function parsePipeName(value: unknown, options: { localOnly?: boolean; what?: string } = {}): ParsedPipeName {
+  const what = options.what ?? "pipe name";
+  const full = requireString(value, what);
+  if (full.length > MAX_PIPE_NAME_LENGTH) {
+    throw new RangeError(`${what} must be at most ${MAX_PIPE_NAME_LENGTH} characters: got ${full.length}`);
+  }
+  if (full.includes("\0")) throw new TypeError(`${what} must not contain NUL characters: got ${show(full)}`);
+  const match = PIPE_NAME.exec(full);
+  if (match === null) {
+    throw new TypeError(`${what} must look like \\\\.\\pipe\\NAME or \\\\SERVER\\pipe\\NAME: got ${show(full)}`);
+  }
+  const [, server, name] = match;
+  if (options.localOnly && server !== ".") {
+    throw new TypeError(`${what} must be a local pipe name (\\\\.\\pipe\\NAME) to create a server: got ${show(full)}`);
+  }
+  return { full, server, name };
+}
+
+/**
+ * The full name of a pipe on `server` (default the local machine).
+ *
+ * @example
+ * ```ts
+ * import { pipePath } from "@winpipe/core";
+ * pipePath("app"); // "\\\\.\\pipe\\app"
+ * ```
+ */
+export function pipePath(name: string, server = "."): string {
+  requireString(name, "name");
+  requireString(server, "server");
+  // Backslashes are allowed inside pipe names; an empty name is not.
+  if (name === "") throw new TypeError(`name must not be empty`);
+  if (server === "" || server.includes("\\")) throw new TypeError(`server must be a machine name: got ${show(server)}`);
+  return parsePipeName(`\\\\${server}\\pipe\\${name}`).full;
+}

@@ -1,0 +1,19 @@
+/**
+ * `@winpipe/core/testing`: the conformance suite that every backend runs
+ * (one case per SPEC id), and the harness it is built on.
+ *
+ * @example
+ * ```ts
+ * import { conformanceSuite } from "@winpipe/core/testing";
+ * import { createModelKernel } from "@winpipe/core/model";
+ *
+ * conformanceSuite(() => createModelKernel(), {
+ *   register: (name, fn, skip) => Deno.test({ name, ignore: skip !== undefined, fn }),
+ *   skip: { A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (SPEC.md, Known Wine deviations)" },
+ * });
+ * ```
+ *
+ * @module
+ */
+export * from "./src/testing/harness.ts";
+export * from "./src/testing/conformance.ts";

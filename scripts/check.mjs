@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Type-check, lint and format check of every package. Prints one line per
+// check, `winpipe-check: ok NAME` or `winpipe-check: FAILED NAME`, which
+// scripts/test.mjs counts.
+//
+// Deno type-checks everything except the Bun-only files (bun:test entries and
+// packages/bun), which tsc checks against bun-types (see packages/bun).
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+const deno = "node_modules/.bin/deno";
+
+/** Every .ts file under `dir`, skipping node_modules. */
+function tsFiles(dir) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules") continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...tsFiles(path));
+    else if (path.endsWith(".ts")) out.push(path);
+  }
+  return out;
+}
+
+const bunOnly = (f) => f.endsWith(".bun.test.ts") || f.startsWith(join("packages", "bun") + "/") || f.includes("/bun_");
+const denoFiles = [...tsFiles("packages"), ...(existsSync("examples") ? tsFiles("examples") : []), ...(existsSync("bench") ? tsFiles("bench") : [])]
+  .filter((f) => !bunOnly(f));
+const modFiles = denoFiles.filter((f) => /^packages\/[^/]+\/(mod|model|testing)\.ts$/.test(f));
+
+const checks = [
+  ["type-check (deno)", deno, ["check", "--quiet", ...denoFiles]],
+  ["doc examples type-check (deno)", deno, ["check", "--quiet", "--doc-only", ...modFiles]],
+  ["lint (deno)", deno, ["lint", "--quiet"]],
+  ["format (deno)", deno, ["fmt", "--check", "--quiet"]],
+];
+if (existsSync("packages/bun/tsconfig.json")) {
+  checks.push(["type-check (tsc, bun-types)", "node_modules/.bin/tsc", ["-p", "packages/bun/tsconfig.json"]]);
+}
+let failed = 0;
+for (const [name, cmd, args] of checks) {
+  const result = spawnSync(cmd, args, { stdio: "inherit" });
+  const ok = result.status === 0;
+  if (!ok) failed++;
+  console.log(`winpipe-check: ${ok ? "ok" : "FAILED"} ${name}`);
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,48 @@
+// The test suites of `npm test`, each a label and the commands it runs.
+// Commands are run from the repository root (npm runs scripts there).
+import { platform } from "node:process";
+
+const bin = (name) => `node_modules/.bin/${name}`;
+
+/** Type-check, lint and format check of every package. */
+const check = {
+  label: "check",
+  steps: [
+    { cmd: "node", args: ["scripts/check.mjs"] },
+  ],
+};
+
+/** The Deno suites run natively: the model and the API over it. */
+const modelDeno = {
+  label: "model-deno",
+  steps: [
+    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "--no-check=remote", "packages/core/test/"] },
+  ],
+};
+
+/** The same suites under Bun. */
+const modelBun = {
+  label: "model-bun",
+  steps: [
+    { cmd: bin("bun"), args: ["test", "packages/core/test/"] },
+  ],
+};
+
+const windows = [];
+
+export function suitesFor(which) {
+  switch (which) {
+    case "all":
+      return [check, modelDeno, modelBun, ...windows];
+    case "native":
+      return [check, modelDeno, modelBun];
+    case "windows":
+      return windows;
+    case "check":
+      return [check];
+    default:
+      return undefined;
+  }
+}
+
+export { platform };
