@@ -24,7 +24,11 @@ function tsFiles(dir) {
 }
 
 const bunOnly = (f) => f.endsWith(".bun.test.ts") || f.startsWith(join("packages", "bun") + "/") || f.includes("/bun_");
-const denoFiles = [...tsFiles("packages"), ...(existsSync("examples") ? tsFiles("examples") : []), ...(existsSync("bench") ? tsFiles("bench") : [])]
+const denoFiles = [
+  ...tsFiles("packages"),
+  ...(existsSync("examples") ? tsFiles("examples") : []),
+  ...(existsSync("bench") ? tsFiles("bench") : []),
+]
   .filter((f) => !bunOnly(f));
 const modFiles = denoFiles.filter((f) => /^packages\/[^/]+\/(mod|model|testing)\.ts$/.test(f));
 

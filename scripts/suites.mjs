@@ -2,7 +2,22 @@
 // Commands are run from the repository root (npm runs scripts there).
 import { platform } from "node:process";
 
+import { readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+
 const bin = (name) => `node_modules/.bin/${name}`;
+
+/** The files under `dir` whose name ends with `suffix` (bun test would also pick up Deno's *_test.ts). */
+function filesEndingWith(dir, suffix) {
+  const out = [];
+  for (const entry of readdirSync(dir)) {
+    if (entry === "node_modules") continue;
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) out.push(...filesEndingWith(path, suffix));
+    else if (path.endsWith(suffix)) out.push("./" + path);
+  }
+  return out.sort();
+}
 
 /** Type-check, lint and format check of every package. */
 const check = {
@@ -24,7 +39,7 @@ const modelDeno = {
 const modelBun = {
   label: "model-bun",
   steps: [
-    { cmd: bin("bun"), args: ["test", "packages/core/test/"] },
+    { cmd: bin("bun"), args: ["test", ...filesEndingWith("packages/core/test", ".bun.test.ts")] },
   ],
 };
 

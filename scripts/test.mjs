@@ -38,13 +38,19 @@ function run(cmd, args, env) {
   });
 }
 
+const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
+
 // deno test: "ok | 12 passed (3 steps) | 0 failed | 1 ignored" or "FAILED | 10 passed | 2 failed"
 // bun test:  " 12 pass", " 1 skip", " 2 fail"
 // steps:     "step: ok" / "step: FAILED" lines printed by check-style suites
 function count(output) {
-  const strip = output.replace(/\x1b\[[0-9;]*m/g, "");
+  const strip = output.replace(ANSI_COLOUR, "");
   let passed = 0, failed = 0, skipped = 0, found = false;
-  for (const m of strip.matchAll(/^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/gm)) {
+  for (
+    const m of strip.matchAll(
+      /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/gm,
+    )
+  ) {
     passed += Number(m[1]);
     failed += Number(m[2]);
     skipped += Number(m[3] ?? 0);

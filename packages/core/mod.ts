@@ -33,14 +33,14 @@
 export * from "./src/constants.ts";
 export * from "./src/errors.ts";
 export type * from "./src/port.ts";
-export { MAX_PIPE_NAME_LENGTH, parsePipeName, type ParsedPipeName, pipePath } from "./src/validate.ts";
+export { MAX_PIPE_NAME_LENGTH, type ParsedPipeName, parsePipeName, pipePath } from "./src/validate.ts";
 export {
   DEFAULT_MAX_MESSAGE_SIZE,
   type HandleStateInfo,
-  PipeConnection,
-  PipeHandle,
   type PeekInfo,
   type PeekOptions,
+  PipeConnection,
+  PipeHandle,
   type PipeInfoDetails,
   type PipeMode,
   type ReadMessageOptions,
@@ -49,7 +49,13 @@ export {
   type TransactOptions,
   type WaitMode,
 } from "./src/api/handle.ts";
-export { type AnonymousPipe, type CreatePipeOptions, type Inheritable, PipeReader, PipeWriter } from "./src/api/anonymous.ts";
+export {
+  type AnonymousPipe,
+  type CreatePipeOptions,
+  type Inheritable,
+  PipeReader,
+  PipeWriter,
+} from "./src/api/anonymous.ts";
 export {
   type ConnectOutcome,
   type PipeAccess,

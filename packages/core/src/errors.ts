@@ -62,10 +62,16 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map([
   [C.ERROR_BAD_PIPE, { name: "ERROR_BAD_PIPE", text: "the pipe state is invalid" }],
   [C.ERROR_PIPE_BUSY, { name: "ERROR_PIPE_BUSY", text: "all pipe instances are busy" }],
   [C.ERROR_NO_DATA, { name: "ERROR_NO_DATA", text: "the pipe is being closed" }],
-  [C.ERROR_PIPE_NOT_CONNECTED, { name: "ERROR_PIPE_NOT_CONNECTED", text: "no process is on the other end of the pipe" }],
+  [C.ERROR_PIPE_NOT_CONNECTED, {
+    name: "ERROR_PIPE_NOT_CONNECTED",
+    text: "no process is on the other end of the pipe",
+  }],
   [C.ERROR_MORE_DATA, { name: "ERROR_MORE_DATA", text: "more data is available" }],
   [C.ERROR_PIPE_CONNECTED, { name: "ERROR_PIPE_CONNECTED", text: "there is a process on the other end of the pipe" }],
-  [C.ERROR_PIPE_LISTENING, { name: "ERROR_PIPE_LISTENING", text: "waiting for a process to open the other end of the pipe" }],
+  [C.ERROR_PIPE_LISTENING, {
+    name: "ERROR_PIPE_LISTENING",
+    text: "waiting for a process to open the other end of the pipe",
+  }],
   [C.ERROR_OPERATION_ABORTED, { name: "ERROR_OPERATION_ABORTED", text: "the operation was aborted" }],
   [C.ERROR_IO_PENDING, { name: "ERROR_IO_PENDING", text: "overlapped I/O is in progress" }],
   [C.ERROR_NOT_FOUND, { name: "ERROR_NOT_FOUND", text: "nothing was found to cancel" }],

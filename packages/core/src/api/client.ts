@@ -154,7 +154,11 @@ export interface WaitNamedPipeOptions extends SignalOptions {
  * expired (ERROR_SEM_TIMEOUT); throws ERROR_FILE_NOT_FOUND when no pipe of
  * that name exists.
  */
-export async function waitNamedPipeOn(kernel: PipeKernel, name: string, options?: WaitNamedPipeOptions): Promise<boolean> {
+export async function waitNamedPipeOn(
+  kernel: PipeKernel,
+  name: string,
+  options?: WaitNamedPipeOptions,
+): Promise<boolean> {
   const { full } = parsePipeName(name);
   const opts = requireOptions<WaitNamedPipeOptions>(options);
   const timeout = opts.timeout === "default" ? "default" : validateTimeout(opts.timeout ?? Infinity);

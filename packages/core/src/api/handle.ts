@@ -66,7 +66,7 @@ export interface PipeInfoDetails {
 export interface PeekInfo {
   /** Bytes that can be read now. */
   bytesAvailable: number;
-  /** Bytes left in the current message (0 on byte pipes). */
+  /** Unread bytes of the current message, including those copied into `data` (0 on byte pipes). */
   bytesLeftInMessage: number;
   /** A copy of the first bytes (up to the `maxBytes` asked for). */
   data: Uint8Array;
@@ -240,15 +240,16 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   peek(options?: PeekOptions): PeekInfo {
     const { maxBytes = 65536 } = requireOptions<PeekOptions>(options);
     validateBufferSize(maxBytes, "maxBytes");
+    // Counts come from a peek without a buffer: a peek that copies reports
+    // the bytes left in the message after the copied ones (D25).
     const counts = this.#kernel.peek(this.#handle);
     const size = Math.min(counts.bytesAvailable, maxBytes);
-    if (size === 0) return { bytesAvailable: counts.bytesAvailable, bytesLeftInMessage: counts.bytesLeftInMessage, data: new Uint8Array(0) };
-    const buffer = new Uint8Array(size);
-    const result = this.#kernel.peek(this.#handle, buffer);
+    const data = new Uint8Array(size);
+    const copied = size === 0 ? 0 : this.#kernel.peek(this.#handle, data).bytesRead;
     return {
-      bytesAvailable: result.bytesAvailable,
-      bytesLeftInMessage: result.bytesLeftInMessage,
-      data: buffer.subarray(0, result.bytesRead),
+      bytesAvailable: counts.bytesAvailable,
+      bytesLeftInMessage: counts.bytesLeftInMessage,
+      data: data.subarray(0, copied),
     };
   }
 
@@ -527,7 +528,9 @@ export class PipeConnection extends PipeHandle {
   ): Promise<Uint8Array> {
     if (result.messageComplete) {
       // Copy small messages out of the large first buffer so it can be freed.
-      return result.bytesRead * 2 < first.length ? first.slice(0, result.bytesRead) : first.subarray(0, result.bytesRead);
+      return result.bytesRead * 2 < first.length
+        ? first.slice(0, result.bytesRead)
+        : first.subarray(0, result.bytesRead);
     }
     const left = this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
     const total = result.bytesRead + left;

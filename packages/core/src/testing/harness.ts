@@ -96,20 +96,17 @@ export async function withCase(
       return !settled;
     },
   };
-  let failed = true;
   try {
     await body(ctx);
-    failed = false;
   } finally {
     for (const h of tracked.reverse()) kernel.close(h);
     // Let pending operations complete with the close before counting.
     await ctx.settle();
-    if (!failed) {
-      const live = kernel.liveHandles();
-      if (live !== baseline) {
-        throw new Error(`Handle leak: ${live - baseline} handle(s) still open after the case`);
-      }
-    }
+  }
+  // Only reached when the body passed: a failure already explains itself.
+  const live = kernel.liveHandles();
+  if (live !== baseline) {
+    throw new Error(`Handle leak: ${live - baseline} handle(s) still open after the case`);
   }
 }
 

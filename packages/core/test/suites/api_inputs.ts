@@ -59,7 +59,7 @@ export function apiInputTests(register: RegisterTest): void {
       assert.throws(() => create(NAME, { defaultTimeout: -1 }), RangeError);
       assert.throws(() => create(NAME, { firstInstance: 1 as never }), TypeError);
       assert.throws(() => create(NAME, { rejectRemoteClients: "no" as never }), TypeError);
-      assert.throws(() => create(NAME, { inheritable: null as never }), TypeError);
+      assert.throws(() => create(NAME, { inheritable: "yes" as never }), TypeError);
       assert.throws(() => create(NAME, 5 as never), TypeError);
     }
     assert.deepEqual(calls, []);
@@ -74,7 +74,10 @@ export function apiInputTests(register: RegisterTest): void {
     await assert.rejects(connect(NAME, { wait: "maybe" as never }), TypeError);
     await assert.rejects(connect(NAME, { timeout: -1 }), RangeError);
     await assert.rejects(connect(NAME, { timeout: 2 ** 32 }), RangeError);
-    await assert.rejects(connect(NAME, { signal: {} as never }), { name: "TypeError", message: /signal must be an AbortSignal/ });
+    await assert.rejects(connect(NAME, { signal: {} as never }), {
+      name: "TypeError",
+      message: /signal must be an AbortSignal/,
+    });
     await assert.rejects(connect(NAME, { inheritable: "x" as never }), TypeError);
     await assert.rejects(waitNamedPipe("x"), TypeError);
     await assert.rejects(waitNamedPipe(NAME, { timeout: 1.5 }), TypeError);

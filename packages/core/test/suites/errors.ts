@@ -19,7 +19,10 @@ import type { RegisterTest } from "../../testing.ts";
 export function errorTests(register: RegisterTest): void {
   register("PipeError message names the call, the pipe, the code and its name", () => {
     const err = new PipeError(ERROR_PIPE_BUSY, "connect", { pipeName: String.raw`\\.\pipe\x` });
-    assert.equal(err.message, String.raw`connect "\\.\pipe\x": all pipe instances are busy (ERROR_PIPE_BUSY, os error 231)`);
+    assert.equal(
+      err.message,
+      String.raw`connect "\\.\pipe\x": all pipe instances are busy (ERROR_PIPE_BUSY, os error 231)`,
+    );
     assert.equal(err.code, 231);
     assert.equal(err.codeName, "ERROR_PIPE_BUSY");
     assert.equal(err.call, "connect");

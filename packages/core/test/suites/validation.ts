@@ -7,7 +7,11 @@ import type { RegisterTest } from "../../testing.ts";
 
 export function validationTests(register: RegisterTest): void {
   register("parsePipeName accepts local and remote names with any prefix case", () => {
-    assert.deepEqual(parsePipeName(String.raw`\\.\pipe\app`), { full: String.raw`\\.\pipe\app`, server: ".", name: "app" });
+    assert.deepEqual(parsePipeName(String.raw`\\.\pipe\app`), {
+      full: String.raw`\\.\pipe\app`,
+      server: ".",
+      name: "app",
+    });
     assert.equal(parsePipeName(String.raw`\\.\PIPE\App`).name, "App");
     assert.equal(parsePipeName(String.raw`\\server\pipe\x`).server, "server");
     assert.equal(parsePipeName(String.raw`\\.\pipe\a\b`).name, String.raw`a\b`);
@@ -52,10 +56,16 @@ export function validationTests(register: RegisterTest): void {
   });
 
   register("requireInteger distinguishes wrong types from out-of-range numbers", () => {
-    assert.throws(() => requireInteger("1", "n", 0, 9), { name: "TypeError", message: 'n must be an integer: got "1"' });
+    assert.throws(() => requireInteger("1", "n", 0, 9), {
+      name: "TypeError",
+      message: 'n must be an integer: got "1"',
+    });
     assert.throws(() => requireInteger(1.5, "n", 0, 9), TypeError);
     assert.throws(() => requireInteger(NaN, "n", 0, 9), TypeError);
-    assert.throws(() => requireInteger(10, "n", 0, 9), { name: "RangeError", message: "n must be between 0 and 9: got 10" });
+    assert.throws(() => requireInteger(10, "n", 0, 9), {
+      name: "RangeError",
+      message: "n must be between 0 and 9: got 10",
+    });
     assert.equal(requireInteger(9, "n", 0, 9), 9);
   });
 
