@@ -1,0 +1,140 @@
+/**
+ * Named pipes and their instances: what CreateNamedPipe creates (NPFS's FCB
+ * and CCB).
+ *
+ * A {@linkcode NamedPipe} is a name with the properties its first instance
+ * fixed: type, access direction, max instances and default timeout (S11,
+ * A5). It lives as long as it has instances (A9). Each
+ * {@linkcode PipeInstance} is one server end, at most one client end, and a
+ * data queue per direction.
+ *
+ * @module
+ */
+import type { PendingOperation } from "./operation.ts";
+import { DataQueue } from "./queue.ts";
+import type { PipeEnd } from "./end.ts";
+
+/** PIPE_ACCESS_INBOUND: clients write, the server reads. */
+export const INBOUND = 1;
+/** PIPE_ACCESS_OUTBOUND: the server writes, clients read. */
+export const OUTBOUND = 2;
+/** PIPE_ACCESS_DUPLEX. */
+export const DUPLEX = 3;
+
+/** A WaitNamedPipe caller waiting for an instance of a name to listen. */
+export interface NameWaiter {
+  /** An instance was created or started listening (B17). */
+  wake(): void;
+  /** The name ceased to exist. */
+  vanish(): void;
+}
+
+/**
+ * A pipe name and what all its instances share. Anonymous pipes have one
+ * too, outside any namespace (S9).
+ */
+export class NamedPipe {
+  /** The instances, in creation order; their count is lpCurInstances. */
+  readonly instances: PipeInstance[] = [];
+  /**
+   * Listening instances in the order they started listening: a client
+   * connects to the first (Wine's test_multiple_instances, validated on
+   * Windows).
+   */
+  readonly listening: PipeInstance[] = [];
+  /** WaitNamedPipe callers (B12, B17). */
+  readonly waiters: Set<NameWaiter> = new Set();
+
+  /** The namespace key, undefined for anonymous pipes. */
+  readonly key: string | undefined;
+  /** PIPE_TYPE_MESSAGE: every write is a message (S11). */
+  readonly messageType: boolean;
+  /** INBOUND, OUTBOUND or DUPLEX. */
+  readonly direction: number;
+  /** nMaxInstances; 255 is PIPE_UNLIMITED_INSTANCES. */
+  readonly maxInstances: number;
+  /** WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT) waits this long, in ms. */
+  readonly defaultTimeoutMs: number;
+
+  constructor(
+    key: string | undefined,
+    properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
+  ) {
+    this.key = key;
+    this.messageType = properties.messageType;
+    this.direction = properties.direction;
+    this.maxInstances = properties.maxInstances;
+    this.defaultTimeoutMs = properties.defaultTimeoutMs;
+  }
+
+  /** Whether another instance may be created (A5). */
+  get hasRoomForInstance(): boolean {
+    return this.maxInstances === 255 || this.instances.length < this.maxInstances;
+  }
+
+  /** Wakes every WaitNamedPipe caller (B17). */
+  wakeWaiters(): void {
+    for (const waiter of [...this.waiters]) waiter.wake();
+  }
+}
+
+/** The states of an instance (NPFS FILE_PIPE_*_STATE). */
+export type InstanceState =
+  /** Waiting for a client: CreateFile connects (B10). */
+  | "listening"
+  /** A client is connected. */
+  | "connected"
+  /** One end closed; the other may still read what was written (G49). */
+  | "closing"
+  /** DisconnectNamedPipe ran; ConnectNamedPipe makes it listen again (B13). */
+  | "disconnected";
+
+/** One instance: a server end, at most one client end, a queue per direction. */
+export class PipeInstance {
+  /** The name this instance belongs to; kept after the instance leaves it. */
+  readonly pipe: NamedPipe;
+  state: InstanceState = "listening";
+  /** Client to server; its quota is nInBufferSize. */
+  readonly inbound: DataQueue;
+  /** Server to client; its quota is nOutBufferSize. */
+  readonly outbound: DataQueue;
+  /** The server end until it closes. */
+  server: PipeEnd | undefined;
+  /** The connected client end until it closes or is disconnected. */
+  client: PipeEnd | undefined;
+  /** Pending ConnectNamedPipe calls (B18). */
+  readonly pendingConnects: PendingOperation<void>[] = [];
+
+  constructor(pipe: NamedPipe, inQuota: number, outQuota: number) {
+    this.pipe = pipe;
+    this.inbound = new DataQueue(inQuota);
+    this.outbound = new DataQueue(outQuota);
+  }
+
+  /** The queue `end` reads from. */
+  readQueue(end: PipeEnd): DataQueue {
+    return end.role === "server" ? this.inbound : this.outbound;
+  }
+
+  /** The queue `end` writes to. */
+  writeQueue(end: PipeEnd): DataQueue {
+    return end.role === "server" ? this.outbound : this.inbound;
+  }
+
+  /** The other end of `end`, if it is there. */
+  peer(end: PipeEnd): PipeEnd | undefined {
+    return end.role === "server" ? this.client : this.server;
+  }
+
+  /** Enters the listening state at the back of the name's line of listeners. */
+  listen(): void {
+    this.state = "listening";
+    this.pipe.listening.push(this);
+  }
+
+  /** Leaves the line of listeners (connected, disconnected or closed). */
+  stopListening(): void {
+    const at = this.pipe.listening.indexOf(this);
+    if (at >= 0) this.pipe.listening.splice(at, 1);
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Pipe names as the model's namespace sees them.
+ *
+ * NPFS looks names up case-insensitively (it upcases them), and the
+ * `\\.\pipe\` prefix is matched case-insensitively by the object manager
+ * (A4). The model has no network, so only local names (`\\.\pipe\NAME`)
+ * can exist in it.
+ *
+ * @module
+ */
+
+const LOCAL_PIPE_NAME = /^\\\\\.\\pipe\\([\s\S]+)$/i;
+
+/**
+ * The namespace key of a local pipe name: the part after `\\.\pipe\`,
+ * upper-cased; undefined when `name` is not a local pipe name with a
+ * non-empty NAME.
+ */
+export function pipeKey(name: string): string | undefined {
+  const match = LOCAL_PIPE_NAME.exec(name);
+  return match === null ? undefined : upcase(match[1]);
+}
+
+/**
+ * Upper-cases one character at a time, like RtlUpcaseUnicodeChar: a
+ * character whose upper case is longer (such as "ß") stays as it is.
+ */
+function upcase(text: string): string {
+  let out = "";
+  for (const char of text) {
+    const upper = char.toUpperCase();
+    out += upper.length === char.length ? upper : char;
+  }
+  return out;
+}
