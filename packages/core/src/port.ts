@@ -89,7 +89,11 @@ export interface PeekResult {
   bytesRead: number;
   /** lpTotalBytesAvail: bytes that can be read from the pipe. */
   bytesAvailable: number;
-  /** lpBytesLeftThisMessage: bytes left in the current message (0 on byte pipes). */
+  /**
+   * lpBytesLeftThisMessage: bytes left in the current message after the
+   * copied ones; 0 on byte pipes (kernel32 reports `0 - bytesRead` as a
+   * DWORD there, which backends normalise to 0).
+   */
   bytesLeftInMessage: number;
 }
 
@@ -149,7 +153,12 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   createNamedPipe(params: CreateNamedPipeParams): H;
   /** CreateFileW(name, access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and blocking. */
   openPipe(params: OpenPipeParams): H;
-  /** DuplicateHandle into the current process, same access, with the given inheritability. */
+  /**
+   * DuplicateHandle into the current process, same access, with the given
+   * inheritability. Duplicates refer to the same pipe end: read mode, wait
+   * mode and pending I/O are shared (cancelIo through one cancels I/O
+   * started through another).
+   */
   duplicate(handle: H, inheritable: boolean): H;
   /** CloseHandle. Idempotent: closing a closed handle does nothing. */
   close(handle: H): void;
