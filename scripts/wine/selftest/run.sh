@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Self-test of the Windows test bed: the three runtimes start under Wine,
+# Deno's and Bun's FFI reach kernel32 (ffi_test.ts, ffi_bun.test.ts), a
+# mingw-w64 .exe runs, a timeout ends the run with 124, and no mount of the
+# run is left behind. Sets the test bed up first if needed.
+#
+# Usage: scripts/wine/selftest/run.sh
+# Exit codes: 0 all passed, 1 something failed, 77 this host cannot run the
+# test bed (not Linux, not root, no namespaces).
+set -uo pipefail
+
+wine_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+run=$wine_dir/run.sh
+
+"$wine_dir/setup.sh" || exit $?
+
+passed=0 failed=0
+check() { # check NAME COMMAND...: COMMAND must succeed
+  local name=$1 out
+  shift
+  if out=$("$@" 2>&1); then
+    passed=$((passed + 1))
+    echo "ok   $name"
+  else
+    failed=$((failed + 1))
+    echo "FAIL $name"
+    printf '%s\n' "$out" | tail -n 20 | sed 's/^/     /'
+  fi
+}
+expect_output() { # expect_output REGEX COMMAND...
+  local regex=$1 out
+  shift
+  if out=$("$@" 2>&1) && [[ $out =~ $regex ]]; then return 0; fi
+  printf '%s\n' "$out"
+  return 1
+}
+expect_rc() { # expect_rc CODE COMMAND...
+  local want=$1 rc=0
+  shift
+  "$@" || rc=$?
+  ((rc == want)) || { echo "exit code $rc, wanted $want"; return 1; }
+}
+
+check "deno.exe --version" expect_output '^deno 2\.' "$run" -- wine /win/deno.exe --version
+check "bun.exe --version" expect_output '^1\.' "$run" -- wine /win/bun.exe --version
+# node.exe's output must go to a file (EBADF on a pipe).
+check "node.exe --version (to a file)" expect_output '^v[0-9]+\.' \
+  "$run" -- 'wine /win/node.exe --version >/tmp/node-version.txt && cat /tmp/node-version.txt'
+check "deno test: GetCurrentProcessId via Deno.dlopen" \
+  "$run" --timeout 300 -- wine /win/deno.exe test -A --no-config scripts/wine/selftest/ffi_test.ts
+check "bun test: GetCurrentProcessId via bun:ffi" \
+  "$run" --timeout 300 -- wine /win/bun.exe test scripts/wine/selftest/ffi_bun.test.ts
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/hello.c" <<'EOF'
+#include <stdio.h>
+#include <windows.h>
+int main(void) {
+  printf("hello from pid %lu\n", (unsigned long)GetCurrentProcessId());
+  return 7;
+}
+EOF
+if x86_64-w64-mingw32-gcc -O2 -o "$tmp/hello.exe" "$tmp/hello.c"; then
+  check "mingw-w64 hello.exe prints" expect_output '^hello from pid [1-9]' \
+    "$run" --bind "$tmp:/mnt/selftest" -- 'wine /mnt/selftest/hello.exe; true'
+  check "mingw-w64 hello.exe exit code 7 comes through" expect_rc 7 \
+    "$run" --bind "$tmp:/mnt/selftest" -- wine /mnt/selftest/hello.exe
+else
+  failed=$((failed + 1))
+  echo "FAIL mingw-w64 compiles hello.c"
+fi
+check "--timeout ends a hanging run with 124" expect_rc 124 \
+  "$run" --timeout 3 -- wine /win/deno.exe eval 'setInterval(() => {}, 1000)'
+
+# The runs' mounts lived in their own namespaces: none is visible here.
+eval "$("$run" --print-env)"
+# shellcheck disable=SC2016 # ($1 is for the inner bash)
+check "no mount left under the root file system" \
+  bash -c '! findmnt -rn -o TARGET | grep -qF -- "$1"' _ "$WINPIPE_ROOTFS"
+
+echo "$passed passed, $failed failed"
+((failed == 0))
