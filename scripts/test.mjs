@@ -67,6 +67,11 @@ function count(output) {
     else failed++;
     found = true;
   }
+  if (!found) {
+    // Any other runner: its plain closing line "N passed, M failed".
+    const m = [...strip.matchAll(/^(\d+) passed, (\d+) failed/gm)].pop();
+    if (m) return { passed: Number(m[1]), failed: Number(m[2]), skipped, found: true };
+  }
   return { passed, failed, skipped, found };
 }
 
