@@ -31,7 +31,7 @@ const check = {
 const modelDeno = {
   label: "model-deno",
   steps: [
-    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "--no-check=remote", "packages/core/test/"] },
+    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "packages/core/test/", "packages/deno/test/native/"] },
   ],
 };
 
@@ -49,7 +49,27 @@ const testbed = {
   steps: [{ cmd: "bash", args: ["scripts/wine/selftest/run.sh"], skippable: true }],
 };
 
-const windows = platform === "win32" ? [] : [testbed];
+/**
+ * A command of the Windows suites: under Wine through scripts/wine/run.sh
+ * (exit 77 there means this machine cannot host Wine: the suite is skipped
+ * with its reason), or natively on Windows.
+ */
+function onWindows(runtime, args, timeoutSeconds) {
+  if (platform === "win32") return { cmd: bin(runtime), args, shell: true };
+  return {
+    cmd: "bash",
+    args: ["scripts/wine/run.sh", "--timeout", String(timeoutSeconds), "--env", "NO_COLOR=1", "--", runtime, ...args],
+    skippable: true,
+  };
+}
+
+/** The Deno kernel32 backend: the conformance suite and the backend's own tests. */
+const kernel32Deno = {
+  label: "kernel32-deno",
+  steps: [onWindows("deno", ["test", "--quiet", "-A", "--ignore=packages/deno/test/native", "packages/deno/test/"], 1200)],
+};
+
+const windows = platform === "win32" ? [kernel32Deno] : [testbed, kernel32Deno];
 
 export function suitesFor(which) {
   switch (which) {

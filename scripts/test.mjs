@@ -19,9 +19,9 @@ if (suites === undefined) {
 }
 
 /** Runs a command, streaming its output, and returns its exit code and output. */
-function run(cmd, args, env) {
+function run(cmd, args, env, shell = false) {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], shell });
     let output = "";
     const forward = (stream, target) =>
       stream.on("data", (chunk) => {
@@ -81,7 +81,7 @@ for (const suite of suites) {
   console.log(`\n=== ${suite.label} ===`);
   let passed = 0, failed = 0, skipped = 0, skipReason;
   for (const step of suite.steps) {
-    const result = await run(step.cmd, step.args, step.env);
+    const result = await run(step.cmd, step.args, step.env, step.shell);
     if (result.code === 77 && step.skippable) {
       skipReason = result.output.trim().split("\n").pop();
       break;

@@ -1,0 +1,32 @@
+/**
+ * The conformance suite of `@winpipe/core/testing` against the kernel32
+ * backend. Run under the Wine test bed (docs/windows-test-bed.md):
+ *
+ *   bash scripts/wine/run.sh -- wine /win/deno.exe test -A packages/deno/test/conformance_test.ts
+ *
+ * Each skip names a Wine deviation listed in SPEC.md ("Known Wine
+ * deviations") or a finding recorded with its evidence in docs/wine-findings.md.
+ *
+ * @module
+ */
+import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/core/testing";
+import { Kernel32 } from "../mod.ts";
+import { onWindows, PENDING_DELAY_MS, register, underWine } from "./util.ts";
+
+/**
+ * Deviations this backend found under Wine beyond SPEC.md's list, each
+ * recorded with its evidence in docs/wine-findings.md and pinned by
+ * wine_findings_test.ts (which fails once Wine behaves like Windows).
+ */
+const DENO_WINE_FINDINGS: Record<string, string> = {
+  S15: "Wine 10 lets SetNamedPipeHandleState change a client handle opened without FILE_WRITE_ATTRIBUTES; " +
+    "Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
+};
+
+if (onWindows) {
+  conformanceSuite(() => new Kernel32(), {
+    register,
+    pendingDelayMs: PENDING_DELAY_MS,
+    skip: underWine ? { ...WINE_KNOWN_DEVIATIONS, ...DENO_WINE_FINDINGS } : {},
+  });
+}
