@@ -31,7 +31,33 @@ const check = {
 const modelDeno = {
   label: "model-deno",
   steps: [
-    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "packages/core/test/", "packages/deno/test/native/"] },
+    {
+      cmd: bin("deno"),
+      args: [
+        "test",
+        "--quiet",
+        "-A",
+        "packages/core/test/",
+        "packages/deno/test/native/",
+        "packages/streams/test/streams_test.ts",
+      ],
+    },
+    // Every JSDoc example of the runtime-agnostic packages runs against the model.
+    {
+      cmd: bin("deno"),
+      args: [
+        "test",
+        "--quiet",
+        "-A",
+        "--doc",
+        "packages/core/mod.ts",
+        "packages/core/model.ts",
+        "packages/core/testing.ts",
+        "packages/core/src",
+        "packages/streams/mod.ts",
+        "packages/streams/src",
+      ],
+    },
   ],
 };
 
@@ -39,7 +65,14 @@ const modelDeno = {
 const modelBun = {
   label: "model-bun",
   steps: [
-    { cmd: bin("bun"), args: ["test", ...filesEndingWith("packages/core/test", ".bun.test.ts")] },
+    {
+      cmd: bin("bun"),
+      args: [
+        "test",
+        ...filesEndingWith("packages/core/test", ".bun.test.ts"),
+        ...filesEndingWith("packages/streams/test", ".bun.test.ts"),
+      ],
+    },
   ],
 };
 
@@ -66,7 +99,9 @@ function onWindows(runtime, args, timeoutSeconds) {
 /** The Deno kernel32 backend: the conformance suite and the backend's own tests. */
 const kernel32Deno = {
   label: "kernel32-deno",
-  steps: [onWindows("deno", ["test", "--quiet", "-A", "--ignore=packages/deno/test/native", "packages/deno/test/"], 1200)],
+  steps: [
+    onWindows("deno", ["test", "--quiet", "-A", "--ignore=packages/deno/test/native", "packages/deno/test/"], 1200),
+  ],
 };
 
 const windows = platform === "win32" ? [kernel32Deno] : [testbed, kernel32Deno];

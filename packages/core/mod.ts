@@ -8,7 +8,9 @@
  *   in-memory reference model (`@winpipe/core/model`), kernel32 through
  *   Deno FFI (`@winpipe/deno`) and bun:ffi (`@winpipe/bun`).
  * - The public API ({@linkcode createWinpipe}): anonymous pipes, named pipe
- *   servers and clients, whole-message reads, transactions.
+ *   servers and clients, whole-message reads, transactions; WHATWG streams
+ *   (`readable` / `writable` getters) when `@winpipe/streams`' factories are
+ *   passed in ({@linkcode StreamFactories}).
  *
  * Runtime packages bind the API to kernel32; bind it to the model to test
  * pipe code on any OS:
@@ -46,6 +48,7 @@ export {
   type ReadMessageOptions,
   type SetStateOptions,
   type SignalOptions,
+  type StreamFactories,
   type TransactOptions,
   type WaitMode,
 } from "./src/api/handle.ts";
@@ -65,4 +68,4 @@ export {
   type ServerOptions,
 } from "./src/api/server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
-export { createWinpipe, type Winpipe } from "./src/api/winpipe.ts";
+export { createWinpipe, type Winpipe, type WinpipeOptions } from "./src/api/winpipe.ts";

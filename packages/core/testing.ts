@@ -2,8 +2,8 @@
  * `@winpipe/core/testing`: the conformance suite that every backend runs
  * (one case per SPEC id), and the harness it is built on.
  *
- * @example
- * ```ts
+ * @example In a Deno test file (not run as a doc test: it registers tests)
+ * ```ts ignore
  * import { conformanceSuite } from "@winpipe/core/testing";
  * import { createModelKernel } from "@winpipe/core/model";
  *

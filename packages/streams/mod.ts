@@ -1,8 +1,48 @@
 /**
- * `@winpipe/streams`: WHATWG ReadableStream and WritableStream over winpipe
- * handles. Not built yet: this package is a placeholder for the streams
- * issue and exports nothing.
+ * `@winpipe/streams`: WHATWG streams over winpipe handles, runtime-agnostic
+ * (no Deno or Bun APIs).
+ *
+ * - {@linkcode readableFrom}: a ReadableStream of what a handle reads. In
+ *   byte read mode a byte stream (`type: "bytes"`) whose BYOB readers get
+ *   ReadFile's data in their own view; in message read mode one chunk per
+ *   whole message, zero-length messages included. It ends at the end of the
+ *   data (ERROR_BROKEN_PIPE).
+ * - {@linkcode writableTo}: a WritableStream that writes each chunk with one
+ *   WriteFile (one message on a message pipe), with the pipe's
+ *   backpressure; closing it closes the handle so the reader sees the end.
+ * - {@linkcode streams}: both, to pass to `createWinpipe(kernel, { streams })`
+ *   so that connections and anonymous pipe ends get `readable` / `writable`.
+ *
+ * They work with `pipeTo`, `pipeThrough`, `TextDecoderStream` and
+ * `for await`. Cancelling a readable or aborting a writable cancels the
+ * pending ReadFile / WriteFile (CancelIoEx through its AbortSignal) and
+ * closes the handle.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { streams } from "@winpipe/streams";
+ *
+ * const pipes = createWinpipe(createModelKernel(), { streams });
+ * const name = String.raw`\\.\pipe\streams-demo`;
+ * await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await pipes.connect(name, { readMode: "message" });
+ * await using conn = await accepted;
+ *
+ * // Each chunk is one message; closing the writable closes the client handle.
+ * const sent = ReadableStream.from(["one", "two"])
+ *   .pipeThrough(new TextEncoderStream())
+ *   .pipeTo(client.writable);
+ * for await (const message of conn.readable.pipeThrough(new TextDecoderStream())) {
+ *   console.log(message); // "one", then "two"
+ * }
+ * await sent;
+ * ```
  *
  * @module
  */
-export {};
+export * from "./src/readable_from.ts";
+export * from "./src/writable_to.ts";
+export * from "./src/streams.ts";

@@ -193,7 +193,7 @@ export function isPipeError(err: unknown, code?: number): err is PipeError {
  * import { abortError } from "@winpipe/core";
  * const ac = new AbortController();
  * ac.abort();
- * abortError(ac.signal).name; // "AbortError"
+ * (abortError(ac.signal) as DOMException).name; // "AbortError"
  * ```
  */
 export function abortError(signal: AbortSignal | undefined, cause?: unknown): unknown {

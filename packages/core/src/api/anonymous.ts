@@ -39,6 +39,28 @@ export interface CreatePipeOptions {
  */
 export class PipeReader extends PipeHandle {
   /**
+   * A ReadableStream (type "bytes") of what this end reads; it ends once
+   * every write end is closed. Made once (then cached) by the `streams`
+   * factories given to createWinpipe; throws when none were given. See
+   * `@winpipe/streams` (`readableFrom`).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const { createPipe } = createWinpipe(createModelKernel(), { streams });
+   * using pipe = createPipe();
+   * await pipe.writer.write(new TextEncoder().encode("hello"));
+   * pipe.writer.close();
+   * await new Response(pipe.reader.readable).text(); // "hello"
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.cachedReadable(this);
+  }
+
+  /**
    * Reads into `buffer` (ReadFile). Resolves with the number of bytes read
    * once another process (or task) has written, or null once every write
    * end is closed and the data is consumed (ERROR_BROKEN_PIPE).
@@ -69,6 +91,27 @@ export class PipeReader extends PipeHandle {
  * ```
  */
 export class PipeWriter extends PipeHandle {
+  /**
+   * A WritableStream whose chunks this end writes (WriteFile per chunk);
+   * closing it closes the handle, which ends the data for the reader. Made
+   * once (then cached) by the `streams` factories given to createWinpipe;
+   * throws when none were given. See `@winpipe/streams` (`writableTo`).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const { createPipe } = createWinpipe(createModelKernel(), { streams });
+   * using pipe = createPipe({ bufferSize: 65536 });
+   * await ReadableStream.from(["a", "b"]).pipeThrough(new TextEncoderStream()).pipeTo(pipe.writer.writable);
+   * pipe.writer.closed; // true
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.cachedWritable(this);
+  }
+
   /**
    * Writes all of `data` (WriteFile). Waits while the buffer is full until a
    * reader makes room; fails with ERROR_NO_DATA once the read end is closed.

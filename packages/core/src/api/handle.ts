@@ -16,6 +16,7 @@ import {
 } from "../constants.ts";
 import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../errors.ts";
 import type { KernelHandle, PipeKernel, ReadResult } from "../port.ts";
+import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import {
   requireBytes,
   requireChoice,
@@ -171,6 +172,43 @@ export async function writeAll(
   } while (offset < data.length);
 }
 
+/**
+ * Builds WHATWG streams over pipe handles: what the `streams` option of
+ * `createWinpipe` takes, so that {@linkcode PipeConnection.readable},
+ * `PipeReader.readable` and friends work. Core only defines the shape (it
+ * does not depend on `@winpipe/streams`, which exports a ready `streams`
+ * object of this type). The getters call the factories with the handle
+ * alone; `R` and `W` are the option types a factory accepts when called
+ * directly.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type StreamFactories } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * // A toy factory: a stream of one chunk (use `streams` of @winpipe/streams instead).
+ * const streams: StreamFactories = {
+ *   readable: () => ReadableStream.from([new Uint8Array([1])]),
+ *   writable: () => new WritableStream(),
+ * };
+ * const { createPipe } = createWinpipe(createModelKernel(), { streams });
+ * using pipe = createPipe();
+ * pipe.reader.readable; // the stream made by streams.readable(pipe.reader)
+ * ```
+ */
+export interface StreamFactories<R = never, W = never> {
+  /** A stream of the data read from `handle`. */
+  readable(handle: PipeConnection | PipeReader, options?: R): ReadableStream<Uint8Array<ArrayBuffer>>;
+  /** A stream whose chunks are written to `handle`. */
+  writable(handle: PipeConnection | PipeWriter, options?: W): WritableStream<Uint8Array>;
+}
+
+/**
+ * Gives a handle the stream factories its `readable` / `writable` getters
+ * use (createWinpipe calls it on every handle it hands out). Internal: not
+ * exported by mod.ts.
+ */
+export let attachStreams: <T extends PipeHandle>(handle: T, streams: StreamFactories | undefined) => T;
+
 /** A sequence of async sections that must not interleave (whole-message reads). */
 class Serializer {
   #tail: Promise<unknown> = Promise.resolve();
@@ -197,6 +235,16 @@ class Serializer {
 export class PipeHandle implements Disposable, AsyncDisposable {
   readonly #kernel: PipeKernel;
   readonly #handle: KernelHandle;
+  #streams: StreamFactories | undefined;
+  #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
+  #writable: WritableStream<Uint8Array> | undefined;
+
+  static {
+    attachStreams = (handle, streams) => {
+      handle.#streams = streams;
+      return handle;
+    };
+  }
 
   /** @internal Wraps a kernel handle; use the factory functions instead. */
   constructor(kernel: PipeKernel, handle: KernelHandle) {
@@ -212,6 +260,30 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   /** The backend's handle object, for backends and @winpipe/streams. */
   get kernelHandle(): KernelHandle {
     return this.#handle;
+  }
+
+  /**
+   * The stream a `readable` getter returns: made once by the injected
+   * factory, then cached. Throws when createWinpipe got no `streams`.
+   */
+  protected cachedReadable(handle: PipeConnection | PipeReader): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.#readable ??= this.#factories("readable").readable(handle);
+  }
+
+  /** The stream a `writable` getter returns; as {@linkcode PipeHandle.cachedReadable}. */
+  protected cachedWritable(handle: PipeConnection | PipeWriter): WritableStream<Uint8Array> {
+    return this.#writable ??= this.#factories("writable").writable(handle);
+  }
+
+  #factories(getter: "readable" | "writable"): StreamFactories {
+    if (this.#streams === undefined) {
+      const direct = getter === "readable" ? "readableFrom" : "writableTo";
+      throw new Error(
+        `${this.constructor.name}.${getter} needs stream factories: pass { streams } from "@winpipe/streams" ` +
+          `to createWinpipe(kernel, { streams }), or call ${direct}(handle) of "@winpipe/streams"`,
+      );
+    }
+    return this.#streams;
   }
 
   /** The pipe name, or undefined for an anonymous pipe. */
@@ -426,6 +498,57 @@ export class PipeConnection extends PipeHandle {
   readonly #reads = new Serializer();
 
   /**
+   * A ReadableStream of what this end reads: bytes, or one chunk per message
+   * in message read mode. Made once (then cached) by the `streams` factories
+   * given to createWinpipe; throws when none were given. See
+   * `@winpipe/streams` (`readableFrom`) for what it does and its options.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const pipes = createWinpipe(createModelKernel(), { streams });
+   * const name = String.raw`\\.\pipe\example-readable`;
+   * await using server = pipes.createServer(name);
+   * const accepted = server.accept();
+   * await using client = await pipes.connect(name);
+   * await using conn = await accepted;
+   * await client.write(new TextEncoder().encode("hi"));
+   * client.close();
+   * for await (const text of conn.readable.pipeThrough(new TextDecoderStream())) console.log(text); // "hi"
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.cachedReadable(this);
+  }
+
+  /**
+   * A WritableStream whose chunks this end writes, one WriteFile (one
+   * message on a message pipe) per chunk. Made once (then cached) by the
+   * `streams` factories given to createWinpipe; throws when none were
+   * given. Closing it closes the handle. See `@winpipe/streams`
+   * (`writableTo`).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const pipes = createWinpipe(createModelKernel(), { streams });
+   * const name = String.raw`\\.\pipe\example-writable`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name);
+   * const writer = client.writable.getWriter();
+   * await writer.write(new TextEncoder().encode("hi"));
+   * await writer.close(); // closes the client handle: the server reads the end of the data
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.cachedWritable(this);
+  }
+
+  /**
    * Reads into `buffer` (ReadFile). Resolves with the bytes read and whether
    * the message is complete (false when a message did not fit: the rest
    * stays in the pipe), or null at the end of the data (the other end closed
@@ -499,8 +622,10 @@ export class PipeConnection extends PipeHandle {
    * const accepted = server.accept();
    * await using client = await pipes.connect(name, { readMode: "message" });
    * await using conn = await accepted;
-   * await client.write(new Uint8Array(100_000));
+   * // 100 kB is more than the pipe buffers: the write completes as the reader drains it.
+   * const sending = client.write(new Uint8Array(100_000));
    * (await conn.readMessage())!.length; // 100000
+   * await sending;
    * ```
    */
   async readMessage(options?: ReadMessageOptions): Promise<Uint8Array | null> {

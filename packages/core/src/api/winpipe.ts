@@ -13,8 +13,49 @@ import {
   waitNamedPipeOn,
   type WaitNamedPipeOptions,
 } from "./client.ts";
-import type { PipeConnection } from "./handle.ts";
+import { attachStreams, type PipeConnection, type SignalOptions, type StreamFactories } from "./handle.ts";
 import { createNamedPipeOn, PipeServer, type ServerInstance, type ServerOptions } from "./server.ts";
+import { requireOptions } from "../validate.ts";
+
+/** Options of {@linkcode createWinpipe}. */
+export interface WinpipeOptions {
+  /**
+   * The factories behind the `readable` / `writable` getters of the handles
+   * this binding hands out (connections, server instances, anonymous pipe
+   * ends): pass `streams` from `@winpipe/streams`. Without them the getters
+   * throw. Core does not depend on `@winpipe/streams`; this is how the two
+   * meet.
+   */
+  streams?: StreamFactories;
+}
+
+/** A PipeServer whose accepted instances get the binding's stream factories. */
+class StreamingPipeServer extends PipeServer {
+  readonly #streams: StreamFactories;
+
+  constructor(kernel: PipeKernel, name: string, options: ServerOptions | undefined, streams: StreamFactories) {
+    super(kernel, name, options);
+    this.#streams = streams;
+  }
+
+  // The async iterator accepts through this method too.
+  override async accept(options?: SignalOptions): Promise<ServerInstance> {
+    return attachStreams(await super.accept(options), this.#streams);
+  }
+}
+
+function requireStreams(value: unknown): StreamFactories | undefined {
+  if (value === undefined) return undefined;
+  const factories = value as Partial<StreamFactories> | null;
+  if (typeof factories?.readable !== "function" || typeof factories.writable !== "function") {
+    throw new TypeError(
+      `streams must be an object with readable() and writable() methods (streams of "@winpipe/streams"): got ${
+        value === null ? "null" : typeof value
+      }`,
+    );
+  }
+  return factories as StreamFactories;
+}
 
 /** The public API bound to a kernel. */
 export interface Winpipe {
@@ -121,6 +162,8 @@ export interface Winpipe {
  * Binds the public API to a kernel: the in-memory model, or a kernel32
  * backend. `kernel` may be a function that returns the kernel when first
  * needed, so that binding on a platform without the kernel does not throw.
+ * With `options.streams` (from `@winpipe/streams`), the handles it hands out
+ * get working `readable` / `writable` getters.
  *
  * @example
  * ```ts
@@ -132,16 +175,39 @@ export interface Winpipe {
  * const buf = new Uint8Array(2);
  * await pipe.reader.read(buf); // 2
  * ```
+ *
+ * @example With WHATWG streams
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { streams } from "@winpipe/streams";
+ * const pipes = createWinpipe(createModelKernel(), { streams });
+ * using pipe = pipes.createPipe();
+ * const text = new Response(pipe.reader.readable).text();
+ * await ReadableStream.from(["hello"]).pipeThrough(new TextEncoderStream()).pipeTo(pipe.writer.writable);
+ * await text; // "hello"
+ * ```
  */
-export function createWinpipe(kernel: PipeKernel | (() => PipeKernel)): Winpipe {
+export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?: WinpipeOptions): Winpipe {
   const get = typeof kernel === "function" ? kernel : () => kernel;
+  const streams = requireStreams(requireOptions<WinpipeOptions>(options).streams);
+  const withStreams = <T extends PipeConnection>(conn: T): T => attachStreams(conn, streams);
   return {
-    createPipe: (options) => createPipeOn(get(), options),
-    createServer: (name, options) => new PipeServer(get(), name, options),
-    createNamedPipe: (name, options) => createNamedPipeOn(get(), name, options),
-    connect: (name, options) => connectOn(get(), name, options),
-    callNamedPipe: (name, request, options) => callNamedPipeOn(get(), name, request, options),
-    waitNamedPipe: (name, options) => waitNamedPipeOn(get(), name, options),
+    createPipe: (options) => {
+      const pipe = createPipeOn(get(), options);
+      attachStreams(pipe.reader, streams);
+      attachStreams(pipe.writer, streams);
+      return pipe;
+    },
+    createServer: (name, options) =>
+      streams === undefined
+        ? new PipeServer(get(), name, options)
+        : new StreamingPipeServer(get(), name, options, streams),
+    createNamedPipe: (name, options) => withStreams(createNamedPipeOn(get(), name, options)),
+    connect: async (name, options) => withStreams(await connectOn(get(), name, options)),
+    // async, so that a kernel that cannot load rejects like every other failure of these.
+    callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
+    waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
     liveHandles: () => get().liveHandles(),
   };
 }

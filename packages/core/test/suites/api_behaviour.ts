@@ -479,7 +479,7 @@ export function apiBehaviourTests(register: RegisterTest): void {
     using _b = pipes.createServer(name, { firstInstance: false });
   });
 
-  register("a lazily supplied kernel is not asked for until first use", () => {
+  register("a lazily supplied kernel is not asked for until first use", async () => {
     let asked = 0;
     const pipes = createWinpipe(() => {
       asked++;
@@ -488,5 +488,18 @@ export function apiBehaviourTests(register: RegisterTest): void {
     assert.equal(asked, 0);
     assert.throws(() => pipes.createPipe(), /only available on Windows/);
     assert.equal(asked, 1);
+    // The asynchronous functions reject rather than throw.
+    const name = String.raw`\\.\pipe\lazy`;
+    for (
+      const call of [
+        () => pipes.connect(name),
+        () => pipes.waitNamedPipe(name),
+        () => pipes.callNamedPipe(name, new Uint8Array(1)),
+      ]
+    ) {
+      let promise: Promise<unknown> | undefined;
+      assert.doesNotThrow(() => (promise = call()));
+      await assert.rejects(promise!, /only available on Windows/);
+    }
   });
 }

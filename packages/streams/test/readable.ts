@@ -1,0 +1,218 @@
+/**
+ * readableFrom: byte streams (BYOB), message streams, end of data, cancel.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { readableFrom } from "../mod.ts";
+import { collect, concat, connected, isPending, pattern, type RegisterTest, scenario, tick, utf8 } from "./helpers.ts";
+
+/** Registers the readable suites. */
+export function readableTests(register: RegisterTest): void {
+  scenario(register, "byte readable: a BYOB read lands in the caller's view, read by ReadFile itself", async (ctx) => {
+    // Record the buffers ReadFile gets.
+    const seen: Uint8Array[] = [];
+    const original = ctx.kernel.read.bind(ctx.kernel);
+    ctx.kernel.read = (handle, buffer, signal) => {
+      seen.push(buffer);
+      return original(handle, buffer, signal);
+    };
+    using pipe = ctx.pipes.createPipe();
+    await pipe.writer.write(utf8("hello world"));
+    const reader = pipe.reader.readable.getReader({ mode: "byob" });
+    const memory = new ArrayBuffer(64);
+    const { value, done } = await reader.read(new Uint8Array(memory, 8, 32));
+    assert.equal(done, false);
+    assert.ok(value);
+    assert.equal(new TextDecoder().decode(value), "hello world");
+    // The stream handed our memory back: same buffer size, same offset, and ours is detached (transferred).
+    assert.equal(value.byteOffset, 8);
+    assert.equal(value.buffer.byteLength, 64);
+    assert.equal(memory.byteLength, 0);
+    // ReadFile got a view of that very memory, not a bounce buffer: it was
+    // transferred to the caller too (a view of a detached buffer has length 0).
+    assert.equal(seen.length, 1);
+    assert.equal(seen[0].byteLength, 0);
+    reader.releaseLock();
+  });
+
+  scenario(register, "byte readable: a default reader gets chunks of up to chunkSize bytes", async (ctx) => {
+    using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+    await pipe.writer.write(pattern(10_000));
+    pipe.writer.close();
+    const chunks = await collect(readableFrom(pipe.reader, { chunkSize: 4096 }));
+    assert.deepEqual(chunks.map((c) => c.length), [4096, 4096, 1808]);
+    assert.deepEqual(concat(chunks), pattern(10_000));
+  });
+
+  scenario(register, "byte readable: closes at the end of the data, a pending read included (G55)", async (ctx) => {
+    using pipe = ctx.pipes.createPipe();
+    const reader = pipe.reader.readable.getReader({ mode: "byob" });
+    await pipe.writer.write(pattern(100));
+    const first = await reader.read(new Uint8Array(1000));
+    assert.deepEqual(first.value, pattern(100));
+    const pending = reader.read(new Uint8Array(1000));
+    assert.ok(await isPending(pending), "the read waits for data");
+    pipe.writer.close();
+    const end = await pending;
+    assert.equal(end.done, true);
+    assert.equal(end.value?.byteLength, 0); // the BYOB buffer comes back, empty
+    await reader.closed;
+    assert.equal(pipe.reader.closed, false, "the end of the data leaves the handle open by default");
+  });
+
+  scenario(register, "byte readable: closeOnEnd closes the handle at the end of the data", async (ctx) => {
+    using pipe = ctx.pipes.createPipe();
+    await pipe.writer.write(utf8("x"));
+    pipe.writer.close();
+    assert.equal((await collect(readableFrom(pipe.reader, { closeOnEnd: true }))).length, 1);
+    assert.equal(pipe.reader.closed, true);
+  });
+
+  scenario(register, "byte readable: a message pipe read in byte mode loses the boundaries", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "byte" });
+    await c.client.write(utf8("ab"));
+    await c.client.write(new Uint8Array(0));
+    await c.client.write(utf8("cd"));
+    c.client.close();
+    const chunks = await collect(c.conn.readable);
+    assert.equal(new TextDecoder().decode(concat(chunks)), "abcd");
+    assert.ok(chunks.every((chunk) => chunk.length > 0), "no empty chunk in a byte stream");
+  });
+
+  scenario(register, "byte readable: a nonblocking handle is polled until data arrives", async (ctx) => {
+    await using c = await connected(ctx);
+    c.conn.setState({ wait: "nonblocking" });
+    const reader = c.conn.readable.getReader();
+    const pending = reader.read();
+    await tick(5);
+    assert.ok(await isPending(pending));
+    await c.client.write(utf8("late"));
+    assert.equal(new TextDecoder().decode((await pending).value), "late");
+    reader.releaseLock();
+  });
+
+  scenario(
+    register,
+    "message readable: one chunk per message, zero-length and multi-part ones included",
+    async (ctx) => {
+      await using c = await connected(ctx, { type: "message", readMode: "message", inBufferSize: 4096 });
+      const big = pattern(300_000); // larger than the buffer and than readMessage's first read: ERROR_MORE_DATA parts
+      const messages = [utf8("a"), new Uint8Array(0), big, utf8("bcd"), new Uint8Array(0)];
+      const reading = collect(c.conn.readable);
+      for (const m of messages) await c.client.write(m);
+      c.client.close();
+      assert.deepEqual(await reading, messages);
+    },
+  );
+
+  scenario(register, "message readable: maxMessageSize errors the stream, not the process", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "message" });
+    await c.client.write(pattern(10));
+    await c.client.write(pattern(11));
+    await c.client.write(pattern(3));
+    const reader = readableFrom(c.conn, { maxMessageSize: 10 }).getReader();
+    assert.deepEqual((await reader.read()).value, pattern(10));
+    await assert.rejects(reader.read(), (err: Error) => {
+      assert.ok(err instanceof RangeError);
+      assert.match(err.message, /11 bytes exceeds the limit of 10 bytes/);
+      return true;
+    });
+    await assert.rejects(reader.closed, RangeError);
+    // The oversized message was discarded whole: the handle is open and at a message boundary.
+    assert.equal(c.conn.closed, false);
+    assert.deepEqual(await c.conn.readMessage(), pattern(3));
+  });
+
+  scenario(register, "message readable: zeroLengthMessageEnds ends at a zero-length message", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "message" });
+    await c.client.write(utf8("a"));
+    await c.client.write(new Uint8Array(0));
+    await c.client.write(utf8("after"));
+    const chunks = await collect(readableFrom(c.conn, { zeroLengthMessageEnds: true }));
+    assert.deepEqual(chunks, [utf8("a")]);
+    assert.equal(c.conn.closed, false);
+    assert.deepEqual(await c.conn.readMessage(), utf8("after"));
+  });
+
+  scenario(register, "cancel during a pending read cancels it, settles it and closes the handle", async (ctx) => {
+    const baseline = ctx.kernel.liveHandles();
+    const { reader: handle, writer } = ctx.pipes.createPipe();
+    const reader = handle.readable.getReader({ mode: "byob" });
+    const pending = reader.read(new Uint8Array(16));
+    assert.ok(await isPending(pending), "the read waits for data");
+    await reader.cancel(new Error("not interested"));
+    const settled = await pending;
+    assert.equal(settled.done, true);
+    assert.equal(handle.closed, true, "closeOnCancel is the default");
+    // The read end is gone: writing fails with ERROR_NO_DATA.
+    await assert.rejects(writer.write(utf8("x")), { codeName: "ERROR_NO_DATA" });
+    writer.close();
+    assert.equal(ctx.kernel.liveHandles(), baseline);
+  });
+
+  scenario(register, "cancel with closeOnCancel false withdraws the pending read and keeps the handle", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "message" });
+    const reader = readableFrom(c.conn, { closeOnCancel: false }).getReader();
+    const pending = reader.read();
+    assert.ok(await isPending(pending));
+    await reader.cancel();
+    assert.equal((await pending).done, true);
+    assert.equal(c.conn.closed, false);
+    // The cancelled ReadFile is no longer queued: the next message goes to the next reader.
+    await c.client.write(utf8("kept"));
+    assert.deepEqual(await c.conn.readMessage(), utf8("kept"));
+  });
+
+  scenario(register, "breaking out of for await cancels the stream and closes the handle", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "message" });
+    for (const m of ["1", "2", "3"]) await c.client.write(utf8(m));
+    const seen: string[] = [];
+    for await (const message of c.conn.readable) {
+      seen.push(new TextDecoder().decode(message));
+      if (seen.length === 2) break;
+    }
+    assert.deepEqual(seen, ["1", "2"]);
+    assert.equal(c.conn.closed, true);
+  });
+
+  scenario(register, "a read failing because this process closed the handle ends the stream", async (ctx) => {
+    await using c = await connected(ctx, { type: "message", readMode: "message" });
+    const reader = c.conn.readable.getReader();
+    const pending = reader.read();
+    assert.ok(await isPending(pending));
+    // Closing the writable of the same connection closes the handle (no half-close on Windows pipes).
+    await c.conn.writable.close();
+    assert.equal((await pending).done, true);
+    await reader.closed;
+  });
+
+  scenario(register, "a failing read errors the stream and leaves the handle open", async (ctx) => {
+    const name = ctx.name();
+    await using instance = ctx.pipes.createNamedPipe(name);
+    const client = await ctx.pipes.connect(name);
+    instance.disconnect();
+    const reader = client.readable.getReader();
+    await assert.rejects(reader.read(), { codeName: "ERROR_PIPE_NOT_CONNECTED" });
+    assert.equal(client.closed, false);
+    client.close();
+  });
+
+  scenario(register, "readableFrom validates its arguments", async (ctx) => {
+    using pipe = ctx.pipes.createPipe();
+    assert.throws(() => readableFrom(pipe.reader, { mode: "message" }), {
+      name: "TypeError",
+      message: 'mode "message" needs a handle in message read mode: got a PipeReader',
+    });
+    await using c = await connected(ctx, { type: "message" });
+    assert.throws(() => readableFrom(c.conn, { mode: "message" }), /is in byte read mode/);
+    // @ts-expect-error: a write end cannot be read
+    assert.throws(() => readableFrom(pipe.writer), /handle must be a PipeConnection or a PipeReader: got PipeWriter/);
+    assert.throws(() => readableFrom(pipe.reader, { chunkSize: 0 }), RangeError);
+    // @ts-expect-error: not a mode
+    assert.throws(() => readableFrom(pipe.reader, { mode: "lines" }), TypeError);
+    // A byte stream of a message-read-mode handle, on request.
+    const bytes = readableFrom(c.conn, { mode: "byte" });
+    await bytes.cancel();
+  });
+}
