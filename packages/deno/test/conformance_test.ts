@@ -13,20 +13,10 @@ import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/core/testing";
 import { Kernel32 } from "../mod.ts";
 import { onWindows, PENDING_DELAY_MS, register, underWine } from "./util.ts";
 
-/**
- * Deviations this backend found under Wine beyond SPEC.md's list, each
- * recorded with its evidence in docs/wine-findings.md and pinned by
- * wine_findings_test.ts (which fails once Wine behaves like Windows).
- */
-const DENO_WINE_FINDINGS: Record<string, string> = {
-  S15: "Wine 10 lets SetNamedPipeHandleState change a client handle opened without FILE_WRITE_ATTRIBUTES; " +
-    "Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
-};
-
 if (onWindows) {
   conformanceSuite(() => new Kernel32(), {
     register,
     pendingDelayMs: PENDING_DELAY_MS,
-    skip: underWine ? { ...WINE_KNOWN_DEVIATIONS, ...DENO_WINE_FINDINGS } : {},
+    skip: underWine ? WINE_KNOWN_DEVIATIONS : {},
   });
 }

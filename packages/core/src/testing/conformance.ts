@@ -18,7 +18,7 @@
  */
 import { type KernelFactory, type SuiteOptions, withCase } from "./harness.ts";
 import type { ConformanceCase } from "./conformance/util.ts";
-import { seedCases } from "./conformance/seeds.ts";
+import { S15_ACCESS_CASE_TITLE, seedCases } from "./conformance/seeds.ts";
 import { creationCases } from "./conformance/creation.ts";
 import { connectCases } from "./conformance/connect.ts";
 import { byteModeCases } from "./conformance/byte_mode.ts";
@@ -77,12 +77,16 @@ export function conformanceCaseList(): { id: string; name: string }[] {
 
 /**
  * The cases that kernel32 under Wine 10 cannot pass, keyed by SPEC id or
- * case name, each with its reason from SPEC.md's list of known Wine
- * deviations. The kernel32 backends pass this (merged with their own
- * findings) as `options.skip` when they run under Wine.
+ * case name, each with its reason: a deviation from SPEC.md's list of known
+ * Wine deviations, or a finding recorded with its evidence in
+ * docs/wine-findings.md (and pinned there by a test that fails once Wine
+ * behaves like Windows). The kernel32 backends pass this as `options.skip`
+ * when they run under Wine.
  */
 export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
   A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (SPEC.md, known Wine deviations)",
+  [`S15 ${S15_ACCESS_CASE_TITLE}`]: "Wine 10 lets SetNamedPipeHandleState change a client handle opened without " +
+    "FILE_WRITE_ATTRIBUTES; Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
   [E40_MESSAGE_CASE_NAME]: "Wine differs from Windows on a 514-byte nonblocking write to a message pipe with a " +
     "1-byte read pending (SPEC.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
 };
