@@ -68,4 +68,5 @@ export {
   type ServerOptions,
 } from "./src/api/server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
+export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
 export { createWinpipe, type Winpipe, type WinpipeOptions } from "./src/api/winpipe.ts";

@@ -2,6 +2,7 @@
 import type { RegisterTest } from "../testing.ts";
 import { apiBehaviourTests } from "./suites/api_behaviour.ts";
 import { apiInputTests } from "./suites/api_inputs.ts";
+import { commandLineTests } from "./suites/command_line.ts";
 import { errorTests } from "./suites/errors.ts";
 import { validationTests } from "./suites/validation.ts";
 
@@ -10,4 +11,5 @@ export function unitSuites(register: RegisterTest): void {
   validationTests(register);
   apiInputTests(register);
   apiBehaviourTests(register);
+  commandLineTests(register);
 }
