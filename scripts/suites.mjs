@@ -104,7 +104,21 @@ const kernel32Deno = {
   ],
 };
 
-const windows = platform === "win32" ? [kernel32Deno] : [testbed, kernel32Deno];
+/** The @winpipe/streams suites over kernel32 (Deno): the same suites as model-deno's, on the real kernel. */
+const streamsKernel32Deno = {
+  label: "streams-kernel32-deno",
+  steps: [onWindows("deno", ["test", "--quiet", "-A", "packages/streams/test/kernel32_test.ts"], 600)],
+};
+
+/** Every example, each run in its own process against kernel32: exit code 0 and the lines it must print. */
+const examples = {
+  label: "examples",
+  steps: [onWindows("deno", ["test", "--quiet", "-A", "examples/smoke_test.ts"], 600)],
+};
+
+const windows = platform === "win32"
+  ? [kernel32Deno, streamsKernel32Deno, examples]
+  : [testbed, kernel32Deno, streamsKernel32Deno, examples];
 
 export function suitesFor(which) {
   switch (which) {

@@ -5,11 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { type RegisterTest, scenario, tick } from "./helpers.ts";
+import { scenario, type StreamsSuite, tick } from "./helpers.ts";
 
 const MiB = 1024 * 1024;
-/** The transfer size. */
-const TOTAL = 64 * MiB;
+/** The transfer size, unless the backend asks for another (StreamsBackend.backpressureBytes). */
+const DEFAULT_TOTAL = 64 * MiB;
 /** The producer's chunk size. */
 const CHUNK = 64 * 1024;
 /** The pipe's buffer (CreatePipe nSize). */
@@ -33,9 +33,13 @@ const BOUND = HIGH_WATER_MARK * CHUNK + BUFFER + READ;
 const fillOf = (i: number) => (i * 7 + 1) & 0xff;
 
 /** Registers the backpressure suite. */
-export function backpressureTests(register: RegisterTest): void {
+export function backpressureTests(suite: StreamsSuite): void {
+  const TOTAL = suite.backend.backpressureBytes ?? DEFAULT_TOTAL;
+  if (TOTAL % CHUNK !== 0 || TOTAL < 4 * CHUNK) {
+    throw new RangeError(`backpressureBytes must be a multiple of ${CHUNK} of at least ${4 * CHUNK}: got ${TOTAL}`);
+  }
   scenario(
-    register,
+    suite,
     `backpressure: ${TOTAL / MiB} MiB to a slow reader keep at most ${BOUND} bytes outstanding on the writing side`,
     async (ctx) => {
       using pipe = ctx.pipes.createPipe({ bufferSize: BUFFER });
@@ -88,14 +92,14 @@ export function backpressureTests(register: RegisterTest): void {
   );
 
   scenario(
-    register,
-    "backpressure: pipeTo from an endless source stops pulling while the reader is slow",
+    suite,
+    `backpressure: pipeTo of ${TOTAL / 4 / MiB} MiB from an endless source stops pulling while the reader is slow`,
     async (ctx) => {
       using pipe = ctx.pipes.createPipe({ bufferSize: BUFFER });
       let produced = 0;
       let consumed = 0;
       let maxOutstanding = 0;
-      const total = 16 * MiB;
+      const total = TOTAL / 4;
       let i = 0;
       const source = new ReadableStream<Uint8Array>({
         pull(controller) {

@@ -5,14 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { createWinpipe } from "@winpipe/core";
-import { createModelKernel } from "@winpipe/core/model";
 import { streams } from "../mod.ts";
-import { collect, type RegisterTest, scenario, utf8 } from "./helpers.ts";
+import { collect, scenario, type StreamsSuite, utf8 } from "./helpers.ts";
 
 /** Registers the getter suites. */
-export function getterTests(register: RegisterTest): void {
-  register("getters without injected stream factories throw a clear error", async () => {
-    const kernel = createModelKernel();
+export function getterTests(suite: StreamsSuite): void {
+  suite.register("getters without injected stream factories throw a clear error", async () => {
+    const kernel = suite.backend.kernel();
+    const baseline = kernel.liveHandles();
     const pipes = createWinpipe(kernel);
     const expected = (what: string) =>
       `${what} needs stream factories: pass { streams } from "@winpipe/streams" to createWinpipe(kernel, { streams }), ` +
@@ -22,7 +22,7 @@ export function getterTests(register: RegisterTest): void {
       assert.throws(() => pipe.reader.readable, { name: "Error", message: expected("PipeReader.readable") });
       assert.throws(() => pipe.writer.writable, { name: "Error", message: expected("PipeWriter.writable") });
     }
-    const name = String.raw`\\.\pipe\winpipe-streams-no-factories`;
+    const name = String.raw`\\.\pipe\winpipe-streams-no-factories-${crypto.randomUUID()}`;
     {
       await using server = pipes.createServer(name);
       const accepted = server.accept();
@@ -31,11 +31,11 @@ export function getterTests(register: RegisterTest): void {
       assert.throws(() => client.readable, { message: expected("PipeConnection.readable") });
       assert.throws(() => conn.writable, { message: expected("ServerInstance.writable") });
     }
-    assert.equal(kernel.liveHandles(), 0);
+    assert.equal(kernel.liveHandles(), baseline);
   });
 
-  register("createWinpipe refuses streams that are not stream factories", () => {
-    const kernel = createModelKernel();
+  suite.register("createWinpipe refuses streams that are not stream factories", () => {
+    const kernel = suite.backend.kernel();
     // @ts-expect-error: not factories
     assert.throws(() => createWinpipe(kernel, { streams: {} }), {
       name: "TypeError",
@@ -44,7 +44,7 @@ export function getterTests(register: RegisterTest): void {
     });
   });
 
-  scenario(register, "every handle the binding hands out has cached streams", async (ctx) => {
+  scenario(suite, "every handle the binding hands out has cached streams", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     assert.ok(pipe.reader.readable instanceof ReadableStream);
     assert.equal(pipe.reader.readable, pipe.reader.readable, "made once, then cached");
@@ -76,7 +76,7 @@ export function getterTests(register: RegisterTest): void {
     assert.ok(single.readable instanceof ReadableStream);
   });
 
-  register("the streams object is frozen and is readableFrom / writableTo", async () => {
+  suite.register("the streams object is frozen and is readableFrom / writableTo", async () => {
     const { readableFrom, writableTo } = await import("../mod.ts");
     assert.equal(streams.readable, readableFrom);
     assert.equal(streams.writable, writableTo);

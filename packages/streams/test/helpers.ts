@@ -4,39 +4,92 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createWinpipe, type PipeConnection, type PipeServer, type ServerOptions, type Winpipe } from "@winpipe/core";
-import { createModelKernel, type ModelKernel } from "@winpipe/core/model";
+import {
+  createWinpipe,
+  type PipeConnection,
+  type PipeKernel,
+  type PipeServer,
+  type ServerOptions,
+  type Winpipe,
+} from "@winpipe/core";
+import { createModelKernel } from "@winpipe/core/model";
 import type { RegisterTest } from "@winpipe/core/testing";
 import { streams } from "../mod.ts";
 
 export type { RegisterTest };
 
-/** What a scenario gets: a fresh model kernel and the API bound to it with the stream factories. */
+/**
+ * Where the suites run: the kernel behind the API, and what depends on it.
+ * The model settles what it can at once; kernel32 completes pending
+ * operations through a completion port on another thread (and under Wine
+ * through the wineserver), so it needs a longer look before "still pending"
+ * means anything.
+ */
+export interface StreamsBackend {
+  /** A label for messages, e.g. "model" or "kernel32-deno". */
+  readonly name: string;
+  /** A fresh kernel for one scenario. Its liveHandles() must count only what the scenario opened. */
+  kernel(): PipeKernel;
+  /**
+   * How long {@linkcode StreamsContext.isPending} waits before it concludes
+   * that an operation is still pending, in ms. 0 means one macrotask turn
+   * (enough for the model, which settles at once what it can settle).
+   */
+  readonly pendingDelayMs: number;
+  /** Bytes of the bounded-buffer transfer to a slow reader. Default 64 MiB. */
+  readonly backpressureBytes?: number;
+  /** Scenarios to skip on this backend: test name -> the reason (a documented deviation). */
+  readonly skip?: Readonly<Record<string, string>>;
+}
+
+/** The in-memory model: a fresh kernel per scenario, and no extra wait before "pending". */
+export const modelBackend: StreamsBackend = {
+  name: "model",
+  kernel: () => createModelKernel(),
+  pendingDelayMs: 0,
+};
+
+/** What each suite registers with: the test runner's register function and the backend to run on. */
+export interface StreamsSuite {
+  register: RegisterTest;
+  backend: StreamsBackend;
+}
+
+/** What a scenario gets: a fresh kernel and the API bound to it with the stream factories. */
 export interface StreamsContext {
-  kernel: ModelKernel;
+  kernel: PipeKernel;
   pipes: Winpipe;
+  backend: StreamsBackend;
   /** A pipe name no other test uses. */
   name(suffix?: string): string;
+  /** True when `promise` has not settled after the backend's pending delay. */
+  isPending(promise: Promise<unknown>): Promise<boolean>;
 }
 
 let counter = 0;
+/** Distinguishes this process's pipe names from another test process's (kernel32 names are machine-wide). */
+const run = Math.floor(Math.random() * 0x1_0000_0000).toString(16).padStart(8, "0");
 
-/** Registers a test over a fresh model kernel that must leave no handle open. */
+/** Registers a test over a fresh kernel of the suite's backend that must leave no handle open. */
 export function scenario(
-  register: RegisterTest,
+  suite: StreamsSuite,
   name: string,
   body: (ctx: StreamsContext) => Promise<void> | void,
 ): void {
+  const { register, backend } = suite;
   register(name, async () => {
-    const kernel = createModelKernel();
+    const kernel = backend.kernel();
+    const baseline = kernel.liveHandles();
     const pipes = createWinpipe(kernel, { streams });
     await body({
       kernel,
       pipes,
-      name: (suffix = "pipe") => `\\\\.\\pipe\\winpipe-streams-${++counter}-${suffix}`,
+      backend,
+      name: (suffix = "pipe") => `\\\\.\\pipe\\winpipe-streams-${run}-${++counter}-${suffix}`,
+      isPending: (promise) => isPending(promise, backend.pendingDelayMs),
     });
-    assert.equal(kernel.liveHandles(), 0, "the test left handles open");
-  });
+    assert.equal(kernel.liveHandles(), baseline, "the test left handles open");
+  }, backend.skip?.[name]);
 }
 
 /** A connected pair: the server's instance and the client. Close both (and the server) when done. */
@@ -72,11 +125,11 @@ export function tick(ms = 0): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** True when `promise` has not settled after a tick. */
-export async function isPending(promise: Promise<unknown>): Promise<boolean> {
+/** True when `promise` has not settled after `ms` milliseconds (0: after a tick). */
+export async function isPending(promise: Promise<unknown>, ms = 0): Promise<boolean> {
   let settled = false;
   promise.then(() => (settled = true), () => (settled = true));
-  await tick();
+  await tick(ms);
   return !settled;
 }
 

@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readableFrom } from "../mod.ts";
-import { collect, concat, connected, pattern, type RegisterTest, scenario, streamOf, utf8 } from "./helpers.ts";
+import { collect, concat, connected, pattern, scenario, streamOf, type StreamsSuite, utf8 } from "./helpers.ts";
 
 /** Registers the composition suites. */
-export function pipeToTests(register: RegisterTest): void {
-  scenario(register, "pipeTo keeps message boundaries end to end, zero-length messages included", async (ctx) => {
+export function pipeToTests(suite: StreamsSuite): void {
+  scenario(suite, "pipeTo keeps message boundaries end to end, zero-length messages included", async (ctx) => {
     // source -> [pipe 1] -> relay -> [pipe 2] -> sink, both pipes message pipes read in message mode.
     const options = { type: "message", readMode: "message", inBufferSize: 1024, outBufferSize: 1024 } as const;
     await using first = await connected(ctx, options);
@@ -26,7 +26,7 @@ export function pipeToTests(register: RegisterTest): void {
     assert.equal(second.client.closed, true);
   });
 
-  scenario(register, "pipeThrough a transform between two anonymous pipes", async (ctx) => {
+  scenario(suite, "pipeThrough a transform between two anonymous pipes", async (ctx) => {
     using a = ctx.pipes.createPipe({ bufferSize: 256 });
     using b = ctx.pipes.createPipe({ bufferSize: 256 });
     const upper = new TransformStream<string, string>({ transform: (s, c) => c.enqueue(s.toUpperCase()) });
@@ -45,7 +45,7 @@ export function pipeToTests(register: RegisterTest): void {
     assert.equal(result, text.toUpperCase());
   });
 
-  scenario(register, "TextDecoderStream and for await decode characters split across writes", async (ctx) => {
+  scenario(suite, "TextDecoderStream and for await decode characters split across writes", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     const text = "héllo wörld, 漢字 and 🚀!";
     const bytes = utf8(text);
@@ -63,7 +63,7 @@ export function pipeToTests(register: RegisterTest): void {
     assert.equal(decoded, text);
   });
 
-  scenario(register, "a byte stream piped through a connection arrives whole", async (ctx) => {
+  scenario(suite, "a byte stream piped through a connection arrives whole", async (ctx) => {
     await using c = await connected(ctx, { inBufferSize: 4096 });
     const data = pattern(1 << 20);
     const sending = streamOf([data.subarray(0, 300_000), data.subarray(300_000)]).pipeTo(c.client.writable);

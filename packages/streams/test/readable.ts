@@ -5,11 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readableFrom } from "../mod.ts";
-import { collect, concat, connected, isPending, pattern, type RegisterTest, scenario, tick, utf8 } from "./helpers.ts";
+import { collect, concat, connected, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
 
 /** Registers the readable suites. */
-export function readableTests(register: RegisterTest): void {
-  scenario(register, "byte readable: a BYOB read lands in the caller's view, read by ReadFile itself", async (ctx) => {
+export function readableTests(suite: StreamsSuite): void {
+  scenario(suite, "byte readable: a BYOB read lands in the caller's view, read by ReadFile itself", async (ctx) => {
     // Record the buffers ReadFile gets.
     const seen: Uint8Array[] = [];
     const original = ctx.kernel.read.bind(ctx.kernel);
@@ -36,7 +36,7 @@ export function readableTests(register: RegisterTest): void {
     reader.releaseLock();
   });
 
-  scenario(register, "byte readable: a default reader gets chunks of up to chunkSize bytes", async (ctx) => {
+  scenario(suite, "byte readable: a default reader gets chunks of up to chunkSize bytes", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
     await pipe.writer.write(pattern(10_000));
     pipe.writer.close();
@@ -45,14 +45,14 @@ export function readableTests(register: RegisterTest): void {
     assert.deepEqual(concat(chunks), pattern(10_000));
   });
 
-  scenario(register, "byte readable: closes at the end of the data, a pending read included (G55)", async (ctx) => {
+  scenario(suite, "byte readable: closes at the end of the data, a pending read included (G55)", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     const reader = pipe.reader.readable.getReader({ mode: "byob" });
     await pipe.writer.write(pattern(100));
     const first = await reader.read(new Uint8Array(1000));
     assert.deepEqual(first.value, pattern(100));
     const pending = reader.read(new Uint8Array(1000));
-    assert.ok(await isPending(pending), "the read waits for data");
+    assert.ok(await ctx.isPending(pending), "the read waits for data");
     pipe.writer.close();
     const end = await pending;
     assert.equal(end.done, true);
@@ -61,7 +61,7 @@ export function readableTests(register: RegisterTest): void {
     assert.equal(pipe.reader.closed, false, "the end of the data leaves the handle open by default");
   });
 
-  scenario(register, "byte readable: closeOnEnd closes the handle at the end of the data", async (ctx) => {
+  scenario(suite, "byte readable: closeOnEnd closes the handle at the end of the data", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     await pipe.writer.write(utf8("x"));
     pipe.writer.close();
@@ -69,7 +69,7 @@ export function readableTests(register: RegisterTest): void {
     assert.equal(pipe.reader.closed, true);
   });
 
-  scenario(register, "byte readable: a message pipe read in byte mode loses the boundaries", async (ctx) => {
+  scenario(suite, "byte readable: a message pipe read in byte mode loses the boundaries", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "byte" });
     await c.client.write(utf8("ab"));
     await c.client.write(new Uint8Array(0));
@@ -80,20 +80,20 @@ export function readableTests(register: RegisterTest): void {
     assert.ok(chunks.every((chunk) => chunk.length > 0), "no empty chunk in a byte stream");
   });
 
-  scenario(register, "byte readable: a nonblocking handle is polled until data arrives", async (ctx) => {
+  scenario(suite, "byte readable: a nonblocking handle is polled until data arrives", async (ctx) => {
     await using c = await connected(ctx);
     c.conn.setState({ wait: "nonblocking" });
     const reader = c.conn.readable.getReader();
     const pending = reader.read();
     await tick(5);
-    assert.ok(await isPending(pending));
+    assert.ok(await ctx.isPending(pending));
     await c.client.write(utf8("late"));
     assert.equal(new TextDecoder().decode((await pending).value), "late");
     reader.releaseLock();
   });
 
   scenario(
-    register,
+    suite,
     "message readable: one chunk per message, zero-length and multi-part ones included",
     async (ctx) => {
       await using c = await connected(ctx, { type: "message", readMode: "message", inBufferSize: 4096 });
@@ -106,7 +106,7 @@ export function readableTests(register: RegisterTest): void {
     },
   );
 
-  scenario(register, "message readable: maxMessageSize errors the stream, not the process", async (ctx) => {
+  scenario(suite, "message readable: maxMessageSize errors the stream, not the process", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     await c.client.write(pattern(10));
     await c.client.write(pattern(11));
@@ -124,7 +124,7 @@ export function readableTests(register: RegisterTest): void {
     assert.deepEqual(await c.conn.readMessage(), pattern(3));
   });
 
-  scenario(register, "message readable: zeroLengthMessageEnds ends at a zero-length message", async (ctx) => {
+  scenario(suite, "message readable: zeroLengthMessageEnds ends at a zero-length message", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     await c.client.write(utf8("a"));
     await c.client.write(new Uint8Array(0));
@@ -135,12 +135,12 @@ export function readableTests(register: RegisterTest): void {
     assert.deepEqual(await c.conn.readMessage(), utf8("after"));
   });
 
-  scenario(register, "cancel during a pending read cancels it, settles it and closes the handle", async (ctx) => {
+  scenario(suite, "cancel during a pending read cancels it, settles it and closes the handle", async (ctx) => {
     const baseline = ctx.kernel.liveHandles();
     const { reader: handle, writer } = ctx.pipes.createPipe();
     const reader = handle.readable.getReader({ mode: "byob" });
     const pending = reader.read(new Uint8Array(16));
-    assert.ok(await isPending(pending), "the read waits for data");
+    assert.ok(await ctx.isPending(pending), "the read waits for data");
     await reader.cancel(new Error("not interested"));
     const settled = await pending;
     assert.equal(settled.done, true);
@@ -151,11 +151,11 @@ export function readableTests(register: RegisterTest): void {
     assert.equal(ctx.kernel.liveHandles(), baseline);
   });
 
-  scenario(register, "cancel with closeOnCancel false withdraws the pending read and keeps the handle", async (ctx) => {
+  scenario(suite, "cancel with closeOnCancel false withdraws the pending read and keeps the handle", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     const reader = readableFrom(c.conn, { closeOnCancel: false }).getReader();
     const pending = reader.read();
-    assert.ok(await isPending(pending));
+    assert.ok(await ctx.isPending(pending));
     await reader.cancel();
     assert.equal((await pending).done, true);
     assert.equal(c.conn.closed, false);
@@ -164,7 +164,7 @@ export function readableTests(register: RegisterTest): void {
     assert.deepEqual(await c.conn.readMessage(), utf8("kept"));
   });
 
-  scenario(register, "breaking out of for await cancels the stream and closes the handle", async (ctx) => {
+  scenario(suite, "breaking out of for await cancels the stream and closes the handle", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     for (const m of ["1", "2", "3"]) await c.client.write(utf8(m));
     const seen: string[] = [];
@@ -176,18 +176,18 @@ export function readableTests(register: RegisterTest): void {
     assert.equal(c.conn.closed, true);
   });
 
-  scenario(register, "a read failing because this process closed the handle ends the stream", async (ctx) => {
+  scenario(suite, "a read failing because this process closed the handle ends the stream", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     const reader = c.conn.readable.getReader();
     const pending = reader.read();
-    assert.ok(await isPending(pending));
+    assert.ok(await ctx.isPending(pending));
     // Closing the writable of the same connection closes the handle (no half-close on Windows pipes).
     await c.conn.writable.close();
     assert.equal((await pending).done, true);
     await reader.closed;
   });
 
-  scenario(register, "a failing read errors the stream and leaves the handle open", async (ctx) => {
+  scenario(suite, "a failing read errors the stream and leaves the handle open", async (ctx) => {
     const name = ctx.name();
     await using instance = ctx.pipes.createNamedPipe(name);
     const client = await ctx.pipes.connect(name);
@@ -198,7 +198,7 @@ export function readableTests(register: RegisterTest): void {
     client.close();
   });
 
-  scenario(register, "readableFrom validates its arguments", async (ctx) => {
+  scenario(suite, "readableFrom validates its arguments", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     assert.throws(() => readableFrom(pipe.reader, { mode: "message" }), {
       name: "TypeError",

@@ -1,22 +1,24 @@
 /**
- * Every suite of @winpipe/streams, for the runtime entries
- * (`streams_test.ts` for Deno, `streams.bun.test.ts` for Bun). They run over
- * `createWinpipe(createModelKernel(), { streams })`.
+ * Every suite of @winpipe/streams, for the runtime entries: over the model
+ * (`streams_test.ts` for Deno, `streams.bun.test.ts` for Bun) and over
+ * kernel32 (`kernel32_test.ts`, Deno on Windows or under Wine). They run
+ * over `createWinpipe(backend.kernel(), { streams })`.
  *
  * @module
  */
 import { backpressureTests } from "./backpressure.ts";
 import { getterTests } from "./getters.ts";
-import type { RegisterTest } from "./helpers.ts";
+import { modelBackend, type RegisterTest, type StreamsBackend } from "./helpers.ts";
 import { pipeToTests } from "./pipe_to.ts";
 import { readableTests } from "./readable.ts";
 import { writableTests } from "./writable.ts";
 
-/** Registers all @winpipe/streams suites with `register`. */
-export function streamsSuites(register: RegisterTest): void {
-  readableTests(register);
-  writableTests(register);
-  pipeToTests(register);
-  backpressureTests(register);
-  getterTests(register);
+/** Registers all @winpipe/streams suites with `register`, over `backend` (default: the model). */
+export function streamsSuites(register: RegisterTest, backend: StreamsBackend = modelBackend): void {
+  const suite = { register, backend };
+  readableTests(suite);
+  writableTests(suite);
+  pipeToTests(suite);
+  backpressureTests(suite);
+  getterTests(suite);
 }

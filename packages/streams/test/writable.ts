@@ -5,21 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { readableFrom, writableTo } from "../mod.ts";
-import {
-  collect,
-  concat,
-  connected,
-  isPending,
-  pattern,
-  type RegisterTest,
-  scenario,
-  streamOf,
-  utf8,
-} from "./helpers.ts";
+import { collect, concat, connected, pattern, scenario, streamOf, type StreamsSuite, utf8 } from "./helpers.ts";
 
 /** Registers the writable suites. */
-export function writableTests(register: RegisterTest): void {
-  scenario(register, "writable: each chunk is one WriteFile, so one message on a message pipe", async (ctx) => {
+export function writableTests(suite: StreamsSuite): void {
+  scenario(suite, "writable: each chunk is one WriteFile, so one message on a message pipe", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     const writer = c.client.writable.getWriter();
     const chunks = [utf8("one"), new Uint8Array(0), pattern(70_000), utf8("four")];
@@ -30,17 +20,17 @@ export function writableTests(register: RegisterTest): void {
     assert.deepEqual(await reading, chunks);
   });
 
-  scenario(register, "writable: a write resolves only once the kernel took all its bytes", async (ctx) => {
+  scenario(suite, "writable: a write resolves only once the kernel took all its bytes", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 1024 });
     const writer = pipe.writer.writable.getWriter();
     assert.equal(writer.desiredSize, 1);
     const write = writer.write(pattern(4096));
     assert.equal(writer.desiredSize, 0, "the chunk being written counts against the high-water mark");
-    assert.ok(await isPending(write), "WriteFile waits: the pipe holds 1024 bytes");
-    assert.ok(await isPending(writer.ready), "ready waits for the write");
+    assert.ok(await ctx.isPending(write), "WriteFile waits: the pipe holds 1024 bytes");
+    assert.ok(await ctx.isPending(writer.ready), "ready waits for the write");
     const buf = new Uint8Array(2048);
     assert.equal(await pipe.reader.read(buf), 2048);
-    assert.ok(await isPending(write), "1024 bytes are still not in the pipe");
+    assert.ok(await ctx.isPending(write), "1024 bytes are still not in the pipe");
     assert.equal(await pipe.reader.read(buf), 2048);
     await write;
     await writer.ready;
@@ -48,12 +38,12 @@ export function writableTests(register: RegisterTest): void {
     writer.releaseLock();
   });
 
-  scenario(register, "writable: abort with a pending write cancels it and closes the handle", async (ctx) => {
+  scenario(suite, "writable: abort with a pending write cancels it and closes the handle", async (ctx) => {
     const baseline = ctx.kernel.liveHandles();
     const { reader, writer: handle } = ctx.pipes.createPipe({ bufferSize: 1024 });
     const writer = handle.writable.getWriter();
     const write = writer.write(pattern(4096));
-    assert.ok(await isPending(write));
+    assert.ok(await ctx.isPending(write));
     const reason = new Error("stop");
     await writer.abort(reason);
     await assert.rejects(write, (err) => err === reason);
@@ -65,11 +55,11 @@ export function writableTests(register: RegisterTest): void {
     assert.equal(ctx.kernel.liveHandles(), baseline);
   });
 
-  scenario(register, "writable: abort with preventClose cancels the write and keeps the handle (H58)", async (ctx) => {
+  scenario(suite, "writable: abort with preventClose cancels the write and keeps the handle (H58)", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 16 });
     const writer = writableTo(pipe.writer, { preventClose: true }).getWriter();
     const write = writer.write(pattern(100));
-    assert.ok(await isPending(write));
+    assert.ok(await ctx.isPending(write));
     await writer.abort();
     await assert.rejects(write, { name: "AbortError" });
     assert.equal(pipe.writer.closed, false);
@@ -78,13 +68,13 @@ export function writableTests(register: RegisterTest): void {
     assert.equal(new TextDecoder().decode(concat(await collect(pipe.reader.readable))), "next");
   });
 
-  scenario(register, "writable: abort without a pending write closes the handle", async (ctx) => {
+  scenario(suite, "writable: abort without a pending write closes the handle", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     await pipe.writer.writable.abort();
     assert.equal(pipe.writer.closed, true);
   });
 
-  scenario(register, "writable: endOfStreamMessage with preventClose is go-winio's CloseWrite", async (ctx) => {
+  scenario(suite, "writable: endOfStreamMessage with preventClose is go-winio's CloseWrite", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     const request = writableTo(c.client, { endOfStreamMessage: true, preventClose: true });
     await streamOf([utf8("a"), utf8("b")]).pipeTo(request);
@@ -96,14 +86,14 @@ export function writableTests(register: RegisterTest): void {
     assert.deepEqual(await collect(c.client.readable), [utf8("reply")]);
   });
 
-  scenario(register, "writable: endOfStreamMessage without preventClose sends the marker, then closes", async (ctx) => {
+  scenario(suite, "writable: endOfStreamMessage without preventClose sends the marker, then closes", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     await streamOf([utf8("a")]).pipeTo(writableTo(c.client, { endOfStreamMessage: true }));
     assert.equal(c.client.closed, true);
     assert.deepEqual(await collect(c.conn.readable), [utf8("a"), new Uint8Array(0)]);
   });
 
-  scenario(register, "writable: other buffer types are written from their memory; text is refused", async (ctx) => {
+  scenario(suite, "writable: other buffer types are written from their memory; text is refused", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     const writer = pipe.writer.writable.getWriter();
     await writer.write(new Uint16Array([0x0201]) as unknown as Uint8Array);
@@ -119,7 +109,7 @@ export function writableTests(register: RegisterTest): void {
     assert.deepEqual(buf.subarray(0, n ?? 0), new Uint8Array([1, 2, 3, 4, 5]));
   });
 
-  scenario(register, "writable: a failing write errors the stream and leaves the handle open", async (ctx) => {
+  scenario(suite, "writable: a failing write errors the stream and leaves the handle open", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     pipe.reader.close();
     const writer = pipe.writer.writable.getWriter();
@@ -128,7 +118,7 @@ export function writableTests(register: RegisterTest): void {
     assert.equal(pipe.writer.closed, false);
   });
 
-  scenario(register, "writableTo validates its arguments", (ctx) => {
+  scenario(suite, "writableTo validates its arguments", (ctx) => {
     using pipe = ctx.pipes.createPipe();
     // @ts-expect-error: a read end cannot be written
     assert.throws(() => writableTo(pipe.reader), /handle must be a PipeConnection or a PipeWriter: got PipeReader/);

@@ -75,12 +75,18 @@ export function commandLineTests(register: RegisterTest): void {
   register("windowsCommandLine validates its input", () => {
     assert.throws(() => windowsCommandLine("", []), TypeError);
     assert.throws(() => windowsCommandLine("x", "a" as never), TypeError);
-    assert.throws(() => windowsCommandLine("x", [1 as never]), { name: "TypeError", message: "args[0] must be a string: got number" });
+    assert.throws(() => windowsCommandLine("x", [1 as never]), {
+      name: "TypeError",
+      message: "args[0] must be a string: got number",
+    });
   });
 
   register("windowsEnvironmentBlock sorts names without case and ends with two NULs", () => {
     const decode = (b: Uint8Array) => new TextDecoder("utf-16le").decode(b);
-    assert.equal(decode(windowsEnvironmentBlock({ b: "2", A: "1", "=C:": String.raw`C:\x` })), "=C:=C:\\x\0A=1\0b=2\0\0");
+    assert.equal(
+      decode(windowsEnvironmentBlock({ b: "2", A: "1", "=C:": String.raw`C:\x` })),
+      "=C:=C:\\x\0A=1\0b=2\0\0",
+    );
     assert.equal(decode(windowsEnvironmentBlock({})), "\0\0");
     assert.equal(decode(windowsEnvironmentBlock({ K: "ü€" })), "K=ü€\0\0");
     assert.throws(() => windowsEnvironmentBlock({ "A=B": "x" }), TypeError);

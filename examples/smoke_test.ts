@@ -1,0 +1,103 @@
+/**
+ * Smoke test of the examples: runs each one in its own `deno run -A`
+ * process (real kernel32, no model) and checks that it exits 0 by itself,
+ * in time, and prints the lines that show it did its job. Registers nothing
+ * off Windows (the examples need kernel32).
+ *
+ * On Windows:
+ *
+ *   deno test -A examples/smoke_test.ts
+ *
+ * On Linux, under the Wine test bed (docs/windows-test-bed.md); this is the
+ * `examples` suite of `npm test`:
+ *
+ *   bash scripts/wine/run.sh --env NO_COLOR=1 -- deno test -A examples/smoke_test.ts
+ *
+ * To add an example, add it to EXAMPLES with the lines it must print.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+
+interface Example {
+  /** The file in examples/. */
+  file: string;
+  /**
+   * Lines the output must contain, in any order (concurrent parts print in
+   * any order): a string matches a whole line, a RegExp any line.
+   */
+  expect: (string | RegExp)[];
+}
+
+const EXAMPLES: Example[] = [
+  {
+    file: "byte_echo.ts",
+    expect: [
+      'client A: sent "hello", got back "hello"',
+      'client A: sent "echo over a byte pipe", got back "echo over a byte pipe"',
+      'client B: sent "héllo wörld 🚀", got back "héllo wörld 🚀"',
+      'client B: sent "bye", got back "bye"',
+      // Which client is connection 1 varies; A sent 26 bytes, B 21.
+      /^server: connection [12] ended after echoing 26 bytes$/,
+      /^server: connection [12] ended after echoing 21 bytes$/,
+      "server: accept loop ended",
+      "byte echo: done",
+    ],
+  },
+  {
+    file: "message_service.ts",
+    expect: [
+      'transact upper -> {"text":"HELLO, PIPE"}',
+      'transact sum -> {"sum":10}',
+      'transact size -> {"bytes":100026} (sent 100026 bytes)',
+      'callNamedPipe upper -> {"text":"ONE SHOT"}',
+      'callNamedPipe bad -> {"error":"not JSON"}',
+      "server: 3 connections, 5 requests",
+      "message service: done",
+    ],
+  },
+  {
+    file: "streams_text.ts",
+    expect: [
+      "byte pipe, line 1: Ça va, 世界? 🚀",
+      "byte pipe, line 2: A pipe of bytes",
+      "byte pipe, line 3: keeps no boundaries:",
+      "byte pipe, line 4: the decoder mends them.",
+      "byte pipe: 17 writes of at most 5 bytes came back as 4 lines",
+      'message pipe: "first message" (13 bytes, one message)',
+      'message pipe: "second message" (14 bytes, one message)',
+      'message pipe: "third" (5 bytes, one message)',
+      "streams text: done",
+    ],
+  },
+];
+
+/** An example that has not ended by then is killed and fails. */
+const TIMEOUT_MS = 60_000;
+
+const root = new URL("../", import.meta.url);
+
+if (Deno.build.os === "windows") {
+  for (const example of EXAMPLES) {
+    Deno.test(`example ${example.file} exits 0 and prints what it did`, async () => {
+      const started = performance.now();
+      const { code, signal, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", `examples/${example.file}`],
+        cwd: root,
+        stdin: "null",
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      }).output();
+      const ms = Math.round(performance.now() - started);
+      const out = new TextDecoder().decode(stdout);
+      const err = new TextDecoder().decode(stderr);
+      const report = `${example.file} (${ms} ms, exit ${code}${signal ? `, ${signal}` : ""})\n` +
+        `--- stdout\n${out}--- stderr\n${err}---`;
+      assert.equal(code, 0, `the example failed: ${report}`);
+      const lines = out.split(/\r?\n/);
+      const missing = example.expect.filter((want) =>
+        !lines.some((line) => typeof want === "string" ? line === want : want.test(line))
+      );
+      assert.deepEqual(missing, [], `lines missing from the output of ${report}`);
+    });
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Text through a named pipe with WHATWG streams, through the real kernel32
+ * (no model).
+ *
+ * What it shows:
+ * - Binding the API with stream factories: `createWinpipe(kernel32, { streams })`
+ *   gives every connection `readable` and `writable` (`@winpipe/deno`'s
+ *   ready-made functions are bound without them; `readableFrom(handle)` and
+ *   `writableTo(handle)` of `@winpipe/streams` work on any handle as well).
+ * - Writing: `ReadableStream.from(lines).pipeThrough(new TextEncoderStream())
+ *   .pipeTo(conn.writable)`: one WriteFile per chunk, with the pipe's
+ *   backpressure; closing the writable (pipeTo does it at the end) closes the
+ *   handle, which is how the reader learns that the text ended.
+ * - Reading: `client.readable.pipeThrough(new TextDecoderStream())` and
+ *   `for await`, with a small TransformStream that splits the text into
+ *   lines. On a byte pipe the chunks do not follow the writes (characters and
+ *   lines arrive split), so the decoder and the splitter reassemble them.
+ * - The same over a message pipe: each chunk written is one message, and the
+ *   reader gets one chunk per message.
+ *
+ * Run it on Windows:
+ *
+ *   deno run -A examples/streams_text.ts
+ *
+ * On Linux, under the Wine test bed (docs/windows-test-bed.md):
+ *
+ *   bash scripts/wine/run.sh --env NO_COLOR=1 -- deno run -A examples/streams_text.ts
+ *
+ * @module
+ */
+import { createWinpipe, kernel32 } from "@winpipe/deno";
+import { streams } from "@winpipe/streams";
+
+const pipes = createWinpipe(kernel32, { streams });
+const encoder = new TextEncoder();
+
+/** Splits text into lines (without their "\n"), whatever the chunks' boundaries. */
+function lines(): TransformStream<string, string> {
+  let rest = "";
+  return new TransformStream({
+    transform(chunk, controller) {
+      const parts = (rest + chunk).split("\n");
+      rest = parts.pop()!;
+      for (const line of parts) controller.enqueue(line);
+    },
+    flush(controller) {
+      if (rest) controller.enqueue(rest);
+    },
+  });
+}
+
+// 1. A byte pipe: a poem written in small pieces, read back as lines.
+{
+  const name = String.raw`\\.\pipe\winpipe-example-streams-text-` + Deno.pid;
+  await using server = pipes.createServer(name, { inBufferSize: 64, outBufferSize: 64 });
+  const accepted = server.accept();
+  await using client = await pipes.connect(name, { access: "read" });
+  await using conn = await accepted;
+
+  const poem = "Ça va, 世界? 🚀\nA pipe of bytes\nkeeps no boundaries:\nthe decoder mends them.\n";
+  // Pieces of 5 bytes: multi-byte characters are cut in the middle on purpose.
+  const bytes = encoder.encode(poem);
+  const pieces = Array.from({ length: Math.ceil(bytes.length / 5) }, (_, i) => bytes.subarray(i * 5, i * 5 + 5));
+  const sending = ReadableStream.from(pieces).pipeTo(conn.writable);
+
+  let n = 0;
+  for await (const line of client.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) {
+    console.log(`byte pipe, line ${++n}: ${line}`);
+  }
+  await sending;
+  console.log(`byte pipe: ${pieces.length} writes of at most 5 bytes came back as ${n} lines`);
+}
+
+// 2. A message pipe read in message mode: one chunk per message.
+{
+  const name = String.raw`\\.\pipe\winpipe-example-streams-messages-` + Deno.pid;
+  await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+  const accepted = server.accept();
+  await using client = await pipes.connect(name, { readMode: "message" });
+  await using conn = await accepted;
+
+  const sending = ReadableStream.from(["first message", "second message", "third"])
+    .pipeThrough(new TextEncoderStream())
+    .pipeTo(client.writable);
+  const decoder = new TextDecoder();
+  for await (const message of conn.readable) {
+    console.log(`message pipe: ${JSON.stringify(decoder.decode(message))} (${message.length} bytes, one message)`);
+  }
+  await sending;
+}
+console.log("streams text: done");
