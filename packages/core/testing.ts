@@ -17,3 +17,4 @@
  */
 export * from "./src/testing/harness.ts";
 export * from "./src/testing/conformance.ts";
+export * from "./src/testing/differential.ts";

@@ -370,12 +370,18 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * whichever of its handles started it; each rejects with
    * ERROR_OPERATION_ABORTED. Fails with ERROR_NOT_FOUND when nothing is
    * pending (H57, B19).
+   *
+   * Newest first: NT queues each I/O request at the head of its thread's
+   * request list and cancels by walking that list from its head. The order
+   * shows when cancelling an older write frees quota that would complete a
+   * newer write or flush: cancelled newest first, every operation that was
+   * pending is aborted (docs/model-findings.md, M1).
    */
   cancelIo(handle: ModelHandle): void {
     const call = "CancelIoEx";
     const end = this.#end(handle, call);
     if (end.pending.size === 0) throw failure(ERROR_NOT_FOUND, call, end.pipeName);
-    for (const operation of [...end.pending]) operation.cancel();
+    for (const operation of [...end.pending].reverse()) operation.cancel();
   }
 
   // ------------------------------------------------------------------ waiting

@@ -6,6 +6,7 @@
  */
 import type { RegisterTest } from "../../src/testing/harness.ts";
 import { cancellationTests } from "./cancellation.ts";
+import { differentialFindingTests } from "./differential_findings.ts";
 import { handleTests } from "./handles.ts";
 import { lifecycleTests } from "./lifecycle.ts";
 import { nonblockingTests } from "./nonblocking.ts";
@@ -24,4 +25,5 @@ export function modelSuites(register: RegisterTest): void {
   cancellationTests(register);
   waitingTests(register);
   handleTests(register);
+  differentialFindingTests(register);
 }
