@@ -1,8 +1,91 @@
 /**
- * `@winpipe/bun`: the winpipe API over kernel32 through bun:ffi. Not built
- * yet: this package is a placeholder for the Bun backend issue and exports
- * nothing.
+ * `@winpipe/bun`: Windows pipes for Bun, anonymous and named, with their
+ * exact Win32 semantics, through `bun:ffi` and kernel32.dll.
+ *
+ * The public API of `@winpipe/core` bound to the kernel32 backend
+ * ({@linkcode Kernel32}, the kernel of `@winpipe/core/kernel32` over
+ * {@linkcode bunBinding}). Nothing blocks the event loop: every pipe handle
+ * is overlapped, I/O that can complete at once does so on the main thread,
+ * and waits happen in Workers (Bun's FFI has no `nonblocking` option).
+ * Importing this module on Linux or macOS works (so shared code and type
+ * checks do); calling into it there throws an Error that says kernel32 is
+ * only available on Windows. To run pipe code on any OS, bind
+ * `createWinpipe` from `@winpipe/core` to the in-memory model instead.
+ *
+ * @example
+ * ```ts ignore
+ * import { callNamedPipe, createPipe, createServer } from "@winpipe/bun";
+ *
+ * // An anonymous pipe.
+ * {
+ *   using pipe = createPipe({ bufferSize: 65536 });
+ *   await pipe.writer.write(new TextEncoder().encode("hello"));
+ *   const buf = new Uint8Array(16);
+ *   const n = await pipe.reader.read(buf); // 5
+ * }
+ *
+ * // A message-mode server and a client.
+ * const name = String.raw`\\.\pipe\winpipe-example`;
+ * await using server = createServer(name, { type: "message", readMode: "message", maxInstances: 4 });
+ * (async () => {
+ *   for await (const conn of server) {
+ *     const request = await conn.readMessage();
+ *     if (request !== null) await conn.write(request); // echo
+ *     await conn.close();
+ *   }
+ * })();
+ * const reply = await callNamedPipe(name, new TextEncoder().encode("ping"));
+ * new TextDecoder().decode(reply); // "ping"
+ * ```
  *
  * @module
  */
-export {};
+import { createWinpipe, type PipeKernel } from "@winpipe/core";
+import { Kernel32 } from "./src/kernel.ts";
+
+export * from "@winpipe/core";
+export { isInvalidHandleValue, Kernel32Handle } from "@winpipe/core/kernel32";
+export { Kernel32 } from "./src/kernel.ts";
+export { bunBinding } from "./src/binding.ts";
+
+/**
+ * The kernel32 backend of this process. Creating it loads nothing; its first
+ * call opens kernel32.dll (and throws off Windows).
+ *
+ * @example
+ * ```ts ignore
+ * import { kernel32 } from "@winpipe/bun";
+ * kernel32.name; // "kernel32-bun"
+ * const { read, write } = kernel32.createPipe(0, false, false);
+ * kernel32.close(read);
+ * kernel32.close(write);
+ * ```
+ */
+export const kernel32: Kernel32 = new Kernel32();
+
+/**
+ * The kernel the API is bound to. It loads kernel32.dll on its first call,
+ * so off Windows each function fails the way it reports errors: the
+ * synchronous ones throw, the asynchronous ones reject, with an Error that
+ * says kernel32 is only available on Windows.
+ */
+function getKernel(): PipeKernel {
+  return kernel32;
+}
+
+/**
+ * The public winpipe API bound to {@linkcode kernel32}: see `createWinpipe`
+ * in `@winpipe/core` for each function.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect, waitNamedPipe } from "@winpipe/bun";
+ * const name = String.raw`\\.\pipe\some-service`;
+ * if (await waitNamedPipe(name, { timeout: 1000 })) {
+ *   await using conn = await connect(name, { readMode: "message" });
+ *   await conn.write(new TextEncoder().encode("hello"));
+ * }
+ * ```
+ */
+export const { createPipe, createServer, createNamedPipe, connect, callNamedPipe, waitNamedPipe, liveHandles } =
+  createWinpipe(getKernel);

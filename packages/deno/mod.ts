@@ -43,6 +43,7 @@ import { Kernel32 } from "./src/kernel.ts";
 
 export * from "@winpipe/core";
 export { isInvalidHandleValue, Kernel32, Kernel32Handle } from "./src/kernel.ts";
+export { denoBinding } from "./src/binding.ts";
 
 /**
  * The kernel32 backend of this process. Creating it loads nothing; its first

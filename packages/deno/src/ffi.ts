@@ -1,404 +1,82 @@
 /**
- * The foreign symbols winpipe's Deno backend uses, and nothing else: one
- * table for kernel32.dll and one for ntdll.dll, each parameter labelled with
- * its Win32 name and C type (x64 Windows: HANDLE and pointers are 64-bit,
- * DWORD/ULONG/BOOL/NTSTATUS 32-bit).
+ * The foreign symbols of winpipe's Deno backend: the neutral tables of
+ * `@winpipe/core/kernel32` (each parameter labelled there with its Win32
+ * name and C type) turned into `Deno.dlopen` tables, and opened lazily.
  *
- * Conventions:
- * - HANDLE values are `"pointer"` (a `Deno.PointerObject`, or null for 0).
- * - Out parameters (LPDWORD, LPHANDLE, IO_STATUS_BLOCK*) and in/out structs
- *   (OVERLAPPED, SECURITY_ATTRIBUTES) are `"buffer"`: a Uint8Array or
- *   Uint32Array whose memory the call reads or writes.
- * - Strings (LPCWSTR) are `"buffer"`: NUL-terminated UTF-16LE, see
- *   {@linkcode wideString}.
- * - Entries named `...Blocking` are the same function declared
- *   `nonblocking: true`: Deno runs them on a thread of its blocking pool and
- *   returns a promise. Only functions whose result carries the whole outcome
- *   (an NTSTATUS or a WAIT_* value) are declared that way: GetLastError is
- *   per thread, so it is never read after a nonblocking call.
+ * Kinds map to Deno's native types as follows: HANDLE `"isize"` (Deno
+ * returns a bigint; INVALID_HANDLE_VALUE is -1n), memory `"buffer"` (a typed
+ * array or null), UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`,
+ * ULONG_PTR `"usize"`. Each function marked `offThread` in the neutral
+ * table is declared twice: under its own name, and as `NameBlocking` with
+ * `nonblocking: true` (Deno runs it on a thread of its blocking pool and
+ * returns a promise).
  *
- * The libraries are opened lazily by {@linkcode loadLibraries}: importing
- * this module on Linux or macOS does nothing; calling it there throws one
- * clear Error.
+ * Importing this module on Linux or macOS opens nothing; calling
+ * {@linkcode loadLibraries} there throws one clear Error.
  *
  * @module
  */
+import {
+  KERNEL32_FUNCTIONS,
+  NTDLL_FUNCTIONS,
+  type ParameterKind,
+  type ResultKind,
+  type Win32Functions,
+  type Win32SymbolTable,
+} from "@winpipe/core/kernel32";
 
-/** The kernel32.dll symbols. */
-export const KERNEL32_SYMBOLS = {
-  /** HANDLE CreateNamedPipeW(...) */
-  CreateNamedPipeW: {
-    parameters: [
-      "buffer", // LPCWSTR lpName
-      "u32", // DWORD dwOpenMode
-      "u32", // DWORD dwPipeMode
-      "u32", // DWORD nMaxInstances
-      "u32", // DWORD nOutBufferSize
-      "u32", // DWORD nInBufferSize
-      "u32", // DWORD nDefaultTimeOut
-      "buffer", // LPSECURITY_ATTRIBUTES lpSecurityAttributes
-    ],
-    result: "pointer", // HANDLE (INVALID_HANDLE_VALUE on failure)
-  },
-  /** HANDLE CreateFileW(...) */
-  CreateFileW: {
-    parameters: [
-      "buffer", // LPCWSTR lpFileName
-      "u32", // DWORD dwDesiredAccess
-      "u32", // DWORD dwShareMode
-      "buffer", // LPSECURITY_ATTRIBUTES lpSecurityAttributes
-      "u32", // DWORD dwCreationDisposition
-      "u32", // DWORD dwFlagsAndAttributes
-      "pointer", // HANDLE hTemplateFile
-    ],
-    result: "pointer", // HANDLE (INVALID_HANDLE_VALUE on failure)
-  },
-  /** BOOL CloseHandle(HANDLE hObject) */
-  CloseHandle: {
-    parameters: [
-      "pointer", // HANDLE hObject
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL DuplicateHandle(...) */
-  DuplicateHandle: {
-    parameters: [
-      "pointer", // HANDLE hSourceProcessHandle
-      "pointer", // HANDLE hSourceHandle
-      "pointer", // HANDLE hTargetProcessHandle
-      "buffer", // LPHANDLE lpTargetHandle
-      "u32", // DWORD dwDesiredAccess
-      "i32", // BOOL bInheritHandle
-      "u32", // DWORD dwOptions
-    ],
-    result: "i32", // BOOL
-  },
-  /** DWORD GetCurrentProcessId(void) */
-  GetCurrentProcessId: {
-    parameters: [],
-    result: "u32", // DWORD
-  },
-  /** DWORD GetLastError(void): read on the main thread right after a synchronous call, never after a nonblocking one. */
-  GetLastError: {
-    parameters: [],
-    result: "u32", // DWORD
-  },
-  /** BOOL PeekNamedPipe(...) */
-  PeekNamedPipe: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPVOID lpBuffer
-      "u32", // DWORD nBufferSize
-      "buffer", // LPDWORD lpBytesRead
-      "buffer", // LPDWORD lpTotalBytesAvail
-      "buffer", // LPDWORD lpBytesLeftThisMessage
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL GetNamedPipeHandleStateW(...) */
-  GetNamedPipeHandleStateW: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPDWORD lpState
-      "buffer", // LPDWORD lpCurInstances
-      "buffer", // LPDWORD lpMaxCollectionCount
-      "buffer", // LPDWORD lpCollectDataTimeout
-      "buffer", // LPWSTR lpUserName
-      "u32", // DWORD nMaxUserNameSize
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL SetNamedPipeHandleState(...) */
-  SetNamedPipeHandleState: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPDWORD lpMode
-      "buffer", // LPDWORD lpMaxCollectionCount
-      "buffer", // LPDWORD lpCollectDataTimeout
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL GetNamedPipeInfo(...) */
-  GetNamedPipeInfo: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPDWORD lpFlags
-      "buffer", // LPDWORD lpOutBufferSize
-      "buffer", // LPDWORD lpInBufferSize
-      "buffer", // LPDWORD lpMaxInstances
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL DisconnectNamedPipe(HANDLE hNamedPipe) */
-  DisconnectNamedPipe: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped) */
-  CancelIoEx: {
-    parameters: [
-      "pointer", // HANDLE hFile
-      "buffer", // LPOVERLAPPED lpOverlapped (NULL: every request on the handle)
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL ReadFile(...) on a handle opened with FILE_FLAG_OVERLAPPED. */
-  ReadFile: {
-    parameters: [
-      "pointer", // HANDLE hFile
-      "buffer", // LPVOID lpBuffer
-      "u32", // DWORD nNumberOfBytesToRead
-      "buffer", // LPDWORD lpNumberOfBytesRead (NULL with an OVERLAPPED)
-      "buffer", // LPOVERLAPPED lpOverlapped
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL WriteFile(...) on a handle opened with FILE_FLAG_OVERLAPPED. */
-  WriteFile: {
-    parameters: [
-      "pointer", // HANDLE hFile
-      "buffer", // LPCVOID lpBuffer
-      "u32", // DWORD nNumberOfBytesToWrite
-      "buffer", // LPDWORD lpNumberOfBytesWritten (NULL with an OVERLAPPED)
-      "buffer", // LPOVERLAPPED lpOverlapped
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL ConnectNamedPipe(HANDLE hNamedPipe, LPOVERLAPPED lpOverlapped) */
-  ConnectNamedPipe: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPOVERLAPPED lpOverlapped
-    ],
-    result: "i32", // BOOL
-  },
-  /** BOOL TransactNamedPipe(...) */
-  TransactNamedPipe: {
-    parameters: [
-      "pointer", // HANDLE hNamedPipe
-      "buffer", // LPVOID lpInBuffer
-      "u32", // DWORD nInBufferSize
-      "buffer", // LPVOID lpOutBuffer
-      "u32", // DWORD nOutBufferSize
-      "buffer", // LPDWORD lpBytesRead (NULL with an OVERLAPPED)
-      "buffer", // LPOVERLAPPED lpOverlapped
-    ],
-    result: "i32", // BOOL
-  },
-  /**
-   * HANDLE CreateIoCompletionPort(...): makes the process's one completion
-   * port (FileHandle INVALID_HANDLE_VALUE) and associates each overlapped
-   * pipe handle with it.
-   */
-  CreateIoCompletionPort: {
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "pointer", // HANDLE ExistingCompletionPort
-      "usize", // ULONG_PTR CompletionKey
-      "u32", // DWORD NumberOfConcurrentThreads
-    ],
-    result: "pointer", // HANDLE (NULL on failure)
-  },
-  /**
-   * BOOL SetFileCompletionNotificationModes(HANDLE FileHandle, UCHAR Flags):
-   * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, so that I/O that completes at once
-   * queues no packet.
-   */
-  SetFileCompletionNotificationModes: {
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "u8", // UCHAR Flags
-    ],
-    result: "i32", // BOOL
-  },
-  /**
-   * BOOL PostQueuedCompletionStatus(...): wakes the waiting
-   * GetQueuedCompletionStatusEx when nothing is left to wait for.
-   */
-  PostQueuedCompletionStatus: {
-    parameters: [
-      "pointer", // HANDLE CompletionPort
-      "u32", // DWORD dwNumberOfBytesTransferred
-      "usize", // ULONG_PTR dwCompletionKey
-      "pointer", // LPOVERLAPPED lpOverlapped
-    ],
-    result: "i32", // BOOL
-  },
-  /**
-   * BOOL GetQueuedCompletionStatusEx(...), on a thread of Deno's blocking
-   * pool: one call waits for the completions of every pending overlapped
-   * operation of the process and removes up to ulCount of them at once.
-   * Only its result and the entries are used (FALSE is retried: the reason
-   * is in another thread's last error).
-   */
-  GetQueuedCompletionStatusExBlocking: {
-    name: "GetQueuedCompletionStatusEx",
-    parameters: [
-      "pointer", // HANDLE CompletionPort
-      "buffer", // LPOVERLAPPED_ENTRY lpCompletionPortEntries
-      "u32", // ULONG ulCount
-      "buffer", // PULONG ulNumEntriesRemoved
-      "u32", // DWORD dwMilliseconds
-      "i32", // BOOL fAlertable
-    ],
-    result: "i32", // BOOL
-    nonblocking: true,
-  },
-} as const satisfies Deno.ForeignLibraryInterface;
+export { wideString } from "@winpipe/core/kernel32";
 
-/** The ntdll.dll symbols: calls whose status is their return value. */
-export const NTDLL_SYMBOLS = {
-  /** ULONG RtlNtStatusToDosError(NTSTATUS Status): the Win32 code kernel32 would set for an NTSTATUS. */
-  RtlNtStatusToDosError: {
-    parameters: [
-      "i32", // NTSTATUS Status
-    ],
-    result: "u32", // ULONG
-  },
-  /**
-   * NTSTATUS NtOpenFile(...): opens the named pipe file system's root
-   * (`\??\PIPE\`) for FSCTL_PIPE_WAIT, and the write end of an anonymous
-   * pipe (CreatePipe's own call).
-   */
-  NtOpenFile: {
-    parameters: [
-      "buffer", // PHANDLE FileHandle
-      "u32", // ACCESS_MASK DesiredAccess
-      "buffer", // POBJECT_ATTRIBUTES ObjectAttributes
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "u32", // ULONG ShareAccess
-      "u32", // ULONG OpenOptions
-    ],
-    result: "i32", // NTSTATUS
-  },
-  /**
-   * NTSTATUS NtCreateNamedPipeFile(...): CreatePipe's own call for the read
-   * end, which lets the handle's access (GENERIC_READ |
-   * FILE_WRITE_ATTRIBUTES) and synchronous or overlapped mode be chosen.
-   */
-  NtCreateNamedPipeFile: {
-    parameters: [
-      "buffer", // PHANDLE FileHandle
-      "u32", // ULONG (ACCESS_MASK) DesiredAccess
-      "buffer", // POBJECT_ATTRIBUTES ObjectAttributes
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "u32", // ULONG ShareAccess
-      "u32", // ULONG CreateDisposition
-      "u32", // ULONG CreateOptions
-      "u32", // ULONG NamedPipeType
-      "u32", // ULONG ReadMode
-      "u32", // ULONG CompletionMode
-      "u32", // ULONG MaximumInstances
-      "u32", // ULONG InboundQuota
-      "u32", // ULONG OutboundQuota
-      "buffer", // PLARGE_INTEGER DefaultTimeout
-    ],
-    result: "i32", // NTSTATUS
-  },
-  /**
-   * NTSTATUS NtFsControlFile(...): FSCTL_PIPE_WAIT (WaitNamedPipeW's own
-   * call) issued asynchronously on a handle associated with the completion
-   * port, so that it completes like overlapped I/O and CancelIoEx cancels it.
-   */
-  NtFsControlFile: {
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "pointer", // HANDLE Event
-      "pointer", // PIO_APC_ROUTINE ApcRoutine
-      "pointer", // PVOID ApcContext
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "u32", // ULONG FsControlCode
-      "buffer", // PVOID InputBuffer
-      "u32", // ULONG InputBufferLength
-      "buffer", // PVOID OutputBuffer
-      "u32", // ULONG OutputBufferLength
-    ],
-    result: "i32", // NTSTATUS
-  },
-  /**
-   * NTSTATUS NtFsControlFile(...) on a thread of Deno's blocking pool: the
-   * waiting pipe controls (FSCTL_PIPE_LISTEN, FSCTL_PIPE_TRANSCEIVE) on a
-   * handle without FILE_FLAG_OVERLAPPED, where the call itself waits.
-   */
-  NtFsControlFileBlocking: {
-    name: "NtFsControlFile",
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "pointer", // HANDLE Event
-      "pointer", // PIO_APC_ROUTINE ApcRoutine
-      "pointer", // PVOID ApcContext
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "u32", // ULONG FsControlCode
-      "buffer", // PVOID InputBuffer
-      "u32", // ULONG InputBufferLength
-      "buffer", // PVOID OutputBuffer
-      "u32", // ULONG OutputBufferLength
-    ],
-    result: "i32", // NTSTATUS
-    nonblocking: true,
-  },
-  /**
-   * NTSTATUS NtFlushBuffersFile(HANDLE, PIO_STATUS_BLOCK), on a thread of
-   * Deno's blocking pool: FlushFileBuffers' own call, which waits until the
-   * reader has drained the pipe and has no overlapped form.
-   */
-  NtFlushBuffersFileBlocking: {
-    name: "NtFlushBuffersFile",
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-    ],
-    result: "i32", // NTSTATUS
-    nonblocking: true,
-  },
-  /**
-   * NTSTATUS NtReadFile(...) on a thread of Deno's blocking pool: ReadFile's
-   * own call, for handles without FILE_FLAG_OVERLAPPED (anonymous-pipe ends
-   * made inheritable for a child process), where the call itself waits.
-   */
-  NtReadFileBlocking: {
-    name: "NtReadFile",
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "pointer", // HANDLE Event
-      "pointer", // PIO_APC_ROUTINE ApcRoutine
-      "pointer", // PVOID ApcContext
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "buffer", // PVOID Buffer
-      "u32", // ULONG Length
-      "buffer", // PLARGE_INTEGER ByteOffset
-      "buffer", // PULONG Key
-    ],
-    result: "i32", // NTSTATUS
-    nonblocking: true,
-  },
-  /** NTSTATUS NtWriteFile(...) on a thread of Deno's blocking pool: WriteFile's own call, as NtReadFileBlocking. */
-  NtWriteFileBlocking: {
-    name: "NtWriteFile",
-    parameters: [
-      "pointer", // HANDLE FileHandle
-      "pointer", // HANDLE Event
-      "pointer", // PIO_APC_ROUTINE ApcRoutine
-      "pointer", // PVOID ApcContext
-      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
-      "buffer", // const void* Buffer
-      "u32", // ULONG Length
-      "buffer", // PLARGE_INTEGER ByteOffset
-      "buffer", // PULONG Key
-    ],
-    result: "i32", // NTSTATUS
-    nonblocking: true,
-  },
-} as const satisfies Deno.ForeignLibraryInterface;
+const PARAMETER_TYPES: Readonly<Record<ParameterKind, Deno.NativeType>> = {
+  handle: "isize", // HANDLE
+  buffer: "buffer", // LPVOID, LPCWSTR, LPDWORD, struct pointers
+  u8: "u8", // UCHAR
+  u32: "u32", // DWORD, ULONG, ACCESS_MASK
+  i32: "i32", // BOOL, NTSTATUS
+  usize: "usize", // ULONG_PTR
+};
+
+const RESULT_TYPES: Readonly<Record<ResultKind, Deno.NativeResultType>> = {
+  handle: "isize", // HANDLE
+  i32: "i32", // BOOL, NTSTATUS
+  u32: "u32", // DWORD, ULONG
+};
+
+/**
+ * The `Deno.dlopen` table of a neutral table: every function under its own
+ * name, plus `NameBlocking` (`nonblocking: true`) for those marked
+ * `offThread`.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL32_FUNCTIONS } from "@winpipe/core/kernel32";
+ * import { denoSymbols } from "./ffi.ts";
+ * denoSymbols(KERNEL32_FUNCTIONS).GetQueuedCompletionStatusExBlocking; // { name: "GetQueuedCompletionStatusEx", ..., nonblocking: true }
+ * ```
+ */
+export function denoSymbols(table: Win32SymbolTable): Deno.ForeignLibraryInterface {
+  const symbols: Record<string, Deno.ForeignFunction> = {};
+  for (const [name, fn] of Object.entries(table)) {
+    const parameters = fn.parameters.map((kind) => PARAMETER_TYPES[kind]);
+    const result = RESULT_TYPES[fn.result];
+    symbols[name] = { parameters, result };
+    if (fn.offThread) symbols[`${name}Blocking`] = { name, parameters, result, nonblocking: true };
+  }
+  return symbols;
+}
 
 /** The opened libraries. */
 export interface Libraries {
   /** kernel32.dll */
-  kernel32: Deno.DynamicLibrary<typeof KERNEL32_SYMBOLS>["symbols"];
+  kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
   /** ntdll.dll */
-  ntdll: Deno.DynamicLibrary<typeof NTDLL_SYMBOLS>["symbols"];
+  ntdll: Win32Functions<typeof NTDLL_FUNCTIONS>;
+  /**
+   * The `NameBlocking` (`nonblocking: true`) variants of the functions
+   * marked `offThread`, by their own name (e.g. `NtFlushBuffersFile`);
+   * each returns a promise of its result.
+   */
+  blocking: Record<string, (...args: unknown[]) => Promise<number>>;
 }
 
 let libraries: Libraries | undefined;
@@ -419,24 +97,18 @@ export function loadLibraries(): Libraries {
   if (Deno.build.os !== "windows") {
     throw new Error(`winpipe: kernel32 is only available on Windows (Deno.build.os is "${Deno.build.os}")`);
   }
-  const kernel32 = Deno.dlopen("kernel32.dll", KERNEL32_SYMBOLS).symbols;
-  const ntdll = Deno.dlopen("ntdll.dll", NTDLL_SYMBOLS).symbols;
-  libraries = { kernel32, ntdll };
+  const kernel32 = Deno.dlopen("kernel32.dll", denoSymbols(KERNEL32_FUNCTIONS)).symbols;
+  const ntdll = Deno.dlopen("ntdll.dll", denoSymbols(NTDLL_FUNCTIONS)).symbols;
+  const blocking: Libraries["blocking"] = {};
+  for (const [table, symbols] of [[KERNEL32_FUNCTIONS, kernel32], [NTDLL_FUNCTIONS, ntdll]] as const) {
+    for (const [name, fn] of Object.entries(table as Win32SymbolTable)) {
+      if (fn.offThread) blocking[name] = symbols[`${name}Blocking`] as (...args: unknown[]) => Promise<number>;
+    }
+  }
+  libraries = {
+    kernel32: kernel32 as unknown as Libraries["kernel32"],
+    ntdll: ntdll as unknown as Libraries["ntdll"],
+    blocking,
+  };
   return libraries;
-}
-
-/**
- * `text` as a NUL-terminated UTF-16LE string, the form of LPCWSTR. The bytes
- * live in their own ArrayBuffer (off the V8 heap, so the address is stable).
- *
- * @example
- * ```ts
- * import { wideString } from "./ffi.ts";
- * wideString("ab"); // Uint16Array [97, 98, 0]
- * ```
- */
-export function wideString(text: string): Uint16Array<ArrayBuffer> {
-  const out = new Uint16Array(new ArrayBuffer((text.length + 1) * 2));
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
 }

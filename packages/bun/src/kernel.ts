@@ -1,0 +1,34 @@
+/**
+ * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Bun: the
+ * kernel of `@winpipe/core/kernel32` bound to {@linkcode bunBinding}. The
+ * semantics (overlapped I/O on one completion port, NTSTATUS conversion,
+ * anonymous pipes made as CreatePipe makes them, handle tracking) live in
+ * core; see docs/bun-backend.md.
+ *
+ * @module
+ */
+import { Kernel32Kernel } from "@winpipe/core/kernel32";
+import { bunBinding } from "./binding.ts";
+
+/**
+ * The kernel port over kernel32.dll through bun:ffi. Loading is lazy:
+ * constructing one off Windows does nothing, calling a method throws an
+ * Error saying kernel32 is only available on Windows.
+ *
+ * @example
+ * ```ts ignore
+ * import { Kernel32 } from "@winpipe/bun";
+ * const kernel = new Kernel32();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const buf = new Uint8Array(8);
+ * const { bytesRead } = await kernel.read(read, buf); // 3
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
+export class Kernel32 extends Kernel32Kernel {
+  constructor() {
+    super(bunBinding);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * What a runtime provides to {@linkcode Kernel32Kernel}: the one seam
+ * between the kernel32 semantics (written once, in core) and a runtime's
+ * FFI. A backend implements {@linkcode Win32Binding} in a few dozen lines:
+ * open the two DLLs from the neutral tables of `symbols.ts`, take the
+ * address of a typed array, unref a timer, and run the `offThread`
+ * functions somewhere other than the main thread.
+ *
+ * @module
+ */
+import type {
+  KERNEL32_FUNCTIONS,
+  NTDLL_FUNCTIONS,
+  OffThreadArguments,
+  OffThreadFunction,
+  Win32Functions,
+} from "./symbols.ts";
+
+/** kernel32.dll and ntdll.dll as a runtime loaded them, with what only the runtime can do. */
+export interface Win32Library {
+  /** The kernel32.dll functions, called synchronously on the main thread. */
+  readonly kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
+  /** The ntdll.dll functions, called synchronously on the main thread. */
+  readonly ntdll: Win32Functions<typeof NTDLL_FUNCTIONS>;
+  /**
+   * Runs one of the functions marked `offThread` on another thread and
+   * resolves with its result. The typed arrays passed in stay referenced by
+   * the caller until the promise settles (a backend that converts them to
+   * addresses must keep them referenced too). The promise never rejects for
+   * a failing call: the result carries the outcome.
+   *
+   * GetQueuedCompletionStatusEx is the completion port's one waiter (at most
+   * one is outstanding); the NT calls are flushes and I/O on synchronous
+   * handles, at most {@linkcode Win32Library.offThreadSlots} at once.
+   */
+  offThread<N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>): Promise<number>;
+  /**
+   * How many NT calls may run off the main thread at once (the completion
+   * port's waiter not counted); more are queued. A backend with a small
+   * fixed thread pool leaves room for the waiter and its own work.
+   */
+  readonly offThreadSlots: number;
+  /**
+   * The address of a typed array's first byte, for pointers stored inside
+   * structs (UNICODE_STRING.Buffer, OBJECT_ATTRIBUTES.ObjectName) and for
+   * matching completion packets to OVERLAPPEDs. The array must be backed by
+   * an ArrayBuffer made for it (`new Uint8Array(new ArrayBuffer(n))`) or
+   * pinned (see `pin` in kernel.ts), so that the address stays valid.
+   */
+  addressOf(view: ArrayBufferView): number;
+  /** Makes a timer not keep the process alive (rechecks of completion packets). */
+  unrefTimer(timer: ReturnType<typeof setTimeout>): void;
+}
+
+/**
+ * A runtime's binding: its name and a loader. `load()` opens the libraries
+ * on first use (and returns the same object afterwards); off Windows it
+ * throws one clear Error, e.g. `winpipe: kernel32 is only available on
+ * Windows (Deno.build.os is "linux")`, and opens nothing.
+ *
+ * @example A binding over a fake library (tests)
+ * ```ts
+ * import type { Win32Binding } from "@winpipe/core/kernel32";
+ * const offWindows: Win32Binding = {
+ *   name: "kernel32-example",
+ *   load() {
+ *     throw new Error("winpipe: kernel32 is only available on Windows");
+ *   },
+ * };
+ * ```
+ */
+export interface Win32Binding {
+  /** The kernel's name, e.g. "kernel32-deno". */
+  readonly name: string;
+  /** Opens (once) and returns the libraries; throws off Windows. */
+  load(): Win32Library;
+}
