@@ -71,6 +71,8 @@ const modelBun = {
         "test",
         ...filesEndingWith("packages/core/test", ".bun.test.ts"),
         ...filesEndingWith("packages/streams/test", ".bun.test.ts"),
+        // @winpipe/bun off Windows: importing works, using it throws one clear Error.
+        ...filesEndingWith("packages/bun/test/native", ".bun.test.ts"),
       ],
     },
   ],
@@ -104,6 +106,29 @@ const kernel32Deno = {
   ],
 };
 
+/**
+ * The Bun kernel32 backend: the conformance suite, the backend's own tests,
+ * the differential test and the Deno/Bun interop test (which also runs
+ * deno.exe). Listed one by one: bun test would also pick up Deno's files.
+ */
+const kernel32Bun = {
+  label: "kernel32-bun",
+  steps: [
+    onWindows("bun", [
+      "test",
+      "./packages/bun/test/conformance.bun.test.ts",
+      "./packages/bun/test/abort.bun.test.ts",
+      "./packages/bun/test/concurrency.bun.test.ts",
+      "./packages/bun/test/event_loop.bun.test.ts",
+      "./packages/bun/test/handle_release.bun.test.ts",
+      "./packages/bun/test/gc.bun.test.ts",
+      "./packages/bun/test/exit.bun.test.ts",
+      "./packages/bun/test/interop.bun.test.ts",
+      "./packages/bun/test/differential.bun.test.ts",
+    ], 1200),
+  ],
+};
+
 /** The @winpipe/streams suites over kernel32 (Deno): the same suites as model-deno's, on the real kernel. */
 const streamsKernel32Deno = {
   label: "streams-kernel32-deno",
@@ -116,9 +141,15 @@ const examples = {
   steps: [onWindows("deno", ["test", "--quiet", "-A", "examples/smoke_test.ts"], 600)],
 };
 
+/** Every benchmark implementation and case once, at tiny sizes: each must produce a sane number. */
+const benchSmoke = {
+  label: "bench-smoke",
+  steps: [{ cmd: "node", args: ["bench/run.mjs", "--smoke"] }],
+};
+
 const windows = platform === "win32"
-  ? [kernel32Deno, streamsKernel32Deno, examples]
-  : [testbed, kernel32Deno, streamsKernel32Deno, examples];
+  ? [kernel32Deno, kernel32Bun, streamsKernel32Deno, examples, benchSmoke]
+  : [testbed, kernel32Deno, kernel32Bun, streamsKernel32Deno, examples, benchSmoke];
 
 export function suitesFor(which) {
   switch (which) {

@@ -69,7 +69,7 @@ function count(output) {
   }
   if (!found) {
     // Any other runner: its plain closing line "N passed, M failed".
-    const m = [...strip.matchAll(/^(\d+) passed, (\d+) failed/gm)].pop();
+    const m = [...strip.matchAll(/^(?:[\w-]+: )?(\d+) passed, (\d+) failed/gm)].pop();
     if (m) return { passed: Number(m[1]), failed: Number(m[2]), skipped, found: true };
   }
   return { passed, failed, skipped, found };

@@ -1,0 +1,134 @@
+// The bench workloads through the `node:net` module on a named pipe: what
+// Node users have today. One peer for both runtimes that implement it:
+//
+//   node bench/peers/node_net_peer.mjs server|client ARGS   node-libuv (node.exe: libuv's pipe code)
+//   bun bench/peers/node_net_peer.mjs server|client ARGS    bun-node-net (bun.exe's node:net)
+//
+// ARGS are `key=value` pairs as for the other peers (see bench/run.mjs).
+// node:net has no message mode: `rtt` and `msgrate-64b` run on a byte pipe
+// with fixed 64-byte frames, and the reader receives whatever libuv (or Bun)
+// read in one go, many frames at a time. Writes respect backpressure
+// (`write()` returning false waits for "drain"), as a Node program should.
+// libuv creates its pipe instances with 64 KiB quotas, like the other peers.
+import net from "node:net";
+import { Buffer } from "node:buffer";
+import { once } from "node:events";
+import process from "node:process";
+
+const FRAME = 64;
+const CHUNKS = { "throughput-4k": 4 * 1024, "throughput-64k": 64 * 1024, "throughput-1m": 1024 * 1024 };
+
+const [role = "", ...rest] = process.argv.slice(2);
+const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
+const prefix = args.prefix ?? "winpipe-bench";
+const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
+const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+for (const name of cases) {
+  if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
+}
+const limitBytes = Number(args.bytes ?? 256 * 1024 * 1024);
+const limitMs = Number(args.seconds ?? 3) * 1000;
+const exchanges = Number(args.exchanges ?? 5000);
+const warmup = Number(args.warmup ?? 200);
+const limitMessages = Number(args.messages ?? 200_000);
+
+const pipeName = (name) => `\\\\.\\pipe\\${prefix}-${name}`;
+
+/** Nearest-rank percentile of sorted samples (the same definition in every peer). */
+function percentile(sorted, p) {
+  return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1];
+}
+
+/** Serves one case: accepts one connection, handles it, closes the listener. */
+async function serve(name) {
+  const server = net.createServer();
+  server.listen(pipeName(name));
+  await once(server, "listening");
+  const [socket] = await once(server, "connection");
+  server.close();
+  if (name === "rtt") {
+    // Echo: requests come one at a time, so echoing the bytes echoes the frames.
+    socket.on("data", (data) => socket.write(data));
+    await once(socket, "close");
+    return;
+  }
+  // Throughput and message rate: the clock starts at the first read, as in the other peers.
+  let start = 0, end = 0, bytes = 0, first = true;
+  socket.on("data", (data) => {
+    if (first) {
+      first = false;
+      start = performance.now();
+      return;
+    }
+    bytes += data.length;
+    end = performance.now();
+  });
+  await once(socket, "end");
+  socket.destroy();
+  const seconds = (end - start) / 1000;
+  if (name === "msgrate-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
+/** The server of the case may not be listening yet (another process): retry for up to 30 s. */
+async function connectClient(name) {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    const socket = net.connect(pipeName(name));
+    try {
+      await once(socket, "connect");
+      return socket;
+    } catch (err) {
+      socket.destroy();
+      if (err.code !== "ENOENT" || performance.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+async function request(name) {
+  const socket = await connectClient(name);
+  if (name === "rtt") {
+    // Replies arrive as bytes: a round trip ends when the 64 bytes of its frame are in.
+    let received = 0, wake = () => {};
+    socket.on("data", (data) => {
+      received += data.length;
+      if (received >= FRAME) wake();
+    });
+    const frame = Buffer.alloc(FRAME);
+    const samples = new Float64Array(exchanges);
+    for (let i = 0; i < warmup + exchanges; i++) {
+      const t0 = performance.now();
+      const replied = new Promise((resolve) => (wake = resolve));
+      socket.write(frame);
+      await replied;
+      received -= FRAME;
+      if (i >= warmup) samples[i - warmup] = (performance.now() - t0) * 1000;
+    }
+    samples.sort();
+    console.log(`result rtt-p50 ${percentile(samples, 0.5).toFixed(1)} us`);
+    console.log(`result rtt-p99 ${percentile(samples, 0.99).toFixed(1)} us`);
+  } else {
+    // One way, until the byte (or frame) limit or the time limit.
+    const chunk = CHUNKS[name];
+    const data = Buffer.alloc(chunk ?? FRAME);
+    const count = chunk !== undefined ? Math.floor(limitBytes / chunk) : limitMessages;
+    const deadline = performance.now() + limitMs;
+    for (let i = 0; i < count; i++) {
+      if (!socket.write(data)) await once(socket, "drain");
+      if ((i & 15) === 15 && performance.now() > deadline) break;
+    }
+  }
+  socket.end();
+  await once(socket, "close");
+}
+
+if (role !== "server" && role !== "client") {
+  console.error("usage: node_net_peer.mjs server|client prefix=P cases=C,... bytes=N seconds=S ...");
+  process.exit(2);
+}
+for (const name of cases) {
+  if (role === "server") await serve(name);
+  else await request(name);
+}
+process.exit(0);

@@ -1,0 +1,194 @@
+/* raw-c: the bench workloads with plain ReadFile/WriteFile on synchronous
+ * handles, the practical ceiling for the other implementations.
+ *
+ * One process per role, like every other implementation of the bench:
+ *   raw_pipe.exe server prefix=P cases=C,... bytes=N seconds=S exchanges=N warmup=N messages=N
+ *   raw_pipe.exe client (same arguments)
+ * Each case uses its own pipe, \\.\pipe\P-CASE. The server creates it and
+ * waits for the client; results are printed as `result CASE VALUE UNIT`
+ * (the side that can see the whole transfer measures it: the reader for
+ * throughput and message rate, the requester for round trips).
+ *
+ * Built by bench/run.mjs: x86_64-w64-mingw32-gcc -O2 -o raw_pipe.exe raw_pipe.c */
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The same quotas as node's libuv and the winpipe peers. */
+#define PIPE_BUFFER (64 * 1024)
+#define FRAME 64
+
+static char prefix[200] = "winpipe-bench";
+static char cases[400] = "";
+static long long limit_bytes = 256LL * 1024 * 1024;
+static double limit_seconds = 3.0;
+static int exchanges = 5000, warmup = 200;
+static long long limit_messages = 200000;
+static LARGE_INTEGER frequency;
+
+static double now_seconds(void) {
+  LARGE_INTEGER t;
+  QueryPerformanceCounter(&t);
+  return (double)t.QuadPart / (double)frequency.QuadPart;
+}
+
+static void fail(const char *what, const char *pipe) {
+  fprintf(stderr, "raw-c: %s on %s failed: Win32 error %lu\n", what, pipe, GetLastError());
+  fflush(stderr);
+  exit(1);
+}
+
+static void pipe_name(char *out, size_t size, const char *case_name) {
+  snprintf(out, size, "\\\\.\\pipe\\%s-%s", prefix, case_name);
+}
+
+/* chunk size of a throughput-* case */
+static DWORD chunk_of(const char *case_name) {
+  if (strcmp(case_name, "throughput-4k") == 0) return 4 * 1024;
+  if (strcmp(case_name, "throughput-64k") == 0) return 64 * 1024;
+  if (strcmp(case_name, "throughput-1m") == 0) return 1024 * 1024;
+  return 0;
+}
+
+static int is_message_case(const char *case_name) {
+  return strcmp(case_name, "rtt") == 0 || strcmp(case_name, "msgrate-64b") == 0;
+}
+
+static HANDLE serve(const char *name, int message) {
+  DWORD mode = message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
+  HANDLE h = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, mode | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+                              PIPE_BUFFER, PIPE_BUFFER, 0, NULL);
+  if (h == INVALID_HANDLE_VALUE) fail("CreateNamedPipeA", name);
+  if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) fail("ConnectNamedPipe", name);
+  return h;
+}
+
+/* The server of the case may not have created its pipe yet: retry for up to 30 s. */
+static HANDLE open_client(const char *name, int message) {
+  double deadline = now_seconds() + 30;
+  for (;;) {
+    HANDLE h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    if (h != INVALID_HANDLE_VALUE) {
+      DWORD mode = PIPE_READMODE_MESSAGE;
+      if (message && !SetNamedPipeHandleState(h, &mode, NULL, NULL)) fail("SetNamedPipeHandleState", name);
+      return h;
+    }
+    DWORD err = GetLastError();
+    if ((err != ERROR_FILE_NOT_FOUND && err != ERROR_PIPE_BUSY) || now_seconds() > deadline) fail("CreateFileA", name);
+    if (err == ERROR_PIPE_BUSY) WaitNamedPipeA(name, 1000);
+    else Sleep(2);
+  }
+}
+
+static int compare_doubles(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile of sorted samples (the same definition in every peer). */
+static double percentile(const double *sorted, int n, double p) {
+  int rank = (int)(p * n + 0.999999999);
+  if (rank < 1) rank = 1;
+  return sorted[rank - 1];
+}
+
+/* Reads until the writer closes; the clock starts at the first read so that connecting is not counted. */
+static void read_all(HANDLE h, const char *case_name, DWORD buffer_size, int count_messages) {
+  char *buf = malloc(buffer_size);
+  DWORD n;
+  if (!ReadFile(h, buf, buffer_size, &n, NULL)) fail("ReadFile", case_name);
+  double start = now_seconds(), end = start;
+  long long bytes = 0, messages = 0;
+  while (ReadFile(h, buf, buffer_size, &n, NULL)) {
+    bytes += n;
+    messages++;
+    end = now_seconds();
+  }
+  if (GetLastError() != ERROR_BROKEN_PIPE) fail("ReadFile", case_name);
+  if (count_messages) printf("result %s %.1f msg/s\n", case_name, messages / (end - start));
+  else printf("result %s %.1f MB/s\n", case_name, bytes / 1e6 / (end - start));
+  free(buf);
+}
+
+static void run_server(const char *case_name) {
+  char name[300];
+  pipe_name(name, sizeof name, case_name);
+  HANDLE h = serve(name, is_message_case(case_name));
+  DWORD chunk = chunk_of(case_name);
+  if (chunk) {
+    read_all(h, case_name, chunk > PIPE_BUFFER ? chunk : PIPE_BUFFER, 0);
+  } else if (strcmp(case_name, "msgrate-64b") == 0) {
+    read_all(h, case_name, FRAME, 1);
+  } else { /* rtt: echo each request */
+    char buf[FRAME];
+    DWORD n, written;
+    while (ReadFile(h, buf, sizeof buf, &n, NULL)) {
+      if (!WriteFile(h, buf, n, &written, NULL)) fail("WriteFile", name);
+    }
+  }
+  CloseHandle(h);
+}
+
+static void run_client(const char *case_name) {
+  char name[300];
+  pipe_name(name, sizeof name, case_name);
+  HANDLE h = open_client(name, is_message_case(case_name));
+  DWORD chunk = chunk_of(case_name), n;
+  if (chunk || strcmp(case_name, "msgrate-64b") == 0) {
+    /* One way, until the byte (or message) limit or the time limit. */
+    DWORD size = chunk ? chunk : FRAME;
+    long long limit = chunk ? limit_bytes / chunk : limit_messages;
+    char *data = calloc(1, size);
+    double deadline = now_seconds() + limit_seconds;
+    for (long long i = 0; i < limit; i++) {
+      if (!WriteFile(h, data, size, &n, NULL)) fail("WriteFile", name);
+      if ((i & 15) == 15 && now_seconds() > deadline) break;
+    }
+    free(data);
+  } else { /* rtt */
+    char request[FRAME] = {0}, reply[FRAME];
+    double *samples = malloc(sizeof(double) * exchanges);
+    for (int i = 0; i < warmup + exchanges; i++) {
+      double t0 = now_seconds();
+      if (!WriteFile(h, request, FRAME, &n, NULL)) fail("WriteFile", name);
+      if (!ReadFile(h, reply, FRAME, &n, NULL) || n != FRAME) fail("ReadFile", name);
+      if (i >= warmup) samples[i - warmup] = (now_seconds() - t0) * 1e6;
+    }
+    qsort(samples, exchanges, sizeof(double), compare_doubles);
+    printf("result rtt-p50 %.1f us\n", percentile(samples, exchanges, 0.50));
+    printf("result rtt-p99 %.1f us\n", percentile(samples, exchanges, 0.99));
+    free(samples);
+  }
+  CloseHandle(h);
+}
+
+int main(int argc, char **argv) {
+  QueryPerformanceFrequency(&frequency);
+  if (argc < 2 || (strcmp(argv[1], "server") != 0 && strcmp(argv[1], "client") != 0)) {
+    fprintf(stderr, "usage: raw_pipe.exe server|client prefix=P cases=C,... bytes=N seconds=S exchanges=N "
+                    "warmup=N messages=N\n");
+    return 2;
+  }
+  for (int i = 2; i < argc; i++) {
+    const char *a = argv[i];
+    if (strncmp(a, "prefix=", 7) == 0) snprintf(prefix, sizeof prefix, "%s", a + 7);
+    else if (strncmp(a, "cases=", 6) == 0) snprintf(cases, sizeof cases, "%s", a + 6);
+    else if (strncmp(a, "bytes=", 6) == 0) limit_bytes = _atoi64(a + 6);
+    else if (strncmp(a, "seconds=", 8) == 0) limit_seconds = atof(a + 8);
+    else if (strncmp(a, "exchanges=", 10) == 0) exchanges = atoi(a + 10);
+    else if (strncmp(a, "warmup=", 7) == 0) warmup = atoi(a + 7);
+    else if (strncmp(a, "messages=", 9) == 0) limit_messages = _atoi64(a + 9);
+  }
+  int server = strcmp(argv[1], "server") == 0;
+  for (char *c = strtok(cases, ","); c; c = strtok(NULL, ",")) {
+    if (!chunk_of(c) && !is_message_case(c)) {
+      fprintf(stderr, "raw-c: unknown case \"%s\"\n", c);
+      return 2;
+    }
+    if (server) run_server(c);
+    else run_client(c);
+    fflush(stdout);
+  }
+  return 0;
+}

@@ -1,0 +1,178 @@
+/**
+ * The bench workloads through winpipe's public API (createServer, accept,
+ * connect, read, write), one peer for every binding so that all run the same
+ * code:
+ *
+ *   deno run -A bench/peers/winpipe_peer.ts server|client ARGS   winpipe-deno (@winpipe/deno)
+ *   bun bench/peers/winpipe_peer.ts server|client ARGS           winpipe-bun (@winpipe/bun)
+ *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
+ *
+ * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
+ * warmup, messages (see bench/run.mjs). Each case has its own pipe,
+ * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
+ * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
+ * reader for throughput and message rate, the requester for round trips.
+ *
+ * The calls mirror bench/peers/raw_pipe.c one for one (one ReadFile per
+ * read into a reused buffer, one WriteFile per write), so the difference to
+ * raw-c is the cost of the binding and nothing else.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { PipeConnection, Winpipe } from "@winpipe/core";
+
+/** The same quotas as node's libuv and raw_pipe.c. */
+const PIPE_BUFFER = 64 * 1024;
+const FRAME = 64;
+const CHUNKS: Record<string, number> = {
+  "throughput-4k": 4 * 1024,
+  "throughput-64k": 64 * 1024,
+  "throughput-1m": 1024 * 1024,
+};
+
+const [role = "", ...rest] = process.argv.slice(2);
+const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
+const prefix = args.prefix ?? "winpipe-bench";
+const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
+const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+for (const name of cases) {
+  if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
+}
+const limitBytes = Number(args.bytes ?? 256 * 1024 * 1024);
+const limitMs = Number(args.seconds ?? 3) * 1000;
+const exchanges = Number(args.exchanges ?? 5000);
+const warmup = Number(args.warmup ?? 200);
+const limitMessages = Number(args.messages ?? 200_000);
+
+const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b";
+const pipeName = (name: string) => `\\\\.\\pipe\\${prefix}-${name}`;
+
+/** The binding under test: the model for `both`, else this runtime's package. */
+async function loadWinpipe(): Promise<Winpipe> {
+  if (role === "both") {
+    const { createWinpipe } = await import("@winpipe/core");
+    const { createModelKernel } = await import("@winpipe/core/model");
+    return createWinpipe(createModelKernel());
+  }
+  // A computed specifier: each runtime resolves only its own package.
+  const binding = "Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno";
+  const api = await import(binding) as Partial<Winpipe>;
+  if (typeof api.createServer !== "function" || typeof api.connect !== "function") {
+    throw new Error(`${binding} does not export createServer and connect`);
+  }
+  return api as Winpipe;
+}
+
+const pipes = await loadWinpipe();
+
+function createServer(name: string) {
+  const type = isMessageCase(name) ? "message" : "byte";
+  return pipes.createServer(pipeName(name), {
+    type,
+    readMode: type,
+    maxInstances: 1,
+    inBufferSize: PIPE_BUFFER,
+    outBufferSize: PIPE_BUFFER,
+  });
+}
+
+/** The server of the case may not have created its pipe yet (another process): retry for up to 30 s. */
+async function connectClient(name: string): Promise<PipeConnection> {
+  const deadline = performance.now() + 30_000;
+  for (;;) {
+    try {
+      return await pipes.connect(pipeName(name), { readMode: isMessageCase(name) ? "message" : "byte" });
+    } catch (err) {
+      const code = (err as { code?: number }).code;
+      if (code !== 2 /* ERROR_FILE_NOT_FOUND */ || performance.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+}
+
+/** Nearest-rank percentile of sorted samples (the same definition in every peer). */
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1];
+}
+
+/** Reads until the writer closes; the clock starts at the first read so that connecting is not counted. */
+async function readAll(conn: PipeConnection, name: string, bufferSize: number, unit: "MB/s" | "msg/s") {
+  const buffer = new Uint8Array(bufferSize);
+  if ((await conn.read(buffer)) === null) throw new Error(`${name}: the writer sent nothing`);
+  const start = performance.now();
+  let end = start, bytes = 0, messages = 0;
+  for (;;) {
+    const result = await conn.read(buffer);
+    if (result === null) break;
+    bytes += result.bytesRead;
+    messages++;
+    end = performance.now();
+  }
+  const seconds = (end - start) / 1000;
+  const value = unit === "MB/s" ? bytes / 1e6 / seconds : messages / seconds;
+  console.log(`result ${name} ${value.toFixed(1)} ${unit}`);
+}
+
+async function serve(name: string): Promise<void> {
+  const server = createServer(name);
+  const conn = await server.accept();
+  server.close();
+  const chunk = CHUNKS[name];
+  if (chunk !== undefined) {
+    await readAll(conn, name, Math.max(chunk, PIPE_BUFFER), "MB/s");
+  } else if (name === "msgrate-64b") {
+    await readAll(conn, name, FRAME, "msg/s");
+  } else {
+    // rtt: echo each request.
+    const buffer = new Uint8Array(FRAME);
+    for (;;) {
+      const result = await conn.read(buffer);
+      if (result === null) break;
+      await conn.write(buffer.subarray(0, result.bytesRead));
+    }
+  }
+  conn.close();
+}
+
+async function request(name: string): Promise<void> {
+  const conn = await connectClient(name);
+  const chunk = CHUNKS[name];
+  if (chunk !== undefined || name === "msgrate-64b") {
+    // One way, until the byte (or message) limit or the time limit.
+    const data = new Uint8Array(chunk ?? FRAME);
+    const count = chunk !== undefined ? Math.floor(limitBytes / chunk) : limitMessages;
+    const deadline = performance.now() + limitMs;
+    for (let i = 0; i < count; i++) {
+      await conn.write(data);
+      if ((i & 15) === 15 && performance.now() > deadline) break;
+    }
+  } else {
+    const requestBytes = new Uint8Array(FRAME);
+    const reply = new Uint8Array(FRAME);
+    const samples = new Float64Array(exchanges);
+    for (let i = 0; i < warmup + exchanges; i++) {
+      const t0 = performance.now();
+      await conn.write(requestBytes);
+      const result = await conn.read(reply);
+      if (result === null || result.bytesRead !== FRAME) throw new Error("rtt: short reply");
+      if (i >= warmup) samples[i - warmup] = (performance.now() - t0) * 1000;
+    }
+    samples.sort();
+    console.log(`result rtt-p50 ${percentile(samples, 0.5).toFixed(1)} us`);
+    console.log(`result rtt-p99 ${percentile(samples, 0.99).toFixed(1)} us`);
+  }
+  conn.close();
+}
+
+if (role !== "server" && role !== "client" && role !== "both") {
+  console.error("usage: winpipe_peer.ts server|client|both prefix=P cases=C,... bytes=N seconds=S ...");
+  process.exit(2);
+}
+for (const name of cases) {
+  if (role === "server") await serve(name);
+  else if (role === "client") await request(name);
+  else await Promise.all([serve(name), request(name)]);
+}
+// Nothing should be left pending, but a binding that keeps a waiter alive must not hang the bench.
+process.exit(0);

