@@ -1,5 +1,5 @@
 /**
- * The behaviour ids of SPEC.md (/work/shared/SPEC.md), transcribed by hand
+ * The behaviour ids of SPEC.md (shared/SPEC.md beside the repository), transcribed by hand
  * so that the coverage check needs no parsing at run time. Update this list
  * when SPEC.md gains or loses an id.
  *
