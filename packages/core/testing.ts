@@ -1,6 +1,8 @@
 /**
  * `@winpipe/core/testing`: the conformance suite that every backend runs
- * (one case per SPEC id), and the harness it is built on.
+ * (one case per SPEC id), the backend suites every kernel32 backend runs
+ * (abort, concurrency, event loop, handle release), and the harness they are
+ * built on.
  *
  * @example In a Deno test file (not run as a doc test: it registers tests)
  * ```ts ignore
@@ -18,3 +20,4 @@
 export * from "./src/testing/harness.ts";
 export * from "./src/testing/conformance.ts";
 export * from "./src/testing/differential.ts";
+export * from "./src/testing/backend.ts";

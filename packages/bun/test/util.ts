@@ -35,6 +35,10 @@ export const TIMEOUT_MS = 60_000;
 export const register: RegisterTest = (name, fn, skip) =>
   skip === undefined ? test(name, fn, TIMEOUT_MS) : test.skip(`${name} (skipped: ${skip})`, fn);
 
+/** Like {@linkcode register}, but skips every case off Windows. */
+export const windowsRegister: RegisterTest = (name, fn, skip) =>
+  register(name, fn, onWindows ? skip : skip ?? "Windows only");
+
 /** Registers a Windows-only test (skipped elsewhere). */
 export function windowsTest(name: string, fn: () => Promise<void> | void, timeout = TIMEOUT_MS): void {
   if (onWindows) test(name, fn, timeout);

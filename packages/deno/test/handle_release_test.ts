@@ -1,47 +1,13 @@
 /**
- * Handles are released: a pipe name with max instances 1 is created,
- * connected, used and closed 1000 times in a row (a leaked instance would
- * make the next CreateNamedPipe fail with ERROR_PIPE_BUSY), and the live
- * handle count comes back to where it started.
+ * The handle release suite of `@winpipe/core/testing` against the kernel32
+ * backend: a max-instances-1 pipe is created, used and closed 1000 times and
+ * the live handle count comes back to where it started. Run under the Wine
+ * test bed (docs/windows-test-bed.md).
  *
  * @module
  */
-import assert from "node:assert/strict";
-import { connect, createNamedPipe, kernel32, liveHandles } from "../mod.ts";
-import { onWindows, uniqueName } from "./util.ts";
+import { handleReleaseSuite } from "@winpipe/core/testing";
+import { Kernel32 } from "../mod.ts";
+import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 
-const ROUNDS = 1000;
-
-Deno.test({
-  name: `handle release: a max-instances-1 pipe created, connected, used and closed ${ROUNDS} times`,
-  ignore: !onWindows,
-  async fn() {
-    const name = uniqueName("release");
-    const baseline = liveHandles();
-    const request = new TextEncoder().encode("ping");
-    const buf = new Uint8Array(16);
-    for (let i = 0; i < ROUNDS; i++) {
-      const instance = createNamedPipe(name, { type: "message", readMode: "message", maxInstances: 1 });
-      const accepting = instance.connect();
-      const client = await connect(name, { readMode: "message" });
-      await accepting;
-      await client.write(request);
-      const got = await instance.read(buf);
-      assert.equal(got?.bytesRead, request.length);
-      await instance.write(buf.subarray(0, got!.bytesRead));
-      assert.equal((await client.read(buf))?.bytesRead, request.length);
-      // Alternate who closes first, and leave a read pending on the other end half the time.
-      if (i % 2 === 0) {
-        const pending = instance.read(buf); // ends with the client's close
-        client.close();
-        assert.equal(await pending, null, "end of data once the client closed");
-        instance.close();
-      } else {
-        instance.close();
-        client.close();
-      }
-      assert.equal(liveHandles(), baseline, `round ${i}: handles back to the baseline`);
-    }
-    assert.equal(kernel32.liveHandles(), baseline);
-  },
-});
+handleReleaseSuite(() => new Kernel32(), { register: windowsRegister, pendingDelayMs: PENDING_DELAY_MS });

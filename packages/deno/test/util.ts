@@ -34,6 +34,10 @@ export const PENDING_DELAY_MS = 150;
 export const register: RegisterTest = (name, fn, skip) =>
   Deno.test({ name: skip === undefined ? name : `${name} (skipped: ${skip})`, ignore: skip !== undefined, fn });
 
+/** Like {@linkcode register}, but skips every case off Windows. */
+export const windowsRegister: RegisterTest = (name, fn, skip) =>
+  register(name, fn, onWindows ? skip : skip ?? "Windows only");
+
 /** A pipe name no other test uses. */
 export function uniqueName(suffix = ""): string {
   return `\\\\.\\pipe\\winpipe-deno-test-${crypto.randomUUID()}${suffix ? "-" + suffix : ""}`;
