@@ -6,28 +6,17 @@
 // Deno type-checks everything except the Bun-only files (bun:test entries and
 // packages/bun), which tsc checks against bun-types (tsconfig.bun.json).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { filesEndingWith } from "./files.mjs";
 
 const deno = "node_modules/.bin/deno";
 
-/** Every .ts file under `dir`, skipping node_modules. */
-function tsFiles(dir) {
-  const out = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry === "node_modules") continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) out.push(...tsFiles(path));
-    else if (path.endsWith(".ts")) out.push(path);
-  }
-  return out;
-}
-
 const bunOnly = (f) => f.endsWith(".bun.test.ts") || f.startsWith(join("packages", "bun") + "/") || f.includes("/bun_");
 const denoFiles = [
-  ...tsFiles("packages"),
-  ...(existsSync("examples") ? tsFiles("examples") : []),
-  ...(existsSync("bench") ? tsFiles("bench") : []),
+  ...filesEndingWith("packages", ".ts"),
+  ...(existsSync("examples") ? filesEndingWith("examples", ".ts") : []),
+  ...(existsSync("bench") ? filesEndingWith("bench", ".ts") : []),
 ]
   .filter((f) => !bunOnly(f));
 const modFiles = denoFiles.filter((f) => /^packages\/[^/]+\/(mod|model|testing)\.ts$/.test(f));

@@ -2,22 +2,12 @@
 // Commands are run from the repository root (npm runs scripts there).
 import { platform } from "node:process";
 
-import { readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { filesEndingWith } from "./files.mjs";
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
-/** The files under `dir` whose name ends with `suffix` (bun test would also pick up Deno's *_test.ts). */
-function filesEndingWith(dir, suffix) {
-  const out = [];
-  for (const entry of readdirSync(dir)) {
-    if (entry === "node_modules") continue;
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) out.push(...filesEndingWith(path, suffix));
-    else if (path.endsWith(suffix)) out.push("./" + path);
-  }
-  return out.sort();
-}
+/** bun test would also pick up Deno's *_test.ts: its files are listed, as paths bun takes literally. */
+const bunFiles = (dir) => filesEndingWith(dir, ".bun.test.ts").map((path) => "./" + path);
 
 /** Type-check, lint and format check of every package. */
 const check = {
@@ -69,10 +59,10 @@ const modelBun = {
       cmd: bin("bun"),
       args: [
         "test",
-        ...filesEndingWith("packages/core/test", ".bun.test.ts"),
-        ...filesEndingWith("packages/streams/test", ".bun.test.ts"),
+        ...bunFiles("packages/core/test"),
+        ...bunFiles("packages/streams/test"),
         // @winpipe/bun off Windows: importing works, using it throws one clear Error.
-        ...filesEndingWith("packages/bun/test/native", ".bun.test.ts"),
+        ...bunFiles("packages/bun/test/native"),
       ],
     },
   ],

@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  ERROR_FILE_NOT_FOUND,
   ERROR_PIPE_BUSY,
   ERROR_SEM_TIMEOUT,
   FILE_READ_ATTRIBUTES,
@@ -137,7 +138,7 @@ async function openWaiting(
       // A timed-out wait loops to the deadline check; a vanished pipe shows up as
       // ERROR_FILE_NOT_FOUND at the next CreateFile.
       if (!isPipeError(err)) throw err;
-      if (err.code !== ERROR_SEM_TIMEOUT && err.code !== 2 /* ERROR_FILE_NOT_FOUND */) throw err;
+      if (err.code !== ERROR_SEM_TIMEOUT && err.code !== ERROR_FILE_NOT_FOUND) throw err;
     }
   }
 }
