@@ -70,6 +70,24 @@ const EXAMPLES: Example[] = [
       "streams text: done",
     ],
   },
+  {
+    // The Deno server starts the Bun client (bun.exe) itself; both print to this output.
+    file: "cross_runtime_server.ts",
+    expect: [
+      /^deno server: started the Bun client \(.+, pid \d+\)$/,
+      /^bun client: Bun \S+ \(pid \d+\) connected to \\\\\.\\pipe\\winpipe-example-cross-runtime-\d+$/,
+      /^deno server: hello from Bun \S+, pid \d+ \(the child process it started\)$/,
+      /^bun client: hello -> the server is Deno \S+, pid \d+$/,
+      'bun client: upper "héllo from bun 🚀" -> "HÉLLO FROM BUN 🚀"',
+      "bun client: size of a 100026-byte request -> 100026 bytes, one message",
+      'bun client: 2 requests written back to back -> 2 replies: "FIRST", "SECOND"',
+      "bun client: done",
+      "deno server: the client closed the pipe after 5 requests",
+      "deno server: the Bun client exited with code 0",
+      "deno server: 1 connection, 5 requests",
+      "cross runtime: done",
+    ],
+  },
 ];
 
 /** An example that has not ended by then is killed and fails. */
