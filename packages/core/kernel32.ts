@@ -24,3 +24,4 @@ export * from "./src/kernel32/symbols.ts";
 export type { Win32Binding, Win32Library } from "./src/kernel32/binding.ts";
 export { isInvalidHandleValue, wideString } from "./src/kernel32/structs.ts";
 export { Kernel32Handle, Kernel32Kernel } from "./src/kernel32/kernel.ts";
+export { Kernel32Process, Kernel32Processes } from "./src/kernel32/process.ts";

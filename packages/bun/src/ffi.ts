@@ -39,6 +39,7 @@ const RESULT_TYPES: Readonly<Record<ResultKind, FFITypeOrString>> = {
   handle: FFIType.i64_fast, // HANDLE
   i32: "i32", // BOOL, NTSTATUS
   u32: "u32", // DWORD, ULONG
+  void: "void",
 };
 
 /**

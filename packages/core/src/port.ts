@@ -191,4 +191,73 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
 
   /** How many handles this kernel has opened and not yet closed (for leak checks). */
   liveHandles(): number;
+
+  /** Child processes with pipe ends as their handles, when the kernel can start them (kernel32: yes; the model: no). */
+  readonly processes?: ProcessKernel<H>;
+}
+
+// ---------------------------------------------------------------------------
+// Child processes: an optional capability of a kernel (kernel32 has it, the
+// in-memory model does not).
+
+/** Where a child's standard handle comes from: a pipe end of this kernel, this process's own, or the NUL device. */
+export type ChildStdio<H extends KernelHandle = KernelHandle> = H | "inherit" | "null";
+
+/** Parameters of CreateProcessW as winpipe issues it. */
+export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
+  /** lpCommandLine: the program and its arguments, quoted (see `windowsCommandLine`). */
+  commandLine: string;
+  /** lpEnvironment: a CREATE_UNICODE_ENVIRONMENT block (see `windowsEnvironmentBlock`), or undefined for this process's. */
+  environment: Uint8Array | undefined;
+  /** lpCurrentDirectory, or undefined for this process's. */
+  cwd: string | undefined;
+  /** hStdInput. */
+  stdin: ChildStdio<H>;
+  /** hStdOutput. */
+  stdout: ChildStdio<H>;
+  /** hStdError. */
+  stderr: ChildStdio<H>;
+  /**
+   * More pipe ends the child inherits, as they are: inheritable handles,
+   * whose values in the child are their values here ({@linkcode ProcessKernel.handleValue}).
+   */
+  inherit: readonly H[];
+}
+
+/** A child process as a kernel represents it. */
+export interface KernelProcess {
+  /** The process id. */
+  readonly pid: number;
+  /** True once {@linkcode ProcessKernel.closeProcess} ran on it. */
+  readonly closed: boolean;
+}
+
+/**
+ * Starting child processes whose standard handles (and any extra handles)
+ * are pipe ends, and adopting a pipe end a parent passed down. Conventions
+ * as {@linkcode PipeKernel}'s: immediate calls throw a PipeError, the wait
+ * returns a promise and takes a signal.
+ *
+ * Only the handles named in the parameters are inherited (kernel32:
+ * PROC_THREAD_ATTRIBUTE_HANDLE_LIST): a stray inherited write end would
+ * keep a reader from ever seeing the end of its data.
+ */
+export interface ProcessKernel<H extends KernelHandle = KernelHandle, P extends KernelProcess = KernelProcess> {
+  /** CreateProcessW with STARTF_USESTDHANDLES; the child inherits only the handles named. */
+  spawnProcess(params: SpawnProcessParams<H>): P;
+  /** Resolves with the exit code once the process has exited (WaitForSingleObject + GetExitCodeProcess). */
+  waitProcess(process: P, signal?: AbortSignal): Promise<number>;
+  /** TerminateProcess; does nothing once the process has exited. */
+  terminateProcess(process: P, exitCode: number): void;
+  /** CloseHandle of the process handle. Idempotent. */
+  closeProcess(process: P): void;
+  /**
+   * A handle object for a pipe end this process got by value (inherited
+   * from its parent, which passed the value on, e.g. on the command line).
+   * Fails with a PipeError when the value is not a pipe handle of this
+   * process.
+   */
+  adoptHandle(value: number): H;
+  /** The handle's value: what a child that inherits it gets (and passes to {@linkcode ProcessKernel.adoptHandle}). */
+  handleValue(handle: H): number;
 }

@@ -40,6 +40,7 @@ const RESULT_TYPES: Readonly<Record<ResultKind, Deno.NativeResultType>> = {
   handle: "isize", // HANDLE
   i32: "i32", // BOOL, NTSTATUS
   u32: "u32", // DWORD, ULONG
+  void: "void",
 };
 
 /**

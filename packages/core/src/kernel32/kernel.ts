@@ -81,6 +81,7 @@ import type {
   ReadResult,
 } from "../port.ts";
 import type { Win32Binding, Win32Library } from "./binding.ts";
+import { Kernel32Processes } from "./process.ts";
 import {
   handleAt,
   hex8,
@@ -505,10 +506,32 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   readonly name: string;
   readonly #binding: Win32Binding;
   readonly #live = new Set<Kernel32Handle>();
+  /**
+   * Child processes whose standard handles are pipe ends, and pipe ends
+   * adopted from a parent: see `process.ts`.
+   */
+  readonly processes: Kernel32Processes;
 
   constructor(binding: Win32Binding) {
     this.#binding = binding;
     this.name = binding.name;
+    this.processes = new Kernel32Processes({
+      lib: () => this.#runtime.lib,
+      native: (handle, call) => this.#handle(handle, call),
+      adopt: (native, overlapped) => {
+        for (const handle of this.#live) {
+          if (!handle.closed && handle.unsafeHandle === native) {
+            throw new Error(`winpipe: handle ${native} is already open as a ${this.name} handle object`);
+          }
+        }
+        const runtime = this.#runtime;
+        if (overlapped) runtime.associate(native, "CreateIoCompletionPort", undefined);
+        return new Kernel32Handle(native, undefined, overlapped, runtime, this.#live);
+      },
+      offThreadSlot: () => this.#runtime.offThreadSlot(undefined, () => new Error("unreachable: no signal")),
+      releaseOffThreadSlot: () => this.#runtime.releaseOffThreadSlot(),
+      dosError: (status) => this.#runtime.dosError(status),
+    });
   }
 
   /** The process's runtime state; loads the libraries on first use (throws off Windows). */

@@ -31,8 +31,8 @@
 /** The kind of a parameter; see the module documentation. */
 export type ParameterKind = "handle" | "buffer" | "u8" | "u32" | "i32" | "usize";
 
-/** The kind of a result. */
-export type ResultKind = "handle" | "i32" | "u32";
+/** The kind of a result (`"void"`: the function returns nothing). */
+export type ResultKind = "handle" | "i32" | "u32" | "void";
 
 /** One foreign function. */
 export interface Win32Function {
@@ -268,6 +268,120 @@ export const KERNEL32_FUNCTIONS = {
     result: "i32", // BOOL
     offThread: true,
   },
+  // --- child processes -------------------------------------------------------
+  /**
+   * BOOL CreateProcessW(...): starts a child with STARTF_USESTDHANDLES and
+   * EXTENDED_STARTUPINFO_PRESENT, inheriting only the handles of its
+   * PROC_THREAD_ATTRIBUTE_HANDLE_LIST.
+   */
+  CreateProcessW: {
+    parameters: [
+      "buffer", // LPCWSTR lpApplicationName (NULL: the first token of the command line, searched)
+      "buffer", // LPWSTR lpCommandLine (writable: CreateProcessW may modify it)
+      "buffer", // LPSECURITY_ATTRIBUTES lpProcessAttributes
+      "buffer", // LPSECURITY_ATTRIBUTES lpThreadAttributes
+      "i32", // BOOL bInheritHandles
+      "u32", // DWORD dwCreationFlags
+      "buffer", // LPVOID lpEnvironment
+      "buffer", // LPCWSTR lpCurrentDirectory
+      "buffer", // LPSTARTUPINFOW lpStartupInfo (a STARTUPINFOEXW)
+      "buffer", // LPPROCESS_INFORMATION lpProcessInformation
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL InitializeProcThreadAttributeList(...): called once with NULL for the size, then to initialise. */
+  InitializeProcThreadAttributeList: {
+    parameters: [
+      "buffer", // LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList
+      "u32", // DWORD dwAttributeCount
+      "u32", // DWORD dwFlags (0)
+      "buffer", // PSIZE_T lpSize
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL UpdateProcThreadAttribute(...): PROC_THREAD_ATTRIBUTE_HANDLE_LIST. */
+  UpdateProcThreadAttribute: {
+    parameters: [
+      "buffer", // LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList
+      "u32", // DWORD dwFlags (0)
+      "usize", // DWORD_PTR Attribute
+      "buffer", // PVOID lpValue (the HANDLE array; must stay valid until the list is deleted)
+      "usize", // SIZE_T cbSize
+      "buffer", // PVOID lpPreviousValue (NULL)
+      "buffer", // PSIZE_T lpReturnSize (NULL)
+    ],
+    result: "i32", // BOOL
+  },
+  /** void DeleteProcThreadAttributeList(LPPROC_THREAD_ATTRIBUTE_LIST) */
+  DeleteProcThreadAttributeList: {
+    parameters: [
+      "buffer", // LPPROC_THREAD_ATTRIBUTE_LIST lpAttributeList
+    ],
+    result: "void",
+  },
+  /** BOOL GetExitCodeProcess(HANDLE hProcess, LPDWORD lpExitCode) */
+  GetExitCodeProcess: {
+    parameters: [
+      "handle", // HANDLE hProcess
+      "buffer", // LPDWORD lpExitCode
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL TerminateProcess(HANDLE hProcess, UINT uExitCode) */
+  TerminateProcess: {
+    parameters: [
+      "handle", // HANDLE hProcess
+      "u32", // UINT uExitCode
+    ],
+    result: "i32", // BOOL
+  },
+  /** HANDLE CreateEventW(...): the auto-reset event that wakes the process watcher. */
+  CreateEventW: {
+    parameters: [
+      "buffer", // LPSECURITY_ATTRIBUTES lpEventAttributes
+      "i32", // BOOL bManualReset
+      "i32", // BOOL bInitialState
+      "buffer", // LPCWSTR lpName
+    ],
+    result: "handle", // HANDLE (NULL on failure)
+  },
+  /** BOOL SetEvent(HANDLE hEvent) */
+  SetEvent: {
+    parameters: [
+      "handle", // HANDLE hEvent
+    ],
+    result: "i32", // BOOL
+  },
+  /**
+   * DWORD WaitForMultipleObjects(...), off the main thread: one call waits
+   * for the exit of every watched child process (and the watcher's wake
+   * event). Its result carries the outcome (WAIT_OBJECT_0 + i,
+   * WAIT_TIMEOUT, or WAIT_FAILED, which is retried).
+   */
+  WaitForMultipleObjects: {
+    parameters: [
+      "u32", // DWORD nCount
+      "buffer", // const HANDLE* lpHandles
+      "i32", // BOOL bWaitAll
+      "u32", // DWORD dwMilliseconds
+    ],
+    result: "u32", // DWORD
+    offThread: true,
+  },
+  /** HANDLE GetStdHandle(DWORD nStdHandle): a standard handle of this process (NULL when it has none). */
+  GetStdHandle: {
+    parameters: [
+      "u32", // DWORD nStdHandle (STD_INPUT_HANDLE = (DWORD)-10, ...)
+    ],
+    result: "handle", // HANDLE
+  },
+  /** DWORD GetFileType(HANDLE hFile): FILE_TYPE_PIPE for a pipe end. */
+  GetFileType: {
+    parameters: [
+      "handle", // HANDLE hFile
+    ],
+    result: "u32", // DWORD
+  },
 } as const satisfies Win32SymbolTable;
 
 /** The ntdll.dll functions: calls whose status is their return value. */
@@ -376,6 +490,20 @@ export const NTDLL_FUNCTIONS = {
     result: "i32", // NTSTATUS
     offThread: true,
   },
+  /**
+   * NTSTATUS NtQueryInformationFile(...): FileModeInformation, whether a
+   * handle adopted from a parent is synchronous or overlapped.
+   */
+  NtQueryInformationFile: {
+    parameters: [
+      "handle", // HANDLE FileHandle
+      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
+      "buffer", // PVOID FileInformation
+      "u32", // ULONG Length
+      "u32", // FILE_INFORMATION_CLASS FileInformationClass
+    ],
+    result: "i32", // NTSTATUS
+  },
   /** NTSTATUS NtWriteFile(...), off the main thread: WriteFile's own call, as NtReadFile. */
   NtWriteFile: {
     parameters: [
@@ -413,7 +541,7 @@ export type ParameterType<K extends ParameterKind> = K extends "handle" ? Native
   : number;
 
 /** The JavaScript type of a result kind. */
-export type ResultType<K extends ResultKind> = K extends "handle" ? NativeHandle : number;
+export type ResultType<K extends ResultKind> = K extends "handle" ? NativeHandle : K extends "void" ? void : number;
 
 /** The JavaScript types of a list of parameter kinds, as a tuple. */
 export type ParameterTypes<P extends readonly unknown[]> = P extends
