@@ -41,6 +41,7 @@
  * @module
  */
 import { createWinpipe, type PipeKernel } from "@winpipe/core";
+import { streams } from "@winpipe/streams";
 import { Kernel32 } from "./src/kernel.ts";
 
 export * from "@winpipe/core";
@@ -75,7 +76,9 @@ function getKernel(): PipeKernel {
 
 /**
  * The public winpipe API bound to {@linkcode kernel32}: see `createWinpipe`
- * in `@winpipe/core` for each function.
+ * in `@winpipe/core` for each function. The handles it hands out (and a
+ * child's `stdin` / `stdout` / `stderr`) have working `readable` /
+ * `writable` getters: the binding uses the `streams` of `@winpipe/streams`.
  *
  * @example
  * ```ts ignore
@@ -87,5 +90,14 @@ function getKernel(): PipeKernel {
  * }
  * ```
  */
-export const { createPipe, createServer, createNamedPipe, connect, callNamedPipe, waitNamedPipe, liveHandles } =
-  createWinpipe(getKernel);
+export const {
+  createPipe,
+  createServer,
+  createNamedPipe,
+  connect,
+  callNamedPipe,
+  waitNamedPipe,
+  spawn,
+  openInheritedHandle,
+  liveHandles,
+} = createWinpipe(getKernel, { streams });

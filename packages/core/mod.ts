@@ -69,4 +69,11 @@ export {
 } from "./src/api/server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
+export {
+  ChildProcess,
+  type InheritedEnd,
+  MAX_COMMAND_LINE,
+  type SpawnOptions,
+  type StdioOption,
+} from "./src/api/process.ts";
 export { createWinpipe, type Winpipe, type WinpipeOptions } from "./src/api/winpipe.ts";

@@ -39,6 +39,7 @@
  * @module
  */
 import { createWinpipe, type PipeKernel } from "@winpipe/core";
+import { streams } from "@winpipe/streams";
 import { Kernel32 } from "./src/kernel.ts";
 
 export * from "@winpipe/core";
@@ -72,7 +73,9 @@ function getKernel(): PipeKernel {
 
 /**
  * The public winpipe API bound to {@linkcode kernel32}: see `createWinpipe`
- * in `@winpipe/core` for each function.
+ * in `@winpipe/core` for each function. The handles it hands out (and a
+ * child's `stdin` / `stdout` / `stderr`) have working `readable` /
+ * `writable` getters: the binding uses the `streams` of `@winpipe/streams`.
  *
  * @example
  * ```ts ignore
@@ -84,5 +87,14 @@ function getKernel(): PipeKernel {
  * }
  * ```
  */
-export const { createPipe, createServer, createNamedPipe, connect, callNamedPipe, waitNamedPipe, liveHandles } =
-  createWinpipe(getKernel);
+export const {
+  createPipe,
+  createServer,
+  createNamedPipe,
+  connect,
+  callNamedPipe,
+  waitNamedPipe,
+  spawn,
+  openInheritedHandle,
+  liveHandles,
+} = createWinpipe(getKernel, { streams });

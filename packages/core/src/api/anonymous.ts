@@ -7,6 +7,19 @@ import type { PipeKernel } from "../port.ts";
 import { requireBytes, requireChoice, requireOptions, requireSignal, validateBufferSize } from "../validate.ts";
 import { behaviourOf, cancellable, PipeHandle, type SignalOptions, writeAll } from "./handle.ts";
 
+/**
+ * The value of an anonymous pipe end's handle, for a child that inherits it
+ * (the end must have been made inheritable).
+ */
+function handleValueOf(kernel: PipeKernel, handle: PipeHandle): number {
+  if (kernel.processes === undefined) {
+    throw new Error(
+      `winpipe: the ${kernel.name} kernel has no handle values to pass to a child process (kernel32 has)`,
+    );
+  }
+  return kernel.processes.handleValue(handle.kernelHandle);
+}
+
 /** Which ends of an anonymous pipe a child process may inherit. */
 export type Inheritable = "none" | "reader" | "writer" | "both";
 
@@ -61,6 +74,28 @@ export class PipeReader extends PipeHandle {
   }
 
   /**
+   * The handle's value, for a child process: an end made inheritable
+   * (`inheritable` of createPipe) and passed to `spawn` in
+   * `options.handles` has the same value in the child, which opens it with
+   * `openInheritedHandle(value, "reader")` (as .NET's
+   * `GetClientHandleAsString`). Throws once the handle is closed, and on a
+   * kernel without processes (the model).
+   *
+   * @example
+   * ```ts ignore
+   * import { createPipe, spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * using pipe = createPipe({ inheritable: "reader" });
+   * await using child = spawn("deno", ["run", "-A", "child.ts", String(pipe.reader.handleValue())], {
+   *   handles: [pipe.reader],
+   * });
+   * pipe.reader.close(); // the child has its own copy now
+   * ```
+   */
+  handleValue(): number {
+    return handleValueOf(this.kernel, this);
+  }
+
+  /**
    * Reads into `buffer` (ReadFile). Resolves with the number of bytes read
    * once another process (or task) has written, or null once every write
    * end is closed and the data is consumed (ERROR_BROKEN_PIPE).
@@ -110,6 +145,28 @@ export class PipeWriter extends PipeHandle {
    */
   get writable(): WritableStream<Uint8Array> {
     return this.cachedWritable(this);
+  }
+
+  /**
+   * The handle's value, for a child process: an end made inheritable
+   * (`inheritable` of createPipe) and passed to `spawn` in
+   * `options.handles` has the same value in the child, which opens it with
+   * `openInheritedHandle(value, "writer")` (as .NET's
+   * `GetClientHandleAsString`). Throws once the handle is closed, and on a
+   * kernel without processes (the model).
+   *
+   * @example
+   * ```ts ignore
+   * import { createPipe, spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * using pipe = createPipe({ inheritable: "writer" });
+   * await using child = spawn("deno", ["run", "-A", "child.ts", String(pipe.writer.handleValue())], {
+   *   handles: [pipe.writer],
+   * });
+   * pipe.writer.close(); // the child has its own copy now
+   * ```
+   */
+  handleValue(): number {
+    return handleValueOf(this.kernel, this);
   }
 
   /**

@@ -15,6 +15,8 @@ import {
 } from "./client.ts";
 import { attachStreams, type PipeConnection, type SignalOptions, type StreamFactories } from "./handle.ts";
 import { createNamedPipeOn, PipeServer, type ServerInstance, type ServerOptions } from "./server.ts";
+import { type ChildProcess, type InheritedEnd, openInheritedHandleOn, spawnOn, type SpawnOptions } from "./process.ts";
+import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import { requireOptions } from "../validate.ts";
 
 /** Options of {@linkcode createWinpipe}. */
@@ -143,6 +145,41 @@ export interface Winpipe {
    */
   waitNamedPipe(name: string, options?: WaitNamedPipeOptions): Promise<boolean>;
   /**
+   * Starts a Windows program whose standard handles are pipe ends
+   * (CreateProcessW with STARTF_USESTDHANDLES). The child inherits its three
+   * standard handles and `options.handles`, and nothing else
+   * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), so no stray write end keeps a
+   * reader here from seeing the end of its data. Defaults: stdin `"null"`,
+   * stdout `"pipe"`, stderr `"inherit"`. Throws on a kernel that cannot
+   * start processes (the model).
+   *
+   * @example Reading a child's output as lines of text
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "for /l %i in (1,1,3) do @echo line %i"]);
+   * const text = child.stdout!.readable.pipeThrough(new TextDecoderStream());
+   * for await (const chunk of text) console.log(chunk); // "line 1\r\nline 2\r\nline 3\r\n", in chunks
+   * await child.wait(); // 0
+   * ```
+   */
+  spawn(command: string, args?: readonly string[], options?: SpawnOptions): ChildProcess;
+  /**
+   * Opens a pipe end this process inherited from its parent, by the value
+   * the parent passed on (`child.handles[i]` there; a number or its decimal
+   * string). Fails with a PipeError when the value is not a pipe handle of
+   * this process.
+   *
+   * @example A child writing to the pipe its parent passed as argument 1
+   * ```ts ignore
+   * import { openInheritedHandle } from "@winpipe/deno"; // or "@winpipe/bun"
+   * using writer = openInheritedHandle(Deno.args[0], "writer");
+   * await writer.write(new TextEncoder().encode("hello, parent"));
+   * ```
+   */
+  openInheritedHandle(value: number | string, end: "reader"): PipeReader;
+  openInheritedHandle(value: number | string, end: "writer"): PipeWriter;
+  openInheritedHandle(value: number | string, end: InheritedEnd): PipeReader | PipeWriter;
+  /**
    * How many handles the kernel holds open for this process (a leak check).
    *
    * @example
@@ -208,6 +245,14 @@ export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?:
     // async, so that a kernel that cannot load rejects like every other failure of these.
     callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
     waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
+    spawn: (command, args, options) => {
+      const child = spawnOn(get(), command, args, options);
+      for (const end of [child.stdin, child.stdout, child.stderr]) if (end !== null) attachStreams(end, streams);
+      return child;
+    },
+    openInheritedHandle:
+      ((value: number | string, end: InheritedEnd) =>
+        attachStreams(openInheritedHandleOn(get(), value, end), streams)) as Winpipe["openInheritedHandle"],
     liveHandles: () => get().liveHandles(),
   };
 }

@@ -123,4 +123,49 @@ export function apiInputTests(register: RegisterTest): void {
     await assert.rejects(connect(NAME, { signal: ac.signal }), { name: "AbortError" });
     assert.deepEqual(calls, []);
   });
+
+  register("spawn rejects bad input before any call, and the model says it cannot start processes", () => {
+    const { kernel, calls } = spyKernel();
+    const { spawn, createPipe, openInheritedHandle } = createWinpipe(kernel);
+    using pipe = createPipe({ inheritable: "both" });
+    const other = createWinpipe(createModelKernel()).createPipe();
+    calls.length = 0;
+    assert.throws(() => spawn(""), { name: "TypeError", message: "command must be a non-empty string without NUL" });
+    assert.throws(() => spawn(1 as never), TypeError);
+    assert.throws(() => spawn("x", "a b" as never), { name: "TypeError", message: /args must be an array/ });
+    assert.throws(() => spawn("x", [1 as never]), /args\[0\]/);
+    assert.throws(() => spawn("x", ["a\0b"]), /NUL/);
+    assert.throws(() => spawn("x", ["y".repeat(40_000)]), { name: "RangeError", message: /command line/ });
+    assert.throws(() => spawn("x", [], { cwd: "" }), TypeError);
+    assert.throws(() => spawn("x", [], { env: { "A=B": "1" } }), /env name/);
+    assert.throws(() => spawn("x", [], { env: { A: 1 as never } }), TypeError);
+    assert.throws(() => spawn("x", [], { stdin: "piped" as never }), {
+      name: "TypeError",
+      message: 'stdin must be one of "pipe", "inherit", "null": got "piped"',
+    });
+    assert.throws(() => spawn("x", [], { stdin: pipe.writer as never }), {
+      name: "TypeError",
+      message: "stdin must be a PipeReader (the child reads it)",
+    });
+    assert.throws(() => spawn("x", [], { stdout: pipe.reader as never }), /stdout must be a PipeWriter/);
+    assert.throws(() => spawn("x", [], { stdout: other.writer }), /another kernel/);
+    assert.throws(() => spawn("x", [], { handles: [{}] as never }), /handles\[0\] must be a PipeReader or PipeWriter/);
+    assert.throws(() => spawn("x", [], { handles: pipe.reader as never }), /handles must be an array/);
+    assert.throws(() => spawn("x", [], { bufferSize: -1 }), RangeError);
+    assert.throws(() => spawn("x", [], { signal: {} as never }), TypeError);
+    assert.throws(() => spawn("x", [], { signal: AbortSignal.abort() }), { name: "AbortError" });
+    assert.throws(() => openInheritedHandle(0, "reader"), RangeError);
+    assert.throws(() => openInheritedHandle("12x", "reader"), TypeError);
+    assert.throws(() => openInheritedHandle(12, "both" as never), TypeError);
+    assert.deepEqual(calls, []);
+    assert.throws(() => spawn("x", ["y"], { stdin: pipe.reader, stdout: "pipe" }), {
+      name: "Error",
+      message: "winpipe: the model kernel cannot start processes (kernel32 can)",
+    });
+    assert.throws(() => openInheritedHandle(12, "reader"), /the model kernel cannot start processes/);
+    assert.throws(() => pipe.writer.handleValue(), /the model kernel has no handle values/);
+    assert.deepEqual(calls, [], "nothing was created for the process that could not start");
+    other.reader.close();
+    other.writer.close();
+  });
 }

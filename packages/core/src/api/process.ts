@@ -1,0 +1,330 @@
+/**
+ * Child processes whose standard handles are winpipe pipe ends
+ * ({@linkcode spawnOn}), and the child's side: adopting a pipe end its
+ * parent passed down ({@linkcode openInheritedHandleOn}).
+ *
+ * @module
+ */
+import { ERROR_OPERATION_ABORTED } from "../constants.ts";
+import { abortError, isPipeError } from "../errors.ts";
+import type { KernelHandle, KernelProcess, PipeKernel, ProcessKernel } from "../port.ts";
+import { windowsCommandLine, windowsEnvironmentBlock } from "../process/command_line.ts";
+import {
+  requireChoice,
+  requireInteger,
+  requireOptions,
+  requireSignal,
+  requireString,
+  validateBufferSize,
+} from "../validate.ts";
+import { PipeReader, PipeWriter } from "./anonymous.ts";
+import { PipeHandle, type SignalOptions } from "./handle.ts";
+
+/**
+ * Where a child's standard handle comes from:
+ * - `"pipe"`: a new anonymous pipe; this process gets the other end as
+ *   `child.stdin` (a {@linkcode PipeWriter}) or `child.stdout` /
+ *   `child.stderr` (a {@linkcode PipeReader});
+ * - `"inherit"`: this process's own standard handle;
+ * - `"null"`: the NUL device (reads end at once, writes are discarded);
+ * - a pipe end of this binding made for a child: the end of an anonymous
+ *   pipe created with `inheritable: "reader"` / `"writer"` (a handle this
+ *   process uses for overlapped I/O cannot be shared with a child).
+ */
+export type StdioOption = "pipe" | "inherit" | "null" | PipeReader | PipeWriter;
+
+/** Options of {@linkcode spawnOn} (`spawn` of a binding). */
+export interface SpawnOptions {
+  /** The child's current directory. Default: this process's. */
+  cwd?: string;
+  /**
+   * The child's whole environment. Default: this process's. It replaces
+   * the environment (as Node's `env` does): to add a variable, spread this
+   * process's, e.g. `{ ...Deno.env.toObject(), NAME: "value" }`. Windows
+   * programs often need `SystemRoot` and `PATH`.
+   */
+  env?: Record<string, string>;
+  /** The child's standard input. Default `"null"`. */
+  stdin?: StdioOption;
+  /** The child's standard output. Default `"pipe"`. */
+  stdout?: StdioOption;
+  /** The child's standard error. Default `"inherit"`. */
+  stderr?: StdioOption;
+  /**
+   * More pipe ends the child inherits: ends of anonymous pipes made
+   * inheritable for a child (`createPipe({ inheritable: "writer" })`). A
+   * child sees each under the value `end.handleValue()` gives here: pass it
+   * on (an argument, an environment variable) for the child to open with
+   * `openInheritedHandle`, then close this process's copy. Nothing else is
+   * inherited.
+   */
+  handles?: readonly (PipeReader | PipeWriter)[];
+  /** The buffer size of the pipes made for `"pipe"` (nSize); 0 lets the system choose. Default 0. */
+  bufferSize?: number;
+  /** Terminates the child (exit code 1) when it aborts. */
+  signal?: AbortSignal;
+}
+
+/** The longest command line CreateProcessW takes, in UTF-16 code units (without the final NUL). */
+export const MAX_COMMAND_LINE = 32766;
+
+/**
+ * A running (or finished) child process. Its pipe ends are closed, and the
+ * process handle released, by `await using` (which first terminates a child
+ * still running and waits for it) or by {@linkcode ChildProcess.close}.
+ *
+ * @example
+ * ```ts ignore
+ * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * await using child = spawn("cmd.exe", ["/c", "echo hello"]);
+ * const text = await new Response(child.stdout!.readable).text(); // "hello\r\n"
+ * await child.wait(); // 0
+ * ```
+ */
+export class ChildProcess implements AsyncDisposable {
+  /** The process id. */
+  readonly pid: number;
+  /** This process's end of the child's standard input, when it was `"pipe"`. */
+  readonly stdin: PipeWriter | null;
+  /** This process's end of the child's standard output, when it was `"pipe"`. */
+  readonly stdout: PipeReader | null;
+  /** This process's end of the child's standard error, when it was `"pipe"`. */
+  readonly stderr: PipeReader | null;
+  readonly #processes: ProcessKernel;
+  readonly #process: KernelProcess;
+  #exitCode: number | null = null;
+  readonly #onAbort: (() => void) | undefined;
+  readonly #signal: AbortSignal | undefined;
+
+  /** @internal Made by spawn. */
+  constructor(
+    processes: ProcessKernel,
+    process: KernelProcess,
+    stdio: { stdin: PipeWriter | null; stdout: PipeReader | null; stderr: PipeReader | null },
+    signal: AbortSignal | undefined,
+  ) {
+    this.#processes = processes;
+    this.#process = process;
+    this.pid = process.pid;
+    this.stdin = stdio.stdin;
+    this.stdout = stdio.stdout;
+    this.stderr = stdio.stderr;
+    if (signal !== undefined) {
+      this.#signal = signal;
+      this.#onAbort = () => this.kill();
+      signal.addEventListener("abort", this.#onAbort, { once: true });
+    }
+  }
+
+  /** The exit code once {@linkcode ChildProcess.wait} has seen the child exit; null before. */
+  get exitCode(): number | null {
+    return this.#exitCode;
+  }
+
+  /**
+   * Resolves with the child's exit code (an unsigned 32-bit number, e.g.
+   * 0xC000013A for a console interrupt) once it has exited. Waiting keeps
+   * this process alive; aborting `options.signal` stops waiting (the child
+   * runs on).
+   */
+  async wait(options?: SignalOptions): Promise<number> {
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    if (signal?.aborted) throw abortError(signal);
+    try {
+      const code = await this.#processes.waitProcess(this.#process, signal);
+      this.#exitCode = code;
+      if (this.#onAbort !== undefined) this.#signal!.removeEventListener("abort", this.#onAbort);
+      return code;
+    } catch (err) {
+      if (signal?.aborted && isPipeError(err, ERROR_OPERATION_ABORTED)) throw abortError(signal, err);
+      throw err;
+    }
+  }
+
+  /** Terminates the child (TerminateProcess) with `exitCode` (default 1); nothing happens once it has exited. */
+  kill(exitCode = 1): void {
+    requireInteger(exitCode, "exitCode", 0, 0xffffffff);
+    this.#processes.terminateProcess(this.#process, exitCode);
+  }
+
+  /** Closes this process's pipe ends to the child and the process handle (the child runs on). Idempotent. */
+  close(): void {
+    this.stdin?.close();
+    this.stdout?.close();
+    this.stderr?.close();
+    if (this.#onAbort !== undefined) this.#signal!.removeEventListener("abort", this.#onAbort);
+    this.#processes.closeProcess(this.#process);
+  }
+
+  /** Terminates the child (exit code 1) if it is still running, waits for it, and closes everything. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#process.closed) return;
+    try {
+      if (this.#exitCode === null) {
+        this.kill();
+        await this.wait();
+      }
+    } finally {
+      this.close();
+    }
+  }
+}
+
+/** The process capability of `kernel`, or a clear Error. */
+export function processesOf(kernel: PipeKernel): ProcessKernel {
+  if (kernel.processes === undefined) {
+    throw new Error(`winpipe: the ${kernel.name} kernel cannot start processes (kernel32 can)`);
+  }
+  return kernel.processes;
+}
+
+const STDIO_CHOICES = ["pipe", "inherit", "null"] as const;
+
+/** Validates one stdio option: a choice, or a reader/writer of this kernel facing the right way. */
+function requireStdio(value: unknown, what: string, kernel: PipeKernel, want: typeof PipeReader | typeof PipeWriter) {
+  if (value instanceof PipeHandle) {
+    if (!(value instanceof want)) {
+      throw new TypeError(`${what} must be a ${want.name} (the child ${what === "stdin" ? "reads" : "writes"} it)`);
+    }
+    requireSameKernel(value, kernel, what);
+    return value;
+  }
+  return requireChoice(value, what, STDIO_CHOICES);
+}
+
+function requireSameKernel(handle: PipeHandle, kernel: PipeKernel, what: string): KernelHandle {
+  if ((handle as unknown as { kernel: PipeKernel }).kernel !== kernel) {
+    throw new TypeError(`${what} belongs to another kernel than this binding's (${kernel.name})`);
+  }
+  return handle.kernelHandle;
+}
+
+/**
+ * Starts `command` with `args` (CreateProcessW; the command line is quoted
+ * with `quoteWindowsArgument`, and the program is found as
+ * CreateProcessW finds it: the directory of this program, the current
+ * directory, the system directories, then PATH; `.exe` may be left out).
+ * The child inherits its three standard handles and `options.handles`,
+ * nothing else. Prefer the bound `spawn` of a runtime package.
+ */
+export function spawnOn(
+  kernel: PipeKernel,
+  command: string,
+  args: readonly string[] = [],
+  options?: SpawnOptions,
+): ChildProcess {
+  requireString(command, "command");
+  if (command === "" || command.includes("\0")) throw new TypeError("command must be a non-empty string without NUL");
+  if (!Array.isArray(args)) throw new TypeError(`args must be an array of strings: got ${typeof args}`);
+  args.forEach((arg, i) => {
+    requireString(arg, `args[${i}]`);
+    if (arg.includes("\0")) throw new TypeError(`args[${i}] must not contain NUL characters`);
+  });
+  const opts = requireOptions<SpawnOptions>(options);
+  const commandLine = windowsCommandLine(command, args);
+  if (commandLine.length > MAX_COMMAND_LINE) {
+    throw new RangeError(`the command line is ${commandLine.length} characters long: at most ${MAX_COMMAND_LINE}`);
+  }
+  const cwd = opts.cwd === undefined ? undefined : requireString(opts.cwd, "cwd");
+  if (cwd !== undefined && (cwd === "" || cwd.includes("\0"))) {
+    throw new TypeError("cwd must be a non-empty string without NUL");
+  }
+  const environment = opts.env === undefined ? undefined : windowsEnvironmentBlock(opts.env);
+  const stdinOption = requireStdio(opts.stdin ?? "null", "stdin", kernel, PipeReader);
+  const stdoutOption = requireStdio(opts.stdout ?? "pipe", "stdout", kernel, PipeWriter);
+  const stderrOption = requireStdio(opts.stderr ?? "inherit", "stderr", kernel, PipeWriter);
+  const handles = opts.handles ?? [];
+  if (!Array.isArray(handles)) throw new TypeError(`handles must be an array of pipe ends: got ${typeof handles}`);
+  const inherit = handles.map((handle, i) => {
+    if (!(handle instanceof PipeReader || handle instanceof PipeWriter)) {
+      throw new TypeError(`handles[${i}] must be a PipeReader or PipeWriter (an end of an anonymous pipe)`);
+    }
+    return requireSameKernel(handle, kernel, `handles[${i}]`);
+  });
+  const bufferSize = validateBufferSize(opts.bufferSize ?? 0, "bufferSize");
+  const signal = requireSignal(opts.signal);
+  if (signal?.aborted) throw abortError(signal);
+  const processes = processesOf(kernel);
+
+  // For "pipe": the child's end is made inheritable (synchronous, as a child expects) and closed here after
+  // CreateProcessW; this process keeps the other end.
+  const made: PipeHandle[] = [];
+  const childEnds: KernelHandle[] = [];
+  const pipeFor = (childReads: boolean): [PipeReader | PipeWriter, KernelHandle] => {
+    const { read, write } = kernel.createPipe(bufferSize, childReads, !childReads);
+    const mine = childReads ? new PipeWriter(kernel, write) : new PipeReader(kernel, read);
+    made.push(mine);
+    childEnds.push(childReads ? read : write);
+    return [mine, childReads ? read : write];
+  };
+  try {
+    const resolve = (option: StdioOption, childReads: boolean) => {
+      if (option === "pipe") {
+        const [mine, theirs] = pipeFor(childReads);
+        return { mine, theirs: theirs as KernelHandle | "inherit" | "null" };
+      }
+      return { mine: null, theirs: typeof option === "string" ? option : option.kernelHandle };
+    };
+    const stdin = resolve(stdinOption, true);
+    const stdout = resolve(stdoutOption, false);
+    const stderr = resolve(stderrOption, false);
+    const process = processes.spawnProcess({
+      commandLine,
+      environment,
+      cwd,
+      stdin: stdin.theirs,
+      stdout: stdout.theirs,
+      stderr: stderr.theirs,
+      inherit,
+    });
+    return new ChildProcess(
+      processes,
+      process,
+      {
+        stdin: stdin.mine as PipeWriter | null,
+        stdout: stdout.mine as PipeReader | null,
+        stderr: stderr.mine as PipeReader | null,
+      },
+      signal,
+    );
+  } catch (err) {
+    for (const handle of made) handle.close();
+    throw err;
+  } finally {
+    // This process's copies of the child's ends: a write end kept here would keep the reader from ever seeing the end.
+    for (const handle of childEnds) kernel.close(handle);
+  }
+}
+
+/** Which end of an anonymous pipe a handle value is. */
+export type InheritedEnd = "reader" | "writer";
+
+/**
+ * The child's side of `options.handles`: a pipe end this process inherited
+ * from its parent, by the value the parent passed on (`end.handleValue()`
+ * there: a number, or its decimal string, as .NET's
+ * `GetClientHandleAsString` gives). Prefer the
+ * bound `openInheritedHandle` of a runtime package.
+ */
+export function openInheritedHandleOn(
+  kernel: PipeKernel,
+  value: number | string,
+  end: "reader",
+): PipeReader;
+export function openInheritedHandleOn(kernel: PipeKernel, value: number | string, end: "writer"): PipeWriter;
+export function openInheritedHandleOn(
+  kernel: PipeKernel,
+  value: number | string,
+  end: InheritedEnd,
+): PipeReader | PipeWriter;
+export function openInheritedHandleOn(
+  kernel: PipeKernel,
+  value: number | string,
+  end: InheritedEnd,
+): PipeReader | PipeWriter {
+  const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  const native = requireInteger(number, "value", 1, Number.MAX_SAFE_INTEGER);
+  requireChoice(end, "end", ["reader", "writer"]);
+  const handle = processesOf(kernel).adoptHandle(native);
+  return end === "reader" ? new PipeReader(kernel, handle) : new PipeWriter(kernel, handle);
+}
