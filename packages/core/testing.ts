@@ -21,3 +21,4 @@ export * from "./src/testing/harness.ts";
 export * from "./src/testing/conformance.ts";
 export * from "./src/testing/differential.ts";
 export * from "./src/testing/backend.ts";
+export * from "./src/testing/process.ts";
