@@ -88,6 +88,17 @@ const EXAMPLES: Example[] = [
       "cross runtime: done",
     ],
   },
+  {
+    // The child is the same script under the same deno.exe, started through winpipe's spawn.
+    file: "process_output.ts",
+    expect: [
+      /^started child pid \d+$/,
+      'read 1000 lines in order (first "line 1 of 1000", last "line 1000 of 1000"); stdout ended',
+      "child stderr: child: done printing",
+      /^report from the child over the inherited pipe: \{"pid":\d+,"printed":1000\}$/,
+      "child exited with code 0",
+    ],
+  },
 ];
 
 /** An example that has not ended by then is killed and fails. */

@@ -5,7 +5,7 @@
  * What it shows:
  * - Binding the API with stream factories: `createWinpipe(kernel32, { streams })`
  *   gives every connection `readable` and `writable` (`@winpipe/deno`'s
- *   ready-made functions are bound without them; `readableFrom(handle)` and
+ *   ready-made functions are bound this way too; `readableFrom(handle)` and
  *   `writableTo(handle)` of `@winpipe/streams` work on any handle as well).
  * - Writing: `ReadableStream.from(lines).pipeThrough(new TextEncoderStream())
  *   .pipeTo(conn.writable)`: one WriteFile per chunk, with the pipe's

@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { platform } from "node:process";
 
-const DEMOS = ["examples/message_service.ts"];
+const DEMOS = ["examples/process_output.ts", "examples/message_service.ts"];
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 
