@@ -797,60 +797,27 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   /** ReadFile. */
   async read(handle: Kernel32Handle, buffer: Uint8Array, signal?: AbortSignal): Promise<ReadResult> {
     const call = "ReadFile";
-    const native = this.#start(handle, call, signal);
-    const runtime = this.#runtime;
     const data = nonEmpty(buffer);
-    const keep = [data, pin(data)];
-    if (!handle.overlapped) {
-      const iosb = ioStatusBlock();
-      const done = await this.#offThread(
-        runtime,
-        handle,
-        call,
-        iosb,
-        keep,
-        () => runtime.lib.offThread("NtReadFile", native, 0, null, null, iosb, data, buffer.length, null, null),
-        signal,
-      );
-      // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
-      if (done.status === STATUS_END_OF_FILE) return { bytesRead: 0, messageComplete: true };
-      return readResult(runtime, done, "read", call, handle);
-    }
-    const { kernel32 } = runtime.lib;
-    const op = new PendingOp(runtime.lib, keep);
-    const ok = kernel32.ReadFile(native, data, buffer.length, null, op.overlapped);
-    const code = ok ? 0 : kernel32.GetLastError();
-    const done = await this.#overlapped(runtime, handle, native, op, code, signal);
-    return readResult(runtime, done, "read", call, handle);
+    const done = await this.#io(handle, call, [data, pin(data)], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtReadFile", native, 0, null, null, iosb, data, buffer.length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, buffer.length, null, overlapped),
+    });
+    // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
+    if (!handle.overlapped && done.status === STATUS_END_OF_FILE) return { bytesRead: 0, messageComplete: true };
+    return readResult(this.#runtime, done, "read", call, handle);
   }
 
   /** WriteFile. */
   async write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     const call = "WriteFile";
-    const native = this.#start(handle, call, signal);
-    const runtime = this.#runtime;
     const bytes = nonEmpty(data);
-    const keep = [bytes, pin(bytes)];
-    let done: Completion;
-    if (!handle.overlapped) {
-      const iosb = ioStatusBlock();
-      done = await this.#offThread(
-        runtime,
-        handle,
-        call,
-        iosb,
-        keep,
-        () => runtime.lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, data.length, null, null),
-        signal,
-      );
-    } else {
-      const { kernel32 } = runtime.lib;
-      const op = new PendingOp(runtime.lib, keep);
-      const ok = kernel32.WriteFile(native, bytes, data.length, null, op.overlapped);
-      const code = ok ? 0 : kernel32.GetLastError();
-      done = await this.#overlapped(runtime, handle, native, op, code, signal);
-    }
-    const code = done.code ?? runtime.dosError(done.status);
+    const done = await this.#io(handle, call, [bytes, pin(bytes)], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, data.length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, data.length, null, overlapped),
+    });
+    const code = done.code ?? this.#runtime.dosError(done.status);
     if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
     return done.information;
   }
@@ -858,29 +825,12 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   /** ConnectNamedPipe; ERROR_PIPE_CONNECTED resolves. */
   async connect(handle: Kernel32Handle, signal?: AbortSignal): Promise<void> {
     const call = "ConnectNamedPipe";
-    const native = this.#start(handle, call, signal);
-    const runtime = this.#runtime;
-    let done: Completion;
-    if (!handle.overlapped) {
-      const iosb = ioStatusBlock();
-      done = await this.#offThread(
-        runtime,
-        handle,
-        call,
-        iosb,
-        [],
-        () =>
-          runtime.lib.offThread("NtFsControlFile", native, 0, null, null, iosb, FSCTL_PIPE_LISTEN, null, 0, null, 0),
-        signal,
-      );
-    } else {
-      const { kernel32 } = runtime.lib;
-      const op = new PendingOp(runtime.lib, []);
-      const ok = kernel32.ConnectNamedPipe(native, op.overlapped);
-      const code = ok ? 0 : kernel32.GetLastError();
-      done = await this.#overlapped(runtime, handle, native, op, code, signal);
-    }
-    const code = done.code ?? runtime.dosError(done.status);
+    const done = await this.#io(handle, call, [], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtFsControlFile", native, 0, null, null, iosb, FSCTL_PIPE_LISTEN, null, 0, null, 0),
+      overlapped: (lib, native, overlapped) => lib.kernel32.ConnectNamedPipe(native, overlapped),
+    });
+    const code = done.code ?? this.#runtime.dosError(done.status);
     if (code !== 0 && errorBehaviour("connect", code) !== "connected") {
       throw new PipeError(code, call, { pipeName: handle.pipeName });
     }
@@ -894,43 +844,67 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     signal?: AbortSignal,
   ): Promise<ReadResult> {
     const call = "TransactNamedPipe";
-    const native = this.#start(handle, call, signal);
-    const runtime = this.#runtime;
     const request = nonEmpty(input);
     const reply = nonEmpty(output);
-    const keep = [request, reply, pin(request), pin(reply)];
+    const done = await this.#io(handle, call, [request, reply, pin(request), pin(reply)], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread(
+          "NtFsControlFile",
+          native,
+          0,
+          null,
+          null,
+          iosb,
+          FSCTL_PIPE_TRANSCEIVE,
+          request,
+          input.length,
+          reply,
+          output.length,
+        ),
+      overlapped: (lib, native, overlapped) =>
+        lib.kernel32.TransactNamedPipe(native, request, input.length, reply, output.length, null, overlapped),
+    });
+    return readResult(this.#runtime, done, "transact", call, handle);
+  }
+
+  /**
+   * One I/O call in either of its two forms. On an overlapped handle: the
+   * Win32 call with an OVERLAPPED, issued on the main thread, its last error
+   * read at once, and the completion awaited through the port if it
+   * pends. On a synchronous handle (an anonymous-pipe end made for a child):
+   * the NT call behind it, run off the main thread with an IO_STATUS_BLOCK,
+   * whose NTSTATUS is its result. `keep` holds the buffers the kernel uses
+   * until it is done with them.
+   */
+  async #io(
+    handle: Kernel32Handle,
+    call: string,
+    keep: unknown[],
+    signal: AbortSignal | undefined,
+    forms: {
+      synchronous(lib: Win32Library, native: number, iosb: Uint8Array<ArrayBuffer>): Promise<number>;
+      overlapped(lib: Win32Library, native: number, overlapped: Uint8Array<ArrayBuffer>): number;
+    },
+  ): Promise<Completion> {
+    const native = this.#start(handle, call, signal);
+    const runtime = this.#runtime;
+    const { lib } = runtime;
     if (!handle.overlapped) {
       const iosb = ioStatusBlock();
-      const done = await this.#offThread(
+      return await this.#offThread(
         runtime,
         handle,
         call,
         iosb,
         keep,
-        () =>
-          runtime.lib.offThread(
-            "NtFsControlFile",
-            native,
-            0,
-            null,
-            null,
-            iosb,
-            FSCTL_PIPE_TRANSCEIVE,
-            request,
-            input.length,
-            reply,
-            output.length,
-          ),
+        () => forms.synchronous(lib, native, iosb),
         signal,
       );
-      return readResult(runtime, done, "transact", call, handle);
     }
-    const { kernel32 } = runtime.lib;
-    const op = new PendingOp(runtime.lib, keep);
-    const ok = kernel32.TransactNamedPipe(native, request, input.length, reply, output.length, null, op.overlapped);
-    const code = ok ? 0 : kernel32.GetLastError();
-    const done = await this.#overlapped(runtime, handle, native, op, code, signal);
-    return readResult(runtime, done, "transact", call, handle);
+    const op = new PendingOp(lib, keep);
+    const ok = forms.overlapped(lib, native, op.overlapped);
+    const code = ok ? 0 : lib.kernel32.GetLastError();
+    return await this.#overlapped(runtime, handle, native, op, code, signal);
   }
 
   /**
