@@ -1,8 +1,9 @@
 /**
  * Every suite of @winpipe/streams, for the runtime entries: over the model
  * (`streams_test.ts` for Deno, `streams.bun.test.ts` for Bun) and over
- * kernel32 (`kernel32_test.ts`, Deno on Windows or under Wine). They run
- * over `createWinpipe(backend.kernel(), { streams })`.
+ * kernel32 on Windows or under Wine (`kernel32_test.ts` for Deno,
+ * `kernel32.bun.test.ts` for Bun). They run over
+ * `createWinpipe(backend.kernel(), { streams })`.
  *
  * @module
  */
