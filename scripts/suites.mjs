@@ -102,8 +102,9 @@ const kernel32Deno = {
 
 /**
  * The Bun kernel32 backend: the conformance suite, the backend's own tests,
- * the differential test and the Deno/Bun interop test (which also runs
- * deno.exe). Listed one by one: bun test would also pick up Deno's files.
+ * the differential test, the Deno/Bun interop test (which also runs
+ * deno.exe) and the process suite (bun.exe children). Listed one by one:
+ * bun test would also pick up Deno's files.
  */
 const kernel32Bun = {
   label: "kernel32-bun",
@@ -119,6 +120,7 @@ const kernel32Bun = {
       "./packages/bun/test/exit.bun.test.ts",
       "./packages/bun/test/interop.bun.test.ts",
       "./packages/bun/test/differential.bun.test.ts",
+      "./packages/bun/test/process.bun.test.ts",
     ], 1200),
   ],
 };
