@@ -31,7 +31,7 @@
  *   for await (const conn of server) {
  *     const request = await conn.readMessage();
  *     if (request !== null) await conn.write(request); // echo
- *     await conn.close();
+ *     conn.close();
  *   }
  * })();
  * const reply = await callNamedPipe(name, new TextEncoder().encode("ping"));

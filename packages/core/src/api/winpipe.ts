@@ -165,9 +165,9 @@ export interface Winpipe {
   spawn(command: string, args?: readonly string[], options?: SpawnOptions): ChildProcess;
   /**
    * Opens a pipe end this process inherited from its parent, by the value
-   * the parent passed on (`child.handles[i]` there; a number or its decimal
-   * string). Fails with a PipeError when the value is not a pipe handle of
-   * this process.
+   * the parent passed on (`end.handleValue()` there, for an end it passed
+   * in spawn's `handles`; a number or its decimal string). Fails with a
+   * PipeError when the value is not a pipe handle of this process.
    *
    * @example A child writing to the pipe its parent passed as argument 1
    * ```ts ignore
