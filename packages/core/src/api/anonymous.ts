@@ -5,20 +5,10 @@
  */
 import type { PipeKernel } from "../port.ts";
 import { requireBytes, requireChoice, requireOptions, requireSignal, validateBufferSize } from "../validate.ts";
-import { behaviourOf, cancellable, PipeHandle, type SignalOptions, writeAll } from "./handle.ts";
+import { behaviourOf, cancellable, PipeHandle, processesOf, type SignalOptions, writeAll } from "./handle.ts";
 
-/**
- * The value of an anonymous pipe end's handle, for a child that inherits it
- * (the end must have been made inheritable).
- */
-function handleValueOf(kernel: PipeKernel, handle: PipeHandle): number {
-  if (kernel.processes === undefined) {
-    throw new Error(
-      `winpipe: the ${kernel.name} kernel has no handle values to pass to a child process (kernel32 has)`,
-    );
-  }
-  return kernel.processes.handleValue(handle.kernelHandle);
-}
+/** Why a kernel without processes (the model) cannot give a handle's value. */
+const NO_HANDLE_VALUES = "has no handle values to pass to a child process (kernel32 has)";
 
 /** Which ends of an anonymous pipe a child process may inherit. */
 export type Inheritable = "none" | "reader" | "writer" | "both";
@@ -92,7 +82,7 @@ export class PipeReader extends PipeHandle {
    * ```
    */
   handleValue(): number {
-    return handleValueOf(this.kernel, this);
+    return processesOf(this.kernel, NO_HANDLE_VALUES).handleValue(this.kernelHandle);
   }
 
   /**
@@ -166,7 +156,7 @@ export class PipeWriter extends PipeHandle {
    * ```
    */
   handleValue(): number {
-    return handleValueOf(this.kernel, this);
+    return processesOf(this.kernel, NO_HANDLE_VALUES).handleValue(this.kernelHandle);
   }
 
   /**

@@ -15,7 +15,7 @@ import {
   PIPE_UNLIMITED_INSTANCES,
 } from "../constants.ts";
 import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../errors.ts";
-import type { KernelHandle, PipeKernel, ReadResult } from "../port.ts";
+import type { KernelHandle, PipeKernel, ProcessKernel, ReadResult } from "../port.ts";
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import {
   requireBytes,
@@ -137,6 +137,15 @@ export async function cancellable<T>(signal: AbortSignal | undefined, run: () =>
     if (signal?.aborted && isPipeError(err, ERROR_OPERATION_ABORTED)) throw abortError(signal, err);
     throw err;
   }
+}
+
+/**
+ * The process capability of `kernel`, or an Error saying that the kernel
+ * `refusal` (e.g. "cannot start processes (kernel32 can)").
+ */
+export function processesOf(kernel: PipeKernel, refusal: string): ProcessKernel {
+  if (kernel.processes === undefined) throw new Error(`winpipe: the ${kernel.name} kernel ${refusal}`);
+  return kernel.processes;
 }
 
 /** The behaviour of an error thrown by a kernel call, or "fail" for non-Win32 errors. */

@@ -18,7 +18,7 @@ import {
   validateBufferSize,
 } from "../validate.ts";
 import { PipeReader, PipeWriter } from "./anonymous.ts";
-import { PipeHandle, type SignalOptions } from "./handle.ts";
+import { PipeHandle, processesOf, type SignalOptions } from "./handle.ts";
 
 /**
  * Where a child's standard handle comes from:
@@ -170,13 +170,8 @@ export class ChildProcess implements AsyncDisposable {
   }
 }
 
-/** The process capability of `kernel`, or a clear Error. */
-export function processesOf(kernel: PipeKernel): ProcessKernel {
-  if (kernel.processes === undefined) {
-    throw new Error(`winpipe: the ${kernel.name} kernel cannot start processes (kernel32 can)`);
-  }
-  return kernel.processes;
-}
+/** Why a kernel without processes (the model) cannot run spawn or openInheritedHandle. */
+const NO_PROCESSES = "cannot start processes (kernel32 can)";
 
 const STDIO_CHOICES = ["pipe", "inherit", "null"] as const;
 
@@ -244,7 +239,7 @@ export function spawnOn(
   const bufferSize = validateBufferSize(opts.bufferSize ?? 0, "bufferSize");
   const signal = requireSignal(opts.signal);
   if (signal?.aborted) throw abortError(signal);
-  const processes = processesOf(kernel);
+  const processes = processesOf(kernel, NO_PROCESSES);
 
   // For "pipe": the child's end is made inheritable (synchronous, as a child expects) and closed here after
   // CreateProcessW; this process keeps the other end.
@@ -325,6 +320,6 @@ export function openInheritedHandleOn(
   const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
   const native = requireInteger(number, "value", 1, Number.MAX_SAFE_INTEGER);
   requireChoice(end, "end", ["reader", "writer"]);
-  const handle = processesOf(kernel).adoptHandle(native);
+  const handle = processesOf(kernel, NO_PROCESSES).adoptHandle(native);
   return end === "reader" ? new PipeReader(kernel, handle) : new PipeWriter(kernel, handle);
 }

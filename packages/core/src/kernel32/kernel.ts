@@ -82,6 +82,7 @@ import type {
 } from "../port.ts";
 import type { Win32Binding, Win32Library } from "./binding.ts";
 import { Kernel32Processes } from "./process.ts";
+import { duplicateNative, FILE_SHARE_READ_WRITE, INFINITE, keepUntilHere, OPEN_EXISTING } from "./win32.ts";
 import {
   handleAt,
   hex8,
@@ -104,24 +105,16 @@ import {
 // ---------------------------------------------------------------------------
 // Constants that are the backend's own business (not part of the public API).
 
-/** CreateFileW dwCreationDisposition: open an existing file (pipe). */
-const OPEN_EXISTING = 3;
 /** CreateFileW dwFlagsAndAttributes: the impersonation level below is given. */
 const SECURITY_SQOS_PRESENT = 0x00100000;
 /** CreateFileW dwFlagsAndAttributes: the server may identify the client but not impersonate it. */
 const SECURITY_IDENTIFICATION = 0x00010000;
-/** DuplicateHandle dwOptions: same access as the source. */
-const DUPLICATE_SAME_ACCESS = 0x00000002;
-/** GetQueuedCompletionStatusEx dwMilliseconds: no time-out. */
-const INFINITE = 0xffffffff;
 /** SetFileCompletionNotificationModes: FILE_SKIP_COMPLETION_PORT_ON_SUCCESS | FILE_SKIP_SET_EVENT_ON_HANDLE. */
 const SKIP_PORT_AND_EVENT = 0x1 | 0x2;
 /** Completions removed per GetQueuedCompletionStatusEx call. */
 const ENTRIES = 64;
 /** NtOpenFile DesiredAccess: SYNCHRONIZE. */
 const SYNCHRONIZE = 0x00100000;
-/** NtOpenFile ShareAccess: FILE_SHARE_READ | FILE_SHARE_WRITE. */
-const FILE_SHARE_READ_WRITE = 0x3;
 /** NtOpenFile ShareAccess: FILE_SHARE_READ. */
 const FILE_SHARE_READ = 0x1;
 /** NtCreateNamedPipeFile CreateDisposition: create, fail if the name exists. */
@@ -138,8 +131,6 @@ const FSCTL_PIPE_LISTEN = 0x00110008;
 const FSCTL_PIPE_WAIT = 0x00110018;
 /** FSCTL_PIPE_TRANSCEIVE: TransactNamedPipe's control code. */
 const FSCTL_PIPE_TRANSCEIVE = 0x0011c017;
-/** The pseudo handle of the current process, (HANDLE)-1, as GetCurrentProcess returns it. */
-const CURRENT_PROCESS = -1;
 /** INVALID_HANDLE_VALUE, the FileHandle that makes CreateIoCompletionPort create a port. */
 const INVALID_HANDLE_VALUE = -1;
 
@@ -695,19 +686,8 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   duplicate(handle: Kernel32Handle, inheritable: boolean): Kernel32Handle {
     const native = this.#handle(handle, "DuplicateHandle");
     const runtime = this.#runtime;
-    const { kernel32 } = runtime.lib;
-    const out = new BigUint64Array(new ArrayBuffer(8));
-    const ok = kernel32.DuplicateHandle(
-      CURRENT_PROCESS,
-      native,
-      CURRENT_PROCESS,
-      out,
-      0,
-      inheritable ? 1 : 0,
-      DUPLICATE_SAME_ACCESS,
-    );
-    if (!ok) throw new PipeError(kernel32.GetLastError(), "DuplicateHandle", { pipeName: handle.pipeName });
-    return this.#wrap(runtime, handleAt(out), handle.pipeName, handle.overlapped, undefined);
+    const copy = duplicateNative(runtime.lib, native, inheritable, handle.pipeName);
+    return this.#wrap(runtime, copy, handle.pipeName, handle.overlapped, undefined);
   }
 
   /** CloseHandle; idempotent. */
@@ -1080,18 +1060,6 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     }
   }
 }
-
-/**
- * Marks the point until which `keep` (memory a struct points to, or buffers
- * an off-thread call uses) must stay referenced: the array is stored where
- * no engine can prove it dead (it stays there until the next call), so it
- * cannot be collected before this point. A plain `void keep` is not enough:
- * JavaScriptCore drops variables only a `void` statement uses.
- */
-function keepUntilHere(keep: readonly unknown[]): void {
-  kept.last = keep;
-}
-const kept: { last: readonly unknown[] | undefined } = { last: undefined };
 
 /** The handle to `\??\PIPE\` that local waits go through (one per process; not a pipe handle, not counted). */
 function localPipeDevice(runtime: Runtime): number {

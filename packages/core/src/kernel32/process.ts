@@ -35,7 +35,8 @@ import { PipeError } from "../errors.ts";
 import type { ChildStdio, KernelProcess, ProcessKernel, SpawnProcessParams } from "../port.ts";
 import type { Win32Library } from "./binding.ts";
 import type { Kernel32Handle } from "./kernel.ts";
-import { handleAt, ioStatusBlock, securityAttributes, struct, validHandle, wideString } from "./structs.ts";
+import { ioStatusBlock, securityAttributes, struct, validHandle, wideString } from "./structs.ts";
+import { duplicateNative, FILE_SHARE_READ_WRITE, INFINITE, keepUntilHere, OPEN_EXISTING } from "./win32.ts";
 
 /** STARTUPINFOW.dwFlags: hStdInput, hStdOutput and hStdError are used. */
 const STARTF_USESTDHANDLES = 0x100;
@@ -59,14 +60,10 @@ const FILE_TYPE_PIPE = 3;
 const FILE_MODE_INFORMATION = 16;
 /** FILE_MODE_INFORMATION.Mode bits of a synchronous handle. */
 const FILE_SYNCHRONOUS_IO = 0x10 | 0x20;
-/** CreateFileW: share read and write, open existing (the NUL device). */
-const FILE_SHARE_READ_WRITE = 0x3, OPEN_EXISTING = 3;
-/** DuplicateHandle: same access; (HANDLE)-1 is the current process. */
-const DUPLICATE_SAME_ACCESS = 0x2, CURRENT_PROCESS = -1;
 /** GetExitCodeProcess: the process has not exited (or exited with this code). */
 const STILL_ACTIVE = 259;
 /** WaitForMultipleObjects: at most this many handles; results. */
-const MAXIMUM_WAIT_OBJECTS = 64, WAIT_TIMEOUT = 0x102, WAIT_FAILED = 0xffffffff, INFINITE = 0xffffffff;
+const MAXIMUM_WAIT_OBJECTS = 64, WAIT_TIMEOUT = 0x102, WAIT_FAILED = 0xffffffff;
 /** While more children are watched than one wait can hold, the wait is cut short this often (ms) to rotate. */
 const ROTATE_MS = 50;
 
@@ -387,7 +384,7 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
           startup,
           info,
         );
-        kept.last = [list, handleList, startup];
+        keepUntilHere([list, handleList, startup]);
         if (!ok) throw new PipeError(kernel32.GetLastError(), call);
         const infoView = new DataView(info.buffer);
         const processNative = Number(infoView.getBigInt64(0, true));
@@ -432,12 +429,7 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
 
   /** An inheritable duplicate of `native` (recorded in `copies`). */
   #duplicate(lib: Win32Library, native: number, copies: number[]): number {
-    const { kernel32 } = lib;
-    const out = new BigUint64Array(new ArrayBuffer(8));
-    if (!kernel32.DuplicateHandle(CURRENT_PROCESS, native, CURRENT_PROCESS, out, 0, 1, DUPLICATE_SAME_ACCESS)) {
-      throw new PipeError(kernel32.GetLastError(), "DuplicateHandle");
-    }
-    const copy = handleAt(out);
+    const copy = duplicateNative(lib, native, true);
     copies.push(copy);
     return copy;
   }
@@ -499,6 +491,3 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     return this.#access.adopt(value, (mode[0] & FILE_SYNCHRONOUS_IO) === 0);
   }
 }
-
-/** Keeps the attribute list's handle array referenced until CreateProcessW has returned (see keepUntilHere in kernel.ts). */
-const kept: { last: unknown } = { last: undefined };
