@@ -42,23 +42,83 @@ export type PipeCall =
   | "transact"
   | "other";
 
+/**
+ * A Win32 error code's documented name and its text, worded for what the
+ * call that failed was about where the meaning depends on it: `pipe` for
+ * calls on pipes and pipe names, `process` for starting a program.
+ */
 interface ErrorEntry {
   readonly name: string;
   readonly text: string;
+  readonly pipe?: string;
+  readonly process?: string;
 }
 
-const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map([
+/** What a failed call was about, for the wording of its message. */
+type Subject = "pipe" | "process";
+
+/** The calls that start programs; every other call winpipe makes is about a pipe (or a handle to one). */
+const PROCESS_CALLS: ReadonlySet<string> = new Set(["CreateProcessW", "spawn"]);
+
+/**
+ * Every code the Win32 calls winpipe makes can report, with its name
+ * (winerror.h) and text. A code missing here would read `ERROR_<code>` and
+ * "system error": the table is checked against the calls in the tests.
+ */
+const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
   [C.ERROR_SUCCESS, { name: "ERROR_SUCCESS", text: "the operation completed successfully" }],
   [C.ERROR_INVALID_FUNCTION, { name: "ERROR_INVALID_FUNCTION", text: "incorrect function" }],
-  [C.ERROR_FILE_NOT_FOUND, { name: "ERROR_FILE_NOT_FOUND", text: "the pipe does not exist" }],
+  [C.ERROR_FILE_NOT_FOUND, {
+    name: "ERROR_FILE_NOT_FOUND",
+    text: "the file does not exist",
+    pipe: "the pipe does not exist",
+    process: "the program was not found (check its name, and the PATH for a bare name)",
+  }],
+  [C.ERROR_PATH_NOT_FOUND, {
+    name: "ERROR_PATH_NOT_FOUND",
+    text: "the path does not exist",
+    pipe: "the host of the pipe name, or its pipe share, was not found",
+    process: "a directory on the path of the program or of the working directory does not exist",
+  }],
+  [C.ERROR_TOO_MANY_OPEN_FILES, { name: "ERROR_TOO_MANY_OPEN_FILES", text: "too many files are open" }],
   [C.ERROR_ACCESS_DENIED, { name: "ERROR_ACCESS_DENIED", text: "access is denied" }],
   [C.ERROR_INVALID_HANDLE, { name: "ERROR_INVALID_HANDLE", text: "the handle is invalid" }],
   [C.ERROR_NOT_ENOUGH_MEMORY, { name: "ERROR_NOT_ENOUGH_MEMORY", text: "not enough memory" }],
+  [C.ERROR_OUTOFMEMORY, { name: "ERROR_OUTOFMEMORY", text: "not enough memory to complete the operation" }],
+  [C.ERROR_GEN_FAILURE, { name: "ERROR_GEN_FAILURE", text: "a device attached to the system is not functioning" }],
+  [C.ERROR_SHARING_VIOLATION, {
+    name: "ERROR_SHARING_VIOLATION",
+    text: "the file is in use by another process",
+  }],
   [C.ERROR_NOT_SUPPORTED, { name: "ERROR_NOT_SUPPORTED", text: "the request is not supported" }],
+  [C.ERROR_BAD_NETPATH, {
+    name: "ERROR_BAD_NETPATH",
+    text: "the network path was not found: the host does not exist or cannot be reached",
+  }],
+  [C.ERROR_NETNAME_DELETED, { name: "ERROR_NETNAME_DELETED", text: "the network name is no longer available" }],
+  [C.ERROR_BAD_NET_NAME, {
+    name: "ERROR_BAD_NET_NAME",
+    text: "the network name cannot be found on the host",
+  }],
   [C.ERROR_INVALID_PARAMETER, { name: "ERROR_INVALID_PARAMETER", text: "the parameter is incorrect" }],
   [C.ERROR_BROKEN_PIPE, { name: "ERROR_BROKEN_PIPE", text: "the pipe has been ended" }],
   [C.ERROR_SEM_TIMEOUT, { name: "ERROR_SEM_TIMEOUT", text: "the wait timed out" }],
-  [C.ERROR_INVALID_NAME, { name: "ERROR_INVALID_NAME", text: "the pipe name is invalid" }],
+  [C.ERROR_INSUFFICIENT_BUFFER, { name: "ERROR_INSUFFICIENT_BUFFER", text: "the buffer is too small" }],
+  [C.ERROR_INVALID_NAME, {
+    name: "ERROR_INVALID_NAME",
+    text: "the file name, directory name or volume label syntax is incorrect",
+    pipe: "the pipe name is invalid",
+  }],
+  [C.ERROR_BAD_PATHNAME, { name: "ERROR_BAD_PATHNAME", text: "the path is invalid" }],
+  [C.ERROR_BAD_EXE_FORMAT, {
+    name: "ERROR_BAD_EXE_FORMAT",
+    text: "the file is not a valid Windows program",
+  }],
+  [C.ERROR_FILENAME_EXCED_RANGE, { name: "ERROR_FILENAME_EXCED_RANGE", text: "the file name is too long" }],
+  [C.ERROR_EXE_MACHINE_TYPE_MISMATCH, {
+    name: "ERROR_EXE_MACHINE_TYPE_MISMATCH",
+    text: "the program is not for this machine type",
+  }],
   [C.ERROR_BAD_PIPE, { name: "ERROR_BAD_PIPE", text: "the pipe state is invalid" }],
   [C.ERROR_PIPE_BUSY, { name: "ERROR_PIPE_BUSY", text: "all pipe instances are busy" }],
   [C.ERROR_NO_DATA, { name: "ERROR_NO_DATA", text: "the pipe is being closed" }],
@@ -67,15 +127,72 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map([
     text: "no process is on the other end of the pipe",
   }],
   [C.ERROR_MORE_DATA, { name: "ERROR_MORE_DATA", text: "more data is available" }],
+  [C.ERROR_DIRECTORY, {
+    name: "ERROR_DIRECTORY",
+    text: "the directory name is invalid",
+    process: "the working directory does not exist or is not a directory",
+  }],
   [C.ERROR_PIPE_CONNECTED, { name: "ERROR_PIPE_CONNECTED", text: "there is a process on the other end of the pipe" }],
   [C.ERROR_PIPE_LISTENING, {
     name: "ERROR_PIPE_LISTENING",
     text: "waiting for a process to open the other end of the pipe",
   }],
+  [C.ERROR_HANDLES_CLOSED, {
+    name: "ERROR_HANDLES_CLOSED",
+    text: "handles were closed automatically as a result of the operation",
+  }],
+  [C.ERROR_ELEVATION_REQUIRED, {
+    name: "ERROR_ELEVATION_REQUIRED",
+    text: "the operation requires elevation (run as administrator)",
+  }],
   [C.ERROR_OPERATION_ABORTED, { name: "ERROR_OPERATION_ABORTED", text: "the operation was aborted" }],
+  [C.ERROR_IO_INCOMPLETE, { name: "ERROR_IO_INCOMPLETE", text: "the overlapped I/O has not completed" }],
   [C.ERROR_IO_PENDING, { name: "ERROR_IO_PENDING", text: "overlapped I/O is in progress" }],
+  [C.ERROR_NOACCESS, { name: "ERROR_NOACCESS", text: "invalid access to a memory location" }],
+  [C.ERROR_NO_TOKEN, { name: "ERROR_NO_TOKEN", text: "the thread has no token" }],
   [C.ERROR_NOT_FOUND, { name: "ERROR_NOT_FOUND", text: "nothing was found to cancel" }],
+  [C.ERROR_NETWORK_UNREACHABLE, { name: "ERROR_NETWORK_UNREACHABLE", text: "the network location cannot be reached" }],
+  [C.ERROR_ACCESS_DISABLED_BY_POLICY, {
+    name: "ERROR_ACCESS_DISABLED_BY_POLICY",
+    text: "the program is blocked by group policy",
+  }],
+  [C.ERROR_PRIVILEGE_NOT_HELD, { name: "ERROR_PRIVILEGE_NOT_HELD", text: "a required privilege is not held" }],
+  [C.ERROR_LOGON_FAILURE, {
+    name: "ERROR_LOGON_FAILURE",
+    text: "the host refused the logon (user name or password incorrect)",
+  }],
+  [C.ERROR_NONE_MAPPED, { name: "ERROR_NONE_MAPPED", text: "no account has that name or security ID" }],
+  [C.ERROR_INVALID_ACL, { name: "ERROR_INVALID_ACL", text: "the access control list is invalid" }],
+  [C.ERROR_INVALID_SID, { name: "ERROR_INVALID_SID", text: "the security ID is invalid" }],
+  [C.ERROR_INVALID_SECURITY_DESCR, {
+    name: "ERROR_INVALID_SECURITY_DESCR",
+    text: "the security descriptor is invalid",
+  }],
+  [C.ERROR_BAD_IMPERSONATION_LEVEL, {
+    name: "ERROR_BAD_IMPERSONATION_LEVEL",
+    text: "the client's impersonation level does not allow this",
+  }],
+  [C.ERROR_CANNOT_IMPERSONATE, {
+    name: "ERROR_CANNOT_IMPERSONATE",
+    text: "the client cannot be impersonated until data has been read from the pipe",
+  }],
+  [C.ERROR_NO_SYSTEM_RESOURCES, {
+    name: "ERROR_NO_SYSTEM_RESOURCES",
+    text: "insufficient system resources to complete the operation",
+  }],
+  [C.ERROR_TIMEOUT, { name: "ERROR_TIMEOUT", text: "the operation timed out" }],
 ]);
+
+/** The codes that have a name, for tests that check the table covers what the calls report. */
+export const NAMED_ERROR_CODES: readonly number[] = [...ERRORS.keys()];
+
+/** The text of `code` worded for `call`, or undefined for a code not in the table. */
+function errorText(code: number, call: string): string | undefined {
+  const entry = ERRORS.get(code);
+  if (entry === undefined) return undefined;
+  const subject: Subject = PROCESS_CALLS.has(call) ? "process" : "pipe";
+  return entry[subject] ?? entry.text;
+}
 
 /**
  * The documented name of a Win32 error code, or `ERROR_<code>` for codes
@@ -132,6 +249,10 @@ export interface PipeErrorOptions {
   pipeName?: string;
   /** The underlying cause. */
   cause?: unknown;
+  /** More about what happened, added to the message after the code. */
+  detail?: string;
+  /** The part of a message that arrived before the data ended (see {@linkcode PipeError.partialMessage}). */
+  partialMessage?: Uint8Array;
 }
 
 /**
@@ -155,17 +276,24 @@ export class PipeError extends Error {
   readonly call: string;
   /** The pipe name the operation was about, if any. */
   readonly pipeName: string | undefined;
+  /**
+   * When a whole-message read (readMessage, transact, callNamedPipe) ended
+   * in the middle of a message because the writer was gone
+   * (ERROR_BROKEN_PIPE): the bytes of the message that did arrive.
+   */
+  readonly partialMessage: Uint8Array | undefined;
 
   constructor(code: number, call: string, options: PipeErrorOptions = {}) {
-    const entry = ERRORS.get(code);
     const where = options.pipeName === undefined ? call : `${call} "${options.pipeName}"`;
-    const text = entry?.text ?? "system error";
-    super(`${where}: ${text} (${errorName(code)}, os error ${code})`, { cause: options.cause });
+    const text = errorText(code, call) ?? "system error";
+    const detail = options.detail === undefined ? "" : `: ${options.detail}`;
+    super(`${where}: ${text} (${errorName(code)}, os error ${code})${detail}`, { cause: options.cause });
     this.name = "PipeError";
     this.code = code;
     this.codeName = errorName(code);
     this.call = call;
     this.pipeName = options.pipeName;
+    this.partialMessage = options.partialMessage;
   }
 }
 

@@ -24,7 +24,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE } from "../constants.ts";
+import { ERROR_DIRECTORY, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE } from "../constants.ts";
 import { isPipeError } from "../errors.ts";
 import type { StreamFactories } from "../api/handle.ts";
 import type { ChildProcess } from "../api/process.ts";
@@ -229,10 +229,22 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.ok(kept.stdin!.closed && kept.stdout!.closed, "its pipe ends are closed");
   });
 
-  add("a program that does not exist fails with ERROR_FILE_NOT_FOUND and leaks nothing", ({ spawn }) => {
+  add("a program that does not exist fails with ERROR_FILE_NOT_FOUND, says so, and leaks nothing", ({ spawn }) => {
     assert.throws(
       () => spawn("winpipe-no-such-program-" + crypto.randomUUID(), [], { stdin: "pipe", stderr: "pipe" }),
-      (err) => isPipeError(err, ERROR_FILE_NOT_FOUND) && err.call === "CreateProcessW",
+      (err) =>
+        isPipeError(err, ERROR_FILE_NOT_FOUND) && err.call === "CreateProcessW" &&
+        /the program was not found/.test(err.message) && !/pipe/.test(err.message),
+    );
+    return Promise.resolve();
+  });
+
+  add("a working directory that does not exist fails with ERROR_DIRECTORY, worded for the directory", ({ spawn }) => {
+    assert.throws(
+      () => spawn(options.runtime, child("exit", "0"), { cwd: "C:\\winpipe-no-such-directory-" + crypto.randomUUID() }),
+      (err) =>
+        isPipeError(err, ERROR_DIRECTORY) && err.codeName === "ERROR_DIRECTORY" &&
+        /the working directory does not exist or is not a directory/.test(err.message),
     );
     return Promise.resolve();
   });

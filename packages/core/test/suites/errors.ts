@@ -16,7 +16,99 @@ import {
 } from "../../mod.ts";
 import type { RegisterTest } from "../../testing.ts";
 
+/**
+ * Every code the Win32 calls winpipe makes can report, by call: CreateFileW
+ * and WaitNamedPipeW on a pipe name (local or remote), CreateNamedPipeW,
+ * ReadFile / WriteFile / TransactNamedPipe / FlushFileBuffers /
+ * ConnectNamedPipe / DisconnectNamedPipe and their NT forms, PeekNamedPipe,
+ * Get/SetNamedPipeHandleState, GetNamedPipeInfo, CancelIoEx, CreateProcessW
+ * and the process calls, DuplicateHandle and CloseHandle, the completion
+ * port, and Wine's deviations (docs/wine-findings.md).
+ */
+const CODES_OF_THE_CALLS = [
+  1,
+  2,
+  3,
+  4,
+  5,
+  6,
+  8,
+  14,
+  31,
+  32,
+  50,
+  53,
+  64,
+  67,
+  87,
+  109,
+  121,
+  122,
+  123,
+  161,
+  193,
+  206,
+  216,
+  230,
+  231,
+  232,
+  233,
+  234,
+  267,
+  535,
+  536,
+  676,
+  740,
+  995,
+  996,
+  997,
+  998,
+  1168,
+  1231,
+  1260,
+  1314,
+  1326,
+  1450,
+  1460,
+];
+
 export function errorTests(register: RegisterTest): void {
+  register("every code the calls winpipe makes can report has its name and its own text", () => {
+    for (const code of CODES_OF_THE_CALLS) {
+      const err = new PipeError(code, "ReadFile");
+      assert.notEqual(err.codeName, `ERROR_${code}`, `code ${code} has no name`);
+      assert.match(err.codeName, /^ERROR_[A-Z_]+$/);
+      assert.doesNotMatch(err.message, /system error/, `code ${code} has no text`);
+    }
+  });
+
+  register("messages are worded for what the call was about: a pipe, a program, a directory, a host", () => {
+    const missingPipe = new PipeError(2, "CreateFileW", { pipeName: String.raw`\\.\pipe\x` });
+    assert.match(missingPipe.message, /: the pipe does not exist \(ERROR_FILE_NOT_FOUND, os error 2\)$/);
+    const missingProgram = new PipeError(2, "CreateProcessW");
+    assert.match(missingProgram.message, /the program was not found/);
+    assert.doesNotMatch(missingProgram.message, /pipe/);
+    const missingDirectory = new PipeError(267, "CreateProcessW");
+    assert.match(
+      missingDirectory.message,
+      /the working directory does not exist or is not a directory \(ERROR_DIRECTORY/,
+    );
+    const missingHost = new PipeError(3, "CreateFileW", { pipeName: String.raw`\\nohost\pipe\x` });
+    assert.match(
+      missingHost.message,
+      /: the host of the pipe name, or its pipe share, was not found \(ERROR_PATH_NOT_FOUND, os error 3\)$/,
+    );
+    assert.match(new PipeError(53, "WaitNamedPipeW").message, /the host does not exist or cannot be reached/);
+    assert.match(new PipeError(676, "ConnectNamedPipe").message, /ERROR_HANDLES_CLOSED/);
+  });
+
+  register("a PipeError can carry the part of a message that arrived and a detail", () => {
+    const partial = new Uint8Array([1, 2]);
+    const err = new PipeError(ERROR_BROKEN_PIPE, "ReadFile", { partialMessage: partial, detail: "cut short" });
+    assert.equal(err.partialMessage, partial);
+    assert.equal(err.message, "ReadFile: the pipe has been ended (ERROR_BROKEN_PIPE, os error 109): cut short");
+  });
+
   register("PipeError message names the call, the pipe, the code and its name", () => {
     const err = new PipeError(ERROR_PIPE_BUSY, "connect", { pipeName: String.raw`\\.\pipe\x` });
     assert.equal(
