@@ -16,7 +16,13 @@ export type ErrorBehaviour =
   | "connected"
   /** ERROR_PIPE_BUSY from CreateFile: every instance is taken; wait and retry. */
   | "busy"
-  /** ERROR_BROKEN_PIPE from a read: the other end is gone and the data is consumed; end of data. */
+  /**
+   * ERROR_BROKEN_PIPE from a read: the other end is gone and the data is
+   * consumed; end of data. Also ERROR_PIPE_NOT_CONNECTED from a read: the
+   * server disconnected this end (DisconnectNamedPipe), which is how a
+   * server that keeps its instance ends a connection (as .NET's PipeStream
+   * reads it).
+   */
   | "end-of-data"
   /** ERROR_NO_DATA from a nonblocking read: nothing to read right now. */
   | "no-data"
@@ -228,6 +234,7 @@ export function errorBehaviour(call: PipeCall, code: number): ErrorBehaviour {
     case C.ERROR_PIPE_BUSY:
       return call === "open" ? "busy" : "fail";
     case C.ERROR_BROKEN_PIPE:
+    case C.ERROR_PIPE_NOT_CONNECTED:
       return call === "read" ? "end-of-data" : "fail";
     case C.ERROR_NO_DATA:
       if (call === "read") return "no-data";

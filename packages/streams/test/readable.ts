@@ -187,15 +187,27 @@ export function readableTests(suite: StreamsSuite): void {
     await reader.closed;
   });
 
-  scenario(suite, "a failing read errors the stream and leaves the handle open", async (ctx) => {
+  scenario(suite, "a disconnect by the server ends the client's stream", async (ctx) => {
     const name = ctx.name();
     await using instance = ctx.pipes.createNamedPipe(name);
-    const client = await ctx.pipes.connect(name);
-    instance.disconnect();
+    await using client = await ctx.pipes.connect(name);
     const reader = client.readable.getReader();
-    await assert.rejects(reader.read(), { codeName: "ERROR_PIPE_NOT_CONNECTED" });
-    assert.equal(client.closed, false);
-    client.close();
+    const pending = reader.read();
+    assert.ok(await ctx.isPending(pending));
+    instance.disconnect();
+    assert.equal((await pending).done, true);
+    await reader.closed;
+  });
+
+  scenario(suite, "a failing read errors the stream and leaves the handle open", async (ctx) => {
+    // A server's end of an outbound pipe has no read access: its reads fail with ERROR_ACCESS_DENIED.
+    const name = ctx.name();
+    const instance = ctx.pipes.createNamedPipe(name, { access: "outbound" });
+    await using _client = await ctx.pipes.connect(name, { access: "read" });
+    const reader = instance.readable.getReader();
+    await assert.rejects(reader.read(), { codeName: "ERROR_ACCESS_DENIED" });
+    assert.equal(instance.closed, false);
+    instance.close();
   });
 
   scenario(suite, "readableFrom validates its arguments", async (ctx) => {

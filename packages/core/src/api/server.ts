@@ -14,7 +14,6 @@ import {
   PIPE_REJECT_REMOTE_CLIENTS,
   PIPE_TYPE_MESSAGE,
 } from "../constants.ts";
-import { ERROR_PIPE_BUSY } from "../constants.ts";
 import { abortError, isPipeError } from "../errors.ts";
 import type { CreateNamedPipeParams, KernelHandle, PipeKernel } from "../port.ts";
 import {
@@ -150,16 +149,24 @@ const POLL_MS = 10;
  * const connected = instance.connect();
  * await using client = await pipes.connect(name);
  * await connected;
- * instance.disconnect(); // the client's handle is now not connected
+ * instance.disconnect(); // the client's reads now report the end of the data
  * ```
  */
 export class ServerInstance extends PipeConnection {
-  #onClose: (() => void) | undefined;
+  #release: ((instance: ServerInstance, closeHandle: () => void) => void) | undefined;
 
-  /** @internal Use createNamedPipe or PipeServer.accept. */
-  constructor(kernel: PipeKernel, handle: KernelHandle, onClose?: () => void) {
+  /**
+   * @internal Use createNamedPipe or PipeServer.accept. `release`, given by
+   * a PipeServer, runs in place of the close: it calls `closeHandle` when
+   * and after what the server decides (see PipeServer).
+   */
+  constructor(
+    kernel: PipeKernel,
+    handle: KernelHandle,
+    release?: (instance: ServerInstance, closeHandle: () => void) => void,
+  ) {
     super(kernel, handle);
-    this.#onClose = onClose;
+    this.#release = release;
   }
 
   /**
@@ -207,21 +214,25 @@ export class ServerInstance extends PipeConnection {
 
   /**
    * Ends the connection with the client (DisconnectNamedPipe): unread data
-   * is discarded and the client's handle fails with
-   * ERROR_PIPE_NOT_CONNECTED. The instance can then connect another client.
+   * is discarded, and the client's reads report the end of the data (its
+   * other calls fail with ERROR_PIPE_NOT_CONNECTED). The instance can then
+   * connect another client.
    */
   disconnect(): void {
     this.kernel.disconnect(this.kernelHandle);
   }
 
+  /**
+   * Closes the instance (CloseHandle). An instance accepted from a
+   * {@linkcode PipeServer} is handed back to it, which may keep the pipe
+   * instance alive to listen again (see PipeServer); to the caller it is
+   * closed either way.
+   */
   override close(): void {
-    const wasOpen = !this.closed;
-    super.close();
-    if (wasOpen) {
-      const onClose = this.#onClose;
-      this.#onClose = undefined;
-      onClose?.();
-    }
+    const release = this.#release;
+    this.#release = undefined;
+    if (release === undefined || this.closed) super.close();
+    else release(this, () => super.close());
   }
 }
 
@@ -235,12 +246,33 @@ export function createNamedPipeOn(kernel: PipeKernel, name: string, options?: Se
   return new ServerInstance(kernel, createInstanceHandle(kernel, config, config.firstInstance));
 }
 
+/** The instance that waits for the next client, and its ConnectNamedPipe once one has been issued. */
+interface Listener {
+  readonly instance: ServerInstance;
+  connected?: Promise<void>;
+}
+
 /**
- * A named pipe server: keeps one instance listening and hands out each
- * connected instance. Clients never find the name missing or busy between
- * two accepts while the instance limit allows another instance. Closing the
- * server closes the listening instance; accepted instances belong to the
- * caller and stay open.
+ * A named pipe server: keeps an instance listening and hands out each
+ * connected instance. While the server is open its name exists: clients
+ * never get ERROR_FILE_NOT_FOUND, and while every instance is connected
+ * they get ERROR_PIPE_BUSY and wait.
+ *
+ * - After each accept a new instance is created at once, as long as the
+ *   instance limit allows.
+ * - When an accepted instance is closed and no instance is listening, the
+ *   next listening one is made at once: a new instance while another
+ *   instance of the server keeps the name alive; otherwise (the last
+ *   instance, e.g. with `maxInstances: 1`) the closed instance itself is
+ *   kept and reused, as Windows servers do: its pending operations are
+ *   cancelled, the caller's handle is closed, and in the background the
+ *   server waits until the client has read everything written to it
+ *   (FlushFileBuffers), disconnects it (DisconnectNamedPipe: the client's
+ *   reads then report the end of the data) and listens again
+ *   (ConnectNamedPipe). Closing the instance never waits for this.
+ *
+ * Closing the server closes its listening instance and any instance it is
+ * reusing; accepted instances belong to the caller and stay open.
  *
  * @example
  * ```ts
@@ -266,8 +298,11 @@ export function createNamedPipeOn(kernel: PipeKernel, name: string, options?: Se
 export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, AsyncDisposable {
   readonly #kernel: PipeKernel;
   readonly #config: ServerConfig;
-  #listening: ServerInstance | undefined;
+  #listening: Listener | undefined;
+  /** Accepted instances the caller has not closed yet. */
   readonly #handedOut = new Set<ServerInstance>();
+  /** Instances being readied for reuse (their clients finishing): the server's own handles. */
+  readonly #reusing = new Set<KernelHandle>();
   #closed = false;
   #accepting: Promise<unknown> = Promise.resolve();
   #slotWaiters: (() => void)[] = [];
@@ -278,7 +313,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
     this.#config = serverConfig(name, options);
     // The first instance is created now, so that a bad name or a taken name
     // fails here and clients can connect before the first accept().
-    this.#listening = this.#wrap(createInstanceHandle(kernel, this.#config, this.#config.firstInstance));
+    this.#listening = { instance: this.#wrap(createInstanceHandle(kernel, this.#config, this.#config.firstInstance)) };
   }
 
   /** The pipe name. */
@@ -292,30 +327,109 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   #wrap(handle: KernelHandle): ServerInstance {
-    const instance: ServerInstance = new ServerInstance(this.#kernel, handle, () => this.#released(instance));
-    return instance;
+    return new ServerInstance(this.#kernel, handle, (instance, closeHandle) => this.#release(instance, closeHandle));
   }
 
-  /** An instance closed: a slot may be free for the next one. */
-  #released(instance?: ServerInstance): void {
-    if (instance) this.#handedOut.delete(instance);
+  /** Creates an instance to listen next, if none listens and the limit allows; returns whether one listens. */
+  #createListening(): boolean {
+    if (this.#listening !== undefined) return true;
+    if (this.#closed) return false;
+    try {
+      this.#listening = { instance: this.#wrap(createInstanceHandle(this.#kernel, this.#config, false)) };
+      return true;
+    } catch (err) {
+      // At the instance limit (or out of resources): the next accept() waits
+      // for a slot, and surfaces other failures where the caller sees them.
+      if (!isPipeError(err)) throw err;
+      return false;
+    }
+  }
+
+  /**
+   * An accepted instance is being closed by its owner. See the class
+   * documentation for what becomes of it.
+   */
+  #release(instance: ServerInstance, closeHandle: () => void): void {
+    this.#handedOut.delete(instance);
+    if (this.#closed || this.#listening !== undefined) {
+      closeHandle();
+    } else if (this.#handedOut.size > 0 || this.#reusing.size > 0 || this.#createListening()) {
+      // Another instance keeps the name alive (or a new one listens already): close, then listen with a new one.
+      closeHandle();
+      this.#createListening();
+    } else {
+      this.#reuse(instance, closeHandle);
+    }
+    this.#wakeSlotWaiters();
+  }
+
+  /**
+   * Keeps the server's last instance alive for the next client: a
+   * duplicate of its handle becomes the server's, the caller's handle is
+   * closed, and once the client is done the instance listens again.
+   */
+  #reuse(instance: ServerInstance, closeHandle: () => void): void {
+    const kernel = this.#kernel;
+    let kept: KernelHandle;
+    try {
+      kept = kernel.duplicate(instance.kernelHandle, false);
+    } catch {
+      closeHandle();
+      this.#createListening();
+      return;
+    }
+    // Operations pending on the caller's handle end as a close would end
+    // them (closing one of two handles to the instance cancels nothing).
+    try {
+      kernel.cancelIo(instance.kernelHandle);
+    } catch {
+      // ERROR_NOT_FOUND: nothing was pending.
+    }
+    closeHandle();
+    this.#reusing.add(kept);
+    void this.#relisten(kept);
+  }
+
+  /** Waits for the client of a kept instance to finish, disconnects it and makes the instance listen again. */
+  async #relisten(handle: KernelHandle): Promise<void> {
+    const kernel = this.#kernel;
+    try {
+      // Until the client has read everything written to it, or has gone: unread data is never discarded.
+      await kernel.flush(handle).catch(() => {});
+      if (this.#closed || handle.closed) return;
+      try {
+        kernel.disconnect(handle);
+      } catch {
+        // ERROR_PIPE_NOT_CONNECTED and the like: nothing is connected; listen all the same.
+      }
+      if (this.#listening !== undefined) return;
+      this.#reusing.delete(handle);
+      const instance = this.#wrap(handle);
+      // A disconnected instance listens only once ConnectNamedPipe is issued: issue it now.
+      const listener: Listener = { instance, connected: instance.connect() };
+      listener.connected!.catch(() => {});
+      this.#listening = listener;
+      this.#wakeSlotWaiters();
+    } finally {
+      if (this.#reusing.delete(handle)) kernel.close(handle);
+    }
+  }
+
+  #wakeSlotWaiters(): void {
     const waiters = this.#slotWaiters;
     this.#slotWaiters = [];
     for (const wake of waiters) wake();
   }
 
-  /** Creates the next instance, waiting for a free slot while the instance limit is reached. */
-  async #createListening(signal: AbortSignal | undefined): Promise<ServerInstance> {
+  /** The listening instance, once one exists: made now if the limit allows, otherwise when a slot frees up. */
+  async #nextListener(signal: AbortSignal | undefined): Promise<Listener> {
     for (;;) {
       this.#throwIfClosed();
-      try {
-        return this.#wrap(createInstanceHandle(this.#kernel, this.#config, false));
-      } catch (err) {
-        if (!isPipeError(err, ERROR_PIPE_BUSY)) throw err;
-      }
-      if (this.#handedOut.size > 0) {
+      if (this.#createListening()) return this.#listening!;
+      if (this.#handedOut.size > 0 || this.#reusing.size > 0) {
         await new Promise<void>((resolve, reject) => {
           const onAbort = () => reject(abortError(signal));
+          if (signal?.aborted) return onAbort();
           signal?.addEventListener("abort", onAbort, { once: true });
           this.#slotWaiters.push(() => {
             signal?.removeEventListener("abort", onAbort);
@@ -337,8 +451,9 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
    * Waits for the next client and resolves with its connected instance. A
    * fresh instance is listening again before this resolves (as long as the
    * instance limit allows; otherwise as soon as an accepted instance is
-   * closed). Concurrent calls take turns. Rejects with
-   * {@linkcode ServerClosedError} once the server is closed.
+   * closed). Concurrent calls take turns. An aborted accept leaves the
+   * listening instance listening. Rejects with {@linkcode ServerClosedError}
+   * once the server is closed.
    */
   accept(options?: SignalOptions): Promise<ServerInstance> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -349,23 +464,20 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
 
   async #acceptNow(signal: AbortSignal | undefined): Promise<ServerInstance> {
     this.#throwIfClosed();
-    const instance = this.#listening ??= await this.#createListening(signal);
+    const listener = this.#listening ?? await this.#nextListener(signal);
+    // One ConnectNamedPipe per listening instance, shared by the accepts that wait for it.
+    listener.connected ??= listener.instance.connect();
+    listener.connected.catch(() => {});
     try {
-      await instance.connect({ signal });
+      await untilAborted(listener.connected, signal);
     } catch (err) {
-      // An aborted accept leaves the instance listening for the next one.
       if (this.#closed) throw new ServerClosedError(this.name, { cause: err });
       throw err;
     }
-    this.#listening = undefined;
+    const instance = listener.instance;
+    if (this.#listening === listener) this.#listening = undefined;
     this.#handedOut.add(instance);
-    try {
-      this.#listening = this.#wrap(createInstanceHandle(this.#kernel, this.#config, false));
-    } catch (err) {
-      // At the instance limit: the next accept() waits for a slot. Other
-      // failures surface there too, where the caller can see them.
-      if (!isPipeError(err)) throw err;
-    }
+    this.#createListening();
     return instance;
   }
 
@@ -381,13 +493,18 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
     }
   }
 
-  /** Stops listening: closes the listening instance. Accepted instances stay open. Idempotent. */
+  /**
+   * Stops listening: closes the listening instance and any instance being
+   * readied for reuse. Accepted instances stay open. Idempotent.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#listening?.close();
+    const listening = this.#listening;
     this.#listening = undefined;
-    this.#released();
+    listening?.instance.close();
+    for (const handle of this.#reusing) this.#kernel.close(handle);
+    this.#wakeSlotWaiters();
   }
 
   /** Closes the server. */
@@ -400,6 +517,17 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
     this.close();
     return Promise.resolve();
   }
+}
+
+/** `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /**
