@@ -46,6 +46,7 @@ export {
   type PipeInfoDetails,
   type PipeMode,
   type ReadMessageOptions,
+  type ReadResult,
   type SetStateOptions,
   type SignalOptions,
   type StreamFactories,

@@ -31,11 +31,10 @@
  * const { read, write } = kernel.createPipe(4, false, false);
  * // The write does not fit: it waits for the reader to make room.
  * const written = kernel.write(write, new Uint8Array([1, 2, 3, 4, 5, 6]));
- * const buffer = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buffer); // 6: reads take from pending writes too
+ * const { bytes } = await kernel.read(read, 8); // 6 bytes: reads take from pending writes too
  * await written; // 6
  * kernel.close(write);
- * await kernel.read(read, buffer).catch((e) => e.codeName); // "ERROR_BROKEN_PIPE"
+ * await kernel.read(read, 8).catch((e) => e.codeName); // "ERROR_BROKEN_PIPE"
  * kernel.close(read);
  * kernel.liveHandles(); // 0
  * ```

@@ -51,13 +51,12 @@ library.offThread = ((name: string, ...args: unknown[]) => {
 
 async function transfer(reader: Kernel32Handle, writer: Kernel32Handle): Promise<number> {
   const data = new Uint8Array(CHUNK).fill(0x5a);
-  const buf = new Uint8Array(CHUNK);
   const start = performance.now();
   const writing = (async () => {
     for (let sent = 0; sent < TOTAL; sent += CHUNK) await kernel.write(writer, data);
   })();
   let received = 0;
-  while (received < TOTAL) received += (await kernel.read(reader, buf)).bytesRead;
+  while (received < TOTAL) received += (await kernel.read(reader, CHUNK)).bytes.length;
   await writing;
   return TOTAL / 1e6 / ((performance.now() - start) / 1000);
 }
@@ -96,22 +95,20 @@ async function pingPong(readFirst: boolean, rounds = 2000): Promise<number> {
   });
   const client = kernel.openPipe({ name, access: (GENERIC_READ | GENERIC_WRITE) >>> 0, inheritable: false });
   const one = new Uint8Array([1]);
-  const a = new Uint8Array(1);
-  const b = new Uint8Array(1);
   const start = performance.now();
   for (let i = 0; i < rounds; i++) {
     if (readFirst) {
-      const atServer = kernel.read(server, a);
+      const atServer = kernel.read(server, 1);
       await kernel.write(client, one);
       await atServer;
-      const atClient = kernel.read(client, b);
+      const atClient = kernel.read(client, 1);
       await kernel.write(server, one);
       await atClient;
     } else {
       await kernel.write(client, one);
-      await kernel.read(server, a);
+      await kernel.read(server, 1);
       await kernel.write(server, one);
-      await kernel.read(client, b);
+      await kernel.read(client, 1);
     }
   }
   const micros = (performance.now() - start) * 1000 / rounds;
@@ -129,13 +126,12 @@ async function crossProcess(): Promise<[number, number]> {
     stderr: "inherit",
   });
   await kernel.connect(server);
-  const buf = new Uint8Array(CHUNK);
   waits = 0;
   const start = performance.now();
   let received = 0;
   let reads = 0;
   while (received < TOTAL) {
-    received += (await kernel.read(server, buf)).bytesRead;
+    received += (await kernel.read(server, CHUNK)).bytes.length;
     reads++;
   }
   const mbps = TOTAL / 1e6 / ((performance.now() - start) / 1000);

@@ -22,6 +22,14 @@
  *   handle's pipe name when it has one.
  * - Arguments have been validated by the caller (see validate.ts); a backend
  *   passes them to the kernel as they are.
+ * - Memory: no call keeps a pointer to the caller's memory once it has
+ *   returned its promise. `write` and `transact` read their input during
+ *   the call (a backend whose kernel may use it later copies it into memory
+ *   it owns); `read` and `transact` deliver what they read in a new
+ *   Uint8Array that the backend allocated for the operation and hands over
+ *   when the kernel is done with it (see docs/buffer-ownership.md). So
+ *   nothing JavaScript does with its own buffers meanwhile (transfer,
+ *   resize, postMessage) can make the kernel write into freed memory.
  *
  * @module
  */
@@ -71,16 +79,25 @@ export interface OpenPipeParams {
   inheritable: boolean;
 }
 
-/** Result of ReadFile / TransactNamedPipe. */
-export interface ReadResult {
-  /** Bytes copied into the buffer. */
-  bytesRead: number;
+/** What ReadFile / TransactNamedPipe delivered. */
+export interface ReadData {
+  /**
+   * The bytes read, in memory the backend allocated for this operation and
+   * now hands over to the caller: nothing else refers to it.
+   */
+  bytes: Uint8Array<ArrayBuffer>;
   /**
    * False when the kernel reported ERROR_MORE_DATA: the buffer held only
    * part of a message and the rest is still in the pipe. Always true in byte
    * read mode.
    */
   messageComplete: boolean;
+  /**
+   * Gives the memory of `bytes` back to the backend for reuse, when a
+   * backend keeps buffers (kernel32 does). Optional to call: a caller that
+   * keeps `bytes` does not. After it, nothing may use `bytes` again.
+   */
+  release?: () => void;
 }
 
 /** Result of PeekNamedPipe. */
@@ -137,8 +154,7 @@ export interface AnonymousPipeHandles<H extends KernelHandle = KernelHandle> {
  * const kernel: PipeKernel = createModelKernel();
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```
@@ -176,14 +192,25 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   /** CancelIoEx(handle, NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if none. */
   cancelIo(handle: H): void;
 
-  /** ReadFile. Resolves with the bytes read and whether the message is complete. */
-  read(handle: H, buffer: Uint8Array, signal?: AbortSignal): Promise<ReadResult>;
-  /** WriteFile. Resolves with the bytes written (fewer than asked only in nonblocking mode). */
+  /**
+   * ReadFile of up to `length` bytes into a buffer the backend owns while
+   * the operation is pending. Resolves with the bytes read and whether the
+   * message is complete.
+   */
+  read(handle: H, length: number, signal?: AbortSignal): Promise<ReadData>;
+  /**
+   * WriteFile. Resolves with the bytes written (fewer than asked only in
+   * nonblocking mode). `data` is read during the call only.
+   */
   write(handle: H, data: Uint8Array, signal?: AbortSignal): Promise<number>;
   /** ConnectNamedPipe. ERROR_PIPE_CONNECTED resolves. */
   connect(handle: H, signal?: AbortSignal): Promise<void>;
-  /** TransactNamedPipe: writes `input` as one message and reads the reply into `output`. */
-  transact(handle: H, input: Uint8Array, output: Uint8Array, signal?: AbortSignal): Promise<ReadResult>;
+  /**
+   * TransactNamedPipe: writes `input` as one message (read during the call
+   * only) and reads up to `replyLength` bytes of the reply, delivered as
+   * {@linkcode PipeKernel.read} delivers.
+   */
+  transact(handle: H, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData>;
   /** FlushFileBuffers: resolves once the other end has read everything written. */
   flush(handle: H, signal?: AbortSignal): Promise<void>;
   /** WaitNamedPipeW(name, timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER. */

@@ -56,11 +56,32 @@ export function requireSignal(value: unknown, what = "signal"): AbortSignal | un
   return value;
 }
 
-/** Throws a TypeError unless `value` is a Uint8Array. */
+/**
+ * True when the ArrayBuffer under `view` has been detached (transferred
+ * with `transfer()`, `postMessage` or `structuredClone`): its memory is no
+ * longer the view's to use.
+ */
+export function isDetached(view: ArrayBufferView): boolean {
+  const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
+  if (typeof buffer.detached === "boolean") return buffer.detached;
+  // An engine without ArrayBuffer.prototype.detached: a view of a detached buffer cannot be made.
+  if (buffer.byteLength !== 0) return false;
+  try {
+    new Uint8Array(buffer);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Throws a TypeError unless `value` is a Uint8Array whose buffer is not detached. */
 export function requireBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array)) {
     const hint = typeof value === "string" ? " (encode text with TextEncoder first)" : "";
     throw new TypeError(`${what} must be a Uint8Array: got ${show(value)}${hint}`);
+  }
+  if (isDetached(value)) {
+    throw new TypeError(`${what} must not be detached: its ArrayBuffer was transferred and has no memory left`);
   }
   return value;
 }

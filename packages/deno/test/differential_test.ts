@@ -201,7 +201,7 @@ const PINS: Pin[] = [
     ops: [server(0), { kind: "connect", slot: 0 }, { kind: "close", slot: 0 }],
     step: 2,
     model: "settled #1: ERROR_BROKEN_PIPE",
-    wine: "settled #1: ERROR_676",
+    wine: "settled #1: ERROR_HANDLES_CLOSED",
   },
   {
     id: "W-F46",

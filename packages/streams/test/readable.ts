@@ -9,32 +9,58 @@ import { collect, concat, connected, pattern, scenario, type StreamsSuite, tick,
 
 /** Registers the readable suites. */
 export function readableTests(suite: StreamsSuite): void {
-  scenario(suite, "byte readable: a BYOB read lands in the caller's view, read by ReadFile itself", async (ctx) => {
-    // Record the buffers ReadFile gets.
-    const seen: Uint8Array[] = [];
-    const original = ctx.kernel.read.bind(ctx.kernel);
-    ctx.kernel.read = (handle, buffer, signal) => {
-      seen.push(buffer);
-      return original(handle, buffer, signal);
-    };
-    using pipe = ctx.pipes.createPipe();
-    await pipe.writer.write(utf8("hello world"));
-    const reader = pipe.reader.readable.getReader({ mode: "byob" });
-    const memory = new ArrayBuffer(64);
-    const { value, done } = await reader.read(new Uint8Array(memory, 8, 32));
-    assert.equal(done, false);
-    assert.ok(value);
-    assert.equal(new TextDecoder().decode(value), "hello world");
-    // The stream handed our memory back: same buffer size, same offset, and ours is detached (transferred).
-    assert.equal(value.byteOffset, 8);
-    assert.equal(value.buffer.byteLength, 64);
-    assert.equal(memory.byteLength, 0);
-    // ReadFile got a view of that very memory, not a bounce buffer: it was
-    // transferred to the caller too (a view of a detached buffer has length 0).
-    assert.equal(seen.length, 1);
-    assert.equal(seen[0].byteLength, 0);
-    reader.releaseLock();
-  });
+  scenario(
+    suite,
+    "byte readable: a BYOB read lands in the caller's view; ReadFile never gets the caller's memory",
+    async (ctx) => {
+      // Record what ReadFile is asked for: a length, never a view of the caller's memory (docs/buffer-ownership.md).
+      const asked: unknown[] = [];
+      const original = ctx.kernel.read.bind(ctx.kernel);
+      ctx.kernel.read = (handle, length, signal) => {
+        asked.push(length);
+        return original(handle, length, signal);
+      };
+      using pipe = ctx.pipes.createPipe();
+      await pipe.writer.write(utf8("hello world"));
+      const reader = pipe.reader.readable.getReader({ mode: "byob" });
+      const memory = new ArrayBuffer(64);
+      const { value, done } = await reader.read(new Uint8Array(memory, 8, 32));
+      assert.equal(done, false);
+      assert.ok(value);
+      assert.equal(new TextDecoder().decode(value), "hello world");
+      // The stream handed our memory back: same buffer size, same offset, and ours is detached (transferred).
+      assert.equal(value.byteOffset, 8);
+      assert.equal(value.buffer.byteLength, 64);
+      assert.equal(memory.byteLength, 0);
+      // ReadFile read up to the view's length into memory of its own; the one copy landed in the view.
+      assert.deepEqual(asked, [32]);
+      reader.releaseLock();
+    },
+  );
+
+  scenario(
+    suite,
+    "byte readable: a pending BYOB read keeps its memory whatever the caller does with its buffer",
+    async (ctx) => {
+      using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+      const reader = pipe.reader.readable.getReader({ mode: "byob" });
+      const memory = new ArrayBuffer(1024 * 1024);
+      const pending = reader.read(new Uint8Array(memory));
+      assert.ok(await ctx.isPending(pending), "the read waits for data");
+      // The stream took the memory at read(): the caller's ArrayBuffer is detached and cannot be transferred or freed.
+      const transfer = (memory as ArrayBuffer & { transfer(length?: number): ArrayBuffer }).transfer;
+      assert.throws(() => transfer.call(memory, 0), TypeError);
+      const canaries = Array.from({ length: 64 }, () => new Uint8Array(64 * 1024).fill(0xc5));
+      const data = pattern(60_000, 7);
+      await pipe.writer.write(data);
+      const { value, done } = await pending;
+      assert.equal(done, false);
+      assert.deepEqual(value, data);
+      assert.equal(value!.buffer.byteLength, 1024 * 1024, "the data arrived in the caller's memory, handed back");
+      assert.ok(canaries.every((canary) => canary.every((b) => b === 0xc5)), "no canary was overwritten");
+      reader.releaseLock();
+    },
+  );
 
   scenario(suite, "byte readable: a default reader gets chunks of up to chunkSize bytes", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });

@@ -5,7 +5,7 @@
  */
 import type { PipeKernel } from "../port.ts";
 import { requireBytes, requireChoice, requireOptions, requireSignal, validateBufferSize } from "../validate.ts";
-import { behaviourOf, cancellable, PipeHandle, processesOf, type SignalOptions, writeAll } from "./handle.ts";
+import { PipeHandle, processesOf, type SignalOptions, writeAll } from "./handle.ts";
 
 /** Why a kernel without processes (the model) cannot give a handle's value. */
 const NO_HANDLE_VALUES = "has no handle values to pass to a child process (kernel32 has)";
@@ -93,13 +93,7 @@ export class PipeReader extends PipeHandle {
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<number | null> {
     requireBytes(buffer, "buffer");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    try {
-      const { bytesRead } = await cancellable(signal, () => this.kernel.read(this.kernelHandle, buffer, signal));
-      return bytesRead;
-    } catch (err) {
-      if (behaviourOf("read", err) === "end-of-data") return null;
-      throw err;
-    }
+    return (await this.readInto(buffer, signal))?.bytesRead ?? null;
   }
 }
 

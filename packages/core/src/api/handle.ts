@@ -6,6 +6,7 @@
  * @module
  */
 import {
+  ERROR_BROKEN_PIPE,
   ERROR_NOT_FOUND,
   ERROR_OPERATION_ABORTED,
   PIPE_NOWAIT,
@@ -14,10 +15,11 @@ import {
   PIPE_TYPE_MESSAGE,
   PIPE_UNLIMITED_INSTANCES,
 } from "../constants.ts";
-import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../errors.ts";
-import type { KernelHandle, PipeKernel, ProcessKernel, ReadResult } from "../port.ts";
+import { abortError, errorBehaviour, isPipeError, type PipeCall, PipeError } from "../errors.ts";
+import type { KernelHandle, PipeKernel, ProcessKernel, ReadData } from "../port.ts";
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import {
+  isDetached,
   requireBytes,
   requireChoice,
   requireInteger,
@@ -26,7 +28,17 @@ import {
   validateBufferSize,
 } from "../validate.ts";
 
-export type { ReadResult } from "../port.ts";
+/** What a read into the caller's buffer delivered. */
+export interface ReadResult {
+  /** Bytes copied into the buffer. */
+  bytesRead: number;
+  /**
+   * False when the kernel reported ERROR_MORE_DATA: the buffer held only
+   * part of a message and the rest is still in the pipe. Always true in byte
+   * read mode.
+   */
+  messageComplete: boolean;
+}
 
 /** Byte or message: a pipe's type, or a handle's read mode. */
 export type PipeMode = "byte" | "message";
@@ -155,9 +167,15 @@ export function behaviourOf(call: PipeCall, err: unknown): string {
 
 /**
  * Writes all of `data` with as many WriteFile calls as it takes. A blocking
- * handle takes everything in one call; a nonblocking handle takes what fits,
- * and when nothing fits the rest is retried with a short backoff (there is no
- * notification of room in nonblocking mode).
+ * handle takes everything in one call. A nonblocking handle gets no notice
+ * of room, and its kernel takes a write whole or not at all when no reader
+ * has a read pending (a byte pipe's 600-byte write into a 512-byte buffer
+ * writes 0, every time): so when nothing fits, a byte pipe's rest goes in
+ * pieces no larger than the pipe's buffer, halved while they still do not
+ * fit (a 1-byte piece fits whenever there is any room), and the next try
+ * waits a backoff of 1 ms doubling to 50 ms. A message cannot be split: it
+ * is retried whole, and one larger than the buffer goes through only while
+ * the reader has a read pending that takes the rest.
  */
 export async function writeAll(
   kernel: PipeKernel,
@@ -167,18 +185,46 @@ export async function writeAll(
 ): Promise<void> {
   let offset = 0;
   let backoff = POLL_MIN_MS;
+  let piece = data.length;
+  /** The size of a byte pipe's buffer; undefined on a message pipe. Asked once, when a write first took nothing. */
+  let bufferSize: number | undefined;
+  let asked = false;
+  const total = data.length;
   do {
-    const written = await cancellable(signal, () => kernel.write(handle, data.subarray(offset), signal));
-    offset += written;
-    if (offset < data.length) {
-      if (written > 0) {
-        backoff = POLL_MIN_MS;
-      } else {
-        await delay(backoff, signal);
-        backoff = Math.min(backoff * 2, POLL_MAX_MS);
-      }
+    if (offset > 0 && (isDetached(data) || data.length < total)) {
+      // Each WriteFile took its bytes when issued; what is left went away with the caller's buffer.
+      throw new TypeError(
+        `write: the data was ${isDetached(data) ? "detached" : "shrunk"} while the write was pending; ` +
+          `${offset} of ${total} bytes were written`,
+      );
     }
-  } while (offset < data.length);
+    const written = await cancellable(
+      signal,
+      () => kernel.write(handle, data.subarray(offset, offset + piece), signal),
+    );
+    offset += written;
+    if (offset === total) return;
+    if (written > 0) {
+      backoff = POLL_MIN_MS;
+      if (bufferSize) piece = Math.min(piece * 2, bufferSize);
+      continue;
+    }
+    if (!asked) {
+      bufferSize = byteBufferSize(kernel, handle);
+      asked = true;
+    }
+    if (bufferSize !== undefined) piece = Math.max(1, Math.min(bufferSize, piece) >>> (piece <= bufferSize ? 1 : 0));
+    await delay(backoff, signal);
+    backoff = Math.min(backoff * 2, POLL_MAX_MS);
+  } while (offset < total);
+}
+
+/** The size of the buffer that `handle`'s writes go into, or undefined on a message pipe (GetNamedPipeInfo). */
+function byteBufferSize(kernel: PipeKernel, handle: KernelHandle): number | undefined {
+  const info = kernel.getInfo(handle);
+  if (info.flags & PIPE_TYPE_MESSAGE) return undefined;
+  // The server end writes into the outbound buffer, a client end (an anonymous pipe's write end too) into the inbound one.
+  return Math.max(1, info.flags & PIPE_SERVER_END ? info.outBufferSize : info.inBufferSize);
 }
 
 /**
@@ -218,11 +264,52 @@ export interface StreamFactories<R = never, W = never> {
  */
 export let attachStreams: <T extends PipeHandle>(handle: T, streams: StreamFactories | undefined) => T;
 
-/** A sequence of async sections that must not interleave (whole-message reads). */
+/**
+ * The bytes of `parts` (`total` of them) in one array that the caller can
+ * keep. A single part is returned as it is, unless it is small beside the
+ * buffer it was read into: then it is copied out, so that the large buffer
+ * can be freed or reused. Parts that were copied are released to their
+ * backend.
+ */
+function concat(parts: readonly ReadData[], total: number): Uint8Array<ArrayBuffer> {
+  if (parts.length === 1) {
+    const [only] = parts;
+    if (only.bytes.length * 2 >= only.bytes.buffer.byteLength) return only.bytes;
+  }
+  const whole = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    whole.set(part.bytes, at);
+    at += part.bytes.length;
+    part.release?.();
+  }
+  return whole;
+}
+
+/**
+ * A sequence of async sections that must not interleave (whole-message
+ * reads). A section starts at once, within the call, when none is running;
+ * otherwise it waits for the one before it.
+ */
 class Serializer {
   #tail: Promise<unknown> = Promise.resolve();
+  #running = 0;
+
+  /** True when a section would start at once. */
+  get idle(): boolean {
+    return this.#running === 0;
+  }
+
   run<T>(section: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(section, section);
+    const guarded = async () => {
+      this.#running++;
+      try {
+        return await section();
+      } finally {
+        this.#running--;
+      }
+    };
+    const result = this.#running === 0 ? guarded() : this.#tail.then(guarded, guarded);
     this.#tail = result.catch(() => {});
     return result;
   }
@@ -244,6 +331,12 @@ class Serializer {
 export class PipeHandle implements Disposable, AsyncDisposable {
   readonly #kernel: PipeKernel;
   readonly #handle: KernelHandle;
+  /**
+   * Bytes a read took from the kernel but could not deliver, because the
+   * caller's buffer was detached or shrunk while the read was pending: the
+   * next read returns them first, so nothing the peer wrote is lost.
+   */
+  #unclaimed: ReadData | undefined;
   #streams: StreamFactories | undefined;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
@@ -295,6 +388,70 @@ export class PipeHandle implements Disposable, AsyncDisposable {
     return this.#streams;
   }
 
+  /**
+   * Reads up to `length` bytes (ReadFile) and hands them over in a new
+   * Uint8Array: the bytes a previous read could not deliver first, otherwise
+   * what the kernel reads into memory its backend owns while the read is
+   * pending. Resolves with null at the end of the data (ERROR_BROKEN_PIPE).
+   */
+  protected async readData(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
+    const unclaimed = this.#unclaimed;
+    if (unclaimed !== undefined) return this.#takeUnclaimed(unclaimed, length);
+    try {
+      return await cancellable(signal, () => this.#kernel.read(this.#handle, length, signal));
+    } catch (err) {
+      if (behaviourOf("read", err) === "end-of-data") return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Reads into the caller's `buffer`: {@linkcode PipeHandle.readData}, then
+   * one copy, made when the data has arrived. If `buffer` was detached or
+   * shrunk meanwhile and cannot hold it, the bytes are kept for the next
+   * read and this throws a TypeError.
+   */
+  protected async readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
+    const data = await this.readData(buffer.length, signal);
+    if (data === null) return null;
+    const { bytes, messageComplete } = data;
+    if (bytes.length > buffer.length) {
+      this.#putBack(data);
+      throw new TypeError(
+        `read: the buffer was ${isDetached(buffer) ? "detached" : "shrunk"} while the read was pending; ` +
+          `the ${bytes.length} bytes read are kept and the next read returns them`,
+      );
+    }
+    buffer.set(bytes);
+    data.release?.();
+    return { bytesRead: bytes.length, messageComplete };
+  }
+
+  /** Up to `length` of the bytes no read could deliver yet. */
+  #takeUnclaimed(unclaimed: ReadData, length: number): ReadData {
+    if (length >= unclaimed.bytes.length) {
+      this.#unclaimed = undefined;
+      return unclaimed;
+    }
+    this.#unclaimed = { bytes: unclaimed.bytes.subarray(length), messageComplete: unclaimed.messageComplete };
+    // A part of a message leaves the rest to read (ERROR_MORE_DATA); byte read mode has no messages.
+    const messageReadMode = !unclaimed.messageComplete || this.state().readMode === "message";
+    return { bytes: unclaimed.bytes.subarray(0, length), messageComplete: !messageReadMode };
+  }
+
+  /** Keeps `data` for the next read, ahead of anything kept before. */
+  #putBack(data: ReadData): void {
+    const later = this.#unclaimed;
+    if (later === undefined) {
+      this.#unclaimed = data;
+      return;
+    }
+    const bytes = new Uint8Array(data.bytes.length + later.bytes.length);
+    bytes.set(data.bytes);
+    bytes.set(later.bytes, data.bytes.length);
+    this.#unclaimed = { bytes, messageComplete: later.messageComplete };
+  }
+
   /** The pipe name, or undefined for an anonymous pipe. */
   get pipeName(): string | undefined {
     return this.#handle.pipeName;
@@ -321,6 +478,24 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   peek(options?: PeekOptions): PeekInfo {
     const { maxBytes = 65536 } = requireOptions<PeekOptions>(options);
     validateBufferSize(maxBytes, "maxBytes");
+    const unclaimed = this.#unclaimed;
+    if (unclaimed !== undefined) {
+      // Bytes kept from a read whose buffer went away come first: they are
+      // what the next read returns, and `data` shows them alone.
+      const { bytes, messageComplete } = unclaimed;
+      let behind = { bytesAvailable: 0, bytesLeftInMessage: 0 };
+      try {
+        behind = this.#kernel.peek(this.#handle);
+      } catch {
+        // The other end is gone (or the like): the kept bytes are all there is.
+      }
+      const inMessage = !messageComplete ? bytes.length + behind.bytesLeftInMessage : bytes.length;
+      return {
+        bytesAvailable: bytes.length + behind.bytesAvailable,
+        bytesLeftInMessage: messageComplete && this.state().readMode === "byte" ? 0 : inMessage,
+        data: bytes.slice(0, maxBytes),
+      };
+    }
     // Counts come from a peek without a buffer: a peek that copies reports
     // the bytes left in the message after the copied ones (D25).
     const counts = this.#kernel.peek(this.#handle);
@@ -583,12 +758,7 @@ export class PipeConnection extends PipeHandle {
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
     requireBytes(buffer, "buffer");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    try {
-      return await cancellable(signal, () => this.kernel.read(this.kernelHandle, buffer, signal));
-    } catch (err) {
-      if (behaviourOf("read", err) === "end-of-data") return null;
-      throw err;
-    }
+    return await this.readInto(buffer, signal);
   }
 
   /**
@@ -645,58 +815,81 @@ export class PipeConnection extends PipeHandle {
       throw new TypeError(`readMessage needs message read mode: the handle of "${this.pipeName}" is in byte read mode`);
     }
     return await this.#reads.run(async () => {
-      const first = new Uint8Array(Math.min(FIRST_CHUNK, maxSize));
-      const result = await this.read(first, { signal });
-      if (result === null) return null;
-      return await this.#completeMessage(first, result, maxSize, signal, "message");
+      const first = await this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal);
+      if (first === null) return null;
+      return await this.#wholeMessage(first, maxSize, signal, "message", "ReadFile");
     });
   }
 
-  /** Reads the rest of a message whose first part is in `first`. */
-  async #completeMessage(
-    first: Uint8Array,
-    result: ReadResult,
+  /**
+   * The whole message whose first part is `first`: the rest read with
+   * ReadFile until the kernel says the message is complete. The size the
+   * kernel reports for the rest (PeekNamedPipe) only sizes the next read. A
+   * message larger than `maxSize` is read and dropped, then a RangeError is
+   * thrown. If the data ends before the message does (the writer was gone
+   * in the middle of it), this throws a PipeError with ERROR_BROKEN_PIPE
+   * whose `partialMessage` holds the bytes that did arrive.
+   */
+  async #wholeMessage(
+    first: ReadData,
     maxSize: number,
     signal: AbortSignal | undefined,
     what: string,
+    call: string,
   ): Promise<Uint8Array> {
-    if (result.messageComplete) {
-      // Copy small messages out of the large first buffer so it can be freed.
-      return result.bytesRead * 2 < first.length
-        ? first.slice(0, result.bytesRead)
-        : first.subarray(0, result.bytesRead);
+    const parts = [first];
+    let total = first.bytes.length;
+    let complete = first.messageComplete;
+    while (!complete && total <= maxSize) {
+      const part = await this.readData(Math.min(this.#restOfMessage() || FIRST_CHUNK, maxSize + 1 - total), signal);
+      if (part === null) {
+        throw new PipeError(ERROR_BROKEN_PIPE, call, {
+          pipeName: this.pipeName,
+          partialMessage: concat(parts, total),
+          detail: `the ${what} ended after ${total} bytes, before it was complete`,
+        });
+      }
+      parts.push(part);
+      total += part.bytes.length;
+      complete = part.messageComplete;
     }
-    const left = this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
-    const total = result.bytesRead + left;
     if (total > maxSize) {
-      await this.#discardMessage(signal);
-      throw new RangeError(`${what} of ${total} bytes exceeds the limit of ${maxSize} bytes`);
+      for (const part of parts) part.release?.();
+      const size = complete ? total : total + this.#restOfMessage();
+      if (!complete) await this.#discardMessage(signal);
+      throw new RangeError(`${what} of ${size} bytes exceeds the limit of ${maxSize} bytes`);
     }
-    const whole = new Uint8Array(total);
-    whole.set(first.subarray(0, result.bytesRead));
-    let filled = result.bytesRead;
-    for (;;) {
-      const part = await this.read(whole.subarray(filled), { signal });
-      if (part === null) throw new RangeError(`${what} ended before it was complete`);
-      filled += part.bytesRead;
-      if (part.messageComplete) return whole.subarray(0, filled);
-      if (filled === whole.length) throw new RangeError(`${what} grew beyond the size the pipe reported`);
+    return concat(parts, total);
+  }
+
+  /** What the kernel reports is left of the current message (a size hint; 0 when it cannot tell). */
+  #restOfMessage(): number {
+    try {
+      return this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
+    } catch {
+      return 0; // e.g. ERROR_BROKEN_PIPE: the next read says so
     }
   }
 
   /** Reads and drops the rest of the current message. */
   async #discardMessage(signal: AbortSignal | undefined): Promise<void> {
-    const sink = new Uint8Array(FIRST_CHUNK);
     for (;;) {
-      const part = await this.read(sink, { signal });
+      const part = await this.readData(FIRST_CHUNK, signal);
+      part?.release?.();
       if (part === null || part.messageComplete) return;
     }
   }
 
   /**
    * Writes all of `data` (WriteFile): one message on a message pipe. On a
-   * blocking handle the kernel waits for room; on a nonblocking handle the
-   * remainder is retried with a short backoff until written.
+   * blocking handle the kernel waits for room. On a nonblocking handle,
+   * which gets no notice of room, what does not fit is retried with a
+   * backoff of 1 to 50 ms; on a byte pipe in pieces no larger than the
+   * pipe's buffer, so it always makes progress as the reader drains the
+   * pipe. A message larger than the buffer goes through only while the
+   * reader has a read pending that takes it (a reader that polls with
+   * tryRead never does): use a blocking handle, or a larger buffer, for
+   * those.
    *
    * @example
    * ```ts
@@ -717,8 +910,11 @@ export class PipeConnection extends PipeHandle {
 
   /**
    * Writes once (WriteFile) and resolves with the bytes written: all of them
-   * on a blocking handle; on a nonblocking handle as many as the pipe takes
-   * now (none on a message pipe that lacks room).
+   * on a blocking handle. On a nonblocking handle the kernel takes all of
+   * `data` when it fits in the pipe's free buffer space, and otherwise
+   * nothing (0), unless the reader has a read pending: then the reader
+   * takes what it asked for, and on a byte pipe that part counts as written
+   * even when the rest does not fit. It never writes "what fits now".
    *
    * @example
    * ```ts
@@ -728,7 +924,8 @@ export class PipeConnection extends PipeHandle {
    * const name = String.raw`\\.\pipe\example-trywrite`;
    * await using server = pipes.createServer(name, { inBufferSize: 512 });
    * await using client = await pipes.connect(name, { wait: "nonblocking" });
-   * await client.tryWrite(new Uint8Array(600)); // 512
+   * await client.tryWrite(new Uint8Array(600)); // 0: 600 bytes do not fit in 512, and no read is pending
+   * await client.tryWrite(new Uint8Array(512)); // 512: fits in the empty buffer
    * ```
    */
   async tryWrite(data: Uint8Array, options?: SignalOptions): Promise<number> {
@@ -762,10 +959,16 @@ export class PipeConnection extends PipeHandle {
     const opts = requireOptions<TransactOptions>(options);
     const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
     const signal = requireSignal(opts.signal);
+    // The kernel reads the request when the call is issued: now, or (behind another whole-message
+    // read) later, from a copy taken now, so that what the caller does with `request` meanwhile cannot matter.
+    const message = this.#reads.idle ? request : request.slice();
     return await this.#reads.run(async () => {
-      const first = new Uint8Array(Math.min(FIRST_CHUNK, maxReplySize));
-      const result = await cancellable(signal, () => this.kernel.transact(this.kernelHandle, request, first, signal));
-      return await this.#completeMessage(first, result, maxReplySize, signal, "reply");
+      const replyLength = Math.min(FIRST_CHUNK, maxReplySize + 1);
+      const first = await cancellable(
+        signal,
+        () => this.kernel.transact(this.kernelHandle, message, replyLength, signal),
+      );
+      return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
     });
   }
 }

@@ -45,6 +45,11 @@
  *   synchronous handle) is opened synchronous; I/O on such an end from this
  *   process runs NtReadFile / NtWriteFile / NtFsControlFile off the main
  *   thread, and their NTSTATUS is their return value.
+ * - Data buffers are this backend's own (from its pool, buffer_pool.ts): a
+ *   read goes into one that is handed over once the kernel is done with
+ *   it, a write or a transaction's request is copied into one first, so no
+ *   pending operation ever holds a pointer to memory that JavaScript could
+ *   detach, resize or free (docs/buffer-ownership.md).
  * - Memory the kernel writes after a call has returned (the OVERLAPPED, the
  *   data buffers, the IO_STATUS_BLOCK of an off-thread call) is held in the
  *   operation's record, which the pending table references until the
@@ -78,9 +83,10 @@ import type {
   PeekResult,
   PipeInfo,
   PipeKernel,
-  ReadResult,
+  ReadData,
 } from "../port.ts";
 import type { Win32Binding, Win32Library } from "./binding.ts";
+import { BufferPool } from "./buffer_pool.ts";
 import { Kernel32Processes } from "./process.ts";
 import { duplicateNative, FILE_SHARE_READ_WRITE, INFINITE, keepUntilHere, OPEN_EXISTING } from "./win32.ts";
 import {
@@ -141,21 +147,9 @@ const INVALID_HANDLE_VALUE = -1;
  */
 const EMPTY = struct(1);
 
-/** A buffer argument the kernel may use: `EMPTY` for an empty one. */
+/** A buffer argument of an immediate call (the kernel is done with it when the call returns): `EMPTY` for an empty one. */
 function nonEmpty(view: Uint8Array): Uint8Array {
   return view.byteLength === 0 ? EMPTY : view;
-}
-
-/**
- * Makes sure a typed array's bytes stay where they are while the kernel uses
- * them after the call returns, and returns what must stay referenced. V8
- * keeps a small `new Uint8Array(n)` on its heap, where the GC may move it;
- * JavaScriptCore moves the bytes of a small typed array into a new
- * ArrayBuffer the first time `.buffer` is taken. Taking `.buffer` first
- * moves them once, before their address is used.
- */
-function pin(view: Uint8Array): ArrayBufferLike {
-  return view.buffer;
 }
 
 // ---------------------------------------------------------------------------
@@ -305,6 +299,11 @@ class Runtime {
   /** The asynchronous handle to `\??\PIPE\` of WaitNamedPipe, opened on first use (not a pipe handle, not counted). */
   localPipeDevice: number | undefined;
   anonymousSerial = 0;
+  /**
+   * The data buffers handed to the kernel: this backend's own, taken for an
+   * operation and given back when nothing uses them (buffer_pool.ts).
+   */
+  readonly buffers = new BufferPool();
   /** Scratch DWORDs for the out parameters of immediate calls (main thread only, never kept). */
   readonly dwords = new Uint32Array(new ArrayBuffer(32));
   readonly dword: readonly Uint32Array<ArrayBuffer>[] = Array.from(
@@ -486,8 +485,7 @@ function runtimeOf(lib: Win32Library): Runtime {
  * const kernel = new Kernel32Kernel(denoBinding);
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```
@@ -774,29 +772,42 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
 
   // --- calls that can wait --------------------------------------------------
 
-  /** ReadFile. */
-  async read(handle: Kernel32Handle, buffer: Uint8Array, signal?: AbortSignal): Promise<ReadResult> {
+  /**
+   * ReadFile into a buffer of `length` bytes this backend owns (from its
+   * pool); the bytes are handed over once read, with `release` to give the
+   * buffer back.
+   */
+  async read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
     const call = "ReadFile";
-    const data = nonEmpty(buffer);
-    const done = await this.#io(handle, call, [data, pin(data)], signal, {
+    const { buffers } = this.#runtime;
+    const data = length === 0 ? EMPTY : buffers.take(length);
+    const done = await this.#io(handle, call, [data], signal, {
       synchronous: (lib, native, iosb) =>
-        lib.offThread("NtReadFile", native, 0, null, null, iosb, data, buffer.length, null, null),
-      overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, buffer.length, null, overlapped),
+        lib.offThread("NtReadFile", native, 0, null, null, iosb, data, length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, length, null, overlapped),
     });
     // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
-    if (!handle.overlapped && done.status === STATUS_END_OF_FILE) return { bytesRead: 0, messageComplete: true };
-    return readResult(this.#runtime, done, "read", call, handle);
+    if (!handle.overlapped && done.status === STATUS_END_OF_FILE) {
+      if (data !== EMPTY) buffers.give(data);
+      return { bytes: struct(0), messageComplete: true };
+    }
+    return readData(this.#runtime, done, data, "read", call, handle);
   }
 
-  /** WriteFile. */
+  /** WriteFile, from a copy of `data` this backend owns until the kernel is done with it. */
   async write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     const call = "WriteFile";
-    const bytes = nonEmpty(data);
-    const done = await this.#io(handle, call, [bytes, pin(bytes)], signal, {
+    const { buffers } = this.#runtime;
+    const length = data.length;
+    const bytes = length === 0 ? EMPTY : buffers.take(length);
+    if (length > 0) bytes.set(data);
+    const done = await this.#io(handle, call, [bytes], signal, {
       synchronous: (lib, native, iosb) =>
-        lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, data.length, null, null),
-      overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, data.length, null, overlapped),
+        lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, length, null, overlapped),
     });
+    // The kernel is done with the copy.
+    if (bytes !== EMPTY) buffers.give(bytes);
     const code = done.code ?? this.#runtime.dosError(done.status);
     if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
     return done.information;
@@ -816,17 +827,20 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     }
   }
 
-  /** TransactNamedPipe. */
+  /** TransactNamedPipe, from a copy of `input` and into a reply buffer of `replyLength` bytes, both this backend's own. */
   async transact(
     handle: Kernel32Handle,
     input: Uint8Array,
-    output: Uint8Array,
+    replyLength: number,
     signal?: AbortSignal,
-  ): Promise<ReadResult> {
+  ): Promise<ReadData> {
     const call = "TransactNamedPipe";
-    const request = nonEmpty(input);
-    const reply = nonEmpty(output);
-    const done = await this.#io(handle, call, [request, reply, pin(request), pin(reply)], signal, {
+    const { buffers } = this.#runtime;
+    const requestLength = input.length;
+    const request = requestLength === 0 ? EMPTY : buffers.take(requestLength);
+    if (requestLength > 0) request.set(input);
+    const reply = replyLength === 0 ? EMPTY : buffers.take(replyLength);
+    const done = await this.#io(handle, call, [request, reply], signal, {
       synchronous: (lib, native, iosb) =>
         lib.offThread(
           "NtFsControlFile",
@@ -837,14 +851,15 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
           iosb,
           FSCTL_PIPE_TRANSCEIVE,
           request,
-          input.length,
+          requestLength,
           reply,
-          output.length,
+          replyLength,
         ),
       overlapped: (lib, native, overlapped) =>
-        lib.kernel32.TransactNamedPipe(native, request, input.length, reply, output.length, null, overlapped),
+        lib.kernel32.TransactNamedPipe(native, request, requestLength, reply, replyLength, null, overlapped),
     });
-    return readResult(this.#runtime, done, "transact", call, handle);
+    if (request !== EMPTY) buffers.give(request);
+    return readData(this.#runtime, done, reply, "transact", call, handle);
   }
 
   /**
@@ -1093,16 +1108,35 @@ function openPipeDevice(runtime: Runtime, ntName: string): number {
   return device;
 }
 
-/** The outcome of a ReadFile or TransactNamedPipe: ERROR_MORE_DATA is a partial message, not an error. */
-function readResult(
+/**
+ * The outcome of a ReadFile or TransactNamedPipe into `buffer` (from the
+ * pool, or `EMPTY`): its bytes, handed over now that the kernel is done
+ * with them, and `release` to give the buffer back. ERROR_MORE_DATA is a
+ * partial message, not an error; on a failure the buffer goes back at once.
+ */
+function readData(
   runtime: Runtime,
   done: Completion,
+  buffer: Uint8Array<ArrayBuffer>,
   call: "read" | "transact",
   name: string,
   handle: Kernel32Handle,
-): ReadResult {
+): ReadData {
   const code = done.code ?? runtime.dosError(done.status);
-  if (code === 0) return { bytesRead: done.information, messageComplete: true };
-  if (errorBehaviour(call, code) === "partial-message") return { bytesRead: done.information, messageComplete: false };
-  throw new PipeError(code, name, { pipeName: handle.pipeName });
+  const complete = code === 0;
+  if (!complete && errorBehaviour(call, code) !== "partial-message") {
+    if (buffer !== EMPTY) runtime.buffers.give(buffer);
+    throw new PipeError(code, name, { pipeName: handle.pipeName });
+  }
+  if (buffer === EMPTY) return { bytes: struct(0), messageComplete: complete };
+  let released = false;
+  return {
+    bytes: buffer.subarray(0, done.information),
+    messageComplete: complete,
+    release: () => {
+      if (released) return;
+      released = true;
+      runtime.buffers.give(buffer);
+    },
+  };
 }

@@ -46,7 +46,7 @@ import type {
   PeekResult,
   PipeInfo,
   PipeKernel,
-  ReadResult,
+  ReadData,
 } from "../port.ts";
 import {
   ANONYMOUS_READ_ACCESS,
@@ -89,6 +89,16 @@ function pipeNameOf(handle: unknown): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
+/** A pending read into `buffer` (the model's own) that settles `operation` with what arrived. */
+function readRequest(buffer: Uint8Array<ArrayBuffer>, operation: PendingOperation<ReadData>): ReadRequest {
+  return {
+    buffer,
+    complete: (bytesRead, messageComplete) =>
+      operation.resolve({ bytes: buffer.subarray(0, bytesRead), messageComplete }),
+    fail: (code) => operation.fail(code),
+  };
+}
+
 /** Runs the synchronous start of a waiting call; a failure there rejects at once. */
 function start<T>(begin: () => Promise<T>): Promise<T> {
   try {
@@ -116,9 +126,9 @@ function start<T>(begin: () => Promise<T>): Promise<T> {
  * import { ModelKernel } from "@winpipe/core/model";
  * const kernel = new ModelKernel({ name: "model-a" });
  * const { read, write } = kernel.createPipe(0, false, false);
- * const pending = kernel.read(read, new Uint8Array(16)); // waits for data
+ * const pending = kernel.read(read, 16); // waits for data
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * (await pending).bytesRead; // 3
+ * (await pending).bytes; // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```
@@ -391,10 +401,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * mode reads across writes, message read mode one message at most and
    * reports a partial one as `messageComplete: false` (C21-D34). On an empty
    * pipe it waits, or fails with ERROR_NO_DATA on a nonblocking end (E36),
-   * or ERROR_BROKEN_PIPE once the writer has gone (S4, G49).
+   * or ERROR_BROKEN_PIPE once the writer has gone (S4, G49). The data goes
+   * into a buffer of `length` bytes the model allocates for the read.
    */
-  read(handle: ModelHandle, buffer: Uint8Array, signal?: AbortSignal): Promise<ReadResult> {
-    return start(() => this.#read(handle, buffer, signal));
+  read(handle: ModelHandle, length: number, signal?: AbortSignal): Promise<ReadData> {
+    return start(() => this.#read(handle, length, signal));
   }
 
   /**
@@ -426,8 +437,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * on the reading side (ERROR_PIPE_BUSY). Cancelling it withdraws the read
    * only; the request stays written.
    */
-  transact(handle: ModelHandle, input: Uint8Array, output: Uint8Array, signal?: AbortSignal): Promise<ReadResult> {
-    return start(() => this.#transact(handle, input, output, signal));
+  transact(handle: ModelHandle, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData> {
+    return start(() => this.#transact(handle, input, replyLength, signal));
   }
 
   /**
@@ -458,7 +469,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
 
   // ------------------------------------------------------------ implementation
 
-  #read(handle: ModelHandle, buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult> {
+  #read(handle: ModelHandle, length: number, signal: AbortSignal | undefined): Promise<ReadData> {
     const call = "ReadFile";
     this.#checkNotAborted(signal, call, handle);
     const end = this.#end(handle, call);
@@ -467,18 +478,15 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     if (instance.state === "disconnected") throw failure(ERROR_PIPE_NOT_CONNECTED, call, end.pipeName); // B14
     if (instance.state === "listening") throw failure(ERROR_PIPE_LISTENING, call, end.pipeName); // B11
     const queue = instance.readQueue(end);
+    const buffer = new Uint8Array(length);
     if (queue.hasData) {
       const { bytesRead, messageComplete } = queue.read(buffer, end.messageReadMode);
-      return Promise.resolve({ bytesRead, messageComplete });
+      return Promise.resolve({ bytes: buffer.subarray(0, bytesRead), messageComplete });
     }
     if (instance.state === "closing") throw failure(ERROR_BROKEN_PIPE, call, end.pipeName); // G49
     if (end.nonblocking) throw failure(ERROR_NO_DATA, call, end.pipeName); // E36
-    const operation = new PendingOperation<ReadResult>(call, end.pipeName);
-    const request: ReadRequest = {
-      buffer,
-      complete: (bytesRead, messageComplete) => operation.resolve({ bytesRead, messageComplete }),
-      fail: (code) => operation.fail(code),
-    };
+    const operation = new PendingOperation<ReadData>(call, end.pipeName);
+    const request = readRequest(buffer, operation);
     queue.addReader(request);
     return operation.begin(() => queue.removeReader(request), end.pending, signal);
   }
@@ -501,9 +509,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
 
     const fed = queue.feedReaders(data, messageType, readerMessageMode);
     if (fed.delivered) return Promise.resolve(data.length);
+    const written = data.length;
     const operation = new PendingOperation<number>(call, end.pipeName);
     const { entry, pending } = queue.append(data.subarray(fed.taken), {
-      waiter: { complete: () => operation.resolve(data.length), fail: (code) => operation.fail(code) },
+      // The count as the call was made: the caller may detach `data` before the write completes.
+      waiter: { complete: () => operation.resolve(written), fail: (code) => operation.fail(code) },
     });
     if (!pending) return Promise.resolve(data.length);
     // Cancelling takes the unread bytes back out of the pipe (H58).
@@ -573,9 +583,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   #transact(
     handle: ModelHandle,
     input: Uint8Array,
-    output: Uint8Array,
+    replyLength: number,
     signal: AbortSignal | undefined,
-  ): Promise<ReadResult> {
+  ): Promise<ReadData> {
     const call = "TransactNamedPipe";
     this.#checkNotAborted(signal, call, handle);
     const end = this.#end(handle, call);
@@ -594,12 +604,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     // and queues what no reader took without charging the quota.
     const fed = writeQueue.feedReaders(input, instance.pipe.messageType, true);
     if (!fed.delivered) writeQueue.append(input.subarray(fed.taken), { unbuffered: true });
-    const operation = new PendingOperation<ReadResult>(call, end.pipeName);
-    const request: ReadRequest = {
-      buffer: output,
-      complete: (bytesRead, messageComplete) => operation.resolve({ bytesRead, messageComplete }),
-      fail: (code) => operation.fail(code),
-    };
+    const operation = new PendingOperation<ReadData>(call, end.pipeName);
+    const request = readRequest(new Uint8Array(replyLength), operation);
     readQueue.addReader(request);
     return operation.begin(() => readQueue.removeReader(request), end.pending, signal);
   }
@@ -740,9 +746,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
  * });
  * await kernel.connect(server); // already connected: resolves at once
  * await kernel.write(client, new TextEncoder().encode("hello"));
- * const buffer = new Uint8Array(2);
- * const first = await kernel.read(server, buffer); // { bytesRead: 2, messageComplete: false }
- * const rest = await kernel.read(server, new Uint8Array(16)); // { bytesRead: 3, messageComplete: true }
+ * const first = await kernel.read(server, 2); // { bytes: "he", messageComplete: false }
+ * const rest = await kernel.read(server, 16); // { bytes: "llo", messageComplete: true }
  * kernel.close(client);
  * kernel.close(server);
  * ```

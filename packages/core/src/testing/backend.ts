@@ -26,7 +26,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { KernelHandle, PipeKernel } from "../port.ts";
+import type { KernelHandle, PipeKernel, ReadData } from "../port.ts";
 import { isPipeError } from "../errors.ts";
 import {
   ERROR_BROKEN_PIPE,
@@ -75,6 +75,11 @@ function delay(ms: number): Promise<void> {
 /** Registers `fn` as `name`, skipped when `options.skip` lists the name. */
 function add(options: SuiteOptions, name: string, fn: TestBody): void {
   options.register(name, fn, options.skip?.[name]);
+}
+
+/** What a read delivered (its bytes and completeness), or what else it settled with (e.g. "timeout"). */
+function contentOf(result: ReadData | string): { bytes: Uint8Array; messageComplete: boolean } | string {
+  return typeof result === "string" ? result : { bytes: result.bytes, messageComplete: result.messageComplete };
 }
 
 /** Resolves with the rejection of `promise` (fails the test if it resolves). */
@@ -148,11 +153,9 @@ export function abortSuite(factory: KernelFactory, options: SuiteOptions): void 
     const name = uniquePipeName();
     const s = byteServer(k, name);
     const c = duplexClient(k, name);
-    await abortPending((signal) => k.read(c, new Uint8Array(8), signal), "ReadFile");
+    await abortPending((signal) => k.read(c, 8, signal), "ReadFile");
     await k.write(s, new Uint8Array([42]));
-    const buf = new Uint8Array(8);
-    assert.deepEqual(await k.read(c, buf), { bytesRead: 1, messageComplete: true });
-    assert.equal(buf[0], 42);
+    assert.deepEqual(contentOf(await k.read(c, 8)), { bytes: new Uint8Array([42]), messageComplete: true });
     k.close(c);
     k.close(s);
   });
@@ -163,17 +166,11 @@ export function abortSuite(factory: KernelFactory, options: SuiteOptions): void 
     const c = duplexClient(k, name);
     // More than the buffer holds: the write pends until the reader makes room.
     await abortPending((signal) => k.write(c, new Uint8Array(4096).fill(1), signal), "WriteFile");
-    const buf = new Uint8Array(8192);
     // Whatever part of the cancelled write the pipe had taken, then the next write.
     const taken = k.peek(s).bytesAvailable;
     await k.write(c, new Uint8Array([2, 2, 2]));
-    let got = 0;
     const all: number[] = [];
-    while (got < taken + 3) {
-      const { bytesRead } = await k.read(s, buf);
-      all.push(...buf.subarray(0, bytesRead));
-      got += bytesRead;
-    }
+    while (all.length < taken + 3) all.push(...(await k.read(s, 8192)).bytes);
     assert.deepEqual(all.slice(-3), [2, 2, 2], "the later write arrives whole, after the cancelled one");
     k.close(c);
     k.close(s);
@@ -186,7 +183,7 @@ export function abortSuite(factory: KernelFactory, options: SuiteOptions): void 
     const c = duplexClient(k, name);
     await k.connect(s); // ERROR_PIPE_CONNECTED: success
     await k.write(c, new Uint8Array([1]));
-    assert.equal((await k.read(s, new Uint8Array(4))).bytesRead, 1);
+    assert.equal((await k.read(s, 4)).bytes.length, 1);
     k.close(c);
     k.close(s);
   });
@@ -212,9 +209,9 @@ export function abortSuite(factory: KernelFactory, options: SuiteOptions): void 
 
   test("a pending read on a synchronous (inheritable) anonymous-pipe end", async (k) => {
     const { read, write } = k.createPipe(0, true, true);
-    await abortPending((signal) => k.read(read, new Uint8Array(8), signal), "ReadFile (synchronous handle)");
+    await abortPending((signal) => k.read(read, 8, signal), "ReadFile (synchronous handle)");
     await k.write(write, new Uint8Array([5]));
-    assert.equal((await k.read(read, new Uint8Array(8))).bytesRead, 1);
+    assert.equal((await k.read(read, 8)).bytes.length, 1);
     k.close(read);
     k.close(write);
   });
@@ -223,7 +220,7 @@ export function abortSuite(factory: KernelFactory, options: SuiteOptions): void 
     const { read, write } = k.createPipe(0, false, false);
     const controller = new AbortController();
     controller.abort();
-    await assert.rejects(k.read(read, new Uint8Array(1), controller.signal), (e) => isPipeError(e, 995));
+    await assert.rejects(k.read(read, 1, controller.signal), (e) => isPipeError(e, 995));
     await assert.rejects(k.write(write, new Uint8Array(1), controller.signal), (e) => isPipeError(e, 995));
     // Nothing was written.
     assert.equal(k.peek(read).bytesAvailable, 0);
@@ -330,7 +327,7 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
           const { read, write } = k.createPipe(0, inheritRead, false);
           toClose.push(read, write);
           return async () => {
-            const reading = k.read(read, new Uint8Array(16));
+            const reading = k.read(read, 16);
             await delay(closeAfterMs);
             k.close(write);
             await rejectsWith(reading, ERROR_BROKEN_PIPE, what);
@@ -371,7 +368,7 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
             k.close(write);
             toClose.push(read);
             tasks.push(
-              count(later(() => rejectsWith(k.read(read, new Uint8Array(16)), ERROR_BROKEN_PIPE, "broken ReadFile"))),
+              count(later(() => rejectsWith(k.read(read, 16), ERROR_BROKEN_PIPE, "broken ReadFile"))),
             );
           }
           // A write to a pipe whose reader is gone: ERROR_NO_DATA.
@@ -397,7 +394,7 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
               count(
                 later(() =>
                   rejectsWith(
-                    k.read(server, new Uint8Array(16)),
+                    k.read(server, 16),
                     ERROR_NO_DATA,
                     "nonblocking ReadFile on an empty pipe",
                   )
@@ -425,14 +422,12 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
             toClose.push(server, client);
             const data = crypto.getRandomValues(new Uint8Array(1 + (i % 32)));
             tasks.push(count(later(async () => {
-              const buf = new Uint8Array(64);
-              const reading = k.read(client, buf);
+              const reading = k.read(client, 64);
               await delay(Math.floor(Math.random() * 10));
               assert.equal(await k.write(server, data), data.length);
-              const { bytesRead, messageComplete } = await reading;
-              assert.equal(bytesRead, data.length);
+              const { bytes, messageComplete } = await reading;
               assert.ok(messageComplete);
-              assert.deepEqual(buf.subarray(0, bytesRead), data);
+              assert.deepEqual(bytes, data);
             })));
           }
         }
@@ -458,12 +453,12 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
     // A thread per pending operation (from a small pool) would leave this completion unseen until others ended.
     const k = await factory();
     const pipes = Array.from({ length: 200 }, () => k.createPipe(0, false, false));
-    const reads = pipes.map(({ read }) => k.read(read, new Uint8Array(8)));
+    const reads = pipes.map(({ read }) => k.read(read, 8));
     await delay(100);
     const last = pipes[pipes.length - 1];
     await k.write(last.write, new Uint8Array([1, 2]));
     const outcome = await Promise.race([reads[reads.length - 1], delay(2000).then(() => "timeout" as const)]);
-    assert.deepEqual(outcome, { bytesRead: 2, messageComplete: true });
+    assert.deepEqual(contentOf(outcome), { bytes: new Uint8Array([1, 2]), messageComplete: true });
     for (const { write } of pipes) k.close(write);
     const rest = await Promise.allSettled(reads.slice(0, -1));
     assert.ok(rest.every((r) => r.status === "rejected" && isPipeError(r.reason, ERROR_BROKEN_PIPE)));
@@ -484,13 +479,13 @@ export function concurrencySuite(factory: KernelFactory, options: ConcurrencySui
       await delay(options.flushStartMs ?? 300);
       // A read elsewhere that must complete while every flush still waits.
       const [s, c] = pair(k);
-      const reading = k.read(s, new Uint8Array(4));
+      const reading = k.read(s, 4);
       await delay(20);
       await k.write(c, new Uint8Array([9]));
       const outcome = await Promise.race([reading, delay(3000).then(() => "timeout" as const)]);
-      assert.deepEqual(outcome, { bytesRead: 1, messageComplete: true });
+      assert.deepEqual(contentOf(outcome), { bytes: new Uint8Array([9]), messageComplete: true });
       // Now drain every flushed pipe: each flush completes (the queued ones once a thread is free).
-      for (const [server] of flushed) await k.read(server, new Uint8Array(4));
+      for (const [server] of flushed) await k.read(server, 4);
       await Promise.all(flushes);
       for (const h of [s, c, ...flushed.flat()]) k.close(h);
     },

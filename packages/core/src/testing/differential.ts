@@ -80,7 +80,7 @@ import {
   PIPE_UNLIMITED_INSTANCES,
 } from "../constants.ts";
 import { errorName, isPipeError } from "../errors.ts";
-import type { KernelHandle, PeekResult, PipeKernel, ReadResult } from "../port.ts";
+import type { KernelHandle, PeekResult, PipeKernel, ReadData } from "../port.ts";
 import { clientAccess, HandleRecord, type PipeEnd } from "../model/end.ts";
 import { DUPLEX, INBOUND, type NamedPipe, OUTBOUND } from "../model/instance.ts";
 import { ModelKernel } from "../model/kernel.ts";
@@ -821,9 +821,8 @@ function errorOutcome(err: unknown): string {
   return `exception: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`;
 }
 
-function readOutcome(label: string, result: ReadResult, buffer: Uint8Array): string {
-  const data = buffer.subarray(0, Math.min(result.bytesRead, buffer.length));
-  return `${label} ${result.bytesRead}${result.messageComplete ? "" : " more"} #${checksum(data)}`;
+function readOutcome(label: string, result: ReadData): string {
+  return `${label} ${result.bytes.length}${result.messageComplete ? "" : " more"} #${checksum(result.bytes)}`;
 }
 
 function peekOutcome(result: PeekResult, buffer: Uint8Array | undefined): string {
@@ -938,18 +937,15 @@ function perform(
       return sync(() => (kernel.cancelIo(h), "ok"));
     case "connect":
       return async(() => kernel.connect(h), () => "connected");
-    case "read": {
-      const buffer = new Uint8Array(op.size);
-      return async(() => kernel.read(h, buffer), (r) => readOutcome("read", r, buffer));
-    }
+    case "read":
+      return async(() => kernel.read(h, op.size), (r) => readOutcome("read", r));
     case "write": {
       const data = writePattern(index, op.size);
       return async(() => kernel.write(h, data), (n) => `wrote ${n}`);
     }
     case "transact": {
       const input = writePattern(index, op.size);
-      const output = new Uint8Array(op.replySize);
-      return async(() => kernel.transact(h, input, output), (r) => readOutcome("transact", r, output));
+      return async(() => kernel.transact(h, input, op.replySize), (r) => readOutcome("transact", r));
     }
     case "flush":
       return async(() => kernel.flush(h), () => "flushed");

@@ -152,12 +152,8 @@ export interface Got {
 
 /** Starts a read of `size` bytes. */
 export function read(kernel: ModelKernel, handle: ModelHandle, size: number, signal?: AbortSignal): Promise<Got> {
-  const buffer = new Uint8Array(size);
   return started(
-    kernel.read(handle, buffer, signal).then((r) => ({
-      data: buffer.slice(0, r.bytesRead),
-      messageComplete: r.messageComplete,
-    })),
+    kernel.read(handle, size, signal).then((r) => ({ data: r.bytes, messageComplete: r.messageComplete })),
   );
 }
 
@@ -169,10 +165,9 @@ export function transact(
   outSize: number,
   signal?: AbortSignal,
 ): Promise<Got> {
-  const buffer = new Uint8Array(outSize);
   return started(
-    kernel.transact(handle, input, buffer, signal).then((r) => ({
-      data: buffer.slice(0, r.bytesRead),
+    kernel.transact(handle, input, outSize, signal).then((r) => ({
+      data: r.bytes,
       messageComplete: r.messageComplete,
     })),
   );

@@ -9,7 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { CreateNamedPipeParams, HandleState, KernelHandle, PipeInfo, PipeKernel } from "../../port.ts";
+import type { CreateNamedPipeParams, HandleState, KernelHandle, PipeInfo, PipeKernel, ReadData } from "../../port.ts";
 import { type CaseContext, expectCode, expectCodeSync } from "../harness.ts";
 import {
   GENERIC_READ,
@@ -37,6 +37,11 @@ export interface Got {
   data: Uint8Array;
   /** False when the kernel reported ERROR_MORE_DATA. */
   messageComplete: boolean;
+}
+
+/** A kernel's read result as the cases look at it. */
+function got(result: ReadData): Got {
+  return { data: result.bytes, messageComplete: result.messageComplete };
 }
 
 /** How long an operation that should complete may take before the case gives up on it. */
@@ -210,13 +215,7 @@ function makeScope(ctx: CaseContext, controllers: AbortController[]): Scope {
     },
 
     read(handle, size, signal) {
-      const buffer = new Uint8Array(size);
-      return handled(
-        k.read(handle, buffer, sig(signal)).then((r) => ({
-          data: buffer.slice(0, r.bytesRead),
-          messageComplete: r.messageComplete,
-        })),
-      );
+      return handled(k.read(handle, size, sig(signal)).then(got));
     },
     write(handle, data, signal) {
       return handled(k.write(handle, data, sig(signal)));
@@ -228,13 +227,7 @@ function makeScope(ctx: CaseContext, controllers: AbortController[]): Scope {
       return handled(k.flush(handle, sig(signal)));
     },
     transact(handle, input, outSize, signal) {
-      const buffer = new Uint8Array(outSize);
-      return handled(
-        k.transact(handle, input, buffer, sig(signal)).then((r) => ({
-          data: buffer.slice(0, r.bytesRead),
-          messageComplete: r.messageComplete,
-        })),
-      );
+      return handled(k.transact(handle, input, outSize, sig(signal)).then(got));
     },
     waitNamedPipe(name, timeout, signal) {
       return handled(k.waitNamedPipe(name, timeout, sig(signal)));
