@@ -121,6 +121,7 @@ const kernel32Bun = {
       "./packages/bun/test/interop.bun.test.ts",
       "./packages/bun/test/differential.bun.test.ts",
       "./packages/bun/test/process.bun.test.ts",
+      "./packages/bun/test/robustness.bun.test.ts",
     ], 1200),
   ],
 };

@@ -22,3 +22,8 @@ export * from "./src/testing/conformance.ts";
 export * from "./src/testing/differential.ts";
 export * from "./src/testing/backend.ts";
 export * from "./src/testing/process.ts";
+export * from "./src/testing/buffers.ts";
+export * from "./src/testing/server_name.ts";
+export * from "./src/testing/nonblocking_write.ts";
+export * from "./src/testing/message_endings.ts";
+export * from "./src/testing/error_wording.ts";
