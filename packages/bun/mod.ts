@@ -3,7 +3,7 @@
  * exact Win32 semantics, through `bun:ffi` and kernel32.dll.
  *
  * The public API of `@winpipe/core` bound to the kernel32 backend
- * ({@linkcode Kernel32}, the kernel of `@winpipe/core/kernel32` over
+ * ({@linkcode Kernel32}, the kernel of `@winpipe/kernel32` over
  * {@linkcode bunBinding}). Nothing blocks the event loop: every pipe handle
  * is overlapped, I/O that can complete at once does so on the main thread,
  * and waits happen in Workers (Bun's FFI has no `nonblocking` option).
@@ -45,7 +45,7 @@ import { streams } from "@winpipe/streams";
 import { Kernel32 } from "./src/kernel.ts";
 
 export * from "@winpipe/core";
-export { isInvalidHandleValue, Kernel32Handle } from "@winpipe/core/kernel32";
+export { isInvalidHandleValue, Kernel32Handle } from "@winpipe/kernel32";
 export { Kernel32 } from "./src/kernel.ts";
 export { bunBinding } from "./src/binding.ts";
 

@@ -25,7 +25,7 @@
  * @module
  */
 import { GENERIC_READ, GENERIC_WRITE, PIPE_ACCESS_INBOUND, PIPE_TYPE_BYTE } from "@winpipe/core";
-import type { Win32Library } from "@winpipe/core/kernel32";
+import type { Win32Library } from "@winpipe/kernel32";
 import { bunBinding, Kernel32, type Kernel32Handle } from "../mod.ts";
 
 const TOTAL = 64 * 1024 * 1024;

@@ -1,6 +1,6 @@
 /**
  * {@linkcode bunBinding}: what Bun provides to the kernel32 kernel of
- * `@winpipe/core/kernel32`. Calls run through `bun:ffi` on the main thread;
+ * `@winpipe/kernel32`. Calls run through `bun:ffi` on the main thread;
  * the calls that can wait run in Workers (Bun's FFI has no `nonblocking`
  * option, and the event loop must never block):
  *
@@ -21,7 +21,7 @@
  * @module
  */
 import { ptr } from "bun:ffi";
-import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/core/kernel32";
+import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/kernel32";
 import { loadLibraries, requireWindows } from "./ffi.ts";
 import type { OffThreadReply, OffThreadRequest } from "./worker.ts";
 
@@ -143,7 +143,7 @@ let library: Win32Library | undefined;
  *
  * @example
  * ```ts ignore
- * import { Kernel32Kernel } from "@winpipe/core/kernel32";
+ * import { Kernel32Kernel } from "@winpipe/kernel32";
  * import { bunBinding } from "@winpipe/bun";
  * const kernel = new Kernel32Kernel(bunBinding); // what `new Kernel32()` is
  * ```

@@ -1,6 +1,6 @@
 /**
  * The foreign symbols of winpipe's Bun backend: the neutral tables of
- * `@winpipe/core/kernel32` (each parameter labelled there with its Win32
+ * `@winpipe/kernel32` (each parameter labelled there with its Win32
  * name and C type) turned into `bun:ffi` tables, and opened lazily.
  *
  * Kinds map to bun:ffi types as follows: HANDLE `"i64_fast"` (a number;
@@ -24,7 +24,7 @@ import {
   type ResultKind,
   type Win32Functions,
   type Win32SymbolTable,
-} from "@winpipe/core/kernel32";
+} from "@winpipe/kernel32";
 
 const PARAMETER_TYPES: Readonly<Record<ParameterKind, FFITypeOrString>> = {
   handle: FFIType.i64_fast, // HANDLE
@@ -48,7 +48,7 @@ const RESULT_TYPES: Readonly<Record<ResultKind, FFITypeOrString>> = {
  *
  * @example
  * ```ts
- * import { KERNEL32_FUNCTIONS } from "@winpipe/core/kernel32";
+ * import { KERNEL32_FUNCTIONS } from "@winpipe/kernel32";
  * import { bunSymbols } from "./ffi.ts";
  * bunSymbols(KERNEL32_FUNCTIONS).CloseHandle; // { args: ["i64_fast"], returns: "i32" }
  * ```

@@ -1,13 +1,13 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Bun: the
- * kernel of `@winpipe/core/kernel32` bound to {@linkcode bunBinding}. The
+ * kernel of `@winpipe/kernel32` bound to {@linkcode bunBinding}. The
  * semantics (overlapped I/O on one completion port, NTSTATUS conversion,
  * anonymous pipes made as CreatePipe makes them, handle tracking) live in
  * core; see docs/bun-backend.md.
  *
  * @module
  */
-import { Kernel32Kernel } from "@winpipe/core/kernel32";
+import { Kernel32Kernel } from "@winpipe/kernel32";
 import { bunBinding } from "./binding.ts";
 
 /**

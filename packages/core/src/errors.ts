@@ -189,9 +189,6 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
   [C.ERROR_TIMEOUT, { name: "ERROR_TIMEOUT", text: "the operation timed out" }],
 ]);
 
-/** The codes that have a name, for tests that check the table covers what the calls report. */
-export const NAMED_ERROR_CODES: readonly number[] = [...ERRORS.keys()];
-
 /** The text of `code` worded for `call`, or undefined for a code not in the table. */
 function errorText(code: number, call: string): string | undefined {
   const entry = ERRORS.get(code);

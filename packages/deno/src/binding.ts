@@ -1,12 +1,12 @@
 /**
  * {@linkcode denoBinding}: what Deno provides to the kernel32 kernel of
- * `@winpipe/core/kernel32`. Calls run through `Deno.dlopen`; the calls that
+ * `@winpipe/kernel32`. Calls run through `Deno.dlopen`; the calls that
  * can wait run `nonblocking` on Deno's blocking pool (their result carries
  * the whole outcome, so no thread's last error is read afterwards).
  *
  * @module
  */
-import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/core/kernel32";
+import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/kernel32";
 import { loadLibraries } from "./ffi.ts";
 
 let library: Win32Library | undefined;
@@ -17,7 +17,7 @@ let library: Win32Library | undefined;
  *
  * @example
  * ```ts ignore
- * import { Kernel32Kernel } from "@winpipe/core/kernel32";
+ * import { Kernel32Kernel } from "@winpipe/kernel32";
  * import { denoBinding } from "@winpipe/deno";
  * const kernel = new Kernel32Kernel(denoBinding); // what `new Kernel32()` is
  * ```

@@ -1,6 +1,6 @@
 /**
  * The foreign symbols of winpipe's Deno backend: the neutral tables of
- * `@winpipe/core/kernel32` (each parameter labelled there with its Win32
+ * `@winpipe/kernel32` (each parameter labelled there with its Win32
  * name and C type) turned into `Deno.dlopen` tables, and opened lazily.
  *
  * Kinds map to Deno's native types as follows: HANDLE `"isize"` (Deno
@@ -23,9 +23,9 @@ import {
   type ResultKind,
   type Win32Functions,
   type Win32SymbolTable,
-} from "@winpipe/core/kernel32";
+} from "@winpipe/kernel32";
 
-export { wideString } from "@winpipe/core/kernel32";
+export { wideString } from "@winpipe/kernel32";
 
 const PARAMETER_TYPES: Readonly<Record<ParameterKind, Deno.NativeType>> = {
   handle: "isize", // HANDLE
@@ -50,7 +50,7 @@ const RESULT_TYPES: Readonly<Record<ResultKind, Deno.NativeResultType>> = {
  *
  * @example
  * ```ts
- * import { KERNEL32_FUNCTIONS } from "@winpipe/core/kernel32";
+ * import { KERNEL32_FUNCTIONS } from "@winpipe/kernel32";
  * import { denoSymbols } from "./ffi.ts";
  * denoSymbols(KERNEL32_FUNCTIONS).GetQueuedCompletionStatusExBlocking; // { name: "GetQueuedCompletionStatusEx", ..., nonblocking: true }
  * ```

@@ -1,13 +1,13 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Deno:
- * the kernel of `@winpipe/core/kernel32` bound to {@linkcode denoBinding}.
+ * the kernel of `@winpipe/kernel32` bound to {@linkcode denoBinding}.
  * The semantics (overlapped I/O on one completion port, NTSTATUS
  * conversion, anonymous pipes made as CreatePipe makes them, handle
  * tracking) live in core; see docs/deno-backend.md.
  *
  * @module
  */
-import { isInvalidHandleValue as isInvalidValue, Kernel32Handle, Kernel32Kernel } from "@winpipe/core/kernel32";
+import { isInvalidHandleValue as isInvalidValue, Kernel32Handle, Kernel32Kernel } from "@winpipe/kernel32";
 import { denoBinding } from "./binding.ts";
 
 export { Kernel32Handle };

@@ -1,20 +1,17 @@
 /**
  * What a runtime provides to {@linkcode Kernel32Kernel}: the one seam
- * between the kernel32 semantics (written once, in core) and a runtime's
+ * between the kernel32 layer (written once, in this package) and a runtime's
  * FFI. A backend implements {@linkcode Win32Binding} in a few dozen lines:
- * open the two DLLs from the neutral tables of `symbols.ts`, take the
+ * open the two DLLs from the neutral tables (kernel32_functions.ts, ntdll_functions.ts), take the
  * address of a typed array, unref a timer, and run the `offThread`
  * functions somewhere other than the main thread.
  *
  * @module
  */
-import type {
-  KERNEL32_FUNCTIONS,
-  NTDLL_FUNCTIONS,
-  OffThreadArguments,
-  OffThreadFunction,
-  Win32Functions,
-} from "./symbols.ts";
+import type { KERNEL32_FUNCTIONS } from "./kernel32_functions.ts";
+import type { NTDLL_FUNCTIONS } from "./ntdll_functions.ts";
+import type { OffThreadArguments, OffThreadFunction } from "./off_thread_functions.ts";
+import type { Win32Functions } from "./symbols.ts";
 
 /** kernel32.dll and ntdll.dll as a runtime loaded them, with what only the runtime can do. */
 export interface Win32Library {
@@ -60,7 +57,7 @@ export interface Win32Library {
  *
  * @example A binding over a fake library (tests)
  * ```ts
- * import type { Win32Binding } from "@winpipe/core/kernel32";
+ * import type { Win32Binding } from "@winpipe/kernel32";
  * const offWindows: Win32Binding = {
  *   name: "kernel32-example",
  *   load() {

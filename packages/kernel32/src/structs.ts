@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { NMPWAIT_USE_DEFAULT_WAIT, NMPWAIT_WAIT_FOREVER } from "../constants.ts";
+import { NMPWAIT_USE_DEFAULT_WAIT, NMPWAIT_WAIT_FOREVER } from "@winpipe/core";
 import type { NativeHandle } from "./symbols.ts";
 
 /** NTSTATUS: the operation is still in progress. */

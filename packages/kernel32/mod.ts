@@ -1,5 +1,5 @@
 /**
- * `@winpipe/core/kernel32`: winpipe's kernel port over kernel32.dll, written
+ * `@winpipe/kernel32`: winpipe's kernel port over kernel32.dll, written
  * once for every runtime. A runtime package (`@winpipe/deno`,
  * `@winpipe/bun`) implements {@linkcode Win32Binding}: it opens kernel32.dll
  * and ntdll.dll from the neutral tables {@linkcode KERNEL32_FUNCTIONS} and
@@ -13,15 +13,20 @@
  *
  * @example A binding (what `@winpipe/deno` does, in outline)
  * ```ts ignore
- * import { Kernel32Kernel, type Win32Binding } from "@winpipe/core/kernel32";
+ * import { Kernel32Kernel, type Win32Binding } from "@winpipe/kernel32";
  * const binding: Win32Binding = { name: "kernel32-myruntime", load: () => openLibrariesSomehow() };
  * const kernel = new Kernel32Kernel(binding);
  * ```
  *
  * @module
  */
-export * from "./src/kernel32/symbols.ts";
-export type { Win32Binding, Win32Library } from "./src/kernel32/binding.ts";
-export { isInvalidHandleValue, wideString } from "./src/kernel32/structs.ts";
-export { Kernel32Handle, Kernel32Kernel } from "./src/kernel32/kernel.ts";
-export { Kernel32Process, Kernel32Processes } from "./src/kernel32/process.ts";
+export * from "./src/symbols.ts";
+export { KERNEL32_FUNCTIONS } from "./src/kernel32_functions.ts";
+export { NTDLL_FUNCTIONS } from "./src/ntdll_functions.ts";
+export type { OffThreadArguments, OffThreadFunction, OffThreadName } from "./src/off_thread_functions.ts";
+export type { Win32Binding, Win32Library } from "./src/binding.ts";
+export { isInvalidHandleValue, wideString } from "./src/structs.ts";
+export { Kernel32Handle } from "./src/handle.ts";
+export { Kernel32Kernel } from "./src/kernel.ts";
+export { Kernel32Process } from "./src/child_process.ts";
+export { Kernel32Processes } from "./src/process.ts";

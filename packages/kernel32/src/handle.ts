@@ -1,0 +1,79 @@
+/**
+ * {@linkcode Kernel32Handle}: a native pipe HANDLE of the kernel32 layer.
+ *
+ * @module
+ */
+import type { KernelHandle } from "@winpipe/core";
+import type { Win32Library } from "./binding.ts";
+import { check } from "./win32.ts";
+
+/**
+ * A kernel32 pipe handle: the native HANDLE in a private field, an
+ * idempotent {@linkcode Kernel32Handle.close} and `Symbol.dispose`.
+ *
+ * @example
+ * ```ts ignore
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * using pipe = kernel32.createPipe(0, false, false).read; // closed at the end of the scope
+ * pipe.unsafeHandle; // the HANDLE as a number
+ * ```
+ */
+export class Kernel32Handle implements KernelHandle {
+  #native: number | null;
+  readonly #lib: Win32Library;
+  readonly #live: Set<Kernel32Handle>;
+  /** The pipe name it was created or opened with; undefined for anonymous pipes. */
+  readonly pipeName: string | undefined;
+  /** True when the handle was opened with FILE_FLAG_OVERLAPPED. */
+  readonly overlapped: boolean;
+
+  /** @internal Use the `Kernel32Kernel` methods to make handles. */
+  constructor(
+    native: number,
+    pipeName: string | undefined,
+    overlapped: boolean,
+    lib: Win32Library,
+    live: Set<Kernel32Handle>,
+  ) {
+    this.#native = native;
+    this.pipeName = pipeName;
+    this.overlapped = overlapped;
+    this.#lib = lib;
+    this.#live = live;
+    live.add(this);
+  }
+
+  /** True once {@linkcode Kernel32Handle.close} ran. */
+  get closed(): boolean {
+    return this.#native === null;
+  }
+
+  /**
+   * The native HANDLE value. Unsafe: it is only valid until the handle is
+   * closed, after which Windows may give the same value to another object.
+   * Throws once the handle is closed.
+   */
+  get unsafeHandle(): number {
+    if (this.#native === null) throw new Error("winpipe: the handle is closed");
+    return this.#native;
+  }
+
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+   * Idempotent: a second call does nothing. Operations in flight on the
+   * handle are completed by the kernel (a pipe read then fails with
+   * ERROR_BROKEN_PIPE, for example).
+   */
+  close(): void {
+    const native = this.#native;
+    if (native === null) return;
+    this.#native = null;
+    this.#live.delete(this);
+    check(this.#lib, this.#lib.kernel32.CloseHandle(native), "CloseHandle", this.pipeName);
+  }
+
+  /** Closes the handle (`using`). */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}

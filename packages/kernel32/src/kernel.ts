@@ -1,0 +1,411 @@
+/**
+ * {@linkcode Kernel32Kernel}: winpipe's kernel port over kernel32.dll (and
+ * ntdll.dll where the Win32 call has no form that can wait without a
+ * thread), written once for every runtime over a {@linkcode Win32Binding}.
+ *
+ * Every pipe handle this process does I/O on is opened with
+ * FILE_FLAG_OVERLAPPED and associated with the process's one completion
+ * port; io.ts says how a call waits without blocking the event loop and how
+ * its error code stays right under concurrency, completion_port.ts how the
+ * completions come back, and docs/buffer-ownership.md which memory the
+ * kernel gets. The calls without an overlapped form have their own files
+ * (wait_named_pipe.ts, anonymous_pipe.ts). docs/kernel32.md describes the
+ * layer as a whole.
+ *
+ * @module
+ */
+import {
+  ERROR_INVALID_HANDLE,
+  ERROR_OPERATION_ABORTED,
+  errorBehaviour,
+  FILE_FLAG_OVERLAPPED,
+  PipeError,
+} from "@winpipe/core";
+import type {
+  AnonymousPipeHandles,
+  CreateNamedPipeParams,
+  HandleState,
+  OpenPipeParams,
+  PeekResult,
+  PipeInfo,
+  PipeKernel,
+  ReadData,
+} from "@winpipe/core";
+import { createAnonymousPipe } from "./anonymous_pipe.ts";
+import type { Win32Binding } from "./binding.ts";
+import { Kernel32Handle } from "./handle.ts";
+import { completionCode, EMPTY, io, offThreadCall, readData } from "./io.ts";
+import { Kernel32Processes } from "./process.ts";
+import { type Session, sessionOf } from "./session.ts";
+import { ioStatusBlock, securityAttributes, STATUS_END_OF_FILE, struct, validHandle, wideString } from "./structs.ts";
+import { waitNamedPipe } from "./wait_named_pipe.ts";
+import {
+  FSCTL_PIPE_LISTEN,
+  FSCTL_PIPE_TRANSCEIVE,
+  OPEN_EXISTING,
+  SECURITY_IDENTIFICATION,
+  SECURITY_SQOS_PRESENT,
+} from "./win32_constants.ts";
+import { check, duplicateNative, lastError } from "./win32.ts";
+
+/**
+ * The kernel port over kernel32.dll, for any runtime that provides a
+ * {@linkcode Win32Binding}. Loading is lazy: constructing one off Windows
+ * does nothing, and `liveHandles()` works; every other method throws the
+ * binding's Error saying kernel32 is only available on Windows.
+ *
+ * @example
+ * ```ts ignore
+ * import { Kernel32Kernel } from "@winpipe/kernel32";
+ * import { denoBinding } from "@winpipe/deno"; // or bunBinding from "@winpipe/bun"
+ * const kernel = new Kernel32Kernel(denoBinding);
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
+export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
+  /** The binding's name, e.g. "kernel32-deno" or "kernel32-bun". */
+  readonly name: string;
+  readonly #binding: Win32Binding;
+  readonly #live = new Set<Kernel32Handle>();
+  /**
+   * Child processes whose standard handles are pipe ends, and pipe ends
+   * adopted from a parent: see process.ts.
+   */
+  readonly processes: Kernel32Processes;
+
+  constructor(binding: Win32Binding) {
+    this.#binding = binding;
+    this.name = binding.name;
+    this.processes = new Kernel32Processes({
+      session: () => this.#session,
+      native: (handle, call) => this.#handle(handle, call),
+      adopt: (native, overlapped) => {
+        for (const handle of this.#live) {
+          if (!handle.closed && handle.unsafeHandle === native) {
+            throw new Error(`winpipe: handle ${native} is already open as a ${this.name} handle object`);
+          }
+        }
+        const session = this.#session;
+        if (overlapped) session.port.associate(native, "CreateIoCompletionPort", undefined);
+        return new Kernel32Handle(native, undefined, overlapped, session.lib, this.#live);
+      },
+    });
+  }
+
+  /** The process's session; loads the libraries on first use (throws off Windows). */
+  get #session(): Session {
+    return sessionOf(this.#binding.load());
+  }
+
+  #handle(handle: Kernel32Handle, call: string): number {
+    if (!(handle instanceof Kernel32Handle)) {
+      throw new TypeError(`${call}: the handle was not made by the kernel32 backend`);
+    }
+    if (handle.closed) throw new PipeError(ERROR_INVALID_HANDLE, call, { pipeName: handle.pipeName });
+    return handle.unsafeHandle;
+  }
+
+  /** The checks every waiting call starts with; returns the native handle. */
+  #start(handle: Kernel32Handle, call: string, signal: AbortSignal | undefined): number {
+    if (signal?.aborted) throw new PipeError(ERROR_OPERATION_ABORTED, call, { pipeName: handle.pipeName });
+    return this.#handle(handle, call);
+  }
+
+  /**
+   * A handle object for a new native handle. A new overlapped handle is
+   * associated with the completion port first (a duplicate shares its
+   * original's association: `call` undefined); if that fails the handle is
+   * closed and the error thrown as `call`'s.
+   */
+  #wrap(
+    session: Session,
+    native: number,
+    pipeName: string | undefined,
+    overlapped: boolean,
+    call: string | undefined,
+  ): Kernel32Handle {
+    if (overlapped && call !== undefined) {
+      try {
+        session.port.associate(native, call, pipeName);
+      } catch (err) {
+        session.lib.kernel32.CloseHandle(native);
+        throw err;
+      }
+    }
+    return new Kernel32Handle(native, pipeName, overlapped, session.lib, this.#live);
+  }
+
+  // --- immediate calls ------------------------------------------------------
+
+  /** [CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe), with overlapped ends where it can (anonymous_pipe.ts). */
+  createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<Kernel32Handle> {
+    const session = this.#session;
+    return createAnonymousPipe(
+      session,
+      bufferSize,
+      inheritRead,
+      inheritWrite,
+      (native, overlapped) => this.#wrap(session, native, undefined, overlapped, "CreatePipe"),
+    );
+  }
+
+  /** [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew), always with FILE_FLAG_OVERLAPPED added to dwOpenMode. */
+  createNamedPipe(params: CreateNamedPipeParams): Kernel32Handle {
+    const session = this.#session;
+    const native = validHandle(session.lib.kernel32.CreateNamedPipeW(
+      wideString(params.name),
+      (params.openMode | FILE_FLAG_OVERLAPPED) >>> 0,
+      params.pipeMode,
+      params.maxInstances,
+      params.outBufferSize,
+      params.inBufferSize,
+      params.defaultTimeout,
+      securityAttributes(params.inheritable),
+    ));
+    if (native === undefined) throw lastError(session.lib, "CreateNamedPipeW", params.name);
+    return this.#wrap(session, native, params.name, true, "CreateNamedPipeW");
+  }
+
+  /**
+   * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
+   * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT
+   * | SECURITY_IDENTIFICATION): the server may identify the client but not
+   * impersonate it.
+   */
+  openPipe(params: OpenPipeParams): Kernel32Handle {
+    const session = this.#session;
+    const native = validHandle(session.lib.kernel32.CreateFileW(
+      wideString(params.name),
+      params.access >>> 0,
+      0,
+      securityAttributes(params.inheritable),
+      OPEN_EXISTING,
+      (FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION) >>> 0,
+      0,
+    ));
+    if (native === undefined) throw lastError(session.lib, "CreateFileW", params.name);
+    return this.#wrap(session, native, params.name, true, "CreateFileW");
+  }
+
+  /**
+   * [DuplicateHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-duplicatehandle)
+   * within this process, same access. The copy shares the original's file
+   * object (and so its overlapped mode and completion port).
+   */
+  duplicate(handle: Kernel32Handle, inheritable: boolean): Kernel32Handle {
+    const native = this.#handle(handle, "DuplicateHandle");
+    const session = this.#session;
+    const copy = duplicateNative(session.lib, native, inheritable, handle.pipeName);
+    return this.#wrap(session, copy, handle.pipeName, handle.overlapped, undefined);
+  }
+
+  /** [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle); idempotent. */
+  close(handle: Kernel32Handle): void {
+    handle.close();
+  }
+
+  /**
+   * [PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe).
+   * lpBytesLeftThisMessage is normalised to 0 on byte pipes, where kernel32
+   * reports `0 - bytesRead` as a DWORD (a count larger than what is
+   * available).
+   */
+  peek(handle: Kernel32Handle, buffer?: Uint8Array): PeekResult {
+    const native = this.#handle(handle, "PeekNamedPipe");
+    const { lib, dwords, dword } = this.#session;
+    dwords.fill(0);
+    const data = buffer === undefined ? null : buffer.byteLength === 0 ? EMPTY : buffer;
+    const ok = lib.kernel32.PeekNamedPipe(native, data, buffer?.length ?? 0, dword[0], dword[1], dword[2]);
+    check(lib, ok, "PeekNamedPipe", handle.pipeName);
+    const left = dwords[2] > dwords[1] ? 0 : dwords[2];
+    return { bytesRead: dwords[0], bytesAvailable: dwords[1], bytesLeftInMessage: left };
+  }
+
+  /** [GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew)(lpState, lpCurInstances). */
+  getState(handle: Kernel32Handle): HandleState {
+    const call = "GetNamedPipeHandleStateW";
+    const native = this.#handle(handle, call);
+    const { lib, dwords, dword } = this.#session;
+    dwords.fill(0);
+    check(
+      lib,
+      lib.kernel32.GetNamedPipeHandleStateW(native, dword[0], dword[1], null, null, null, 0),
+      call,
+      handle.pipeName,
+    );
+    return { mode: dwords[0], currentInstances: dwords[1] };
+  }
+
+  /** [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)(lpMode). */
+  setState(handle: Kernel32Handle, mode: number): void {
+    const call = "SetNamedPipeHandleState";
+    const native = this.#handle(handle, call);
+    const { lib, dwords, dword } = this.#session;
+    dwords[0] = mode;
+    check(lib, lib.kernel32.SetNamedPipeHandleState(native, dword[0], null, null), call, handle.pipeName);
+  }
+
+  /** [GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo). */
+  getInfo(handle: Kernel32Handle): PipeInfo {
+    const call = "GetNamedPipeInfo";
+    const native = this.#handle(handle, call);
+    const { lib, dwords, dword } = this.#session;
+    dwords.fill(0);
+    check(lib, lib.kernel32.GetNamedPipeInfo(native, dword[0], dword[1], dword[2], dword[3]), call, handle.pipeName);
+    return { flags: dwords[0], outBufferSize: dwords[1], inBufferSize: dwords[2], maxInstances: dwords[3] };
+  }
+
+  /** [DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe). */
+  disconnect(handle: Kernel32Handle): void {
+    const call = "DisconnectNamedPipe";
+    const native = this.#handle(handle, call);
+    const { lib } = this.#session;
+    check(lib, lib.kernel32.DisconnectNamedPipe(native), call, handle.pipeName);
+  }
+
+  /** [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle, NULL). */
+  cancelIo(handle: Kernel32Handle): void {
+    const call = "CancelIoEx";
+    const native = this.#handle(handle, call);
+    const { lib } = this.#session;
+    check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
+  }
+
+  /** How many handles this kernel opened and has not closed yet. */
+  liveHandles(): number {
+    return this.#live.size;
+  }
+
+  // --- calls that can wait --------------------------------------------------
+
+  /**
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * into a buffer of `length` bytes this layer owns (from its pool); the
+   * bytes are handed over once read, with `release` to give the buffer back.
+   */
+  async read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
+    const call = "ReadFile";
+    const native = this.#start(handle, call, signal);
+    const session = this.#session;
+    const data = length === 0 ? EMPTY : session.buffers.take(length);
+    const done = await io(session, handle, native, call, [data], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtReadFile", native, 0, null, null, iosb, data, length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, length, null, overlapped),
+    });
+    // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
+    if (!handle.overlapped && done.status === STATUS_END_OF_FILE) {
+      if (data !== EMPTY) session.buffers.give(data);
+      return { bytes: struct(0), messageComplete: true };
+    }
+    return readData(session, done, data, "read", call, handle);
+  }
+
+  /**
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile),
+   * from a copy of `data` this layer owns until the kernel is done with it.
+   */
+  async write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
+    const call = "WriteFile";
+    const native = this.#start(handle, call, signal);
+    const session = this.#session;
+    const length = data.length;
+    const bytes = length === 0 ? EMPTY : session.buffers.take(length);
+    if (length > 0) bytes.set(data);
+    const done = await io(session, handle, native, call, [bytes], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, length, null, null),
+      overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, length, null, overlapped),
+    });
+    // The kernel is done with the copy.
+    if (bytes !== EMPTY) session.buffers.give(bytes);
+    const code = completionCode(session, done);
+    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+    return done.information;
+  }
+
+  /** [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe); ERROR_PIPE_CONNECTED resolves. */
+  async connect(handle: Kernel32Handle, signal?: AbortSignal): Promise<void> {
+    const call = "ConnectNamedPipe";
+    const native = this.#start(handle, call, signal);
+    const session = this.#session;
+    const done = await io(session, handle, native, call, [], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread("NtFsControlFile", native, 0, null, null, iosb, FSCTL_PIPE_LISTEN, null, 0, null, 0),
+      overlapped: (lib, native, overlapped) => lib.kernel32.ConnectNamedPipe(native, overlapped),
+    });
+    const code = completionCode(session, done);
+    if (code !== 0 && errorBehaviour("connect", code) !== "connected") {
+      throw new PipeError(code, call, { pipeName: handle.pipeName });
+    }
+  }
+
+  /**
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe),
+   * from a copy of `input` and into a reply buffer of `replyLength` bytes,
+   * both this layer's own.
+   */
+  async transact(
+    handle: Kernel32Handle,
+    input: Uint8Array,
+    replyLength: number,
+    signal?: AbortSignal,
+  ): Promise<ReadData> {
+    const call = "TransactNamedPipe";
+    const native = this.#start(handle, call, signal);
+    const session = this.#session;
+    const requestLength = input.length;
+    const request = requestLength === 0 ? EMPTY : session.buffers.take(requestLength);
+    if (requestLength > 0) request.set(input);
+    const reply = replyLength === 0 ? EMPTY : session.buffers.take(replyLength);
+    const done = await io(session, handle, native, call, [request, reply], signal, {
+      synchronous: (lib, native, iosb) =>
+        lib.offThread(
+          "NtFsControlFile",
+          native,
+          0,
+          null,
+          null,
+          iosb,
+          FSCTL_PIPE_TRANSCEIVE,
+          request,
+          requestLength,
+          reply,
+          replyLength,
+        ),
+      overlapped: (lib, native, overlapped) =>
+        lib.kernel32.TransactNamedPipe(native, request, requestLength, reply, replyLength, null, overlapped),
+    });
+    if (request !== EMPTY) session.buffers.give(request);
+    return readData(session, done, reply, "transact", call, handle);
+  }
+
+  /**
+   * [FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers),
+   * as its own call NtFlushBuffersFile run off the main thread (it has no
+   * overlapped form). An abort cancels it with CancelIoEx on its
+   * IO_STATUS_BLOCK, which Wine matches; where the kernel finds nothing to
+   * cancel (Windows waits for a flush on a kernel-side status block), the
+   * promise still rejects with ERROR_OPERATION_ABORTED at once and the flush
+   * ends in the background when the pipe drains or closes.
+   */
+  async flush(handle: Kernel32Handle, signal?: AbortSignal): Promise<void> {
+    const call = "FlushFileBuffers";
+    const native = this.#start(handle, call, signal);
+    const session = this.#session;
+    const iosb = ioStatusBlock();
+    const start = () => session.lib.offThread("NtFlushBuffersFile", native, iosb);
+    const done = await offThreadCall(session, handle, call, iosb, [], start, signal, true);
+    const code = session.dosError(done.status);
+    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+  }
+
+  /** [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew), as wait_named_pipe.ts does it. */
+  async waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
+    await waitNamedPipe(this.#session, name, timeout, signal);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The foreign functions winpipe's kernel32 backends call, described once and
+ * neutrally: for each function its DLL, the kind of each parameter
+ * (labelled with its Win32 name and C type), the kind of its result, and
+ * whether a backend must be able to run it off the main thread. Each
+ * runtime builds its own `dlopen` table from these descriptions
+ * (`@winpipe/deno`: `Deno.dlopen`; `@winpipe/bun`: `bun:ffi`), and
+ * {@linkcode Win32Functions} gives the calls their TypeScript signatures.
+ *
+ * Kinds (x64 Windows):
+ * - `"handle"`: a HANDLE, passed and returned as a number (a bigint only if
+ *   a runtime returns one; Windows handles are small values, and
+ *   INVALID_HANDLE_VALUE comes back as -1);
+ * - `"buffer"`: a pointer to memory the call reads or writes (a string,
+ *   struct, out parameter or data buffer), passed as a typed array or null
+ *   for NULL. A backend may reject an empty typed array: pass a non-empty
+ *   one with a length argument of 0 instead;
+ * - `"u8"`, `"u32"`, `"i32"`: UCHAR; DWORD/ULONG/ACCESS_MASK; BOOL/NTSTATUS;
+ * - `"usize"`: ULONG_PTR, a number or bigint.
+ *
+ * `offThread: true` marks the calls that can wait in the kernel (and so
+ * must not run on the main thread when they would): the completion port
+ * wait and the NT calls of operations with no overlapped form. Only
+ * functions whose result carries the whole outcome (an NTSTATUS, or a BOOL
+ * whose FALSE is retried) are marked so: GetLastError is per thread, so it
+ * is never read after a call that ran on another thread.
+ *
+ * The tables are in kernel32_functions.ts and ntdll_functions.ts; this
+ * module has the kinds and the types derived from them.
+ *
+ * @module
+ */
+
+/** The kind of a parameter; see the module documentation. */
+export type ParameterKind = "handle" | "buffer" | "u8" | "u32" | "i32" | "usize";
+
+/** The kind of a result (`"void"`: the function returns nothing). */
+export type ResultKind = "handle" | "i32" | "u32" | "void";
+
+/** One foreign function. */
+export interface Win32Function {
+  /** Parameter kinds, in order. */
+  readonly parameters: readonly ParameterKind[];
+  /** Result kind. */
+  readonly result: ResultKind;
+  /** True when the call may be run off the main thread (see the module documentation). */
+  readonly offThread?: boolean;
+}
+
+/** A table of foreign functions of one DLL. */
+export type Win32SymbolTable = Readonly<Record<string, Win32Function>>;
+
+/** A HANDLE as the backends pass and return it: a number (a bigint if a runtime returns one). */
+export type NativeHandle = number | bigint;
+
+/** Memory passed to a `"buffer"` parameter: a typed array, or null for NULL. */
+export type BufferArgument = ArrayBufferView | null;
+
+/** The JavaScript type of a parameter kind. */
+export type ParameterType<K extends ParameterKind> = K extends "handle" ? NativeHandle
+  : K extends "buffer" ? BufferArgument
+  : K extends "usize" ? number | bigint
+  : number;
+
+/** The JavaScript type of a result kind. */
+export type ResultType<K extends ResultKind> = K extends "handle" ? NativeHandle : K extends "void" ? void : number;
+
+/** The JavaScript types of a list of parameter kinds, as a tuple. */
+export type ParameterTypes<P extends readonly unknown[]> = P extends
+  readonly [infer Head extends ParameterKind, ...infer Rest] ? [ParameterType<Head>, ...ParameterTypes<Rest>]
+  : [];
+
+/** The argument list of a function of a table. */
+export type Win32Arguments<F extends Win32Function> = ParameterTypes<F["parameters"]>;
+
+/** The callable functions of a table, as a backend's loaded library exposes them. */
+export type Win32Functions<T extends Win32SymbolTable> = {
+  readonly [N in keyof T]: (...args: Win32Arguments<T[N]>) => ResultType<T[N]["result"]>;
+};
