@@ -30,7 +30,7 @@ const modelDeno = {
         "test",
         "--quiet",
         "-A",
-        "packages/core/test/",
+        "packages/testing/test/native_test.ts",
         "packages/deno/test/native/",
         "packages/streams/test/streams_test.ts",
       ],
@@ -45,8 +45,12 @@ const modelDeno = {
         "--doc",
         "packages/core/mod.ts",
         "packages/core/model.ts",
-        "packages/core/testing.ts",
+        "packages/core/internal.ts",
         "packages/core/src",
+        "packages/kernel32/mod.ts",
+        "packages/kernel32/src",
+        "packages/testing/mod.ts",
+        "packages/testing/src",
         "packages/streams/mod.ts",
         "packages/streams/src",
       ],
@@ -62,7 +66,7 @@ const modelBun = {
       cmd: bin("bun"),
       args: [
         "test",
-        ...bunFiles("packages/core/test"),
+        "./packages/testing/test/native.bun.test.ts",
         // kernel32.bun.test.ts needs Windows: it runs in streams-kernel32-bun.
         ...bunFiles("packages/streams/test").filter((path) => path.replaceAll("\\", "/") !== STREAMS_KERNEL32_BUN),
         // @winpipe/bun off Windows: importing works, using it throws one clear Error.

@@ -36,23 +36,20 @@ export * from "./src/constants.ts";
 export * from "./src/errors.ts";
 export type * from "./src/port.ts";
 export { MAX_PIPE_NAME_LENGTH, type ParsedPipeName, parsePipeName, pipePath } from "./src/validate.ts";
+export type { PipeMode, WaitMode } from "./src/api/modes.ts";
+export type { SignalOptions } from "./src/api/signals.ts";
+export type { StreamFactories, StreamHandle } from "./src/api/handle_context.ts";
 export {
-  DEFAULT_MAX_MESSAGE_SIZE,
   type HandleStateInfo,
   type PeekInfo,
   type PeekOptions,
-  PipeConnection,
   PipeHandle,
   type PipeInfoDetails,
-  type PipeMode,
-  type ReadMessageOptions,
-  type ReadResult,
   type SetStateOptions,
-  type SignalOptions,
-  type StreamFactories,
-  type TransactOptions,
-  type WaitMode,
-} from "./src/api/handle.ts";
+} from "./src/api/pipe_handle.ts";
+export type { ReadResult } from "./src/api/read_delivery.ts";
+export { PipeConnection, type ReadMessageOptions, type TransactOptions } from "./src/api/pipe_connection.ts";
+export { DEFAULT_MAX_MESSAGE_SIZE } from "./src/api/whole_message.ts";
 export {
   type AnonymousPipe,
   type CreatePipeOptions,
@@ -60,14 +57,9 @@ export {
   PipeReader,
   PipeWriter,
 } from "./src/api/anonymous.ts";
-export {
-  type ConnectOutcome,
-  type PipeAccess,
-  PipeServer,
-  ServerClosedError,
-  ServerInstance,
-  type ServerOptions,
-} from "./src/api/server.ts";
+export { type PipeAccess, type ServerOptions } from "./src/api/server_config.ts";
+export { type ConnectOutcome, ServerInstance } from "./src/api/server_instance.ts";
+export { PipeServer, ServerClosedError } from "./src/api/pipe_server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
 export {

@@ -42,4 +42,4 @@
  * @module
  */
 export { createModelKernel, ModelKernel, type ModelKernelOptions } from "./src/model/kernel.ts";
-export type { ModelHandle } from "./src/model/end.ts";
+export type { ModelHandle } from "./src/model/handle_record.ts";

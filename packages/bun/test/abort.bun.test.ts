@@ -1,5 +1,5 @@
 /**
- * The abort suite of `@winpipe/core/testing` against the Bun kernel32
+ * The abort suite of `@winpipe/testing` against the Bun kernel32
  * backend: an AbortSignal cancels one pending operation (CancelIoEx with its
  * OVERLAPPED, or its IO_STATUS_BLOCK). Flushes and reads on synchronous
  * handles are calls running in a worker. Run under the Wine test bed
@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { abortSuite } from "@winpipe/core/testing";
+import { abortSuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

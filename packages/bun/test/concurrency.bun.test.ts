@@ -1,5 +1,5 @@
 /**
- * The concurrency suite of `@winpipe/core/testing` against the Bun kernel32
+ * The concurrency suite of `@winpipe/testing` against the Bun kernel32
  * backend: error codes stay right while waiting calls run in workers
  * (through the completion port's worker and the pool's). The pool has 16
  * workers at most, so the starvation case makes 20 flushes wait; the
@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { concurrencySuite } from "@winpipe/core/testing";
+import { concurrencySuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

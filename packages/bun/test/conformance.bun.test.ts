@@ -1,5 +1,5 @@
 /**
- * The conformance suite of `@winpipe/core/testing` against the Bun kernel32
+ * The conformance suite of `@winpipe/testing` against the Bun kernel32
  * backend. Run under the Wine test bed (docs/windows-test-bed.md):
  *
  *   bash scripts/wine/run.sh --env NO_COLOR=1 -- bun test ./packages/bun/test/conformance.bun.test.ts
@@ -12,7 +12,7 @@
  * @module
  */
 import { test } from "bun:test";
-import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/core/testing";
+import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { onWindows, PENDING_DELAY_MS, register, underWine } from "./util.ts";
 

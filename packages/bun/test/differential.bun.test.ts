@@ -1,7 +1,7 @@
 /**
  * Differential test under Bun: random operation sequences replayed on the
  * in-memory model and on kernel32 through this backend, every result and
- * Win32 error code compared (`@winpipe/core/testing`, differential.ts; the
+ * Win32 error code compared (`@winpipe/testing`, differential.ts; the
  * same runner as packages/deno/test/differential_test.ts). Run under the
  * Wine test bed (docs/windows-test-bed.md):
  *
@@ -19,15 +19,9 @@
  * @module
  */
 import { createModelKernel } from "@winpipe/core/model";
-import {
-  compareKernels,
-  type CompareOptions,
-  formatMismatch,
-  type Mismatch,
-  replaySequence,
-} from "@winpipe/core/testing";
+import { compareKernels, type CompareOptions, formatMismatch, type Mismatch, replaySequence } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
-import { windowsTest } from "./util.ts";
+import { windowsRegister } from "./util.ts";
 
 const env = (name: string): string | undefined => process.env[name] || undefined;
 
@@ -37,7 +31,6 @@ const BASE_SEED = Number(env("WINPIPE_DIFF_BASE_SEED") ?? 1);
 const COUNT = Number(env("WINPIPE_DIFF_COUNT") ?? 200);
 const REPLAY_SEED = env("WINPIPE_DIFF_SEED");
 /** A batch of 25 takes 7-10 s under Wine; a loaded machine gets ample room. */
-const TIMEOUT_MS = 300_000;
 
 /**
  * How the sequences run: as the Deno test runs them (120 ms per kernel32
@@ -64,16 +57,16 @@ function report(mismatches: Mismatch[]): string {
 
 if (REPLAY_SEED !== undefined) {
   const seed = Number(REPLAY_SEED);
-  windowsTest(`differential (bun): replay seed ${seed}, model vs kernel32`, async () => {
+  windowsRegister(`differential (bun): replay seed ${seed}, model vs kernel32`, async () => {
     const replay = await replaySequence(model, kernel32, seed, OPTIONS);
     console.log(replay.report);
     if (replay.mismatch) throw new Error(`seed ${seed}: the kernels differ (see the traces above)`);
-  }, TIMEOUT_MS);
+  });
 } else {
   for (let start = 0; start < COUNT; start += BATCH) {
     const seed = BASE_SEED + start;
     const count = Math.min(BATCH, COUNT - start);
-    windowsTest(`differential (bun): model vs kernel32, seeds ${seed}..${seed + count - 1}`, async () => {
+    windowsRegister(`differential (bun): model vs kernel32, seeds ${seed}..${seed + count - 1}`, async () => {
       const result = await compareKernels(model, kernel32, { ...OPTIONS, seed, count });
       console.log(
         `seeds ${result.seeds[0]}..${result.seeds[result.seeds.length - 1]}: ${count} sequences, ` +
@@ -83,6 +76,6 @@ if (REPLAY_SEED !== undefined) {
       if (result.mismatches.length > 0) {
         throw new Error(`${result.mismatches.length} sequence(s) differ:\n\n${report(result.mismatches)}`);
       }
-    }, TIMEOUT_MS);
+    });
   }
 }

@@ -1,12 +1,12 @@
 /**
- * The event loop suite of `@winpipe/core/testing` against the Bun kernel32
+ * The event loop suite of `@winpipe/testing` against the Bun kernel32
  * backend: waiting calls (a flush among them, in a pool worker) never block
  * the event loop. Run under the Wine test bed (docs/windows-test-bed.md);
  * off Windows every case is skipped.
  *
  * @module
  */
-import { eventLoopSuite } from "@winpipe/core/testing";
+import { eventLoopSuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

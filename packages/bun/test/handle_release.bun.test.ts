@@ -1,5 +1,5 @@
 /**
- * The handle release suite of `@winpipe/core/testing` against the Bun
+ * The handle release suite of `@winpipe/testing` against the Bun
  * kernel32 backend: a max-instances-1 pipe is created, used and closed 1000
  * times and the live handle count comes back to where it started. Run under
  * the Wine test bed (docs/windows-test-bed.md); off Windows every case is
@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { handleReleaseSuite } from "@winpipe/core/testing";
+import { handleReleaseSuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The robustness suites of `@winpipe/core/testing` against the Bun kernel32
+ * The robustness suites of `@winpipe/testing` against the Bun kernel32
  * backend: buffer ownership while operations are pending, a server's name
  * between accepts, nonblocking writes, messages whose writer dies midway,
  * and the wording of errors. Run under the Wine test bed
@@ -13,7 +13,7 @@ import {
   messageEndingSuite,
   nonblockingWriteSuite,
   serverNameSuite,
-} from "@winpipe/core/testing";
+} from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

@@ -4,12 +4,10 @@
  *
  * @module
  */
-import { test } from "bun:test";
 import { dlopen } from "bun:ffi";
-import type { RegisterTest } from "@winpipe/core/testing";
+import { onWindows } from "@winpipe/testing/bun";
 
-/** True when running on Windows (natively or under Wine); the kernel32 tests run only there. */
-export const onWindows: boolean = process.platform === "win32";
+export { onWindows, register, windowsRegister } from "@winpipe/testing/bun";
 
 /** True under Wine (its ntdll exports wine_get_version); false on Windows and elsewhere. */
 export const underWine: boolean = onWindows && (() => {
@@ -27,23 +25,6 @@ export const underWine: boolean = onWindows && (() => {
  * a completion reaches the main thread through a worker.
  */
 export const PENDING_DELAY_MS = 150;
-
-/** Per-test timeout: Wine on a loaded machine is slow. */
-export const TIMEOUT_MS = 60_000;
-
-/** Registers a suite case with bun:test, naming the reason when it is skipped. */
-export const register: RegisterTest = (name, fn, skip) =>
-  skip === undefined ? test(name, fn, TIMEOUT_MS) : test.skip(`${name} (skipped: ${skip})`, fn);
-
-/** Like {@linkcode register}, but skips every case off Windows. */
-export const windowsRegister: RegisterTest = (name, fn, skip) =>
-  register(name, fn, onWindows ? skip : skip ?? "Windows only");
-
-/** Registers a Windows-only test (skipped elsewhere). */
-export function windowsTest(name: string, fn: () => Promise<void> | void, timeout = TIMEOUT_MS): void {
-  if (onWindows) test(name, fn, timeout);
-  else test.skip(`${name} (skipped: Windows only)`, fn);
-}
 
 /** A pipe name no other test uses. */
 export function uniqueName(suffix = ""): string {

@@ -13,11 +13,13 @@ export const MAX_PIPE_NAME_LENGTH = 256;
 /** The largest value of a DWORD. */
 const DWORD_MAX = 0xffffffff;
 
-function show(value: unknown): string {
+/** How a value looks in an error message: strings quoted, objects by their class. */
+export function show(value: unknown): string {
   if (typeof value === "string") return `"${value}"`;
   if (typeof value === "bigint") return `${value}n`;
   if (value === null || typeof value !== "object") return String(value);
-  return Object.prototype.toString.call(value);
+  const name = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object" ? name : Object.prototype.toString.call(value);
 }
 
 /** Throws a TypeError unless `value` is a string. */

@@ -1,5 +1,5 @@
 /**
- * The concurrency suite of `@winpipe/core/testing` against the kernel32
+ * The concurrency suite of `@winpipe/testing` against the kernel32
  * backend: error codes stay right while Deno runs `nonblocking` calls on
  * other threads. Deno's blocking pool is small (4 threads per CPU on
  * Windows), so the starvation case makes more flushes wait than it has
@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { concurrencySuite } from "@winpipe/core/testing";
+import { concurrencySuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 

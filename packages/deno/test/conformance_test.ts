@@ -1,5 +1,5 @@
 /**
- * The conformance suite of `@winpipe/core/testing` against the kernel32
+ * The conformance suite of `@winpipe/testing` against the kernel32
  * backend. Run under the Wine test bed (docs/windows-test-bed.md):
  *
  *   bash scripts/wine/run.sh -- wine /win/deno.exe test -A packages/deno/test/conformance_test.ts
@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/core/testing";
+import { conformanceSuite, WINE_KNOWN_DEVIATIONS } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { onWindows, PENDING_DELAY_MS, register, underWine } from "./util.ts";
 

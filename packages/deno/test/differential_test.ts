@@ -1,7 +1,7 @@
 /**
  * Differential test: random operation sequences replayed on the in-memory
  * model and on kernel32 (this backend), every result and Win32 error code
- * compared (`@winpipe/core/testing`, differential.ts). Run under the Wine
+ * compared (`@winpipe/testing`, differential.ts). Run under the Wine
  * test bed (docs/windows-test-bed.md):
  *
  *   bash scripts/wine/run.sh --env NO_COLOR=1 -- deno test -A packages/deno/test/differential_test.ts
@@ -32,7 +32,7 @@ import {
   type Mismatch,
   replaySequence,
   runSequence,
-} from "@winpipe/core/testing";
+} from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { onWindows, PENDING_DELAY_MS, underWine } from "./util.ts";
 

@@ -3,11 +3,10 @@
  *
  * @module
  */
-import type { RegisterTest } from "@winpipe/core/testing";
+import { onWindows } from "@winpipe/testing/deno";
 import { loadLibraries } from "../src/ffi.ts";
 
-/** True when running on Windows (natively or under Wine); the kernel32 tests run only there. */
-export const onWindows: boolean = Deno.build.os === "windows";
+export { onWindows, register, windowsRegister } from "@winpipe/testing/deno";
 
 // Open the libraries before any test starts, so that the resource sanitizer
 // does not count them against the first test that touches kernel32.
@@ -29,14 +28,6 @@ export const underWine: boolean = onWindows && (() => {
  * completions take a little longer than on Windows.
  */
 export const PENDING_DELAY_MS = 150;
-
-/** Registers a suite case with Deno.test, naming the reason when it is skipped. */
-export const register: RegisterTest = (name, fn, skip) =>
-  Deno.test({ name: skip === undefined ? name : `${name} (skipped: ${skip})`, ignore: skip !== undefined, fn });
-
-/** Like {@linkcode register}, but skips every case off Windows. */
-export const windowsRegister: RegisterTest = (name, fn, skip) =>
-  register(name, fn, onWindows ? skip : skip ?? "Windows only");
 
 /** A pipe name no other test uses. */
 export function uniqueName(suffix = ""): string {

@@ -38,7 +38,7 @@ export function struct(size: number): Uint8Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { wideString } from "@winpipe/core/kernel32";
+ * import { wideString } from "@winpipe/kernel32";
  * wideString("ab"); // Uint16Array [97, 98, 0]
  * ```
  */
@@ -55,7 +55,7 @@ export function wideString(text: string): Uint16Array<ArrayBuffer> {
  *
  * @example
  * ```ts
- * import { isInvalidHandleValue } from "@winpipe/core/kernel32";
+ * import { isInvalidHandleValue } from "@winpipe/kernel32";
  * isInvalidHandleValue(-1n); // true
  * isInvalidHandleValue(0xffff_ffff_ffff_ffffn); // true
  * isInvalidHandleValue(-1); // true

@@ -5,7 +5,8 @@
  * @module
  */
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader, type ReadResult } from "@winpipe/core";
-import { booleanOption, integerOption, optionsObject, show, untilData } from "./_util.ts";
+import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { untilData } from "./until_data.ts";
 
 /** A handle a {@linkcode readableFrom} stream reads from. */
 export type ReadableHandle = PipeConnection | PipeReader;
@@ -279,18 +280,18 @@ export function readableFrom(
   if (typeof (handle as { read?: unknown } | null)?.read !== "function") {
     throw new TypeError(`handle must be a PipeConnection or a PipeReader: got ${show(handle)}`);
   }
-  const opts = optionsObject<ReadableOptions>(options);
+  const opts = requireOptions<ReadableOptions>(options);
   const mode = opts.mode ?? "auto";
   if (mode !== "auto" && mode !== "byte" && mode !== "message") {
     throw new TypeError(`mode must be one of "auto", "byte", "message": got ${show(mode)}`);
   }
   const settings: Settings = {
-    chunkSize: integerOption(opts.chunkSize, "chunkSize", 1, 0x7fffffff, 65536),
-    maxMessageSize: integerOption(opts.maxMessageSize, "maxMessageSize", 0, 0xffffffff, DEFAULT_MAX_MESSAGE_SIZE),
-    zeroLengthMessageEnds: booleanOption(opts.zeroLengthMessageEnds, "zeroLengthMessageEnds", false),
-    closeOnCancel: booleanOption(opts.closeOnCancel, "closeOnCancel", true),
-    closeOnEnd: booleanOption(opts.closeOnEnd, "closeOnEnd", false),
-    highWaterMark: integerOption(opts.highWaterMark, "highWaterMark", 0, Number.MAX_SAFE_INTEGER, 0),
+    chunkSize: requireInteger(opts.chunkSize ?? 65536, "chunkSize", 1, 0x7fffffff),
+    maxMessageSize: requireInteger(opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxMessageSize", 0, 0xffffffff),
+    zeroLengthMessageEnds: requireBoolean(opts.zeroLengthMessageEnds ?? false, "zeroLengthMessageEnds"),
+    closeOnCancel: requireBoolean(opts.closeOnCancel ?? true, "closeOnCancel"),
+    closeOnEnd: requireBoolean(opts.closeOnEnd ?? false, "closeOnEnd"),
+    highWaterMark: requireInteger(opts.highWaterMark ?? 0, "highWaterMark", 0, Number.MAX_SAFE_INTEGER),
   };
   const readMode = readModeOf(handle);
   const chosen = mode === "auto" ? readMode : mode;

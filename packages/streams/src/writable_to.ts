@@ -5,7 +5,7 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { booleanOption, integerOption, optionsObject, show } from "./_util.ts";
+import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 
 /** A handle a {@linkcode writableTo} stream writes to. */
 export type WritableHandle = PipeConnection | PipeWriter;
@@ -113,10 +113,10 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
   if (typeof (handle as { write?: unknown } | null)?.write !== "function") {
     throw new TypeError(`handle must be a PipeConnection or a PipeWriter: got ${show(handle)}`);
   }
-  const opts = optionsObject<WritableOptions>(options);
-  const highWaterMark = integerOption(opts.highWaterMark, "highWaterMark", 1, Number.MAX_SAFE_INTEGER, 1);
-  const endOfStreamMessage = booleanOption(opts.endOfStreamMessage, "endOfStreamMessage", false);
-  const preventClose = booleanOption(opts.preventClose, "preventClose", false);
+  const opts = requireOptions<WritableOptions>(options);
+  const highWaterMark = requireInteger(opts.highWaterMark ?? 1, "highWaterMark", 1, Number.MAX_SAFE_INTEGER);
+  const endOfStreamMessage = requireBoolean(opts.endOfStreamMessage ?? false, "endOfStreamMessage");
+  const preventClose = requireBoolean(opts.preventClose ?? false, "preventClose");
   const release = () => {
     if (!preventClose) handle.close();
   };

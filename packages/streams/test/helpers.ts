@@ -13,7 +13,7 @@ import {
   type Winpipe,
 } from "@winpipe/core";
 import { createModelKernel } from "@winpipe/core/model";
-import type { RegisterTest } from "@winpipe/core/testing";
+import type { RegisterTest } from "@winpipe/testing";
 import { streams } from "../mod.ts";
 
 export type { RegisterTest };

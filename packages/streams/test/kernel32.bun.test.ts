@@ -9,13 +9,10 @@
  *
  * @module
  */
-import { test } from "bun:test";
 import { Kernel32 } from "@winpipe/bun";
-import type { RegisterTest, StreamsBackend } from "./helpers.ts";
+import { register, windowsRegister } from "@winpipe/testing/bun";
+import type { StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
-
-/** Per-test timeout: Wine on a loaded machine is slow (the Bun backend's own tests use the same). */
-const TIMEOUT_MS = 60_000;
 
 if (process.platform === "win32") {
   const kernel32: StreamsBackend = {
@@ -27,10 +24,7 @@ if (process.platform === "win32") {
     pendingDelayMs: 150,
   };
 
-  const register: RegisterTest = (name, fn, skip) =>
-    skip === undefined ? test(name, fn, TIMEOUT_MS) : test.skip(`${name} (skipped: ${skip})`, fn);
-
   streamsSuites(register, kernel32);
 } else {
-  test.skip("streams: kernel32-bun (skipped: Windows only; run it under the Wine test bed)", () => {});
+  windowsRegister("streams: kernel32-bun", () => {});
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import { Kernel32 } from "@winpipe/deno";
+import { register } from "@winpipe/testing/deno";
 import type { StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
 
@@ -29,9 +30,5 @@ if (Deno.build.os === "windows") {
     pendingDelayMs: 150,
   };
 
-  streamsSuites(
-    (name, fn, skip) =>
-      Deno.test({ name: skip === undefined ? name : `${name} (skipped: ${skip})`, ignore: skip !== undefined, fn }),
-    kernel32,
-  );
+  streamsSuites(register, kernel32);
 }

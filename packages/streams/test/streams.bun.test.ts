@@ -1,14 +1,5 @@
-/**
- * Bun entry of the @winpipe/streams suites:
- * `bun test ./packages/streams/test/streams.bun.test.ts`.
- *
- * @module
- */
-import { test } from "bun:test";
-import type { RegisterTest } from "./helpers.ts";
+// Bun entry of the streams suites on the in-memory model.
+import { register } from "@winpipe/testing/bun";
 import { streamsSuites } from "./suites.ts";
-
-const register: RegisterTest = (name, fn, skip) =>
-  skip ? test.skip(`${name} (skipped: ${skip})`, fn) : test(name, fn, 30_000);
 
 streamsSuites(register);

@@ -1,13 +1,5 @@
-/**
- * Deno entry of the @winpipe/streams suites:
- * `deno test -A packages/streams/test/streams_test.ts`.
- *
- * @module
- */
-import type { RegisterTest } from "./helpers.ts";
+// Deno entry of the streams suites on the in-memory model.
+import { register } from "@winpipe/testing/deno";
 import { streamsSuites } from "./suites.ts";
-
-const register: RegisterTest = (name, fn, skip) =>
-  Deno.test({ name: skip ? `${name} (skipped: ${skip})` : name, ignore: skip !== undefined, fn });
 
 streamsSuites(register);

@@ -3,9 +3,12 @@
  *
  * @module
  */
-import type { PipeKernel } from "../port.ts";
 import { requireBytes, requireChoice, requireOptions, requireSignal, validateBufferSize } from "../validate.ts";
-import { PipeHandle, processesOf, type SignalOptions, writeAll } from "./handle.ts";
+import type { HandleContext } from "./handle_context.ts";
+import { PipeHandle } from "./pipe_handle.ts";
+import { processesOf } from "./process_capability.ts";
+import type { SignalOptions } from "./signals.ts";
+import { writeAll } from "./write_all.ts";
 
 /** Why a kernel without processes (the model) cannot give a handle's value. */
 const NO_HANDLE_VALUES = "has no handle values to pass to a child process (kernel32 has)";
@@ -60,7 +63,7 @@ export class PipeReader extends PipeHandle {
    * ```
    */
   get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
-    return this.cachedReadable(this);
+    return this.cachedReadable();
   }
 
   /**
@@ -128,7 +131,7 @@ export class PipeWriter extends PipeHandle {
    * ```
    */
   get writable(): WritableStream<Uint8Array> {
-    return this.cachedWritable(this);
+    return this.cachedWritable();
   }
 
   /**
@@ -179,17 +182,17 @@ export interface AnonymousPipe extends Disposable {
  * Creates an anonymous pipe (CreatePipe) on `kernel`. Prefer the bound
  * `createPipe` of a runtime package or of {@linkcode createWinpipe}.
  */
-export function createPipeOn(kernel: PipeKernel, options?: CreatePipeOptions): AnonymousPipe {
+export function createPipeOn(context: HandleContext, options?: CreatePipeOptions): AnonymousPipe {
   const opts = requireOptions<CreatePipeOptions>(options);
   const bufferSize = validateBufferSize(opts.bufferSize ?? 0, "bufferSize");
   const inheritable = requireChoice(opts.inheritable ?? "none", "inheritable", ["none", "reader", "writer", "both"]);
-  const { read, write } = kernel.createPipe(
+  const { read, write } = context.kernel.createPipe(
     bufferSize,
     inheritable === "reader" || inheritable === "both",
     inheritable === "writer" || inheritable === "both",
   );
-  const reader = new PipeReader(kernel, read);
-  const writer = new PipeWriter(kernel, write);
+  const reader = new PipeReader(context, read);
+  const writer = new PipeWriter(context, write);
   return {
     reader,
     writer,

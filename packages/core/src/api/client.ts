@@ -29,18 +29,12 @@ import {
   requireSignal,
   validateTimeout,
 } from "../validate.ts";
-import {
-  behaviourOf,
-  cancellable,
-  DEFAULT_MAX_MESSAGE_SIZE,
-  modeBits,
-  MODES,
-  PipeConnection,
-  type PipeMode,
-  type SignalOptions,
-  type WaitMode,
-  WAITS,
-} from "./handle.ts";
+import { behaviourOf, cancellable } from "./failures.ts";
+import type { HandleContext } from "./handle_context.ts";
+import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
+import { PipeConnection } from "./pipe_connection.ts";
+import type { SignalOptions } from "./signals.ts";
+import { DEFAULT_MAX_MESSAGE_SIZE } from "./whole_message.ts";
 
 /** What a client may do with the pipe (dwDesiredAccess). */
 export type ClientAccess = "duplex" | "read" | "write";
@@ -89,7 +83,12 @@ function now(): number {
  * instance while all are busy (WaitNamedPipe, up to `timeout`), then sets
  * the requested read and wait modes (SetNamedPipeHandleState).
  */
-export async function connectOn(kernel: PipeKernel, name: string, options?: ConnectOptions): Promise<PipeConnection> {
+export async function connectOn(
+  context: HandleContext,
+  name: string,
+  options?: ConnectOptions,
+): Promise<PipeConnection> {
+  const { kernel } = context;
   const { full } = parsePipeName(name);
   const opts = requireOptions<ConnectOptions>(options);
   const access = requireChoice(opts.access ?? "duplex", "access", ["duplex", "read", "write"]);
@@ -106,7 +105,7 @@ export async function connectOn(kernel: PipeKernel, name: string, options?: Conn
     kernel.close(handle);
     throw err;
   }
-  return new PipeConnection(kernel, handle);
+  return new PipeConnection(context, handle);
 }
 
 /** CreateFile, and while the pipe is busy WaitNamedPipe and CreateFile again, until `timeout`. */
@@ -207,7 +206,7 @@ export async function callNamedPipeOn(
     await cancellable(signal, () => kernel.waitNamedPipe(full, waitTimeout(timeout), signal));
     handle = kernel.openPipe({ name: full, access, inheritable: false });
   }
-  const conn = new PipeConnection(kernel, handle);
+  const conn = new PipeConnection({ kernel, streams: undefined }, handle);
   try {
     kernel.setState(handle, PIPE_READMODE_MESSAGE);
     return await conn.transact(request, { maxReplySize, signal });

@@ -18,7 +18,10 @@ import {
   validateBufferSize,
 } from "../validate.ts";
 import { PipeReader, PipeWriter } from "./anonymous.ts";
-import { PipeHandle, processesOf, type SignalOptions } from "./handle.ts";
+import type { HandleContext } from "./handle_context.ts";
+import { PipeHandle } from "./pipe_handle.ts";
+import { processesOf } from "./process_capability.ts";
+import type { SignalOptions } from "./signals.ts";
 
 /**
  * Where a child's standard handle comes from:
@@ -203,11 +206,12 @@ function requireSameKernel(handle: PipeHandle, kernel: PipeKernel, what: string)
  * nothing else. Prefer the bound `spawn` of a runtime package.
  */
 export function spawnOn(
-  kernel: PipeKernel,
+  context: HandleContext,
   command: string,
   args: readonly string[] = [],
   options?: SpawnOptions,
 ): ChildProcess {
+  const { kernel } = context;
   requireString(command, "command");
   if (command === "" || command.includes("\0")) throw new TypeError("command must be a non-empty string without NUL");
   if (!Array.isArray(args)) throw new TypeError(`args must be an array of strings: got ${typeof args}`);
@@ -247,7 +251,7 @@ export function spawnOn(
   const childEnds: KernelHandle[] = [];
   const pipeFor = (childReads: boolean): [PipeReader | PipeWriter, KernelHandle] => {
     const { read, write } = kernel.createPipe(bufferSize, childReads, !childReads);
-    const mine = childReads ? new PipeWriter(kernel, write) : new PipeReader(kernel, read);
+    const mine = childReads ? new PipeWriter(context, write) : new PipeReader(context, read);
     made.push(mine);
     childEnds.push(childReads ? read : write);
     return [mine, childReads ? read : write];
@@ -301,25 +305,21 @@ export type InheritedEnd = "reader" | "writer";
  * `GetClientHandleAsString` gives). Prefer the
  * bound `openInheritedHandle` of a runtime package.
  */
+export function openInheritedHandleOn(context: HandleContext, value: number | string, end: "reader"): PipeReader;
+export function openInheritedHandleOn(context: HandleContext, value: number | string, end: "writer"): PipeWriter;
 export function openInheritedHandleOn(
-  kernel: PipeKernel,
-  value: number | string,
-  end: "reader",
-): PipeReader;
-export function openInheritedHandleOn(kernel: PipeKernel, value: number | string, end: "writer"): PipeWriter;
-export function openInheritedHandleOn(
-  kernel: PipeKernel,
+  context: HandleContext,
   value: number | string,
   end: InheritedEnd,
 ): PipeReader | PipeWriter;
 export function openInheritedHandleOn(
-  kernel: PipeKernel,
+  context: HandleContext,
   value: number | string,
   end: InheritedEnd,
 ): PipeReader | PipeWriter {
   const number = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
   const native = requireInteger(number, "value", 1, Number.MAX_SAFE_INTEGER);
   requireChoice(end, "end", ["reader", "writer"]);
-  const handle = processesOf(kernel, NO_PROCESSES).adoptHandle(native);
-  return end === "reader" ? new PipeReader(kernel, handle) : new PipeWriter(kernel, handle);
+  const handle = processesOf(context.kernel, NO_PROCESSES).adoptHandle(native);
+  return end === "reader" ? new PipeReader(context, handle) : new PipeWriter(context, handle);
 }

@@ -13,8 +13,11 @@ import {
   waitNamedPipeOn,
   type WaitNamedPipeOptions,
 } from "./client.ts";
-import { attachStreams, type PipeConnection, type SignalOptions, type StreamFactories } from "./handle.ts";
-import { createNamedPipeOn, PipeServer, type ServerInstance, type ServerOptions } from "./server.ts";
+import type { HandleContext, StreamFactories } from "./handle_context.ts";
+import type { PipeConnection } from "./pipe_connection.ts";
+import { PipeServer } from "./pipe_server.ts";
+import type { ServerOptions } from "./server_config.ts";
+import { createNamedPipeOn, type ServerInstance } from "./server_instance.ts";
 import { type ChildProcess, type InheritedEnd, openInheritedHandleOn, spawnOn, type SpawnOptions } from "./process.ts";
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import { requireOptions } from "../validate.ts";
@@ -29,21 +32,6 @@ export interface WinpipeOptions {
    * meet.
    */
   streams?: StreamFactories;
-}
-
-/** A PipeServer whose accepted instances get the binding's stream factories. */
-class StreamingPipeServer extends PipeServer {
-  readonly #streams: StreamFactories;
-
-  constructor(kernel: PipeKernel, name: string, options: ServerOptions | undefined, streams: StreamFactories) {
-    super(kernel, name, options);
-    this.#streams = streams;
-  }
-
-  // The async iterator accepts through this method too.
-  override async accept(options?: SignalOptions): Promise<ServerInstance> {
-    return attachStreams(await super.accept(options), this.#streams);
-  }
 }
 
 function requireStreams(value: unknown): StreamFactories | undefined {
@@ -228,31 +216,21 @@ export interface Winpipe {
 export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?: WinpipeOptions): Winpipe {
   const get = typeof kernel === "function" ? kernel : () => kernel;
   const streams = requireStreams(requireOptions<WinpipeOptions>(options).streams);
-  const withStreams = <T extends PipeConnection>(conn: T): T => attachStreams(conn, streams);
+  // Made when a handle is made, so that a kernel that cannot load fails there.
+  const context = (): HandleContext => ({ kernel: get(), streams });
   return {
-    createPipe: (options) => {
-      const pipe = createPipeOn(get(), options);
-      attachStreams(pipe.reader, streams);
-      attachStreams(pipe.writer, streams);
-      return pipe;
-    },
-    createServer: (name, options) =>
-      streams === undefined
-        ? new PipeServer(get(), name, options)
-        : new StreamingPipeServer(get(), name, options, streams),
-    createNamedPipe: (name, options) => withStreams(createNamedPipeOn(get(), name, options)),
-    connect: async (name, options) => withStreams(await connectOn(get(), name, options)),
+    createPipe: (options) => createPipeOn(context(), options),
+    createServer: (name, options) => new PipeServer(context(), name, options),
+    createNamedPipe: (name, options) => createNamedPipeOn(context(), name, options),
+    connect: async (name, options) => await connectOn(context(), name, options),
     // async, so that a kernel that cannot load rejects like every other failure of these.
     callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
     waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
-    spawn: (command, args, options) => {
-      const child = spawnOn(get(), command, args, options);
-      for (const end of [child.stdin, child.stdout, child.stderr]) if (end !== null) attachStreams(end, streams);
-      return child;
-    },
+    spawn: (command, args, options) => spawnOn(context(), command, args, options),
     openInheritedHandle:
-      ((value: number | string, end: InheritedEnd) =>
-        attachStreams(openInheritedHandleOn(get(), value, end), streams)) as Winpipe["openInheritedHandle"],
+      ((value: number | string, end: InheritedEnd) => openInheritedHandleOn(context(), value, end)) as Winpipe[
+        "openInheritedHandle"
+      ],
     liveHandles: () => get().liveHandles(),
   };
 }

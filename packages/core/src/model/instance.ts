@@ -8,18 +8,21 @@
  * {@linkcode PipeInstance} is one server end, at most one client end, and a
  * data queue per direction.
  *
+ * A {@linkcode PipeEnd} is what Windows calls the file object of one end of
+ * an instance: the server end CreateNamedPipe made, or a client end
+ * CreateFile made. Read mode, wait mode and pending I/O belong to the end,
+ * so handles duplicated from one another share them (NPFS keeps them per
+ * end; CancelIoEx through any of the handles cancels I/O started through
+ * another, as Wine's ntdll pipe tests show). An end closes when its last
+ * handle closes. Instances and ends refer to each other, so they live in
+ * one module.
+ *
  * @module
  */
-import type { PendingOperation } from "./operation.ts";
+import { PIPE_NOWAIT, PIPE_READMODE_MESSAGE } from "../constants.ts";
+import type { Access } from "./access.ts";
+import type { Cancellable, PendingOperation } from "./operation.ts";
 import { DataQueue } from "./queue.ts";
-import type { PipeEnd } from "./end.ts";
-
-/** PIPE_ACCESS_INBOUND: clients write, the server reads. */
-export const INBOUND = 1;
-/** PIPE_ACCESS_OUTBOUND: the server writes, clients read. */
-export const OUTBOUND = 2;
-/** PIPE_ACCESS_DUPLEX. */
-export const DUPLEX = 3;
 
 /** A WaitNamedPipe caller waiting for an instance of a name to listen. */
 export interface NameWaiter {
@@ -136,5 +139,43 @@ export class PipeInstance {
   stopListening(): void {
     const at = this.pipe.listening.indexOf(this);
     if (at >= 0) this.pipe.listening.splice(at, 1);
+  }
+}
+
+/** One end of an instance: what its handles refer to. */
+export class PipeEnd {
+  /** "server" for CreateNamedPipe ends and anonymous read ends, "client" otherwise. */
+  readonly role: "server" | "client";
+  /** What the end may do. */
+  readonly access: Access;
+  /** The name it was created or opened with, for error messages; undefined for anonymous pipes. */
+  readonly pipeName: string | undefined;
+  /**
+   * The instance, until a disconnect detaches a client end from it: every
+   * call on a detached client then fails with ERROR_PIPE_NOT_CONNECTED (B14).
+   */
+  instance: PipeInstance | undefined;
+  /** PIPE_READMODE_MESSAGE (S12). */
+  messageReadMode: boolean;
+  /** PIPE_NOWAIT (S16). */
+  nonblocking: boolean;
+  /** Handles open on this end. */
+  openHandles = 0;
+  /** Pending operations started through any handle of this end (CancelIoEx). */
+  readonly pending: Set<Cancellable> = new Set();
+
+  constructor(
+    role: "server" | "client",
+    access: Access,
+    pipeName: string | undefined,
+    instance: PipeInstance,
+    pipeMode: number,
+  ) {
+    this.role = role;
+    this.access = access;
+    this.pipeName = pipeName;
+    this.instance = instance;
+    this.messageReadMode = (pipeMode & PIPE_READMODE_MESSAGE) !== 0;
+    this.nonblocking = (pipeMode & PIPE_NOWAIT) !== 0;
   }
 }

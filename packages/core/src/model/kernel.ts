@@ -20,16 +20,10 @@ import {
   ERROR_INVALID_HANDLE,
   ERROR_INVALID_NAME,
   ERROR_INVALID_PARAMETER,
-  ERROR_NO_DATA,
   ERROR_NOT_FOUND,
-  ERROR_OPERATION_ABORTED,
   ERROR_PIPE_BUSY,
-  ERROR_PIPE_LISTENING,
   ERROR_PIPE_NOT_CONNECTED,
-  ERROR_SEM_TIMEOUT,
   FILE_FLAG_FIRST_PIPE_INSTANCE,
-  NMPWAIT_USE_DEFAULT_WAIT,
-  NMPWAIT_WAIT_FOREVER,
   PIPE_ACCESS_DUPLEX,
   PIPE_NOWAIT,
   PIPE_READMODE_MESSAGE,
@@ -37,7 +31,6 @@ import {
   PIPE_TYPE_MESSAGE,
   PIPE_UNLIMITED_INSTANCES,
 } from "../constants.ts";
-import { PipeError } from "../errors.ts";
 import type {
   AnonymousPipeHandles,
   CreateNamedPipeParams,
@@ -48,20 +41,16 @@ import type {
   PipeKernel,
   ReadData,
 } from "../port.ts";
-import {
-  ANONYMOUS_READ_ACCESS,
-  ANONYMOUS_WRITE_ACCESS,
-  clientAccess,
-  HandleRecord,
-  type ModelHandle,
-  PipeEnd,
-  serverAccess,
-} from "./end.ts";
-import { DUPLEX, INBOUND, NamedPipe, type NameWaiter, OUTBOUND, PipeInstance } from "./instance.ts";
+import { ANONYMOUS_READ_ACCESS, ANONYMOUS_WRITE_ACCESS, clientAccess, serverAccess } from "./access.ts";
+import { INBOUND, OUTBOUND } from "./directions.ts";
+import { HandleRecord, type ModelHandle } from "./handle_record.ts";
+import { NamedPipe, PipeEnd, PipeInstance } from "./instance.ts";
 import { pipeKey } from "./names.ts";
 import { PipeNamespace } from "./namespace.ts";
-import { PendingOperation } from "./operation.ts";
-import type { DataQueue, ReadRequest } from "./queue.ts";
+import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from "./checks.ts";
+import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
+import { connectEnd, waitForInstance } from "./connecting.ts";
+import { closeEnd } from "./closing.ts";
 
 /** CreatePipe with nSize 0 uses this buffer size (F48). */
 const DEFAULT_ANONYMOUS_BUFFER_SIZE = 4096;
@@ -69,43 +58,11 @@ const DEFAULT_ANONYMOUS_BUFFER_SIZE = 4096;
 const ANONYMOUS_DEFAULT_TIMEOUT_MS = 120_000;
 /** CreateNamedPipe with nDefaultTimeOut 0 means 50 ms (kernel32). */
 const DEFAULT_WAIT_TIMEOUT_MS = 50;
-/** setTimeout cannot wait longer; longer WaitNamedPipe timeouts wait forever. */
-const LONGEST_TIMER_MS = 0x7fffffff;
 
 /** Options of {@linkcode createModelKernel}. */
 export interface ModelKernelOptions {
   /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
   name?: string;
-}
-
-function failure(code: number, call: string, pipeName: string | undefined): PipeError {
-  return new PipeError(code, call, { pipeName });
-}
-
-/** The pipe name of anything passed as a handle, for error messages. */
-function pipeNameOf(handle: unknown): string | undefined {
-  if (typeof handle !== "object" || handle === null) return undefined;
-  const name = (handle as { pipeName?: unknown }).pipeName;
-  return typeof name === "string" ? name : undefined;
-}
-
-/** A pending read into `buffer` (the model's own) that settles `operation` with what arrived. */
-function readRequest(buffer: Uint8Array<ArrayBuffer>, operation: PendingOperation<ReadData>): ReadRequest {
-  return {
-    buffer,
-    complete: (bytesRead, messageComplete) =>
-      operation.resolve({ bytes: buffer.subarray(0, bytesRead), messageComplete }),
-    fail: (code) => operation.fail(code),
-  };
-}
-
-/** Runs the synchronous start of a waiting call; a failure there rejects at once. */
-function start<T>(begin: () => Promise<T>): Promise<T> {
-  try {
-    return begin();
-  } catch (error) {
-    return Promise.reject(error);
-  }
 }
 
 /**
@@ -264,7 +221,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     }
     if (handle.closed) return;
     this.#liveHandles--;
-    if (handle.markClosed()) this.#closeEnd(handle.end);
+    if (handle.markClosed()) closeEnd(handle.end, this.#names);
   }
 
   // ---------------------------------------------------------------- immediate
@@ -279,7 +236,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     const call = "PeekNamedPipe";
     const end = this.#end(handle, call);
     if (!end.access.readData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
+    const instance = attachedInstance(end, call);
     const queue = instance.readQueue(end);
     if (instance.state !== "connected") {
       // Listening or disconnected servers (B11, B14); a closed peer once the data is gone (G49).
@@ -300,7 +257,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     const call = "GetNamedPipeHandleStateW";
     const end = this.#end(handle, call);
     if (!end.access.readAttributes) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
+    const instance = attachedInstance(end, call);
     let mode = 0;
     if (end.messageReadMode) mode |= PIPE_READMODE_MESSAGE;
     if (end.nonblocking) mode |= PIPE_NOWAIT;
@@ -320,7 +277,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     }
     const end = this.#end(handle, call);
     if (!end.access.writeAttributes) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName); // S15
-    const instance = this.#attached(end, call);
+    const instance = attachedInstance(end, call);
     const messageReadMode = (mode & PIPE_READMODE_MESSAGE) !== 0;
     if (messageReadMode && !instance.pipe.messageType) throw failure(ERROR_INVALID_PARAMETER, call, end.pipeName);
     end.messageReadMode = messageReadMode;
@@ -332,7 +289,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     const call = "GetNamedPipeInfo";
     const end = this.#end(handle, call);
     if (!end.access.readAttributes) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
+    const instance = attachedInstance(end, call);
     let flags = 0;
     if (end.role === "server") flags |= PIPE_SERVER_END;
     if (instance.pipe.messageType) flags |= PIPE_TYPE_MESSAGE;
@@ -353,7 +310,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   disconnect(handle: ModelHandle): void {
     const call = "DisconnectNamedPipe";
     const end = this.#end(handle, call);
-    const instance = this.#attached(end, call);
+    const instance = attachedInstance(end, call);
     if (end.role === "client") throw failure(ERROR_INVALID_FUNCTION, call, end.pipeName);
     switch (instance.state) {
       case "disconnected":
@@ -405,7 +362,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * into a buffer of `length` bytes the model allocates for the read.
    */
   read(handle: ModelHandle, length: number, signal?: AbortSignal): Promise<ReadData> {
-    return start(() => this.#read(handle, length, signal));
+    return start(() => readEnd(this.#begin(handle, "ReadFile", signal), length, signal));
   }
 
   /**
@@ -416,7 +373,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * on a message pipe, and on a byte pipe only what waiting readers take.
    */
   write(handle: ModelHandle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
-    return start(() => this.#write(handle, data, signal));
+    return start(() => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal));
   }
 
   /**
@@ -427,7 +384,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * with ERROR_INVALID_FUNCTION (B10).
    */
   connect(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
-    return start(() => this.#connect(handle, signal));
+    return start(() => connectEnd(this.#begin(handle, "ConnectNamedPipe", signal), signal));
   }
 
   /**
@@ -438,7 +395,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * only; the request stays written.
    */
   transact(handle: ModelHandle, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData> {
-    return start(() => this.#transact(handle, input, replyLength, signal));
+    return start(() => transactEnd(this.#begin(handle, "TransactNamedPipe", signal), input, replyLength, signal));
   }
 
   /**
@@ -447,7 +404,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * if the other end closes first (G53).
    */
   flush(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
-    return start(() => this.#flush(handle, signal));
+    return start(() => flushEnd(this.#begin(handle, "FlushFileBuffers", signal), signal));
   }
 
   /**
@@ -459,7 +416,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
-    return start(() => this.#waitNamedPipe(name, timeout, signal));
+    return start(() => waitForInstance(this.#names, name, timeout, signal));
   }
 
   /** How many handles are open (for leak checks). */
@@ -468,230 +425,6 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   // ------------------------------------------------------------ implementation
-
-  #read(handle: ModelHandle, length: number, signal: AbortSignal | undefined): Promise<ReadData> {
-    const call = "ReadFile";
-    this.#checkNotAborted(signal, call, handle);
-    const end = this.#end(handle, call);
-    if (!end.access.readData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
-    if (instance.state === "disconnected") throw failure(ERROR_PIPE_NOT_CONNECTED, call, end.pipeName); // B14
-    if (instance.state === "listening") throw failure(ERROR_PIPE_LISTENING, call, end.pipeName); // B11
-    const queue = instance.readQueue(end);
-    const buffer = new Uint8Array(length);
-    if (queue.hasData) {
-      const { bytesRead, messageComplete } = queue.read(buffer, end.messageReadMode);
-      return Promise.resolve({ bytes: buffer.subarray(0, bytesRead), messageComplete });
-    }
-    if (instance.state === "closing") throw failure(ERROR_BROKEN_PIPE, call, end.pipeName); // G49
-    if (end.nonblocking) throw failure(ERROR_NO_DATA, call, end.pipeName); // E36
-    const operation = new PendingOperation<ReadData>(call, end.pipeName);
-    const request = readRequest(buffer, operation);
-    queue.addReader(request);
-    return operation.begin(() => queue.removeReader(request), end.pending, signal);
-  }
-
-  #write(handle: ModelHandle, data: Uint8Array, signal: AbortSignal | undefined): Promise<number> {
-    const call = "WriteFile";
-    this.#checkNotAborted(signal, call, handle);
-    const end = this.#end(handle, call);
-    if (!end.access.writeData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
-    if (instance.state === "disconnected") throw failure(ERROR_PIPE_NOT_CONNECTED, call, end.pipeName); // B14
-    if (instance.state === "listening") throw failure(ERROR_PIPE_LISTENING, call, end.pipeName); // B11
-    if (instance.state === "closing") throw failure(ERROR_NO_DATA, call, end.pipeName); // B20, G49
-    const queue = instance.writeQueue(end);
-    const messageType = instance.pipe.messageType;
-    // A byte pipe has no boundaries to keep: a 0-byte write does nothing (D33).
-    if (data.length === 0 && !messageType) return Promise.resolve(0);
-    const readerMessageMode = instance.peer(end)?.messageReadMode ?? false;
-    if (end.nonblocking) return Promise.resolve(this.#writeNonblocking(queue, data, messageType, readerMessageMode));
-
-    const fed = queue.feedReaders(data, messageType, readerMessageMode);
-    if (fed.delivered) return Promise.resolve(data.length);
-    const written = data.length;
-    const operation = new PendingOperation<number>(call, end.pipeName);
-    const { entry, pending } = queue.append(data.subarray(fed.taken), {
-      // The count as the call was made: the caller may detach `data` before the write completes.
-      waiter: { complete: () => operation.resolve(written), fail: (code) => operation.fail(code) },
-    });
-    if (!pending) return Promise.resolve(data.length);
-    // Cancelling takes the unread bytes back out of the pipe (H58).
-    return operation.begin(() => queue.removeEntry(entry), end.pending, signal);
-  }
-
-  /**
-   * The nonblocking write rule of NPFS (NpCommonWrite), E38-E41. With
-   * readers waiting for R bytes in total, a write of N bytes fits when
-   * N <= R or N - R <= the quota (nothing is buffered while readers wait, so
-   * all of the quota is free). A message write that does not fit writes
-   * nothing and leaves the readers waiting (E40, message pipe). Otherwise
-   * the readers take what they asked for, and the rest is buffered if the
-   * free quota holds all of it; if not, only what the readers took counts
-   * as written (E40, byte pipe; 0 with no reader waiting: Wine's
-   * test_nowait writes 513 bytes into an empty 512-byte pipe and gets 0 on
-   * Windows, whatever the documentation of S18 says).
-   */
-  #writeNonblocking(queue: DataQueue, data: Uint8Array, messageType: boolean, readerMessageMode: boolean): number {
-    if (messageType && queue.hasReaders) {
-      const waiting = queue.pendingReadBytes;
-      const fits = data.length <= waiting || data.length - waiting <= queue.quota;
-      if (!fits) return 0;
-    }
-    const fed = queue.feedReaders(data, messageType, readerMessageMode);
-    if (fed.delivered) return data.length;
-    const rest = data.subarray(fed.taken);
-    if (rest.length > queue.freeQuota) return fed.taken;
-    queue.append(rest);
-    return data.length;
-  }
-
-  #connect(handle: ModelHandle, signal: AbortSignal | undefined): Promise<void> {
-    const call = "ConnectNamedPipe";
-    this.#checkNotAborted(signal, call, handle);
-    const end = this.#end(handle, call);
-    const instance = end.instance;
-    if (end.role === "client" || instance === undefined) {
-      throw failure(ERROR_INVALID_FUNCTION, call, end.pipeName); // B10
-    }
-    switch (instance.state) {
-      case "connected":
-        return Promise.resolve(); // ERROR_PIPE_CONNECTED (B10, B18)
-      case "closing":
-        throw failure(ERROR_NO_DATA, call, end.pipeName); // B20, E42
-      case "disconnected":
-        instance.listen();
-        instance.pipe.wakeWaiters(); // B17
-        break;
-      case "listening":
-        break;
-    }
-    // A nonblocking server keeps listening and says so (S19, E42).
-    if (end.nonblocking) throw failure(ERROR_PIPE_LISTENING, call, end.pipeName);
-    const operation = new PendingOperation<void>(call, end.pipeName);
-    instance.pendingConnects.push(operation);
-    return operation.begin(
-      () => {
-        const at = instance.pendingConnects.indexOf(operation);
-        if (at >= 0) instance.pendingConnects.splice(at, 1);
-      },
-      end.pending,
-      signal,
-    );
-  }
-
-  #transact(
-    handle: ModelHandle,
-    input: Uint8Array,
-    replyLength: number,
-    signal: AbortSignal | undefined,
-  ): Promise<ReadData> {
-    const call = "TransactNamedPipe";
-    this.#checkNotAborted(signal, call, handle);
-    const end = this.#end(handle, call);
-    // FSCTL_PIPE_TRANSCEIVE needs read and write access.
-    if (!end.access.readData || !end.access.writeData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
-    if (instance.state !== "connected") throw failure(ERROR_BAD_PIPE, call, end.pipeName);
-    if (instance.pipe.direction !== DUPLEX || !end.messageReadMode) {
-      throw failure(ERROR_BAD_PIPE, call, end.pipeName); // I61
-    }
-    const readQueue = instance.readQueue(end);
-    // Unread data or a read already waiting: the reply could not be told apart.
-    if (!readQueue.isEmpty) throw failure(ERROR_PIPE_BUSY, call, end.pipeName);
-    const writeQueue = instance.writeQueue(end);
-    // NPFS delivers the request as a message whatever the reader's read mode,
-    // and queues what no reader took without charging the quota.
-    const fed = writeQueue.feedReaders(input, instance.pipe.messageType, true);
-    if (!fed.delivered) writeQueue.append(input.subarray(fed.taken), { unbuffered: true });
-    const operation = new PendingOperation<ReadData>(call, end.pipeName);
-    const request = readRequest(new Uint8Array(replyLength), operation);
-    readQueue.addReader(request);
-    return operation.begin(() => readQueue.removeReader(request), end.pending, signal);
-  }
-
-  #flush(handle: ModelHandle, signal: AbortSignal | undefined): Promise<void> {
-    const call = "FlushFileBuffers";
-    this.#checkNotAborted(signal, call, handle);
-    const end = this.#end(handle, call);
-    if (!end.access.writeData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = this.#attached(end, call);
-    // No state check: with nothing of ours unread, there is nothing to wait for (G52).
-    const queue = instance.writeQueue(end);
-    if (!queue.hasData) return Promise.resolve();
-    const operation = new PendingOperation<void>(call, end.pipeName);
-    const marker = queue.addFlush({ complete: () => operation.resolve(), fail: (code) => operation.fail(code) });
-    return operation.begin(() => queue.removeEntry(marker), end.pending, signal);
-  }
-
-  #waitNamedPipe(name: string, timeout: number, signal: AbortSignal | undefined): Promise<void> {
-    const call = "WaitNamedPipeW";
-    if (signal?.aborted) throw failure(ERROR_OPERATION_ABORTED, call, name);
-    const key = pipeKey(name);
-    const pipe = key === undefined ? undefined : this.#names.get(key);
-    if (pipe === undefined) throw failure(ERROR_FILE_NOT_FOUND, call, name); // A1
-    if (pipe.listening.length > 0) return Promise.resolve(); // B12
-    const waitMs = timeout === NMPWAIT_USE_DEFAULT_WAIT ? pipe.defaultTimeoutMs : timeout;
-    const operation = new PendingOperation<void>(call, name);
-    const waiter: NameWaiter = {
-      wake: () => operation.resolve(),
-      vanish: () => operation.fail(ERROR_FILE_NOT_FOUND),
-    };
-    pipe.waiters.add(waiter);
-    operation.onSettle(() => pipe.waiters.delete(waiter));
-    if (waitMs < NMPWAIT_WAIT_FOREVER && waitMs <= LONGEST_TIMER_MS) {
-      const timer = setTimeout(() => operation.fail(ERROR_SEM_TIMEOUT), waitMs); // B12
-      operation.onSettle(() => clearTimeout(timer));
-    }
-    return operation.begin(() => {}, undefined, signal);
-  }
-
-  /**
-   * The last handle of `end` closed (NPFS cleanup, NpSetClosingPipeState).
-   * What waits on data the closing end will never read or write fails with
-   * ERROR_BROKEN_PIPE; what it wrote stays readable.
-   */
-  #closeEnd(end: PipeEnd): void {
-    const instance = end.instance;
-    if (instance === undefined) return; // a client a disconnect already cut off
-    const isServer = end.role === "server";
-    switch (instance.state) {
-      case "listening":
-        for (const connect of instance.pendingConnects.splice(0)) connect.fail(ERROR_BROKEN_PIPE);
-        this.#removeInstance(instance);
-        break;
-      case "disconnected":
-        this.#removeInstance(instance);
-        break;
-      case "closing":
-        // The other end closed first: nobody will read what it left behind.
-        instance.readQueue(end).clear(ERROR_BROKEN_PIPE);
-        if (isServer) this.#removeInstance(instance);
-        break;
-      case "connected":
-        instance.state = "closing";
-        // Our unread data goes; the other end's pending writes and flushes fail (G53).
-        instance.readQueue(end).clear(ERROR_BROKEN_PIPE);
-        // Its pending reads fail once our data is gone; now, since there is none (G55).
-        instance.writeQueue(end).failReaders(ERROR_BROKEN_PIPE);
-        // Windows (since Vista) stops counting the instance when its server
-        // end closes, even while the client is still open (Wine's ntdll
-        // test_pipe_local_info).
-        if (isServer) this.#removeInstance(instance);
-        break;
-    }
-    if (isServer) instance.server = undefined;
-    else instance.client = undefined;
-    end.instance = undefined;
-  }
-
-  #removeInstance(instance: PipeInstance): void {
-    const pipe = instance.pipe;
-    const at = pipe.instances.indexOf(instance);
-    if (at >= 0) pipe.instances.splice(at, 1);
-    instance.stopListening();
-    if (pipe.instances.length === 0) this.#names.remove(pipe); // A9
-  }
 
   #newHandle(end: PipeEnd, inheritable: boolean): ModelHandle {
     const handle = new HandleRecord(this, this.#nextHandleValue, end, inheritable);
@@ -708,15 +441,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     return handle.end;
   }
 
-  /** The instance of an end a disconnect has not cut off (B14: ERROR_PIPE_NOT_CONNECTED). */
-  #attached(end: PipeEnd, call: string): PipeInstance {
-    if (end.instance === undefined) throw failure(ERROR_PIPE_NOT_CONNECTED, call, end.pipeName);
-    return end.instance;
-  }
-
-  /** A signal that is already aborted rejects without issuing the call (port convention). */
-  #checkNotAborted(signal: AbortSignal | undefined, call: string, handle: ModelHandle): void {
-    if (signal?.aborted) throw failure(ERROR_OPERATION_ABORTED, call, pipeNameOf(handle));
+  /** The start of a waiting call: a signal already aborted, then the handle's end. */
+  #begin(handle: ModelHandle, call: string, signal: AbortSignal | undefined): PipeEnd {
+    checkNotAborted(signal, call, handle);
+    return this.#end(handle, call);
   }
 }
 

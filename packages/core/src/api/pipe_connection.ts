@@ -1,0 +1,306 @@
+/**
+ * {@linkcode PipeConnection}: a named pipe end that reads and writes.
+ *
+ * @module
+ */
+import type { ReadData } from "../port.ts";
+import { requireBytes, requireInteger, requireOptions, requireSignal } from "../validate.ts";
+import { behaviourOf, cancellable } from "./failures.ts";
+import { PipeHandle } from "./pipe_handle.ts";
+import type { ReadResult } from "./read_delivery.ts";
+import { Serializer } from "./serializer.ts";
+import type { SignalOptions } from "./signals.ts";
+import { DEFAULT_MAX_MESSAGE_SIZE, FIRST_CHUNK, type MessageSource, readWholeMessage } from "./whole_message.ts";
+import { writeAll } from "./write_all.ts";
+
+/** Options of {@linkcode PipeConnection.readMessage}. */
+export interface ReadMessageOptions extends SignalOptions {
+  /**
+   * The largest message accepted, in bytes. A larger message is read and
+   * discarded (so the next read starts at a message boundary) and the call
+   * throws a RangeError. Default 16 MiB.
+   */
+  maxSize?: number;
+}
+
+/** Options of {@linkcode PipeConnection.transact}. */
+export interface TransactOptions extends SignalOptions {
+  /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
+  maxReplySize?: number;
+}
+
+/**
+ * A named pipe end that reads and writes: a connected client, or a server
+ * instance.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const pipes = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\example-connection`;
+ * await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await pipes.connect(name, { readMode: "message" });
+ * await using conn = await accepted;
+ * await client.write(new TextEncoder().encode("hello"));
+ * new TextDecoder().decode((await conn.readMessage())!); // "hello"
+ * ```
+ */
+export class PipeConnection extends PipeHandle {
+  readonly #reads = new Serializer();
+
+  /**
+   * A ReadableStream of what this end reads: bytes, or one chunk per message
+   * in message read mode. Made once (then cached) by the `streams` factories
+   * given to createWinpipe; throws when none were given. See
+   * `@winpipe/streams` (`readableFrom`) for what it does and its options.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const pipes = createWinpipe(createModelKernel(), { streams });
+   * const name = String.raw`\\.\pipe\example-readable`;
+   * await using server = pipes.createServer(name);
+   * const accepted = server.accept();
+   * await using client = await pipes.connect(name);
+   * await using conn = await accepted;
+   * await client.write(new TextEncoder().encode("hi"));
+   * client.close();
+   * for await (const text of conn.readable.pipeThrough(new TextDecoderStream())) console.log(text); // "hi"
+   * ```
+   */
+  get readable(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    return this.cachedReadable();
+  }
+
+  /**
+   * A WritableStream whose chunks this end writes, one WriteFile (one
+   * message on a message pipe) per chunk. Made once (then cached) by the
+   * `streams` factories given to createWinpipe; throws when none were
+   * given. Closing it closes the handle. See `@winpipe/streams`
+   * (`writableTo`).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { streams } from "@winpipe/streams";
+   * const pipes = createWinpipe(createModelKernel(), { streams });
+   * const name = String.raw`\\.\pipe\example-writable`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name);
+   * const writer = client.writable.getWriter();
+   * await writer.write(new TextEncoder().encode("hi"));
+   * await writer.close(); // closes the client handle: the server reads the end of the data
+   * ```
+   */
+  get writable(): WritableStream<Uint8Array> {
+    return this.cachedWritable();
+  }
+
+  /**
+   * Reads into `buffer` (ReadFile). Resolves with the bytes read and whether
+   * the message is complete (false when a message did not fit: the rest
+   * stays in the pipe), or null at the end of the data (the other end closed
+   * and everything was read: ERROR_BROKEN_PIPE). A blocking handle waits
+   * for data; on a nonblocking handle with nothing to read this throws
+   * ERROR_NO_DATA (use {@linkcode PipeConnection.tryRead}).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-read`;
+   * await using server = pipes.createServer(name);
+   * const accepted = server.accept();
+   * await using client = await pipes.connect(name);
+   * await using conn = await accepted;
+   * await client.write(new Uint8Array([1, 2, 3]));
+   * const buf = new Uint8Array(16);
+   * await conn.read(buf); // { bytesRead: 3, messageComplete: true }
+   * ```
+   */
+  async read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
+    requireBytes(buffer, "buffer");
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    return await this.readInto(buffer, signal);
+  }
+
+  /**
+   * Like {@linkcode PipeConnection.read}, but on a nonblocking handle an
+   * empty pipe resolves with "no-data" instead of throwing.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-tryread`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name, { wait: "nonblocking" });
+   * await client.tryRead(new Uint8Array(16)); // "no-data"
+   * ```
+   */
+  async tryRead(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null | "no-data"> {
+    try {
+      return await this.read(buffer, options);
+    } catch (err) {
+      if (behaviourOf("read", err) === "no-data") return "no-data";
+      throw err;
+    }
+  }
+
+  /**
+   * Reads one whole message, reassembled from as many ReadFile calls as it
+   * takes (ERROR_MORE_DATA parts). Resolves with its bytes (an empty array
+   * for a zero-length message), or null at the end of the data. Needs
+   * message read mode. Concurrent calls on one handle take turns.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-readmessage`;
+   * await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+   * const accepted = server.accept();
+   * await using client = await pipes.connect(name, { readMode: "message" });
+   * await using conn = await accepted;
+   * // 100 kB is more than the pipe buffers: the write completes as the reader drains it.
+   * const sending = client.write(new Uint8Array(100_000));
+   * (await conn.readMessage())!.length; // 100000
+   * await sending;
+   * ```
+   */
+  async readMessage(options?: ReadMessageOptions): Promise<Uint8Array | null> {
+    const opts = requireOptions<ReadMessageOptions>(options);
+    const maxSize = requireInteger(opts.maxSize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxSize", 0, 0xffffffff);
+    const signal = requireSignal(opts.signal);
+    if (this.state().readMode !== "message") {
+      throw new TypeError(`readMessage needs message read mode: the handle of "${this.pipeName}" is in byte read mode`);
+    }
+    return await this.#reads.run(async () => {
+      const first = await this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal);
+      if (first === null) return null;
+      return await this.#wholeMessage(first, maxSize, signal, "message", "ReadFile");
+    });
+  }
+
+  /** The rest of the message whose first part is `first`: see {@linkcode readWholeMessage}. */
+  #wholeMessage(
+    first: ReadData,
+    maxSize: number,
+    signal: AbortSignal | undefined,
+    what: string,
+    call: string,
+  ): Promise<Uint8Array<ArrayBuffer>> {
+    const source: MessageSource = {
+      pipeName: this.pipeName,
+      read: (length) => this.readData(length, signal),
+      restOfMessage: () => {
+        try {
+          return this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
+        } catch {
+          return 0; // e.g. ERROR_BROKEN_PIPE: the next read says so
+        }
+      },
+    };
+    return readWholeMessage(source, first, maxSize, what, call);
+  }
+
+  /**
+   * Writes all of `data` (WriteFile): one message on a message pipe. On a
+   * blocking handle the kernel waits for room. On a nonblocking handle,
+   * which gets no notice of room, what does not fit is retried with a
+   * backoff of 1 to 50 ms; on a byte pipe in pieces no larger than the
+   * pipe's buffer, so it always makes progress as the reader drains the
+   * pipe. A message larger than the buffer goes through only while the
+   * reader has a read pending that takes it (a reader that polls with
+   * tryRead never does): use a blocking handle, or a larger buffer, for
+   * those.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-write`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name);
+   * await client.write(new TextEncoder().encode("hi"));
+   * ```
+   */
+  async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
+    requireBytes(data, "data");
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    await writeAll(this.kernel, this.kernelHandle, data, signal);
+  }
+
+  /**
+   * Writes once (WriteFile) and resolves with the bytes written: all of them
+   * on a blocking handle. On a nonblocking handle the kernel takes all of
+   * `data` when it fits in the pipe's free buffer space, and otherwise
+   * nothing (0), unless the reader has a read pending: then the reader
+   * takes what it asked for, and on a byte pipe that part counts as written
+   * even when the rest does not fit. It never writes "what fits now".
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-trywrite`;
+   * await using server = pipes.createServer(name, { inBufferSize: 512 });
+   * await using client = await pipes.connect(name, { wait: "nonblocking" });
+   * await client.tryWrite(new Uint8Array(600)); // 0: 600 bytes do not fit in 512, and no read is pending
+   * await client.tryWrite(new Uint8Array(512)); // 512: fits in the empty buffer
+   * ```
+   */
+  async tryWrite(data: Uint8Array, options?: SignalOptions): Promise<number> {
+    requireBytes(data, "data");
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    return await cancellable(signal, () => this.kernel.write(this.kernelHandle, data, signal));
+  }
+
+  /**
+   * Writes `request` as one message and reads the whole reply
+   * (TransactNamedPipe, continued with reads when the reply is larger than
+   * the first buffer). Needs a message pipe in message read mode.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-transact`;
+   * await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+   * const accepted = server.accept();
+   * await using client = await pipes.connect(name, { readMode: "message" });
+   * await using conn = await accepted;
+   * const serve = (async () => { await conn.readMessage(); await conn.write(new Uint8Array([42])); })();
+   * await client.transact(new Uint8Array([1])); // Uint8Array [ 42 ]
+   * await serve;
+   * ```
+   */
+  async transact(request: Uint8Array, options?: TransactOptions): Promise<Uint8Array> {
+    requireBytes(request, "request");
+    const opts = requireOptions<TransactOptions>(options);
+    const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
+    const signal = requireSignal(opts.signal);
+    // The kernel reads the request when the call is issued: now, or (behind another whole-message
+    // read) later, from a copy taken now, so that what the caller does with `request` meanwhile cannot matter.
+    const message = this.#reads.idle ? request : request.slice();
+    return await this.#reads.run(async () => {
+      const replyLength = Math.min(FIRST_CHUNK, maxReplySize + 1);
+      const first = await cancellable(
+        signal,
+        () => this.kernel.transact(this.kernelHandle, message, replyLength, signal),
+      );
+      return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
+    });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Waiting with an AbortSignal: the option every call that can wait takes, a
+ * delay that an abort ends, and the backoff of calls that poll (a
+ * nonblocking handle gets no notice of data or room).
+ *
+ * @module
+ */
+import { abortError } from "../errors.ts";
+
+/** Options of calls that can wait. */
+export interface SignalOptions {
+  /** Cancels the operation (CancelIoEx); it then rejects with an AbortError. */
+  signal?: AbortSignal;
+}
+
+/** Resolves after `ms`, or rejects when `signal` aborts. */
+export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortError(signal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on). */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal));
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * The waits between the tries of a call that polls: 1 ms, doubling to
+ * 50 ms while nothing happens, back to 1 ms once something did.
+ */
+export class Backoff {
+  static readonly MIN_MS = 1;
+  static readonly MAX_MS = 50;
+  #next = Backoff.MIN_MS;
+
+  /** Something happened: the next wait is the shortest again. */
+  reset(): void {
+    this.#next = Backoff.MIN_MS;
+  }
+
+  /** Waits the next time (or rejects when `signal` aborts), and doubles it for the time after. */
+  async wait(signal: AbortSignal | undefined): Promise<void> {
+    const ms = this.#next;
+    this.#next = Math.min(ms * 2, Backoff.MAX_MS);
+    await delay(ms, signal);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The model's handles: {@linkcode HandleRecord}, what ModelKernel methods
+ * return and take.
+ *
+ * @module
+ */
+import type { KernelHandle } from "../port.ts";
+import type { PipeEnd } from "./instance.ts";
+
+/**
+ * A handle of the model kernel: what {@linkcode ModelKernel} methods return
+ * and take.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelHandle } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write }: { read: ModelHandle; write: ModelHandle } = kernel.createPipe(0, false, false);
+ * read.pipeName; // undefined: anonymous pipes have no name
+ * kernel.close(read);
+ * read.closed; // true
+ * kernel.close(write);
+ * ```
+ */
+export interface ModelHandle extends KernelHandle {
+  /** A number unique within its kernel, like a HANDLE value. */
+  readonly id: number;
+  /** bInheritHandle: recorded only, the model has no child processes. */
+  readonly inheritable: boolean;
+}
+
+/** The model's handle object; the end stays private to the model. */
+export class HandleRecord implements ModelHandle {
+  readonly id: number;
+  readonly inheritable: boolean;
+  /** The kernel that made it; other kernels treat it as an invalid handle. */
+  readonly owner: object;
+  readonly end: PipeEnd;
+  #closed = false;
+
+  constructor(owner: object, id: number, end: PipeEnd, inheritable: boolean) {
+    this.owner = owner;
+    this.id = id;
+    this.end = end;
+    this.inheritable = inheritable;
+    end.openHandles++;
+  }
+
+  get pipeName(): string | undefined {
+    return this.end.pipeName;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Marks the handle closed; true when it was the end's last handle. */
+  markClosed(): boolean {
+    this.#closed = true;
+    return --this.end.openHandles === 0;
+  }
+}

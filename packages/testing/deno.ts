@@ -1,0 +1,25 @@
+/**
+ * `@winpipe/testing/deno`: the suites' test registration for `deno test`.
+ *
+ * @example
+ * ```ts ignore
+ * import { conformanceSuite } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * conformanceSuite(() => createModelKernel(), { register });
+ * ```
+ *
+ * @module
+ */
+import type { RegisterTest } from "./src/harness.ts";
+
+/** True on Windows (natively or under Wine), where the kernel32 suites run. */
+export const onWindows: boolean = Deno.build.os === "windows";
+
+/** Registers a case with Deno.test; a skipped one is ignored and names its reason. */
+export const register: RegisterTest = (name, fn, skip) =>
+  Deno.test({ name: skip === undefined ? name : `${name} (skipped: ${skip})`, ignore: skip !== undefined, fn });
+
+/** Like {@linkcode register}, but skips every case off Windows. */
+export const windowsRegister: RegisterTest = (name, fn, skip) =>
+  register(name, fn, onWindows ? skip : skip ?? "Windows only");

@@ -1,0 +1,97 @@
+// Quoting of command lines and environment blocks for CreateProcessW.
+import assert from "node:assert/strict";
+import { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "@winpipe/core";
+import type { RegisterTest } from "../../mod.ts";
+
+/**
+ * The Microsoft C runtime's splitting rules (as documented for
+ * CommandLineToArgvW / "Parsing C command-line arguments"), to check that
+ * quoting round-trips. Written from the documented rules, independently of
+ * the quoting code.
+ */
+function splitLikeMsvcrt(line: string): string[] {
+  const args: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (line[i] === " " || line[i] === "\t") i++;
+    if (i >= line.length) break;
+    let arg = "";
+    let quoted = false;
+    for (; i < line.length; i++) {
+      const ch = line[i];
+      if (!quoted && (ch === " " || ch === "\t")) break;
+      if (ch === "\\") {
+        let n = 0;
+        while (line[i] === "\\") n++, i++;
+        if (line[i] === '"') {
+          arg += "\\".repeat(Math.floor(n / 2));
+          if (n % 2 === 1) arg += '"';
+          else quoted = !quoted;
+        } else {
+          arg += "\\".repeat(n);
+          i--;
+        }
+        continue;
+      }
+      if (ch === '"') {
+        quoted = !quoted;
+        continue;
+      }
+      arg += ch;
+    }
+    args.push(arg);
+  }
+  return args;
+}
+
+export function commandLineTests(register: RegisterTest): void {
+  register("quoteWindowsArgument leaves plain arguments alone and quotes the rest", () => {
+    assert.equal(quoteWindowsArgument("plain"), "plain");
+    assert.equal(quoteWindowsArgument(String.raw`C:\dir\file.txt`), String.raw`C:\dir\file.txt`);
+    assert.equal(quoteWindowsArgument(""), '""');
+    assert.equal(quoteWindowsArgument("two words"), '"two words"');
+    assert.equal(quoteWindowsArgument('say "hi"'), String.raw`"say \"hi\""`);
+    assert.equal(quoteWindowsArgument("my dir\\"), '"my dir\\\\"');
+    assert.equal(quoteWindowsArgument(String.raw`a\"b`), String.raw`"a\\\"b"`);
+    assert.throws(() => quoteWindowsArgument("a\0b"), TypeError);
+    assert.throws(() => quoteWindowsArgument(1 as never), TypeError);
+  });
+
+  register("command lines split back into the same arguments by the C runtime's rules", () => {
+    const samples = [
+      ["prog.exe"],
+      ["prog.exe", ""],
+      ["prog.exe", "a b", "c"],
+      ["prog.exe", "\\\\server\\share\\", "trailing\\\\", String.raw`x\\"y`, "with space\\"],
+      ["prog.exe", '"', '""', String.raw`\"`, "tab\there", "new\nline"],
+      [String.raw`C:\Program Files\app.exe`, "--flag=some value"],
+    ];
+    for (const [program, ...args] of samples) {
+      const line = windowsCommandLine(program, args);
+      assert.deepEqual(splitLikeMsvcrt(line), [program, ...args], line);
+    }
+  });
+
+  register("windowsCommandLine validates its input", () => {
+    assert.throws(() => windowsCommandLine("", []), TypeError);
+    assert.throws(() => windowsCommandLine("x", "a" as never), TypeError);
+    assert.throws(() => windowsCommandLine("x", [1 as never]), {
+      name: "TypeError",
+      message: "args[0] must be a string: got number",
+    });
+  });
+
+  register("windowsEnvironmentBlock sorts names without case and ends with two NULs", () => {
+    const decode = (b: Uint8Array) => new TextDecoder("utf-16le").decode(b);
+    assert.equal(
+      decode(windowsEnvironmentBlock({ b: "2", A: "1", "=C:": String.raw`C:\x` })),
+      "=C:=C:\\x\0A=1\0b=2\0\0",
+    );
+    assert.equal(decode(windowsEnvironmentBlock({})), "\0\0");
+    assert.equal(decode(windowsEnvironmentBlock({ K: "ü€" })), "K=ü€\0\0");
+    assert.throws(() => windowsEnvironmentBlock({ "A=B": "x" }), TypeError);
+    assert.throws(() => windowsEnvironmentBlock({ "": "x" }), TypeError);
+    assert.throws(() => windowsEnvironmentBlock({ A: "x\0" }), TypeError);
+    assert.throws(() => windowsEnvironmentBlock({ A: 1 as never }), TypeError);
+  });
+}
