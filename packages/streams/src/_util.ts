@@ -3,7 +3,14 @@
  *
  * @module
  */
-import { abortError, errorBehaviour, isPipeError } from "@winpipe/core";
+import {
+  abortError,
+  errorBehaviour,
+  isPipeError,
+  type PipeConnection,
+  type PipeReader,
+  type ReadResult,
+} from "@winpipe/core";
 
 /** The shortest and longest wait between two reads of an empty nonblocking handle. */
 const POLL_MIN_MS = 1;
@@ -79,4 +86,36 @@ export async function untilData<T>(attempt: () => Promise<T>, signal: AbortSigna
     await delay(backoff, signal);
     backoff = Math.min(backoff * 2, POLL_MAX_MS);
   }
+}
+
+/**
+ * The bytes of one read into `view` (ReadFile), or null at the end of the
+ * data. Retries 0-byte reads (a zero-length message read in byte read mode),
+ * since a byte stream cannot deliver an empty chunk, and polls a
+ * nonblocking handle while it has nothing to read.
+ */
+export async function readSome(
+  handle: PipeConnection | PipeReader,
+  view: Uint8Array,
+  signal: AbortSignal,
+): Promise<number | null> {
+  for (;;) {
+    const result = await untilData<number | ReadResult | null>(() => handle.read(view, { signal }), signal);
+    if (result === null) return null;
+    const bytesRead = typeof result === "number" ? result : result.bytesRead;
+    if (bytesRead > 0) return bytesRead;
+  }
+}
+
+/**
+ * A chunk as a Uint8Array over the same memory (never a copy): chunks may be
+ * Uint8Arrays, other ArrayBufferViews or ArrayBuffers. Anything else is a
+ * TypeError; a string gets a hint to encode it first.
+ */
+export function bytesOf(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  const hint = typeof chunk === "string" ? " (pipe text through a TextEncoderStream first)" : "";
+  throw new TypeError(`Chunk must be a Uint8Array, an ArrayBufferView or an ArrayBuffer: got ${show(chunk)}${hint}`);
 }

@@ -8,6 +8,7 @@
  * @module
  */
 import { backpressureTests } from "./backpressure.ts";
+import { framingTests } from "./framing.ts";
 import { getterTests } from "./getters.ts";
 import { modelBackend, type RegisterTest, type StreamsBackend } from "./helpers.ts";
 import { pipeToTests } from "./pipe_to.ts";
@@ -22,4 +23,5 @@ export function streamsSuites(register: RegisterTest, backend: StreamsBackend = 
   pipeToTests(suite);
   backpressureTests(suite);
   getterTests(suite);
+  framingTests(suite);
 }
