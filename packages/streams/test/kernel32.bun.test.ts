@@ -11,7 +11,7 @@
  */
 import { test } from "bun:test";
 import { Kernel32 } from "@winpipe/bun";
-import type { RegisterTest, StreamsBackend } from "./helpers.ts";
+import { findNodeExe, type RegisterTest, type StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
 
 /** Per-test timeout: Wine on a loaded machine is slow (the Bun backend's own tests use the same). */
@@ -20,6 +20,8 @@ const TIMEOUT_MS = 60_000;
 if (process.platform === "win32") {
   const kernel32: StreamsBackend = {
     name: "kernel32-bun",
+    // node.exe peers for the interop cases (vscode-jsonrpc, node:http).
+    nodeExe: findNodeExe(),
     kernel: () => new Kernel32(),
     // Pending operations complete through a completion port whose waits run in
     // a Worker, and under Wine every call goes through the wineserver: wait as

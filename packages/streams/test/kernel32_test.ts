@@ -9,7 +9,7 @@
  * @module
  */
 import { Kernel32 } from "@winpipe/deno";
-import type { StreamsBackend } from "./helpers.ts";
+import { findNodeExe, type StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
 
 if (Deno.build.os === "windows") {
@@ -22,6 +22,8 @@ if (Deno.build.os === "windows") {
 
   const kernel32: StreamsBackend = {
     name: "kernel32-deno",
+    // node.exe peers for the interop cases (vscode-jsonrpc, node:http).
+    nodeExe: findNodeExe(),
     kernel: () => new Kernel32(),
     // Pending operations complete through a completion port served on another
     // thread, and under Wine every call goes through the wineserver: wait as

@@ -9,7 +9,9 @@
  */
 import { backpressureTests } from "./backpressure.ts";
 import { framingTests } from "./framing.ts";
+import { nodeDuplexTests } from "./node_duplex.ts";
 import { getterTests } from "./getters.ts";
+import { interopTests } from "./interop.ts";
 import { modelBackend, type RegisterTest, type StreamsBackend } from "./helpers.ts";
 import { pipeToTests } from "./pipe_to.ts";
 import { readableTests } from "./readable.ts";
@@ -24,4 +26,6 @@ export function streamsSuites(register: RegisterTest, backend: StreamsBackend = 
   backpressureTests(suite);
   getterTests(suite);
   framingTests(suite);
+  nodeDuplexTests(suite);
+  interopTests(suite);
 }
