@@ -48,7 +48,11 @@ const modelDeno = {
         "packages/core/testing.ts",
         "packages/core/src",
         "packages/streams/mod.ts",
+        "packages/streams/node.ts",
         "packages/streams/src",
+        // The Deno adapters work on any kernel: their examples run on the model.
+        "packages/deno/src/deno_conn.ts",
+        "packages/deno/src/deno_listener.ts",
       ],
     },
   ],
