@@ -8,9 +8,9 @@
  *   pipe ends; this process gets the other ends as `child.stdout` /
  *   `child.stderr`, with `readable` streams.
  * - Reading the output as lines of text: `readable.pipeThrough(new
- *   TextDecoderStream()).pipeThrough(lines())`. The stream ends when the
- *   child exits (its write end closes with it), and `child.wait()` gives
- *   the exit code.
+ *   LineDecoderStream())` (`@winpipe/streams`: "\r\n" or "\n", decoded as
+ *   UTF-8, at most 1 MiB per line). The stream ends when the child exits
+ *   (its write end closes with it), and `child.wait()` gives the exit code.
  * - Passing one more pipe to the child (as .NET's `GetClientHandleAsString`):
  *   the parent makes an anonymous pipe whose write end is inheritable, passes
  *   `report.writer.handleValue()` on the command line and the end itself in
@@ -32,23 +32,9 @@
  * @module
  */
 import { createPipe, openInheritedHandle, spawn } from "@winpipe/deno";
+import { LineDecoderStream } from "@winpipe/streams";
 
 const LINES = 1000;
-
-/** Splits text into lines (without "\r\n" or "\n"), whatever the chunks' boundaries. */
-function lines(): TransformStream<string, string> {
-  let rest = "";
-  return new TransformStream({
-    transform(chunk, controller) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop()!;
-      for (const line of parts) controller.enqueue(line.replace(/\r$/, ""));
-    },
-    flush(controller) {
-      if (rest !== "") controller.enqueue(rest);
-    },
-  });
-}
 
 if (Deno.args[0] === "--child") {
   // The child: lines on stdout, a note on stderr, a summary on the pipe its parent passed.
@@ -72,7 +58,7 @@ if (Deno.args[0] === "--child") {
   const summary = new Response(report.reader.readable).text();
   let count = 0;
   let first = "", last = "";
-  for await (const line of child.stdout!.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) {
+  for await (const line of child.stdout!.readable.pipeThrough(new LineDecoderStream())) {
     count++;
     if (line !== `line ${count} of ${LINES}`) throw new Error(`line ${count} arrived as ${JSON.stringify(line)}`);
     if (count === 1) first = line;

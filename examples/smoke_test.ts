@@ -67,6 +67,8 @@ const EXAMPLES: Example[] = [
       'message pipe: "first message" (13 bytes, one message)',
       'message pipe: "second message" (14 bytes, one message)',
       'message pipe: "third" (5 bytes, one message)',
+      'json message: {"id":1,"text":"héllo"}',
+      'json message: {"id":2,"done":true}',
       "streams text: done",
     ],
   },

@@ -11,12 +11,13 @@
  *   .pipeTo(conn.writable)`: one WriteFile per chunk, with the pipe's
  *   backpressure; closing the writable (pipeTo does it at the end) closes the
  *   handle, which is how the reader learns that the text ended.
- * - Reading: `client.readable.pipeThrough(new TextDecoderStream())` and
- *   `for await`, with a small TransformStream that splits the text into
- *   lines. On a byte pipe the chunks do not follow the writes (characters and
- *   lines arrive split), so the decoder and the splitter reassemble them.
+ * - Reading: `client.readable.pipeThrough(new LineDecoderStream())` and
+ *   `for await` (`LineDecoderStream` of `@winpipe/streams` splits and
+ *   decodes lines). On a byte pipe the chunks do not follow the writes
+ *   (characters and lines arrive split); the decoder reassembles them.
  * - The same over a message pipe: each chunk written is one message, and the
- *   reader gets one chunk per message.
+ *   reader gets one chunk per message; with `JsonEncoderStream` /
+ *   `JsonDecoderStream`, one JSON value per message.
  *
  * Run it on Windows:
  *
@@ -29,25 +30,10 @@
  * @module
  */
 import { createWinpipe, kernel32 } from "@winpipe/deno";
-import { streams } from "@winpipe/streams";
+import { JsonDecoderStream, JsonEncoderStream, LineDecoderStream, streams } from "@winpipe/streams";
 
 const pipes = createWinpipe(kernel32, { streams });
 const encoder = new TextEncoder();
-
-/** Splits text into lines (without their "\n"), whatever the chunks' boundaries. */
-function lines(): TransformStream<string, string> {
-  let rest = "";
-  return new TransformStream({
-    transform(chunk, controller) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop()!;
-      for (const line of parts) controller.enqueue(line);
-    },
-    flush(controller) {
-      if (rest) controller.enqueue(rest);
-    },
-  });
-}
 
 // 1. A byte pipe: a poem written in small pieces, read back as lines.
 {
@@ -64,7 +50,7 @@ function lines(): TransformStream<string, string> {
   const sending = ReadableStream.from(pieces).pipeTo(conn.writable);
 
   let n = 0;
-  for await (const line of client.readable.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) {
+  for await (const line of client.readable.pipeThrough(new LineDecoderStream())) {
     console.log(`byte pipe, line ${++n}: ${line}`);
   }
   await sending;
@@ -85,6 +71,23 @@ function lines(): TransformStream<string, string> {
   const decoder = new TextDecoder();
   for await (const message of conn.readable) {
     console.log(`message pipe: ${JSON.stringify(decoder.decode(message))} (${message.length} bytes, one message)`);
+  }
+  await sending;
+}
+
+// 3. JSON values over a message pipe: one value per message, no delimiter needed.
+{
+  const name = String.raw`\\.\pipe\winpipe-example-streams-json-` + Deno.pid;
+  await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+  const accepted = server.accept();
+  await using client = await pipes.connect(name, { readMode: "message" });
+  await using conn = await accepted;
+
+  const sending = ReadableStream.from([{ id: 1, text: "héllo" }, { id: 2, done: true }])
+    .pipeThrough(new JsonEncoderStream())
+    .pipeTo(client.writable);
+  for await (const value of conn.readable.pipeThrough(new JsonDecoderStream())) {
+    console.log(`json message: ${JSON.stringify(value)}`);
   }
   await sending;
 }

@@ -52,7 +52,11 @@ const modelDeno = {
         "packages/testing/mod.ts",
         "packages/testing/src",
         "packages/streams/mod.ts",
+        "packages/streams/node.ts",
         "packages/streams/src",
+        // The Deno adapters work on any kernel: their examples run on the model.
+        "packages/deno/src/deno_conn.ts",
+        "packages/deno/src/deno_listener.ts",
       ],
     },
   ],

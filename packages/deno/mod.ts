@@ -45,6 +45,8 @@ import { Kernel32 } from "./src/kernel.ts";
 export * from "@winpipe/core";
 export { isInvalidHandleValue, Kernel32, Kernel32Handle } from "./src/kernel.ts";
 export { denoBinding } from "./src/binding.ts";
+export { type PipeAddr, toDenoConn } from "./src/deno_conn.ts";
+export { toDenoListener } from "./src/deno_listener.ts";
 
 /**
  * The kernel32 backend of this process. Creating it loads nothing; its first

@@ -12,6 +12,19 @@
  *   backpressure; closing it closes the handle so the reader sees the end.
  * - {@linkcode streams}: both, to pass to `createWinpipe(kernel, { streams })`
  *   so that connections and anonymous pipe ends get `readable` / `writable`.
+ * - Framing, as TransformStreams to put between those streams and your code
+ *   (bounded memory, backpressure kept): text lines
+ *   ({@linkcode LineDecoderStream}, {@linkcode LineEncoderStream}), 32-bit
+ *   length prefixes ({@linkcode LengthPrefixDecoderStream},
+ *   {@linkcode LengthPrefixEncoderStream}), JSON Lines
+ *   ({@linkcode JsonLinesDecoderStream}, {@linkcode JsonLinesEncoderStream}),
+ *   one JSON value per message or frame ({@linkcode JsonDecoderStream},
+ *   {@linkcode JsonEncoderStream}) and the `Content-Length` framing of
+ *   JSON-RPC / LSP ({@linkcode ContentLengthDecoderStream},
+ *   {@linkcode ContentLengthEncoderStream}).
+ *
+ * `@winpipe/streams/node` has `toNodeDuplex`, a `node:stream` Duplex over a
+ * connection (it imports `node:stream`, which this entry does not).
  *
  * They work with `pipeTo`, `pipeThrough`, `TextDecoderStream` and
  * `for await`. Cancelling a readable or aborting a writable cancels the
@@ -46,3 +59,27 @@
 export * from "./src/readable_from.ts";
 export * from "./src/writable_to.ts";
 export * from "./src/streams.ts";
+export {
+  type LineDecoderOptions,
+  LineDecoderStream,
+  type LineEncoderOptions,
+  LineEncoderStream,
+  type LineEnding,
+} from "./src/framing/lines.ts";
+export {
+  type ByteOrder,
+  LengthPrefixDecoderStream,
+  LengthPrefixEncoderStream,
+  type LengthPrefixOptions,
+} from "./src/framing/length_prefix.ts";
+export {
+  type JsonLinesDecoderOptions,
+  JsonLinesDecoderStream,
+  JsonLinesEncoderStream,
+} from "./src/framing/json_lines.ts";
+export { JsonDecoderStream, JsonEncoderStream } from "./src/framing/json.ts";
+export {
+  type ContentLengthDecoderOptions,
+  ContentLengthDecoderStream,
+  ContentLengthEncoderStream,
+} from "./src/framing/content_length.ts";

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader, type ReadResult } from "@winpipe/core";
+import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
 /** A handle a {@linkcode readableFrom} stream reads from. */
@@ -131,16 +132,6 @@ class ReadState {
     this.#abort.abort();
     await this.#inFlight?.catch(() => {});
     if (this.#settings.closeOnCancel) this.#handle.close();
-  }
-}
-
-/** The bytes of one read, or null at the end of the data. Retries 0-byte reads (zero-length messages in byte read mode). */
-async function readSome(handle: ReadableHandle, view: Uint8Array, signal: AbortSignal): Promise<number | null> {
-  for (;;) {
-    const result = await untilData<number | ReadResult | null>(() => handle.read(view, { signal }), signal);
-    if (result === null) return null;
-    const bytesRead = typeof result === "number" ? result : result.bytesRead;
-    if (bytesRead > 0) return bytesRead;
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { bytesOf } from "./bytes_of.ts";
 
 /** A handle a {@linkcode writableTo} stream writes to. */
 export type WritableHandle = PipeConnection | PipeWriter;
@@ -38,15 +39,6 @@ export interface WritableOptions {
 }
 
 const EMPTY = new Uint8Array(0);
-
-/** A chunk as the Uint8Array WriteFile takes (a view of the same memory, never a copy). */
-function bytesOf(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  const hint = typeof chunk === "string" ? " (pipe text through a TextEncoderStream first)" : "";
-  throw new TypeError(`Chunk must be a Uint8Array, an ArrayBufferView or an ArrayBuffer: got ${show(chunk)}${hint}`);
-}
 
 /**
  * Makes a WritableStream whose chunks are written to `handle`: a

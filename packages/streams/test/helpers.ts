@@ -4,6 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import process from "node:process";
 import {
   createWinpipe,
   type PipeConnection,
@@ -40,6 +42,23 @@ export interface StreamsBackend {
   readonly backpressureBytes?: number;
   /** Scenarios to skip on this backend: test name -> the reason (a documented deviation). */
   readonly skip?: Readonly<Record<string, string>>;
+  /**
+   * Where node.exe is, for the interop cases with a real Node peer (Windows
+   * backends only; see {@linkcode findNodeExe}). Undefined: those cases are
+   * not registered (the model cannot start processes).
+   */
+  readonly nodeExe?: string;
+}
+
+/**
+ * node.exe for the interop cases: WINPIPE_NODE_EXE, else the test bed's
+ * `Z:\win\node.exe` (docs/windows-test-bed.md), else undefined.
+ */
+export function findNodeExe(): string | undefined {
+  for (const candidate of [process.env.WINPIPE_NODE_EXE, String.raw`Z:\win\node.exe`]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 /** The in-memory model: a fresh kernel per scenario, and no extra wait before "pending". */

@@ -11,12 +11,14 @@
  */
 import { Kernel32 } from "@winpipe/bun";
 import { register, windowsRegister } from "@winpipe/testing/bun";
-import type { StreamsBackend } from "./helpers.ts";
+import { findNodeExe, type StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
 
 if (process.platform === "win32") {
   const kernel32: StreamsBackend = {
     name: "kernel32-bun",
+    // node.exe peers for the interop cases (vscode-jsonrpc, node:http).
+    nodeExe: findNodeExe(),
     kernel: () => new Kernel32(),
     // Pending operations complete through a completion port whose waits run in
     // a Worker, and under Wine every call goes through the wineserver: wait as

@@ -10,7 +10,7 @@
  */
 import { Kernel32 } from "@winpipe/deno";
 import { register } from "@winpipe/testing/deno";
-import type { StreamsBackend } from "./helpers.ts";
+import { findNodeExe, type StreamsBackend } from "./helpers.ts";
 import { streamsSuites } from "./suites.ts";
 
 if (Deno.build.os === "windows") {
@@ -23,6 +23,8 @@ if (Deno.build.os === "windows") {
 
   const kernel32: StreamsBackend = {
     name: "kernel32-deno",
+    // node.exe peers for the interop cases (vscode-jsonrpc, node:http).
+    nodeExe: findNodeExe(),
     kernel: () => new Kernel32(),
     // Pending operations complete through a completion port served on another
     // thread, and under Wine every call goes through the wineserver: wait as

@@ -8,7 +8,10 @@
  * @module
  */
 import { backpressureTests } from "./backpressure.ts";
+import { framingTests } from "./framing.ts";
+import { nodeDuplexTests } from "./node_duplex.ts";
 import { getterTests } from "./getters.ts";
+import { interopTests } from "./interop.ts";
 import { modelBackend, type RegisterTest, type StreamsBackend } from "./helpers.ts";
 import { pipeToTests } from "./pipe_to.ts";
 import { readableTests } from "./readable.ts";
@@ -22,4 +25,7 @@ export function streamsSuites(register: RegisterTest, backend: StreamsBackend = 
   pipeToTests(suite);
   backpressureTests(suite);
   getterTests(suite);
+  framingTests(suite);
+  nodeDuplexTests(suite);
+  interopTests(suite);
 }

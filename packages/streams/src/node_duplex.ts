@@ -1,0 +1,201 @@
+/**
+ * {@linkcode toNodeDuplex}: a `node:stream` Duplex over a pipe connection.
+ *
+ * @module
+ */
+import { Buffer } from "node:buffer";
+import { Duplex } from "node:stream";
+import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
+import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { readSome } from "./read_some.ts";
+import { untilData } from "./until_data.ts";
+
+/** Options of {@linkcode toNodeDuplex}. */
+export interface NodeDuplexOptions {
+  /**
+   * How reads become chunks: "byte" (whatever each ReadFile returns),
+   * "message" (one chunk per whole message; needs message read mode) or
+   * "auto" (the connection's read mode when the duplex is made). Default
+   * "auto".
+   */
+  mode?: "auto" | "byte" | "message";
+  /** Byte mode: the most one read asks for, in bytes. Default 65536. */
+  chunkSize?: number;
+  /**
+   * Message mode: the largest message accepted, in bytes; a larger one is
+   * discarded and destroys the duplex with a RangeError. Default 16 MiB.
+   */
+  maxMessageSize?: number;
+  /**
+   * Keep the writable side open when the other end's data has ended (as
+   * `net.Socket`'s option). Default false: the end of the data ends the
+   * duplex, since a Windows pipe cannot be half-closed anyway.
+   */
+  allowHalfOpen?: boolean;
+  /** Bytes (or, in message mode, bytes of messages) buffered ahead of the consumer before reads stop. Node's default. */
+  readableHighWaterMark?: number;
+  /** Bytes queued by `write()` before it returns false. Node's default. */
+  writableHighWaterMark?: number;
+}
+
+/**
+ * A `node:stream` Duplex over a named pipe connection (a client, or a
+ * server's accepted instance), for code written for `net.Socket` or Node
+ * streams: `node:http` (`createConnection`, or a server's `connection`
+ * event), `stream.pipeline`, `vscode-jsonrpc`'s StreamMessageReader and
+ * StreamMessageWriter, and the like. It works in Deno and Bun, which both
+ * provide `node:stream`.
+ *
+ * - Reading: a ReadFile is issued only when Node asks for data (`_read`),
+ *   and Node asks only while its buffer is below `readableHighWaterMark`:
+ *   a paused or slow consumer leaves the data in the pipe, and the peer's
+ *   WriteFile waits. The data's end (ERROR_BROKEN_PIPE) is the duplex's
+ *   `end`. In message mode each chunk is one whole message; zero-length
+ *   messages are skipped, since a Node byte stream cannot deliver an empty
+ *   chunk.
+ * - Writing: each `write()` is one WriteFile (one message on a message
+ *   pipe), and its callback runs once the kernel took all its bytes, so
+ *   `write()` returns false and `drain` waits as the pipe fills. An empty
+ *   chunk is not written (no zero-length WriteFile, so no zero-length
+ *   message).
+ * - `end()` closes the pipe handle once the queued writes are done: the
+ *   peer reads what is left and then the end. Windows pipes cannot be
+ *   half-closed, so this also ends the readable side (after the data
+ *   already buffered in it).
+ * - `destroy()` cancels the pending ReadFile and WriteFile (CancelIoEx),
+ *   waits for them to settle, then closes the handle.
+ *
+ * Socket methods (`setNoDelay`, `setKeepAlive`, `setTimeout`, `ref`,
+ * `unref`, `remoteAddress`) are not provided: a pipe has none of them, and
+ * `node:http` works without them (give `http.request` a `signal` instead
+ * of a `timeout`).
+ *
+ * @example node:http over a named pipe, both ends in this process
+ * ```ts
+ * import http from "node:http";
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { toNodeDuplex } from "@winpipe/streams/node";
+ *
+ * const pipes = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\node-duplex-http`;
+ * const server = pipes.createServer(name);
+ * const accepted = server.accept();
+ * const client = await pipes.connect(name);
+ * const httpServer = http.createServer((req, res) => res.end(`hello ${req.url}`));
+ * httpServer.emit("connection", toNodeDuplex(await accepted));
+ * const body = await new Promise<string>((resolve, reject) => {
+ *   const request = http.request({ path: "/pipe", createConnection: () => toNodeDuplex(client) }, (res) => {
+ *     let text = "";
+ *     res.setEncoding("utf8").on("data", (part) => (text += part)).on("end", () => resolve(text));
+ *   });
+ *   request.on("error", reject).end();
+ * });
+ * body; // "hello /pipe"
+ * server.close();
+ * ```
+ */
+export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions): Duplex {
+  if (typeof (conn as { readMessage?: unknown } | null)?.readMessage !== "function") {
+    throw new TypeError(`conn must be a PipeConnection: got ${show(conn)}`);
+  }
+  const opts = requireOptions<NodeDuplexOptions>(options);
+  const mode = opts.mode ?? "auto";
+  if (mode !== "auto" && mode !== "byte" && mode !== "message") {
+    throw new TypeError(`mode must be one of "auto", "byte", "message": got ${show(mode)}`);
+  }
+  const chunkSize = requireInteger(opts.chunkSize ?? 65536, "chunkSize", 1, 0x7fffffff);
+  const maxMessageSize = requireInteger(
+    opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
+    "maxMessageSize",
+    0,
+    0xffffffff,
+  );
+  const allowHalfOpen = requireBoolean(opts.allowHalfOpen ?? false, "allowHalfOpen");
+  // Undefined leaves Node's default.
+  const highWaterMark = (value: unknown, what: string) =>
+    value === undefined ? undefined : requireInteger(value ?? 0, what, 0, Number.MAX_SAFE_INTEGER);
+  const readableHighWaterMark = highWaterMark(opts.readableHighWaterMark, "readableHighWaterMark");
+  const writableHighWaterMark = highWaterMark(opts.writableHighWaterMark, "writableHighWaterMark");
+  const readMode = conn.state().readMode;
+  const messages = mode === "message" || (mode === "auto" && readMode === "message");
+  if (messages && readMode !== "message") {
+    throw new TypeError(
+      `mode "message" needs a connection in message read mode: "${conn.pipeName}" is in byte read mode`,
+    );
+  }
+
+  // Every ReadFile and WriteFile takes this signal: destroy() cancels them (CancelIoEx).
+  const abort = new AbortController();
+  const signal = abort.signal;
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <T>(operation: Promise<T>): Promise<T> => {
+    inFlight.add(operation);
+    const forget = () => inFlight.delete(operation);
+    operation.then(forget, forget);
+    return operation;
+  };
+
+  /** The next chunk, or null at the end of the data. */
+  const readChunk = async (): Promise<Buffer | null> => {
+    if (messages) {
+      for (;;) {
+        const message = await untilData(() => conn.readMessage({ maxSize: maxMessageSize, signal }), signal);
+        if (message === null) return null;
+        if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
+      }
+    }
+    const buffer = new Uint8Array(chunkSize);
+    const n = await readSome(conn, buffer, signal);
+    if (n === null) return null;
+    // A short read is copied out, so that a small chunk does not pin a whole read buffer.
+    return n * 2 >= chunkSize ? Buffer.from(buffer.buffer, 0, n) : Buffer.from(buffer.subarray(0, n));
+  };
+
+  let reading = false;
+  const duplex: Duplex = new Duplex({
+    allowHalfOpen,
+    readableHighWaterMark,
+    writableHighWaterMark,
+    read() {
+      if (reading) return;
+      reading = true;
+      track(readChunk()).then(
+        (chunk) => {
+          reading = false;
+          if (!duplex.destroyed) duplex.push(chunk);
+        },
+        (err) => {
+          reading = false;
+          if (duplex.destroyed || signal.aborted) return;
+          // end() closed the handle under this read: the data is over for this end.
+          if (conn.closed) duplex.push(null);
+          else duplex.destroy(err);
+        },
+      );
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      // Node writes empty chunks (node:http ends a request with one). They carry nothing, and a
+      // zero-length WriteFile is not nothing: on a message pipe it is a message, and on a byte pipe
+      // kernel32 completes it only when the reader reads. So they are not written.
+      if (chunk.length === 0) return callback();
+      track(conn.write(chunk, { signal })).then(() => callback(), callback);
+    },
+    final(callback) {
+      // Node calls this once every write's callback ran: the bytes are in the pipe.
+      conn.close();
+      // Nothing more can be read on a closed handle: a pending read ends the readable side when it fails.
+      if (!reading) duplex.push(null);
+      callback();
+    },
+    destroy(err, callback) {
+      abort.abort();
+      // Close only once the cancelled operations settled: the kernel no longer works on them.
+      Promise.allSettled([...inFlight]).then(() => {
+        conn.close();
+        callback(err);
+      });
+    },
+  });
+  return duplex;
+}

@@ -1,0 +1,193 @@
+/**
+ * toNodeDuplex: node:stream over a connection, with the pipe's backpressure,
+ * and node:http through it (a client's createConnection, a server's
+ * connection event).
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { once } from "node:events";
+import http from "node:http";
+import type { Duplex } from "node:stream";
+import { toNodeDuplex } from "../node.ts";
+import { concat, connected, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
+
+/** Every chunk a duplex delivers until its end. */
+async function received(duplex: Duplex): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  duplex.on("data", (chunk: Uint8Array) => chunks.push(new Uint8Array(chunk)));
+  await once(duplex, "end");
+  return chunks;
+}
+
+/** Resolves when the duplex has closed (after its handle was closed). */
+function closed(duplex: Duplex): Promise<unknown> {
+  return duplex.closed ? Promise.resolve() : once(duplex, "close");
+}
+
+/** Registers the node duplex suites. */
+export function nodeDuplexTests(suite: StreamsSuite): void {
+  scenario(
+    suite,
+    "node duplex: bytes both ways; end() closes the handle and the peer reads to the end",
+    async (ctx) => {
+      await using c = await connected(ctx, { inBufferSize: 4096, outBufferSize: 4096 });
+      const client = toNodeDuplex(c.client);
+      const server = toNodeDuplex(c.conn);
+      const request = pattern(200_000);
+      const atServer = received(server);
+      client.resume(); // its readable side ends when end() closes the handle
+      client.end(request);
+      assert.deepEqual(concat(await atServer), request);
+      await closed(client);
+      assert.equal(client.writableFinished, true);
+      assert.equal(c.client.closed, true, "end() closed the client's handle");
+      // The server's data ended, so (allowHalfOpen false) it ended too, and both closed their handles.
+      await closed(server);
+      await closed(client);
+      assert.equal(c.conn.closed, true);
+    },
+  );
+
+  scenario(suite, "node duplex: write() returns false on a full pipe and drain follows the reader", async (ctx) => {
+    await using c = await connected(ctx, { inBufferSize: 4096, outBufferSize: 4096 });
+    const HIGH_WATER_MARK = 16384;
+    const CHUNK = 4096;
+    const TOTAL = 1024 * 1024;
+    const READ = 1024;
+    const client = toNodeDuplex(c.client, { writableHighWaterMark: HIGH_WATER_MARK });
+    client.resume();
+    let produced = 0;
+    let consumed = 0;
+    let maxOutstanding = 0;
+    let refusals = 0;
+    const producing = (async () => {
+      while (produced < TOTAL) {
+        produced += CHUNK;
+        maxOutstanding = Math.max(maxOutstanding, produced - consumed);
+        if (!client.write(new Uint8Array(CHUNK).fill((produced / CHUNK) & 0xff))) {
+          refusals++;
+          await once(client, "drain");
+        }
+      }
+      client.end();
+    })();
+    const buffer = new Uint8Array(READ);
+    for (let reads = 1;; reads++) {
+      const result = await c.conn.read(buffer);
+      if (result === null) break;
+      consumed += result.bytesRead;
+      if (reads % 4 === 0) await tick();
+    }
+    await producing;
+    assert.equal(consumed, TOTAL);
+    assert.ok(refusals > 0, "write() returned false while the pipe was full");
+    // Node's queue (the high-water mark and the chunk that crossed it), the pipe's buffer and a read.
+    const bound = HIGH_WATER_MARK + CHUNK + 4096 + READ;
+    assert.ok(maxOutstanding <= bound, `outstanding peaked at ${maxOutstanding} bytes (bound ${bound})`);
+    await closed(client);
+  });
+
+  scenario(suite, "node duplex: a paused consumer stops the reads, so the peer's write waits", async (ctx) => {
+    await using c = await connected(ctx, { inBufferSize: 4096, outBufferSize: 4096 });
+    const HIGH_WATER_MARK = 16384;
+    const server = toNodeDuplex(c.conn, { readableHighWaterMark: HIGH_WATER_MARK, chunkSize: 4096 });
+    const data = pattern(1024 * 1024);
+    const writing = c.client.write(data);
+    // Take one chunk, then pause: Node fills its buffer to the high-water mark and stops reading.
+    const [first] = await once(server, "data") as [Uint8Array];
+    server.pause();
+    await tick(ctx.backend.pendingDelayMs);
+    assert.ok(await ctx.isPending(writing), "the peer's write waits: the data was not all read into memory");
+    assert.ok(server.readableLength <= HIGH_WATER_MARK + 4096, `${server.readableLength} bytes buffered`);
+    const rest = received(server);
+    server.resume();
+    await writing;
+    c.client.close();
+    assert.deepEqual(concat([first, ...await rest]), data);
+    await closed(server);
+  });
+
+  scenario(
+    suite,
+    "node duplex: on a message pipe each write is one message and each chunk one message",
+    async (ctx) => {
+      await using c = await connected(ctx, { type: "message", readMode: "message", inBufferSize: 1024 });
+      const client = toNodeDuplex(c.client);
+      const server = toNodeDuplex(c.conn);
+      const messages = [utf8("one"), pattern(70_000), utf8("three")];
+      const atServer = received(server);
+      client.resume();
+      for (const message of messages) client.write(message);
+      client.write(new Uint8Array(0)); // writes nothing: not a zero-length message
+      client.end();
+      assert.deepEqual(await atServer, messages);
+      await closed(server);
+      await closed(client);
+    },
+  );
+
+  scenario(suite, "node duplex: destroy() cancels the pending read and closes the handle", async (ctx) => {
+    await using c = await connected(ctx);
+    const server = toNodeDuplex(c.conn);
+    server.resume(); // a ReadFile is now pending: nothing was written
+    await tick(ctx.backend.pendingDelayMs);
+    assert.equal(c.conn.closed, false);
+    server.destroy();
+    await closed(server);
+    assert.equal(c.conn.closed, true);
+    assert.equal(await c.client.read(new Uint8Array(8)), null, "the client sees the end of the data");
+  });
+
+  scenario(suite, "node duplex: arguments are checked before any system call", async (ctx) => {
+    await using c = await connected(ctx);
+    assert.throws(() => toNodeDuplex({} as never), {
+      name: "TypeError",
+      message: "conn must be a PipeConnection: got [object Object]",
+    });
+    assert.throws(() => toNodeDuplex(c.conn, { mode: "bytes" as "byte" }), TypeError);
+    assert.throws(() => toNodeDuplex(c.conn, { mode: "message" }), {
+      name: "TypeError",
+      message: `mode "message" needs a connection in message read mode: "${c.server.name}" is in byte read mode`,
+    });
+    assert.throws(() => toNodeDuplex(c.conn, { chunkSize: 0 }), RangeError);
+    assert.throws(() => toNodeDuplex(c.conn, { writableHighWaterMark: -1 }), RangeError);
+    assert.throws(() => toNodeDuplex(c.conn, { allowHalfOpen: 1 as unknown as boolean }), TypeError);
+  });
+
+  scenario(suite, "node:http over a pipe: http.request with createConnection, served by http.Server", async (ctx) => {
+    await using c = await connected(ctx, { inBufferSize: 4096, outBufferSize: 4096 });
+    const server = toNodeDuplex(c.conn);
+    const client = toNodeDuplex(c.client);
+    const httpServer = http.createServer((request, response) => {
+      let bytes = 0;
+      request.on("data", (chunk: Uint8Array) => (bytes += chunk.length));
+      request.on("end", () => {
+        response.setHeader("content-type", "application/json");
+        response.end(
+          JSON.stringify({ method: request.method, url: request.url, bytes, agent: request.headers["x-test"] }),
+        );
+      });
+    });
+    httpServer.emit("connection", server);
+    const body = pattern(300_000);
+    const { status, text } = await new Promise<{ status?: number; text: string }>((resolve, reject) => {
+      const request = http.request(
+        { method: "POST", path: "/upload?x=1", headers: { "x-test": "winpipe" }, createConnection: () => client },
+        (response) => {
+          let text = "";
+          response.setEncoding("utf8");
+          response.on("data", (part: string) => (text += part));
+          response.on("end", () => resolve({ status: response.statusCode, text }));
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+    assert.equal(status, 200);
+    assert.deepEqual(JSON.parse(text), { method: "POST", url: "/upload?x=1", bytes: 300_000, agent: "winpipe" });
+    // The request said "Connection: close": both ends close their handles.
+    await closed(client);
+    await closed(server);
+  });
+}
