@@ -28,6 +28,7 @@
 // and the generated section of bench/README.md. The smoke mode writes nothing
 // and ends with `bench-smoke: N passed, M failed` (one per implementation×case
 // that produced a sane number).
+import { FAILED, PASSED, SKIPPED, writeReport } from "../scripts/junit.mjs";
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -474,16 +475,19 @@ if (!SMOKE && selected) {
   console.log("\nwrote bench/results/latest.json, bench/results/throughput.svg, bench/README.md");
 } else {
   // One check per implementation×case; implementations this host cannot run at all are skipped, not failed.
-  let passed = 0, failed = 0;
+  const checks = [];
   const skipped = testBed === "unsupported" ? impls.filter((i) => i.runner !== "host-deno").map((i) => i.name) : [];
   for (const impl of implNames) {
-    if (skipped.includes(impl)) continue;
     for (const c of CASES) {
-      if (table.get(impl)?.has(c.name)) passed++;
-      else failed++;
+      const name = `${impl} ${c.name} gives a figure`;
+      if (skipped.includes(impl)) checks.push({ name, outcome: SKIPPED, message: missing.get(impl) });
+      else if (table.get(impl)?.has(c.name)) checks.push({ name, outcome: PASSED });
+      else checks.push({ name, outcome: FAILED, message: missing.get(impl) ?? "no figure" });
     }
   }
+  if (process.env.WINPIPE_JUNIT) writeReport(process.env.WINPIPE_JUNIT, "bench-smoke", checks);
+  const count = (outcome) => checks.filter((check) => check.outcome === outcome).length;
   if (skipped.length > 0) console.log(`bench-smoke: skipped ${skipped.join(", ")}: ${missing.get(skipped[0])}`);
-  console.log(`bench-smoke: ${passed} passed, ${failed} failed`);
-  process.exit(failed > 0 ? 1 : 0);
+  console.log(`bench-smoke: ${count(PASSED)} passed, ${count(FAILED)} failed`);
+  process.exit(count(FAILED) > 0 ? 1 : 0);
 }

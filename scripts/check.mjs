@@ -1,41 +1,85 @@
 #!/usr/bin/env node
-// Type-check, lint and format check of every package. Prints one line per
-// check, `winpipe-check: ok NAME` or `winpipe-check: FAILED NAME`, which
-// scripts/test.mjs counts.
+// Type-check, lint and format check of one package (or of the repository's
+// own TypeScript outside packages: examples, bench, the test bed's
+// self-test), the `check` task of turbo.json:
 //
-// Deno type-checks everything except the Bun-only files (bun:test entries and
-// packages/bun), which tsc checks against bun-types (tsconfig.bun.json).
+//   node scripts/check.mjs packages/core     a package
+//   node scripts/check.mjs .                 examples/, bench/, scripts/
+//
+// Deno type-checks everything but the Bun-only files (bun:test entries, the
+// Bun backend, @winpipe/testing's Bun adapter, Bun examples), which tsc
+// checks against bun-types (tsconfig.bun.json). Each check prints
+// `winpipe-check: ok NAME` or `winpipe-check: FAILED NAME`, and with
+// WINPIPE_JUNIT set (scripts/run-suite.mjs sets it) they are the cases of a
+// JUnit report.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
 import { filesEndingWith } from "./files.mjs";
+import { FAILED, PASSED, writeReport } from "./junit.mjs";
 
-const deno = "node_modules/.bin/deno";
+const deno = join("node_modules", ".bin", "deno");
+const tsc = join("node_modules", ".bin", "tsc");
 
-const bunOnly = (f) => f.endsWith(".bun.test.ts") || f.startsWith(join("packages", "bun") + "/") || f.includes("/bun_");
-const denoFiles = [
-  ...filesEndingWith("packages", ".ts"),
-  ...(existsSync("examples") ? filesEndingWith("examples", ".ts") : []),
-  ...(existsSync("bench") ? filesEndingWith("bench", ".ts") : []),
-]
-  .filter((f) => !bunOnly(f));
-const modFiles = denoFiles.filter((f) => /^packages\/[^/]+\/(mod|model|testing)\.ts$/.test(f));
-
-const checks = [
-  ["type-check (deno)", deno, ["check", "--quiet", ...denoFiles]],
-  ["doc examples type-check (deno)", deno, ["check", "--quiet", "--doc-only", ...modFiles]],
-  ["lint (deno)", deno, ["lint", "--quiet"]],
-  ["format (deno)", deno, ["fmt", "--check", "--quiet"]],
-];
-checks.push(["type-check of the Bun-only files (tsc, bun-types)", "node_modules/.bin/tsc", [
-  "-p",
-  "tsconfig.bun.json",
-]]);
-let failed = 0;
-for (const [name, cmd, args] of checks) {
-  const result = spawnSync(cmd, args, { stdio: "inherit" });
-  const ok = result.status === 0;
-  if (!ok) failed++;
-  console.log(`winpipe-check: ${ok ? "ok" : "FAILED"} ${name}`);
+const target = process.argv[2];
+if (target === undefined || !existsSync(target)) {
+  console.error("usage: node scripts/check.mjs DIRECTORY (a package, or . for examples, bench and scripts)");
+  process.exit(2);
 }
-process.exit(failed ? 1 : 0);
+const isPackage = target !== ".";
+const dirs = isPackage ? [target] : ["examples", "bench", "scripts"].filter((dir) => existsSync(dir));
+
+/** Files that only Bun can load (they import bun:test or bun:ffi, or use Bun's globals). */
+const BUN_ONLY = [/\.bun\.test\.ts$/, /^packages\/bun\//, /(^|\/)bun_[^/]*\.ts$/, /^packages\/testing\/bun\.ts$/];
+const bunOnly = (file) => BUN_ONLY.some((pattern) => pattern.test(file.replaceAll("\\", "/")));
+
+const files = dirs.flatMap((dir) => filesEndingWith(dir, ".ts"));
+const denoFiles = files.filter((file) => !bunOnly(file));
+const bunFiles = files.filter(bunOnly);
+const entryPoints = isPackage
+  ? readdirSync(target).filter((file) => file.endsWith(".ts") && !bunOnly(join(target, file))).map((file) =>
+    join(target, file)
+  )
+  : [];
+
+/** tsc only takes options from a project file: one listing this directory's Bun-only files. */
+function bunProject() {
+  const dir = join(isPackage ? target : ".", ".cache");
+  mkdirSync(dir, { recursive: true });
+  const project = join(dir, "tsconfig.bun.json");
+  writeFileSync(
+    project,
+    JSON.stringify(
+      {
+        extends: relative(dir, "tsconfig.bun.json").replaceAll("\\", "/"),
+        include: [],
+        files: bunFiles.map((file) => relative(dir, file).replaceAll("\\", "/")),
+      },
+      null,
+      2,
+    ),
+  );
+  return project;
+}
+
+const checks = [];
+if (denoFiles.length > 0) checks.push(["type-check (deno)", deno, ["check", "--quiet", ...denoFiles]]);
+if (entryPoints.length > 0) {
+  checks.push(["doc examples type-check (deno)", deno, ["check", "--quiet", "--doc-only", ...entryPoints]]);
+}
+checks.push(["lint (deno)", deno, ["lint", "--quiet", ...dirs]]);
+// The repository's own configuration files are formatted too.
+const rootFiles = isPackage ? [] : readdirSync(".").filter((file) => file.endsWith(".json"));
+checks.push(["format (deno)", deno, ["fmt", "--check", "--quiet", ...dirs, ...rootFiles]]);
+if (bunFiles.length > 0) checks.push(["type-check of the Bun-only files (tsc, bun-types)", tsc, ["-p", bunProject()]]);
+
+const where = isPackage ? basename(target) : "repository";
+const cases = [];
+for (const [name, cmd, args] of checks) {
+  const result = spawnSync(cmd, args, { stdio: "inherit", shell: process.platform === "win32" });
+  const ok = result.status === 0;
+  console.log(`winpipe-check: ${ok ? "ok" : "FAILED"} ${where}: ${name}`);
+  cases.push({ name: `${where}: ${name}`, outcome: ok ? PASSED : FAILED });
+}
+if (process.env.WINPIPE_JUNIT) writeReport(process.env.WINPIPE_JUNIT, `check ${where}`, cases);
+process.exit(cases.some((c) => c.outcome === FAILED) ? 1 : 0);

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs winpipe's test suites and prints one line per suite,
+// Runs winpipe's test suites through turbo and prints one line per suite,
 // `label: N passed, M failed`, then the totals `N passed, M failed`.
 //
 //   node scripts/test.mjs all       everything: checks, native suites, Windows suites under Wine
@@ -7,102 +7,115 @@
 //   node scripts/test.mjs windows   the Windows suites (kernel32 under Wine, or natively on Windows)
 //   node scripts/test.mjs check     type-check, lint and format check only
 //
-// The suites and their commands live in scripts/suites.mjs.
+// Each suite is a turbo task that several packages define (scripts/suites.mjs
+// names them; each package's package.json says what its part runs). turbo
+// runs the tasks, reusing cached results of the native ones when nothing
+// they depend on changed; every task leaves JUnit reports in its package's
+// .reports/LABEL/ (turbo restores them from its cache too), and the counts
+// come from those reports, not from the runners' console text.
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { FAILED, PASSED, readReports, SKIPPED } from "./junit.mjs";
 import { suitesFor } from "./suites.mjs";
 
 const which = process.argv[2] ?? "all";
-const suites = suitesFor(which);
+// WINPIPE_SUITES=label,label narrows a selection to some suites (a developer's shortcut).
+const only = process.env.WINPIPE_SUITES?.split(",");
+const suites = suitesFor(which)?.filter((suite) => only === undefined || only.includes(suite.label));
 if (suites === undefined) {
   console.error(`Unknown selection "${which}": use all, native, windows or check`);
   process.exit(2);
 }
 
-/** Runs a command, streaming its output, and returns its exit code and output. */
-function run(cmd, args, env, shell = false) {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"], shell });
-    let output = "";
-    const forward = (stream, target) =>
-      stream.on("data", (chunk) => {
-        output += chunk;
-        target.write(chunk);
-      });
-    forward(child.stdout, process.stdout);
-    forward(child.stderr, process.stderr);
-    child.on("error", (err) => {
-      output += String(err);
-      resolve({ code: 127, output });
-    });
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), output }));
-  });
+const rootPackage = JSON.parse(readFileSync("package.json", "utf8"));
+/** Every workspace directory (the root included) and its package.json scripts. */
+const workspaces = [
+  { dir: ".", scripts: rootPackage.scripts ?? {} },
+  ...rootPackage.workspaces.flatMap((pattern) => {
+    const base = pattern.replace(/\/\*$/, "");
+    return readdir(base).map((name) => join(base, name)).filter((dir) => existsSync(join(dir, "package.json")));
+  }).map((dir) => ({ dir, scripts: JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).scripts ?? {} })),
+];
+
+/** The entries of `dir`, sorted; none when it does not exist. */
+function readdir(dir) {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
 }
 
-const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
-
-// deno test: "ok | 12 passed (3 steps) | 0 failed | 1 ignored" or "FAILED | 10 passed | 2 failed"
-// bun test:  " 12 pass", " 1 skip", " 2 fail"
-// steps:     "step: ok" / "step: FAILED" lines printed by check-style suites
-function count(output) {
-  const strip = output.replace(ANSI_COLOUR, "");
-  let passed = 0, failed = 0, skipped = 0, found = false;
-  for (
-    const m of strip.matchAll(
-      /^(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed(?: \| (\d+) ignored)?/gm,
-    )
-  ) {
-    passed += Number(m[1]);
-    failed += Number(m[2]);
-    skipped += Number(m[3] ?? 0);
-    found = true;
-  }
-  for (const m of strip.matchAll(/^\s*(\d+) (pass|fail|skip)$/gm)) {
-    if (m[2] === "pass") passed += Number(m[1]);
-    else if (m[2] === "fail") failed += Number(m[1]);
-    else skipped += Number(m[1]);
-    found = true;
-  }
-  for (const m of strip.matchAll(/^winpipe-check: (ok|FAILED) /gm)) {
-    if (m[1] === "ok") passed++;
-    else failed++;
-    found = true;
-  }
-  if (!found) {
-    // Any other runner: its plain closing line "N passed, M failed".
-    const m = [...strip.matchAll(/^(?:[\w-]+: )?(\d+) passed, (\d+) failed/gm)].pop();
-    if (m) return { passed: Number(m[1]), failed: Number(m[2]), skipped, found: true };
-  }
-  return { passed, failed, skipped, found };
+/** Runs turbo, streaming its output; resolves with its exit code. */
+function turbo(args) {
+  return new Promise((resolve) => {
+    const child = spawn(join("node_modules", ".bin", "turbo"), args, {
+      stdio: "inherit",
+      env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1", TURBO_NO_UPDATE_NOTIFIER: "1" },
+      shell: process.platform === "win32",
+    });
+    child.on("error", (err) => {
+      console.error(`turbo: ${err.message}`);
+      resolve(127);
+    });
+    child.on("close", (code) => resolve(code ?? 1));
+  });
 }
 
 const lines = [];
 let totalPassed = 0, totalFailed = 0, totalSkipped = 0, exitCode = 0;
 for (const suite of suites) {
   console.log(`\n=== ${suite.label} ===`);
-  let passed = 0, failed = 0, skipped = 0, skipReason;
-  for (const step of suite.steps) {
-    const result = await run(step.cmd, step.args, step.env, step.shell);
-    if (result.code === 77 && step.skippable) {
-      skipReason = result.output.trim().split("\n").pop();
-      break;
+  // Who takes part: the workspaces that define one of the suite's tasks.
+  const parts = workspaces.filter(({ scripts }) => suite.tasks.some((task) => scripts[task] !== undefined));
+  const reportDirs = parts.map(({ dir }) => join(dir, ".reports", suite.label));
+  // Reports of an earlier run must not count: turbo restores a cached task's reports, a task that runs writes new ones.
+  for (const dir of reportDirs) rmSync(dir, { recursive: true, force: true });
+  const code = await turbo([
+    "run",
+    ...suite.tasks,
+    `--concurrency=${suite.concurrency}`,
+    "--continue",
+    "--log-order=grouped",
+    "--output-logs=full",
+    "--ui=stream",
+  ]);
+
+  let passed = 0, failed = 0, skipped = 0;
+  const skipReasons = [];
+  for (const [i, dir] of reportDirs.entries()) {
+    const skipFile = join(dir, "skipped.txt");
+    if (existsSync(skipFile)) {
+      skipReasons.push(readFileSync(skipFile, "utf8").trim());
+      continue;
     }
-    const counted = count(result.output);
-    passed += counted.passed;
-    failed += counted.failed;
-    skipped += counted.skipped;
-    if (result.code !== 0 && counted.failed === 0) {
-      // The runner failed without reporting a failed test (crash, type error,
-      // no tests found): count the step as one failure so it cannot pass.
+    const reports = readReports(dir);
+    if (reports.length === 0) {
+      // The runner failed before it could report (a type error, a crash): that is a failure, never a pass.
       failed++;
-      console.error(`${suite.label}: "${[step.cmd, ...step.args].join(" ")}" exited with ${result.code}`);
+      console.error(`${suite.label}: ${parts[i].dir} wrote no report (see its output above)`);
+      continue;
     }
-    if (!counted.found && result.code === 0 && step.expectTests !== false) {
-      failed++;
-      console.error(`${suite.label}: "${[step.cmd, ...step.args].join(" ")}" ran no test`);
+    for (const { cases } of reports) {
+      for (const c of cases) {
+        if (c.outcome === PASSED) passed++;
+        else if (c.outcome === SKIPPED) skipped++;
+        else if (c.outcome === FAILED) {
+          failed++;
+          console.error(`${suite.label}: FAILED ${c.name}${c.message ? `: ${c.message.split("\n")[0]}` : ""}`);
+        }
+      }
     }
   }
-  if (skipReason !== undefined) {
-    lines.push(`${suite.label} skipped: ${skipReason}`);
+  if (code !== 0 && failed === 0 && skipReasons.length === 0) {
+    // turbo failed but no report says why (a task crashed after writing a passing report): one failure.
+    failed++;
+    console.error(`${suite.label}: turbo exited with ${code}`);
+  }
+  if (skipReasons.length > 0 && passed + failed === 0) {
+    lines.push(`${suite.label} skipped: ${skipReasons[0]}`);
+    console.log(lines[lines.length - 1]);
     continue;
   }
   const line = `${suite.label}: ${passed} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : "");

@@ -15,15 +15,21 @@ run=$wine_dir/run.sh
 "$wine_dir/setup.sh" || exit $?
 
 passed=0 failed=0
+results=$(mktemp)
+record() { # record OUTCOME NAME: one line of the JUnit report (scripts/junit.mjs)
+  printf '%s\t%s\n' "$1" "$2" >>"$results"
+}
 check() { # check NAME COMMAND...: COMMAND must succeed
   local name=$1 out
   shift
   if out=$("$@" 2>&1); then
     passed=$((passed + 1))
     echo "ok   $name"
+    record passed "$name"
   else
     failed=$((failed + 1))
     echo "FAIL $name"
+    record failed "$name"
     printf '%s\n' "$out" | tail -n 20 | sed 's/^/     /'
   fi
 }
@@ -52,7 +58,7 @@ check "bun test: GetCurrentProcessId via bun:ffi" \
   "$run" --timeout 300 -- wine /win/bun.exe test scripts/wine/selftest/ffi_bun.test.ts
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$results"' EXIT
 cat >"$tmp/hello.c" <<'EOF'
 #include <stdio.h>
 #include <windows.h>
@@ -69,6 +75,7 @@ if x86_64-w64-mingw32-gcc -O2 -o "$tmp/hello.exe" "$tmp/hello.c"; then
 else
   failed=$((failed + 1))
   echo "FAIL mingw-w64 compiles hello.c"
+  record failed "mingw-w64 compiles hello.c"
 fi
 check "--timeout ends a hanging run with 124" expect_rc 124 \
   "$run" --timeout 3 -- wine /win/deno.exe eval 'setInterval(() => {}, 1000)'
@@ -80,4 +87,7 @@ check "no mount left under the root file system" \
   bash -c '! findmnt -rn -o TARGET | grep -qF -- "$1"' _ "$WINPIPE_ROOTFS"
 
 echo "$passed passed, $failed failed"
+if [[ -n ${WINPIPE_JUNIT:-} ]]; then
+  node "$wine_dir/../junit.mjs" write testbed <"$results" || failed=$((failed + 1))
+fi
 ((failed == 0))
