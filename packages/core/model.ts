@@ -3,7 +3,7 @@
  * specification of winpipe.
  *
  * {@linkcode createModelKernel} returns a `PipeKernel` (the port of `@winpipe/core`) that
- * implements every behaviour of SPEC.md the way Windows does it: a
+ * implements every behaviour of docs/behaviours.md the way Windows does it: a
  * `\\.\pipe\` namespace with case-insensitive names, instances that listen,
  * connect, close and disconnect, buffer quotas and blocking writes, byte and
  * message types, read modes and wait modes, peek counts, zero-length

@@ -1,6 +1,6 @@
 /**
  * `@winpipe/testing`: the conformance suite that every backend runs
- * (one case per SPEC id), the backend suites every kernel32 backend runs
+ * (one case per behaviour id), the backend suites every kernel32 backend runs
  * (abort, concurrency, event loop, handle release), and the harness they are
  * built on.
  *
@@ -11,7 +11,7 @@
  *
  * conformanceSuite(() => createModelKernel(), {
  *   register: (name, fn, skip) => Deno.test({ name, ignore: skip !== undefined, fn }),
- *   skip: { A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (SPEC.md, Known Wine deviations)" },
+ *   skip: { A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (docs/behaviours.md, Known Wine deviations)" },
  * });
  * ```
  *

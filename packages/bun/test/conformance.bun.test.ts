@@ -5,7 +5,7 @@
  *   bash scripts/wine/run.sh --env NO_COLOR=1 -- bun test ./packages/bun/test/conformance.bun.test.ts
  *
  * Under Wine the cases in WINE_KNOWN_DEVIATIONS are skipped, each with its
- * reason: a Wine deviation listed in SPEC.md ("Known Wine deviations") or a
+ * reason: a Wine deviation listed in docs/behaviours.md ("Known Wine deviations") or a
  * finding recorded with its evidence in docs/wine-findings.md (W-S15). Off
  * Windows nothing is registered but the note below.
  *

@@ -14,7 +14,7 @@
  * - WINPIPE_DIFF_SETTLE_MS: kernel32's checkpoint wait (default 120).
  *
  * Shapes kernel32 under Wine is known to get wrong are not generated
- * (WINE_EXCLUSIONS, each backed by SPEC.md's list or docs/wine-findings.md).
+ * (WINE_EXCLUSIONS, each backed by docs/behaviours.md's list or docs/wine-findings.md).
  *
  * @module
  */

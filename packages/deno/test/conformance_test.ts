@@ -4,7 +4,7 @@
  *
  *   bash scripts/wine/run.sh -- wine /win/deno.exe test -A packages/deno/test/conformance_test.ts
  *
- * Each skip names a Wine deviation listed in SPEC.md ("Known Wine
+ * Each skip names a Wine deviation listed in docs/behaviours.md ("Known Wine
  * deviations") or a finding recorded with its evidence in docs/wine-findings.md.
  *
  * @module

@@ -14,7 +14,7 @@
  *
  * The generator leaves out the operation shapes kernel32 under Wine 10
  * handles differently from Windows (`WINE_EXCLUSIONS`, each with its entry
- * in docs/wine-findings.md or SPEC.md's list). The "pinned" tests below
+ * in docs/wine-findings.md or docs/behaviours.md's list). The "pinned" tests below
  * replay one minimal sequence per finding and check that the difference is
  * still there: when Wine starts to behave like Windows one of them fails,
  * and its exclusion can go.

@@ -49,7 +49,7 @@ Deno.test({
       k.GetNamedPipeHandleStateW(client, state, null, null, null, null, 0);
       k.CloseHandle(client);
       k.CloseHandle(server);
-      // Windows: FALSE with ERROR_ACCESS_DENIED, and the handle stays in byte read mode (SPEC.md S15).
+      // Windows: FALSE with ERROR_ACCESS_DENIED, and the handle stays in byte read mode (docs/behaviours.md S15).
       assert.equal(ok, 1, "Wine lets the call through");
       assert.equal(state[0] & PIPE_READMODE_MESSAGE, PIPE_READMODE_MESSAGE, "and the read mode changed");
     } finally {

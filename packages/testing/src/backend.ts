@@ -1,6 +1,6 @@
 /**
  * The backend suites: runtime-agnostic tests of a kernel32 backend's own
- * machinery, beyond the conformance suite's per-SPEC cases. Each goes
+ * machinery, beyond the conformance suite's per-behaviour cases. Each goes
  * through the {@linkcode PipeKernel} port and the public API of
  * `createWinpipe` bound to it, so the Deno and Bun backends run the same
  * bodies:

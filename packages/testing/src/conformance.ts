@@ -1,8 +1,8 @@
 /**
- * The conformance suite: one or more cases per behaviour id of SPEC.md, run
+ * The conformance suite: one or more cases per behaviour id of docs/behaviours.md, run
  * through the {@linkcode PipeKernel} port only, so that the in-memory model
  * and the kernel32 backends (Deno FFI, bun:ffi) are held to the same
- * contract. Each case name starts with its SPEC id.
+ * contract. Each case name starts with its behaviour id.
  *
  * @example
  * ```ts ignore
@@ -34,7 +34,7 @@ import { handleStateCases } from "./conformance/handle_state.ts";
 export type { ConformanceCase } from "./conformance/util.ts";
 export { E40_MESSAGE_CASE_NAME } from "./conformance/nonblocking.ts";
 
-/** Every case of the suite, section by section in SPEC.md order. */
+/** Every case of the suite, section by section in docs/behaviours.md order. */
 const CASES: readonly ConformanceCase[] = [
   ...anonymousSeedCases,
   ...modeSeedCases,
@@ -78,26 +78,26 @@ export function conformanceCaseList(): { id: string; name: string }[] {
 }
 
 /**
- * The cases that kernel32 under Wine 10 cannot pass, keyed by SPEC id or
- * case name, each with its reason: a deviation from SPEC.md's list of known
+ * The cases that kernel32 under Wine 10 cannot pass, keyed by behaviour id or
+ * case name, each with its reason: a deviation from docs/behaviours.md's list of known
  * Wine deviations, or a finding recorded with its evidence in
  * docs/wine-findings.md (and pinned there by a test that fails once Wine
  * behaves like Windows). The kernel32 backends pass this as `options.skip`
  * when they run under Wine.
  */
 export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
-  A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (SPEC.md, known Wine deviations)",
+  A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (docs/behaviours.md, known Wine deviations)",
   [`S15 ${S15_ACCESS_CASE_TITLE}`]: "Wine 10 lets SetNamedPipeHandleState change a client handle opened without " +
     "FILE_WRITE_ATTRIBUTES; Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
   [E40_MESSAGE_CASE_NAME]: "Wine differs from Windows on a 514-byte nonblocking write to a message pipe with a " +
-    "1-byte read pending (SPEC.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
+    "1-byte read pending (docs/behaviours.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
 };
 
 /**
  * Registers every conformance case with `options.register`. Each case runs
  * with a fresh kernel from `factory` inside {@linkcode withCase}, which
  * closes the case's handles and checks for leaks. A case is skipped when
- * `options.skip` has its SPEC id or its full name; the value is the reason.
+ * `options.skip` has its behaviour id or its full name; the value is the reason.
  *
  * @example
  * ```ts ignore

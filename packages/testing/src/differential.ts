@@ -36,7 +36,7 @@
  * the oldest with CancelIoEx when there are more, or when one has waited
  * long), and to leave out the operation shapes that kernel32 under Wine is
  * known to get wrong ({@linkcode WINE_EXCLUSIONS}, each backed by a finding
- * in docs/wine-findings.md or SPEC.md's list of known Wine deviations).
+ * in docs/wine-findings.md or docs/behaviours.md's list of known Wine deviations).
  *
  * How pending operations are kept deterministic: the runner never awaits an
  * operation. After each operation it lets the event loop turn once; if

@@ -31,8 +31,8 @@ export interface SuiteOptions {
   /** Registers each case with the test runner. */
   register: RegisterTest;
   /**
-   * Cases to skip, keyed by SPEC id (e.g. "A7") or by full case name, each
-   * with the reason (a Wine deviation listed in SPEC.md or a finding in docs/).
+   * Cases to skip, keyed by behaviour id (e.g. "A7") or by full case name, each
+   * with the reason (a Wine deviation listed in docs/behaviours.md or a finding in docs/).
    */
   skip?: Record<string, string>;
   /**

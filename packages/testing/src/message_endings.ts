@@ -7,7 +7,7 @@
  * after the first part of the message was read (a kernel wrapper does it):
  * its pending write is cancelled and its handle closed, as when its
  * process exits (Windows cancels a dying thread's I/O, which takes the
- * unread rest of a message with it, SPEC H58; closing alone would leave
+ * unread rest of a message with it, H58; closing alone would leave
  * the pending write queued on Windows, docs/wine-findings.md W-G53).
  *
  * @example

@@ -75,7 +75,7 @@ function text(stream: ReadableStream<Uint8Array>): Promise<string> {
 }
 
 /**
- * Registers the process tests (named with their SPEC ids: S2, a pipe end
+ * Registers the process tests (named with their behaviour ids: S2, a pipe end
  * reaches a child by inheritance; S4, a reader sees the end once every
  * write end is closed; S8, a child's handles close when it ends).
  */

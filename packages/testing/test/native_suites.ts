@@ -16,7 +16,7 @@ import {
   type RegisterTest,
   serverNameSuite,
 } from "../mod.ts";
-import { checkCoverage, SPEC_IDS } from "./conformance/spec_ids.ts";
+import { BEHAVIOUR_IDS, checkCoverage } from "./conformance/behaviour_ids.ts";
 import { differentialTests } from "./differential/suite.ts";
 import { modelSuites } from "./model/suites.ts";
 import { unitSuites } from "./unit_suites.ts";
@@ -25,7 +25,7 @@ export function nativeSuites(register: RegisterTest): void {
   const model = () => createModelKernel();
   unitSuites(register);
   modelSuites(register);
-  register(`conformance suite covers all ${SPEC_IDS.length} behaviour ids`, () => checkCoverage());
+  register(`conformance suite covers all ${BEHAVIOUR_IDS.length} behaviour ids`, () => checkCoverage());
   conformanceSuite(model, { register, pendingDelayMs: 5 });
   differentialTests(register);
   bufferOwnershipSuite(model, { register, pendingDelayMs: 5 });

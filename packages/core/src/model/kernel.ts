@@ -1,12 +1,12 @@
 /**
- * The in-memory reference kernel: every behaviour of SPEC.md, as Windows
+ * The in-memory reference kernel: every behaviour of docs/behaviours.md, as Windows
  * does it, without Windows.
  *
  * The semantics follow the Windows named pipe file system as the ReactOS
  * reimplementation restates it (drivers/filesystems/npfs) and as Wine's
  * pipe tests (dlls/kernel32/tests/pipe.c, dlls/ntdll/tests/pipe.c),
  * validated on real Windows, pin it down. Where those disagree, the tests
- * win; where the SPEC lists a Wine deviation, the model does what Windows
+ * win; where docs/behaviours.md lists a Wine deviation, the model does what Windows
  * does.
  *
  * @module
@@ -450,7 +450,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
 
 /**
  * Makes an in-memory pipe kernel: a {@linkcode PipeKernel} with the exact
- * Win32 semantics of SPEC.md that runs anywhere, for tests and for
+ * Win32 semantics of docs/behaviours.md that runs anywhere, for tests and for
  * differential checks against kernel32.
  *
  * @example

@@ -22,7 +22,7 @@ const HELLO = text("Hello World\0"); // 12 bytes
 
 /**
  * G49 for one direction: `writer` writes 12 bytes and closes; `reader`
- * (in byte read mode) then sees the sequence of SPEC G49.
+ * (in byte read mode) then sees the sequence of G49.
  */
 async function afterPeerClosed(s: Scope, writer: KernelHandle, reader: KernelHandle): Promise<void> {
   await s.expectWrite(writer, HELLO);

@@ -131,7 +131,7 @@ export const creationCases: readonly ConformanceCase[] = [
   ),
 
   // ---------------------------------------------------------------- A7
-  // Wine 10 ignores the flag (SPEC.md, known Wine deviations); written to Windows.
+  // Wine 10 ignores the flag (docs/behaviours.md, known Wine deviations); written to Windows.
   defineCase("A7", "FILE_FLAG_FIRST_PIPE_INSTANCE on an existing name fails with ERROR_ACCESS_DENIED", (s) => {
     const name = s.pipeName();
     s.server({ name, openMode: PIPE_ACCESS_DUPLEX | FILE_FLAG_FIRST_PIPE_INSTANCE, maxInstances: 2 });

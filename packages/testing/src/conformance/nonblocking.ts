@@ -33,7 +33,7 @@ function nowaitPair(s: Scope, type: number, clientAccess: number) {
 const E40_MESSAGE_TITLE =
   "message pipe: a 514-byte nonblocking write with a 1-byte read pending writes 0 and the read stays pending";
 
-/** The name of the E40 case that Wine does not pass (SPEC.md, known Wine deviations). */
+/** The name of the E40 case that Wine does not pass (docs/behaviours.md, known Wine deviations). */
 export const E40_MESSAGE_CASE_NAME = `E40 ${E40_MESSAGE_TITLE}`;
 
 export const nonblockingCases: readonly ConformanceCase[] = [
@@ -107,7 +107,7 @@ export const nonblockingCases: readonly ConformanceCase[] = [
       assert.deepEqual(s.avail(reader), [0, 0], "nothing beyond the byte the reader took was written");
     },
   ),
-  // Windows behaviour; Wine differs (SPEC.md, known Wine deviations; pipe.c test_nowait marks it todo_wine).
+  // Windows behaviour; Wine differs (docs/behaviours.md, known Wine deviations; pipe.c test_nowait marks it todo_wine).
   defineCase("E40", E40_MESSAGE_TITLE, async (s) => {
     const { server: writer, client: reader } = nowaitPair(s, PIPE_TYPE_MESSAGE, GENERIC_READ);
     const data = pattern(514, 11);

@@ -226,7 +226,7 @@ export const modeSeedCases: readonly ConformanceCase[] = [
 
   // ---------------------------------------------------------------- S18
   // The seed says a nonblocking byte pipe writes "as many bytes as the
-  // buffer takes"; SPEC says the kernel's rule is subtler. Measured (Wine's
+  // buffer takes"; docs/behaviours.md says the kernel's rule is subtler. Measured (Wine's
   // dlls/kernel32/tests/pipe.c test_nowait, passing on Windows and Wine for
   // both pipe types): a nonblocking 513-byte write into an empty 512-byte
   // buffer with no read pending returns at once having written 0 bytes.

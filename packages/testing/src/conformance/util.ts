@@ -21,9 +21,9 @@ import {
   PIPE_WAIT,
 } from "@winpipe/core";
 
-/** One conformance case: a SPEC id, a name that starts with it, and a body. */
+/** One conformance case: a behaviour id, a name that starts with it, and a body. */
 export interface ConformanceCase {
-  /** The SPEC.md id, e.g. "D26". */
+  /** The docs/behaviours.md id, e.g. "D26". */
   readonly id: string;
   /** The test name: the id, a space, and what the case shows. */
   readonly name: string;

@@ -226,10 +226,10 @@ export function generateSequence(seed: number, options: GenerateOptions = {}): D
       kind: "createNamedPipe",
       slot: handles.length,
       pipe,
-      // FILE_FLAG_FIRST_PIPE_INSTANCE is never set: Wine 10 ignores it (SPEC.md, known Wine deviations, A7).
+      // FILE_FLAG_FIRST_PIPE_INSTANCE is never set: Wine 10 ignores it (docs/behaviours.md, known Wine deviations, A7).
       openMode: direction,
       pipeMode,
-      // 1..255 only: Wine 10 accepts 0 and 256, which Windows rejects (SPEC.md, known Wine deviations).
+      // 1..255 only: Wine 10 accepts 0 and 256, which Windows rejects (docs/behaviours.md, known Wine deviations).
       maxInstances: c.maxInstances,
       inBufferSize: sameSizes ? c.inBufferSize : random.pick(BUFFER_SIZES),
       outBufferSize: sameSizes ? c.outBufferSize : random.pick(BUFFER_SIZES),

@@ -88,7 +88,7 @@ export interface GenerateOptions {
  * How often each kind of operation is generated, relative to the others.
  *
  * Never generated, whatever the weights: FILE_FLAG_FIRST_PIPE_INSTANCE
- * (Wine 10 ignores it: SPEC.md, known Wine deviations, A7) and max
+ * (Wine 10 ignores it: docs/behaviours.md, known Wine deviations, A7) and max
  * instances 0 or 256 (Wine 10 accepts them, Windows does not: same list).
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<DiffOpKind, number>> = {

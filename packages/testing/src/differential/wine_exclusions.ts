@@ -11,14 +11,14 @@ import type { DiffOp, Exclusion } from "./ops.ts";
 /**
  * The shapes kernel32 under Wine 10 handles differently from Windows, which
  * the generator leaves out when testing against it. Each id names its
- * evidence: a deviation in SPEC.md's list or a finding in
+ * evidence: a deviation in docs/behaviours.md's list or a finding in
  * docs/wine-findings.md.
  */
 export const WINE_EXCLUSIONS: Readonly<Record<string, Exclusion>> = {
   /** docs/wine-findings.md W-S15: Wine lets a client without FILE_WRITE_ATTRIBUTES change its state. */
   "W-S15": ({ op, end }) => op.kind === "setState" && end?.role === "client" && !end.access.writeAttributes,
   /**
-   * SPEC.md, known Wine deviations (E40): a nonblocking write to a message
+   * docs/behaviours.md, known Wine deviations (E40): a nonblocking write to a message
    * pipe with reads pending that does not fit: Windows writes 0 and leaves
    * the reads pending, Wine differs.
    */
