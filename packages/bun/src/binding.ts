@@ -30,7 +30,7 @@ import {
   type Win32Library,
 } from "@winpipe/kernel32";
 import { bunSymbols, loadLibraries, requireWindows } from "./ffi.ts";
-import { offThreadWorkerUrl, type OffThreadReply, type OffThreadRequest, type OffThreadSetup } from "./worker.ts";
+import { type OffThreadReply, type OffThreadRequest, type OffThreadSetup, offThreadWorkerUrl } from "./worker.ts";
 
 /** How many NT calls may wait in workers at once (each holds a worker; more are queued in core). */
 const OFF_THREAD_SLOTS = 16;

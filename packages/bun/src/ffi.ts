@@ -95,7 +95,10 @@ export function loadLibraries(): Libraries {
     requireWindows();
     const kernel32 = dlopen("kernel32.dll", bunSymbols(KERNEL32_FUNCTIONS)).symbols;
     const ntdll = dlopen("ntdll.dll", bunSymbols(NTDLL_FUNCTIONS)).symbols;
-    libraries = { kernel32: kernel32 as unknown as Libraries["kernel32"], ntdll: ntdll as unknown as Libraries["ntdll"] };
+    libraries = {
+      kernel32: kernel32 as unknown as Libraries["kernel32"],
+      ntdll: ntdll as unknown as Libraries["ntdll"],
+    };
   }
   return libraries;
 }
