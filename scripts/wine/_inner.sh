@@ -18,7 +18,10 @@
 #   --path DIRS       put DIRS (paths inside the chroot, colon-separated) first
 #                     on PATH
 #   --bind SRC:DST    also show host dir SRC read-write at DST, which must be
-#                     under /mnt or /tmp (both are fresh tmpfs) (repeatable)
+#                     under /mnt or /tmp (both are fresh tmpfs), or under /srv
+#                     (a directory of the root file system: bun.exe cannot
+#                     resolve packages on a path through a tmpfs, see
+#                     docs/windows-test-bed.md) (repeatable)
 #   --env NAME=VALUE  also set NAME in the chroot's environment (repeatable)
 #   --timeout SECS    0 (default) for none; on expiry exit 124
 #   --lifeline FD     when FD (a pipe) reaches EOF, stop as if interrupted
@@ -77,7 +80,7 @@ if [[ -n $win ]]; then
 fi
 for b in "${binds[@]}"; do
   src=${b%%:*} dst=${b#*:}
-  [[ -d $src && $dst =~ ^/(mnt|tmp)/[^/] && $dst != *..* ]] || fail "bad --bind $b"
+  [[ -d $src && $dst =~ ^/(mnt|tmp|srv)/[^/] && $dst != *..* ]] || fail "bad --bind $b"
   mkdir -p "$root$dst" && mnt --rbind "$src" "$root$dst"
 done
 if [[ -n $prefix ]]; then

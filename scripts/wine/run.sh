@@ -16,7 +16,9 @@
 #   --timeout SECONDS  kill everything after SECONDS and exit 124 (default:
 #                      $WINPIPE_WINE_TIMEOUT, else no limit)
 #   --bind SRC:DST     also show the host directory SRC read-write at DST, a
-#                      path under /mnt or /tmp inside the chroot; repeatable
+#                      path under /mnt or /tmp (tmpfs) or /srv (the root file
+#                      system, where bun.exe can resolve packages) inside the
+#                      chroot; repeatable
 #   --env NAME=VALUE   also set NAME in the environment inside; repeatable
 #   --no-setup         fail instead of running setup.sh when the cache is
 #                      missing or out of date
@@ -95,8 +97,8 @@ for ((i = 1; i < ${#envs[@]}; i += 2)); do
 done
 for ((i = 1; i < ${#binds[@]}; i += 2)); do
   b=${binds[i]}
-  [[ -d ${b%%:*} && ${b#*:} =~ ^/(mnt|tmp)/[^/] && $b != *..* ]] ||
-    bad_usage "--bind wants SRC:DST, SRC an existing host directory, DST under /mnt or /tmp; got '$b'"
+  [[ -d ${b%%:*} && ${b#*:} =~ ^/(mnt|tmp|srv)/[^/] && $b != *..* ]] ||
+    bad_usage "--bind wants SRC:DST, SRC an existing host directory, DST under /mnt, /tmp or /srv; got '$b'"
   binds[i]=$(cd "${b%%:*}" && pwd -P):${b#*:}
 done
 

@@ -77,6 +77,18 @@ else
   echo "FAIL mingw-w64 compiles hello.c"
   record failed "mingw-w64 compiles hello.c"
 fi
+# A Wine finding (docs/windows-test-bed.md, Gotchas): on a path through a
+# tmpfs (/mnt, /tmp) bun.exe cannot resolve a package whose entry point is
+# not index.js, and on the root file system (/srv) it can. The first check
+# fails once Wine or Bun changes; then binds under /mnt would do again.
+mkdir -p "$tmp/resolve/node_modules/dep"
+echo '{ "name": "dep", "main": "lib.js" }' >"$tmp/resolve/node_modules/dep/package.json"
+echo 'module.exports = "resolved";' >"$tmp/resolve/node_modules/dep/lib.js"
+echo 'console.log(require("dep"));' >"$tmp/resolve/main.js"
+check "Wine finding: bun.exe cannot resolve a package through a tmpfs (EBADFD)" expect_output 'EBADFD' \
+  "$run" --bind "$tmp/resolve:/mnt/resolve" -- 'cd /mnt/resolve && wine /win/bun.exe main.js; true'
+check "bun.exe resolves the same package under /srv" expect_output '(^|[[:space:]])resolved($|[[:space:]])' \
+  "$run" --bind "$tmp/resolve:/srv/resolve" -- 'cd /srv/resolve && wine /win/bun.exe main.js 2>/dev/null'
 check "--timeout ends a hanging run with 124" expect_rc 124 \
   "$run" --timeout 3 -- wine /win/deno.exe eval 'setInterval(() => {}, 1000)'
 
