@@ -36,6 +36,9 @@ const WINDOWS = [
   { label: "examples", tasks: ["test:examples"], concurrency: 1, windows: true },
   // Every benchmark implementation and case once, at tiny sizes: each must produce a figure.
   { label: "bench-smoke", tasks: ["test:bench-smoke"], concurrency: 1, windows: true },
+  // The packages as users get them: published to a local registry, installed into fresh
+  // Bun and Deno projects, type-checked there, and run under Wine (source, bundle, executable).
+  { label: "consumers", tasks: ["test:consumers"], concurrency: 1, windows: true },
 ];
 
 /** The suites of a selection: all, native, windows or check; undefined for anything else. */

@@ -1,0 +1,428 @@
+#!/usr/bin/env node
+// The consumers suite (`consumers:` in npm test): winpipe as a user gets it.
+// It publishes every package to a local registry and installs them, from
+// there, into fresh projects outside the workspace:
+//
+// - publish readiness: `deno publish --dry-run` (type check, slow types,
+//   licences) and `npm pack --dry-run` (only built files, no tests);
+// - a Bun project made by `bun init`: `bun add @winpipe/bun`, its default
+//   tsconfig type-checks clean, and under Wine a named-pipe echo and a
+//   `spawn` with piped output run from source, from a `bun build` bundle
+//   (alone in a directory, no node_modules) and as a `bun build --compile`
+//   executable;
+// - a Deno project: `deno add npm:@winpipe/deno`, `deno check` clean, the
+//   same two programs under Wine with `--allow-ffi` as the only permission;
+// - a Deno project on the JSR-shaped packages: the file set the dry run
+//   would publish, copied out and used through `links`;
+// - in each project a planted type error is caught by the type check.
+//
+// Under Wine the projects are bound at /srv/consumers, not under /mnt: bun.exe
+// cannot resolve packages with an exports map on a path through a tmpfs
+// (docs/windows-test-bed.md).
+//
+// The packages must be built first (turbo.json makes the task depend on
+// every package's `build`). The programs are scripts/consumers/programs/.
+// Everything happens in a throwaway directory under the system's temporary
+// directory (kept with WINPIPE_KEEP_CONSUMERS=1); with WINPIPE_JUNIT set each
+// step is a case of a JUnit report.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { FAILED, PASSED, SKIPPED, writeReport } from "../junit.mjs";
+import { npmrc, startRegistry } from "./registry.mjs";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const programs = join(root, "scripts", "consumers", "programs");
+const bin = (name) => join(root, "node_modules", ".bin", name);
+/** Every package of the workspace (the directory names under packages/). */
+const PACKAGES = readdirSync(join(root, "packages")).filter((dir) =>
+  existsSync(join(root, "packages", dir, "package.json"))
+);
+const PROGRAMS = ["echo.ts", "spawn.ts"];
+const PLANTED = "planted_type_error.ts";
+const WINE_SKIPPED = 77;
+
+const work = mkdtempSync(join(tmpdir(), "winpipe-consumers-"));
+const cases = [];
+const baseEnv = { ...process.env, NO_COLOR: "1", NPM_CONFIG_UPDATE_NOTIFIER: "false", DENO_NO_UPDATE_CHECK: "1" };
+
+/** Runs a command; returns { ok, output }. */
+function run(command, args, { cwd = root, env = {}, timeout = 300_000 } = {}) {
+  const result = spawnSync(command, args, {
+    cwd,
+    env: { ...baseEnv, ...env },
+    encoding: "utf8",
+    timeout,
+    maxBuffer: 64 << 20,
+  });
+  const output = `${result.stdout ?? ""}${result.stderr ?? ""}${result.error ? String(result.error) : ""}`;
+  return { ok: result.status === 0, status: result.status, output };
+}
+
+/** Thrown by a case that cannot run on this machine (it is skipped, with the reason). */
+class Skip extends Error {}
+
+/**
+ * One case: `fn` returns nothing (passed), throws a Skip (skipped) or
+ * throws anything else (failed, with its message). A case whose
+ * prerequisites failed is failed too, naming them; one whose prerequisites
+ * were skipped is skipped.
+ */
+function step(name, fn, { needs = [] } = {}) {
+  const missing = needs.filter((need) => need.outcome === FAILED).map((need) => need.name);
+  const skipped = needs.filter((need) => need.outcome === SKIPPED).map((need) => need.name);
+  const record = { name, outcome: PASSED };
+  if (missing.length > 0) {
+    record.outcome = FAILED;
+    record.message = `not run: ${missing.join(", ")} did not pass`;
+  } else if (skipped.length > 0) {
+    record.outcome = SKIPPED;
+    record.message = `not run: ${skipped.join(", ")} was skipped`;
+  } else {
+    try {
+      fn();
+    } catch (err) {
+      record.outcome = err instanceof Skip ? SKIPPED : FAILED;
+      record.message = err instanceof Error ? err.message : String(err);
+    }
+  }
+  cases.push(record);
+  console.log(`consumers: ${{ [PASSED]: "ok", [FAILED]: "FAILED", [SKIPPED]: "skipped" }[record.outcome]} ${name}`);
+  if (record.message) console.log(indent(record.message));
+  return record;
+}
+
+const indent = (text) => text.trimEnd().split("\n").slice(-40).map((line) => `    ${line}`).join("\n");
+function must({ ok, output }, what) {
+  if (!ok) throw new Error(`${what} failed:\n${output}`);
+  return output;
+}
+
+/** Files of a publish file set that are tests, benches or fixtures (none may be). */
+const notForUsers = (files) =>
+  files.filter((file) => /(^|\/)(test|tests|bench|fixtures)\//.test(file) || /[._]test\.ts$/.test(file));
+
+let wineEnv;
+/** The test bed's settings (`run.sh --print-env`: WINPIPE_BUN_EXE, ...), or {} where it cannot run. */
+function wineEnvironment() {
+  if (wineEnv === undefined) {
+    const { ok, output } = run("bash", [join(root, "scripts", "wine", "run.sh"), "--print-env"]);
+    wineEnv = ok
+      ? Object.fromEntries([...output.matchAll(/^(\w+)=(.*)$/gm)].map(([, name, value]) => [name, unquote(value)]))
+      : {};
+  }
+  return wineEnv;
+}
+
+/** A value as `run.sh --print-env` writes it (maybe single-quoted for the shell). */
+const unquote = (value) => value.startsWith("'") ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value;
+
+// --- Publish readiness -------------------------------------------------------
+
+/** Per package, the files `deno publish` would upload (relative to the package). */
+const jsrFiles = {};
+const dryRun = step("deno publish --dry-run: type check, slow types, licences, no tests in any file set", () => {
+  const output = must(run(bin("deno"), ["publish", "--dry-run", "--allow-dirty"]), "deno publish --dry-run");
+  if (/warning/i.test(output)) throw new Error(`the dry run warned:\n${output}`);
+  let current;
+  for (const line of output.split("\n")) {
+    const heading = line.match(/Simulating publish of (@winpipe\/[\w-]+)@/);
+    if (heading) current = jsrFiles[heading[1]] = [];
+    const file = line.match(/^\s+file:\/\/(\S+)/);
+    if (file && current) current.push(file[1]);
+  }
+  for (const name of PACKAGES.map((p) => `@winpipe/${p}`)) {
+    const files = jsrFiles[name];
+    if (!files || files.length === 0) throw new Error(`the dry run listed no files for ${name}`);
+    const dir = join(root, "packages", name.slice("@winpipe/".length));
+    jsrFiles[name] = files.map((file) => relative(dir, file).replaceAll("\\", "/"));
+    const wrong = notForUsers(jsrFiles[name]);
+    if (wrong.length > 0) throw new Error(`${name} would publish ${wrong.join(", ")}`);
+  }
+});
+
+const built = step("every package is built (dist/ with JavaScript and .d.ts)", () => {
+  const missing = PACKAGES.filter((p) => !existsSync(join(root, "packages", p, "dist", "mod.js")));
+  if (missing.length > 0) throw new Error(`not built: ${missing.join(", ")} (run \`npm run build\`)`);
+});
+
+const packed = step("npm pack --dry-run: only built files, README, LICENSE and package.json", () => {
+  for (const p of PACKAGES) {
+    const output = must(
+      run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: join(root, "packages", p) }),
+      `npm pack in packages/${p}`,
+    );
+    const files = JSON.parse(output.slice(output.indexOf("[")))[0].files.map((f) => f.path);
+    const stray = files.filter((file) =>
+      !/^dist\/.*\.(js|d\.ts)$/.test(file) && !["README.md", "LICENSE", "package.json"].includes(file)
+    );
+    if (stray.length > 0) throw new Error(`@winpipe/${p} would pack ${stray.join(", ")}`);
+    for (const wanted of ["dist/mod.js", "dist/mod.d.ts", "LICENSE", "README.md"]) {
+      if (!files.includes(wanted)) throw new Error(`@winpipe/${p} would not pack ${wanted}`);
+    }
+  }
+}, { needs: [built] });
+
+// --- The registry ------------------------------------------------------------
+
+let registry;
+try {
+  registry = await startRegistry(root, work);
+} catch (err) {
+  console.log(`consumers: the registry did not start: ${err.message}`);
+}
+const userconfig = join(work, "publisher.npmrc");
+const published = step("publish every package to a local registry (verdaccio)", () => {
+  if (!registry) throw new Error("the registry did not start (see verdaccio.log)");
+  writeFileSync(userconfig, npmrc(registry.url, registry.token));
+  for (const p of PACKAGES) {
+    must(
+      run("npm", ["publish", "--ignore-scripts", "--userconfig", userconfig], { cwd: join(root, "packages", p) }),
+      `npm publish of @winpipe/${p}`,
+    );
+  }
+}, { needs: [packed] });
+
+try {
+  // --- A Bun project ---------------------------------------------------------
+
+  const bunApp = join(work, "bun-app");
+  const bunEnv = { BUN_INSTALL_CACHE_DIR: join(work, "bun-cache") };
+  const bunInstalled = step("bun: `bun init`, then `bun add @winpipe/bun` from the registry", () => {
+    mkdirSync(bunApp);
+    must(run(bin("bun"), ["init", "-y"], { cwd: bunApp, env: bunEnv }), "bun init");
+    writeFileSync(join(bunApp, "bunfig.toml"), `[install.scopes]\n"@winpipe" = "${registry.url}"\n`);
+    must(run(bin("bun"), ["add", "@winpipe/bun"], { cwd: bunApp, env: bunEnv }), "bun add @winpipe/bun");
+    const installed = JSON.parse(
+      readFileSync(join(bunApp, "node_modules", "@winpipe", "core", "package.json"), "utf8"),
+    );
+    if (!existsSync(join(bunApp, "node_modules", "@winpipe", "bun", "dist", "mod.js"))) {
+      throw new Error("@winpipe/bun was installed without dist/mod.js");
+    }
+    console.log(`    installed @winpipe/core ${installed.version} as a dependency of @winpipe/bun`);
+    copyPrograms(bunApp, "@winpipe/bun");
+  }, { needs: [published] });
+
+  const tsc = () =>
+    existsSync(join(bunApp, "node_modules", ".bin", "tsc")) ? join(bunApp, "node_modules", ".bin", "tsc") : bin("tsc");
+  step("bun: the default tsconfig of `bun init` type-checks the programs clean (tsc)", () => {
+    must(run(tsc(), ["--noEmit", "-p", "."], { cwd: bunApp }), "tsc");
+  }, { needs: [bunInstalled] });
+  step("bun: a planted type error is caught (tsc)", () => {
+    expectPlantedError(bunApp, () => run(tsc(), ["--noEmit", "-p", "."], { cwd: bunApp }));
+  }, { needs: [bunInstalled] });
+
+  const bunBundle = join(work, "bun-bundle");
+  const bundled = step("bun: `bun build` bundles each program into one file", () => {
+    must(
+      run(bin("bun"), ["build", ...PROGRAMS, "--target", "bun", "--outdir", bunBundle], { cwd: bunApp }),
+      "bun build",
+    );
+    for (const program of PROGRAMS) {
+      const file = join(bunBundle, program.replace(/\.ts$/, ".js"));
+      if (!readFileSync(file, "utf8").includes("runOffThreadCalls")) {
+        throw new Error(`${file} does not carry the worker's program`);
+      }
+    }
+  }, { needs: [bunInstalled] });
+
+  // bun.exe cannot build under Wine ("ENOENT opening root directory",
+  // docs/windows-test-bed.md), so the executables are cross-compiled here, as
+  // on any Linux machine, from the test bed's bun.exe (the same version as
+  // this bun) instead of one Bun would download.
+  const windowsBun = wineEnvironment().WINPIPE_BUN_EXE;
+  const compiled = step("bun: `bun build --compile --target=bun-windows-x64` of each program", () => {
+    if (windowsBun === undefined || !existsSync(windowsBun)) {
+      throw new Skip("no test bed here, so no bun.exe to build with");
+    }
+    for (const program of PROGRAMS) {
+      const exe = join(work, "compiled", program.replace(/\.ts$/, ".exe"));
+      must(
+        run(bin("bun"), [
+          "build",
+          "--compile",
+          "--target=bun-windows-x64",
+          `--compile-executable-path=${windowsBun}`,
+          program,
+          "--outfile",
+          exe,
+        ], { cwd: bunApp }),
+        `bun build --compile ${program}`,
+      );
+    }
+  }, { needs: [bunInstalled] });
+
+  // --- A Deno project on the npm packages --------------------------------------
+
+  const denoApp = join(work, "deno-app");
+  const denoEnv = { DENO_DIR: join(work, "deno-dir") };
+  const denoInstalled = step("deno: `deno add npm:@winpipe/deno` from the registry", () => {
+    mkdirSync(denoApp);
+    // Deno refuses npm versions published less than a day ago unless told
+    // otherwise (its minimum dependency age); these were published seconds ago.
+    writeFileSync(join(denoApp, "deno.json"), `${JSON.stringify({ minimumDependencyAge: "0" })}\n`);
+    writeFileSync(join(denoApp, ".npmrc"), npmrc(registry.url, registry.token));
+    must(run(bin("deno"), ["add", "npm:@winpipe/deno"], { cwd: denoApp, env: denoEnv }), "deno add");
+    const imports = JSON.parse(readFileSync(join(denoApp, "deno.json"), "utf8")).imports ?? {};
+    if (!String(imports["@winpipe/deno"]).startsWith("npm:@winpipe/deno@")) {
+      throw new Error(`deno add wrote imports ${JSON.stringify(imports)}`);
+    }
+    copyPrograms(denoApp, "@winpipe/deno");
+  }, { needs: [published] });
+  step("deno: `deno check` of the programs is clean", () => {
+    must(run(bin("deno"), ["check", ...PROGRAMS], { cwd: denoApp, env: denoEnv }), "deno check");
+  }, { needs: [denoInstalled] });
+  step("deno: a planted type error is caught (deno check)", () => {
+    expectPlantedError(denoApp, () => run(bin("deno"), ["check", PLANTED], { cwd: denoApp, env: denoEnv }));
+  }, { needs: [denoInstalled] });
+
+  // --- A Deno project on the JSR-shaped packages -------------------------------
+
+  const jsrApp = join(work, "deno-jsr-app");
+  const jsrInstalled = step("deno (JSR): the dry run's file sets, used through `links`", () => {
+    const links = [];
+    for (const [name, files] of Object.entries(jsrFiles)) {
+      const from = join(root, "packages", name.slice("@winpipe/".length));
+      const to = join(work, "jsr", name.slice("@winpipe/".length));
+      for (const file of files) cpSync(join(from, file), join(to, file));
+      links.push(`../jsr/${name.slice("@winpipe/".length)}`);
+    }
+    mkdirSync(jsrApp);
+    writeFileSync(
+      join(jsrApp, "deno.json"),
+      JSON.stringify({ links, imports: { "@winpipe/deno": "jsr:@winpipe/deno@^0.1.0" } }, null, 2) + "\n",
+    );
+    copyPrograms(jsrApp, "@winpipe/deno");
+  }, { needs: [dryRun] });
+  step("deno (JSR): `deno check` of the programs is clean", () => {
+    must(run(bin("deno"), ["check", ...PROGRAMS], { cwd: jsrApp, env: denoEnv }), "deno check");
+  }, { needs: [jsrInstalled] });
+  step("deno (JSR): a planted type error is caught (deno check)", () => {
+    expectPlantedError(jsrApp, () => run(bin("deno"), ["check", PLANTED], { cwd: jsrApp, env: denoEnv }));
+  }, { needs: [jsrInstalled] });
+
+  // --- The programs on Windows (one Wine run) ----------------------------------
+
+  const windowsRuns = [];
+  const windows = (name, needs, dir, command) => windowsRuns.push({ name, needs, dir, command });
+  for (const program of PROGRAMS) {
+    const stem = program.replace(/\.ts$/, "");
+    windows(`bun: ${stem} runs from source`, [bunInstalled], "bun-app", `wine /win/bun.exe ${program}`);
+    windows(`bun: ${stem} runs from its bundle`, [bundled], "bun-bundle", `wine /win/bun.exe ${stem}.js`);
+    windows(`bun: ${stem} runs as a \`bun build --compile\` executable`, [compiled], "compiled", `wine ./${stem}.exe`);
+    windows(
+      `deno: ${stem} runs with --allow-ffi only`,
+      [denoInstalled],
+      "deno-app",
+      `wine /win/deno.exe run --allow-ffi ${program}`,
+    );
+    windows(
+      `deno (JSR): ${stem} runs with --allow-ffi only`,
+      [jsrInstalled],
+      "deno-jsr-app",
+      `wine /win/deno.exe run --allow-ffi ${program}`,
+    );
+  }
+  runOnWindows(windowsRuns);
+} finally {
+  await registry?.stop();
+}
+
+/** Copies the programs into a project, importing `runtimePackage`. */
+function copyPrograms(dir, runtimePackage) {
+  for (const program of [...PROGRAMS, PLANTED]) {
+    const text = readFileSync(join(programs, program), "utf8").replaceAll('"@winpipe/deno"', `"${runtimePackage}"`);
+    writeFileSync(join(dir, program), text);
+  }
+}
+
+/**
+ * Takes the `@ts-expect-error` line out of the planted program, runs the
+ * project's type check, and puts the program back: the check must fail,
+ * naming that program.
+ */
+function expectPlantedError(dir, check) {
+  const file = join(dir, PLANTED);
+  const original = readFileSync(file, "utf8");
+  writeFileSync(file, original.split("\n").filter((line) => !line.includes("@ts-expect-error")).join("\n"));
+  try {
+    const { ok, output } = check();
+    if (ok) throw new Error("the type check passed with the planted error");
+    if (!output.includes(PLANTED)) throw new Error(`the type check failed elsewhere:\n${output}`);
+  } finally {
+    writeFileSync(file, original);
+  }
+}
+
+/**
+ * Runs the Windows cases in one Wine run (scripts/wine/run.sh), the work
+ * directory shown at /srv/consumers, each command with a time limit; a
+ * case's outcome is its command's exit status. When this machine cannot
+ * host Wine, the cases are skipped and say so.
+ */
+function runOnWindows(runs) {
+  const ready = runs.filter((r) => r.needs.every((need) => need.outcome === PASSED));
+  // The others are failed or skipped, as their prerequisites were.
+  for (const r of runs.filter((r) => !ready.includes(r))) {
+    step(r.name, () => {}, { needs: r.needs });
+  }
+  if (ready.length === 0) return;
+  const script = ready.map((r, i) =>
+    [
+      `cd /srv/consumers/${r.dir}`,
+      `timeout -k 5 180 bash -c ${shellQuote(r.command)} > /srv/consumers/windows-${i}.log 2>&1`,
+      `echo "winpipe-consumers-case ${i} $?"`,
+    ].join("\n")
+  ).join("\n");
+  writeFileSync(join(work, "windows.sh"), script + "\n");
+  const result = run(
+    "bash",
+    [
+      join(root, "scripts", "wine", "run.sh"),
+      "--timeout",
+      String(240 * ready.length),
+      "--bind",
+      `${work}:/srv/consumers`,
+      "--env",
+      String.raw`DENO_DIR=Z:\srv\consumers\deno-dir-windows`,
+      "--",
+      "bash /srv/consumers/windows.sh",
+    ],
+    { timeout: 250_000 * ready.length },
+  );
+  if (result.status === WINE_SKIPPED) {
+    for (const r of ready) {
+      cases.push({ name: r.name, outcome: SKIPPED, message: "this machine cannot host the Wine test bed" });
+      console.log(`consumers: skipped ${r.name} (no Wine test bed here)`);
+    }
+    return;
+  }
+  const statuses = new Map();
+  for (const match of result.output.matchAll(/^winpipe-consumers-case (\d+) (\d+)$/gm)) {
+    statuses.set(Number(match[1]), Number(match[2]));
+  }
+  ready.forEach((r, i) => {
+    step(r.name, () => {
+      const log = existsSync(join(work, `windows-${i}.log`))
+        ? readFileSync(join(work, `windows-${i}.log`), "utf8")
+        : "";
+      if (!statuses.has(i)) throw new Error(`the Wine run ended before this case:\n${result.output}`);
+      if (statuses.get(i) !== 0) throw new Error(`exit status ${statuses.get(i)}:\n${log}`);
+      if (!/winpipe-consumer: \w+ ok/.test(log)) throw new Error(`the program did not report success:\n${log}`);
+    });
+  });
+}
+
+function shellQuote(text) {
+  return `'${text.replaceAll("'", `'\\''`)}'`;
+}
+
+if (process.env.WINPIPE_JUNIT) writeReport(process.env.WINPIPE_JUNIT, "consumers", cases);
+if (process.env.WINPIPE_KEEP_CONSUMERS === "1") console.log(`consumers: the projects are kept in ${work}`);
+else rmSync(work, { recursive: true, force: true });
+const failed = cases.filter((c) => c.outcome === FAILED).length;
+const passed = cases.filter((c) => c.outcome === PASSED).length;
+console.log(`consumers: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 ? 1 : 0);
