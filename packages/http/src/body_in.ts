@@ -173,6 +173,8 @@ export interface BodyStreamHooks {
   onAbort?: (reason: unknown) => void;
   /** Aborts the pending read (for example the fetch signal of a client). */
   signal?: AbortSignal;
+  /** What the stream errors with, given what failed (a client makes failures TypeErrors, as fetch does). */
+  mapError?: (error: unknown) => unknown;
 }
 
 /**
@@ -199,7 +201,7 @@ export function bodyStream(decoder: BodyDecoder, hooks: BodyStreamHooks = {}): R
         }
       } catch (err) {
         hooks.onAbort?.(err);
-        throw err;
+        throw hooks.mapError ? hooks.mapError(err) : err;
       }
     },
     cancel(reason) {

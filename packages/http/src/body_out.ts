@@ -86,14 +86,23 @@ class Batch {
   }
 }
 
+/** One read of a body stream. */
+export type ChunkRead = { done: true; value?: undefined } | { done: false; value: unknown };
+
+/** The part of a ReadableStreamDefaultReader a writer uses (structural: runtimes' reader types differ). */
+export interface ChunkReader {
+  read(): Promise<ChunkRead>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /** A body to send: the chunks already taken from its stream, and the reader for the rest (none when it is done). */
 export interface OutgoingBody {
   /** Chunks already read from the stream (to choose the framing), in order. */
   first: Uint8Array[];
   /** The rest of the stream; undefined when `first` is all of it. */
-  reader?: ReadableStreamDefaultReader<unknown>;
+  reader?: ChunkReader;
   /** A read of `reader` already issued, to take before reading again. */
-  pending?: Promise<ReadableStreamReadResult<unknown>>;
+  pending?: Promise<ChunkRead>;
 }
 
 /** The body did not have the length its Content-Length announced. */
@@ -165,13 +174,13 @@ export async function writeMessage(
  * bytes has); it never waits for a stream that is still producing, so a
  * streamed response starts at once.
  */
-export async function startBody(reader: ReadableStreamDefaultReader<unknown>): Promise<OutgoingBody> {
+export async function startBody(reader: ChunkReader): Promise<OutgoingBody> {
   const first: Uint8Array[] = [];
   const one = await reader.read();
   if (one.done) return { first };
   first.push(bytesOf(one.value));
   const next = reader.read();
-  let settled: ReadableStreamReadResult<unknown> | undefined;
+  let settled: ChunkRead | undefined;
   next.then((r) => (settled = r), () => {});
   // A stream that is already closed (or has the next chunk queued) settles within a few microtasks.
   for (let i = 0; i < 8 && settled === undefined; i++) await null;

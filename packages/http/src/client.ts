@@ -6,7 +6,7 @@
  */
 import { parsePipeName, type PipeConnection, type Winpipe } from "@winpipe/core";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
-import { encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
+import { type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
 import {
   type Framing,
   HttpParseError,
@@ -69,8 +69,9 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 20;
 
 /** A relative URL (`/containers/json`) is resolved against `http://localhost`: the pipe is the host. */
-function requestUrl(input: RequestInfo | URL): RequestInfo | URL {
-  return typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost") : input;
+function requestUrl(input: Request | string | URL): Request | string {
+  if (input instanceof Request) return input;
+  return typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost").href : String(input);
 }
 
 /** A network error as fetch reports it: a TypeError whose cause says what happened. */
@@ -150,13 +151,14 @@ export class PipeHttpClient implements Disposable {
    * is not valid HTTP or the connection broke, the signal's reason when
    * `init.signal` aborts.
    */
-  async fetch(name: string, input: RequestInfo | URL, init?: PipeFetchInit): Promise<Response> {
+  async fetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response> {
     const pipeName = parsePipeName(name).full;
     if (init !== undefined && (typeof init !== "object" || init === null)) {
       throw new TypeError("init must be an object");
     }
     const { connectTimeout, maxHeaderSize, ...requestInit } = init ?? {};
-    const request = new Request(requestUrl(input), requestInit);
+    const target = requestUrl(input);
+    const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
     const streamed = requestInit.body instanceof ReadableStream ||
       (input instanceof Request && requestInit.body === undefined && input.body !== null);
     const out: Outgoing = {
@@ -290,7 +292,7 @@ export class PipeHttpClient implements Disposable {
       throw new TypeError(`pipeFetch: ${(err as Error).message}`);
     }
     // The body goes out while the response is awaited: a server may answer before it read everything.
-    const sourceReader = out.body instanceof ReadableStream ? out.body.getReader() : undefined;
+    const sourceReader = out.body instanceof ReadableStream ? out.body.getReader() as ChunkReader : undefined;
     const body = out.body instanceof Uint8Array
       ? { first: [out.body] }
       : sourceReader
@@ -356,6 +358,11 @@ export class PipeHttpClient implements Disposable {
       const decoder = new BodyDecoder(reader, responseFramingKind, { maxTrailerSize: out.maxHeaderSize });
       stream = bodyStream(decoder, {
         signal,
+        // As fetch: a body that breaks errors with a TypeError; an abort with the signal's reason.
+        mapError: (err) =>
+          signal.aborted
+            ? signal.reason ?? err
+            : networkError(`the response body broke: ${(err as Error)?.message}`, err),
         onEnd: () => finish(true),
         onAbort: () => {
           released = true;

@@ -66,6 +66,12 @@ export function scanHead(bytes: Uint8Array, start: number, end: number, from: nu
   let i = Math.max(from, start);
   for (;;) {
     const lf = view.indexOf(LF, i);
+    // A CR must be followed by LF: one inside a line (or before the last byte so far) is refused now,
+    // rather than after waiting for a line end that a CR-only sender never sends.
+    const cr = view.indexOf(CR, i);
+    if (cr !== -1 && (lf === -1 ? cr < end - 1 : cr < lf - 1)) {
+      throw new HttpParseError(400, "a CR that is not followed by LF");
+    }
     if (lf === -1) return { scanned: end };
     if (lf === start || bytes[lf - 1] !== CR) throw new HttpParseError(400, "a line ends with LF without CR");
     // An empty line: CRLF right after the previous line's LF.
@@ -121,6 +127,9 @@ function parseVersion(bytes: Uint8Array, at: number, end: number): 0 | 1 {
   return minor as 0 | 1;
 }
 
+/** The methods fetch's Request normalises to upper case (Fetch standard, "normalize a method"). */
+const CASE_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
 /**
  * Parses a request head, `bytes[start..end)` as found by {@linkcode scanHead}
  * (empty lines before it already skipped).
@@ -131,6 +140,11 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
   while (i < lineEnd && TOKEN[bytes[i]] === 1) i++;
   if (i === start || bytes[i] !== SP) throw new HttpParseError(400, "a malformed request line (method)");
   const method = latin1(bytes, start, i);
+  const upper = method.toUpperCase();
+  if (upper !== method && CASE_NORMALISED.has(upper)) {
+    // fetch's Request would turn "get" into "GET": a different method to HTTP, which is case-sensitive.
+    throw new HttpParseError(400, `method names are case-sensitive: ${JSON.stringify(method)}`);
+  }
   const targetStart = ++i;
   while (i < lineEnd && TARGET[bytes[i]] === 1) i++;
   if (i === targetStart || bytes[i] !== SP) throw new HttpParseError(400, "a malformed request line (target)");

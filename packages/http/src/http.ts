@@ -20,7 +20,7 @@ export interface WinpipeHttp {
    * fetch over a named pipe: the `fetch` of a {@linkcode PipeHttpClient}
    * shared by every call (8 idle connections per pipe, at most).
    */
-  pipeFetch(name: string, input: RequestInfo | URL, init?: PipeFetchInit): Promise<Response>;
+  pipeFetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response>;
 }
 
 /**

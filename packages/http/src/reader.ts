@@ -37,6 +37,8 @@ export class ConnReader {
   #start = 0;
   #end = 0;
   #eof = false;
+  /** The read in flight: one at a time, shared by whoever waits for data. */
+  #filling: Promise<boolean> | undefined;
 
   /** `capacity`: the buffer size, at least the largest head accepted. */
   constructor(conn: ByteConnection, capacity = READ_SIZE) {
@@ -54,8 +56,18 @@ export class ConnReader {
     return this.#eof;
   }
 
-  /** Reads once more from the pipe into the buffer. False at the end of the data. */
-  async fill(signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Reads once more from the pipe into the buffer. False at the end of the
+   * data. A read already in flight is shared (and keeps its own signal).
+   */
+  fill(signal?: AbortSignal): Promise<boolean> {
+    if (this.#filling !== undefined) return this.#filling;
+    const filling = this.#fillOnce(signal).finally(() => (this.#filling = undefined));
+    this.#filling = filling;
+    return filling;
+  }
+
+  async #fillOnce(signal: AbortSignal | undefined): Promise<boolean> {
     if (this.#eof) return false;
     if (this.#start === this.#end) {
       this.#start = this.#end = 0;
@@ -143,7 +155,7 @@ export class ConnReader {
    * the new array). Null at the end of the data.
    */
   async readSome(max: number, signal?: AbortSignal): Promise<Uint8Array | null> {
-    if (this.#start === this.#end && !this.#eof && max >= DIRECT_READ) {
+    if (this.#start === this.#end && !this.#eof && max >= DIRECT_READ && this.#filling === undefined) {
       this.#start = this.#end = 0;
       const out = new Uint8Array(Math.min(max, READ_SIZE));
       const result = await this.#conn.read(out, { signal });

@@ -6,7 +6,7 @@
  */
 import { parsePipeName, type PipeConnection, PipeServer, type ServerOptions, type Winpipe } from "@winpipe/core";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
-import { BodyLengthError, encodeHead, type OutFraming, startBody, writeMessage } from "./body_out.ts";
+import { BodyLengthError, type ChunkReader, encodeHead, type OutFraming, startBody, writeMessage } from "./body_out.ts";
 import {
   fieldValues,
   HttpParseError,
@@ -105,6 +105,33 @@ class Exchange {
   responseStarted = false;
   /** The 100 Continue being written. */
   continueWrite?: Promise<void>;
+  /** Why reading the request body failed: a malformed body is answered by the server, not the handler. */
+  bodyError?: unknown;
+  /** Aborts `request.signal` when the client goes away. */
+  readonly abort = new AbortController();
+  /** The response body being written, cancelled when the client goes away. */
+  responseBody?: ChunkReader;
+  #watching = false;
+
+  /**
+   * Once the request is read, a read stays pending on the connection: its
+   * data is the next request (kept), its end means the client went away,
+   * which aborts the request's signal and cancels a response still being
+   * produced (otherwise a stream that never ends would hold the connection).
+   */
+  watchClient(reader: ConnReader, signal: AbortSignal): void {
+    if (this.#watching) return;
+    this.#watching = true;
+    reader.waitForData(signal).then((more) => {
+      if (!more) this.clientGone();
+    }, () => this.clientGone());
+  }
+
+  clientGone(): void {
+    if (this.abort.signal.aborted) return;
+    this.abort.abort(new DOMException("the client closed the connection", "AbortError"));
+    void this.responseBody?.cancel(this.abort.signal.reason).catch(() => {});
+  }
 
   constructor(decoder: BodyDecoder) {
     this.decoder = decoder;
@@ -303,7 +330,8 @@ export class HttpServer implements AsyncDisposable {
         } finally {
           headTimer();
         }
-        if (!(await this.#exchange(conn, reader, head, { ...info, request: index }))) return;
+        const request = { ...info, request: index };
+        if (!(await this.#exchange(conn, reader, head, request, connection.abort.signal))) return;
       }
     } catch {
       // The client went away (a failed read or write), or a timer cancelled a read: the connection is over.
@@ -321,10 +349,11 @@ export class HttpServer implements AsyncDisposable {
     reader: ConnReader,
     head: RequestHead,
     info: HttpRequestInfo,
+    signal: AbortSignal,
   ): Promise<boolean> {
     let request: Request, exchange: Exchange;
     try {
-      ({ request, exchange } = this.#request(head, reader, conn));
+      ({ request, exchange } = this.#request(head, reader, conn, signal));
     } catch (err) {
       if (!(err instanceof HttpParseError)) throw err;
       await conn.write(refusal(err.status, err.message));
@@ -338,11 +367,18 @@ export class HttpServer implements AsyncDisposable {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
     } catch (err) {
-      this.#onError(err, request);
+      if (!(exchange.bodyError instanceof HttpParseError)) this.#onError(err, request);
       response = new Response("Internal Server Error\n", {
         status: 500,
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
+    }
+    if (exchange.bodyError instanceof HttpParseError && !exchange.responseStarted) {
+      // The body was malformed (a bad chunk): the answer is the parser's, whatever the handler made of it.
+      await response.body?.cancel().catch(() => {});
+      await exchange.continueWrite?.catch(() => {});
+      await conn.write(refusal(exchange.bodyError.status, exchange.bodyError.message));
+      return false;
     }
 
     // A 100 Continue being written goes first; none is sent once the response started.
@@ -351,7 +387,7 @@ export class HttpServer implements AsyncDisposable {
     const keepAlive = keepsAlive(head) && !this.#closing && !listHas(response.headers.get("connection"), "close") &&
       // A client still waiting for 100 Continue may or may not send its body now: what comes next is ambiguous.
       !(exchange.expectContinue && !exchange.bodyStarted);
-    if (!(await this.#respond(conn, head, response, keepAlive, request))) return false;
+    if (!(await this.#respond(conn, head, response, keepAlive, request, exchange))) return false;
     // The rest of the request body, if the handler left some: dropped when it is small, otherwise the connection closes.
     const decoder = exchange.decoder;
     if (!decoder.done) {
@@ -372,7 +408,13 @@ export class HttpServer implements AsyncDisposable {
   }
 
   /** The Request for a head (URL, method, header fields, a streamed body) and the state of its exchange. */
-  #request(head: RequestHead, reader: ConnReader, conn: PipeConnection): { request: Request; exchange: Exchange } {
+  #request(
+    head: RequestHead,
+    reader: ConnReader,
+    conn: PipeConnection,
+    signal: AbortSignal,
+  ): { request: Request; exchange: Exchange } {
+    if (UNSERVED_METHODS.has(head.method)) throw new HttpParseError(501, `${head.method} is not supported`);
     const framing = requestFraming(head);
     const host = requestHost(head);
     const target = head.target;
@@ -383,8 +425,6 @@ export class HttpServer implements AsyncDisposable {
       url = new URL(target);
     } else if (target === "*" && head.method === "OPTIONS") {
       url = new URL(`http://${host || "localhost"}/*`);
-    } else if (head.method === "CONNECT") {
-      throw new HttpParseError(501, "CONNECT is not supported");
     } else {
       throw new HttpParseError(400, `an invalid request target: ${JSON.stringify(target)}`);
     }
@@ -407,9 +447,20 @@ export class HttpServer implements AsyncDisposable {
         exchange.continueWrite = conn.write(CONTINUE);
         return exchange.continueWrite;
       },
+      onAbort: (reason) => {
+        exchange.bodyError ??= reason;
+      },
+      onEnd: () => exchange.watchClient(reader, signal),
     });
+    if (exchange.decoder.done) exchange.watchClient(reader, signal);
     try {
-      const request = new Request(url, { method: head.method, headers, body, duplex: "half" } as RequestInit);
+      const request = new Request(url.href, {
+        method: head.method,
+        headers,
+        body,
+        duplex: "half",
+        signal: exchange.abort.signal,
+      } as RequestInit);
       return { request, exchange };
     } catch (err) {
       // A method fetch forbids (CONNECT, TRACE, TRACK), or a field value Headers refuses.
@@ -428,6 +479,7 @@ export class HttpServer implements AsyncDisposable {
     response: Response,
     keepAlive: boolean,
     request: Request,
+    exchange: Exchange,
   ): Promise<boolean> {
     const status = response.status;
     const noBody = head.method === "HEAD" || status === 204 || status === 304;
@@ -451,7 +503,12 @@ export class HttpServer implements AsyncDisposable {
     }
     if (!hasDate) fields.push(["date", httpDate()]);
 
-    const reader = response.body?.getReader();
+    const reader: ChunkReader | undefined = response.body?.getReader() as ChunkReader | undefined;
+    exchange.responseBody = reader;
+    if (exchange.abort.signal.aborted) {
+      await reader?.cancel().catch(() => {});
+      return false;
+    }
     let framing: OutFraming;
     let length = 0;
     let body: Awaited<ReturnType<typeof startBody>> | undefined;
@@ -514,6 +571,9 @@ export class HttpServer implements AsyncDisposable {
 function isConnectionError(err: unknown): boolean {
   return typeof (err as { code?: unknown } | null)?.code === "number";
 }
+
+/** Methods fetch forbids in a Request (Deno refuses them, Bun does not): answered 501 in both. */
+const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 const CONTINUE = encodeHead("HTTP/1.1 100 Continue", []);
 

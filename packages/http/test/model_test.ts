@@ -1,0 +1,15 @@
+/**
+ * Deno entry of the @winpipe/http suites on the in-memory model (the
+ * `http-model` suite): `deno test -A packages/http/test/model_test.ts`.
+ *
+ * @module
+ */
+import { createWinpipe } from "@winpipe/core";
+import { createModelKernel } from "@winpipe/core/model";
+import { backend, type RegisterTest } from "./helpers.ts";
+import { httpSuites } from "./suites.ts";
+
+const register: RegisterTest = (name, fn, skip) =>
+  Deno.test({ name: skip ? `${name} (skipped: ${skip})` : name, ignore: skip !== undefined, fn });
+
+httpSuites(register, backend("model", createWinpipe(createModelKernel()), 1024 * 1024 * 1024));

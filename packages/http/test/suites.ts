@@ -1,0 +1,15 @@
+/**
+ * Every @winpipe/http suite, for one backend.
+ *
+ * @module
+ */
+import { clientSuite } from "./client_suite.ts";
+import type { HttpBackend, RegisterTest } from "./helpers.ts";
+import { loadSuite } from "./load_suite.ts";
+import { serverSuite } from "./server_suite.ts";
+
+export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
+  serverSuite(register, backend);
+  clientSuite(register, backend);
+  loadSuite(register, backend);
+}
