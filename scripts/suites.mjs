@@ -72,6 +72,19 @@ const modelBun = {
   ],
 };
 
+/**
+ * @winpipe/http on the model, natively: the server, client and load suites
+ * under Deno and Bun, and the package's doc examples.
+ */
+const httpModel = {
+  label: "http-model",
+  steps: [
+    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "packages/http/test/model_test.ts"] },
+    { cmd: bin("deno"), args: ["test", "--quiet", "-A", "--doc", "packages/http/mod.ts", "packages/http/src"] },
+    { cmd: bin("bun"), args: ["test", "./packages/http/test/model.bun.test.ts"] },
+  ],
+};
+
 /** The Windows test bed itself: runtimes start under Wine and reach kernel32. */
 const testbed = {
   label: "testbed",
@@ -157,9 +170,9 @@ const windows = platform === "win32"
 export function suitesFor(which) {
   switch (which) {
     case "all":
-      return [check, modelDeno, modelBun, ...windows];
+      return [check, modelDeno, modelBun, httpModel, ...windows];
     case "native":
-      return [check, modelDeno, modelBun];
+      return [check, modelDeno, modelBun, httpModel];
     case "windows":
       return windows;
     case "check":
