@@ -151,6 +151,21 @@ const streamsKernel32Bun = {
   steps: [onWindows("bun", ["test", STREAMS_KERNEL32_BUN], 600)],
 };
 
+/**
+ * @winpipe/http on kernel32 through @winpipe/deno: the model's suites on real
+ * pipes (the corpus sent raw), and interop with node.exe's http module.
+ */
+const httpKernel32Deno = {
+  label: "http-kernel32-deno",
+  steps: [onWindows("deno", ["test", "--quiet", "-A", "packages/http/test/kernel32_test.ts"], 600)],
+};
+
+/** The same through @winpipe/bun. */
+const httpKernel32Bun = {
+  label: "http-kernel32-bun",
+  steps: [onWindows("bun", ["test", "./packages/http/test/kernel32.bun.test.ts"], 600)],
+};
+
 /** Every example, each run in its own process against kernel32: exit code 0 and the lines it must print. */
 const examples = {
   label: "examples",
@@ -164,8 +179,27 @@ const benchSmoke = {
 };
 
 const windows = platform === "win32"
-  ? [kernel32Deno, kernel32Bun, streamsKernel32Deno, streamsKernel32Bun, examples, benchSmoke]
-  : [testbed, kernel32Deno, kernel32Bun, streamsKernel32Deno, streamsKernel32Bun, examples, benchSmoke];
+  ? [
+    kernel32Deno,
+    kernel32Bun,
+    streamsKernel32Deno,
+    streamsKernel32Bun,
+    httpKernel32Deno,
+    httpKernel32Bun,
+    examples,
+    benchSmoke,
+  ]
+  : [
+    testbed,
+    kernel32Deno,
+    kernel32Bun,
+    streamsKernel32Deno,
+    streamsKernel32Bun,
+    httpKernel32Deno,
+    httpKernel32Bun,
+    examples,
+    benchSmoke,
+  ];
 
 export function suitesFor(which) {
   switch (which) {

@@ -22,9 +22,9 @@ export interface HttpBackend {
   bigBodyBytes: number;
 }
 
-/** A backend over `pipes`. */
-export function backend(name: string, pipes: Winpipe, bigBodyBytes: number): HttpBackend {
-  return { name, pipes, http: createHttp(pipes), bigBodyBytes };
+/** A backend over `pipes`; `http` defaults to createHttp(pipes) (a runtime package passes its own exports). */
+export function backend(name: string, pipes: Winpipe, bigBodyBytes: number, http?: WinpipeHttp): HttpBackend {
+  return { name, pipes, http: http ?? createHttp(pipes), bigBodyBytes };
 }
 
 let counter = 0;
