@@ -11,7 +11,15 @@ import { CR, FIELD_VALUE, HTAB, latin1, LF, listHas, SP, TARGET, TOKEN } from ".
 /**
  * A message the parser refuses. `status` is what a server answers (400,
  * 431, 501, 505); the connection is closed after it, since where the next
- * message starts is no longer known.
+ * message starts is no longer known. pipeFetch reports an invalid response
+ * as a TypeError whose `cause` is one of these.
+ *
+ * @example
+ * ```ts
+ * import { HttpParseError } from "@winpipe/http";
+ * const error = new HttpParseError(400, "both Content-Length and Transfer-Encoding");
+ * error.status; // 400
+ * ```
  */
 export class HttpParseError extends Error {
   /** The status code a server answers with. */

@@ -66,8 +66,8 @@ export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode
   maxHeaderSize?: number;
   /**
    * How long a client may take to send a request head, in ms, from its
-   * first byte (from the connection's start for the first request); 408
-   * and close beyond. Default 30000.
+   * first byte; 408 and close beyond. A new connection must also send its
+   * first byte within this time (or is closed). Default 30000.
    */
   headerTimeout?: number;
   /** How long an idle keep-alive connection stays open waiting for the next request, in ms. Default 5000. */
@@ -148,16 +148,16 @@ interface Connection {
 
 /** A request the server answers itself (malformed, too large, timed out), then closes the connection. */
 function refusal(status: number, detail: string): Uint8Array {
-  const body = `${REASONS[status] ?? "Error"}: ${detail}\n`;
+  const body = new TextEncoder().encode(`${REASONS[status] ?? "Error"}: ${detail}\n`);
   const head = encodeHead(`HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}`, [
     ["content-type", "text/plain; charset=utf-8"],
-    ["content-length", String(new TextEncoder().encode(body).length)],
+    ["content-length", String(body.length)],
     ["connection", "close"],
     ["date", httpDate()],
   ]);
   const bytes = new Uint8Array(head.length + body.length);
   bytes.set(head);
-  bytes.set(new TextEncoder().encode(body), head.length);
+  bytes.set(body, head.length);
   return bytes;
 }
 
@@ -395,14 +395,14 @@ export class HttpServer implements AsyncDisposable {
       exchange.bodyStarted = true;
       while (!decoder.done) {
         if (decoder.received > this.#limits.maxDrainSize) return false;
-        await decoder.next(this.#drainSignal(head));
+        await decoder.next(this.#drainSignal());
       }
     }
     return !this.#closing;
   }
 
   /** Dropping a body takes no longer than a head may. */
-  #drainSignal(_head: RequestHead): AbortSignal | undefined {
+  #drainSignal(): AbortSignal | undefined {
     const ms = this.#limits.headerTimeout;
     return ms === Infinity ? undefined : AbortSignal.timeout(ms);
   }
@@ -631,7 +631,21 @@ function serveConfig(
  * Serves HTTP/1.1 on the named pipe `name` with the pipe API `pipes`: each
  * request is handed to `handler` as a Request, and the Response it returns
  * is written back. The pipe server is created at once (so a bad or taken
- * name throws here); requests are served from then on.
+ * name throws here); requests are served from then on. `createHttp(pipes)`
+ * binds this as `serveHttp`.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { PipeHttpClient, serveHttpOn } from "@winpipe/http";
+ *
+ * const pipes = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\serve-http-on-example`;
+ * await using server = serveHttpOn(pipes, name, (request) => new Response(request.method), { maxInstances: 4 });
+ * using client = new PipeHttpClient(pipes);
+ * await (await client.fetch(name, "/", { method: "PUT" })).text(); // "PUT"
+ * ```
  */
 export function serveHttpOn(
   pipes: Winpipe,
