@@ -66,6 +66,8 @@ const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"])
 /** Request fields the client sets itself. */
 const OWN_FIELDS = new Set(["host", "connection", "keep-alive", "content-length", "transfer-encoding"]);
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A Content-Length body up to this size that arrived with its head is handed over as bytes, not as a pipe stream. */
+const WHOLE_BODY = 64 * 1024;
 const MAX_REDIRECTS = 20;
 
 /** A relative URL (`/containers/json`) is resolved against `http://localhost`: the pipe is the host. */
@@ -345,14 +347,21 @@ export class PipeHttpClient implements Disposable {
       if (released) return;
       released = true;
       if (ok && !written) {
-        // The request is still going out (the server answered early): this connection cannot be reused.
-        writing.then(() => this.#release(name, conn, reader, false), () => conn.close());
+        // The request is still going out (or its last write has not reported yet): reusable once it is out.
+        writing.then(() => this.#release(name, conn, reader, reusable), () => conn.close());
         return;
       }
       this.#release(name, conn, reader, ok && reusable);
     };
     let stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
+    let whole: Uint8Array<ArrayBuffer> | undefined;
     if (responseFramingKind.kind === "none") {
+      finish(true);
+    } else if (
+      responseFramingKind.kind === "length" && responseFramingKind.length <= WHOLE_BODY &&
+      (whole = reader.takeBuffered(responseFramingKind.length)) !== undefined
+    ) {
+      // The whole body came with the head (small responses do): the connection is free at once.
       finish(true);
     } else {
       const decoder = new BodyDecoder(reader, responseFramingKind, { maxTrailerSize: out.maxHeaderSize });
@@ -378,7 +387,7 @@ export class PipeHttpClient implements Disposable {
     }
     let result: Response;
     try {
-      result = new Response(nullBody ? null : stream, {
+      result = new Response(nullBody ? null : whole ?? stream, {
         status: response.status,
         statusText: response.reason,
         headers,

@@ -16,8 +16,14 @@ export interface ByteConnection {
   readonly closed: boolean;
 }
 
-/** The read buffer: one pipe read's worth (the pipes' default quota is 64 KiB). */
+/** The read buffer, and the largest body read: the pipes' default quota is 64 KiB. */
 const READ_SIZE = 64 * 1024;
+/**
+ * A read into the buffer asks for at most this much: heads are small, and a
+ * kernel may allocate what a read asks for (the model does, zero-filled);
+ * big bodies are read 64 KiB at a time by readSome.
+ */
+const FILL_SIZE = 16 * 1024;
 /** Below this much room at the end of the buffer, buffered bytes move to its start before the next read. */
 const MIN_ROOM = 4096;
 /** Bodies read at least this big go straight into a buffer of their own, without the staging copy. */
@@ -77,7 +83,8 @@ export class ConnReader {
       this.#start = 0;
     }
     if (this.#end === this.#buf.length) throw new Error("ConnReader: the buffer is full"); // callers bound what they keep
-    const result = await this.#conn.read(this.#buf.subarray(this.#end), { signal });
+    const room = this.#buf.subarray(this.#end, this.#end + FILL_SIZE);
+    const result = await this.#conn.read(room, { signal });
     if (result === null) {
       this.#eof = true;
       return false;
@@ -167,6 +174,14 @@ export class ConnReader {
     }
     if (!(await this.waitForData(signal))) return null;
     const n = Math.min(max, this.#end - this.#start);
+    const out = this.#buf.slice(this.#start, this.#start + n);
+    this.#start += n;
+    return out;
+  }
+
+  /** The next `n` bytes as a new array if they are all buffered already (consumed), else undefined. */
+  takeBuffered(n: number): Uint8Array<ArrayBuffer> | undefined {
+    if (this.#end - this.#start < n) return undefined;
     const out = this.#buf.slice(this.#start, this.#start + n);
     this.#start += n;
     return out;

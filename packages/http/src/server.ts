@@ -138,12 +138,16 @@ class Exchange {
   }
 }
 
-/** One connection's state, as shutdown() sees it. */
+/** One connection's state, as shutdown() and the timeout sweep see it. */
 interface Connection {
   /** Waiting for the first byte of a request: shutdown closes it at once. */
   idle: boolean;
   /** Cancels the connection's pending read. */
   readonly abort: AbortController;
+  /** When the current phase (waiting for a request, reading its head) times out (performance.now()); Infinity: no limit. */
+  deadline: number;
+  /** What timed out, if it does. */
+  phase: string;
 }
 
 /** A request the server answers itself (malformed, too large, timed out), then closes the connection. */
@@ -174,13 +178,6 @@ function httpDate(): string {
 
 /** Response fields the server sets itself: the handler's are dropped. */
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
-
-/** A timer that aborts a controller, for one phase of a connection (idle, head). */
-function deadline(abort: AbortController, ms: number, reason: string): () => void {
-  if (ms === Infinity) return () => {};
-  const timer = setTimeout(() => abort.abort(new TimeoutReason(reason)), ms);
-  return () => clearTimeout(timer);
-}
 
 /** The reason a connection's read was aborted by one of its timers. */
 class TimeoutReason extends Error {
@@ -217,6 +214,13 @@ export class HttpServer implements AsyncDisposable {
   readonly #finished: Promise<void>;
   #closing = false;
   #count = 0;
+  /**
+   * One timer for the whole server checks the connections' deadlines, rather
+   * than a timer per phase of each request (two setTimeout/clearTimeout per
+   * request cost Deno about 8 µs): a timeout fires up to a quarter of the
+   * shortest limit late.
+   */
+  readonly #sweep: ReturnType<typeof setInterval> | undefined;
 
   /** @internal Use serveHttp. */
   constructor(pipes: PipeServer, handler: HttpHandler, limits: Limits, options: ServeHttpOptions) {
@@ -229,7 +233,19 @@ export class HttpServer implements AsyncDisposable {
       if (signal.aborted) this.#startShutdown();
       else signal.addEventListener("abort", () => this.#startShutdown(), { once: true });
     }
-    this.#finished = this.#acceptLoop();
+    const shortest = Math.min(limits.headerTimeout, limits.keepAliveTimeout);
+    if (shortest !== Infinity) {
+      this.#sweep = setInterval(() => this.#expire(), Math.min(1000, Math.max(10, Math.floor(shortest / 4))));
+    }
+    this.#finished = this.#acceptLoop().finally(() => clearInterval(this.#sweep));
+  }
+
+  /** Aborts the pending read of every connection whose phase is past its deadline. */
+  #expire(): void {
+    const now = performance.now();
+    for (const connection of this.#connections) {
+      if (connection.deadline <= now) connection.abort.abort(new TimeoutReason(connection.phase));
+    }
   }
 
   /** The full pipe name, `\\.\pipe\NAME`. */
@@ -274,7 +290,7 @@ export class HttpServer implements AsyncDisposable {
     let failure: unknown;
     try {
       for await (const instance of this.#pipes) {
-        const connection: Connection = { idle: true, abort: new AbortController() };
+        const connection: Connection = { idle: true, abort: new AbortController(), deadline: Infinity, phase: "" };
         this.#connections.add(connection);
         const serving = this.#serve(instance, connection, ++this.#count).finally(() => {
           this.#connections.delete(connection);
@@ -301,20 +317,13 @@ export class HttpServer implements AsyncDisposable {
         // Waiting for a request: the first one within the header timeout, the next ones within the keep-alive timeout.
         connection.idle = true;
         if (this.#closing && reader.buffered === 0) return;
-        const idleTimer = deadline(
-          connection.abort,
-          index === 1 ? limits.headerTimeout : limits.keepAliveTimeout,
-          "idle",
-        );
-        let more: boolean;
-        try {
-          more = await reader.waitForData(connection.abort.signal);
-        } finally {
-          idleTimer();
-        }
+        connection.phase = "idle";
+        connection.deadline = performance.now() + (index === 1 ? limits.headerTimeout : limits.keepAliveTimeout);
+        const more = await reader.waitForData(connection.abort.signal);
         if (!more) return;
         connection.idle = false;
-        const headTimer = deadline(connection.abort, limits.headerTimeout, "head");
+        connection.phase = "head";
+        connection.deadline = performance.now() + limits.headerTimeout;
         let head: RequestHead | null;
         try {
           const bytes = await reader.readHead(limits.maxHeaderSize, connection.abort.signal);
@@ -328,7 +337,7 @@ export class HttpServer implements AsyncDisposable {
           }
           return;
         } finally {
-          headTimer();
+          connection.deadline = Infinity;
         }
         const request = { ...info, request: index };
         if (!(await this.#exchange(conn, reader, head, request, connection.abort.signal))) return;
@@ -454,13 +463,10 @@ export class HttpServer implements AsyncDisposable {
     });
     if (exchange.decoder.done) exchange.watchClient(reader, signal);
     try {
-      const request = new Request(url.href, {
-        method: head.method,
-        headers,
-        body,
-        duplex: "half",
-        signal: exchange.abort.signal,
-      } as RequestInit);
+      const request = new Request(url.href, { method: head.method, headers, body, duplex: "half" } as RequestInit);
+      // request.signal aborts when the client goes away. Set as an own property rather than through init.signal,
+      // which makes Deno build a following signal (13 µs instead of 6 per Request). (A clone has its own signal.)
+      Object.defineProperty(request, "signal", { value: exchange.abort.signal, enumerable: true });
       return { request, exchange };
     } catch (err) {
       // A method fetch forbids (CONNECT, TRACE, TRACK), or a field value Headers refuses.
