@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { isPipeError } from "@winpipe/core";
-import { HttpServer } from "@winpipe/http";
+import { HttpServer, PipeHttpClient } from "@winpipe/http";
 import { INVALID, VALID } from "./corpus.ts";
 import {
   bytes,
@@ -357,6 +357,36 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     await stopping;
     await server.finished;
     assert.equal(server.connections, 0);
+  });
+
+  t("no handle is left open after requests, a refusal, an aborted request, a cancelled body and shutdown", async () => {
+    const before = b.pipes.liveHandles();
+    const name = uniqueName("handles");
+    const server = b.http.serveHttp(name, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/slow") await delay(100);
+      if (path === "/endless") {
+        return new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(4096)) }, { highWaterMark: 0 }));
+      }
+      return new Response(`${request.method} ${path}`);
+    }, { onError: () => {} });
+    const client = new PipeHttpClient(b.pipes);
+    for (let i = 0; i < 5; i++) assert.equal(await (await client.fetch(name, `/${i}`)).text(), `GET /${i}`);
+    const refused = await rawExchange(b.pipes, name, bytes("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+    assert.deepEqual(statuses(refused.text), [400]);
+    const ac = new AbortController();
+    const aborted = client.fetch(name, "/slow", { signal: ac.signal });
+    await delay(20);
+    ac.abort();
+    await assert.rejects(aborted, { name: "AbortError" });
+    const endless = await client.fetch(name, "/endless");
+    const reader = endless.body!.getReader();
+    assert.equal((await reader.read()).value!.length > 0, true);
+    await reader.cancel();
+    await server.shutdown();
+    client.closeIdle();
+    assert.equal(server.connections, 0);
+    assert.equal(b.pipes.liveHandles(), before);
   });
 
   t("signal: aborting it shuts the server down; await using does too", async () => {
