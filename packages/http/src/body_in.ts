@@ -175,6 +175,8 @@ export interface BodyStreamHooks {
   signal?: AbortSignal;
   /** What the stream errors with, given what failed (a client makes failures TypeErrors, as fetch does). */
   mapError?: (error: unknown) => unknown;
+  /** Why the body may no longer be read (another reader took over), if it may not. */
+  refusal?: () => Error | undefined;
 }
 
 /**
@@ -187,6 +189,8 @@ export function bodyStream(decoder: BodyDecoder, hooks: BodyStreamHooks = {}): R
   let started = false;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
+      const refused = hooks.refusal?.();
+      if (refused !== undefined) throw refused;
       try {
         if (!started) {
           started = true;

@@ -101,6 +101,8 @@ class Exchange {
   expectContinue = false;
   /** The body was read from the pipe (by the handler, or by the server dropping it). */
   bodyStarted = false;
+  /** The server dropped the rest of the body after the response: the handler's stream may no longer read. */
+  bodyDropped = false;
   /** The response head is being written: too late for 100 Continue. */
   responseStarted = false;
   /** The 100 Continue being written. */
@@ -402,6 +404,7 @@ export class HttpServer implements AsyncDisposable {
     if (!decoder.done) {
       if (exchange.bodyStarted) return false; // the handler is reading it still, or gave up in the middle
       exchange.bodyStarted = true;
+      exchange.bodyDropped = true;
       while (!decoder.done) {
         if (decoder.received > this.#limits.maxDrainSize) return false;
         await decoder.next(this.#drainSignal());
@@ -460,6 +463,10 @@ export class HttpServer implements AsyncDisposable {
         exchange.bodyError ??= reason;
       },
       onEnd: () => exchange.watchClient(reader, signal),
+      refusal: () =>
+        exchange.bodyDropped
+          ? new TypeError("the request body was dropped: it was not read before the response was sent")
+          : undefined,
     });
     if (exchange.decoder.done) exchange.watchClient(reader, signal);
     try {

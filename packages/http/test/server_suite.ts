@@ -262,6 +262,29 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(closed, true, "a body over maxDrainSize closes the connection after its response");
   });
 
+  t(
+    "a body the handler reads only after its response was sent is dropped by the server: the late read fails",
+    async () => {
+      const name = uniqueName("late-read");
+      let late: Promise<string> | undefined;
+      await using _server = b.http.serveHttp(name, (request) => {
+        if (new URL(request.url).pathname !== "/first") return new Response("second");
+        late = delay(100).then(() => request.text());
+        return new Response("first");
+      });
+      const { text } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(
+          `POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789GET /2 HTTP/1.1\r\nHost: a\r\n\r\n`,
+        ),
+        (so) => so.endsWith("second"),
+      );
+      assert.deepEqual(statuses(text), [200, 200], "the next request is served after the dropped body");
+      await assert.rejects(late!, /the request body was dropped/);
+    },
+  );
+
   t("streamed responses: chunked, the first chunk arrives before the handler's stream ends", async () => {
     const name = uniqueName("streamed");
     let release!: () => void;
