@@ -332,6 +332,24 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.match((errors[0] as Error).message, /Content-Length says 10/);
   });
 
+  t("the pipe server's options reach the pipe: buffer sizes as given, and a body far larger goes through", async () => {
+    const name = uniqueName("buffers");
+    await using _server = b.http.serveHttp(name, async (request) => new Response(await request.arrayBuffer()), {
+      inBufferSize: 4096,
+      outBufferSize: 8192,
+      maxInstances: 2,
+    });
+    {
+      await using raw = await b.pipes.connect(name);
+      const info = raw.info();
+      assert.deepEqual([info.inBufferSize, info.outBufferSize, info.maxInstances], [4096, 8192, 2]);
+    }
+    const body = new Uint8Array(1024 * 1024).map((_, i) => i & 255);
+    const echoed = new Uint8Array(await (await b.http.pipeFetch(name, "/", { method: "POST", body })).arrayBuffer());
+    assert.equal(echoed.length, body.length);
+    assert.ok(echoed.every((v, i) => v === (i & 255)));
+  });
+
   t("bad arguments throw before any system call; message pipes are refused", () => {
     const before = b.pipes.liveHandles();
     const name = uniqueName("args");
