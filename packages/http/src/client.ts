@@ -69,6 +69,13 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** A Content-Length body up to this size that arrived with its head is handed over as bytes, not as a pipe stream. */
 const WHOLE_BODY = 64 * 1024;
 const MAX_REDIRECTS = 20;
+/**
+ * A pooled connection idle for longer than this is probed (PeekNamedPipe)
+ * before it is reused: a server that closed it meanwhile (its keep-alive
+ * timeout) is found before a non-idempotent request is sent on it. Reuse
+ * within this time, as under load, costs no call.
+ */
+const PROBE_AFTER_MS = 1000;
 
 /** A relative URL (`/containers/json`) is resolved against `http://localhost`: the pipe is the host. */
 function requestUrl(input: Request | string | URL): Request | string {
@@ -219,7 +226,8 @@ export class PipeHttpClient implements Disposable {
     while (list !== undefined && list.length > 0) {
       const pooled = list.pop()!;
       if (list.length === 0) this.#idle.delete(name);
-      if (!pooled.conn.closed && now - pooled.since < this.#idleTimeout) {
+      const idle = now - pooled.since;
+      if (!pooled.conn.closed && idle < this.#idleTimeout && (idle < PROBE_AFTER_MS || stillOpen(pooled.conn))) {
         return { conn: pooled.conn, reader: pooled.reader, reused: true };
       }
       pooled.conn.close();
@@ -398,6 +406,15 @@ export class PipeHttpClient implements Disposable {
     }
     Object.defineProperty(result, "url", { value: out.url.href });
     return result;
+  }
+}
+
+/** True when an idle connection's server end is still there and sent nothing unasked. */
+function stillOpen(conn: PipeConnection): boolean {
+  try {
+    return conn.peek({ maxBytes: 0 }).bytesAvailable === 0;
+  } catch {
+    return false; // ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED: the server closed or disconnected it
   }
 }
 

@@ -184,6 +184,20 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(await (await client.fetch(name, "/")).text(), "connection 2");
   });
 
+  t("a POST after the server closed the idle pooled connection goes on a new connection", async () => {
+    const name = uniqueName("stale-post");
+    await using _server = b.http.serveHttp(
+      name,
+      async (request, info) => new Response(`${request.method} ${await request.text()} on ${info.connection}`),
+      { keepAliveTimeout: 100 },
+    );
+    using client = new PipeHttpClient(b.pipes, { idleTimeout: 60_000 });
+    assert.equal(await (await client.fetch(name, "/")).text(), "GET  on 1");
+    await delay(1100); // the server closed the idle connection, and the pool probes connections this old
+    const posted = await client.fetch(name, "/", { method: "POST", body: "once" });
+    assert.equal(await posted.text(), "POST once on 2");
+  });
+
   t("invalid responses reject with a TypeError and are not reused", async () => {
     const name = uniqueName("bad-response");
     await using _raw = rawServer(b, name, (request) => {
