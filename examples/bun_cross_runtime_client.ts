@@ -28,7 +28,7 @@
  *   sees the end of the data; with nothing else open, Bun exits by itself.
  *
  * The file name starts with `bun_` so that scripts/check.mjs type-checks it
- * with tsc against bun-types (tsconfig.bun.json) instead of `deno check`.
+ * with tsc against bun-types (the root tsconfig.json) instead of `deno check`.
  *
  * @module
  */

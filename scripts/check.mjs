@@ -8,7 +8,7 @@
 //
 // Deno type-checks everything but the Bun-only files (bun:test entries, the
 // Bun backend, @winpipe/testing's Bun adapter, Bun examples), which tsc
-// checks against bun-types (tsconfig.bun.json). Each check prints
+// checks against bun-types (the root tsconfig.json). Each check prints
 // `winpipe-check: ok NAME` or `winpipe-check: FAILED NAME`, and with
 // WINPIPE_JUNIT set (scripts/run-suite.mjs sets it) they are the cases of a
 // JUnit report.
@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { filesEndingWith } from "./files.mjs";
 import { FAILED, PASSED, writeReport } from "./junit.mjs";
+import { manifestProblems } from "./packages.mjs";
 
 const deno = join("node_modules", ".bin", "deno");
 const tsc = join("node_modules", ".bin", "tsc");
@@ -51,7 +52,7 @@ function bunProject() {
     project,
     JSON.stringify(
       {
-        extends: relative(dir, "tsconfig.bun.json").replaceAll("\\", "/"),
+        extends: relative(dir, "tsconfig.json").replaceAll("\\", "/"),
         include: [],
         files: bunFiles.map((file) => relative(dir, file).replaceAll("\\", "/")),
       },
@@ -60,6 +61,12 @@ function bunProject() {
     ),
   );
   return project;
+}
+
+/** Checks run in this process: a name and a function returning what is wrong. */
+const inProcess = [];
+if (isPackage) {
+  inProcess.push(["manifests agree (package.json, deno.json, tsconfig.json)", () => manifestProblems(target)]);
 }
 
 const checks = [];
@@ -75,6 +82,12 @@ if (bunFiles.length > 0) checks.push(["type-check of the Bun-only files (tsc, bu
 
 const where = isPackage ? basename(target) : "repository";
 const cases = [];
+for (const [name, problemsOf] of inProcess) {
+  const problems = problemsOf();
+  for (const problem of problems) console.error(`${where}: ${problem}`);
+  console.log(`winpipe-check: ${problems.length === 0 ? "ok" : "FAILED"} ${where}: ${name}`);
+  cases.push({ name: `${where}: ${name}`, outcome: problems.length === 0 ? PASSED : FAILED });
+}
 for (const [name, cmd, args] of checks) {
   const result = spawnSync(cmd, args, { stdio: "inherit", shell: process.platform === "win32" });
   const ok = result.status === 0;

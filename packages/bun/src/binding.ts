@@ -21,14 +21,35 @@
  * @module
  */
 import { ptr } from "bun:ffi";
-import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/kernel32";
-import { loadLibraries, requireWindows } from "./ffi.ts";
-import type { OffThreadReply, OffThreadRequest } from "./worker.ts";
+import {
+  KERNEL32_FUNCTIONS,
+  NTDLL_FUNCTIONS,
+  type OffThreadArguments,
+  type OffThreadFunction,
+  type Win32Binding,
+  type Win32Library,
+} from "@winpipe/kernel32";
+import { bunSymbols, loadLibraries, requireWindows } from "./ffi.ts";
+import { type OffThreadReply, type OffThreadRequest, type OffThreadSetup, offThreadWorkerUrl } from "./worker.ts";
 
 /** How many NT calls may wait in workers at once (each holds a worker; more are queued in core). */
 const OFF_THREAD_SLOTS = 16;
 /** A pool worker idle this long is terminated (its thread and JS heap freed); a later call starts a new one. */
 const IDLE_WORKER_MS = 10_000;
+
+/** Bun's Worker: the web Worker plus `ref()` / `unref()` (whether it keeps the process alive). */
+interface BunWorker extends Worker {
+  ref(): void;
+  unref(): void;
+}
+
+let setup: OffThreadSetup | undefined;
+
+/** What every worker is sent first: the tables of the functions it runs (made once). */
+function workerSetup(): OffThreadSetup {
+  setup ??= { kernel32: bunSymbols(KERNEL32_FUNCTIONS, true), ntdll: bunSymbols(NTDLL_FUNCTIONS, true) };
+  return setup;
+}
 
 /** One call in flight: how to settle it and what it uses. */
 interface Call {
@@ -42,7 +63,7 @@ let nextId = 0;
 
 /** A worker that runs off-thread calls one at a time. */
 class FfiWorker {
-  readonly #worker: Worker;
+  readonly #worker: BunWorker;
   readonly #calls = new Map<number, Call>();
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   /** Called when the worker has no call left (pool bookkeeping). */
@@ -51,7 +72,9 @@ class FfiWorker {
   onFail: () => void = () => {};
 
   constructor() {
-    this.#worker = new Worker(new URL("./worker.ts", import.meta.url).href, { ref: false });
+    this.#worker = new Worker(offThreadWorkerUrl()) as BunWorker;
+    this.#worker.unref(); // it keeps the process alive only while a call is outstanding
+    this.#worker.postMessage(workerSetup());
     this.#worker.onmessage = (event: MessageEvent<OffThreadReply>) => this.#reply(event.data);
     this.#worker.onerror = (event: ErrorEvent) =>
       this.#fail(new Error(`winpipe: a Bun FFI worker failed: ${event.message}`));

@@ -8,8 +8,8 @@
  * `"ptr"`), memory `"ptr"` (a typed array, an address as a number, or null),
  * UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`, ULONG_PTR
  * `"u64"`. Bun's FFI has no `nonblocking` option: the functions marked
- * `offThread` run in Workers (worker.ts), which open their own copy with
- * {@linkcode openLibraries}`(true)`.
+ * `offThread` run in Workers (worker.ts), which open their own copy from
+ * the tables {@linkcode bunSymbols}`(table, true)` makes.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.
@@ -77,18 +77,6 @@ export function requireWindows(): void {
   }
 }
 
-/**
- * Opens kernel32.dll and ntdll.dll (every function, or with `offThreadOnly`
- * only those a worker runs). Each call opens them again: the main thread
- * uses {@linkcode loadLibraries}, each worker calls this once.
- */
-export function openLibraries(offThreadOnly = false): Libraries {
-  requireWindows();
-  const kernel32 = dlopen("kernel32.dll", bunSymbols(KERNEL32_FUNCTIONS, offThreadOnly)).symbols;
-  const ntdll = dlopen("ntdll.dll", bunSymbols(NTDLL_FUNCTIONS, offThreadOnly)).symbols;
-  return { kernel32: kernel32 as unknown as Libraries["kernel32"], ntdll: ntdll as unknown as Libraries["ntdll"] };
-}
-
 let libraries: Libraries | undefined;
 
 /**
@@ -103,6 +91,14 @@ let libraries: Libraries | undefined;
  * ```
  */
 export function loadLibraries(): Libraries {
-  libraries ??= openLibraries();
+  if (libraries === undefined) {
+    requireWindows();
+    const kernel32 = dlopen("kernel32.dll", bunSymbols(KERNEL32_FUNCTIONS)).symbols;
+    const ntdll = dlopen("ntdll.dll", bunSymbols(NTDLL_FUNCTIONS)).symbols;
+    libraries = {
+      kernel32: kernel32 as unknown as Libraries["kernel32"],
+      ntdll: ntdll as unknown as Libraries["ntdll"],
+    };
+  }
   return libraries;
 }

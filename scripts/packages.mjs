@@ -1,0 +1,60 @@
+// What the build and check scripts read from a package's own files.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** A package's exports as deno.json lists them: subpath → source file (the one list of its entry points). */
+export function sourceExports(dir) {
+  const { exports } = JSON.parse(readFileSync(join(dir, "deno.json"), "utf8"));
+  return typeof exports === "string" ? { ".": exports } : exports;
+}
+
+/** A package's entry points: the source files of its deno.json exports. */
+export function entryPoints(dir) {
+  return Object.values(sourceExports(dir));
+}
+
+/** The built files npm publishes for a source entry point: `./src/x.ts` → `./dist/src/x.{d.ts,js}`. */
+export function builtExport(source) {
+  const stem = source.replace(/^\.\//, "").replace(/\.ts$/, "");
+  return { types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` };
+}
+
+/**
+ * What is wrong with how a package describes itself (an empty list if
+ * nothing): its package.json and deno.json must agree on name and version,
+ * the package.json exports must be the built form of the deno.json ones, the
+ * root tsconfig.json must send each export to its source, and other
+ * @winpipe packages must be depended on by a caret range of their version.
+ */
+export function manifestProblems(dir, rootDir = ".") {
+  const problems = [];
+  const npm = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const deno = JSON.parse(readFileSync(join(dir, "deno.json"), "utf8"));
+  const { compilerOptions } = JSON.parse(readFileSync(join(rootDir, "tsconfig.json"), "utf8"));
+  if (npm.name !== deno.name) problems.push(`package.json names ${npm.name}, deno.json ${deno.name}`);
+  if (npm.version !== deno.version) problems.push(`package.json is version ${npm.version}, deno.json ${deno.version}`);
+  const sources = sourceExports(dir);
+  const expected = Object.fromEntries(Object.entries(sources).map(([path, source]) => [path, builtExport(source)]));
+  if (JSON.stringify(npm.exports) !== JSON.stringify(expected)) {
+    problems.push(`package.json exports should be ${JSON.stringify(expected)}`);
+  }
+  const packageDir = dir.replaceAll("\\", "/").replace(/^\.\//, "").replace(/\/$/, "");
+  for (const [path, source] of Object.entries(sources)) {
+    const specifier = path === "." ? deno.name : `${deno.name}${path.slice(1)}`;
+    const wanted = `./${packageDir}/${source.replace(/^\.\//, "")}`;
+    const mapped = compilerOptions.paths?.[specifier];
+    if (mapped?.length !== 1 || mapped[0] !== wanted) {
+      problems.push(`tsconfig.json paths should map ${specifier} to ["${wanted}"]`);
+    }
+  }
+  for (const field of ["dependencies", "devDependencies"]) {
+    for (const [name, range] of Object.entries(npm[field] ?? {})) {
+      if (!name.startsWith("@winpipe/")) continue;
+      const other = JSON.parse(readFileSync(join(dir, "..", name.slice("@winpipe/".length), "package.json"), "utf8"));
+      if (range !== `^${other.version}`) {
+        problems.push(`${field}: ${name} should be "^${other.version}", not "${range}"`);
+      }
+    }
+  }
+  return problems;
+}
