@@ -15,7 +15,10 @@
 //   model         the reference model (@winpipe/core/model) in native Deno, in one process, for scale
 // Workloads: one-way throughput over a byte pipe with 4 KiB, 64 KiB and 1 MiB
 // writes; 64-byte request/reply round trips on a message pipe (p50, p99);
-// pipelined 64-byte messages one way (messages/s).
+// pipelined 64-byte messages one way (messages/s); and http-rps, small GET
+// requests over 8 keep-alive connections on one pipe (requests/s), for the
+// implementations that speak HTTP (winpipe's serveHttp and pipeFetch in Deno,
+// Bun and the model; node:http in node.exe).
 //
 // On Linux everything but the model runs under Wine (scripts/wine/run.sh, set
 // up here if needed), one Wine run per round; on Windows natively. Server and
@@ -73,15 +76,40 @@ const MIN_ROUNDS = Math.min(3, ROUNDS);
 const PROCESS_TIMEOUT = SMOKE ? 30 : 120;
 /** The cases as the peers name them (rtt gives rtt-p50 and rtt-p99). */
 const PEER_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+/** The figures of the pipe peers' job; the HTTP peers' job gives http-rps. */
+const PIPE_FIGURES = CASES.map((c) => c.name).filter((name) => name !== "http-rps");
+/** Keep-alive connections (concurrent request loops) of http-rps. */
+const HTTP_CONNECTIONS = 8;
 
 const IMPLS = [
   { name: "raw-c", runner: "raw-c" },
-  { name: "winpipe-deno", runner: "deno", peer: "bench/peers/winpipe_peer.ts" },
-  { name: "winpipe-bun", runner: "bun", peer: "bench/peers/winpipe_peer.ts" },
-  { name: "node-libuv", runner: "node", peer: "bench/peers/node_net_peer.mjs" },
+  {
+    name: "winpipe-deno",
+    runner: "deno",
+    peer: "bench/peers/winpipe_peer.ts",
+    httpPeer: "bench/peers/http_winpipe_peer.ts",
+  },
+  {
+    name: "winpipe-bun",
+    runner: "bun",
+    peer: "bench/peers/winpipe_peer.ts",
+    httpPeer: "bench/peers/http_winpipe_peer.ts",
+  },
+  {
+    name: "node-libuv",
+    runner: "node",
+    peer: "bench/peers/node_net_peer.mjs",
+    httpPeer: "bench/peers/node_http_peer.mjs",
+  },
   { name: "bun-node-net", runner: "bun", peer: "bench/peers/node_net_peer.mjs" },
   // The model is an in-memory kernel: its server and client can only meet in one process.
-  { name: "model", runner: "host-deno", peer: "bench/peers/winpipe_peer.ts", inProcess: true },
+  {
+    name: "model",
+    runner: "host-deno",
+    peer: "bench/peers/winpipe_peer.ts",
+    httpPeer: "bench/peers/http_winpipe_peer.ts",
+    inProcess: true,
+  },
 ];
 const selected = option("impls")?.split(",");
 const impls = IMPLS.filter((impl) => !selected || selected.includes(impl.name));
@@ -96,6 +124,9 @@ const NOTES = [
   `(after ${WORKLOAD.warmup} unmeasured), nearest-rank percentiles.`,
   `Message rate: 64-byte messages one way on a message pipe, one WriteFile and one ReadFile each, for up to ` +
   `${WORKLOAD.seconds} s; the reader times it.`,
+  `HTTP: ${HTTP_CONNECTIONS} loops at once, each sending GET / and reading its 2-byte reply on its own keep-alive ` +
+  `connection, for ${WORKLOAD.seconds} s (the first tenth not counted); winpipe: serveHttp and pipeFetch ` +
+  "(@winpipe/http), node-libuv: node:http's server and a keep-alive Agent, all on one pipe name per run.",
   "node-libuv and bun-node-net: node:net has no message mode, so round trips and the message rate use a byte " +
   "pipe with fixed 64-byte frames; node coalesces queued frames into one WriteFile and reads up to 64 KiB at " +
   "a time, so its messages/s counts frames, many per pipe operation.",
@@ -120,9 +151,9 @@ function localBin(name) {
 }
 const HOST_DENO = localBin("deno");
 
-/** The command that starts a peer of `impl`, without the role and key=value arguments. */
-function runnerCommand(impl) {
-  const peer = impl.peer ? [impl.peer] : [];
+/** The command that starts a peer of `impl` (its HTTP peer with `http`), without the role and key=value arguments. */
+function runnerCommand(impl, http = false) {
+  const peer = http ? [impl.httpPeer] : impl.peer ? [impl.peer] : [];
   if (impl.runner === "host-deno") return [HOST_DENO, "run", "-A", ...peer];
   if (UNDER_WINE) {
     return {
@@ -190,22 +221,38 @@ function checkBunBinding() {
 
 const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** The processes of one implementation in one round: a server and a client, or one in-process run. */
-function jobFor(impl, round, dir) {
-  const args = [
-    `prefix=winpipe-bench-${process.pid}-r${round}-${impl.name}`,
-    `cases=${PEER_CASES.join(",")}`,
-    ...Object.entries(WORKLOAD).map(([key, value]) => `${key}=${value}`),
-  ];
+/**
+ * The jobs of one implementation in one round: its pipe peers (a server and a client, or one
+ * in-process run), and its HTTP peers if it has them. Each job knows the figures it must give.
+ */
+function jobsFor(impl, round, dir) {
   const roles = impl.inProcess ? ["both"] : ["server", "client"];
-  return {
+  const job = (id, http, args, figures) => ({
+    id,
     impl: impl.name,
+    figures,
     processes: roles.map((role) => ({
-      argv: [...runnerCommand(impl), role, ...args],
-      out: `${dir}/${impl.name}.${role}.out`,
-      err: `${dir}/${impl.name}.${role}.err`,
+      argv: [...runnerCommand(impl, http), role, ...args],
+      out: `${dir}/${id}.${role}.out`,
+      err: `${dir}/${id}.${role}.err`,
     })),
-  };
+  });
+  const prefix = `prefix=winpipe-bench-${process.pid}-r${round}-${impl.name}`;
+  const jobs = [];
+  if (!missing.has(impl.name)) {
+    jobs.push(job(impl.name, false, [
+      prefix,
+      `cases=${PEER_CASES.join(",")}`,
+      ...Object.entries(WORKLOAD).map(([key, value]) => `${key}=${value}`),
+    ], PIPE_FIGURES));
+  }
+  const httpId = `${impl.name}-http`;
+  if (impl.httpPeer && !missing.has(httpId)) {
+    jobs.push(
+      job(httpId, true, [prefix, `seconds=${WORKLOAD.seconds}`, `connections=${HTTP_CONNECTIONS}`], ["http-rps"]),
+    );
+  }
+  return jobs;
 }
 
 /**
@@ -255,7 +302,7 @@ async function runJobsInWine(jobs, dir, onDone) {
     'echo "wine-version $(wine --version 2>/dev/null)"',
   ];
   for (const job of jobs) {
-    lines.push(`echo "job-start ${job.impl}"`);
+    lines.push(`echo "job-start ${job.id}"`);
     job.processes.forEach((p, i) => {
       // stdin/stdout/stderr are files: node.exe fails with EBADF on pipes under Wine.
       lines.push(
@@ -267,7 +314,7 @@ async function runJobsInWine(jobs, dir, onDone) {
       "wait -n $pid0 $pid1; first=$?",
       "if [ $first -ne 0 ]; then kill $pid0 $pid1 2>/dev/null; fi",
       "wait $pid0; code0=$?; wait $pid1; code1=$?",
-      `echo "job-done ${job.impl} $code0 $code1"`,
+      `echo "job-done ${job.id} $code0 $code1"`,
     );
   }
   const script = `${dir}/round.sh`;
@@ -279,19 +326,19 @@ async function runJobsInWine(jobs, dir, onDone) {
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let wineVersion = "", started = Date.now(), buffered = "", errors = "";
-  const pending = new Map(jobs.map((job) => [job.impl, job]));
+  const pending = new Map(jobs.map((job) => [job.id, job]));
   child.stdout.on("data", (chunk) => {
     buffered += chunk;
     let newline;
     while ((newline = buffered.indexOf("\n")) !== -1) {
       const line = buffered.slice(0, newline).trim();
       buffered = buffered.slice(newline + 1);
-      const [tag, impl, ...codes] = line.split(" ");
+      const [tag, id, ...codes] = line.split(" ");
       if (tag === "wine-version") wineVersion = line.slice(tag.length + 1);
       else if (tag === "job-start") started = Date.now();
-      else if (tag === "job-done" && pending.has(impl)) {
-        onDone(pending.get(impl), codes.map(Number), (Date.now() - started) / 1000);
-        pending.delete(impl);
+      else if (tag === "job-done" && pending.has(id)) {
+        onDone(pending.get(id), codes.map(Number), (Date.now() - started) / 1000);
+        pending.delete(id);
       }
     }
   });
@@ -324,13 +371,13 @@ function failureReason(job, codes, fallback) {
   return `exit codes ${codes.join(", ")} and no result`;
 }
 
-/** `result CASE VALUE UNIT` lines of a job's output files. */
+/** `result CASE VALUE UNIT` lines of a job's output files (the figures the job is for). */
 function parseResults(job) {
   const results = new Map();
   for (const p of job.processes) {
     if (!fs.existsSync(p.out)) continue;
     for (const m of fs.readFileSync(p.out, "utf8").matchAll(/^result (\S+) (\S+) (\S+)\s*$/gm)) {
-      const expected = CASES.find((c) => c.name === m[1]);
+      const expected = job.figures.includes(m[1]) ? CASES.find((c) => c.name === m[1]) : undefined;
       const value = Number(m[2]);
       // A sane figure: a known case, its unit, a finite positive number.
       if (expected && expected.unit === m[3] && Number.isFinite(value) && value > 0) results.set(m[1], value);
@@ -353,6 +400,8 @@ if (testBed === true && impls.some((i) => i.name === "raw-c")) buildRawC();
 if (impls.some((i) => i.name === "winpipe-bun")) checkBunBinding();
 for (const [impl, reason] of missing) log(`${impl} missing: ${reason}`);
 
+/** job id → rounds in which it produced no figure. */
+const emptyJobs = new Map();
 /** impl → case → one value per round. */
 const samples = new Map(impls.map((impl) => [impl.name, new Map(CASES.map((c) => [c.name, []]))]));
 const runDir = `${BUILD}/runs/${date.replace(/:/g, "")}`;
@@ -369,24 +418,25 @@ for (let round = 1; round <= ROUNDS; round++) {
   const dir = `${runDir}/round-${round}`;
   fs.mkdirSync(dir, { recursive: true });
   // Rotate the order by one each round: no implementation always runs first after Wine starts.
-  const active = impls.filter((impl) => !missing.has(impl.name));
-  const order = active.map((_, i) => active[(i + round - 1) % active.length]);
-  const jobs = order.map((impl) => jobFor(impl, round, dir));
+  const order = impls.map((_, i) => impls[(i + round - 1) % impls.length]);
+  const jobs = order.flatMap((impl) => jobsFor(impl, round, dir));
 
   const onDone = (job, codes, seconds, fallback) => {
     const results = parseResults(job);
     // Indexed by round, so that figures of the same round can be paired (a failed round leaves a hole).
     for (const [name, value] of results) samples.get(job.impl).get(name)[round - 1] = value;
-    const expected = CASES.length;
+    const expected = job.figures.length;
     const ok = results.size === expected && codes.every((c) => c === 0);
     let status = `${results.size}/${expected} figures in ${seconds.toFixed(1)} s`;
     if (!ok) {
       const reason = failureReason(job, codes, fallback);
       status += `: ${reason}`;
-      // An implementation that produced nothing is not tried again in later rounds.
-      if (results.size === 0) missing.set(job.impl, reason);
+      // A job that produced nothing twice is not tried again in later rounds (once can be Wine's hiccup:
+      // "wine client error:0: recvmsg: Connection reset by peer" ended a job in 0.0 s in one run).
+      if (results.size === 0 && (emptyJobs.get(job.id) ?? 0) + 1 >= 2) missing.set(job.id, reason);
+      if (results.size === 0) emptyJobs.set(job.id, (emptyJobs.get(job.id) ?? 0) + 1);
     }
-    log(`[round ${round}/${ROUNDS}] ${job.impl.padEnd(12)} ${status}`);
+    log(`[round ${round}/${ROUNDS}] ${job.id.padEnd(17)} ${status}`);
   };
   const here = jobs.filter((job) => !UNDER_WINE || job.processes.length === 1);
   const inWine = UNDER_WINE ? jobs.filter((job) => job.processes.length === 2) : [];
@@ -478,7 +528,7 @@ if (!SMOKE && selected) {
   const checks = [];
   const skipped = testBed === "unsupported" ? impls.filter((i) => i.runner !== "host-deno").map((i) => i.name) : [];
   for (const impl of implNames) {
-    for (const c of CASES) {
+    for (const c of CASES.filter((c) => !c.impls || c.impls.includes(impl))) {
       const name = `${impl} ${c.name} gives a figure`;
       if (skipped.includes(impl)) checks.push({ name, outcome: SKIPPED, message: missing.get(impl) });
       else if (table.get(impl)?.has(c.name)) checks.push({ name, outcome: PASSED });

@@ -22,6 +22,8 @@ import assert from "node:assert/strict";
 interface Example {
   /** The file in examples/. */
   file: string;
+  /** Arguments after the file. */
+  args?: string[];
   /**
    * Lines the output must contain, in any order (concurrent parts print in
    * any order): a string matches a whole line, a RegExp any line.
@@ -91,6 +93,36 @@ const EXAMPLES: Example[] = [
     ],
   },
   {
+    // A Hono app served with serveHttp, asked with pipeFetch.
+    file: "hono_over_pipe.ts",
+    expect: [
+      /^serving the Hono app on \\\\\.\\pipe\\winpipe-example-hono-\d+$/,
+      'GET / -> 200 "Hello from Hono over a named pipe" (hono over a named pipe)',
+      'GET /greet/pipe -> 200 {"hello":"pipe"}',
+      'POST /sum [1,2,3,4] -> 200 {"sum":10}',
+      'GET /nowhere -> 404 "404 Not Found"',
+      "4 requests on 1 keep-alive connection",
+      "hono over pipe: done",
+    ],
+  },
+  {
+    // No Docker here (the Wine test bed has none): the example says so. With Docker running this case fails,
+    // since the output lists containers instead: run the smoke test where Docker is not running.
+    file: "docker_containers.ts",
+    expect: ["Docker Engine is not running here: \\\\.\\pipe\\docker_engine does not exist"],
+  },
+  {
+    // The same client against the example's stand-in of the Engine API.
+    file: "docker_containers.ts",
+    args: ["--stand-in"],
+    expect: [
+      /^\\\\\.\\pipe\\winpipe-example-docker-stand-in-\d+: ping OK, API version 1\.47$/,
+      "2 containers:",
+      "  4f1c2d3e5a6b  web  nginx:1.27  running (Up 2 hours)",
+      "  9a8b7c6d5e4f  db  postgres:17  exited (Exited (0) 3 days ago)",
+    ],
+  },
+  {
     // The child is the same script under the same deno.exe, started through winpipe's spawn.
     file: "process_output.ts",
     expect: [
@@ -110,10 +142,11 @@ const root = new URL("../", import.meta.url);
 
 if (Deno.build.os === "windows") {
   for (const example of EXAMPLES) {
-    Deno.test(`example ${example.file} exits 0 and prints what it did`, async () => {
+    const command = [example.file, ...(example.args ?? [])].join(" ");
+    Deno.test(`example ${command} exits 0 and prints what it did`, async () => {
       const started = performance.now();
       const { code, signal, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", `examples/${example.file}`],
+        args: ["run", "-A", `examples/${example.file}`, ...(example.args ?? [])],
         cwd: root,
         stdin: "null",
         signal: AbortSignal.timeout(TIMEOUT_MS),
@@ -121,7 +154,7 @@ if (Deno.build.os === "windows") {
       const ms = Math.round(performance.now() - started);
       const out = new TextDecoder().decode(stdout);
       const err = new TextDecoder().decode(stderr);
-      const report = `${example.file} (${ms} ms, exit ${code}${signal ? `, ${signal}` : ""})\n` +
+      const report = `${command} (${ms} ms, exit ${code}${signal ? `, ${signal}` : ""})\n` +
         `--- stdout\n${out}--- stderr\n${err}---`;
       assert.equal(code, 0, `the example failed: ${report}`);
       const lines = out.split(/\r?\n/);

@@ -20,6 +20,8 @@ const NATIVE = [
   { label: "model-deno", tasks: ["test:model-deno"], concurrency: 2 },
   // The same under Bun.
   { label: "model-bun", tasks: ["test:model-bun"], concurrency: 2 },
+  // @winpipe/http on the model: its server, client and load suites under Deno and Bun, and its doc examples.
+  { label: "http-model", tasks: ["test:http-model"], concurrency: 1 },
 ];
 
 /** @type {Suite[]} */
@@ -32,6 +34,9 @@ const WINDOWS = [
   // @winpipe/streams over kernel32, from each runtime.
   { label: "streams-kernel32-deno", tasks: ["test:streams-kernel32-deno"], concurrency: 1, windows: true },
   { label: "streams-kernel32-bun", tasks: ["test:streams-kernel32-bun"], concurrency: 1, windows: true },
+  // @winpipe/http over kernel32 from each runtime, with node.exe's http client and server as peers.
+  { label: "http-kernel32-deno", tasks: ["test:http-kernel32-deno"], concurrency: 1, windows: true },
+  { label: "http-kernel32-bun", tasks: ["test:http-kernel32-bun"], concurrency: 1, windows: true },
   // Every example, each in its own process against kernel32.
   { label: "examples", tasks: ["test:examples"], concurrency: 1, windows: true },
   // Every benchmark implementation and case once, at tiny sizes: each must produce a figure.

@@ -10,12 +10,20 @@ export const CASES = [
   { name: "rtt-p50", unit: "us", heading: "rtt p50 µs" },
   { name: "rtt-p99", unit: "us", heading: "rtt p99 µs" },
   { name: "msgrate-64b", unit: "msg/s", heading: "64 B msg/s" },
+  // Only the implementations that speak HTTP run it.
+  {
+    name: "http-rps",
+    unit: "req/s",
+    heading: "HTTP req/s",
+    impls: ["winpipe-deno", "winpipe-bun", "node-libuv", "model"],
+  },
 ];
 
 /** What the columns of the results table mean. */
 export const LEGEND = "4 KiB / 64 KiB / 1 MiB MB/s: one-way throughput by write size (higher is better); " +
   "rtt p50 / p99 µs: 64-byte request/reply round trip (lower is better); 64 B msg/s: pipelined 64-byte " +
-  "messages one way (higher is better).";
+  "messages one way (higher is better); HTTP req/s: small GET requests over 8 keep-alive connections on one " +
+  "pipe (higher is better).";
 
 /** The targets of the bench, each a ratio of one winpipe binding's median to a baseline's median. */
 export const TARGETS = [
@@ -23,6 +31,7 @@ export const TARGETS = [
   { case: "throughput-64k", baseline: "node-libuv", op: ">=", ratio: 1.5 },
   { case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.5 },
   { case: "msgrate-64b", baseline: "node-libuv", op: ">=", ratio: 1.0 },
+  { case: "http-rps", baseline: "node-libuv", op: ">=", ratio: 1.0 },
 ];
 export const TARGET_IMPLS = ["winpipe-deno", "winpipe-bun"];
 

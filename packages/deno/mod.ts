@@ -40,6 +40,7 @@
  */
 import { createWinpipe, type PipeKernel } from "@winpipe/core";
 import { streams } from "@winpipe/streams";
+import { createHttp } from "@winpipe/http";
 import { Kernel32 } from "./src/kernel.ts";
 
 export * from "@winpipe/core";
@@ -73,6 +74,9 @@ function getKernel(): PipeKernel {
   return kernel32;
 }
 
+/** The API bound to kernel32, which serveHttp and pipeFetch below are bound to as well. */
+const winpipe = createWinpipe(getKernel, { streams });
+
 /**
  * The public winpipe API bound to {@linkcode kernel32}: see `createWinpipe`
  * in `@winpipe/core` for each function. The handles it hands out (and a
@@ -99,4 +103,36 @@ export const {
   spawn,
   openInheritedHandle,
   liveHandles,
-} = createWinpipe(getKernel, { streams });
+} = winpipe;
+
+export type {
+  HttpHandler,
+  HttpRequestInfo,
+  HttpServer,
+  PipeClientIdentity,
+  PipeFetchInit,
+  ServeHttpOptions,
+} from "@winpipe/http";
+
+/**
+ * HTTP/1.1 over named pipes, bound to {@linkcode kernel32} (`@winpipe/http`):
+ * `serveHttp(name, handler, options?)` serves a fetch-style handler on a
+ * pipe, `pipeFetch(name, input, init?)` is fetch to a server on a pipe, with
+ * idle keep-alive connections reused per pipe. See docs/http.md.
+ *
+ * @example A server and a client
+ * ```ts ignore
+ * import { pipeFetch, serveHttp } from "@winpipe/deno";
+ * const name = String.raw`\\.\pipe\my-service`;
+ * await using server = serveHttp(name, (request) => Response.json({ path: new URL(request.url).pathname }));
+ * const response = await pipeFetch(name, "/hello");
+ * await response.json(); // { path: "/hello" }
+ * ```
+ *
+ * @example The Docker Engine API
+ * ```ts ignore
+ * import { pipeFetch } from "@winpipe/deno";
+ * const containers = await (await pipeFetch(String.raw`\\.\pipe\docker_engine`, "/containers/json")).json();
+ * ```
+ */
+export const { serveHttp, pipeFetch } = createHttp(winpipe);

@@ -1,0 +1,427 @@
+/**
+ * {@linkcode PipeHttpClient}: fetch over named pipes, with a pool of idle
+ * keep-alive connections per pipe name.
+ *
+ * @module
+ */
+import { parsePipeName, type PipeConnection, type Winpipe } from "@winpipe/core";
+import { BodyDecoder, bodyStream } from "./body_in.ts";
+import { type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
+import {
+  type Framing,
+  HttpParseError,
+  keepsAlive,
+  parseResponseHead,
+  responseFraming,
+  type ResponseHead,
+} from "./head.ts";
+import { integerOption, msOption } from "./options.ts";
+import { ConnReader } from "./reader.ts";
+
+/** The fetch options of pipeFetch: RequestInit and what pipes add. */
+export interface PipeFetchInit extends RequestInit {
+  /**
+   * How long to wait for a free pipe instance while every instance of the
+   * server is busy (ERROR_PIPE_BUSY, waited out with WaitNamedPipe), in ms.
+   * Default 30000. A pipe that does not exist fails at once.
+   */
+  connectTimeout?: number;
+  /** The largest response head accepted, in bytes. Default 65536. */
+  maxHeaderSize?: number;
+}
+
+/** Options of {@linkcode PipeHttpClient}. */
+export interface PipeHttpClientOptions {
+  /** Idle keep-alive connections kept per pipe name. Default 8; 0 keeps none. */
+  maxIdlePerPipe?: number;
+  /**
+   * An idle connection older than this (ms) is closed instead of reused.
+   * Default 4000, below the 5000 ms after which serveHttp (and Node) close
+   * idle connections, so a request rarely meets a connection the server is
+   * closing.
+   */
+  idleTimeout?: number;
+}
+
+/** An idle connection in the pool. */
+interface Pooled {
+  conn: PipeConnection;
+  reader: ConnReader;
+  since: number;
+}
+
+/** What pipeFetch sends: the request, its body as bytes (replayable) or as a stream. */
+interface Outgoing {
+  method: string;
+  url: URL;
+  headers: Headers;
+  body: Uint8Array | ReadableStream<Uint8Array> | null;
+  signal: AbortSignal;
+  connectTimeout: number;
+  maxHeaderSize: number;
+}
+
+/** Methods that may be sent again on a new connection when a reused one turned out closed (RFC 9110 §9.2.2). */
+const IDEMPOTENT = new Set(["GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"]);
+/** Request fields the client sets itself. */
+const OWN_FIELDS = new Set(["host", "connection", "keep-alive", "content-length", "transfer-encoding"]);
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A Content-Length body up to this size that arrived with its head is handed over as bytes, not as a pipe stream. */
+const WHOLE_BODY = 64 * 1024;
+const MAX_REDIRECTS = 20;
+/**
+ * A pooled connection idle for longer than this is probed (PeekNamedPipe)
+ * before it is reused: a server that closed it meanwhile (its keep-alive
+ * timeout) is found before a non-idempotent request is sent on it. Reuse
+ * within this time, as under load, costs no call.
+ */
+const PROBE_AFTER_MS = 1000;
+
+/** A relative URL (`/containers/json`) is resolved against `http://localhost`: the pipe is the host. */
+function requestUrl(input: Request | string | URL): Request | string {
+  if (input instanceof Request) return input;
+  return typeof input === "string" && input.startsWith("/") ? new URL(input, "http://localhost").href : String(input);
+}
+
+/** A network error as fetch reports it: a TypeError whose cause says what happened. */
+function networkError(message: string, cause: unknown): TypeError {
+  return new TypeError(`pipeFetch: ${message}`, { cause });
+}
+
+/**
+ * fetch over named pipes: HTTP/1.1 requests to a server listening on a
+ * pipe, with up to `maxIdlePerPipe` idle keep-alive connections kept per
+ * pipe name for the next requests. `pipeFetch` of the runtime packages is
+ * the `fetch` of a default client; make your own for other pool settings or
+ * to close its connections ({@linkcode PipeHttpClient.closeIdle}).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, PipeHttpClient } from "@winpipe/http";
+ *
+ * const pipes = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\http-client-example`;
+ * await using server = createHttp(pipes).serveHttp(name, (request) => new Response(new URL(request.url).pathname));
+ * using client = new PipeHttpClient(pipes, { maxIdlePerPipe: 2 });
+ * await (await client.fetch(name, "/one")).text(); // "/one"
+ * await (await client.fetch(name, "/two")).text(); // "/two", on the same connection
+ * client.idleConnections(name); // 1
+ * ```
+ */
+export class PipeHttpClient implements Disposable {
+  readonly #pipes: Winpipe;
+  readonly #maxIdle: number;
+  readonly #idleTimeout: number;
+  readonly #idle = new Map<string, Pooled[]>();
+
+  constructor(pipes: Winpipe, options?: PipeHttpClientOptions) {
+    if (typeof (pipes as Partial<Winpipe> | null)?.connect !== "function") {
+      throw new TypeError(
+        "pipes must be a winpipe API (createWinpipe(kernel), or the API of @winpipe/deno or @winpipe/bun)",
+      );
+    }
+    if (options !== undefined && (typeof options !== "object" || options === null)) {
+      throw new TypeError("options must be an object");
+    }
+    this.#pipes = pipes;
+    this.#maxIdle = integerOption(options?.maxIdlePerPipe, "maxIdlePerPipe", 0, 1024, 8);
+    this.#idleTimeout = msOption(options?.idleTimeout, "idleTimeout", 4000);
+  }
+
+  /** Idle connections kept for `name` (or for every pipe). */
+  idleConnections(name?: string): number {
+    if (name !== undefined) return this.#idle.get(parsePipeName(name).full)?.length ?? 0;
+    let n = 0;
+    for (const list of this.#idle.values()) n += list.length;
+    return n;
+  }
+
+  /** Closes every idle connection. Connections in use are closed when their response ends. */
+  closeIdle(): void {
+    for (const list of this.#idle.values()) for (const { conn } of list) conn.close();
+    this.#idle.clear();
+  }
+
+  /** Closes every idle connection. */
+  [Symbol.dispose](): void {
+    this.closeIdle();
+  }
+
+  /**
+   * Sends a request to the HTTP server on pipe `name` and resolves with its
+   * Response, whose body streams from the pipe. `input` and `init` are
+   * fetch's; a URL's host goes in the Host field (the pipe is where it
+   * goes), a path alone (`"/v1.43/info"`) means `http://localhost/...`.
+   * Same-origin redirects are followed (unless `redirect` says otherwise),
+   * redirects to other hosts are returned as they are. Rejects with a
+   * PipeError when the pipe cannot be opened, a TypeError when the response
+   * is not valid HTTP or the connection broke, the signal's reason when
+   * `init.signal` aborts.
+   */
+  async fetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response> {
+    const pipeName = parsePipeName(name).full;
+    if (init !== undefined && (typeof init !== "object" || init === null)) {
+      throw new TypeError("init must be an object");
+    }
+    const { connectTimeout, maxHeaderSize, ...requestInit } = init ?? {};
+    const target = requestUrl(input);
+    const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
+    const streamed = requestInit.body instanceof ReadableStream ||
+      (input instanceof Request && requestInit.body === undefined && input.body !== null);
+    const out: Outgoing = {
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
+      signal: request.signal,
+      connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
+      maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
+    };
+    for (let redirects = 0;; redirects++) {
+      const response = await this.#send(pipeName, out);
+      if (!REDIRECTS.has(response.status) || request.redirect === "manual") return response;
+      const location = response.headers.get("location");
+      if (location === null) return response;
+      if (request.redirect === "error") {
+        await response.body?.cancel();
+        throw networkError(`redirected (${response.status}) while redirect is "error"`, undefined);
+      }
+      let next: URL;
+      try {
+        next = new URL(location, out.url);
+      } catch {
+        return response;
+      }
+      // The pipe is the host: a redirect elsewhere is not followed; nor one that would need a streamed body again.
+      if (next.origin !== out.url.origin) return response;
+      const changesToGet = response.status === 303 ? out.method !== "HEAD" : out.method === "POST" &&
+        (response.status === 301 || response.status === 302);
+      if (!changesToGet && out.body instanceof ReadableStream) return response;
+      if (redirects === MAX_REDIRECTS) {
+        await response.body?.cancel();
+        throw networkError(`more than ${MAX_REDIRECTS} redirects`, undefined);
+      }
+      await response.body?.cancel();
+      out.url = next;
+      if (changesToGet) {
+        out.method = "GET";
+        out.body = null;
+        out.headers = new Headers(out.headers);
+        for (const field of ["content-type", "content-encoding", "content-language", "content-location"]) {
+          out.headers.delete(field);
+        }
+      }
+    }
+  }
+
+  /** An idle connection to `name`, or a new one (waiting while the pipe is busy). */
+  async #checkout(
+    name: string,
+    out: Outgoing,
+  ): Promise<{ conn: PipeConnection; reader: ConnReader; reused: boolean }> {
+    const list = this.#idle.get(name);
+    const now = performance.now();
+    while (list !== undefined && list.length > 0) {
+      const pooled = list.pop()!;
+      if (list.length === 0) this.#idle.delete(name);
+      const idle = now - pooled.since;
+      if (!pooled.conn.closed && idle < this.#idleTimeout && (idle < PROBE_AFTER_MS || stillOpen(pooled.conn))) {
+        return { conn: pooled.conn, reader: pooled.reader, reused: true };
+      }
+      pooled.conn.close();
+    }
+    const conn = await this.#pipes.connect(name, { timeout: out.connectTimeout, signal: out.signal });
+    let type: string;
+    try {
+      type = conn.info().type;
+    } catch (err) {
+      conn.close();
+      throw err;
+    }
+    if (type === "message") {
+      conn.close();
+      throw new TypeError(`pipeFetch: "${name}" is a message pipe; HTTP needs a byte pipe`);
+    }
+    return { conn, reader: new ConnReader(conn, out.maxHeaderSize + 1024), reused: false };
+  }
+
+  /** Puts a connection whose exchange is complete back in the pool, or closes it. */
+  #release(name: string, conn: PipeConnection, reader: ConnReader, reusable: boolean): void {
+    let list = this.#idle.get(name);
+    if (
+      !reusable || conn.closed || reader.buffered > 0 || this.#maxIdle === 0 || (list?.length ?? 0) >= this.#maxIdle
+    ) {
+      conn.close();
+      return;
+    }
+    if (list === undefined) this.#idle.set(name, list = []);
+    list.push({ conn, reader, since: performance.now() });
+  }
+
+  /** One exchange: on a reused connection that the server had closed, once more on a new one. */
+  async #send(name: string, out: Outgoing): Promise<Response> {
+    for (let attempt = 1;; attempt++) {
+      const { conn, reader, reused } = await this.#checkout(name, out);
+      try {
+        return await this.#exchange(name, conn, reader, out);
+      } catch (err) {
+        conn.close();
+        if (out.signal.aborted) throw out.signal.reason ?? err;
+        const replayable = !(out.body instanceof ReadableStream) && IDEMPOTENT.has(out.method);
+        if (reused && attempt === 1 && replayable && err instanceof StaleConnection) continue;
+        if (err instanceof StaleConnection) throw networkError("the server closed the connection", err.cause);
+        throw err;
+      }
+    }
+  }
+
+  async #exchange(name: string, conn: PipeConnection, reader: ConnReader, out: Outgoing): Promise<Response> {
+    const { signal } = out;
+    const fields: [string, string][] = [["host", out.url.host]];
+    for (const [field, value] of out.headers) if (!OWN_FIELDS.has(field)) fields.push([field, value]);
+    if (!out.headers.has("accept")) fields.push(["accept", "*/*"]);
+    let framing: OutFraming = "none";
+    let length = 0;
+    if (out.body instanceof Uint8Array) {
+      framing = "length";
+      length = out.body.length;
+      fields.push(["content-length", String(length)]);
+    } else if (out.body !== null) {
+      framing = "chunked";
+      fields.push(["transfer-encoding", "chunked"]);
+    } else if (out.method === "POST" || out.method === "PUT" || out.method === "PATCH") {
+      fields.push(["content-length", "0"]);
+    }
+    const path = out.url.pathname + out.url.search;
+    let head: Uint8Array;
+    try {
+      head = encodeHead(`${out.method} ${path} HTTP/1.1`, fields);
+    } catch (err) {
+      throw new TypeError(`pipeFetch: ${(err as Error).message}`);
+    }
+    // The body goes out while the response is awaited: a server may answer before it read everything.
+    const sourceReader = out.body instanceof ReadableStream ? out.body.getReader() as ChunkReader : undefined;
+    const body = out.body instanceof Uint8Array
+      ? { first: [out.body] }
+      : sourceReader
+      ? { first: [], reader: sourceReader }
+      : undefined;
+    let written = false;
+    const writing = writeMessage(conn, head, body, framing, length, signal).then(() => {
+      written = true;
+    });
+    writing.catch(() => sourceReader?.cancel().catch(() => {}));
+
+    let response: ResponseHead;
+    for (;;) {
+      let bytes;
+      try {
+        bytes = await reader.readHead(out.maxHeaderSize, signal);
+      } catch (err) {
+        if (err instanceof HttpParseError) throw networkError(`an invalid response: ${err.message}`, err);
+        if (signal.aborted) throw err;
+        throw new StaleConnection(err);
+      }
+      if (bytes === null) {
+        // Nothing came back: the server closed the connection (a reused one it had timed out, typically).
+        await writing.catch(() => {});
+        throw new StaleConnection(undefined);
+      }
+      try {
+        response = parseResponseHead(bytes.bytes, bytes.start, bytes.end);
+      } catch (err) {
+        throw networkError(`an invalid response: ${(err as Error).message}`, err);
+      }
+      if (response.status >= 200) break;
+      if (response.status === 101) {
+        throw networkError("the server switched protocols (101), which pipeFetch does not do", undefined);
+      }
+      // 100 Continue and other interim responses: the final one follows.
+    }
+
+    let responseFramingKind: Framing;
+    try {
+      responseFramingKind = responseFraming(response, out.method);
+    } catch (err) {
+      throw networkError(`an invalid response: ${(err as Error).message}`, err);
+    }
+    const headers = new Headers();
+    for (const [field, value] of response.fields) headers.append(field, value);
+    const reusable = keepsAlive(response) && responseFramingKind.kind !== "close";
+    let released = false;
+    const finish = (ok: boolean) => {
+      if (released) return;
+      released = true;
+      if (ok && !written) {
+        // The request is still going out (or its last write has not reported yet): reusable once it is out.
+        writing.then(() => this.#release(name, conn, reader, reusable), () => conn.close());
+        return;
+      }
+      this.#release(name, conn, reader, ok && reusable);
+    };
+    let stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
+    let whole: Uint8Array<ArrayBuffer> | undefined;
+    if (responseFramingKind.kind === "none") {
+      finish(true);
+    } else if (
+      responseFramingKind.kind === "length" && responseFramingKind.length <= WHOLE_BODY &&
+      (whole = reader.takeBuffered(responseFramingKind.length)) !== undefined
+    ) {
+      // The whole body came with the head (small responses do): the connection is free at once.
+      finish(true);
+    } else {
+      const decoder = new BodyDecoder(reader, responseFramingKind, { maxTrailerSize: out.maxHeaderSize });
+      stream = bodyStream(decoder, {
+        signal,
+        // As fetch: a body that breaks errors with a TypeError; an abort with the signal's reason.
+        mapError: (err) =>
+          signal.aborted
+            ? signal.reason ?? err
+            : networkError(`the response body broke: ${(err as Error)?.message}`, err),
+        onEnd: () => finish(true),
+        onAbort: () => {
+          released = true;
+          conn.close();
+        },
+      });
+    }
+    const nullBody = response.status === 204 || response.status === 205 || response.status === 304;
+    if (nullBody && stream !== null) {
+      // A body where Response allows none (205 with a length): dropped, and the connection with it.
+      void stream.cancel();
+      stream = null;
+    }
+    let result: Response;
+    try {
+      result = new Response(nullBody ? null : whole ?? stream, {
+        status: response.status,
+        statusText: response.reason,
+        headers,
+      });
+    } catch (err) {
+      conn.close();
+      throw networkError(`an invalid response: ${(err as Error).message}`, err);
+    }
+    Object.defineProperty(result, "url", { value: out.url.href });
+    return result;
+  }
+}
+
+/** True when an idle connection's server end is still there and sent nothing unasked. */
+function stillOpen(conn: PipeConnection): boolean {
+  try {
+    return conn.peek({ maxBytes: 0 }).bytesAvailable === 0;
+  } catch {
+    return false; // ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED: the server closed or disconnected it
+  }
+}
+
+/** The connection failed before any byte of a response came back. */
+class StaleConnection extends Error {
+  constructor(cause: unknown) {
+    super("the connection closed before a response", { cause });
+    this.name = "StaleConnection";
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * {@linkcode createHttp}: serveHttp and pipeFetch bound to one winpipe API.
+ *
+ * @module
+ */
+import type { Winpipe } from "@winpipe/core";
+import { type PipeFetchInit, PipeHttpClient } from "./client.ts";
+import { type HttpHandler, type HttpServer, serveHttpOn, type ServeHttpOptions } from "./server.ts";
+
+/** serveHttp and pipeFetch of one winpipe API (a kernel32 binding, or the model). */
+export interface WinpipeHttp {
+  /**
+   * Serves HTTP/1.1 on the named pipe `name`: each request goes to
+   * `handler` as a Request, the Response it returns goes back. See
+   * {@linkcode ServeHttpOptions} for the limits and {@linkcode HttpServer}
+   * for stopping it.
+   */
+  serveHttp(name: string, handler: HttpHandler, options?: ServeHttpOptions): HttpServer;
+  /**
+   * fetch over a named pipe: the `fetch` of a {@linkcode PipeHttpClient}
+   * shared by every call (8 idle connections per pipe, at most).
+   */
+  pipeFetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response>;
+}
+
+/**
+ * Binds serveHttp and pipeFetch to a winpipe API. `@winpipe/deno` and
+ * `@winpipe/bun` export the pair bound to kernel32; bind it to the model
+ * to test HTTP code on any OS.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp } from "@winpipe/http";
+ *
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\create-http-example`;
+ * await using server = serveHttp(name, async (request) => Response.json({ got: await request.text() }));
+ * const response = await pipeFetch(name, "/echo", { method: "POST", body: "hello" });
+ * await response.json(); // { got: "hello" }
+ * ```
+ */
+export function createHttp(pipes: Winpipe): WinpipeHttp {
+  let client: PipeHttpClient | undefined;
+  return {
+    serveHttp: (name, handler, options) => serveHttpOn(pipes, name, handler, options),
+    pipeFetch: (name, input, init) => (client ??= new PipeHttpClient(pipes)).fetch(name, input, init),
+  };
+}

@@ -1,0 +1,247 @@
+/**
+ * pipeFetch's behaviour: connection reuse, signals, busy pipes, redirects,
+ * invalid responses and closed connections, against serveHttp and against
+ * raw servers written here byte by byte.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { ERROR_FILE_NOT_FOUND, ERROR_PIPE_BUSY, isPipeError, type PipeConnection } from "@winpipe/core";
+import { PipeHttpClient } from "@winpipe/http";
+import { bytes, delay, type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
+
+/** A server that answers every request on a connection with `reply` (raw bytes), reading one head each time. */
+function rawServer(b: HttpBackend, name: string, reply: (request: string) => string | null) {
+  const server = b.pipes.createServer(name);
+  const serving = (async () => {
+    for await (const conn of server) {
+      void (async (c: PipeConnection) => {
+        const buf = new Uint8Array(65536);
+        let pending = "";
+        try {
+          for (;;) {
+            const r = await c.read(buf);
+            if (r === null) break;
+            pending += new TextDecoder("latin1").decode(buf.subarray(0, r.bytesRead));
+            const end = pending.indexOf("\r\n\r\n");
+            if (end === -1) continue;
+            const text = reply(pending.slice(0, end));
+            pending = pending.slice(end + 4);
+            if (text === null) break;
+            await c.write(bytes(text));
+          }
+        } catch {
+          // the client went away
+        } finally {
+          c.close();
+        }
+      })(conn);
+    }
+  })();
+  return {
+    [Symbol.asyncDispose]: async () => {
+      server.close();
+      await serving;
+    },
+  };
+}
+
+export function clientSuite(register: RegisterTest, b: HttpBackend): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http client (${b.name}): ${name}`, fn);
+
+  t("keeps the connection for the next request to the same pipe, and closeIdle closes it", async () => {
+    const name = uniqueName("reuse");
+    await using _server = b.http.serveHttp(name, (_r, info) => new Response(`${info.connection}.${info.request}`));
+    using client = new PipeHttpClient(b.pipes);
+    assert.equal(await (await client.fetch(name, "/")).text(), "1.1");
+    assert.equal(client.idleConnections(name), 1);
+    assert.equal(await (await client.fetch(name, "http://any.host/path")).text(), "1.2");
+    const head = await client.fetch(name, "/", { method: "HEAD" });
+    assert.equal(head.body, null);
+    assert.equal(await (await client.fetch(name, "/")).text(), "1.4", "HEAD left the connection usable");
+    const before = b.pipes.liveHandles();
+    client.closeIdle();
+    assert.equal(client.idleConnections(), 0);
+    assert.equal(b.pipes.liveHandles(), before - 1);
+  });
+
+  t("sends the URL's host and path, the method, the fields and a body with its length", async () => {
+    const name = uniqueName("request");
+    await using _server = b.http.serveHttp(name, async (request) =>
+      Response.json({
+        url: request.url,
+        method: request.method,
+        host: request.headers.get("host"),
+        custom: request.headers.get("x-custom"),
+        length: request.headers.get("content-length"),
+        te: request.headers.get("transfer-encoding"),
+        body: await request.text(),
+      }));
+    const sent = await b.http.pipeFetch(name, "http://docker/v1.43/info?all=1", {
+      method: "PUT",
+      headers: { "x-custom": "yes" },
+      body: "héllo",
+    });
+    assert.deepEqual(await sent.json(), {
+      url: "http://docker/v1.43/info?all=1",
+      method: "PUT",
+      host: "docker",
+      custom: "yes",
+      length: "6",
+      te: null,
+      body: "héllo",
+    });
+    const streamed = await b.http.pipeFetch(name, "/s", {
+      method: "POST",
+      body: streamOf([utf8("a"), utf8("b")]),
+      duplex: "half",
+    } as RequestInit);
+    const got = await streamed.json() as { te: string; body: string };
+    assert.equal(got.te, "chunked");
+    assert.equal(got.body, "ab");
+    assert.equal(streamed.url, "http://localhost/s");
+  });
+
+  t("init.signal aborts a request waiting for its response, and a body being read", async () => {
+    const name = uniqueName("abort");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await using _server = b.http.serveHttp(name, async (request) => {
+      if (new URL(request.url).pathname === "/wait") await gate;
+      return new Response(
+        new ReadableStream({
+          start(controller) {
+            controller.enqueue(new Uint8Array(10));
+          },
+        }),
+      );
+    });
+    const ac = new AbortController();
+    const waiting = b.http.pipeFetch(name, "/wait", { signal: ac.signal });
+    await delay(50);
+    ac.abort();
+    await assert.rejects(waiting, { name: "AbortError" });
+    release();
+    const ac2 = new AbortController();
+    const response = await b.http.pipeFetch(name, "/stream", { signal: ac2.signal });
+    const reader = response.body!.getReader();
+    assert.equal((await reader.read()).value!.length, 10);
+    const next = reader.read();
+    ac2.abort();
+    await assert.rejects(next, { name: "AbortError" });
+    await assert.rejects(b.http.pipeFetch(name, "/", { signal: AbortSignal.abort() }), { name: "AbortError" });
+  });
+
+  t("waits while every instance is busy, up to connectTimeout", async () => {
+    const name = uniqueName("busy");
+    await using _server = b.http.serveHttp(name, () => new Response("served"), { maxInstances: 1 });
+    const holder = await b.pipes.connect(name);
+    await assert.rejects(
+      b.http.pipeFetch(name, "/", { connectTimeout: 200 }),
+      (err) => isPipeError(err, ERROR_PIPE_BUSY),
+    );
+    setTimeout(() => holder.close(), 200);
+    const response = await b.http.pipeFetch(name, "/", { connectTimeout: 10_000, headers: { connection: "close" } });
+    assert.equal(await response.text(), "served");
+    await assert.rejects(
+      b.http.pipeFetch(uniqueName("nobody"), "/"),
+      (err) => isPipeError(err, ERROR_FILE_NOT_FOUND),
+    );
+  });
+
+  t("follows redirects on the pipe, not to other hosts", async () => {
+    const name = uniqueName("redirect");
+    await using _server = b.http.serveHttp(name, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/here") return new Response(null, { status: 302, headers: { location: "/there" } });
+      if (path === "/post") return new Response(null, { status: 303, headers: { location: "/there" } });
+      if (path === "/away") {
+        return new Response(null, { status: 301, headers: { location: "http://elsewhere.example/x" } });
+      }
+      return new Response(`${request.method} ${path} ${request.body ? await request.text() : ""}`);
+    });
+    const followed = await b.http.pipeFetch(name, "/here");
+    assert.equal(await followed.text(), "GET /there ");
+    assert.equal(followed.url, "http://localhost/there");
+    const posted = await b.http.pipeFetch(name, "/post", { method: "POST", body: "x" });
+    assert.equal(await posted.text(), "GET /there ", "303 turns POST into GET");
+    const away = await b.http.pipeFetch(name, "/away");
+    assert.equal(away.status, 301);
+    assert.equal(away.headers.get("location"), "http://elsewhere.example/x");
+    const manual = await b.http.pipeFetch(name, "/here", { redirect: "manual" });
+    assert.equal(manual.status, 302);
+    await assert.rejects(b.http.pipeFetch(name, "/here", { redirect: "error" }), TypeError);
+  });
+
+  t("a reused connection the server closed meanwhile is replaced, once, for an idempotent request", async () => {
+    const name = uniqueName("stale");
+    await using _server = b.http.serveHttp(name, (_r, info) => new Response(`connection ${info.connection}`), {
+      keepAliveTimeout: 100,
+    });
+    using client = new PipeHttpClient(b.pipes, { idleTimeout: 60_000 });
+    assert.equal(await (await client.fetch(name, "/")).text(), "connection 1");
+    await delay(400); // the server closes the idle connection
+    assert.equal(await (await client.fetch(name, "/")).text(), "connection 2");
+  });
+
+  t("a POST after the server closed the idle pooled connection goes on a new connection", async () => {
+    const name = uniqueName("stale-post");
+    await using _server = b.http.serveHttp(
+      name,
+      async (request, info) => new Response(`${request.method} ${await request.text()} on ${info.connection}`),
+      { keepAliveTimeout: 100 },
+    );
+    using client = new PipeHttpClient(b.pipes, { idleTimeout: 60_000 });
+    assert.equal(await (await client.fetch(name, "/")).text(), "GET  on 1");
+    await delay(1100); // the server closed the idle connection, and the pool probes connections this old
+    const posted = await client.fetch(name, "/", { method: "POST", body: "once" });
+    assert.equal(await posted.text(), "POST once on 2");
+  });
+
+  t("invalid responses reject with a TypeError and are not reused", async () => {
+    const name = uniqueName("bad-response");
+    await using _raw = rawServer(b, name, (request) => {
+      const path = request.split(" ")[1];
+      switch (path) {
+        case "/both":
+          return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n";
+        case "/fold":
+          return "HTTP/1.1 200 OK\r\nX-A: a\r\n b\r\nContent-Length: 0\r\n\r\n";
+        case "/version":
+          return "HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n";
+        case "/chunk":
+          return "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n";
+        case "/short":
+          return "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
+        case "/close":
+          return null;
+        default:
+          return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+      }
+    });
+    using client = new PipeHttpClient(b.pipes);
+    for (const path of ["/both", "/fold", "/version"]) {
+      await assert.rejects(client.fetch(name, path), TypeError, path);
+    }
+    await assert.rejects((await client.fetch(name, "/chunk")).text(), TypeError);
+    const short = await client.fetch(name, "/short", { headers: { connection: "close" } });
+    // The raw server does not close: a short body stays short until the server goes; read only the start.
+    const reader = short.body!.getReader();
+    assert.equal(new TextDecoder().decode((await reader.read()).value), "abc");
+    await reader.cancel();
+    await assert.rejects(client.fetch(name, "/close", { method: "POST", body: "x" }), TypeError);
+    assert.equal(await (await client.fetch(name, "/")).text(), "ok");
+  });
+
+  t("bad arguments are refused; a message pipe is refused with a clear error", async () => {
+    await assert.rejects(b.http.pipeFetch("nope", "/"), TypeError);
+    await assert.rejects(b.http.pipeFetch(uniqueName("x"), "/", { connectTimeout: -5 }), RangeError);
+    assert.throws(() => new PipeHttpClient(b.pipes, { maxIdlePerPipe: -1 }), RangeError);
+    assert.throws(() => new PipeHttpClient({} as never), TypeError);
+    const name = uniqueName("message");
+    using server = b.pipes.createServer(name, { type: "message", readMode: "message" });
+    const accepted = server.accept().catch(() => undefined);
+    await assert.rejects(b.http.pipeFetch(name, "/"), /message pipe; HTTP needs a byte pipe/);
+    (await accepted)?.close();
+  });
+}

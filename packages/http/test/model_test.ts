@@ -1,0 +1,13 @@
+/**
+ * Deno entry of the @winpipe/http suites on the in-memory model (the
+ * `http-model` suite): `deno test -A packages/http/test/model_test.ts`.
+ *
+ * @module
+ */
+import { createWinpipe } from "@winpipe/core";
+import { createModelKernel } from "@winpipe/core/model";
+import { register } from "@winpipe/testing/deno";
+import { backend } from "./helpers.ts";
+import { httpSuites } from "./suites.ts";
+
+httpSuites(register, backend("model", createWinpipe(createModelKernel()), 1024 * 1024 * 1024));

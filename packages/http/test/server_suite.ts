@@ -1,0 +1,451 @@
+/**
+ * serveHttp's behaviour, observed from raw bytes on the pipe and from
+ * pipeFetch: the corpus, keep-alive and pipelining, HEAD, 100-continue,
+ * Connection: close, handler failures, the limits, shutdown.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { isPipeError } from "@winpipe/core";
+import { HttpServer, PipeHttpClient } from "@winpipe/http";
+import { INVALID, VALID } from "./corpus.ts";
+import {
+  bytes,
+  delay,
+  type HttpBackend,
+  rawExchange,
+  type RegisterTest,
+  statuses,
+  streamOf,
+  uniqueName,
+} from "./helpers.ts";
+
+/** An echo handler that counts its calls. */
+function echoServer(b: HttpBackend, name: string, options = {}) {
+  const calls: string[] = [];
+  const server = b.http.serveHttp(name, async (request) => {
+    calls.push(`${request.method} ${new URL(request.url).pathname}`);
+    return new Response(request.body === null ? "" : await request.text(), { headers: { "x-method": request.method } });
+  }, { onError: () => {}, ...options });
+  return { server, calls };
+}
+
+export function serverSuite(register: RegisterTest, b: HttpBackend): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http server (${b.name}): ${name}`, fn);
+
+  t("every invalid request of the corpus gets its status and the connection closed", async () => {
+    const name = uniqueName("corpus-invalid");
+    const { server, calls } = echoServer(b, name);
+    await using _ = server;
+    const wrong: string[] = [];
+    for (const c of INVALID) {
+      const { text, closed } = await rawExchange(b.pipes, name, bytes(c.request));
+      const got = statuses(text);
+      if (got.length !== 1 || got[0] !== c.status || !closed) {
+        wrong.push(`${c.name}: expected ${c.status} and close, got ${JSON.stringify(got)} closed=${closed}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+    // A malformed body shows only once the handler reads it: the server's 400 replaces the handler's answer.
+    assert.equal(calls.length, INVALID.filter((c) => c.inBody).length);
+  });
+
+  t("every valid request of the corpus is served with its body", async () => {
+    const name = uniqueName("corpus-valid");
+    const { server, calls } = echoServer(b, name);
+    await using _ = server;
+    for (const c of VALID) {
+      const { text } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(c.request),
+        (so) => /\r\n\r\n/.test(so) && so.endsWith(c.body!),
+      );
+      assert.deepEqual(statuses(text), [c.status], `${c.name}: ${JSON.stringify(text)}`);
+      assert.ok(text.endsWith(`\r\n\r\n${c.body}`), `${c.name}: ${JSON.stringify(text)}`);
+    }
+    assert.equal(calls.length, VALID.length);
+  });
+
+  t("keep-alive: pipelined requests are answered in order on one connection", async () => {
+    const name = uniqueName("pipelining");
+    const seen: string[] = [];
+    await using _server = b.http.serveHttp(name, async (request, info) => {
+      const path = new URL(request.url).pathname;
+      seen.push(`${info.connection}.${info.request} ${path}`);
+      // The first request takes longest: order must still be kept.
+      await delay(path === "/1" ? 60 : 0);
+      return new Response(`${path}:${request.body ? await request.text() : ""}`);
+    });
+    const request = `GET /1 HTTP/1.1\r\nHost: a\r\n\r\n` +
+      `POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\nbody` +
+      `POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nch\r\n0\r\n\r\n` +
+      `GET /4 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`;
+    const { text, closed } = await rawExchange(b.pipes, name, bytes(request));
+    assert.deepEqual(statuses(text), [200, 200, 200, 200]);
+    const bodies = [...text.matchAll(/\r\n\r\n(\/\d:[a-z]*)/g)].map((m) => m[1]);
+    assert.deepEqual(bodies, ["/1:", "/2:body", "/3:ch", "/4:"]);
+    assert.deepEqual(seen, ["1.1 /1", "1.2 /2", "1.3 /3", "1.4 /4"]);
+    assert.equal(closed, true, "Connection: close ends the connection after the last response");
+    assert.match(text.slice(text.lastIndexOf("HTTP/1.1")), /\r\nconnection: close\r\n/);
+  });
+
+  t("HEAD: the handler's Content-Length, no body, and the connection goes on", async () => {
+    const name = uniqueName("head");
+    await using _server = b.http.serveHttp(
+      name,
+      (request) =>
+        new Response(request.method === "HEAD" ? null : "twelve bytes", {
+          headers: request.method === "HEAD" ? { "content-length": "12" } : {},
+        }),
+    );
+    const { text } = await rawExchange(
+      b.pipes,
+      name,
+      bytes(`HEAD / HTTP/1.1\r\nHost: a\r\n\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n`),
+      (so) => so.endsWith("twelve bytes"),
+    );
+    const [headPart, getPart] = text.split(/(?=HTTP\/1\.1 )/);
+    assert.match(headPart, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(headPart, /\r\ncontent-length: 12\r\n/);
+    assert.ok(headPart.endsWith("\r\n\r\n"), "no body after a HEAD response");
+    assert.match(getPart, /\r\ncontent-length: 12\r\n(?:[\s\S]*\r\n)?\r\ntwelve bytes$/);
+  });
+
+  t("Expect: 100-continue: 100 Continue when the handler reads the body, then the response", async () => {
+    const name = uniqueName("continue");
+    await using _server = b.http.serveHttp(name, async (request) => new Response(`got ${await request.text()}`));
+    await using conn = await b.pipes.connect(name);
+    await conn.write(bytes(`POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n`));
+    const buf = new Uint8Array(4096);
+    const first = await conn.read(buf);
+    const interim = new TextDecoder().decode(buf.subarray(0, first!.bytesRead));
+    assert.equal(interim, "HTTP/1.1 100 Continue\r\n\r\n");
+    await conn.write(bytes("hello"));
+    const second = await conn.read(buf);
+    const final = new TextDecoder().decode(buf.subarray(0, second!.bytesRead));
+    assert.match(final, /^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\ngot hello$/);
+  });
+
+  t(
+    "Expect: 100-continue: a handler that does not read the body answers at once, and the connection closes",
+    async () => {
+      const name = uniqueName("continue-refused");
+      await using _server = b.http.serveHttp(name, () => new Response("no thanks", { status: 413 }));
+      const { text, closed } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(`POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 100000\r\n\r\n`),
+      );
+      assert.deepEqual(statuses(text), [413]);
+      assert.ok(!text.includes("100 Continue"));
+      assert.match(text, /\r\nconnection: close\r\n/);
+      assert.equal(closed, true);
+    },
+  );
+
+  t("Connection: close from the handler ends the connection after its response", async () => {
+    const name = uniqueName("close-by-handler");
+    await using _server = b.http.serveHttp(name, () => new Response("bye", { headers: { connection: "close" } }));
+    const { text, closed } = await rawExchange(
+      b.pipes,
+      name,
+      bytes(`GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /never HTTP/1.1\r\nHost: a\r\n\r\n`),
+    );
+    assert.deepEqual(statuses(text), [200]);
+    assert.equal(closed, true);
+  });
+
+  t("a handler that throws gets a 500, the error goes to onError, and the connection goes on", async () => {
+    const name = uniqueName("throws");
+    const errors: unknown[] = [];
+    await using _server = b.http.serveHttp(name, (request) => {
+      if (new URL(request.url).pathname === "/boom") throw new Error("boom");
+      return new Response("fine");
+    }, { onError: (error) => errors.push(error) });
+    const { text } = await rawExchange(
+      b.pipes,
+      name,
+      bytes(`GET /boom HTTP/1.1\r\nHost: a\r\n\r\nGET /ok HTTP/1.1\r\nHost: a\r\n\r\n`),
+      (so) => so.endsWith("fine"),
+    );
+    assert.deepEqual(statuses(text), [500, 200]);
+    assert.equal(errors.length, 1);
+    assert.equal((errors[0] as Error).message, "boom");
+  });
+
+  t("a handler that returns something other than a Response gets a 500 and onError", async () => {
+    const name = uniqueName("not-response");
+    const errors: unknown[] = [];
+    await using _server = b.http.serveHttp(
+      name,
+      (() => "text") as unknown as () => Response,
+      { onError: (error) => errors.push(error) },
+    );
+    const response = await b.http.pipeFetch(name, "/");
+    assert.equal(response.status, 500);
+    await response.body?.cancel();
+    assert.ok(errors[0] instanceof TypeError);
+  });
+
+  t("a header section over maxHeaderSize gets 431 and the connection closed", async () => {
+    const name = uniqueName("431");
+    const { server, calls } = echoServer(b, name, { maxHeaderSize: 1024 });
+    await using _ = server;
+    const { text, closed } = await rawExchange(
+      b.pipes,
+      name,
+      bytes(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${"x".repeat(2000)}\r\n\r\n`),
+    );
+    assert.deepEqual(statuses(text), [431]);
+    assert.equal(closed, true);
+    assert.deepEqual(calls, []);
+    // Just under the limit is served.
+    const fits = await rawExchange(
+      b.pipes,
+      name,
+      bytes(`GET / HTTP/1.1\r\nHost: a\r\nX-Big: ${"x".repeat(900)}\r\nConnection: close\r\n\r\n`),
+    );
+    assert.deepEqual(statuses(fits.text), [200]);
+  });
+
+  t("a client slower than headerTimeout gets 408 and the connection closed", async () => {
+    const name = uniqueName("408");
+    const { server, calls } = echoServer(b, name, { headerTimeout: 300 });
+    await using _ = server;
+    await using conn = await b.pipes.connect(name);
+    await conn.write(bytes("GET / HTTP/1.1\r\nHost: a\r\n"));
+    const started = performance.now();
+    const buf = new Uint8Array(4096);
+    const result = await conn.read(buf);
+    const waited = performance.now() - started;
+    assert.match(new TextDecoder().decode(buf.subarray(0, result!.bytesRead)), /^HTTP\/1\.1 408 /);
+    assert.equal(await conn.read(buf), null, "then the server closes the connection");
+    assert.ok(waited >= 200, `408 after ${waited} ms, not before the timeout`);
+    assert.deepEqual(calls, []);
+  });
+
+  t("an idle keep-alive connection is closed after keepAliveTimeout", async () => {
+    const name = uniqueName("idle");
+    const { server } = echoServer(b, name, { keepAliveTimeout: 200 });
+    await using _ = server;
+    await using conn = await b.pipes.connect(name);
+    await conn.write(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    const buf = new Uint8Array(4096);
+    const first = await conn.read(buf);
+    assert.match(new TextDecoder().decode(buf.subarray(0, first!.bytesRead)), /^HTTP\/1\.1 200 /);
+    assert.equal(server.connections, 1);
+    const started = performance.now();
+    assert.equal(await conn.read(buf), null, "the server closes the idle connection");
+    const waited = performance.now() - started;
+    assert.ok(waited >= 100, `closed after ${waited} ms`);
+  });
+
+  t("an unread small request body is dropped and the connection serves the next request", async () => {
+    const name = uniqueName("drain");
+    await using _server = b.http.serveHttp(name, (_request, info) => new Response(`request ${info.request}`), {
+      maxDrainSize: 1000,
+    });
+    const { text, closed } = await rawExchange(
+      b.pipes,
+      name,
+      bytes(
+        `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789` +
+          `POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n` +
+          `GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nxx` +
+          `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n${"y".repeat(5000)}` +
+          `GET /never HTTP/1.1\r\nHost: a\r\n\r\n`,
+      ),
+    );
+    assert.deepEqual(statuses(text), [200, 200, 200, 200]);
+    assert.deepEqual([...text.matchAll(/request (\d)/g)].map((m) => m[1]), ["1", "2", "3", "4"]);
+    assert.equal(closed, true, "a body over maxDrainSize closes the connection after its response");
+  });
+
+  t(
+    "a body the handler reads only after its response was sent is dropped by the server: the late read fails",
+    async () => {
+      const name = uniqueName("late-read");
+      let late: Promise<string> | undefined;
+      await using _server = b.http.serveHttp(name, (request) => {
+        if (new URL(request.url).pathname !== "/first") return new Response("second");
+        late = delay(100).then(() => request.text());
+        return new Response("first");
+      });
+      const { text } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(
+          `POST /first HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n0123456789GET /2 HTTP/1.1\r\nHost: a\r\n\r\n`,
+        ),
+        (so) => so.endsWith("second"),
+      );
+      assert.deepEqual(statuses(text), [200, 200], "the next request is served after the dropped body");
+      await assert.rejects(late!, /the request body was dropped/);
+    },
+  );
+
+  t("streamed responses: chunked, the first chunk arrives before the handler's stream ends", async () => {
+    const name = uniqueName("streamed");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await using _server = b.http.serveHttp(name, () =>
+      new Response(
+        new ReadableStream({
+          async start(controller) {
+            controller.enqueue(new TextEncoder().encode("first;"));
+            await gate;
+            controller.enqueue(new TextEncoder().encode("second"));
+            controller.close();
+          },
+        }),
+      ));
+    const response = await b.http.pipeFetch(name, "/");
+    assert.equal(response.headers.get("transfer-encoding"), "chunked");
+    const reader = response.body!.getReader();
+    const first = await reader.read();
+    assert.equal(new TextDecoder().decode(first.value), "first;");
+    release();
+    let rest = "";
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += new TextDecoder().decode(value);
+    }
+    assert.equal(rest, "second");
+  });
+
+  t("a body that does not match its Content-Length breaks the response and goes to onError", async () => {
+    const name = uniqueName("bad-length");
+    const errors: unknown[] = [];
+    await using _server = b.http.serveHttp(
+      name,
+      () => new Response(streamOf([new TextEncoder().encode("short")]), { headers: { "content-length": "10" } }),
+      {
+        onError: (error) => errors.push(error),
+      },
+    );
+    const response = await b.http.pipeFetch(name, "/");
+    assert.equal(response.headers.get("content-length"), "10");
+    await assert.rejects(response.text(), TypeError);
+    assert.equal(errors.length, 1);
+    assert.match((errors[0] as Error).message, /Content-Length says 10/);
+  });
+
+  t("the pipe server's options reach the pipe: buffer sizes as given, and a body far larger goes through", async () => {
+    const name = uniqueName("buffers");
+    await using _server = b.http.serveHttp(name, async (request) => new Response(await request.arrayBuffer()), {
+      inBufferSize: 4096,
+      outBufferSize: 8192,
+      maxInstances: 2,
+    });
+    {
+      await using raw = await b.pipes.connect(name);
+      const info = raw.info();
+      assert.deepEqual([info.inBufferSize, info.outBufferSize, info.maxInstances], [4096, 8192, 2]);
+    }
+    const body = new Uint8Array(1024 * 1024).map((_, i) => i & 255);
+    const echoed = new Uint8Array(await (await b.http.pipeFetch(name, "/", { method: "POST", body })).arrayBuffer());
+    assert.equal(echoed.length, body.length);
+    assert.ok(echoed.every((v, i) => v === (i & 255)));
+  });
+
+  t("bad arguments throw before any system call; message pipes are refused", () => {
+    const before = b.pipes.liveHandles();
+    const name = uniqueName("args");
+    assert.throws(() => b.http.serveHttp(name, "nope" as unknown as () => Response), TypeError);
+    assert.throws(() => b.http.serveHttp("not a pipe", () => new Response()), TypeError);
+    assert.throws(
+      () => b.http.serveHttp(name, () => new Response(), { type: "message" as "byte" }),
+      /message pipe cannot carry HTTP/,
+    );
+    assert.throws(() => b.http.serveHttp(name, () => new Response(), { readMode: "message" as "byte" }), TypeError);
+    assert.throws(() => b.http.serveHttp(name, () => new Response(), { maxHeaderSize: 10 }), RangeError);
+    assert.throws(() => b.http.serveHttp(name, () => new Response(), { headerTimeout: -1 }), RangeError);
+    assert.throws(() => b.http.serveHttp(name, () => new Response(), { keepAliveTimeout: 1.5 }), TypeError);
+    assert.equal(b.pipes.liveHandles(), before);
+    return Promise.resolve();
+  });
+
+  t("shutdown: stops accepting, closes idle connections, lets a request in progress finish", async () => {
+    const name = uniqueName("shutdown");
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered!: () => void;
+    const inHandler = new Promise<void>((resolve) => (entered = resolve));
+    const server = b.http.serveHttp(name, async (request) => {
+      if (new URL(request.url).pathname === "/slow") {
+        entered();
+        await gate;
+      }
+      return new Response("done");
+    });
+    assert.ok(server instanceof HttpServer);
+    // An idle keep-alive connection and a request in progress.
+    await using idle = await b.pipes.connect(name);
+    await idle.write(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+    const buf = new Uint8Array(4096);
+    assert.match(new TextDecoder().decode(buf.subarray(0, (await idle.read(buf))!.bytesRead)), /^HTTP\/1\.1 200/);
+    const slow = b.http.pipeFetch(name, "/slow");
+    await inHandler;
+    const stopping = server.shutdown();
+    assert.equal(await idle.read(buf), null, "the idle connection is closed at once");
+    await assert.rejects(b.pipes.connect(name, { timeout: 0 }), (err) => isPipeError(err), "no new connection");
+    release();
+    const response = await slow;
+    assert.equal(response.headers.get("connection"), "close");
+    assert.equal(await response.text(), "done");
+    await stopping;
+    await server.finished;
+    assert.equal(server.connections, 0);
+  });
+
+  t("no handle is left open after requests, a refusal, an aborted request, a cancelled body and shutdown", async () => {
+    const before = b.pipes.liveHandles();
+    const name = uniqueName("handles");
+    const server = b.http.serveHttp(name, async (request) => {
+      const path = new URL(request.url).pathname;
+      if (path === "/slow") await delay(100);
+      if (path === "/endless") {
+        return new Response(new ReadableStream({ pull: (c) => c.enqueue(new Uint8Array(4096)) }, { highWaterMark: 0 }));
+      }
+      return new Response(`${request.method} ${path}`);
+    }, { onError: () => {} });
+    const client = new PipeHttpClient(b.pipes);
+    for (let i = 0; i < 5; i++) assert.equal(await (await client.fetch(name, `/${i}`)).text(), `GET /${i}`);
+    const refused = await rawExchange(b.pipes, name, bytes("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));
+    assert.deepEqual(statuses(refused.text), [400]);
+    const ac = new AbortController();
+    const aborted = client.fetch(name, "/slow", { signal: ac.signal });
+    await delay(20);
+    ac.abort();
+    await assert.rejects(aborted, { name: "AbortError" });
+    const endless = await client.fetch(name, "/endless");
+    const reader = endless.body!.getReader();
+    assert.equal((await reader.read()).value!.length > 0, true);
+    await reader.cancel();
+    await server.shutdown();
+    client.closeIdle();
+    assert.equal(server.connections, 0);
+    assert.equal(b.pipes.liveHandles(), before);
+  });
+
+  t("signal: aborting it shuts the server down; await using does too", async () => {
+    const name = uniqueName("signal");
+    const ac = new AbortController();
+    const server = b.http.serveHttp(name, () => new Response("x"), { signal: ac.signal });
+    assert.equal(await (await b.http.pipeFetch(name, "/")).text(), "x");
+    ac.abort();
+    await server.finished;
+    await assert.rejects(b.pipes.connect(name, { timeout: 0 }), (err) => isPipeError(err));
+    const before = b.pipes.liveHandles();
+    {
+      await using _server = b.http.serveHttp(name, () => new Response("y"));
+      assert.ok(b.pipes.liveHandles() > before);
+    }
+    assert.equal(b.pipes.liveHandles(), before, "await using closed the pipe server");
+    assert.throws(() => b.http.serveHttp(name, () => new Response(), { signal: AbortSignal.abort() }), {
+      name: "AbortError",
+    });
+  });
+}

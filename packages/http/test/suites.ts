@@ -1,0 +1,22 @@
+/**
+ * Every @winpipe/http suite, for one backend.
+ *
+ * @module
+ */
+import { clientSuite } from "./client_suite.ts";
+import type { HttpBackend, RegisterTest } from "./helpers.ts";
+import { loadSuite } from "./load_suite.ts";
+import { nodeInteropSuite } from "./node_interop.ts";
+import { serverSuite } from "./server_suite.ts";
+
+export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
+  serverSuite(register, backend);
+  clientSuite(register, backend);
+  loadSuite(register, backend);
+}
+
+/** The suites of a kernel32 backend: every suite, and interop with node.exe. */
+export function httpKernel32Suites(register: RegisterTest, backend: HttpBackend): void {
+  httpSuites(register, backend);
+  nodeInteropSuite(register, backend);
+}
