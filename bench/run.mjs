@@ -3,6 +3,7 @@
 // invocation, so that their ratios can be compared.
 //
 //   node bench/run.mjs            (npm run bench) the full bench, < 10 min on 2 cores
+//   node bench/run.mjs --save     the same, and its results replace the published ones
 //   node bench/run.mjs --smoke    tiny sizes, 1 round, < 60 s: does every implementation run?
 //   options: --rounds=N (default 7) --budget=SECONDS (default 540, whole run) --impls=a,b,...
 //
@@ -27,9 +28,12 @@
 // round, and the report gives medians over the rounds, so that drift on a
 // shared machine hits all implementations alike.
 //
-// Writes (full mode only): bench/results/latest.json, bench/results/throughput.svg
-// and the generated section of bench/README.md. The smoke mode writes nothing
-// and ends with `bench-smoke: N passed, M failed` (one per implementation×case
+// Writes (full mode only) latest.json, throughput.svg and README-section.md
+// to the run's own directory under bench/.build/runs/ (not tracked), and
+// with --save also the published results: bench/results/latest.json,
+// bench/results/throughput.svg and the generated section of bench/README.md,
+// so that running the bench leaves the working tree as it was unless asked.
+// The smoke mode writes nothing and ends with `bench-smoke: N passed, M failed` (one per implementation×case
 // that produced a sane number).
 import { FAILED, PASSED, SKIPPED, writeReport } from "../scripts/junit.mjs";
 import { spawn, spawnSync } from "node:child_process";
@@ -63,6 +67,7 @@ if (argv.includes("--help") || argv.includes("-h")) {
   process.exit(0);
 }
 const SMOKE = argv.includes("--smoke");
+const SAVE = argv.includes("--save");
 
 /** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
 const WORKLOAD = SMOKE
@@ -488,14 +493,10 @@ if (!SMOKE && selected) {
   // A partial run (--impls) does not replace the published results of a full one.
   console.log("\nresults not written: --impls ran only some implementations");
 } else if (!SMOKE) {
-  fs.mkdirSync("bench/results", { recursive: true });
   const shortPlatform = UNDER_WINE
     ? `Wine ${wineVersion.match(/^wine-(\S+)/)?.[1] ?? ""} on Linux, ${os.cpus().length} CPUs`
     : `Windows ${os.release()}, ${os.cpus().length} CPUs`;
   const report = { platform, shortPlatform, date, underWine: UNDER_WINE, impls: implNames, table };
-  fs.writeFileSync("bench/results/latest.json", latestJson(report));
-  fs.writeFileSync("bench/results/throughput.svg", throughputChart(report));
-  const readme = fs.existsSync("bench/README.md") ? fs.readFileSync("bench/README.md", "utf8") : "# winpipe bench\n";
   const section = readmeSection({
     ...report,
     rounds: roundsRun,
@@ -505,8 +506,10 @@ if (!SMOKE && selected) {
     checks,
     notes: NOTES,
   });
-  fs.writeFileSync("bench/README.md", replaceSection(readme, section));
-  // Every sample, for analysis (bench/.build is not committed).
+  // This run's results and every sample, for analysis (bench/.build is not committed).
+  fs.writeFileSync(`${runDir}/latest.json`, latestJson(report));
+  fs.writeFileSync(`${runDir}/throughput.svg`, throughputChart(report));
+  fs.writeFileSync(`${runDir}/README-section.md`, section);
   fs.writeFileSync(
     `${runDir}/samples.json`,
     JSON.stringify(
@@ -522,7 +525,17 @@ if (!SMOKE && selected) {
       2,
     ),
   );
-  console.log("\nwrote bench/results/latest.json, bench/results/throughput.svg, bench/README.md");
+  console.log(`\nwrote ${runDir}/: latest.json, throughput.svg, README-section.md, samples.json`);
+  if (SAVE) {
+    fs.mkdirSync("bench/results", { recursive: true });
+    fs.copyFileSync(`${runDir}/latest.json`, "bench/results/latest.json");
+    fs.copyFileSync(`${runDir}/throughput.svg`, "bench/results/throughput.svg");
+    const readme = fs.existsSync("bench/README.md") ? fs.readFileSync("bench/README.md", "utf8") : "# winpipe bench\n";
+    fs.writeFileSync("bench/README.md", replaceSection(readme, section));
+    console.log("saved (--save): bench/results/latest.json, bench/results/throughput.svg, bench/README.md");
+  } else {
+    console.log("the published results are unchanged: run with --save (npm run bench -- --save) to replace them");
+  }
 } else {
   // One check per implementation×case; implementations this host cannot run at all are skipped, not failed.
   const checks = [];
