@@ -1,6 +1,6 @@
 // What the build and check scripts read from a package's own files.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 
 /** A package's exports as deno.json lists them: subpath → source file (the one list of its entry points). */
 export function sourceExports(dir) {
@@ -38,7 +38,7 @@ export function manifestProblems(dir, rootDir = ".") {
   if (JSON.stringify(npm.exports) !== JSON.stringify(expected)) {
     problems.push(`package.json exports should be ${JSON.stringify(expected)}`);
   }
-  const packageDir = dir.replaceAll("\\", "/").replace(/^\.\//, "").replace(/\/$/, "");
+  const packageDir = relative(rootDir, dir).replaceAll("\\", "/");
   for (const [path, source] of Object.entries(sources)) {
     const specifier = path === "." ? deno.name : `${deno.name}${path.slice(1)}`;
     const wanted = `./${packageDir}/${source.replace(/^\.\//, "")}`;

@@ -32,6 +32,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { FAILED, PASSED, SKIPPED, writeReport } from "../junit.mjs";
 import { npmrc, startRegistry } from "./registry.mjs";
+import { bump, packageDirs } from "../bump.mjs";
+import { manifestProblems } from "../packages.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const programs = join(root, "scripts", "consumers", "programs");
@@ -164,6 +166,27 @@ const packed = step("npm pack --dry-run: only built files, README, LICENSE and p
     }
   }
 }, { needs: [built] });
+
+step("npm run bump: one command moves every package, its dependencies and the changelog to a version", () => {
+  // On a copy of the manifests, so that the repository stays as it is.
+  const copy = join(work, "bump");
+  for (const dir of packageDirs(root)) {
+    for (const file of ["package.json", "deno.json"]) cpSync(join(dir, file), join(copy, relative(root, dir), file));
+  }
+  for (const file of ["tsconfig.json", "CHANGELOG.md"]) cpSync(join(root, file), join(copy, file));
+  const names = bump(copy, "0.99.0", "2099-01-02");
+  if (names.length !== PACKAGES.length) throw new Error(`bumped ${names.join(", ")}`);
+  for (const dir of packageDirs(copy)) {
+    const npm = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+    if (npm.version !== "0.99.0") throw new Error(`${npm.name} is at ${npm.version}`);
+    const problems = manifestProblems(dir, copy);
+    if (problems.length > 0) throw new Error(`${npm.name}: ${problems.join("; ")}`);
+  }
+  const changelog = readFileSync(join(copy, "CHANGELOG.md"), "utf8");
+  if (!/^## \[Unreleased\]\n\n## \[0\.99\.0\] - 2099-01-02\n/m.test(changelog)) {
+    throw new Error("CHANGELOG.md did not get the release heading under an empty Unreleased section");
+  }
+});
 
 // --- The registry ------------------------------------------------------------
 
