@@ -89,6 +89,12 @@ check "Wine finding: bun.exe cannot resolve a package through a tmpfs (EBADFD)" 
   "$run" --bind "$tmp/resolve:/mnt/resolve" -- 'cd /mnt/resolve && wine /win/bun.exe main.js; true'
 check "bun.exe resolves the same package under /srv" expect_output '(^|[[:space:]])resolved($|[[:space:]])' \
   "$run" --bind "$tmp/resolve:/srv/resolve" -- 'cd /srv/resolve && wine /win/bun.exe main.js 2>/dev/null'
+# A Wine finding (docs/windows-test-bed.md, Gotchas): bun.exe cannot build an
+# executable under Wine; the consumers suite cross-compiles on Linux instead.
+# This check fails once it can.
+echo 'console.log("compiled");' >"$tmp/resolve/hello.ts"
+check "Wine finding: bun.exe build --compile cannot open its root directory" expect_output 'opening root directory' \
+  "$run" --bind "$tmp/resolve:/srv/resolve" -- 'cd /srv/resolve && wine /win/bun.exe build --compile hello.ts --outfile hello.exe; true'
 check "--timeout ends a hanging run with 124" expect_rc 124 \
   "$run" --timeout 3 -- wine /win/deno.exe eval 'setInterval(() => {}, 1000)'
 
