@@ -101,6 +101,8 @@ export const {
   connect,
   callNamedPipe,
   waitNamedPipe,
+  listPipes,
+  pipeExists,
   spawn,
   openInheritedHandle,
   liveHandles,

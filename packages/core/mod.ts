@@ -61,6 +61,8 @@ export { type PipeAccess, type ServerOptions } from "./src/api/server_config.ts"
 export { type ConnectOutcome, ServerInstance } from "./src/api/server_instance.ts";
 export { PipeServer, ServerClosedError } from "./src/api/pipe_server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
+export type { ConnectionTimeoutOptions } from "./src/api/connection_timeouts.ts";
+export type { ListedPipe, ListPipesOptions } from "./src/api/discovery.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
 export {
   ChildProcess,

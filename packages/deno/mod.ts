@@ -100,6 +100,8 @@ export const {
   connect,
   callNamedPipe,
   waitNamedPipe,
+  listPipes,
+  pipeExists,
   spawn,
   openInheritedHandle,
   liveHandles,

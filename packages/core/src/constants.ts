@@ -92,6 +92,8 @@ export const ERROR_SHARING_VIOLATION = 32;
 export const ERROR_NOT_SUPPORTED = 50;
 /** Win32 error: the network path was not found */
 export const ERROR_BAD_NETPATH = 53;
+/** The request does not fit the device: what Wine 10's pipe file system answers a directory query. */
+export const ERROR_BAD_DEV_TYPE = 66;
 /** Win32 error: the specified network name is no longer available */
 export const ERROR_NETNAME_DELETED = 64;
 /** Win32 error: the network name cannot be found */

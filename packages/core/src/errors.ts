@@ -101,6 +101,7 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_BAD_NETPATH",
     text: "the network path was not found: the host does not exist or cannot be reached",
   }],
+  [C.ERROR_BAD_DEV_TYPE, { name: "ERROR_BAD_DEV_TYPE", text: "the device does not support this request" }],
   [C.ERROR_NETNAME_DELETED, { name: "ERROR_NETNAME_DELETED", text: "the network name is no longer available" }],
   [C.ERROR_BAD_NET_NAME, {
     name: "ERROR_BAD_NET_NAME",

@@ -134,6 +134,19 @@ export interface PipeInfo {
   maxInstances: number;
 }
 
+/**
+ * One name of the pipe file system's directory (`\\.\pipe\`), as
+ * NtQueryDirectoryFile reports it there in a FILE_DIRECTORY_INFORMATION.
+ */
+export interface PipeDirectoryEntry {
+  /** FileName: the name after `\\.\pipe\`, spelled as its first instance was created. */
+  name: string;
+  /** EndOfFile, which the pipe file system sets to the current number of instances. */
+  currentInstances: number;
+  /** AllocationSize, which it sets to the maximum number of instances; 255 (PIPE_UNLIMITED_INSTANCES) for unlimited. */
+  maxInstances: number;
+}
+
 /** The two ends of an anonymous pipe. */
 export interface AnonymousPipeHandles<H extends KernelHandle = KernelHandle> {
   /** The read end: read-only access. */
@@ -215,6 +228,14 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   flush(handle: H, signal?: AbortSignal): Promise<void>;
   /** WaitNamedPipeW(name, timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER. */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void>;
+
+  /**
+   * NtQueryDirectoryFile(FileDirectoryInformation) on the pipe file
+   * system's root, `\\.\pipe\`: every pipe name that exists on this
+   * machine, in the order the file system lists them. No pipe is opened, so
+   * no server sees a client.
+   */
+  listPipes(): PipeDirectoryEntry[];
 
   /** How many handles this kernel has opened and not yet closed (for leak checks). */
   liveHandles(): number;

@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { wideString } from "../src/ffi.ts";
+import { createServer, listPipes, liveHandles, PipeError, pipeExists } from "../mod.ts";
 import { underWine, uniqueName } from "./util.ts";
 
 const GENERIC_READ = 0x80000000;
@@ -77,5 +78,111 @@ Deno.test({
     } finally {
       lib.close();
     }
+  },
+});
+
+// W-K68: the directory of \\.\pipe\ cannot be listed under Wine 10 (docs/wine-findings.md).
+const ERROR_BAD_DEV_TYPE = 66;
+const STATUS_BAD_DEVICE_TYPE = 0xc00000cb;
+
+Deno.test({
+  name: "W-K68 Wine: FindFirstFileW on \\\\.\\pipe\\* fails with error 66 (ERROR_BAD_DEV_TYPE)",
+  ignore: !underWine,
+  fn() {
+    const lib = Deno.dlopen("kernel32.dll", {
+      FindFirstFileW: { parameters: ["buffer", "buffer"], result: "pointer" },
+      FindClose: { parameters: ["pointer"], result: "i32" },
+      GetLastError: { parameters: [], result: "u32" },
+    });
+    try {
+      const found = new Uint8Array(592); // WIN32_FIND_DATAW
+      const handle = lib.symbols.FindFirstFileW(wideString("\\\\.\\pipe\\*"), found);
+      const code = lib.symbols.GetLastError();
+      const invalid = Deno.UnsafePointer.value(handle) === 0xffff_ffff_ffff_ffffn;
+      if (!invalid) lib.symbols.FindClose(handle);
+      // Windows: a search handle, and the first pipe's name in cFileName.
+      assert.equal(invalid, true, "Wine gives INVALID_HANDLE_VALUE");
+      assert.equal(code, ERROR_BAD_DEV_TYPE);
+    } finally {
+      lib.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "W-K68 Wine: NtQueryDirectoryFile on \\??\\PIPE\\ fails with STATUS_BAD_DEVICE_TYPE",
+  ignore: !underWine,
+  fn() {
+    const lib = Deno.dlopen("ntdll.dll", {
+      NtOpenFile: { parameters: ["buffer", "u32", "buffer", "buffer", "u32", "u32"], result: "i32" },
+      NtQueryDirectoryFile: {
+        parameters: [
+          "pointer",
+          "pointer",
+          "pointer",
+          "pointer",
+          "buffer",
+          "buffer",
+          "u32",
+          "u32",
+          "u8",
+          "pointer",
+          "u8",
+        ],
+        result: "i32",
+      },
+      NtClose: { parameters: ["pointer"], result: "i32" },
+    });
+    try {
+      const name = "\\??\\PIPE\\";
+      const chars = wideString(name);
+      const unicode = new Uint8Array(16);
+      const u = new DataView(unicode.buffer);
+      u.setUint16(0, name.length * 2, true);
+      u.setUint16(2, name.length * 2 + 2, true);
+      u.setBigUint64(8, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(chars))), true);
+      const attributes = new Uint8Array(48);
+      const a = new DataView(attributes.buffer);
+      a.setUint32(0, 48, true);
+      a.setBigUint64(16, BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(unicode))), true);
+      a.setUint32(24, 0x40, true); // OBJ_CASE_INSENSITIVE
+      const out = new BigUint64Array(1);
+      const iosb = new Uint8Array(16);
+      // FILE_LIST_DIRECTORY | SYNCHRONIZE, FILE_SHARE_READ | FILE_SHARE_WRITE, FILE_SYNCHRONOUS_IO_NONALERT
+      const opened = lib.symbols.NtOpenFile(new Uint8Array(out.buffer), 0x100001, attributes, iosb, 3, 0x20);
+      assert.equal(opened, 0, "the root opens");
+      const directory = Deno.UnsafePointer.create(out[0]);
+      const entries = new Uint8Array(4096);
+      const status = lib.symbols.NtQueryDirectoryFile(directory, null, null, null, iosb, entries, 4096, 1, 0, null, 1);
+      lib.symbols.NtClose(directory);
+      // Windows: STATUS_SUCCESS and FILE_DIRECTORY_INFORMATION entries, one per pipe name.
+      assert.equal(status >>> 0, STATUS_BAD_DEVICE_TYPE);
+    } finally {
+      lib.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "W-K68 Wine: listPipes fails with a PipeError that says why and points to pipeExists, which works",
+  ignore: !underWine,
+  async fn() {
+    const name = uniqueName("w-k68");
+    const err = (() => {
+      try {
+        listPipes();
+      } catch (err) {
+        return err as PipeError;
+      }
+    })();
+    assert.ok(err instanceof PipeError, "listPipes throws a PipeError");
+    assert.equal(err.codeName, "ERROR_BAD_DEV_TYPE");
+    assert.match(err.message, /^listPipes "\\\\\.\\pipe\\": .*cannot list its names .*W-K68.*pipeExists\(name\)/);
+    assert.equal(await pipeExists(name), false);
+    using server = createServer(name);
+    const open = liveHandles();
+    assert.equal(await pipeExists(name), true);
+    assert.equal(liveHandles(), open, "pipeExists opened nothing");
+    server.close();
   },
 });

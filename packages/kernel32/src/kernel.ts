@@ -27,6 +27,7 @@ import type {
   HandleState,
   OpenPipeParams,
   PeekResult,
+  PipeDirectoryEntry,
   PipeInfo,
   PipeKernel,
   ReadData,
@@ -35,6 +36,7 @@ import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
 import { completionCode, EMPTY, io, offThreadCall, readData } from "./io.ts";
+import { listPipeDirectory } from "./pipe_directory.ts";
 import { Kernel32Processes } from "./process.ts";
 import { type Session, sessionOf } from "./session.ts";
 import { ioStatusBlock, securityAttributes, STATUS_END_OF_FILE, struct, validHandle, wideString } from "./structs.ts";
@@ -273,6 +275,11 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     const native = this.#handle(handle, call);
     const { lib } = this.#session;
     check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
+  }
+
+  /** NtQueryDirectoryFile on `\\.\pipe\`, as pipe_directory.ts does it. */
+  listPipes(): PipeDirectoryEntry[] {
+    return listPipeDirectory(this.#session);
   }
 
   /** How many handles this kernel opened and has not closed yet. */

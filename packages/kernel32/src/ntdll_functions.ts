@@ -127,6 +127,27 @@ export const NTDLL_FUNCTIONS = {
     ],
     result: "i32", // NTSTATUS
   },
+  /**
+   * NTSTATUS NtQueryDirectoryFile(...), on the main thread and a synchronous
+   * handle to the pipe file system's root: the names of its pipes
+   * (FileDirectoryInformation), which it reports at once.
+   */
+  NtQueryDirectoryFile: {
+    parameters: [
+      "handle", // HANDLE FileHandle
+      "handle", // HANDLE Event
+      "buffer", // PIO_APC_ROUTINE ApcRoutine
+      "buffer", // PVOID ApcContext
+      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
+      "buffer", // PVOID FileInformation
+      "u32", // ULONG Length
+      "u32", // FILE_INFORMATION_CLASS FileInformationClass
+      "u8", // BOOLEAN ReturnSingleEntry
+      "buffer", // PUNICODE_STRING FileName
+      "u8", // BOOLEAN RestartScan
+    ],
+    result: "i32", // NTSTATUS
+  },
   /** NTSTATUS NtWriteFile(...), off the main thread: WriteFile's own call, as NtReadFile. */
   NtWriteFile: {
     parameters: [

@@ -38,6 +38,11 @@ export const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
 /** OpenOptions: the object must not be a directory. */
 export const FILE_NON_DIRECTORY_FILE = 0x40;
 
+/** DesiredAccess: FILE_LIST_DIRECTORY (a directory's names). */
+export const FILE_LIST_DIRECTORY = 0x1;
+/** FILE_INFORMATION_CLASS: FileDirectoryInformation (FILE_DIRECTORY_INFORMATION entries). */
+export const FILE_DIRECTORY_INFORMATION_CLASS = 1;
+
 /** FSCTL_PIPE_LISTEN: ConnectNamedPipe's control code. */
 export const FSCTL_PIPE_LISTEN = 0x00110008;
 /** FSCTL_PIPE_WAIT: WaitNamedPipeW's control code. */

@@ -30,9 +30,13 @@ import { brokenPipeCases } from "./conformance/broken_pipe.ts";
 import { overlappedCases } from "./conformance/overlapped.ts";
 import { transactCases } from "./conformance/transact.ts";
 import { handleStateCases } from "./conformance/handle_state.ts";
+import { discoveryCases, K68_LISTING_CASE_NAME } from "./conformance/discovery.ts";
+import { waitingForCreationCases } from "./conformance/waiting_for_creation.ts";
+import { timeoutCases } from "./conformance/timeouts.ts";
 
 export type { ConformanceCase } from "./conformance/util.ts";
 export { E40_MESSAGE_CASE_NAME } from "./conformance/nonblocking.ts";
+export { K68_LISTING_CASE_NAME } from "./conformance/discovery.ts";
 
 /** Every case of the suite, section by section in docs/behaviours.md order. */
 const CASES: readonly ConformanceCase[] = [
@@ -48,6 +52,9 @@ const CASES: readonly ConformanceCase[] = [
   ...overlappedCases,
   ...transactCases,
   ...handleStateCases,
+  ...discoveryCases,
+  ...waitingForCreationCases,
+  ...timeoutCases,
 ];
 
 /**
@@ -91,6 +98,8 @@ export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
     "FILE_WRITE_ATTRIBUTES; Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
   [E40_MESSAGE_CASE_NAME]: "Wine differs from Windows on a 514-byte nonblocking write to a message pipe with a " +
     "1-byte read pending (docs/behaviours.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
+  [K68_LISTING_CASE_NAME]: "Wine 10 cannot list \\.\pipe\: NtQueryDirectoryFile fails with " +
+    "STATUS_BAD_DEVICE_TYPE (docs/wine-findings.md, W-K68)",
 };
 
 /**

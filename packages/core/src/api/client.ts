@@ -33,14 +33,15 @@ import { behaviourOf, cancellable } from "./failures.ts";
 import type { HandleContext } from "./handle_context.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
 import { PipeConnection } from "./pipe_connection.ts";
-import type { SignalOptions } from "./signals.ts";
+import { type ConnectionTimeoutOptions, connectionTimeouts } from "./connection_timeouts.ts";
+import { Backoff, type SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./whole_message.ts";
 
 /** What a client may do with the pipe (dwDesiredAccess). */
 export type ClientAccess = "duplex" | "read" | "write";
 
 /** Options of {@linkcode connect}. */
-export interface ConnectOptions extends SignalOptions {
+export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions {
   /** "read" (GENERIC_READ), "write" (GENERIC_WRITE) or "duplex" (both). Default "duplex". */
   access?: ClientAccess;
   /** The client handle's read mode; "message" needs a message pipe. Default "byte" (as CreateFile opens it). */
@@ -49,11 +50,21 @@ export interface ConnectOptions extends SignalOptions {
   wait?: WaitMode;
   /**
    * How long to wait for a free instance while every instance is busy
-   * (ERROR_PIPE_BUSY), in ms; 0 fails at once, Infinity waits until one is
-   * free. A pipe that does not exist fails at once (ERROR_FILE_NOT_FOUND).
-   * Default Infinity.
+   * (ERROR_PIPE_BUSY), and with `waitForCreation` for the pipe to be
+   * created, in ms, all told; 0 fails at once, Infinity waits until one is
+   * free. Default Infinity.
    */
   timeout?: number;
+  /**
+   * Wait for a pipe that does not exist yet: CreateFile's
+   * ERROR_FILE_NOT_FOUND is retried with a backoff (1 ms doubling to 50 ms)
+   * until the server creates the pipe, `timeout` runs out (then
+   * ERROR_FILE_NOT_FOUND is thrown) or `signal` aborts. Windows has no
+   * notice of a pipe being created (WaitNamedPipe fails at once for a
+   * missing name), so this polls, as .NET's NamedPipeClientStream.Connect
+   * does. Default false: a missing pipe fails at once.
+   */
+  waitForCreation?: boolean;
   /** bInheritHandle: child processes inherit the client handle. Default false. */
   inheritable?: boolean;
 }
@@ -96,36 +107,66 @@ export async function connectOn(
   const wait = requireChoice(opts.wait ?? "blocking", "wait", WAITS);
   const timeout = validateTimeout(opts.timeout ?? Infinity);
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const waitForCreation = requireBoolean(opts.waitForCreation ?? false, "waitForCreation");
+  const timeouts = connectionTimeouts(opts);
   const signal = requireSignal(opts.signal);
 
-  const handle = await openWaiting(kernel, full, ACCESS_MASKS[access], inheritable, timeout, signal, "connect");
+  const waiting: Waiting = { timeout, waitForCreation, signal };
+  const handle = await openWaiting(kernel, full, ACCESS_MASKS[access], inheritable, waiting, "connect");
   try {
     if (readMode !== "byte" || wait !== "blocking") kernel.setState(handle, modeBits(readMode, wait));
   } catch (err) {
     kernel.close(handle);
     throw err;
   }
-  return new PipeConnection(context, handle);
+  return new PipeConnection(context, handle, timeouts);
 }
 
-/** CreateFile, and while the pipe is busy WaitNamedPipe and CreateFile again, until `timeout`. */
+/** How {@linkcode openWaiting} waits. */
+interface Waiting {
+  /** In ms, for busy instances and (with waitForCreation) for the pipe to exist, all told. */
+  timeout: number;
+  /** Retry ERROR_FILE_NOT_FOUND until the pipe exists. */
+  waitForCreation: boolean;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * CreateFile, and while the pipe is busy WaitNamedPipe and CreateFile
+ * again (and, with `waitForCreation`, while it does not exist a backoff
+ * and CreateFile again), until `timeout`.
+ */
 async function openWaiting(
   kernel: PipeKernel,
   name: string,
   access: number,
   inheritable: boolean,
-  timeout: number,
-  signal: AbortSignal | undefined,
+  { timeout, waitForCreation, signal }: Waiting,
   call: string,
 ): Promise<KernelHandle> {
   const deadline = now() + timeout;
+  const creation = new Backoff();
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     try {
       return kernel.openPipe({ name, access, inheritable });
     } catch (err) {
-      if (behaviourOf("open", err) !== "busy") throw err;
+      const missing = waitForCreation && isPipeError(err, ERROR_FILE_NOT_FOUND);
+      if (!missing && behaviourOf("open", err) !== "busy") throw err;
+      if (missing) {
+        const remaining = Math.ceil(deadline - now());
+        if (remaining <= 0) {
+          throw new PipeError(ERROR_FILE_NOT_FOUND, call, {
+            pipeName: name,
+            cause: err,
+            detail: `no server created it within the timeout of ${timeout} ms`,
+          });
+        }
+        await creation.wait(signal, remaining);
+        continue;
+      }
     }
+    creation.reset();
     const remaining = Math.ceil(deadline - now());
     if (remaining <= 0) throw new PipeError(ERROR_PIPE_BUSY, call, { pipeName: name });
     try {

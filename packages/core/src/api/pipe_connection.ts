@@ -3,9 +3,11 @@
  *
  * @module
  */
-import type { ReadData } from "../port.ts";
+import type { KernelHandle, ReadData } from "../port.ts";
 import { requireBytes, requireInteger, requireOptions, requireSignal } from "../validate.ts";
+import { ConnectionDeadlines, type ConnectionTimeouts } from "./connection_timeouts.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
+import type { HandleContext } from "./handle_context.ts";
 import { PipeHandle } from "./pipe_handle.ts";
 import type { ReadResult } from "./read_delivery.ts";
 import { Serializer } from "./serializer.ts";
@@ -49,6 +51,36 @@ export interface TransactOptions extends SignalOptions {
  */
 export class PipeConnection extends PipeHandle {
   readonly #reads = new Serializer();
+  /** The idle and read timeouts, when the connection has any (connection_timeouts.ts). */
+  readonly #deadlines: ConnectionDeadlines | undefined;
+
+  /**
+   * @internal Use connect, createServer or createNamedPipe. With
+   * `timeouts`, the idle clock starts now unless `startTimeouts` is false
+   * (a server instance starts it when its client arrives).
+   */
+  constructor(context: HandleContext, handle: KernelHandle, timeouts?: ConnectionTimeouts, startTimeouts = true) {
+    super(context, handle);
+    if (timeouts !== undefined) {
+      this.#deadlines = new ConnectionDeadlines(timeouts, handle.pipeName, () => this.close());
+      if (startTimeouts) this.#deadlines.start();
+    }
+  }
+
+  /** Starts the idle clock of a connection that has an idle timeout (a server instance, once its client is there). */
+  protected startTimeouts(): void {
+    this.#deadlines?.start();
+  }
+
+  /** Runs an operation under the connection's timeouts (`read`: the read timeout too), or as it is without any. */
+  #timed<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    read: boolean,
+    operation: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.#deadlines === undefined ? operation(signal) : this.#deadlines.run(what, signal, read, operation);
+  }
 
   /**
    * A ReadableStream of what this end reads: bytes, or one chunk per message
@@ -127,7 +159,7 @@ export class PipeConnection extends PipeHandle {
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
     requireBytes(buffer, "buffer");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    return await this.readInto(buffer, signal);
+    return await this.#timed("read", signal, true, (signal) => this.readInto(buffer, signal));
   }
 
   /**
@@ -184,7 +216,12 @@ export class PipeConnection extends PipeHandle {
       throw new TypeError(`readMessage needs message read mode: the handle of "${this.pipeName}" is in byte read mode`);
     }
     return await this.#reads.run(async () => {
-      const first = await this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal);
+      const first = await this.#timed(
+        "readMessage",
+        signal,
+        true,
+        (signal) => this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal),
+      );
       if (first === null) return null;
       return await this.#wholeMessage(first, maxSize, signal, "message", "ReadFile");
     });
@@ -200,7 +237,8 @@ export class PipeConnection extends PipeHandle {
   ): Promise<Uint8Array<ArrayBuffer>> {
     const source: MessageSource = {
       pipeName: this.pipeName,
-      read: (length) => this.readData(length, signal),
+      // The rest of a message that has begun is coming: only the idle timeout bounds it.
+      read: (length) => this.#timed(call, signal, false, (signal) => this.readData(length, signal)),
       restOfMessage: () => {
         try {
           return this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
@@ -237,7 +275,7 @@ export class PipeConnection extends PipeHandle {
   async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
     requireBytes(data, "data");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    await writeAll(this.kernel, this.kernelHandle, data, signal);
+    await this.#timed("write", signal, false, (signal) => writeAll(this.kernel, this.kernelHandle, data, signal));
   }
 
   /**
@@ -263,7 +301,12 @@ export class PipeConnection extends PipeHandle {
   async tryWrite(data: Uint8Array, options?: SignalOptions): Promise<number> {
     requireBytes(data, "data");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    return await cancellable(signal, () => this.kernel.write(this.kernelHandle, data, signal));
+    return await this.#timed(
+      "tryWrite",
+      signal,
+      false,
+      (signal) => cancellable(signal, () => this.kernel.write(this.kernelHandle, data, signal)),
+    );
   }
 
   /**
@@ -296,11 +339,53 @@ export class PipeConnection extends PipeHandle {
     const message = this.#reads.idle ? request : request.slice();
     return await this.#reads.run(async () => {
       const replyLength = Math.min(FIRST_CHUNK, maxReplySize + 1);
-      const first = await cancellable(
+      const first = await this.#timed(
+        "transact",
         signal,
-        () => this.kernel.transact(this.kernelHandle, message, replyLength, signal),
+        true,
+        (signal) => cancellable(signal, () => this.kernel.transact(this.kernelHandle, message, replyLength, signal)),
       );
       return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
     });
+  }
+
+  /**
+   * Waits until the other end has read everything written to it
+   * (FlushFileBuffers); the connection's idle timeout bounds the wait.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-flush`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name);
+   * await client.flush(); // nothing written: resolves at once
+   * ```
+   */
+  override async flush(options?: SignalOptions): Promise<void> {
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    await this.#timed("flush", signal, false, (signal) => super.flush({ signal }));
+  }
+
+  /**
+   * Closes the handle (CloseHandle), and stops its timeouts. Pending
+   * operations on it fail. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-close`;
+   * using server = pipes.createServer(name);
+   * const client = await pipes.connect(name, { idleTimeout: 30_000 });
+   * client.close(); // no timer is left behind
+   * ```
+   */
+  override close(): void {
+    this.#deadlines?.stop();
+    super.close();
   }
 }

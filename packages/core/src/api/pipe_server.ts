@@ -98,7 +98,12 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   #wrap(handle: KernelHandle): ServerInstance {
-    return new ServerInstance(this.#context, handle, (instance, closeHandle) => this.#release(instance, closeHandle));
+    return new ServerInstance(
+      this.#context,
+      handle,
+      (instance, closeHandle) => this.#release(instance, closeHandle),
+      this.#config.timeouts,
+    );
   }
 
   /** Creates an instance to listen next, if none listens and the limit allows; returns whether one listens. */

@@ -23,13 +23,14 @@ import {
   validateBufferSize,
   validateMaxInstances,
 } from "../validate.ts";
+import { type ConnectionTimeoutOptions, type ConnectionTimeouts, connectionTimeouts } from "./connection_timeouts.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
 
 /** The direction of a pipe, from the server's side (dwOpenMode). */
 export type PipeAccess = "duplex" | "inbound" | "outbound";
 
 /** Options of {@linkcode PipeServer} and {@linkcode ServerInstance} creation (CreateNamedPipe). */
-export interface ServerOptions {
+export interface ServerOptions extends ConnectionTimeoutOptions {
   /** dwOpenMode direction: "inbound" (clients write), "outbound" (clients read) or "duplex". Default "duplex". */
   access?: PipeAccess;
   /** dwPipeMode type: "byte" (one stream) or "message" (each write one message). Default "byte". */
@@ -64,6 +65,8 @@ export interface ServerOptions {
 export interface ServerConfig {
   params: CreateNamedPipeParams;
   firstInstance: boolean;
+  /** The timeouts of each connected instance, if any. */
+  timeouts: ConnectionTimeouts | undefined;
 }
 
 const ACCESS_BITS: Record<PipeAccess, number> = {
@@ -91,8 +94,10 @@ export function serverConfig(name: unknown, options: unknown): ServerConfig {
   const rejectRemote = requireBoolean(opts.rejectRemoteClients ?? true, "rejectRemoteClients");
   const writeThrough = requireBoolean(opts.writeThrough ?? false, "writeThrough");
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const timeouts = connectionTimeouts(opts);
   return {
     firstInstance,
+    timeouts,
     params: {
       name: full,
       openMode: ACCESS_BITS[access] | (writeThrough ? FILE_FLAG_WRITE_THROUGH : 0),

@@ -4,6 +4,7 @@
  * @module
  */
 import type { KernelHandle } from "../port.ts";
+import type { ConnectionTimeouts } from "./connection_timeouts.ts";
 import { requireOptions, requireSignal } from "../validate.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
 import type { HandleContext } from "./handle_context.ts";
@@ -41,14 +42,16 @@ export class ServerInstance extends PipeConnection {
   /**
    * @internal Use createNamedPipe or PipeServer.accept. `release`, given by
    * a PipeServer, runs in place of the close: it calls `closeHandle` when
-   * and after what the server decides (see PipeServer).
+   * and after what the server decides (see PipeServer). `timeouts` start
+   * when a client is connected.
    */
   constructor(
     context: HandleContext,
     handle: KernelHandle,
     release?: (instance: ServerInstance, closeHandle: () => void) => void,
+    timeouts?: ConnectionTimeouts,
   ) {
-    super(context, handle);
+    super(context, handle, timeouts, false);
     this.#release = release;
   }
 
@@ -87,12 +90,15 @@ export class ServerInstance extends PipeConnection {
   async #connectOnce(signal: AbortSignal | undefined): Promise<ConnectOutcome> {
     try {
       await cancellable(signal, () => this.kernel.connect(this.kernelHandle, signal));
-      return "connected";
     } catch (err) {
       const behaviour = behaviourOf("connect", err);
-      if (behaviour === "listening" || behaviour === "client-gone") return behaviour;
-      throw err;
+      if (behaviour === "listening") return behaviour;
+      if (behaviour !== "client-gone") throw err;
+      this.startTimeouts();
+      return behaviour;
     }
+    this.startTimeouts();
+    return "connected";
   }
 
   /**
@@ -126,5 +132,6 @@ export class ServerInstance extends PipeConnection {
  */
 export function createNamedPipeOn(context: HandleContext, name: string, options?: ServerOptions): ServerInstance {
   const config = serverConfig(name, options);
-  return new ServerInstance(context, createInstanceHandle(context.kernel, config, config.firstInstance));
+  const handle = createInstanceHandle(context.kernel, config, config.firstInstance);
+  return new ServerInstance(context, handle, undefined, config.timeouts);
 }

@@ -29,6 +29,22 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/**
+ * Lets the process exit while `timer` is all that is left: for watchdogs,
+ * which bound other work and are no work themselves. Runtime-neutral: Bun
+ * and Node timers have `unref()`, Deno's are numbers for `Deno.unrefTimer`.
+ */
+export function unrefTimer(timer: unknown): void {
+  if (typeof timer === "number") (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(timer);
+  else (timer as { unref?(): void } | undefined)?.unref?.();
+}
+
+/** Undoes {@linkcode unrefTimer}: the timer keeps the process alive again. */
+export function refTimer(timer: unknown): void {
+  if (typeof timer === "number") (globalThis as { Deno?: { refTimer?(id: number): void } }).Deno?.refTimer?.(timer);
+  else (timer as { ref?(): void } | undefined)?.ref?.();
+}
+
 /** `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on). */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
@@ -54,10 +70,13 @@ export class Backoff {
     this.#next = Backoff.MIN_MS;
   }
 
-  /** Waits the next time (or rejects when `signal` aborts), and doubles it for the time after. */
-  async wait(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Waits the next time, or `atMost` ms when that is shorter (a deadline
+   * comes first), or rejects when `signal` aborts; doubles it for the time after.
+   */
+  async wait(signal: AbortSignal | undefined, atMost = Infinity): Promise<void> {
     const ms = this.#next;
     this.#next = Math.min(ms * 2, Backoff.MAX_MS);
-    await delay(ms, signal);
+    await delay(Math.min(ms, atMost), signal);
   }
 }

@@ -13,7 +13,9 @@ import {
   waitNamedPipeOn,
   type WaitNamedPipeOptions,
 } from "./client.ts";
+import { type ListedPipe, listPipesOn, type ListPipesOptions, pipeExistsOn } from "./discovery.ts";
 import type { HandleContext, StreamFactories } from "./handle_context.ts";
+import type { SignalOptions } from "./signals.ts";
 import type { PipeConnection } from "./pipe_connection.ts";
 import { PipeServer } from "./pipe_server.ts";
 import type { ServerOptions } from "./server_config.ts";
@@ -133,6 +135,41 @@ export interface Winpipe {
    */
   waitNamedPipe(name: string, options?: WaitNamedPipeOptions): Promise<boolean>;
   /**
+   * The pipes under `\\.\pipe\` with their current and maximum instance
+   * counts (NtQueryDirectoryFile on the pipe file system), sorted by name,
+   * optionally only those with a `prefix` or matching a `pattern` (`*`,
+   * `?`; case-insensitive). Opens no pipe. Where the pipe file system cannot
+   * list its names (Wine 10), it throws a PipeError that says so: use
+   * {@linkcode Winpipe.pipeExists} there.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, listPipes } = createWinpipe(createModelKernel());
+   * using server = createServer(String.raw`\\.\pipe\app-events`, { maxInstances: 4 });
+   * listPipes({ pattern: "app-*" }); // [{ name: "\\\\.\\pipe\\app-events", instances: 1, maxInstances: 4 }]
+   * ```
+   */
+  listPipes(options?: ListPipesOptions): ListedPipe[];
+  /**
+   * Whether a pipe of this name exists now, asked without listing and
+   * without connecting to its server (WaitNamedPipe for the shortest time:
+   * a busy pipe exists too). Works where listing does not (Wine 10).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, pipeExists } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\maybe`;
+   * await pipeExists(name); // false
+   * using server = createServer(name);
+   * await pipeExists(name); // true
+   * ```
+   */
+  pipeExists(name: string, options?: SignalOptions): Promise<boolean>;
+  /**
    * Starts a Windows program whose standard handles are pipe ends
    * (CreateProcessW with STARTF_USESTDHANDLES). The child inherits its three
    * standard handles and `options.handles`, and nothing else
@@ -226,6 +263,8 @@ export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?:
     // async, so that a kernel that cannot load rejects like every other failure of these.
     callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
     waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
+    listPipes: (options) => listPipesOn(get(), options),
+    pipeExists: async (name, options) => await pipeExistsOn(get(), name, options),
     spawn: (command, args, options) => spawnOn(context(), command, args, options),
     openInheritedHandle:
       ((value: number | string, end: InheritedEnd) => openInheritedHandleOn(context(), value, end)) as Winpipe[

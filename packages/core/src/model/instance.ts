@@ -50,6 +50,8 @@ export class NamedPipe {
 
   /** The namespace key, undefined for anonymous pipes. */
   readonly key: string | undefined;
+  /** The name after `\\.\pipe\` as its first instance spelled it (what the directory lists); undefined for anonymous pipes. */
+  readonly name: string | undefined;
   /** PIPE_TYPE_MESSAGE: every write is a message (S11). */
   readonly messageType: boolean;
   /** INBOUND, OUTBOUND or DUPLEX. */
@@ -62,8 +64,10 @@ export class NamedPipe {
   constructor(
     key: string | undefined,
     properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
+    name?: string,
   ) {
     this.key = key;
+    this.name = name;
     this.messageType = properties.messageType;
     this.direction = properties.direction;
     this.maxInstances = properties.maxInstances;

@@ -37,6 +37,7 @@ import type {
   HandleState,
   OpenPipeParams,
   PeekResult,
+  PipeDirectoryEntry,
   PipeInfo,
   PipeKernel,
   ReadData,
@@ -45,7 +46,7 @@ import { ANONYMOUS_READ_ACCESS, ANONYMOUS_WRITE_ACCESS, clientAccess, serverAcce
 import { INBOUND, OUTBOUND } from "./directions.ts";
 import { HandleRecord, type ModelHandle } from "./handle_record.ts";
 import { NamedPipe, PipeEnd, PipeInstance } from "./instance.ts";
-import { pipeKey } from "./names.ts";
+import { localPart, pipeKey } from "./names.ts";
 import { PipeNamespace } from "./namespace.ts";
 import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from "./checks.ts";
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
@@ -165,7 +166,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
         direction,
         maxInstances: max,
         defaultTimeoutMs: params.defaultTimeout === 0 ? DEFAULT_WAIT_TIMEOUT_MS : params.defaultTimeout,
-      });
+      }, localPart(name));
       this.#names.add(pipe);
     }
     const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize);
@@ -417,6 +418,19 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
     return start(() => waitForInstance(this.#names, name, timeout, signal));
+  }
+
+  /**
+   * NtQueryDirectoryFile on `\\.\pipe\`: the model's named pipes, each with
+   * its instance count and limit (L68). Anonymous pipes have no name here
+   * (Windows lists the names CreatePipe gives them).
+   */
+  listPipes(): PipeDirectoryEntry[] {
+    return [...this.#names.all()].map((pipe) => ({
+      name: pipe.name!,
+      currentInstances: pipe.instances.length,
+      maxInstances: pipe.maxInstances,
+    }));
   }
 
   /** How many handles are open (for leak checks). */
