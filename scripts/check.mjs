@@ -31,7 +31,7 @@ const isPackage = target !== ".";
 const dirs = isPackage ? [target] : ["examples", "bench", "scripts"].filter((dir) => existsSync(dir));
 
 /** Files that only Bun can load (they import bun:test or bun:ffi, or use Bun's globals). */
-const BUN_ONLY = [/\.bun\.test\.ts$/, /^packages\/bun\//, /(^|\/)bun_[^/]*\.ts$/, /^packages\/testing\/bun\.ts$/];
+const BUN_ONLY = [/\.bun\.test\.ts$/, /^packages\/bun\//, /(^|\/)bun_[^/]*\.ts$/, /^packages\/(testing|cli)\/bun\.ts$/];
 const bunOnly = (file) => BUN_ONLY.some((pattern) => pattern.test(file.replaceAll("\\", "/")));
 
 const files = dirs.flatMap((dir) => filesEndingWith(dir, ".ts"));
