@@ -93,7 +93,7 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     try {
       pipes.listPipes();
     } catch {
-      canList = false; // Wine 10 (docs/wine-findings.md, W-K68)
+      canList = false; // Wine 10 (docs/wine-findings.md, W-L80)
     }
     const listed = await harness.run(["ls", `${name.slice(0, -2)}*`, "--json"]);
     const table = await harness.run(["ls", name]);

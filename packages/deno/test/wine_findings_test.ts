@@ -81,12 +81,12 @@ Deno.test({
   },
 });
 
-// W-K68: the directory of \\.\pipe\ cannot be listed under Wine 10 (docs/wine-findings.md).
+// W-L80: the directory of \\.\pipe\ cannot be listed under Wine 10 (docs/wine-findings.md).
 const ERROR_BAD_DEV_TYPE = 66;
 const STATUS_BAD_DEVICE_TYPE = 0xc00000cb;
 
 Deno.test({
-  name: "W-K68 Wine: FindFirstFileW on \\\\.\\pipe\\* fails with error 66 (ERROR_BAD_DEV_TYPE)",
+  name: "W-L80 Wine: FindFirstFileW on \\\\.\\pipe\\* fails with error 66 (ERROR_BAD_DEV_TYPE)",
   ignore: !underWine,
   fn() {
     const lib = Deno.dlopen("kernel32.dll", {
@@ -110,7 +110,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "W-K68 Wine: NtQueryDirectoryFile on \\??\\PIPE\\ fails with STATUS_BAD_DEVICE_TYPE",
+  name: "W-L80 Wine: NtQueryDirectoryFile on \\??\\PIPE\\ fails with STATUS_BAD_DEVICE_TYPE",
   ignore: !underWine,
   fn() {
     const lib = Deno.dlopen("ntdll.dll", {
@@ -164,7 +164,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "W-K68 Wine: listPipes fails with a PipeError that says why and points to pipeExists, which works",
+  name: "W-L80 Wine: listPipes fails with a PipeError that says why and points to pipeExists, which works",
   ignore: !underWine,
   async fn() {
     const name = uniqueName("w-k68");
@@ -177,7 +177,7 @@ Deno.test({
     })();
     assert.ok(err instanceof PipeError, "listPipes throws a PipeError");
     assert.equal(err.codeName, "ERROR_BAD_DEV_TYPE");
-    assert.match(err.message, /^listPipes "\\\\\.\\pipe\\": .*cannot list its names .*W-K68.*pipeExists\(name\)/);
+    assert.match(err.message, /^listPipes "\\\\\.\\pipe\\": .*cannot list its names .*W-L80.*pipeExists\(name\)/);
     assert.equal(await pipeExists(name), false);
     using server = createServer(name);
     const open = liveHandles();

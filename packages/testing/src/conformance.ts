@@ -99,7 +99,7 @@ export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
   [E40_MESSAGE_CASE_NAME]: "Wine differs from Windows on a 514-byte nonblocking write to a message pipe with a " +
     "1-byte read pending (docs/behaviours.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
   [K68_LISTING_CASE_NAME]: "Wine 10 cannot list \\.\pipe\: NtQueryDirectoryFile fails with " +
-    "STATUS_BAD_DEVICE_TYPE (docs/wine-findings.md, W-K68)",
+    "STATUS_BAD_DEVICE_TYPE (docs/wine-findings.md, W-L80)",
 };
 
 /**

@@ -79,7 +79,7 @@ export function listPipesOn(kernel: PipeKernel, options?: ListPipesOptions): Lis
       pipeName: PIPE_ROOT,
       cause: err,
       detail: "this system's pipe file system cannot list its names (Wine 10 cannot: docs/wine-findings.md, " +
-        "W-K68); ask for one name with pipeExists(name) instead",
+        "W-L80); ask for one name with pipeExists(name) instead",
     });
   }
   return entries

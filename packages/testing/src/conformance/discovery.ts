@@ -1,6 +1,6 @@
 /**
- * K. Finding pipes: the pipe file system's directory (K68) and asking for
- * one name without listing (K69), through the port and the API.
+ * K. Finding pipes: the pipe file system's directory (L80) and asking for
+ * one name without listing (L81), through the port and the API.
  *
  * @module
  */
@@ -13,15 +13,15 @@ function shortName(name: string): string {
   return name.slice("\\\\.\\pipe\\".length);
 }
 
-/** The title of the K68 case that lists the directory, which Wine 10 cannot do (docs/wine-findings.md, W-K68). */
+/** The title of the L80 case that lists the directory, which Wine 10 cannot do (docs/wine-findings.md, W-L80). */
 const K68_LISTING = "the pipe directory lists each name once, as spelled, with its current and maximum instances";
 /** The full name of that case, for skip lists. */
-export const K68_LISTING_CASE_NAME = `K68 ${K68_LISTING}`;
+export const K68_LISTING_CASE_NAME = `L80 ${K68_LISTING}`;
 
 export const discoveryCases: readonly ConformanceCase[] = [
-  // ---------------------------------------------------------------- K68
+  // ---------------------------------------------------------------- L80
   defineCase(
-    "K68",
+    "L80",
     K68_LISTING,
     (s) => {
       const base = s.pipeName("k68");
@@ -49,16 +49,16 @@ export const discoveryCases: readonly ConformanceCase[] = [
       assert.deepEqual(ours().map((entry) => entry.name), [shortName(limited)]);
     },
   ),
-  defineCase("K68", "listPipes checks its filters before any call", (s) => {
+  defineCase("L80", "listPipes checks its filters before any call", (s) => {
     const pipes = createWinpipe(s.k);
     assert.throws(() => pipes.listPipes({ prefix: 3 as unknown as string }), TypeError);
     assert.throws(() => pipes.listPipes({ pattern: null as unknown as string }), TypeError);
     assert.throws(() => pipes.listPipes("x*" as never), TypeError);
   }),
 
-  // ---------------------------------------------------------------- K69
+  // ---------------------------------------------------------------- L81
   defineCase(
-    "K69",
+    "L81",
     "pipeExists: a listening or busy pipe exists, a missing or closed one does not, and no client connects",
     async (s) => {
       const pipes = createWinpipe(s.k);

@@ -1,5 +1,5 @@
 /**
- * K71, K72. Timeouts of connections: a read that gets no data in time
+ * L83, L84. Timeouts of connections: a read that gets no data in time
  * (`readTimeout`), and a connection on which nothing happens
  * (`idleTimeout`), on clients and on the instances a server hands out.
  *
@@ -41,9 +41,9 @@ async function connectedPair(
 }
 
 export const timeoutCases: readonly ConformanceCase[] = [
-  // ---------------------------------------------------------------- K71
+  // ---------------------------------------------------------------- L83
   defineCase(
-    "K71",
+    "L83",
     "a read with no data within readTimeout rejects with a TimeoutError and takes nothing; the connection stays",
     async (s) => {
       const pipes = createWinpipe(s.k);
@@ -81,9 +81,9 @@ export const timeoutCases: readonly ConformanceCase[] = [
     },
   ),
 
-  // ---------------------------------------------------------------- K72
+  // ---------------------------------------------------------------- L84
   defineCase(
-    "K72",
+    "L84",
     "a client idle for idleTimeout is closed: its pending read rejects with a TimeoutError, the server reads the end",
     async (s) => {
       const pipes = createWinpipe(s.k);
@@ -112,7 +112,7 @@ export const timeoutCases: readonly ConformanceCase[] = [
     },
   ),
   defineCase(
-    "K72",
+    "L84",
     "an accepted instance idle for the server's idleTimeout is closed, and the server takes the next client",
     async (s) => {
       const pipes = createWinpipe(s.k);

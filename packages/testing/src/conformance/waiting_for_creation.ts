@@ -1,5 +1,5 @@
 /**
- * K70. A client that starts before its server: `connect` with
+ * L82. A client that starts before its server: `connect` with
  * `waitForCreation`.
  *
  * @module
@@ -15,7 +15,7 @@ function after(ms: number): Promise<void> {
 
 export const waitingForCreationCases: readonly ConformanceCase[] = [
   defineCase(
-    "K70",
+    "L82",
     "connect with waitForCreation reaches servers created 0, 0.3 and 2 s after the client started",
     async (s) => {
       const pipes = createWinpipe(s.k);
@@ -41,7 +41,7 @@ export const waitingForCreationCases: readonly ConformanceCase[] = [
     },
   ),
   defineCase(
-    "K70",
+    "L82",
     "connect with waitForCreation fails with ERROR_FILE_NOT_FOUND at its timeout, and rejects at once on abort",
     async (s) => {
       const pipes = createWinpipe(s.k);
