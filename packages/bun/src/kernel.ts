@@ -1,9 +1,8 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Bun: the
  * kernel of `@winpipe/kernel32` bound to {@linkcode bunBinding}. The
- * semantics (overlapped I/O on one completion port, NTSTATUS conversion,
- * anonymous pipes made as CreatePipe makes them, handle tracking) live in
- * core; see docs/bun-backend.md.
+ * semantics live in `@winpipe/kernel32` (docs/kernel32.md); what is Bun's
+ * own is in docs/bun-backend.md.
  *
  * @module
  */

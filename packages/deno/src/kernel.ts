@@ -1,9 +1,8 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Deno:
- * the kernel of `@winpipe/kernel32` bound to {@linkcode denoBinding}.
- * The semantics (overlapped I/O on one completion port, NTSTATUS
- * conversion, anonymous pipes made as CreatePipe makes them, handle
- * tracking) live in core; see docs/deno-backend.md.
+ * the kernel of `@winpipe/kernel32` bound to {@linkcode denoBinding}. The
+ * semantics live in `@winpipe/kernel32` (docs/kernel32.md); what is Deno's
+ * own is in docs/deno-backend.md.
  *
  * @module
  */

@@ -41,8 +41,9 @@ export interface Win32Library {
    * The address of a typed array's first byte, for pointers stored inside
    * structs (UNICODE_STRING.Buffer, OBJECT_ATTRIBUTES.ObjectName) and for
    * matching completion packets to OVERLAPPEDs. The array must be backed by
-   * an ArrayBuffer made for it (`new Uint8Array(new ArrayBuffer(n))`) or
-   * pinned (see `pin` in kernel.ts), so that the address stays valid.
+   * an ArrayBuffer made for it (`new Uint8Array(new ArrayBuffer(n))`), so
+   * that the address stays valid (docs/kernel32.md, "Memory the kernel
+   * writes later").
    */
   addressOf(view: ArrayBufferView): number;
   /** Makes a timer not keep the process alive (rechecks of completion packets). */

@@ -1,29 +1,11 @@
 /**
  * Child processes for the kernel32 kernel: CreateProcessW with pipe ends as
  * the child's standard handles, inheriting nothing but the handles named
- * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), one watcher thread for the exit of
- * every waited-for child, and adopting a pipe end a parent passed down.
- *
- * Why it is built this way:
- *
- * - bInheritHandles TRUE alone makes a child inherit every inheritable
- *   handle of the process, including the write end of some unrelated pipe,
- *   whose reader then never sees the end of its data while that child
- *   lives. With PROC_THREAD_ATTRIBUTE_HANDLE_LIST only the listed handles
- *   are inherited. Each standard handle is listed as a fresh inheritable
- *   duplicate made for this call and closed right after it, so the
- *   caller's handles need not be inheritable and nothing inheritable
- *   outlives the call. The extra handles (`inherit`) are listed as they are
- *   (the inheritable end of an anonymous pipe), so that their values, which
- *   a parent passes on to the child, are known before the call.
- * - A handle this process uses for overlapped I/O is associated with its
- *   completion port, and that association belongs to the file object the
- *   child would share: the child's I/O would complete to this process's
- *   port. So only synchronous handles (the inheritable ends of anonymous
- *   pipes, made for children) may be passed; an overlapped one is refused
- *   with a TypeError before any call.
- * - A process handle is signalled when the process exits: exit_watcher.ts
- *   waits for every awaited child with one wait off the main thread.
+ * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), one watcher for the exit of every
+ * waited-for child (exit_watcher.ts), and adopting a pipe end a parent
+ * passed down. docs/processes.md ("How it works, and why") explains the
+ * choices: fresh inheritable duplicates for the standard handles, extra
+ * handles listed as they are, overlapped handles refused.
  *
  * @module
  */

@@ -4,7 +4,7 @@
  * (a pipe, a host, a program, a directory), never a bare "system error".
  * It needs a kernel that reaches a real kernel (kernel32); the process
  * cases are in the process suite, and the table itself is checked natively
- * (packages/core/test/suites/errors.ts).
+ * (packages/testing/test/suites/errors.ts).
  *
  * @example
  * ```ts ignore
