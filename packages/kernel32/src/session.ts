@@ -22,13 +22,13 @@ export class Session {
    * The data buffers handed to the kernel: this layer's own, taken for an
    * operation and given back when nothing uses them (buffer_pool.ts).
    */
-  readonly buffers = new BufferPool();
+  readonly buffers: BufferPool = new BufferPool();
   /** The asynchronous handle to `\??\PIPE\` of WaitNamedPipe, opened on first use (not a pipe handle, not counted). */
   localPipeDevice: number | undefined;
   /** The last serial number used in an anonymous pipe's name. */
   anonymousSerial = 0;
   /** Scratch DWORDs for the out parameters of immediate calls (main thread only, never kept). */
-  readonly dwords = new Uint32Array(new ArrayBuffer(32));
+  readonly dwords: Uint32Array<ArrayBuffer> = new Uint32Array(new ArrayBuffer(32));
   /** Each of {@linkcode Session.dwords} as a one-element view, to pass as a pointer. */
   readonly dword: readonly Uint32Array<ArrayBuffer>[] = Array.from(
     { length: 8 },
