@@ -163,57 +163,93 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   /** A short name for messages and test labels, e.g. "model" or "kernel32-deno". */
   readonly name: string;
 
-  /** CreatePipe(&read, &write, sa{bInheritHandle}, nSize) with per-end inheritance. */
+  /**
+   * [CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe)(&read,
+   * &write, sa{bInheritHandle}, nSize) with per-end inheritance.
+   */
   createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<H>;
-  /** CreateNamedPipeW. */
+  /** [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew). */
   createNamedPipe(params: CreateNamedPipeParams): H;
-  /** CreateFileW(name, access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and blocking. */
+  /**
+   * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
+   * access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and
+   * blocking.
+   */
   openPipe(params: OpenPipeParams): H;
   /**
-   * DuplicateHandle into the current process, same access, with the given
+   * [DuplicateHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-duplicatehandle)
+   * into the current process, same access, with the given
    * inheritability. Duplicates refer to the same pipe end: read mode, wait
    * mode and pending I/O are shared (cancelIo through one cancels I/O
    * started through another).
    */
   duplicate(handle: H, inheritable: boolean): H;
-  /** CloseHandle. Idempotent: closing a closed handle does nothing. */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+   * Idempotent: closing a closed handle does nothing.
+   */
   close(handle: H): void;
 
-  /** PeekNamedPipe; copies up to `buffer.length` bytes when a buffer is given. */
+  /**
+   * [PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe);
+   * copies up to `buffer.length` bytes when a buffer is given.
+   */
   peek(handle: H, buffer?: Uint8Array): PeekResult;
-  /** GetNamedPipeHandleStateW (state and current instances). */
+  /**
+   * [GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew)
+   * (state and current instances).
+   */
   getState(handle: H): HandleState;
-  /** SetNamedPipeHandleState(lpMode) with the given PIPE_READMODE_* | PIPE_WAIT/NOWAIT value. */
+  /**
+   * [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)(lpMode)
+   * with the given PIPE_READMODE_* | PIPE_WAIT/NOWAIT value.
+   */
   setState(handle: H, mode: number): void;
-  /** GetNamedPipeInfo. */
+  /** [GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo). */
   getInfo(handle: H): PipeInfo;
-  /** DisconnectNamedPipe. */
+  /** [DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe). */
   disconnect(handle: H): void;
-  /** CancelIoEx(handle, NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if none. */
+  /**
+   * [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if
+   * none.
+   */
   cancelIo(handle: H): void;
 
   /**
-   * ReadFile of up to `length` bytes into a buffer the backend owns while
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * of up to `length` bytes into a buffer the backend owns while
    * the operation is pending. Resolves with the bytes read and whether the
    * message is complete.
    */
   read(handle: H, length: number, signal?: AbortSignal): Promise<ReadData>;
   /**
-   * WriteFile. Resolves with the bytes written (fewer than asked only in
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
+   * Resolves with the bytes written (fewer than asked only in
    * nonblocking mode). `data` is read during the call only.
    */
   write(handle: H, data: Uint8Array, signal?: AbortSignal): Promise<number>;
-  /** ConnectNamedPipe. ERROR_PIPE_CONNECTED resolves. */
+  /**
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe).
+   * ERROR_PIPE_CONNECTED resolves.
+   */
   connect(handle: H, signal?: AbortSignal): Promise<void>;
   /**
-   * TransactNamedPipe: writes `input` as one message (read during the call
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe):
+   * writes `input` as one message (read during the call
    * only) and reads up to `replyLength` bytes of the reply, delivered as
    * {@linkcode PipeKernel.read} delivers.
    */
   transact(handle: H, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData>;
-  /** FlushFileBuffers: resolves once the other end has read everything written. */
+  /**
+   * [FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers):
+   * resolves once the other end has read everything written.
+   */
   flush(handle: H, signal?: AbortSignal): Promise<void>;
-  /** WaitNamedPipeW(name, timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER. */
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)(name,
+   * timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER.
+   */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void>;
 
   /** How many handles this kernel has opened and not yet closed (for leak checks). */
@@ -270,19 +306,34 @@ export interface KernelProcess {
  * keep a reader from ever seeing the end of its data.
  */
 export interface ProcessKernel<H extends KernelHandle = KernelHandle, P extends KernelProcess = KernelProcess> {
-  /** CreateProcessW with STARTF_USESTDHANDLES; the child inherits only the handles named. */
+  /**
+   * [CreateProcessW](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw)
+   * with STARTF_USESTDHANDLES; the child inherits only the handles named.
+   */
   spawnProcess(params: SpawnProcessParams<H>): P;
-  /** Resolves with the exit code once the process has exited (WaitForSingleObject + GetExitCodeProcess). */
+  /**
+   * Resolves with the exit code once the process has exited
+   * ([WaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject),
+   * then
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess)).
+   */
   waitProcess(process: P, signal?: AbortSignal): Promise<number>;
-  /** TerminateProcess; does nothing once the process has exited. */
+  /**
+   * [TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess);
+   * does nothing once the process has exited.
+   */
   terminateProcess(process: P, exitCode: number): void;
-  /** CloseHandle of the process handle. Idempotent. */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)
+   * of the process handle. Idempotent.
+   */
   closeProcess(process: P): void;
   /**
    * A handle object for a pipe end this process got by value (inherited
    * from its parent, which passed the value on, e.g. on the command line).
    * Fails with a PipeError when the value is not a pipe handle of this
-   * process.
+   * process (kernel32 checks it with
+   * [GetFileType](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfiletype)).
    */
   adoptHandle(value: number): H;
   /** The handle's value: what a child that inherits it gets (and passes to {@linkcode ProcessKernel.adoptHandle}). */

@@ -67,13 +67,14 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
   }
 
   /**
-   * CreateProcessW(NULL, commandLine, NULL, NULL, TRUE,
-   * EXTENDED_STARTUPINFO_PRESENT [| CREATE_UNICODE_ENVIRONMENT], env, cwd,
-   * &startupInfoEx, &processInformation), where the startup info names the
-   * three standard handles (STARTF_USESTDHANDLES) and its attribute list
-   * names every handle the child inherits: an inheritable duplicate of each
-   * standard handle (closed here once the call has returned) and each
-   * handle of `inherit` as it is.
+   * [CreateProcessW](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw)(NULL,
+   * commandLine, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT [|
+   * CREATE_UNICODE_ENVIRONMENT], env, cwd, &startupInfoEx,
+   * &processInformation), where the startup info names the three standard
+   * handles (STARTF_USESTDHANDLES) and its attribute list names every handle
+   * the child inherits: an inheritable duplicate of each standard handle
+   * (closed here once the call has returned) and each handle of `inherit` as it
+   * is.
    */
   spawnProcess(params: SpawnProcessParams<Kernel32Handle>): Kernel32Process {
     const call = "CreateProcessW";
@@ -190,7 +191,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     return copy;
   }
 
-  /** Waits off the main thread (one watcher for every child) and resolves with GetExitCodeProcess. */
+  /**
+   * Waits off the main thread (one watcher for every child) and resolves with
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess).
+   */
   waitProcess(process: Kernel32Process, signal?: AbortSignal): Promise<number> {
     if (process.exitCode !== undefined) return Promise.resolve(process.exitCode);
     if (signal?.aborted) return Promise.reject(new PipeError(ERROR_OPERATION_ABORTED, "WaitForSingleObject"));
@@ -199,7 +203,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     return watcherOf(this.#access.session()).wait(process, native, signal);
   }
 
-  /** TerminateProcess; a process that has already exited is left alone. */
+  /**
+   * [TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess);
+   * a process that has already exited is left alone.
+   */
   terminateProcess(process: Kernel32Process, exitCode: number): void {
     const native = process.native;
     if (native === null) throw new PipeError(ERROR_INVALID_HANDLE, "TerminateProcess");
@@ -212,7 +219,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     throw failure;
   }
 
-  /** CloseHandle of the process handle (deferred while the watcher's wait uses it). */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)
+   * of the process handle (deferred while the watcher's wait uses it).
+   */
   closeProcess(process: Kernel32Process): void {
     if (process.closed) return;
     const session = this.#access.session();
@@ -227,10 +237,11 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
   }
 
   /**
-   * A handle object for a pipe end this process got by value: GetFileType
-   * must say FILE_TYPE_PIPE; FILE_MODE_INFORMATION tells a synchronous
-   * handle (what a parent passes to a child) from an overlapped one, which
-   * is associated with this process's completion port.
+   * A handle object for a pipe end this process got by value:
+   * [GetFileType](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfiletype)
+   * must say FILE_TYPE_PIPE; FILE_MODE_INFORMATION tells a synchronous handle
+   * (what a parent passes to a child) from an overlapped one, which is
+   * associated with this process's completion port.
    */
   adoptHandle(value: number): Kernel32Handle {
     const session = this.#access.session();

@@ -89,9 +89,11 @@ export class PipeReader extends PipeHandle {
   }
 
   /**
-   * Reads into `buffer` (ReadFile). Resolves with the number of bytes read
-   * once another process (or task) has written, or null once every write
-   * end is closed and the data is consumed (ERROR_BROKEN_PIPE).
+   * Reads into `buffer`
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)).
+   * Resolves with the number of bytes read once another process (or task) has
+   * written, or null once every write end is closed and the data is consumed
+   * (ERROR_BROKEN_PIPE).
    */
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<number | null> {
     requireBytes(buffer, "buffer");
@@ -157,8 +159,10 @@ export class PipeWriter extends PipeHandle {
   }
 
   /**
-   * Writes all of `data` (WriteFile). Waits while the buffer is full until a
-   * reader makes room; fails with ERROR_NO_DATA once the read end is closed.
+   * Writes all of `data`
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)).
+   * Waits while the buffer is full until a reader makes room; fails with
+   * ERROR_NO_DATA once the read end is closed.
    */
   async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
     requireBytes(data, "data");

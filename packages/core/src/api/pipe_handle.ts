@@ -160,7 +160,8 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Shows queued data without removing it (PeekNamedPipe).
+   * Shows queued data without removing it
+   * ([PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe)).
    *
    * @example
    * ```ts
@@ -193,7 +194,7 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * The handle's read mode, wait mode and the pipe's instance count
-   * (GetNamedPipeHandleState).
+   * ([GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew)).
    *
    * @example
    * ```ts
@@ -215,8 +216,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * Changes the handle's read mode and/or wait mode
-   * (SetNamedPipeHandleState). Fails with ERROR_INVALID_PARAMETER when asking
-   * message read mode of a byte pipe.
+   * ([SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)).
+   * Fails with ERROR_INVALID_PARAMETER when asking message read mode of a byte
+   * pipe.
    *
    * @example
    * ```ts
@@ -238,7 +240,8 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * The pipe's end, type, buffer sizes and instance limit (GetNamedPipeInfo).
+   * The pipe's end, type, buffer sizes and instance limit
+   * ([GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo)).
    *
    * @example
    * ```ts
@@ -262,7 +265,7 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * Waits until the other end has read everything written to it
-   * (FlushFileBuffers).
+   * ([FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers)).
    *
    * @example
    * ```ts
@@ -279,8 +282,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Cancels every pending operation on this handle (CancelIoEx). Returns
-   * false when nothing was pending.
+   * Cancels every pending operation on this handle
+   * ([CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL)). Returns false when nothing was pending.
    *
    * @example
    * ```ts
@@ -302,8 +306,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Closes the handle (CloseHandle). Pending operations on it fail. Calling
-   * it again does nothing.
+   * Closes the handle
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)).
+   * Pending operations on it fail. Calling it again does nothing.
    *
    * @example
    * ```ts

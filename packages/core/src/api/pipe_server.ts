@@ -219,7 +219,9 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   /**
-   * Waits for the next client and resolves with its connected instance. A
+   * Waits for the next client
+   * ([ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe)
+   * on the listening instance) and resolves with its connected instance. A
    * fresh instance is listening again before this resolves (as long as the
    * instance limit allows; otherwise as soon as an accepted instance is
    * closed). Concurrent calls take turns. An aborted accept leaves the
@@ -265,8 +267,10 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   /**
-   * Stops listening: closes the listening instance and any instance being
-   * readied for reuse. Accepted instances stay open. Idempotent.
+   * Stops listening: closes
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle))
+   * the listening instance and any instance being readied for reuse. Accepted
+   * instances stay open. Idempotent.
    */
   close(): void {
     if (this.#closed) return;

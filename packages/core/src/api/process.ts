@@ -126,9 +126,13 @@ export class ChildProcess implements AsyncDisposable {
 
   /**
    * Resolves with the child's exit code (an unsigned 32-bit number, e.g.
-   * 0xC000013A for a console interrupt) once it has exited. Waiting keeps
-   * this process alive; aborting `options.signal` stops waiting (the child
-   * runs on).
+   * 0xC000013A for a console interrupt) once it has exited (a wait on the
+   * process handle, as
+   * [WaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject)
+   * does, then
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess)).
+   * Waiting keeps this process alive; aborting `options.signal` stops waiting
+   * (the child runs on).
    */
   async wait(options?: SignalOptions): Promise<number> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -144,13 +148,21 @@ export class ChildProcess implements AsyncDisposable {
     }
   }
 
-  /** Terminates the child (TerminateProcess) with `exitCode` (default 1); nothing happens once it has exited. */
+  /**
+   * Terminates the child
+   * ([TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess))
+   * with `exitCode` (default 1); nothing happens once it has exited.
+   */
   kill(exitCode = 1): void {
     requireInteger(exitCode, "exitCode", 0, 0xffffffff);
     this.#processes.terminateProcess(this.#process, exitCode);
   }
 
-  /** Closes this process's pipe ends to the child and the process handle (the child runs on). Idempotent. */
+  /**
+   * Closes this process's pipe ends to the child and the process handle
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle));
+   * the child runs on. Idempotent.
+   */
   close(): void {
     this.stdin?.close();
     this.stdout?.close();

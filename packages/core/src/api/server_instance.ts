@@ -53,11 +53,13 @@ export class ServerInstance extends PipeConnection {
   }
 
   /**
-   * Waits for a client (ConnectNamedPipe). Resolves at once when a client
-   * already opened the instance (ERROR_PIPE_CONNECTED), and also when a
-   * client opened and already closed it (ERROR_NO_DATA): its data is still
-   * readable and the next read after it reports the end. On a nonblocking
-   * instance the kernel is polled until a client arrives.
+   * Waits for a client
+   * ([ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe)).
+   * Resolves at once when a client already opened the instance
+   * (ERROR_PIPE_CONNECTED), and also when a client opened and already closed it
+   * (ERROR_NO_DATA): its data is still readable and the next read after it
+   * reports the end. On a nonblocking instance the kernel is polled until a
+   * client arrives.
    */
   async connect(options?: SignalOptions): Promise<void> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -65,11 +67,12 @@ export class ServerInstance extends PipeConnection {
   }
 
   /**
-   * One ConnectNamedPipe call, reporting rather than throwing what a
-   * nonblocking instance finds: "connected", "listening" (no client yet; the
-   * instance keeps listening) or "client-gone" (a client connected and
-   * closed; disconnect to listen again). On a blocking instance it waits
-   * like {@linkcode ServerInstance.connect}.
+   * One
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe)
+   * call, reporting rather than throwing what a nonblocking instance finds:
+   * "connected", "listening" (no client yet; the instance keeps listening) or
+   * "client-gone" (a client connected and closed; disconnect to listen again).
+   * On a blocking instance it waits like {@linkcode ServerInstance.connect}.
    *
    * @example
    * ```ts
@@ -96,9 +99,10 @@ export class ServerInstance extends PipeConnection {
   }
 
   /**
-   * Ends the connection with the client (DisconnectNamedPipe): unread data
-   * is discarded, and the client's reads report the end of the data (its
-   * other calls fail with ERROR_PIPE_NOT_CONNECTED). The instance can then
+   * Ends the connection with the client
+   * ([DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe)):
+   * unread data is discarded, and the client's reads report the end of the data
+   * (its other calls fail with ERROR_PIPE_NOT_CONNECTED). The instance can then
    * connect another client.
    */
   disconnect(): void {
@@ -106,10 +110,11 @@ export class ServerInstance extends PipeConnection {
   }
 
   /**
-   * Closes the instance (CloseHandle). An instance accepted from a
-   * {@linkcode PipeServer} is handed back to it, which may keep the pipe
-   * instance alive to listen again (see PipeServer); to the caller it is
-   * closed either way.
+   * Closes the instance
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)).
+   * An instance accepted from a {@linkcode PipeServer} is handed back to it,
+   * which may keep the pipe instance alive to listen again (see PipeServer); to
+   * the caller it is closed either way.
    */
   override close(): void {
     const release = this.#release;
