@@ -26,9 +26,9 @@ export const onWindows: boolean = process.platform === "win32";
 export const TIMEOUT_MS = 300_000;
 
 /** Registers a case with bun:test; a skipped one names its reason. */
-export const register: RegisterTest = (name, fn, skip) =>
+export const register: RegisterTest = (name, fn, skip): void =>
   skip === undefined ? test(name, fn, TIMEOUT_MS) : test.skip(`${name} (skipped: ${skip})`, fn);
 
 /** Like {@linkcode register}, but skips every case off Windows. */
-export const windowsRegister: RegisterTest = (name, fn, skip) =>
+export const windowsRegister: RegisterTest = (name, fn, skip): void =>
   register(name, fn, onWindows ? skip : skip ?? "Windows only");

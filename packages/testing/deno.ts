@@ -17,9 +17,9 @@ import type { RegisterTest } from "./src/harness.ts";
 export const onWindows: boolean = Deno.build.os === "windows";
 
 /** Registers a case with Deno.test; a skipped one is ignored and names its reason. */
-export const register: RegisterTest = (name, fn, skip) =>
+export const register: RegisterTest = (name, fn, skip): void =>
   Deno.test({ name: skip === undefined ? name : `${name} (skipped: ${skip})`, ignore: skip !== undefined, fn });
 
 /** Like {@linkcode register}, but skips every case off Windows. */
-export const windowsRegister: RegisterTest = (name, fn, skip) =>
+export const windowsRegister: RegisterTest = (name, fn, skip): void =>
   register(name, fn, onWindows ? skip : skip ?? "Windows only");

@@ -287,6 +287,11 @@ export class PipeError extends Error {
    */
   readonly partialMessage: Uint8Array | undefined;
 
+  /**
+   * An error for `code` reported by `call` (a Win32 function name, or an API
+   * operation such as "connect"); the message names both, the pipe, and
+   * the code's text as it reads for that call.
+   */
   constructor(code: number, call: string, options: PipeErrorOptions = {}) {
     const where = options.pipeName === undefined ? call : `${call} "${options.pipeName}"`;
     const text = errorText(code, call) ?? "system error";

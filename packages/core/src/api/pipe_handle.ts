@@ -100,7 +100,12 @@ export class PipeHandle implements Disposable, AsyncDisposable {
     return this.#context.kernel;
   }
 
-  /** What this handle shares with the other handles of its bound API (for handles it makes, e.g. accepted instances). */
+  /**
+   * What this handle shares with the other handles of its bound API (for
+   * handles it makes, e.g. accepted instances).
+   *
+   * @internal For core's own handle classes.
+   */
   protected get context(): HandleContext {
     return this.#context;
   }

@@ -305,6 +305,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
  * ```
  */
 export class ServerClosedError extends Error {
+  /** The error of an accept on the server of `pipeName`. */
   constructor(pipeName: string, options?: ErrorOptions) {
     super(`accept "${pipeName}": the server is closed`, options);
     this.name = "ServerClosedError";

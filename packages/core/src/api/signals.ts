@@ -45,7 +45,9 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
  * 50 ms while nothing happens, back to 1 ms once something did.
  */
 export class Backoff {
+  /** The shortest wait, in ms. */
   static readonly MIN_MS = 1;
+  /** The longest wait, in ms. */
   static readonly MAX_MS = 50;
   #next = Backoff.MIN_MS;
 

@@ -31,13 +31,17 @@ export interface ModelHandle extends KernelHandle {
 
 /** The model's handle object; the end stays private to the model. */
 export class HandleRecord implements ModelHandle {
+  /** A number unique within its kernel, like a HANDLE value. */
   readonly id: number;
+  /** bInheritHandle: recorded only, the model has no child processes. */
   readonly inheritable: boolean;
   /** The kernel that made it; other kernels treat it as an invalid handle. */
   readonly owner: object;
+  /** The pipe end the handle refers to (duplicates refer to the same end). */
   readonly end: PipeEnd;
   #closed = false;
 
+  /** A new handle of `owner` to `end`; counts as one more open handle of the end. */
   constructor(owner: object, id: number, end: PipeEnd, inheritable: boolean) {
     this.owner = owner;
     this.id = id;
@@ -46,10 +50,12 @@ export class HandleRecord implements ModelHandle {
     end.openHandles++;
   }
 
+  /** The name of the pipe, or undefined for an anonymous pipe. */
   get pipeName(): string | undefined {
     return this.end.pipeName;
   }
 
+  /** True once the handle is closed. */
   get closed(): boolean {
     return this.#closed;
   }

@@ -24,7 +24,12 @@ import type { Access } from "./access.ts";
 import type { Cancellable, PendingOperation } from "./operation.ts";
 import { DataQueue } from "./queue.ts";
 
-/** A WaitNamedPipe caller waiting for an instance of a name to listen. */
+/**
+ * A WaitNamedPipe caller waiting for an instance of a name to listen.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface NameWaiter {
   /** An instance was created or started listening (B17). */
   wake(): void;
@@ -59,6 +64,7 @@ export class NamedPipe {
   /** WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT) waits this long, in ms. */
   readonly defaultTimeoutMs: number;
 
+  /** A name (`key` undefined for an anonymous pipe) with the properties its first instance fixes. */
   constructor(
     key: string | undefined,
     properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
@@ -96,6 +102,7 @@ export type InstanceState =
 export class PipeInstance {
   /** The name this instance belongs to; kept after the instance leaves it. */
   readonly pipe: NamedPipe;
+  /** Listening, connected, or disconnected (after DisconnectNamedPipe, until ConnectNamedPipe). */
   state: InstanceState = "listening";
   /** Client to server; its quota is nInBufferSize. */
   readonly inbound: DataQueue;
@@ -108,6 +115,7 @@ export class PipeInstance {
   /** Pending ConnectNamedPipe calls (B18). */
   readonly pendingConnects: PendingOperation<void>[] = [];
 
+  /** A new instance of `pipe`, listening, with a queue of each quota (nInBufferSize, nOutBufferSize). */
   constructor(pipe: NamedPipe, inQuota: number, outQuota: number) {
     this.pipe = pipe;
     this.inbound = new DataQueue(inQuota);
@@ -164,6 +172,7 @@ export class PipeEnd {
   /** Pending operations started through any handle of this end (CancelIoEx). */
   readonly pending: Set<Cancellable> = new Set();
 
+  /** An end of `instance` opened with `access`, in the read and wait modes of `pipeMode`. */
   constructor(
     role: "server" | "client",
     access: Access,

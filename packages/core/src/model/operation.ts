@@ -7,7 +7,12 @@
 import { ERROR_OPERATION_ABORTED } from "../constants.ts";
 import { PipeError } from "../errors.ts";
 
-/** What CancelIoEx can cancel: a pending operation of one pipe end. */
+/**
+ * What CancelIoEx can cancel: a pending operation of one pipe end.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface Cancellable {
   /** Withdraws the operation and rejects it with ERROR_OPERATION_ABORTED; no-op once settled. */
   cancel(): void;
@@ -29,7 +34,12 @@ export class PendingOperation<T> implements Cancellable {
   #withdraw: () => void = () => {};
   readonly #cleanups: (() => void)[] = [];
 
-  /** @param call the Win32 function name for errors; @param pipeName the pipe name for errors. */
+  /**
+   * A new pending operation.
+   *
+   * @param call the Win32 function name for errors
+   * @param pipeName the pipe name for errors
+   */
   constructor(call: string, pipeName: string | undefined) {
     this.#call = call;
     this.#pipeName = pipeName;

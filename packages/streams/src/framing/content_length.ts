@@ -120,6 +120,7 @@ function contentLength(block: Uint8Array, message: number, maxMessageSize: numbe
  * ```
  */
 export class ContentLengthDecoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** A decoder with the limits of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: ContentLengthDecoderOptions) {
     const opts = requireOptions<ContentLengthDecoderOptions>(options);
     const maxMessageSize = requireInteger(

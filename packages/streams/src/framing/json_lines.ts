@@ -53,6 +53,7 @@ function isBlank(line: Uint8Array): boolean {
  * ```
  */
 export class JsonLinesDecoderStream extends TransformStream<Uint8Array, unknown> {
+  /** A decoder with the limits of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: JsonLinesDecoderOptions) {
     const opts = requireOptions<JsonLinesDecoderOptions>(options);
     const maxLineLength = requireInteger(

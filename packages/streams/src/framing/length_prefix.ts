@@ -72,6 +72,7 @@ function settingsOf(options: unknown): { littleEndian: boolean; maxFrameSize: nu
  * ```
  */
 export class LengthPrefixDecoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** A decoder with the byte order and limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LengthPrefixOptions) {
     const { littleEndian, maxFrameSize } = settingsOf(options);
     const prefix = new Uint8Array(PREFIX);
@@ -150,6 +151,7 @@ export class LengthPrefixDecoderStream extends TransformStream<Uint8Array, Uint8
  * ```
  */
 export class LengthPrefixEncoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** An encoder with the byte order and limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LengthPrefixOptions) {
     const { littleEndian, maxFrameSize } = settingsOf(options);
     super({

@@ -67,6 +67,7 @@ export interface LineDecoderOptions {
  * ```
  */
 export class LineDecoderStream extends TransformStream<Uint8Array, string> {
+  /** A decoder with the limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LineDecoderOptions) {
     const opts = requireOptions<LineDecoderOptions>(options);
     const maxLineLength = requireInteger(
@@ -132,6 +133,7 @@ export interface LineEncoderOptions {
  * ```
  */
 export class LineEncoderStream extends TransformStream<string, Uint8Array<ArrayBuffer>> {
+  /** An encoder with the line ending of `options`; bad options throw a TypeError here. */
   constructor(options?: LineEncoderOptions) {
     const opts = requireOptions<LineEncoderOptions>(options);
     const ending = opts.ending ?? "\n";
