@@ -37,6 +37,17 @@
 /**
  * A kernel handle as a backend represents it. The public API treats it as
  * opaque apart from these fields.
+ *
+ * @example
+ * ```ts
+ * import type { KernelHandle, PipeKernel } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel: PipeKernel = createModelKernel();
+ * const handle: KernelHandle = kernel.createPipe(0, false, false).read;
+ * handle.pipeName; // undefined: anonymous
+ * kernel.close(handle);
+ * handle.closed; // true
+ * ```
  */
 export interface KernelHandle {
   /** The pipe name it was created or opened with; undefined for anonymous pipes. */
@@ -45,7 +56,27 @@ export interface KernelHandle {
   readonly closed: boolean;
 }
 
-/** Parameters of CreateNamedPipeW. */
+/**
+ * Parameters of CreateNamedPipeW.
+ *
+ * @example
+ * ```ts
+ * import { type CreateNamedPipeParams, PIPE_ACCESS_DUPLEX, PIPE_READMODE_MESSAGE, PIPE_TYPE_MESSAGE } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const params: CreateNamedPipeParams = {
+ *   name: String.raw`\\.\pipe\port`,
+ *   openMode: PIPE_ACCESS_DUPLEX,
+ *   pipeMode: PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+ *   maxInstances: 1,
+ *   outBufferSize: 4096,
+ *   inBufferSize: 4096,
+ *   defaultTimeout: 0,
+ *   inheritable: false,
+ * };
+ * const kernel = createModelKernel();
+ * kernel.close(kernel.createNamedPipe(params));
+ * ```
+ */
 export interface CreateNamedPipeParams {
   /** lpName: the full name, `\\.\pipe\NAME` (validated). */
   name: string;
@@ -69,7 +100,22 @@ export interface CreateNamedPipeParams {
   inheritable: boolean;
 }
 
-/** Parameters of CreateFileW(OPEN_EXISTING) on a pipe name. */
+/**
+ * Parameters of CreateFileW(OPEN_EXISTING) on a pipe name.
+ *
+ * @example
+ * ```ts
+ * import { GENERIC_READ, GENERIC_WRITE, type OpenPipeParams } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const params: OpenPipeParams = { name: String.raw`\\.\pipe\nobody`, access: GENERIC_READ | GENERIC_WRITE, inheritable: false };
+ * try {
+ *   kernel.openPipe(params);
+ * } catch (err) {
+ *   (err as Error).message; // 'CreateFileW "\\.\pipe\nobody": the pipe does not exist (ERROR_FILE_NOT_FOUND, os error 2)'
+ * }
+ * ```
+ */
 export interface OpenPipeParams {
   /** lpFileName: the full pipe name (validated). */
   name: string;
@@ -79,7 +125,23 @@ export interface OpenPipeParams {
   inheritable: boolean;
 }
 
-/** What ReadFile / TransactNamedPipe delivered. */
+/**
+ * What ReadFile / TransactNamedPipe delivered.
+ *
+ * @example
+ * ```ts
+ * import type { ReadData } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const data: ReadData = await kernel.read(read, 16);
+ * data.bytes; // Uint8Array [1, 2, 3]: the caller's to keep
+ * data.messageComplete; // true
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface ReadData {
   /**
    * The bytes read, in memory the backend allocated for this operation and
@@ -100,7 +162,22 @@ export interface ReadData {
   release?: () => void;
 }
 
-/** Result of PeekNamedPipe. */
+/**
+ * Result of PeekNamedPipe.
+ *
+ * @example
+ * ```ts
+ * import type { PeekResult } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const counts: PeekResult = kernel.peek(read); // no buffer: counts only
+ * counts.bytesAvailable; // 3
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface PeekResult {
   /** lpBytesRead: bytes copied into the buffer (0 without a buffer). */
   bytesRead: number;
@@ -114,7 +191,21 @@ export interface PeekResult {
   bytesLeftInMessage: number;
 }
 
-/** Result of GetNamedPipeHandleStateW (the fields that are defined for local pipes). */
+/**
+ * Result of GetNamedPipeHandleStateW (the fields that are defined for local pipes).
+ *
+ * @example
+ * ```ts
+ * import { type HandleState, PIPE_NOWAIT } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const state: HandleState = kernel.getState(read);
+ * (state.mode & PIPE_NOWAIT) === 0; // true: blocking
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface HandleState {
   /** lpState: PIPE_READMODE_MESSAGE and PIPE_NOWAIT bits. */
   mode: number;
@@ -122,7 +213,21 @@ export interface HandleState {
   currentInstances: number;
 }
 
-/** Result of GetNamedPipeInfo. */
+/**
+ * Result of GetNamedPipeInfo.
+ *
+ * @example
+ * ```ts
+ * import type { PipeInfo } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const info: PipeInfo = kernel.getInfo(read);
+ * info.inBufferSize; // 4096: CreatePipe's size 0
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface PipeInfo {
   /** lpFlags: PIPE_SERVER_END and PIPE_TYPE_MESSAGE bits. */
   flags: number;
@@ -134,7 +239,19 @@ export interface PipeInfo {
   maxInstances: number;
 }
 
-/** The two ends of an anonymous pipe. */
+/**
+ * The two ends of an anonymous pipe.
+ *
+ * @example
+ * ```ts
+ * import type { AnonymousPipeHandles, PipeKernel } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel: PipeKernel = createModelKernel();
+ * const pipe: AnonymousPipeHandles = kernel.createPipe(4096, false, false);
+ * kernel.close(pipe.read);
+ * kernel.close(pipe.write);
+ * ```
+ */
 export interface AnonymousPipeHandles<H extends KernelHandle = KernelHandle> {
   /** The read end: read-only access. */
   read: H;
@@ -263,10 +380,53 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
 // Child processes: an optional capability of a kernel (kernel32 has it, the
 // in-memory model does not).
 
-/** Where a child's standard handle comes from: a pipe end of this kernel, this process's own, or the NUL device. */
+/**
+ * Where a child's standard handle comes from: a pipe end of this kernel, this process's own, or the NUL device.
+ *
+ * @example
+ * ```ts ignore
+ * import type { ChildStdio, KernelHandle, SpawnProcessParams } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const { read, write } = kernel32.createPipe(0, false, true); // the write end is for the child
+ * const stdout: ChildStdio<KernelHandle> = write;
+ * const params: SpawnProcessParams = {
+ *   commandLine: "cmd.exe /c echo hi",
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout,
+ *   stderr: "inherit",
+ *   inherit: [],
+ * };
+ * const child = kernel32.processes!.spawnProcess(params);
+ * kernel32.close(write);
+ * ```
+ */
 export type ChildStdio<H extends KernelHandle = KernelHandle> = H | "inherit" | "null";
 
-/** Parameters of CreateProcessW as winpipe issues it. */
+/**
+ * Parameters of CreateProcessW as winpipe issues it.
+ *
+ * @example
+ * ```ts ignore
+ * import type { SpawnProcessParams } from "@winpipe/core";
+ * import { windowsCommandLine } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const params: SpawnProcessParams = {
+ *   commandLine: windowsCommandLine("cmd.exe", ["/c", "exit 3"]),
+ *   environment: undefined, // this process's
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "null",
+ *   stderr: "null",
+ *   inherit: [],
+ * };
+ * const processes = kernel32.processes!;
+ * const child = processes.spawnProcess(params);
+ * await processes.waitProcess(child); // 3
+ * processes.closeProcess(child);
+ * ```
+ */
 export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
   /** lpCommandLine: the program and its arguments, quoted (see `windowsCommandLine`). */
   commandLine: string;
@@ -287,7 +447,28 @@ export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
   inherit: readonly H[];
 }
 
-/** A child process as a kernel represents it. */
+/**
+ * A child process as a kernel represents it.
+ *
+ * @example
+ * ```ts ignore
+ * import type { KernelProcess } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const processes = kernel32.processes!;
+ * const child: KernelProcess = processes.spawnProcess({
+ *   commandLine: "cmd.exe /c exit 0",
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "null",
+ *   stderr: "null",
+ *   inherit: [],
+ * });
+ * child.pid; // the process id
+ * processes.closeProcess(child);
+ * child.closed; // true
+ * ```
+ */
 export interface KernelProcess {
   /** The process id. */
   readonly pid: number;
@@ -304,6 +485,17 @@ export interface KernelProcess {
  * Only the handles named in the parameters are inherited (kernel32:
  * PROC_THREAD_ATTRIBUTE_HANDLE_LIST): a stray inherited write end would
  * keep a reader from ever seeing the end of its data.
+ *
+ * @example
+ * ```ts ignore
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * createModelKernel().processes; // undefined: the model cannot start processes
+ * const { read, write } = kernel32.createPipe(0, false, true);
+ * kernel32.processes!.handleValue(write); // the value a child that inherits it sees
+ * kernel32.close(read);
+ * kernel32.close(write);
+ * ```
  */
 export interface ProcessKernel<H extends KernelHandle = KernelHandle, P extends KernelProcess = KernelProcess> {
   /**

@@ -13,10 +13,33 @@ import { writeAll } from "./write_all.ts";
 /** Why a kernel without processes (the model) cannot give a handle's value. */
 const NO_HANDLE_VALUES = "has no handle values to pass to a child process (kernel32 has)";
 
-/** Which ends of an anonymous pipe a child process may inherit. */
+/**
+ * Which ends of an anonymous pipe a child process may inherit.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type Inheritable } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const inheritable: Inheritable = "writer"; // the write end is for a child process
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe({ inheritable });
+ * ```
+ */
 export type Inheritable = "none" | "reader" | "writer" | "both";
 
-/** Options of {@linkcode createPipe}. */
+/**
+ * Options of {@linkcode createPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type CreatePipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: CreatePipeOptions = { bufferSize: 65536 };
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe(options);
+ * pipe.reader.info().inBufferSize; // 65536
+ * ```
+ */
 export interface CreatePipeOptions {
   /**
    * The buffer size in bytes (nSize); 0 lets the system choose (4096). The
@@ -174,6 +197,16 @@ export class PipeWriter extends PipeHandle {
 /**
  * An anonymous pipe: `reader` and `writer`. Disposing it closes both ends
  * that are still open.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type AnonymousPipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * const pipe: AnonymousPipe = createPipe();
+ * pipe[Symbol.dispose](); // closes both ends, as `using` does
+ * pipe.reader.closed; // true
+ * ```
  */
 export interface AnonymousPipe extends Disposable {
   /** The read end. */

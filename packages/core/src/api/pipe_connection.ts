@@ -13,7 +13,24 @@ import type { SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE, FIRST_CHUNK, type MessageSource, readWholeMessage } from "./whole_message.ts";
 import { writeAll } from "./write_all.ts";
 
-/** Options of {@linkcode PipeConnection.readMessage}. */
+/**
+ * Options of {@linkcode PipeConnection.readMessage}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ReadMessageOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\limits`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name);
+ * await using conn = await accepted;
+ * await client.write(new Uint8Array(100));
+ * const options: ReadMessageOptions = { maxSize: 10 };
+ * await conn.readMessage(options).catch((err) => err.name); // "RangeError": read and discarded
+ * ```
+ */
 export interface ReadMessageOptions extends SignalOptions {
   /**
    * The largest message accepted, in bytes. A larger message is read and
@@ -23,7 +40,25 @@ export interface ReadMessageOptions extends SignalOptions {
   maxSize?: number;
 }
 
-/** Options of {@linkcode PipeConnection.transact}. */
+/**
+ * Options of {@linkcode PipeConnection.transact}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type TransactOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\transact-options`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name, { readMode: "message" });
+ * await using conn = await accepted;
+ * const serving = conn.readMessage().then(() => conn.write(new Uint8Array([1])));
+ * const options: TransactOptions = { maxReplySize: 1024, signal: AbortSignal.timeout(5000) };
+ * await client.transact(new Uint8Array([0]), options); // Uint8Array [1]
+ * await serving;
+ * ```
+ */
 export interface TransactOptions extends SignalOptions {
   /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
   maxReplySize?: number;

@@ -33,10 +33,35 @@ import type { SignalOptions } from "./signals.ts";
  * - a pipe end of this binding made for a child: the end of an anonymous
  *   pipe created with `inheritable: "reader"` / `"writer"` (a handle this
  *   process uses for overlapped I/O cannot be shared with a child).
+ *
+ * @example
+ * ```ts ignore
+ * import type { StdioOption } from "@winpipe/core";
+ * import { createPipe, spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * using link = createPipe({ inheritable: "writer" });
+ * const stdout: StdioOption = link.writer; // the child writes into this pipe
+ * await using child = spawn("cmd.exe", ["/c", "echo hi"], { stdin: "null", stdout, stderr: "inherit" });
+ * ```
  */
 export type StdioOption = "pipe" | "inherit" | "null" | PipeReader | PipeWriter;
 
-/** Options of {@linkcode spawnOn} (`spawn` of a binding). */
+/**
+ * Options of {@linkcode spawnOn} (`spawn` of a binding).
+ *
+ * @example
+ * ```ts ignore
+ * import type { SpawnOptions } from "@winpipe/core";
+ * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const options: SpawnOptions = {
+ *   stdin: "pipe",
+ *   stdout: "pipe",
+ *   cwd: "C:\\",
+ *   env: { ...Deno.env.toObject(), GREETING: "hello" },
+ *   signal: AbortSignal.timeout(10_000), // terminates the child after 10 s
+ * };
+ * await using child = spawn("cmd.exe", ["/c", "echo %GREETING%"], options);
+ * ```
+ */
 export interface SpawnOptions {
   /** The child's current directory. Default: this process's. */
   cwd?: string;
@@ -68,7 +93,15 @@ export interface SpawnOptions {
   signal?: AbortSignal;
 }
 
-/** The longest command line CreateProcessW takes, in UTF-16 code units (without the final NUL). */
+/**
+ * The longest command line CreateProcessW takes, in UTF-16 code units (without the final NUL).
+ *
+ * @example
+ * ```ts
+ * import { MAX_COMMAND_LINE, windowsCommandLine } from "@winpipe/core";
+ * windowsCommandLine("deno.exe", ["run", "main.ts"]).length <= MAX_COMMAND_LINE; // true
+ * ```
+ */
 export const MAX_COMMAND_LINE = 32766;
 
 /**
@@ -307,7 +340,17 @@ export function spawnOn(
   }
 }
 
-/** Which end of an anonymous pipe a handle value is. */
+/**
+ * Which end of an anonymous pipe a handle value is.
+ *
+ * @example
+ * ```ts ignore
+ * import type { InheritedEnd } from "@winpipe/core";
+ * import { openInheritedHandle } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const end: InheritedEnd = Deno.args[1] === "read" ? "reader" : "writer";
+ * using handle = openInheritedHandle(Deno.args[0], end);
+ * ```
+ */
 export type InheritedEnd = "reader" | "writer";
 
 /**

@@ -11,7 +11,21 @@ import { PipeConnection } from "./pipe_connection.ts";
 import { createInstanceHandle, serverConfig, type ServerOptions } from "./server_config.ts";
 import { delay, type SignalOptions } from "./signals.ts";
 
-/** What a nonblocking ConnectNamedPipe found. */
+/**
+ * What a nonblocking ConnectNamedPipe found.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ConnectOutcome } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createNamedPipe, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\outcome`;
+ * await using instance = createNamedPipe(name, { wait: "nonblocking" });
+ * let outcome: ConnectOutcome = await instance.tryConnect(); // "listening"
+ * await using client = await connect(name);
+ * outcome = await instance.tryConnect(); // "connected"
+ * ```
+ */
 export type ConnectOutcome = "connected" | "listening" | "client-gone";
 
 const POLL_MS = 10;

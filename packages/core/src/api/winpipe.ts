@@ -22,7 +22,20 @@ import { type ChildProcess, type InheritedEnd, openInheritedHandleOn, spawnOn, t
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import { requireOptions } from "../validate.ts";
 
-/** Options of {@linkcode createWinpipe}. */
+/**
+ * Options of {@linkcode createWinpipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type WinpipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { streams } from "@winpipe/streams";
+ * const options: WinpipeOptions = { streams };
+ * const { createPipe } = createWinpipe(createModelKernel(), options);
+ * using pipe = createPipe();
+ * pipe.reader.readable; // a ReadableStream
+ * ```
+ */
 export interface WinpipeOptions {
   /**
    * The factories behind the `readable` / `writable` getters of the handles
@@ -47,7 +60,27 @@ function requireStreams(value: unknown): StreamFactories | undefined {
   return factories as StreamFactories;
 }
 
-/** The public API bound to a kernel. */
+/**
+ * The public API bound to a kernel.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type Winpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * // Code written against the interface runs on kernel32 (pass `@winpipe/deno`) or on the model.
+ * async function ping(pipes: Winpipe, name: string): Promise<Uint8Array> {
+ *   return await pipes.callNamedPipe(name, new TextEncoder().encode("ping"), { timeout: 1000 });
+ * }
+ * const pipes: Winpipe = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\ping`;
+ * using server = pipes.createServer(name, { type: "message", readMode: "message" });
+ * server.accept().then(async (conn) => {
+ *   await conn.write((await conn.readMessage())!);
+ *   conn.close();
+ * });
+ * new TextDecoder().decode(await ping(pipes, name)); // "ping"
+ * ```
+ */
 export interface Winpipe {
   /**
    * Creates an anonymous pipe

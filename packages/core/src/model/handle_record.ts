@@ -29,7 +29,21 @@ export interface ModelHandle extends KernelHandle {
   readonly inheritable: boolean;
 }
 
-/** The model's handle object; the end stays private to the model. */
+/**
+ * The model's handle object; the end stays private to the model.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { HandleRecord } from "@winpipe/core/internal";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * read instanceof HandleRecord; // true
+ * (read as HandleRecord).end.role; // "server": the read end of an anonymous pipe is its server end
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export class HandleRecord implements ModelHandle {
   /** A number unique within its kernel, like a HANDLE value. */
   readonly id: number;

@@ -40,6 +40,13 @@ export interface NameWaiter {
 /**
  * A pipe name and what all its instances share. Anonymous pipes have one
  * too, outside any namespace (S9).
+ *
+ * @example
+ * ```ts
+ * import { NamedPipe } from "@winpipe/core/internal";
+ * const pipe = new NamedPipe("app", { messageType: true, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
+ * pipe.instances.length; // 0: no instance yet
+ * ```
  */
 export class NamedPipe {
   /** The instances, in creation order; their count is lpCurInstances. */
@@ -87,7 +94,20 @@ export class NamedPipe {
   }
 }
 
-/** The states of an instance (NPFS FILE_PIPE_*_STATE). */
+/**
+ * The states of an instance (NPFS FILE_PIPE_*_STATE).
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { HandleRecord, InstanceState } from "@winpipe/core/internal";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const state: InstanceState | undefined = (read as HandleRecord).end.instance?.state; // "connected"
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export type InstanceState =
   /** Waiting for a client: CreateFile connects (B10). */
   | "listening"
@@ -98,11 +118,22 @@ export type InstanceState =
   /** DisconnectNamedPipe ran; ConnectNamedPipe makes it listen again (B13). */
   | "disconnected";
 
-/** One instance: a server end, at most one client end, a queue per direction. */
+/**
+ * One instance: a server end, at most one client end, a queue per direction.
+ *
+ * @example
+ * ```ts
+ * import { NamedPipe, PipeInstance } from "@winpipe/core/internal";
+ * const pipe = new NamedPipe("app", { messageType: false, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
+ * const instance = new PipeInstance(pipe, 4096, 4096);
+ * instance.state; // "listening"
+ * instance.inbound.quota; // 4096
+ * ```
+ */
 export class PipeInstance {
   /** The name this instance belongs to; kept after the instance leaves it. */
   readonly pipe: NamedPipe;
-  /** Listening, connected, or disconnected (after DisconnectNamedPipe, until ConnectNamedPipe). */
+  /** Where the instance is in its life: {@linkcode InstanceState}. */
   state: InstanceState = "listening";
   /** Client to server; its quota is nInBufferSize. */
   readonly inbound: DataQueue;
@@ -150,7 +181,22 @@ export class PipeInstance {
   }
 }
 
-/** One end of an instance: what its handles refer to. */
+/**
+ * One end of an instance: what its handles refer to.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { HandleRecord, PipeEnd } from "@winpipe/core/internal";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const end: PipeEnd = (write as HandleRecord).end; // the client end of the anonymous pipe
+ * end.access.writeData; // true
+ * end.messageReadMode; // false
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export class PipeEnd {
   /** "server" for CreateNamedPipe ends and anonymous read ends, "client" otherwise. */
   readonly role: "server" | "client";

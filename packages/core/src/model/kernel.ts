@@ -59,7 +59,16 @@ const ANONYMOUS_DEFAULT_TIMEOUT_MS = 120_000;
 /** CreateNamedPipe with nDefaultTimeOut 0 means 50 ms (kernel32). */
 const DEFAULT_WAIT_TIMEOUT_MS = 50;
 
-/** Options of {@linkcode createModelKernel}. */
+/**
+ * Options of {@linkcode createModelKernel}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelKernelOptions } from "@winpipe/core/model";
+ * const options: ModelKernelOptions = { name: "model-b" };
+ * createModelKernel(options).name; // "model-b"
+ * ```
+ */
 export interface ModelKernelOptions {
   /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
   name?: string;

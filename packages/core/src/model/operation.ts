@@ -22,6 +22,14 @@ export interface Cancellable {
  * A promise the kernel settles later, when another operation on the same
  * kernel satisfies it, a close or disconnect ends it, a timer runs out, or
  * it is cancelled (by its AbortSignal or by CancelIoEx on its handle).
+ *
+ * @example
+ * ```ts
+ * import { PendingOperation } from "@winpipe/core/internal";
+ * const op = new PendingOperation<number>("ReadFile", undefined);
+ * op.cancel();
+ * await op.promise.catch((err) => err.codeName); // "ERROR_OPERATION_ABORTED"
+ * ```
  */
 export class PendingOperation<T> implements Cancellable {
   /** Settles with the operation's result or a {@linkcode PipeError}. */

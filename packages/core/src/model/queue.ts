@@ -111,7 +111,17 @@ function unread(entry: DataEntry): number {
   return entry.bytes.length - entry.offset;
 }
 
-/** One direction of a pipe instance, with its quota (the buffer size). */
+/**
+ * One direction of a pipe instance, with its quota (the buffer size).
+ *
+ * @example
+ * ```ts
+ * import { DataQueue } from "@winpipe/core/internal";
+ * const queue = new DataQueue(4096);
+ * queue.freeQuota; // 4096
+ * queue.isEmpty; // true
+ * ```
+ */
 export class DataQueue {
   /** The quota in bytes: nInBufferSize or nOutBufferSize, or the CreatePipe size. */
   readonly quota: number;
