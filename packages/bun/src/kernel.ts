@@ -20,8 +20,7 @@ import { bunBinding } from "./binding.ts";
  * const kernel = new Kernel32();
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```

@@ -41,8 +41,7 @@ export function isInvalidHandleValue(value: Deno.PointerValue | bigint | number)
  * const kernel = new Kernel32();
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```

@@ -57,6 +57,29 @@ export interface KernelAccess {
 
 /**
  * The {@linkcode ProcessKernel} of the kernel32 kernel (its `processes`).
+ *
+ * @example
+ * ```ts ignore
+ * import { Kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const kernel = new Kernel32();
+ * // A pipe whose write end a child inherits, passed down by value:
+ * const { read, write } = kernel.createPipe(0, false, true);
+ * const value = kernel.processes.handleValue(write);
+ * const child = kernel.processes.spawnProcess({
+ *   commandLine: `child.exe ${value}`,
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "inherit",
+ *   stderr: "inherit",
+ *   inherit: [write],
+ * });
+ * kernel.close(write); // the child has its own copy
+ * // ... read from `read` until the child closes its end, then:
+ * await kernel.processes.waitProcess(child);
+ * kernel.processes.closeProcess(child);
+ * kernel.close(read);
+ * ```
  */
 export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32Process> {
   readonly #access: KernelAccess;

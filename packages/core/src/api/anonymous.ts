@@ -117,6 +117,19 @@ export class PipeReader extends PipeHandle {
    * Resolves with the number of bytes read once another process (or task) has
    * written, or null once every write end is closed and the data is consumed
    * (ERROR_BROKEN_PIPE).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe();
+   * await pipe.writer.write(new TextEncoder().encode("hi"));
+   * const buf = new Uint8Array(16);
+   * await pipe.reader.read(buf); // 2
+   * pipe.writer.close();
+   * await pipe.reader.read(buf); // null: the end of the data
+   * ```
    */
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<number | null> {
     requireBytes(buffer, "buffer");
@@ -186,6 +199,17 @@ export class PipeWriter extends PipeHandle {
    * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)).
    * Waits while the buffer is full until a reader makes room; fails with
    * ERROR_NO_DATA once the read end is closed.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe({ bufferSize: 4 });
+   * const writing = pipe.writer.write(new Uint8Array(10)); // more than the buffer: waits for the reader
+   * await pipe.reader.read(new Uint8Array(10)); // 10: the reader takes from the pending write too
+   * await writing;
+   * ```
    */
   async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
     requireBytes(data, "data");

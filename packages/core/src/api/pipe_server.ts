@@ -227,6 +227,18 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
    * closed). Concurrent calls take turns. An aborted accept leaves the
    * listening instance listening. Rejects with {@linkcode ServerClosedError}
    * once the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\accept`;
+   * using server = createServer(name);
+   * const accepted = server.accept({ signal: AbortSignal.timeout(5000) });
+   * await using client = await connect(name);
+   * await using conn = await accepted; // connected; another instance already listens
+   * ```
    */
   accept(options?: SignalOptions): Promise<ServerInstance> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -271,6 +283,17 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
    * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle))
    * the listening instance and any instance being readied for reuse. Accepted
    * instances stay open. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer } = createWinpipe(createModelKernel());
+   * const server = createServer(String.raw`\\.\pipe\closing`);
+   * const accepting = server.accept();
+   * server.close();
+   * await accepting.catch((err) => err.name); // "ServerClosedError"
+   * ```
    */
   close(): void {
     if (this.#closed) return;

@@ -166,6 +166,14 @@ export class ChildProcess implements AsyncDisposable {
    * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess)).
    * Waiting keeps this process alive; aborting `options.signal` stops waiting
    * (the child runs on).
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "exit 3"], { stdout: "null" });
+   * await child.wait(); // 3
+   * child.exitCode; // 3
+   * ```
    */
   async wait(options?: SignalOptions): Promise<number> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -185,6 +193,14 @@ export class ChildProcess implements AsyncDisposable {
    * Terminates the child
    * ([TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess))
    * with `exitCode` (default 1); nothing happens once it has exited.
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "pause"], { stdin: "pipe", stdout: "null" });
+   * child.kill(5);
+   * await child.wait(); // 5
+   * ```
    */
   kill(exitCode = 1): void {
     requireInteger(exitCode, "exitCode", 0, 0xffffffff);
@@ -195,6 +211,13 @@ export class ChildProcess implements AsyncDisposable {
    * Closes this process's pipe ends to the child and the process handle
    * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle));
    * the child runs on. Idempotent.
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * const child = spawn("notepad.exe", [], { stdout: "null" });
+   * child.close(); // notepad runs on; this process no longer holds its handle
+   * ```
    */
   close(): void {
     this.stdin?.close();

@@ -74,6 +74,18 @@ export class ServerInstance extends PipeConnection {
    * (ERROR_NO_DATA): its data is still readable and the next read after it
    * reports the end. On a nonblocking instance the kernel is polled until a
    * client arrives.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createNamedPipe, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\instance-connect`;
+   * await using instance = createNamedPipe(name);
+   * const connected = instance.connect(); // waits for a client
+   * await using client = await connect(name);
+   * await connected;
+   * ```
    */
   async connect(options?: SignalOptions): Promise<void> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -118,6 +130,20 @@ export class ServerInstance extends PipeConnection {
    * unread data is discarded, and the client's reads report the end of the data
    * (its other calls fail with ERROR_PIPE_NOT_CONNECTED). The instance can then
    * connect another client.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createNamedPipe, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\instance-disconnect`;
+   * await using instance = createNamedPipe(name, { maxInstances: 1 });
+   * const connected = instance.connect();
+   * await using client = await connect(name);
+   * await connected;
+   * instance.disconnect();
+   * await client.read(new Uint8Array(8)); // null: the end of the data
+   * ```
    */
   disconnect(): void {
     this.kernel.disconnect(this.kernelHandle);
@@ -129,6 +155,20 @@ export class ServerInstance extends PipeConnection {
    * An instance accepted from a {@linkcode PipeServer} is handed back to it,
    * which may keep the pipe instance alive to listen again (see PipeServer); to
    * the caller it is closed either way.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\instance-close`;
+   * using server = createServer(name, { maxInstances: 1 });
+   * const accepted = server.accept();
+   * await using client = await connect(name);
+   * const conn = await accepted;
+   * conn.close(); // the server keeps the instance and listens again once the client is done
+   * conn.closed; // true
+   * ```
    */
   override close(): void {
     const release = this.#release;
