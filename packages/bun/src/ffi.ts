@@ -1,15 +1,10 @@
 /**
  * The foreign symbols of winpipe's Bun backend: the neutral tables of
- * `@winpipe/kernel32` (each parameter labelled there with its Win32
- * name and C type) turned into `bun:ffi` tables, and opened lazily.
- *
- * Kinds map to bun:ffi types as follows: HANDLE `"i64_fast"` (a number;
- * INVALID_HANDLE_VALUE is -1; Bun's own advice is not to pass HANDLEs as
- * `"ptr"`), memory `"ptr"` (a typed array, an address as a number, or null),
- * UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`, ULONG_PTR
- * `"u64"`. Bun's FFI has no `nonblocking` option: the functions marked
- * `offThread` run in Workers (worker.ts), which open their own copy from
- * the tables {@linkcode bunSymbols}`(table, true)` makes.
+ * `@winpipe/kernel32` turned into `bun:ffi` tables (HANDLE as `"i64_fast"`,
+ * memory as `"ptr"`; docs/bun-backend.md, "The binding", has the whole
+ * mapping), and opened lazily. The functions marked `offThread` run in
+ * Workers (worker.ts), which open their own copy from the tables
+ * {@linkcode bunSymbols}`(table, true)` makes.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.

@@ -6,7 +6,15 @@
  */
 import * as C from "./constants.ts";
 
-/** What winpipe does when a Win32 call reports an error code. */
+/**
+ * What winpipe does when a Win32 call reports an error code.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_PIPE_BUSY, type ErrorBehaviour, errorBehaviour } from "@winpipe/core";
+ * const behaviour: ErrorBehaviour = errorBehaviour("open", ERROR_PIPE_BUSY); // "busy": connect waits and retries
+ * ```
+ */
 export type ErrorBehaviour =
   /** A failure: thrown to the caller as a {@linkcode PipeError}. */
   | "fail"
@@ -38,7 +46,16 @@ export type ErrorBehaviour =
   /** ERROR_IO_PENDING: overlapped I/O started and will complete later. */
   | "pending";
 
-/** The Win32 calls whose error codes have a meaning beyond failure. */
+/**
+ * The Win32 calls whose error codes have a meaning beyond failure.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_NO_DATA, errorBehaviour, type PipeCall } from "@winpipe/core";
+ * const calls: PipeCall[] = ["read", "connect", "write"];
+ * calls.map((call) => errorBehaviour(call, ERROR_NO_DATA)); // ["no-data", "client-gone", "fail"]
+ * ```
+ */
 export type PipeCall =
   | "read"
   | "write"
@@ -247,7 +264,17 @@ export function errorBehaviour(call: PipeCall, code: number): ErrorBehaviour {
   }
 }
 
-/** Options of the {@linkcode PipeError} constructor. */
+/**
+ * Options of the {@linkcode PipeError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_BROKEN_PIPE, PipeError, type PipeErrorOptions } from "@winpipe/core";
+ * const options: PipeErrorOptions = { pipeName: String.raw`\\.\pipe\app`, partialMessage: new Uint8Array([1, 2]) };
+ * const err = new PipeError(ERROR_BROKEN_PIPE, "ReadFile", options);
+ * err.partialMessage; // Uint8Array [1, 2]
+ * ```
+ */
 export interface PipeErrorOptions {
   /** The pipe name the call was about, if any. */
   pipeName?: string;
@@ -287,6 +314,11 @@ export class PipeError extends Error {
    */
   readonly partialMessage: Uint8Array | undefined;
 
+  /**
+   * An error for `code` reported by `call` (a Win32 function name, or an API
+   * operation such as "connect"); the message names both, the pipe, and
+   * the code's text as it reads for that call.
+   */
   constructor(code: number, call: string, options: PipeErrorOptions = {}) {
     const where = options.pipeName === undefined ? call : `${call} "${options.pipeName}"`;
     const text = errorText(code, call) ?? "system error";

@@ -1,15 +1,10 @@
 /**
  * The foreign symbols of winpipe's Deno backend: the neutral tables of
- * `@winpipe/kernel32` (each parameter labelled there with its Win32
- * name and C type) turned into `Deno.dlopen` tables, and opened lazily.
- *
- * Kinds map to Deno's native types as follows: HANDLE `"isize"` (Deno
- * returns a bigint; INVALID_HANDLE_VALUE is -1n), memory `"buffer"` (a typed
- * array or null), UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`,
- * ULONG_PTR `"usize"`. Each function marked `offThread` in the neutral
- * table is declared twice: under its own name, and as `NameBlocking` with
- * `nonblocking: true` (Deno runs it on a thread of its blocking pool and
- * returns a promise).
+ * `@winpipe/kernel32` turned into `Deno.dlopen` tables (HANDLE as
+ * `"isize"`, memory as `"buffer"`; docs/deno-backend.md, "The binding",
+ * has the whole mapping), and opened lazily. Each function marked
+ * `offThread` is declared twice: under its own name, and as `NameBlocking`
+ * with `nonblocking: true`.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.

@@ -13,7 +13,32 @@ import type { NTDLL_FUNCTIONS } from "./ntdll_functions.ts";
 import type { OffThreadArguments, OffThreadFunction } from "./off_thread_functions.ts";
 import type { Win32Functions } from "./symbols.ts";
 
-/** kernel32.dll and ntdll.dll as a runtime loaded them, with what only the runtime can do. */
+/**
+ * kernel32.dll and ntdll.dll as a runtime loaded them, with what only the runtime can do.
+ *
+ * @example
+ * ```ts ignore
+ * import type { OffThreadArguments, OffThreadFunction, Win32Binding, Win32Library } from "@winpipe/kernel32";
+ * // In outline, what a binding's load() returns (packages/deno/src/binding.ts is a real one):
+ * declare function openKernel32(): Win32Library["kernel32"];
+ * declare function openNtdll(): Win32Library["ntdll"];
+ * declare function runOnAnotherThread(name: string, args: unknown[]): Promise<number>;
+ * declare function addressOf(view: ArrayBufferView): number;
+ * let library: Win32Library | undefined;
+ * const binding: Win32Binding = {
+ *   name: "kernel32-myruntime",
+ *   load: () =>
+ *     library ??= {
+ *       kernel32: openKernel32(),
+ *       ntdll: openNtdll(),
+ *       offThread: <N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>) => runOnAnotherThread(name, args),
+ *       offThreadSlots: 16,
+ *       addressOf,
+ *       unrefTimer: (timer) => Deno.unrefTimer(timer),
+ *     },
+ * };
+ * ```
+ */
 export interface Win32Library {
   /** The kernel32.dll functions, called synchronously on the main thread. */
   readonly kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
@@ -41,8 +66,9 @@ export interface Win32Library {
    * The address of a typed array's first byte, for pointers stored inside
    * structs (UNICODE_STRING.Buffer, OBJECT_ATTRIBUTES.ObjectName) and for
    * matching completion packets to OVERLAPPEDs. The array must be backed by
-   * an ArrayBuffer made for it (`new Uint8Array(new ArrayBuffer(n))`) or
-   * pinned (see `pin` in kernel.ts), so that the address stays valid.
+   * an ArrayBuffer made for it (`new Uint8Array(new ArrayBuffer(n))`), so
+   * that the address stays valid (docs/kernel32.md, "Memory the kernel
+   * writes later").
    */
   addressOf(view: ArrayBufferView): number;
   /** Makes a timer not keep the process alive (rechecks of completion packets). */

@@ -77,6 +77,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    */
   readonly processes: Kernel32Processes;
 
+  /** A kernel over `binding`; nothing is loaded until its first call. */
   constructor(binding: Win32Binding) {
     this.#binding = binding;
     this.name = binding.name;

@@ -6,7 +6,17 @@
  */
 import type { Win32SymbolTable } from "./symbols.ts";
 
-/** The kernel32.dll functions. */
+/**
+ * The kernel32.dll functions.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL32_FUNCTIONS } from "@winpipe/kernel32";
+ * KERNEL32_FUNCTIONS.ReadFile.parameters; // ["handle", "buffer", "u32", "buffer", "buffer"]
+ * KERNEL32_FUNCTIONS.ReadFile.result; // "i32" (BOOL)
+ * KERNEL32_FUNCTIONS.GetQueuedCompletionStatusEx.offThread; // true: the completion port's waiter
+ * ```
+ */
 export const KERNEL32_FUNCTIONS = {
   /** HANDLE CreateNamedPipeW(...) */
   CreateNamedPipeW: {

@@ -31,13 +31,39 @@
  * @module
  */
 
-/** The kind of a parameter; see the module documentation. */
+/**
+ * The kind of a parameter; see the module documentation.
+ *
+ * @example
+ * ```ts
+ * import type { ParameterKind } from "@winpipe/kernel32";
+ * // BOOL PeekNamedPipe(HANDLE, LPVOID, DWORD, LPDWORD, LPDWORD, LPDWORD):
+ * const peekNamedPipe: ParameterKind[] = ["handle", "buffer", "u32", "buffer", "buffer", "buffer"];
+ * ```
+ */
 export type ParameterKind = "handle" | "buffer" | "u8" | "u32" | "i32" | "usize";
 
-/** The kind of a result (`"void"`: the function returns nothing). */
+/**
+ * The kind of a result (`"void"`: the function returns nothing).
+ *
+ * @example
+ * ```ts
+ * import { KERNEL32_FUNCTIONS, type ResultKind } from "@winpipe/kernel32";
+ * const result: ResultKind = KERNEL32_FUNCTIONS.CreateFileW.result; // "handle"
+ * ```
+ */
 export type ResultKind = "handle" | "i32" | "u32" | "void";
 
-/** One foreign function. */
+/**
+ * One foreign function.
+ *
+ * @example
+ * ```ts
+ * import type { Win32Function } from "@winpipe/kernel32";
+ * // BOOL DisconnectNamedPipe(HANDLE hNamedPipe)
+ * const DisconnectNamedPipe: Win32Function = { parameters: ["handle"], result: "i32" };
+ * ```
+ */
 export interface Win32Function {
   /** Parameter kinds, in order. */
   readonly parameters: readonly ParameterKind[];
@@ -47,33 +73,106 @@ export interface Win32Function {
   readonly offThread?: boolean;
 }
 
-/** A table of foreign functions of one DLL. */
+/**
+ * A table of foreign functions of one DLL.
+ *
+ * @example
+ * ```ts
+ * import type { Win32SymbolTable } from "@winpipe/kernel32";
+ * const table = {
+ *   // DWORD GetCurrentProcessId(void)
+ *   GetCurrentProcessId: { parameters: [], result: "u32" },
+ * } as const satisfies Win32SymbolTable;
+ * ```
+ */
 export type Win32SymbolTable = Readonly<Record<string, Win32Function>>;
 
-/** A HANDLE as the backends pass and return it: a number (a bigint if a runtime returns one). */
+/**
+ * A HANDLE as the backends pass and return it: a number (a bigint if a runtime returns one).
+ *
+ * @example
+ * ```ts
+ * import { isInvalidHandleValue, type NativeHandle } from "@winpipe/kernel32";
+ * const handle: NativeHandle = -1; // what CreateFileW returns on failure
+ * isInvalidHandleValue(handle); // true
+ * ```
+ */
 export type NativeHandle = number | bigint;
 
-/** Memory passed to a `"buffer"` parameter: a typed array, or null for NULL. */
+/**
+ * Memory passed to a `"buffer"` parameter: a typed array, or null for NULL.
+ *
+ * @example
+ * ```ts
+ * import type { BufferArgument } from "@winpipe/kernel32";
+ * const lpOverlapped: BufferArgument = null; // NULL
+ * const lpBuffer: BufferArgument = new Uint8Array(new ArrayBuffer(4096));
+ * ```
+ */
 export type BufferArgument = ArrayBufferView | null;
 
-/** The JavaScript type of a parameter kind. */
+/**
+ * The JavaScript type of a parameter kind.
+ *
+ * @example
+ * ```ts
+ * import type { NativeHandle, ParameterType } from "@winpipe/kernel32";
+ * const hFile: ParameterType<"handle"> = 0x1c4 satisfies NativeHandle;
+ * const nNumberOfBytesToRead: ParameterType<"u32"> = 4096;
+ * ```
+ */
 export type ParameterType<K extends ParameterKind> = K extends "handle" ? NativeHandle
   : K extends "buffer" ? BufferArgument
   : K extends "usize" ? number | bigint
   : number;
 
-/** The JavaScript type of a result kind. */
+/**
+ * The JavaScript type of a result kind.
+ *
+ * @example
+ * ```ts
+ * import type { ResultType } from "@winpipe/kernel32";
+ * const ok: ResultType<"i32"> = 1; // BOOL TRUE
+ * ```
+ */
 export type ResultType<K extends ResultKind> = K extends "handle" ? NativeHandle : K extends "void" ? void : number;
 
-/** The JavaScript types of a list of parameter kinds, as a tuple. */
+/**
+ * The JavaScript types of a list of parameter kinds, as a tuple.
+ *
+ * @example
+ * ```ts
+ * import type { ParameterTypes } from "@winpipe/kernel32";
+ * const args: ParameterTypes<["handle", "u32"]> = [0x1c4, 0];
+ * ```
+ */
 export type ParameterTypes<P extends readonly unknown[]> = P extends
   readonly [infer Head extends ParameterKind, ...infer Rest] ? [ParameterType<Head>, ...ParameterTypes<Rest>]
   : [];
 
-/** The argument list of a function of a table. */
+/**
+ * The argument list of a function of a table.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL32_FUNCTIONS, type Win32Arguments } from "@winpipe/kernel32";
+ * // hNamedPipe, lpMode, lpMaxCollectionCount, lpCollectDataTimeout:
+ * const args: Win32Arguments<typeof KERNEL32_FUNCTIONS.SetNamedPipeHandleState> = [0x1c4, null, null, null];
+ * ```
+ */
 export type Win32Arguments<F extends Win32Function> = ParameterTypes<F["parameters"]>;
 
-/** The callable functions of a table, as a backend's loaded library exposes them. */
+/**
+ * The callable functions of a table, as a backend's loaded library exposes them.
+ *
+ * @example
+ * ```ts ignore
+ * import type { KERNEL32_FUNCTIONS, Win32Functions } from "@winpipe/kernel32";
+ * declare const kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>; // what a binding's load() returns
+ * const mode = new Uint32Array(new ArrayBuffer(4));
+ * const ok: number = kernel32.GetNamedPipeHandleStateW(0x1c4, mode, null, null, null, null, 0);
+ * ```
+ */
 export type Win32Functions<T extends Win32SymbolTable> = {
   readonly [N in keyof T]: (...args: Win32Arguments<T[N]>) => ResultType<T[N]["result"]>;
 };

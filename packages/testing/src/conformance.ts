@@ -84,6 +84,12 @@ export function conformanceCaseList(): { id: string; name: string }[] {
  * docs/wine-findings.md (and pinned there by a test that fails once Wine
  * behaves like Windows). The kernel32 backends pass this as `options.skip`
  * when they run under Wine.
+ *
+ * @example
+ * ```ts
+ * import { WINE_KNOWN_DEVIATIONS } from "@winpipe/testing";
+ * Object.keys(WINE_KNOWN_DEVIATIONS).includes("A7"); // true: Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE
+ * ```
  */
 export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
   A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (docs/behaviours.md, known Wine deviations)",

@@ -36,10 +36,35 @@ import { PipeConnection } from "./pipe_connection.ts";
 import type { SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./whole_message.ts";
 
-/** What a client may do with the pipe (dwDesiredAccess). */
+/**
+ * What a client may do with the pipe (dwDesiredAccess).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ClientAccess } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const access: ClientAccess = "write";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\logs`, { access: "inbound" });
+ * await using client = await connect(String.raw`\\.\pipe\logs`, { access });
+ * ```
+ */
 export type ClientAccess = "duplex" | "read" | "write";
 
-/** Options of {@linkcode connect}. */
+/**
+ * Options of {@linkcode connect}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ConnectOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: ConnectOptions = { readMode: "message", timeout: 5000 };
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\connect-options`, { type: "message" });
+ * await using client = await connect(String.raw`\\.\pipe\connect-options`, options);
+ * client.state().readMode; // "message"
+ * ```
+ */
 export interface ConnectOptions extends SignalOptions {
   /** "read" (GENERIC_READ), "write" (GENERIC_WRITE) or "duplex" (both). Default "duplex". */
   access?: ClientAccess;
@@ -142,7 +167,19 @@ async function openWaiting(
   }
 }
 
-/** Options of {@linkcode waitNamedPipe}. */
+/**
+ * Options of {@linkcode waitNamedPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type WaitNamedPipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: WaitNamedPipeOptions = { timeout: 1000 };
+ * const { createServer, waitNamedPipe } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\wait-options`);
+ * await waitNamedPipe(String.raw`\\.\pipe\wait-options`, options); // true
+ * ```
+ */
 export interface WaitNamedPipeOptions extends SignalOptions {
   /** In ms; Infinity waits forever; "default" uses the server's default timeout. Default Infinity. */
   timeout?: number | "default";
@@ -172,7 +209,24 @@ export async function waitNamedPipeOn(
   }
 }
 
-/** Options of {@linkcode callNamedPipe}. */
+/**
+ * Options of {@linkcode callNamedPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type CallNamedPipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: CallNamedPipeOptions = { timeout: 1000, maxReplySize: 4096 };
+ * const { createServer, callNamedPipe } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\call-options`;
+ * using server = createServer(name, { type: "message", readMode: "message" });
+ * server.accept().then(async (conn) => {
+ *   await conn.write((await conn.readMessage())!); // echo
+ *   conn.close();
+ * });
+ * await callNamedPipe(name, new Uint8Array([7]), options); // Uint8Array [7]
+ * ```
+ */
 export interface CallNamedPipeOptions extends SignalOptions {
   /** How long to wait once for a busy pipe, in ms (Infinity: forever). Default Infinity. */
   timeout?: number;

@@ -25,10 +25,38 @@ import {
 } from "../validate.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
 
-/** The direction of a pipe, from the server's side (dwOpenMode). */
+/**
+ * The direction of a pipe, from the server's side (dwOpenMode).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type PipeAccess } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const access: PipeAccess = "inbound"; // clients write, the server reads
+ * const { createServer } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\drop-box`, { access });
+ * ```
+ */
 export type PipeAccess = "duplex" | "inbound" | "outbound";
 
-/** Options of {@linkcode PipeServer} and {@linkcode ServerInstance} creation (CreateNamedPipe). */
+/**
+ * Options of {@linkcode PipeServer} and {@linkcode ServerInstance} creation (CreateNamedPipe).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ServerOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: ServerOptions = {
+ *   type: "message",
+ *   readMode: "message",
+ *   maxInstances: 4,
+ *   inBufferSize: 65536,
+ *   outBufferSize: 65536,
+ * };
+ * const { createServer } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\service`, options);
+ * ```
+ */
 export interface ServerOptions {
   /** dwOpenMode direction: "inbound" (clients write), "outbound" (clients read) or "duplex". Default "duplex". */
   access?: PipeAccess;

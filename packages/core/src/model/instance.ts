@@ -24,7 +24,12 @@ import type { Access } from "./access.ts";
 import type { Cancellable, PendingOperation } from "./operation.ts";
 import { DataQueue } from "./queue.ts";
 
-/** A WaitNamedPipe caller waiting for an instance of a name to listen. */
+/**
+ * A WaitNamedPipe caller waiting for an instance of a name to listen.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface NameWaiter {
   /** An instance was created or started listening (B17). */
   wake(): void;
@@ -35,6 +40,13 @@ export interface NameWaiter {
 /**
  * A pipe name and what all its instances share. Anonymous pipes have one
  * too, outside any namespace (S9).
+ *
+ * @example
+ * ```ts
+ * import { NamedPipe } from "@winpipe/core/internal";
+ * const pipe = new NamedPipe("app", { messageType: true, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
+ * pipe.instances.length; // 0: no instance yet
+ * ```
  */
 export class NamedPipe {
   /** The instances, in creation order; their count is lpCurInstances. */
@@ -59,6 +71,7 @@ export class NamedPipe {
   /** WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT) waits this long, in ms. */
   readonly defaultTimeoutMs: number;
 
+  /** A name (`key` undefined for an anonymous pipe) with the properties its first instance fixes. */
   constructor(
     key: string | undefined,
     properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
@@ -81,7 +94,20 @@ export class NamedPipe {
   }
 }
 
-/** The states of an instance (NPFS FILE_PIPE_*_STATE). */
+/**
+ * The states of an instance (NPFS FILE_PIPE_*_STATE).
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { HandleRecord, InstanceState } from "@winpipe/core/internal";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const state: InstanceState | undefined = (read as HandleRecord).end.instance?.state; // "connected"
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export type InstanceState =
   /** Waiting for a client: CreateFile connects (B10). */
   | "listening"
@@ -92,10 +118,22 @@ export type InstanceState =
   /** DisconnectNamedPipe ran; ConnectNamedPipe makes it listen again (B13). */
   | "disconnected";
 
-/** One instance: a server end, at most one client end, a queue per direction. */
+/**
+ * One instance: a server end, at most one client end, a queue per direction.
+ *
+ * @example
+ * ```ts
+ * import { NamedPipe, PipeInstance } from "@winpipe/core/internal";
+ * const pipe = new NamedPipe("app", { messageType: false, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
+ * const instance = new PipeInstance(pipe, 4096, 4096);
+ * instance.state; // "listening"
+ * instance.inbound.quota; // 4096
+ * ```
+ */
 export class PipeInstance {
   /** The name this instance belongs to; kept after the instance leaves it. */
   readonly pipe: NamedPipe;
+  /** Where the instance is in its life: {@linkcode InstanceState}. */
   state: InstanceState = "listening";
   /** Client to server; its quota is nInBufferSize. */
   readonly inbound: DataQueue;
@@ -108,6 +146,7 @@ export class PipeInstance {
   /** Pending ConnectNamedPipe calls (B18). */
   readonly pendingConnects: PendingOperation<void>[] = [];
 
+  /** A new instance of `pipe`, listening, with a queue of each quota (nInBufferSize, nOutBufferSize). */
   constructor(pipe: NamedPipe, inQuota: number, outQuota: number) {
     this.pipe = pipe;
     this.inbound = new DataQueue(inQuota);
@@ -142,7 +181,22 @@ export class PipeInstance {
   }
 }
 
-/** One end of an instance: what its handles refer to. */
+/**
+ * One end of an instance: what its handles refer to.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { HandleRecord, PipeEnd } from "@winpipe/core/internal";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const end: PipeEnd = (write as HandleRecord).end; // the client end of the anonymous pipe
+ * end.access.writeData; // true
+ * end.messageReadMode; // false
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export class PipeEnd {
   /** "server" for CreateNamedPipe ends and anonymous read ends, "client" otherwise. */
   readonly role: "server" | "client";
@@ -164,6 +218,7 @@ export class PipeEnd {
   /** Pending operations started through any handle of this end (CancelIoEx). */
   readonly pending: Set<Cancellable> = new Set();
 
+  /** An end of `instance` opened with `access`, in the read and wait modes of `pipeMode`. */
   constructor(
     role: "server" | "client",
     access: Access,

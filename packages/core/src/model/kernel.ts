@@ -59,7 +59,16 @@ const ANONYMOUS_DEFAULT_TIMEOUT_MS = 120_000;
 /** CreateNamedPipe with nDefaultTimeOut 0 means 50 ms (kernel32). */
 const DEFAULT_WAIT_TIMEOUT_MS = 50;
 
-/** Options of {@linkcode createModelKernel}. */
+/**
+ * Options of {@linkcode createModelKernel}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelKernelOptions } from "@winpipe/core/model";
+ * const options: ModelKernelOptions = { name: "model-b" };
+ * createModelKernel(options).name; // "model-b"
+ * ```
+ */
 export interface ModelKernelOptions {
   /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
   name?: string;
@@ -105,9 +114,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ------------------------------------------------------------------ creation
 
   /**
-   * CreatePipe: an anonymous pipe, which is a byte-type inbound named pipe
-   * with a single instance and no name (S9). The read end is its server end
-   * and the write end its client end (F48); nSize 0 means 4096 (F48).
+   * [CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe):
+   * an anonymous pipe, which is a byte-type inbound named pipe with a single
+   * instance and no name (S9). The read end is its server end and the write end
+   * its client end (F48); nSize 0 means 4096 (F48).
    */
   createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<ModelHandle> {
     const size = bufferSize === 0 ? DEFAULT_ANONYMOUS_BUFFER_SIZE : bufferSize;
@@ -128,9 +138,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * CreateNamedPipeW: a new instance, listening at once (B10). The first
-   * instance of a name fixes its type, direction, max instances and default
-   * timeout; later instances must fit them (A5, A7).
+   * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew):
+   * a new instance, listening at once (B10). The first instance of a name fixes
+   * its type, direction, max instances and default timeout; later instances
+   * must fit them (A5, A7).
    */
   createNamedPipe(params: CreateNamedPipeParams): ModelHandle {
     const call = "CreateNamedPipeW";
@@ -178,9 +189,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * CreateFileW on a pipe name: connects to the instance that has been
-   * listening longest. The new client end is in byte read mode and blocking
-   * (S15, S20).
+   * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)
+   * on a pipe name: connects to the instance that has been listening longest.
+   * The new client end is in byte read mode and blocking (S15, S20).
    */
   openPipe(params: OpenPipeParams): ModelHandle {
     const call = "CreateFileW";
@@ -202,18 +213,21 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     return this.#newHandle(end, params.inheritable);
   }
 
-  /** DuplicateHandle: another handle to the same end, sharing its modes and pending I/O. */
+  /**
+   * [DuplicateHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-duplicatehandle):
+   * another handle to the same end, sharing its modes and pending I/O.
+   */
   duplicate(handle: ModelHandle, inheritable: boolean): ModelHandle {
     const end = this.#end(handle, "DuplicateHandle");
     return this.#newHandle(end, inheritable);
   }
 
   /**
-   * CloseHandle. Closing the last handle of an end closes the end: the
-   * other end can still read what it wrote, then gets ERROR_BROKEN_PIPE;
-   * its writes fail with ERROR_NO_DATA (G49-G55). A name ceases to exist
-   * when its last server end closes (A9). Closing a closed handle does
-   * nothing.
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+   * Closing the last handle of an end closes the end: the other end can still
+   * read what it wrote, then gets ERROR_BROKEN_PIPE; its writes fail with
+   * ERROR_NO_DATA (G49-G55). A name ceases to exist when its last server end
+   * closes (A9). Closing a closed handle does nothing.
    */
   close(handle: ModelHandle): void {
     if (!(handle instanceof HandleRecord) || handle.owner !== this) {
@@ -227,10 +241,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ---------------------------------------------------------------- immediate
 
   /**
-   * PeekNamedPipe: counts the unread bytes, pending writes included, and
-   * copies from them without consuming. On a message-type pipe the copy
-   * stops at the end of the current message (D25); bytesLeftInMessage is
-   * what is left of it after the copy, 0 on byte-type pipes.
+   * [PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe):
+   * counts the unread bytes, pending writes included, and copies from them
+   * without consuming. On a message-type pipe the copy stops at the end of the
+   * current message (D25); bytesLeftInMessage is what is left of it after the
+   * copy, 0 on byte-type pipes.
    */
   peek(handle: ModelHandle, buffer?: Uint8Array): PeekResult {
     const call = "PeekNamedPipe";
@@ -252,7 +267,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     };
   }
 
-  /** GetNamedPipeHandleStateW: the end's read and wait modes and the name's instance count (J66). */
+  /**
+   * [GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew):
+   * the end's read and wait modes and the name's instance count (J66).
+   */
   getState(handle: ModelHandle): HandleState {
     const call = "GetNamedPipeHandleStateW";
     const end = this.#end(handle, call);
@@ -265,9 +283,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * SetNamedPipeHandleState(lpMode): sets the end's read and wait modes
-   * (S15, S20, J67). Needs FILE_WRITE_ATTRIBUTES; message read mode needs a
-   * message-type pipe (C24).
+   * [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)(lpMode):
+   * sets the end's read and wait modes (S15, S20, J67). Needs
+   * FILE_WRITE_ATTRIBUTES; message read mode needs a message-type pipe (C24).
    */
   setState(handle: ModelHandle, mode: number): void {
     const call = "SetNamedPipeHandleState";
@@ -284,7 +302,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     end.nonblocking = (mode & PIPE_NOWAIT) !== 0;
   }
 
-  /** GetNamedPipeInfo: the end, the type, the buffer sizes and max instances as created (A6, F48). */
+  /**
+   * [GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo):
+   * the end, the type, the buffer sizes and max instances as created (A6, F48).
+   */
   getInfo(handle: ModelHandle): PipeInfo {
     const call = "GetNamedPipeInfo";
     const end = this.#end(handle, call);
@@ -302,10 +323,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * DisconnectNamedPipe: discards unread data in both directions, fails
-   * every pending read, write, flush and transact of both ends with
-   * ERROR_PIPE_NOT_CONNECTED and cuts the client end off (B14, B15, G53).
-   * The instance does not listen again until ConnectNamedPipe (B13).
+   * [DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe):
+   * discards unread data in both directions, fails every pending read, write,
+   * flush and transact of both ends with ERROR_PIPE_NOT_CONNECTED and cuts the
+   * client end off (B14, B15, G53). The instance does not listen again until
+   * ConnectNamedPipe (B13).
    */
   disconnect(handle: ModelHandle): void {
     const call = "DisconnectNamedPipe";
@@ -333,10 +355,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * CancelIoEx(handle, NULL): cancels every pending operation of the end,
-   * whichever of its handles started it; each rejects with
-   * ERROR_OPERATION_ABORTED. Fails with ERROR_NOT_FOUND when nothing is
-   * pending (H57, B19).
+   * [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL): cancels every pending operation of the end, whichever of its handles
+   * started it; each rejects with ERROR_OPERATION_ABORTED. Fails with
+   * ERROR_NOT_FOUND when nothing is pending (H57, B19).
    *
    * Newest first: NT queues each I/O request at the head of its thread's
    * request list and cancels by walking that list from its head. The order
@@ -354,66 +376,71 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ------------------------------------------------------------------ waiting
 
   /**
-   * ReadFile. Takes queued data at once, pending writes included; byte read
-   * mode reads across writes, message read mode one message at most and
-   * reports a partial one as `messageComplete: false` (C21-D34). On an empty
-   * pipe it waits, or fails with ERROR_NO_DATA on a nonblocking end (E36),
-   * or ERROR_BROKEN_PIPE once the writer has gone (S4, G49). The data goes
-   * into a buffer of `length` bytes the model allocates for the read.
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile).
+   * Takes queued data at once, pending writes included; byte read mode reads
+   * across writes, message read mode one message at most and reports a partial
+   * one as `messageComplete: false` (C21-D34). On an empty pipe it waits, or
+   * fails with ERROR_NO_DATA on a nonblocking end (E36), or ERROR_BROKEN_PIPE
+   * once the writer has gone (S4, G49). The data goes into a buffer of `length`
+   * bytes the model allocates for the read.
    */
   read(handle: ModelHandle, length: number, signal?: AbortSignal): Promise<ReadData> {
     return start(() => readEnd(this.#begin(handle, "ReadFile", signal), length, signal));
   }
 
   /**
-   * WriteFile. Hands the bytes to waiting readers first, in the order they
-   * were issued, and queues the rest against the buffer quota; a blocking
-   * write waits until readers make room for all of it (S5). Nonblocking
-   * writes never wait (E38-E41): a write that does not fit writes nothing
-   * on a message pipe, and on a byte pipe only what waiting readers take.
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
+   * Hands the bytes to waiting readers first, in the order they were issued,
+   * and queues the rest against the buffer quota; a blocking write waits until
+   * readers make room for all of it (S5). Nonblocking writes never wait
+   * (E38-E41): a write that does not fit writes nothing on a message pipe, and
+   * on a byte pipe only what waiting readers take.
    */
   write(handle: ModelHandle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     return start(() => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal));
   }
 
   /**
-   * ConnectNamedPipe. Resolves at once when a client is connected
-   * (ERROR_PIPE_CONNECTED is success, B10), otherwise waits for CreateFile
-   * (B18); nonblocking servers get ERROR_PIPE_LISTENING instead (E42). After
-   * the client closed it fails with ERROR_NO_DATA (B20); on a client handle
-   * with ERROR_INVALID_FUNCTION (B10).
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe).
+   * Resolves at once when a client is connected (ERROR_PIPE_CONNECTED is
+   * success, B10), otherwise waits for CreateFile (B18); nonblocking servers
+   * get ERROR_PIPE_LISTENING instead (E42). After the client closed it fails
+   * with ERROR_NO_DATA (B20); on a client handle with ERROR_INVALID_FUNCTION
+   * (B10).
    */
   connect(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
     return start(() => connectEnd(this.#begin(handle, "ConnectNamedPipe", signal), signal));
   }
 
   /**
-   * TransactNamedPipe: writes `input` as one message, which never waits for
-   * room, and waits for the reply (I64). Needs a duplex message pipe in
-   * message read mode (ERROR_BAD_PIPE, I61) and nothing unread or waiting
-   * on the reading side (ERROR_PIPE_BUSY). Cancelling it withdraws the read
-   * only; the request stays written.
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe):
+   * writes `input` as one message, which never waits for room, and waits for
+   * the reply (I64). Needs a duplex message pipe in message read mode
+   * (ERROR_BAD_PIPE, I61) and nothing unread or waiting on the reading side
+   * (ERROR_PIPE_BUSY). Cancelling it withdraws the read only; the request stays
+   * written.
    */
   transact(handle: ModelHandle, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData> {
     return start(() => transactEnd(this.#begin(handle, "TransactNamedPipe", signal), input, replyLength, signal));
   }
 
   /**
-   * FlushFileBuffers: waits until the other end has read everything this
-   * end wrote, pending writes included (F46); fails with ERROR_BROKEN_PIPE
-   * if the other end closes first (G53).
+   * [FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers):
+   * waits until the other end has read everything this end wrote, pending
+   * writes included (F46); fails with ERROR_BROKEN_PIPE if the other end closes
+   * first (G53).
    */
   flush(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
     return start(() => flushEnd(this.#begin(handle, "FlushFileBuffers", signal), signal));
   }
 
   /**
-   * WaitNamedPipeW: resolves at once when an instance of `name` is
-   * listening, otherwise when one is created or starts listening (B17);
-   * fails with ERROR_SEM_TIMEOUT after `timeout` ms (B12), with
-   * ERROR_FILE_NOT_FOUND when the name does not exist or ceases to (A1).
-   * NMPWAIT_USE_DEFAULT_WAIT waits the name's default timeout (50 ms when
-   * created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew):
+   * resolves at once when an instance of `name` is listening, otherwise when
+   * one is created or starts listening (B17); fails with ERROR_SEM_TIMEOUT
+   * after `timeout` ms (B12), with ERROR_FILE_NOT_FOUND when the name does not
+   * exist or ceases to (A1). NMPWAIT_USE_DEFAULT_WAIT waits the name's default
+   * timeout (50 ms when created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
     return start(() => waitForInstance(this.#names, name, timeout, signal));

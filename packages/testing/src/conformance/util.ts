@@ -21,7 +21,16 @@ import {
   PIPE_WAIT,
 } from "@winpipe/core";
 
-/** One conformance case: a behaviour id, a name that starts with it, and a body. */
+/**
+ * One conformance case: a behaviour id, a name that starts with it, and a body.
+ *
+ * @example
+ * ```ts
+ * import { type ConformanceCase, conformanceCases } from "@winpipe/testing";
+ * const d26: ConformanceCase | undefined = conformanceCases().find((c) => c.id === "D26");
+ * d26?.name.startsWith("D26 "); // true
+ * ```
+ */
 export interface ConformanceCase {
   /** The docs/behaviours.md id, e.g. "D26". */
   readonly id: string;
