@@ -116,6 +116,7 @@ export class PipeHttpClient implements Disposable {
   readonly #idleTimeout: number;
   readonly #idle = new Map<string, Pooled[]>();
 
+  /** A client that connects through `pipes` (a winpipe API: the model's, or kernel32's). */
   constructor(pipes: Winpipe, options?: PipeHttpClientOptions) {
     if (typeof (pipes as Partial<Winpipe> | null)?.connect !== "function") {
       throw new TypeError(
