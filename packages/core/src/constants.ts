@@ -66,6 +66,15 @@ export const NMPWAIT_WAIT_FOREVER = 0xffffffff;
 /** CallNamedPipe nTimeOut: do not wait for a busy pipe. */
 export const NMPWAIT_NOWAIT = 0x00000001;
 
+/** CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can neither identify nor impersonate the client. */
+export const SECURITY_ANONYMOUS = 0x00000000;
+/** CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can identify the client (read its token) but not act as it. */
+export const SECURITY_IDENTIFICATION = 0x00010000;
+/** CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can act as the client on the local machine. */
+export const SECURITY_IMPERSONATION = 0x00020000;
+/** CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can act as the client on other machines too. */
+export const SECURITY_DELEGATION = 0x00030000;
+
 /** Win32 error: the operation completed successfully */
 export const ERROR_SUCCESS = 0;
 /** Win32 error: incorrect function (ConnectNamedPipe on a client handle) */
@@ -106,6 +115,8 @@ export const ERROR_SEM_TIMEOUT = 121;
 export const ERROR_INSUFFICIENT_BUFFER = 122;
 /** Win32 error: the file name, directory name or volume label syntax is incorrect */
 export const ERROR_INVALID_NAME = 123;
+/** Win32 error: the specified procedure could not be found (a DLL does not export a function) */
+export const ERROR_PROC_NOT_FOUND = 127;
 /** Win32 error: the specified path is invalid */
 export const ERROR_BAD_PATHNAME = 161;
 /** Win32 error: the file is not a valid Windows application */
@@ -114,6 +125,8 @@ export const ERROR_BAD_EXE_FORMAT = 193;
 export const ERROR_FILENAME_EXCED_RANGE = 206;
 /** Win32 error: the program is not for this machine type */
 export const ERROR_EXE_MACHINE_TYPE_MISMATCH = 216;
+/** Win32 error: the pipe is local (GetNamedPipeClientComputerName on a local client) */
+export const ERROR_PIPE_LOCAL = 229;
 /** Win32 error: the pipe state is invalid */
 export const ERROR_BAD_PIPE = 230;
 /** Win32 error: all pipe instances are busy */
@@ -150,6 +163,8 @@ export const ERROR_NOT_FOUND = 1168;
 export const ERROR_NETWORK_UNREACHABLE = 1231;
 /** Win32 error: this program is blocked by group policy */
 export const ERROR_ACCESS_DISABLED_BY_POLICY = 1260;
+/** Win32 error: this security ID may not be assigned as the owner of this object */
+export const ERROR_INVALID_OWNER = 1307;
 /** Win32 error: a required privilege is not held by the client */
 export const ERROR_PRIVILEGE_NOT_HELD = 1314;
 /** Win32 error: the user name or password is incorrect */
@@ -164,6 +179,8 @@ export const ERROR_INVALID_SID = 1337;
 export const ERROR_INVALID_SECURITY_DESCR = 1338;
 /** Win32 error: either a required impersonation level was not provided, or the provided impersonation level is invalid */
 export const ERROR_BAD_IMPERSONATION_LEVEL = 1346;
+/** Win32 error: cannot open an anonymous level security token */
+export const ERROR_CANT_OPEN_ANONYMOUS = 1347;
 /** Win32 error: unable to impersonate using a named pipe until data has been read from that pipe */
 export const ERROR_CANNOT_IMPERSONATE = 1368;
 /** Win32 error: insufficient system resources exist to complete the requested service */
