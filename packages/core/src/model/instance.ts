@@ -20,7 +20,9 @@
  * @module
  */
 import { PIPE_NOWAIT, PIPE_READMODE_MESSAGE } from "../constants.ts";
+import type { SecurityDescriptorInfo } from "../security/sddl.ts";
 import type { Access } from "./access.ts";
+import type { ModelProcess } from "./identity.ts";
 import type { Cancellable, PendingOperation } from "./operation.ts";
 import { DataQueue } from "./queue.ts";
 
@@ -58,16 +60,25 @@ export class NamedPipe {
   readonly maxInstances: number;
   /** WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT) waits this long, in ms. */
   readonly defaultTimeoutMs: number;
+  /** The security descriptor the first instance set: owner and group filled in, a DACL always present. */
+  readonly descriptor: SecurityDescriptorInfo;
 
   constructor(
     key: string | undefined,
-    properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
+    properties: {
+      messageType: boolean;
+      direction: number;
+      maxInstances: number;
+      defaultTimeoutMs: number;
+      descriptor: SecurityDescriptorInfo;
+    },
   ) {
     this.key = key;
     this.messageType = properties.messageType;
     this.direction = properties.direction;
     this.maxInstances = properties.maxInstances;
     this.defaultTimeoutMs = properties.defaultTimeoutMs;
+    this.descriptor = properties.descriptor;
   }
 
   /** Whether another instance may be created (A5). */
@@ -92,10 +103,31 @@ export type InstanceState =
   /** DisconnectNamedPipe ran; ConnectNamedPipe makes it listen again (B13). */
   | "disconnected";
 
+/**
+ * The security context NPFS keeps of a client (its token at the level the
+ * client allowed, captured when it opened the pipe: static tracking), which
+ * ImpersonateNamedPipeClient puts on the server's thread.
+ */
+export interface ClientContext {
+  /** The client's process (and token). */
+  readonly process: ModelProcess;
+  /** The SECURITY_* impersonation level the client allowed. */
+  readonly level: number;
+}
+
 /** One instance: a server end, at most one client end, a queue per direction. */
 export class PipeInstance {
   /** The name this instance belongs to; kept after the instance leaves it. */
   readonly pipe: NamedPipe;
+  /** The process that created the instance (GetNamedPipeServerProcessId). */
+  readonly serverProcess: ModelProcess;
+  /**
+   * The process of the client that connected, until a disconnect
+   * (GetNamedPipeClientProcessId); kept when the client closes.
+   */
+  clientProcess: ModelProcess | undefined;
+  /** The client's security context, until a disconnect (NpUninitializeSecurity); kept when the client closes. */
+  clientContext: ClientContext | undefined;
   state: InstanceState = "listening";
   /** Client to server; its quota is nInBufferSize. */
   readonly inbound: DataQueue;
@@ -108,8 +140,9 @@ export class PipeInstance {
   /** Pending ConnectNamedPipe calls (B18). */
   readonly pendingConnects: PendingOperation<void>[] = [];
 
-  constructor(pipe: NamedPipe, inQuota: number, outQuota: number) {
+  constructor(pipe: NamedPipe, inQuota: number, outQuota: number, serverProcess: ModelProcess) {
     this.pipe = pipe;
+    this.serverProcess = serverProcess;
     this.inbound = new DataQueue(inQuota);
     this.outbound = new DataQueue(outQuota);
   }
@@ -148,6 +181,8 @@ export class PipeEnd {
   readonly role: "server" | "client";
   /** What the end may do. */
   readonly access: Access;
+  /** The pipe (name) the end belongs to, also once a disconnect cut it off its instance. */
+  readonly pipe: NamedPipe;
   /** The name it was created or opened with, for error messages; undefined for anonymous pipes. */
   readonly pipeName: string | undefined;
   /**
@@ -175,6 +210,7 @@ export class PipeEnd {
     this.access = access;
     this.pipeName = pipeName;
     this.instance = instance;
+    this.pipe = instance.pipe;
     this.messageReadMode = (pipeMode & PIPE_READMODE_MESSAGE) !== 0;
     this.nonblocking = (pipeMode & PIPE_NOWAIT) !== 0;
   }
