@@ -100,4 +100,5 @@ export const {
   spawn,
   openInheritedHandle,
   liveHandles,
+  currentUser,
 } = createWinpipe(getKernel, { streams });

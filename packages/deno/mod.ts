@@ -99,4 +99,5 @@ export const {
   spawn,
   openInheritedHandle,
   liveHandles,
+  currentUser,
 } = createWinpipe(getKernel, { streams });

@@ -9,7 +9,9 @@
  * UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`, ULONG_PTR
  * `"u64"`. Bun's FFI has no `nonblocking` option: the functions marked
  * `offThread` run in Workers (worker.ts), which open their own copy with
- * {@linkcode openLibraries}`(true)`.
+ * {@linkcode openLibraries}`(true)`. bun:ffi has no optional symbols: a
+ * function marked `optional` is opened on its own, and is `null` when the
+ * DLL does not export it.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.
@@ -18,6 +20,7 @@
  */
 import { dlopen, type FFIFunction, FFIType, type FFITypeOrString } from "bun:ffi";
 import {
+  ADVAPI32_FUNCTIONS,
   KERNEL32_FUNCTIONS,
   NTDLL_FUNCTIONS,
   type ParameterKind,
@@ -57,6 +60,7 @@ export function bunSymbols(table: Win32SymbolTable, offThreadOnly = false): Reco
   const symbols: Record<string, FFIFunction> = {};
   for (const [name, fn] of Object.entries(table)) {
     if (offThreadOnly && !fn.offThread) continue;
+    if (fn.optional) continue; // opened on its own: see openLibrary
     symbols[name] = { args: fn.parameters.map((kind) => PARAMETER_TYPES[kind]), returns: RESULT_TYPES[fn.result] };
   }
   return symbols;
@@ -68,6 +72,29 @@ export interface Libraries {
   kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
   /** ntdll.dll */
   ntdll: Win32Functions<typeof NTDLL_FUNCTIONS>;
+  /** advapi32.dll (none of its functions run off the thread: empty in a worker) */
+  advapi32: Win32Functions<typeof ADVAPI32_FUNCTIONS>;
+}
+
+/**
+ * Opens `dll` from a neutral table: its functions at once, and each one
+ * marked `optional` on its own (null when the DLL does not export it).
+ */
+function openLibrary(dll: string, table: Win32SymbolTable, offThreadOnly: boolean): Record<string, unknown> {
+  const symbols: Record<string, unknown> = { ...dlopen(dll, bunSymbols(table, offThreadOnly)).symbols };
+  if (offThreadOnly) return symbols;
+  for (const [name, fn] of Object.entries(table)) {
+    if (!fn.optional) continue;
+    const only: Record<string, FFIFunction> = {
+      [name]: { args: fn.parameters.map((kind) => PARAMETER_TYPES[kind]), returns: RESULT_TYPES[fn.result] },
+    };
+    try {
+      symbols[name] = dlopen(dll, only).symbols[name];
+    } catch {
+      symbols[name] = null; // not exported (e.g. by Wine's kernel32)
+    }
+  }
+  return symbols;
 }
 
 /** Throws the one Error of every use off Windows. */
@@ -78,21 +105,26 @@ export function requireWindows(): void {
 }
 
 /**
- * Opens kernel32.dll and ntdll.dll (every function, or with `offThreadOnly`
+ * Opens kernel32.dll, ntdll.dll and advapi32.dll (every function, or with `offThreadOnly`
  * only those a worker runs). Each call opens them again: the main thread
  * uses {@linkcode loadLibraries}, each worker calls this once.
  */
 export function openLibraries(offThreadOnly = false): Libraries {
   requireWindows();
-  const kernel32 = dlopen("kernel32.dll", bunSymbols(KERNEL32_FUNCTIONS, offThreadOnly)).symbols;
-  const ntdll = dlopen("ntdll.dll", bunSymbols(NTDLL_FUNCTIONS, offThreadOnly)).symbols;
-  return { kernel32: kernel32 as unknown as Libraries["kernel32"], ntdll: ntdll as unknown as Libraries["ntdll"] };
+  const kernel32 = openLibrary("kernel32.dll", KERNEL32_FUNCTIONS, offThreadOnly);
+  const ntdll = openLibrary("ntdll.dll", NTDLL_FUNCTIONS, offThreadOnly);
+  const advapi32 = offThreadOnly ? {} : openLibrary("advapi32.dll", ADVAPI32_FUNCTIONS, false);
+  return {
+    kernel32: kernel32 as unknown as Libraries["kernel32"],
+    ntdll: ntdll as unknown as Libraries["ntdll"],
+    advapi32: advapi32 as unknown as Libraries["advapi32"],
+  };
 }
 
 let libraries: Libraries | undefined;
 
 /**
- * Opens kernel32.dll and ntdll.dll on first use and returns their symbols.
+ * Opens kernel32.dll, ntdll.dll and advapi32.dll on first use and returns their symbols.
  * Off Windows it throws an Error that says so (and opens nothing).
  *
  * @example
