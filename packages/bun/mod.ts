@@ -212,6 +212,22 @@ export const openInheritedHandle: Winpipe["openInheritedHandle"] = winpipe.openI
  */
 export const liveHandles: Winpipe["liveHandles"] = winpipe.liveHandles;
 
+/**
+ * {@linkcode Winpipe.currentUser} on kernel32: the user this process runs as
+ * ([OpenProcessToken](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-openprocesstoken),
+ * [GetTokenInformation](https://learn.microsoft.com/en-us/windows/win32/api/securitybaseapi/nf-securitybaseapi-gettokeninformation),
+ * [LookupAccountSidW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-lookupaccountsidw)).
+ *
+ * @example
+ * ```ts ignore
+ * import { createServer, currentUser } from "@winpipe/bun";
+ * const { sid } = currentUser();
+ * // Only this user and SYSTEM, and only to read and write:
+ * using server = createServer(String.raw`\\.\pipe\mine`, { security: `D:P(A;;GRGW;;;${sid})(A;;GA;;;SY)` });
+ * ```
+ */
+export const currentUser: Winpipe["currentUser"] = winpipe.currentUser;
+
 export type {
   HttpHandler,
   HttpRequestInfo,

@@ -151,7 +151,7 @@ function poolWorker(): FfiWorker {
 let library: Win32Library | undefined;
 
 /**
- * The Bun binding. `load()` opens kernel32.dll and ntdll.dll on first use
+ * The Bun binding. `load()` opens kernel32.dll, ntdll.dll and advapi32.dll on first use
  * and throws off Windows.
  *
  * @example
@@ -166,10 +166,11 @@ export const bunBinding: Win32Binding = {
   load(): Win32Library {
     if (library !== undefined) return library;
     requireWindows();
-    const { kernel32, ntdll } = loadLibraries();
+    const { kernel32, ntdll, advapi32 } = loadLibraries();
     library = {
       kernel32,
       ntdll,
+      advapi32,
       offThread<N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>): Promise<number> {
         if (name === "GetQueuedCompletionStatusEx") {
           if (waiter === undefined) {

@@ -346,6 +346,51 @@ export const NMPWAIT_WAIT_FOREVER = 0xffffffff;
 export const NMPWAIT_NOWAIT = 0x00000001;
 
 /**
+ * CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can neither identify nor impersonate the client.
+ *
+ * @example
+ * ```ts
+ * import { SECURITY_ANONYMOUS } from "@winpipe/core";
+ * // connect opens pipes with SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION unless told otherwise
+ * SECURITY_ANONYMOUS >>> 0; // 0
+ * ```
+ */
+export const SECURITY_ANONYMOUS = 0x00000000;
+/**
+ * CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can identify the client (read its token) but not act as it.
+ *
+ * @example
+ * ```ts
+ * import { SECURITY_IDENTIFICATION } from "@winpipe/core";
+ * // connect opens pipes with SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION unless told otherwise
+ * SECURITY_IDENTIFICATION; // 65536
+ * ```
+ */
+export const SECURITY_IDENTIFICATION = 0x00010000;
+/**
+ * CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can act as the client on the local machine.
+ *
+ * @example
+ * ```ts
+ * import { SECURITY_IMPERSONATION } from "@winpipe/core";
+ * // connect opens pipes with SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION unless told otherwise
+ * SECURITY_IMPERSONATION >>> 0; // 131072
+ * ```
+ */
+export const SECURITY_IMPERSONATION = 0x00020000;
+/**
+ * CreateFile dwFlagsAndAttributes (with SECURITY_SQOS_PRESENT): the server can act as the client on other machines too.
+ *
+ * @example
+ * ```ts
+ * import { SECURITY_DELEGATION } from "@winpipe/core";
+ * // connect opens pipes with SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION unless told otherwise
+ * SECURITY_DELEGATION >>> 0; // 196608
+ * ```
+ */
+export const SECURITY_DELEGATION = 0x00030000;
+
+/**
  * Win32 error: the operation completed successfully
  *
  * @example
@@ -560,6 +605,16 @@ export const ERROR_INSUFFICIENT_BUFFER = 122;
  */
 export const ERROR_INVALID_NAME = 123;
 /**
+ * Win32 error: the specified procedure could not be found (a DLL does not export a function)
+ *
+ * @example
+ * ```ts
+ * import { ERROR_PROC_NOT_FOUND, errorName } from "@winpipe/core";
+ * errorName(ERROR_PROC_NOT_FOUND); // "ERROR_PROC_NOT_FOUND"
+ * ```
+ */
+export const ERROR_PROC_NOT_FOUND = 127;
+/**
  * Win32 error: the specified path is invalid
  *
  * @example
@@ -601,6 +656,16 @@ export const ERROR_FILENAME_EXCED_RANGE = 206;
  * ```
  */
 export const ERROR_EXE_MACHINE_TYPE_MISMATCH = 216;
+/**
+ * Win32 error: the pipe is local (GetNamedPipeClientComputerName on a local client)
+ *
+ * @example
+ * ```ts
+ * import { ERROR_PIPE_LOCAL, errorName } from "@winpipe/core";
+ * errorName(ERROR_PIPE_LOCAL); // "ERROR_PIPE_LOCAL"
+ * ```
+ */
+export const ERROR_PIPE_LOCAL = 229;
 /**
  * Win32 error: the pipe state is invalid
  *
@@ -807,6 +872,16 @@ export const ERROR_NETWORK_UNREACHABLE = 1231;
  */
 export const ERROR_ACCESS_DISABLED_BY_POLICY = 1260;
 /**
+ * Win32 error: this security ID may not be assigned as the owner of this object
+ *
+ * @example
+ * ```ts
+ * import { ERROR_INVALID_OWNER, errorName } from "@winpipe/core";
+ * errorName(ERROR_INVALID_OWNER); // "ERROR_INVALID_OWNER"
+ * ```
+ */
+export const ERROR_INVALID_OWNER = 1307;
+/**
  * Win32 error: a required privilege is not held by the client
  *
  * @example
@@ -877,6 +952,16 @@ export const ERROR_INVALID_SECURITY_DESCR = 1338;
  * ```
  */
 export const ERROR_BAD_IMPERSONATION_LEVEL = 1346;
+/**
+ * Win32 error: cannot open an anonymous level security token
+ *
+ * @example
+ * ```ts
+ * import { ERROR_CANT_OPEN_ANONYMOUS, errorName } from "@winpipe/core";
+ * errorName(ERROR_CANT_OPEN_ANONYMOUS); // "ERROR_CANT_OPEN_ANONYMOUS"
+ * ```
+ */
+export const ERROR_CANT_OPEN_ANONYMOUS = 1347;
 /**
  * Win32 error: unable to impersonate using a named pipe until data has been read from that pipe
  *

@@ -132,6 +132,10 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     text: "the file name, directory name or volume label syntax is incorrect",
     pipe: "the pipe name is invalid",
   }],
+  [C.ERROR_PROC_NOT_FOUND, {
+    name: "ERROR_PROC_NOT_FOUND",
+    text: "the system's DLL does not export the function this call needs",
+  }],
   [C.ERROR_BAD_PATHNAME, { name: "ERROR_BAD_PATHNAME", text: "the path is invalid" }],
   [C.ERROR_BAD_EXE_FORMAT, {
     name: "ERROR_BAD_EXE_FORMAT",
@@ -142,6 +146,7 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_EXE_MACHINE_TYPE_MISMATCH",
     text: "the program is not for this machine type",
   }],
+  [C.ERROR_PIPE_LOCAL, { name: "ERROR_PIPE_LOCAL", text: "the pipe is local: the client is on this machine" }],
   [C.ERROR_BAD_PIPE, { name: "ERROR_BAD_PIPE", text: "the pipe state is invalid" }],
   [C.ERROR_PIPE_BUSY, { name: "ERROR_PIPE_BUSY", text: "all pipe instances are busy" }],
   [C.ERROR_NO_DATA, { name: "ERROR_NO_DATA", text: "the pipe is being closed" }],
@@ -179,6 +184,10 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_ACCESS_DISABLED_BY_POLICY",
     text: "the program is blocked by group policy",
   }],
+  [C.ERROR_INVALID_OWNER, {
+    name: "ERROR_INVALID_OWNER",
+    text: "this security ID may not be assigned as the owner of the pipe",
+  }],
   [C.ERROR_PRIVILEGE_NOT_HELD, { name: "ERROR_PRIVILEGE_NOT_HELD", text: "a required privilege is not held" }],
   [C.ERROR_LOGON_FAILURE, {
     name: "ERROR_LOGON_FAILURE",
@@ -195,9 +204,13 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_BAD_IMPERSONATION_LEVEL",
     text: "the client's impersonation level does not allow this",
   }],
+  [C.ERROR_CANT_OPEN_ANONYMOUS, {
+    name: "ERROR_CANT_OPEN_ANONYMOUS",
+    text: "the client connected anonymously (impersonation level anonymous): its identity cannot be read",
+  }],
   [C.ERROR_CANNOT_IMPERSONATE, {
     name: "ERROR_CANNOT_IMPERSONATE",
-    text: "the client cannot be impersonated until data has been read from the pipe",
+    text: "there is no client to impersonate: none is connected, or none has written yet (dynamic tracking)",
   }],
   [C.ERROR_NO_SYSTEM_RESOURCES, {
     name: "ERROR_NO_SYSTEM_RESOURCES",

@@ -22,6 +22,9 @@
  *   handle's pipe name when it has one.
  * - Arguments have been validated by the caller (see validate.ts); a backend
  *   passes them to the kernel as they are.
+ * - Access control and identity (security descriptors, who is on the other
+ *   end, impersonation) are the optional capability
+ *   {@linkcode PipeKernel.security}, immediate calls all of them.
  * - Memory: no call keeps a pointer to the caller's memory once it has
  *   returned its promise. `write` and `transact` read their input during
  *   the call (a backend whose kernel may use it later copies it into memory
@@ -98,6 +101,14 @@ export interface CreateNamedPipeParams {
   defaultTimeout: number;
   /** bInheritHandle of the security attributes. */
   inheritable: boolean;
+  /**
+   * lpSecurityDescriptor of the security attributes, as SDDL (kernel32:
+   * ConvertStringSecurityDescriptorToSecurityDescriptorW). Undefined for
+   * NULL: the system's default descriptor for pipes. Only the first
+   * instance of a name sets it; a later instance is checked against it
+   * (FILE_CREATE_PIPE_INSTANCE).
+   */
+  securityDescriptor?: string;
 }
 
 /**
@@ -123,6 +134,13 @@ export interface OpenPipeParams {
   access: number;
   /** bInheritHandle of the security attributes. */
   inheritable: boolean;
+  /**
+   * The impersonation level the server gets (dwFlagsAndAttributes, always
+   * with SECURITY_SQOS_PRESENT and static tracking): SECURITY_ANONYMOUS,
+   * SECURITY_IDENTIFICATION, SECURITY_IMPERSONATION or SECURITY_DELEGATION.
+   * Undefined: SECURITY_IDENTIFICATION.
+   */
+  securityQos?: number;
 }
 
 /**
@@ -374,6 +392,65 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
 
   /** Child processes with pipe ends as their handles, when the kernel can start them (kernel32: yes; the model: no). */
   readonly processes?: ProcessKernel<H>;
+
+  /** Access control and identity: security descriptors, who is on the other end, impersonation (kernel32 and the model). */
+  readonly security?: SecurityKernel<H>;
+}
+
+// ---------------------------------------------------------------------------
+// Access control and identity: an optional capability of a kernel (kernel32
+// and the model have it).
+
+/** What GetSecurityInfo reads of a pipe. */
+export interface PipeSecurityInfo {
+  /**
+   * The pipe's security descriptor as SDDL: owner, group, DACL and
+   * mandatory label (OWNER_, GROUP_, DACL_ and LABEL_SECURITY_INFORMATION),
+   * as ConvertSecurityDescriptorToStringSecurityDescriptorW prints it.
+   */
+  descriptor: string;
+  /** The owner's SID (`S-1-...`, ConvertSidToStringSidW), or undefined when the descriptor has none. */
+  owner: string | undefined;
+}
+
+/**
+ * Access control and identity of pipes, as immediate calls (conventions as
+ * {@linkcode PipeKernel}'s: a failure throws a PipeError with the Win32 code
+ * and the call). SIDs are strings in `S-1-...` form.
+ *
+ * Impersonation is per OS thread: {@linkcode SecurityKernel.impersonateClient}
+ * changes the token of the calling thread until
+ * {@linkcode SecurityKernel.revertToSelf}. A caller must revert in the same
+ * synchronous stretch of code, before any await: JavaScript that runs
+ * meanwhile on this thread would run as the client.
+ */
+export interface SecurityKernel<H extends KernelHandle = KernelHandle> {
+  /** OpenProcessToken + GetTokenInformation(TokenUser): the SID of the user this process runs as. */
+  processUser(): string;
+  /** LookupAccountSidW: the account of a SID as `DOMAIN\name` (just `name` when it has no domain); ERROR_NONE_MAPPED when none. */
+  lookupAccount(sid: string): string;
+  /** GetSecurityInfo(handle, SE_KERNEL_OBJECT, ...): the pipe's descriptor and owner, from either end. */
+  getSecurityInfo(handle: H): PipeSecurityInfo;
+  /** GetNamedPipeClientProcessId. */
+  clientProcessId(handle: H): number;
+  /** GetNamedPipeClientSessionId. */
+  clientSessionId(handle: H): number;
+  /** GetNamedPipeClientComputerNameW; ERROR_PIPE_LOCAL when the client is on this machine. */
+  clientComputerName(handle: H): string;
+  /** GetNamedPipeServerProcessId. */
+  serverProcessId(handle: H): number;
+  /** GetNamedPipeServerSessionId. */
+  serverSessionId(handle: H): number;
+  /** ImpersonateNamedPipeClient: the calling thread takes the client's token (see the interface documentation). */
+  impersonateClient(handle: H): void;
+  /**
+   * OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE) +
+   * GetTokenInformation(TokenUser): the user of the token the calling thread
+   * impersonates; ERROR_NO_TOKEN when it impersonates nobody.
+   */
+  threadUser(): string;
+  /** RevertToSelf: the calling thread stops impersonating (succeeds when it was not). */
+  revertToSelf(): void;
 }
 
 // ---------------------------------------------------------------------------

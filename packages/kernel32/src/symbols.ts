@@ -18,6 +18,10 @@
  * - `"u8"`, `"u32"`, `"i32"`: UCHAR; DWORD/ULONG/ACCESS_MASK; BOOL/NTSTATUS;
  * - `"usize"`: ULONG_PTR, a number or bigint.
  *
+ * `optional: true` marks a function a DLL may not export (Wine's kernel32
+ * lacks some): a backend loads the table all the same and gives `null` for
+ * it, and the caller fails with ERROR_PROC_NOT_FOUND when it needs it.
+ *
  * `offThread: true` marks the calls that can wait in the kernel (and so
  * must not run on the main thread when they would): the completion port
  * wait and the NT calls of operations with no overlapped form. Only
@@ -25,8 +29,9 @@
  * whose FALSE is retried) are marked so: GetLastError is per thread, so it
  * is never read after a call that ran on another thread.
  *
- * The tables are in kernel32_functions.ts and ntdll_functions.ts; this
- * module has the kinds and the types derived from them.
+ * The tables are in kernel32_functions.ts, ntdll_functions.ts and
+ * advapi32_functions.ts; this module has the kinds and the types derived
+ * from them.
  *
  * @module
  */
@@ -71,6 +76,8 @@ export interface Win32Function {
   readonly result: ResultKind;
   /** True when the call may be run off the main thread (see the module documentation). */
   readonly offThread?: boolean;
+  /** True when the DLL may not export it: loaded as `null` then (see the module documentation). */
+  readonly optional?: boolean;
 }
 
 /**
@@ -162,6 +169,11 @@ export type ParameterTypes<P extends readonly unknown[]> = P extends
  */
 export type Win32Arguments<F extends Win32Function> = ParameterTypes<F["parameters"]>;
 
+/** The callable function of one entry of a table (null for a missing optional one). */
+export type Win32Callable<F extends Win32Function> = F extends { readonly optional: true }
+  ? ((...args: Win32Arguments<F>) => ResultType<F["result"]>) | null
+  : (...args: Win32Arguments<F>) => ResultType<F["result"]>;
+
 /**
  * The callable functions of a table, as a backend's loaded library exposes them.
  *
@@ -174,5 +186,5 @@ export type Win32Arguments<F extends Win32Function> = ParameterTypes<F["paramete
  * ```
  */
 export type Win32Functions<T extends Win32SymbolTable> = {
-  readonly [N in keyof T]: (...args: Win32Arguments<T[N]>) => ResultType<T[N]["result"]>;
+  readonly [N in keyof T]: Win32Callable<T[N]>;
 };

@@ -81,7 +81,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   constructor(context: HandleContext, name: string, options?: ServerOptions) {
     this.#context = context;
     const kernel = this.#kernel = context.kernel;
-    this.#config = serverConfig(name, options);
+    this.#config = serverConfig(kernel, name, options);
     // The first instance is created now, so that a bad name or a taken name
     // fails here and clients can connect before the first accept().
     this.#listening = { instance: this.#wrap(createInstanceHandle(kernel, this.#config, this.#config.firstInstance)) };

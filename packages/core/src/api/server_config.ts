@@ -24,6 +24,7 @@ import {
   validateMaxInstances,
 } from "../validate.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
+import { securityDescriptorFor, type ServerSecurity, validateServerSecurity } from "./security.ts";
 
 /**
  * The direction of a pipe, from the server's side (dwOpenMode).
@@ -86,6 +87,21 @@ export interface ServerOptions {
   writeThrough?: boolean;
   /** bInheritHandle: child processes inherit the server handles. Default false. */
   inheritable?: boolean;
+  /**
+   * Who may open the pipe: its security descriptor (lpSecurityAttributes).
+   * `"current-user"` (the default) lets only this process's user and SYSTEM
+   * open it, and makes that user its owner; `"os-default"` is Windows'
+   * default for pipes (which lets every local user and the anonymous
+   * account open it for reading); any other string is a descriptor in SDDL,
+   * checked before any system call. See docs/security.md.
+   *
+   * @example An SDDL server: SYSTEM has full control, every signed-in user may read and write
+   * ```ts ignore
+   * import { createServer } from "@winpipe/deno";
+   * const server = createServer(String.raw`\\.\pipe\shared`, { security: "D:P(A;;GA;;;SY)(A;;GRGW;;;AU)" });
+   * ```
+   */
+  security?: ServerSecurity;
 }
 
 /** The CreateNamedPipeW parameters of validated options, with FILE_FLAG_FIRST_PIPE_INSTANCE left out. */
@@ -100,8 +116,12 @@ const ACCESS_BITS: Record<PipeAccess, number> = {
   outbound: PIPE_ACCESS_OUTBOUND,
 };
 
-/** Validates server options and turns them into CreateNamedPipeW parameters. */
-export function serverConfig(name: unknown, options: unknown): ServerConfig {
+/**
+ * Validates server options and turns them into CreateNamedPipeW parameters.
+ * Everything is checked before the one system call it may make: reading
+ * this process's user for `security: "current-user"`.
+ */
+export function serverConfig(kernel: PipeKernel, name: unknown, options: unknown): ServerConfig {
   const { full } = parsePipeName(name, { localOnly: true });
   const opts = requireOptions<ServerOptions>(options);
   const access = requireChoice(opts.access ?? "duplex", "access", ["duplex", "inbound", "outbound"]);
@@ -119,6 +139,8 @@ export function serverConfig(name: unknown, options: unknown): ServerConfig {
   const rejectRemote = requireBoolean(opts.rejectRemoteClients ?? true, "rejectRemoteClients");
   const writeThrough = requireBoolean(opts.writeThrough ?? false, "writeThrough");
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const security = validateServerSecurity(opts.security);
+  const securityDescriptor = securityDescriptorFor(kernel, security);
   return {
     firstInstance,
     params: {
@@ -131,6 +153,7 @@ export function serverConfig(name: unknown, options: unknown): ServerConfig {
       inBufferSize,
       defaultTimeout,
       inheritable,
+      ...(securityDescriptor === undefined ? {} : { securityDescriptor }),
     },
   };
 }

@@ -10,6 +10,9 @@ import type { HandleContext } from "./handle_context.ts";
 import { PipeConnection } from "./pipe_connection.ts";
 import { createInstanceHandle, serverConfig, type ServerOptions } from "./server_config.ts";
 import { delay, type SignalOptions } from "./signals.ts";
+import { type AccountInfo, clientUserOf, securityOf } from "./security.ts";
+import { ERROR_PIPE_LOCAL } from "../constants.ts";
+import { isPipeError } from "../errors.ts";
 
 /**
  * What a nonblocking ConnectNamedPipe found.
@@ -150,6 +153,59 @@ export class ServerInstance extends PipeConnection {
   }
 
   /**
+   * The machine a remote client connects from
+   * (GetNamedPipeClientComputerNameW), or undefined for a client on this
+   * machine (ERROR_PIPE_LOCAL). Servers refuse remote clients unless created
+   * with `rejectRemoteClients: false`.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-computer`;
+   * await using server = pipes.createNamedPipe(name);
+   * await using client = await pipes.connect(name);
+   * server.clientComputerName(); // undefined: a local client
+   * ```
+   */
+  clientComputerName(): string | undefined {
+    try {
+      return securityOf(this.kernel).clientComputerName(this.kernelHandle);
+    } catch (err) {
+      if (isPipeError(err, ERROR_PIPE_LOCAL)) return undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * The user the client runs as: its SID and its account (`DOMAIN\name`).
+   * Reads the client's token by impersonating it
+   * (ImpersonateNamedPipeClient, OpenThreadToken, GetTokenInformation) and
+   * reverts (RevertToSelf) before it returns, whatever fails: impersonation
+   * belongs to the OS thread, and JavaScript code running on this thread
+   * after an await would run as the client. So it is synchronous, and
+   * winpipe never impersonates across an await (docs/security.md).
+   *
+   * Needs a connected client (ERROR_CANNOT_IMPERSONATE otherwise) that
+   * allows at least identification: a client that connected with
+   * `impersonation: "anonymous"` gives ERROR_CANT_OPEN_ANONYMOUS.
+   *
+   * @example A server that logs who called it
+   * ```ts ignore
+   * import { createServer } from "@winpipe/deno";
+   * for await (const conn of createServer(String.raw`\\.\pipe\audited`)) {
+   *   const { sid, account } = conn.clientUser();
+   *   console.log(`${account ?? sid} (process ${conn.clientProcessId()}) connected`);
+   *   conn.close();
+   * }
+   * ```
+   */
+  clientUser(): AccountInfo {
+    return clientUserOf(this.kernel, this.kernelHandle);
+  }
+
+  /**
    * Closes the instance
    * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)).
    * An instance accepted from a {@linkcode PipeServer} is handed back to it,
@@ -184,6 +240,6 @@ export class ServerInstance extends PipeConnection {
  * clients.
  */
 export function createNamedPipeOn(context: HandleContext, name: string, options?: ServerOptions): ServerInstance {
-  const config = serverConfig(name, options);
+  const config = serverConfig(context.kernel, name, options);
   return new ServerInstance(context, createInstanceHandle(context.kernel, config, config.firstInstance));
 }

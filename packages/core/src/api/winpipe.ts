@@ -21,6 +21,7 @@ import { createNamedPipeOn, type ServerInstance } from "./server_instance.ts";
 import { type ChildProcess, type InheritedEnd, openInheritedHandleOn, spawnOn, type SpawnOptions } from "./process.ts";
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import { requireOptions } from "../validate.ts";
+import { type AccountInfo, currentUserOf } from "./security.ts";
 
 /**
  * Options of {@linkcode createWinpipe}.
@@ -238,6 +239,22 @@ export interface Winpipe {
    * ```
    */
   liveHandles(): number;
+  /**
+   * The user this process runs as (OpenProcessToken, GetTokenInformation,
+   * LookupAccountSidW): the user `security: "current-user"` lets in and
+   * `serverOwner: "current-user"` requires. Handy to compose SDDL.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, currentUser } = createWinpipe(createModelKernel());
+   * const { sid, account } = currentUser(); // "S-1-5-21-...-1001", "MODEL\\user"
+   * // The current user and SYSTEM, and sandboxed (low integrity) processes of that user too:
+   * using server = createServer(String.raw`\\.\pipe\low`, { security: `O:${sid}D:P(A;;GA;;;${sid})(A;;GA;;;SY)S:(ML;;NW;;;LW)` });
+   * ```
+   */
+  currentUser(): AccountInfo;
 }
 
 /**
@@ -289,5 +306,6 @@ export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?:
         "openInheritedHandle"
       ],
     liveHandles: () => get().liveHandles(),
+    currentUser: () => currentUserOf(get()),
   };
 }

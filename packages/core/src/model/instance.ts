@@ -20,7 +20,9 @@
  * @module
  */
 import { PIPE_NOWAIT, PIPE_READMODE_MESSAGE } from "../constants.ts";
+import type { SecurityDescriptorInfo } from "../security/sddl.ts";
 import type { Access } from "./access.ts";
+import type { ModelProcess } from "./identity.ts";
 import type { Cancellable, PendingOperation } from "./operation.ts";
 import { DataQueue } from "./queue.ts";
 
@@ -43,8 +45,10 @@ export interface NameWaiter {
  *
  * @example
  * ```ts
+ * import { parseSecurityDescriptor } from "@winpipe/core";
  * import { NamedPipe } from "@winpipe/core/internal";
- * const pipe = new NamedPipe("app", { messageType: true, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
+ * const descriptor = parseSecurityDescriptor("O:S-1-5-18G:S-1-5-18D:P(A;;GA;;;SY)");
+ * const pipe = new NamedPipe("app", { messageType: true, direction: 3, maxInstances: 1, defaultTimeoutMs: 50, descriptor });
  * pipe.instances.length; // 0: no instance yet
  * ```
  */
@@ -70,17 +74,26 @@ export class NamedPipe {
   readonly maxInstances: number;
   /** WaitNamedPipe(NMPWAIT_USE_DEFAULT_WAIT) waits this long, in ms. */
   readonly defaultTimeoutMs: number;
+  /** The security descriptor the first instance set: owner and group filled in, a DACL always present. */
+  readonly descriptor: SecurityDescriptorInfo;
 
   /** A name (`key` undefined for an anonymous pipe) with the properties its first instance fixes. */
   constructor(
     key: string | undefined,
-    properties: { messageType: boolean; direction: number; maxInstances: number; defaultTimeoutMs: number },
+    properties: {
+      messageType: boolean;
+      direction: number;
+      maxInstances: number;
+      defaultTimeoutMs: number;
+      descriptor: SecurityDescriptorInfo;
+    },
   ) {
     this.key = key;
     this.messageType = properties.messageType;
     this.direction = properties.direction;
     this.maxInstances = properties.maxInstances;
     this.defaultTimeoutMs = properties.defaultTimeoutMs;
+    this.descriptor = properties.descriptor;
   }
 
   /** Whether another instance may be created (A5). */
@@ -119,13 +132,28 @@ export type InstanceState =
   | "disconnected";
 
 /**
+ * The security context NPFS keeps of a client (its token at the level the
+ * client allowed, captured when it opened the pipe: static tracking), which
+ * ImpersonateNamedPipeClient puts on the server's thread.
+ */
+export interface ClientContext {
+  /** The client's process (and token). */
+  readonly process: ModelProcess;
+  /** The SECURITY_* impersonation level the client allowed. */
+  readonly level: number;
+}
+
+/**
  * One instance: a server end, at most one client end, a queue per direction.
  *
  * @example
  * ```ts
+ * import { parseSecurityDescriptor } from "@winpipe/core";
  * import { NamedPipe, PipeInstance } from "@winpipe/core/internal";
- * const pipe = new NamedPipe("app", { messageType: false, direction: 3, maxInstances: 1, defaultTimeoutMs: 50 });
- * const instance = new PipeInstance(pipe, 4096, 4096);
+ * import { ModelProcess } from "@winpipe/core/model";
+ * const descriptor = parseSecurityDescriptor("O:S-1-5-18G:S-1-5-18D:P(A;;GA;;;SY)");
+ * const pipe = new NamedPipe("app", { messageType: false, direction: 3, maxInstances: 1, defaultTimeoutMs: 50, descriptor });
+ * const instance = new PipeInstance(pipe, 4096, 4096, new ModelProcess(1000));
  * instance.state; // "listening"
  * instance.inbound.quota; // 4096
  * ```
@@ -133,6 +161,15 @@ export type InstanceState =
 export class PipeInstance {
   /** The name this instance belongs to; kept after the instance leaves it. */
   readonly pipe: NamedPipe;
+  /** The process that created the instance (GetNamedPipeServerProcessId). */
+  readonly serverProcess: ModelProcess;
+  /**
+   * The process of the client that connected, until a disconnect
+   * (GetNamedPipeClientProcessId); kept when the client closes.
+   */
+  clientProcess: ModelProcess | undefined;
+  /** The client's security context, until a disconnect (NpUninitializeSecurity); kept when the client closes. */
+  clientContext: ClientContext | undefined;
   /** Where the instance is in its life: {@linkcode InstanceState}. */
   state: InstanceState = "listening";
   /** Client to server; its quota is nInBufferSize. */
@@ -146,9 +183,10 @@ export class PipeInstance {
   /** Pending ConnectNamedPipe calls (B18). */
   readonly pendingConnects: PendingOperation<void>[] = [];
 
-  /** A new instance of `pipe`, listening, with a queue of each quota (nInBufferSize, nOutBufferSize). */
-  constructor(pipe: NamedPipe, inQuota: number, outQuota: number) {
+  /** A new instance of `pipe`, listening, created by `serverProcess`, with a queue of each quota (nInBufferSize, nOutBufferSize). */
+  constructor(pipe: NamedPipe, inQuota: number, outQuota: number, serverProcess: ModelProcess) {
     this.pipe = pipe;
+    this.serverProcess = serverProcess;
     this.inbound = new DataQueue(inQuota);
     this.outbound = new DataQueue(outQuota);
   }
@@ -202,6 +240,8 @@ export class PipeEnd {
   readonly role: "server" | "client";
   /** What the end may do. */
   readonly access: Access;
+  /** The pipe (name) the end belongs to, also once a disconnect cut it off its instance. */
+  readonly pipe: NamedPipe;
   /** The name it was created or opened with, for error messages; undefined for anonymous pipes. */
   readonly pipeName: string | undefined;
   /**
@@ -230,6 +270,7 @@ export class PipeEnd {
     this.access = access;
     this.pipeName = pipeName;
     this.instance = instance;
+    this.pipe = instance.pipe;
     this.messageReadMode = (pipeMode & PIPE_READMODE_MESSAGE) !== 0;
     this.nonblocking = (pipeMode & PIPE_NOWAIT) !== 0;
   }

@@ -24,12 +24,15 @@ import {
   ERROR_PIPE_BUSY,
   ERROR_PIPE_NOT_CONNECTED,
   FILE_FLAG_FIRST_PIPE_INSTANCE,
+  GENERIC_READ,
+  GENERIC_WRITE,
   PIPE_ACCESS_DUPLEX,
   PIPE_NOWAIT,
   PIPE_READMODE_MESSAGE,
   PIPE_SERVER_END,
   PIPE_TYPE_MESSAGE,
   PIPE_UNLIMITED_INSTANCES,
+  SECURITY_IDENTIFICATION,
 } from "../constants.ts";
 import type {
   AnonymousPipeHandles,
@@ -51,6 +54,17 @@ import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from ".
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
 import { connectEnd, waitForInstance } from "./connecting.ts";
 import { closeEnd } from "./closing.ts";
+import {
+  accessGranted,
+  anonymousPipeDescriptor,
+  createFileAccess,
+  FILE_CREATE_PIPE_INSTANCE,
+  newPipeDescriptor,
+  SYNCHRONIZE,
+} from "./access_control.ts";
+import { ModelProcess, type ModelProcessOptions, WELL_KNOWN_ACCOUNTS } from "./identity.ts";
+import type { ClientContext } from "./instance.ts";
+import { ModelSecurity } from "./security.ts";
 
 /** CreatePipe with nSize 0 uses this buffer size (F48). */
 const DEFAULT_ANONYMOUS_BUFFER_SIZE = 4096;
@@ -72,6 +86,24 @@ const DEFAULT_WAIT_TIMEOUT_MS = 50;
 export interface ModelKernelOptions {
   /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
   name?: string;
+  /** Who the kernel's process is: ids, user, groups, integrity level. Default: process 1000 of MODEL\\user, medium integrity. */
+  process?: ModelProcessOptions;
+}
+
+/** What the processes of one model machine share: the pipe namespace, the handle values, the accounts. */
+class Machine {
+  readonly names = new PipeNamespace();
+  nextHandleValue = 4;
+  nextProcessId = 1000;
+  readonly accounts = new Map<string, string>(WELL_KNOWN_ACCOUNTS.map(({ sid, account }) => [sid, account]));
+
+  /** A new process of this machine; its user becomes a known account. */
+  process(options: ModelProcessOptions | undefined): ModelProcess {
+    const process = new ModelProcess(this.nextProcessId, options);
+    this.nextProcessId = Math.max(this.nextProcessId, process.processId) + 4;
+    if (!this.accounts.has(process.user.sid)) this.accounts.set(process.user.sid, process.user.account);
+    return process;
+  }
 }
 
 /**
@@ -86,6 +118,13 @@ export interface ModelKernelOptions {
  * cancels them, or, for WaitNamedPipe, when the timeout runs out (the only
  * timer). Nothing else can satisfy them, so a wait that no later call
  * satisfies stays pending, as it would on Windows.
+ *
+ * A kernel is one process of a machine: it acts as that process (its
+ * process and session ids, its user, groups and integrity level), which is
+ * what access checks and the peer identity calls see.
+ * {@linkcode ModelKernel.otherProcess} gives another process of the same
+ * machine (same pipe names; its own handles), to test pipe code against
+ * clients of other users or sandboxed clients.
  *
  * @example
  * ```ts
@@ -102,13 +141,58 @@ export interface ModelKernelOptions {
 export class ModelKernel implements PipeKernel<ModelHandle> {
   /** "model" unless {@linkcode ModelKernelOptions.name} says otherwise. */
   readonly name: string;
-  readonly #names = new PipeNamespace();
-  #nextHandleValue = 4;
+  readonly #machine: Machine;
+  readonly #names: PipeNamespace;
+  readonly #process: ModelProcess;
   #liveHandles = 0;
+  /** The client context this process's thread impersonates (ImpersonateNamedPipeClient), if any. */
+  #impersonating: ClientContext | undefined;
+  /** Access control and identity: descriptors, peer ids, impersonation (model/security.ts). */
+  readonly security: ModelSecurity;
 
-  /** Makes an empty kernel: no pipe names, no handles. */
-  constructor(options: ModelKernelOptions = {}) {
-    this.name = options.name ?? "model";
+  /**
+   * Makes a kernel: the first process of a new, empty machine (no pipe
+   * names, no handles), or with `sameMachineAs` another process of that
+   * kernel's machine (prefer {@linkcode ModelKernel.otherProcess}).
+   */
+  constructor(options: ModelKernelOptions = {}, sameMachineAs?: ModelKernel) {
+    this.name = options.name ?? sameMachineAs?.name ?? "model";
+    this.#machine = sameMachineAs === undefined ? new Machine() : sameMachineAs.#machine;
+    this.#names = this.#machine.names;
+    this.#process = this.#machine.process(options.process);
+    this.security = new ModelSecurity({
+      process: this.#process,
+      accounts: this.#machine.accounts,
+      end: (handle, call) => this.#end(handle, call),
+      impersonation: () => this.#impersonating,
+      impersonate: (context) => (this.#impersonating = context),
+    });
+  }
+
+  /**
+   * Another process of the same machine: it sees the same pipe names and
+   * has its own handles (a handle of one process is invalid in another, as
+   * in Windows), ids and token. By default it runs as the same user, with
+   * the next process id.
+   *
+   * @example A client of another user is refused by a current-user pipe
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const machine = createModelKernel();
+   * const mallory = machine.otherProcess({ user: { sid: "S-1-5-21-1000-2000-3000-1066", account: "MODEL\\mallory" } });
+   * const name = String.raw`\\.\pipe\private`;
+   * using server = createWinpipe(machine).createServer(name); // security: "current-user"
+   * await createWinpipe(mallory).connect(name).catch((e) => e.codeName); // "ERROR_ACCESS_DENIED"
+   * ```
+   */
+  otherProcess(options: ModelProcessOptions = {}): ModelKernel {
+    return new ModelKernel({ name: this.name, process: options }, this);
+  }
+
+  /** The process this kernel acts as. */
+  get process(): ModelProcess {
+    return this.#process;
   }
 
   // ------------------------------------------------------------------ creation
@@ -126,8 +210,12 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
       direction: INBOUND,
       maxInstances: 1,
       defaultTimeoutMs: ANONYMOUS_DEFAULT_TIMEOUT_MS,
+      descriptor: anonymousPipeDescriptor(this.#process),
     });
-    const instance = new PipeInstance(pipe, size, size);
+    const instance = new PipeInstance(pipe, size, size, this.#process);
+    // Both ends are this process's; CreatePipe's own open of the write end
+    // gives no security context (dynamic tracking, nothing written yet).
+    instance.clientProcess = this.#process;
     pipe.instances.push(instance);
     const readEnd = new PipeEnd("server", ANONYMOUS_READ_ACCESS, undefined, instance, 0);
     const writeEnd = new PipeEnd("client", ANONYMOUS_WRITE_ACCESS, undefined, instance, 0);
@@ -139,9 +227,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
 
   /**
    * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew):
-   * a new instance, listening at once (B10). The first instance of a name fixes
-   * its type, direction, max instances and default timeout; later instances
-   * must fit them (A5, A7).
+   * a new instance, listening at once (B10). The first instance of a name
+   * fixes its type, direction, max instances, default timeout and security
+   * descriptor (K68, K70, K73); later instances must fit them (A5, A7) and be
+   * granted FILE_CREATE_PIPE_INSTANCE by the descriptor (K72).
    */
   createNamedPipe(params: CreateNamedPipeParams): ModelHandle {
     const call = "CreateNamedPipeW";
@@ -160,8 +249,12 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     let pipe: NamedPipe | undefined = this.#names.get(key);
     const nameExisted = pipe !== undefined;
     if (pipe !== undefined) {
-      // NPFS checks in this order: room for an instance, then
-      // FILE_FLAG_FIRST_PIPE_INSTANCE, then the access direction.
+      // NPFS checks in this order (NpCreateExistingNamedPipe): the access
+      // check (the access asked for and FILE_CREATE_PIPE_INSTANCE), room for
+      // an instance, FILE_FLAG_FIRST_PIPE_INSTANCE, the access direction.
+      const desired = (direction & INBOUND ? GENERIC_READ : 0) | (direction & OUTBOUND ? GENERIC_WRITE : 0) |
+        SYNCHRONIZE | FILE_CREATE_PIPE_INSTANCE;
+      if (!accessGranted(pipe.descriptor, this.#process, desired)) throw failure(ERROR_ACCESS_DENIED, call, name); // K72
       if (!pipe.hasRoomForInstance) throw failure(ERROR_PIPE_BUSY, call, name); // A5
       if ((params.openMode & FILE_FLAG_FIRST_PIPE_INSTANCE) !== 0) throw failure(ERROR_ACCESS_DENIED, call, name); // A7
       if (direction !== pipe.direction) throw failure(ERROR_ACCESS_DENIED, call, name); // A5
@@ -176,10 +269,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
         direction,
         maxInstances: max,
         defaultTimeoutMs: params.defaultTimeout === 0 ? DEFAULT_WAIT_TIMEOUT_MS : params.defaultTimeout,
+        descriptor: newPipeDescriptor(params.securityDescriptor, this.#process, call, name), // K68, K70, K73
       });
       this.#names.add(pipe);
     }
-    const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize);
+    const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize, this.#process);
     pipe.instances.push(instance);
     instance.listen();
     const end = new PipeEnd("server", serverAccess(pipe.direction), name, instance, params.pipeMode);
@@ -199,6 +293,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     const key = pipeKey(name);
     const pipe = key === undefined ? undefined : this.#names.get(key);
     if (pipe === undefined) throw failure(ERROR_FILE_NOT_FOUND, call, name); // A1
+    // NPFS checks the caller's access first (NpCreateClientEnd: SeAccessCheck), then the direction, then for a listener.
+    if (!accessGranted(pipe.descriptor, this.#process, createFileAccess(params.access))) {
+      throw failure(ERROR_ACCESS_DENIED, call, name); // K71
+    }
     const access = clientAccess(params.access);
     if ((access.readData && pipe.direction === INBOUND) || (access.writeData && pipe.direction === OUTBOUND)) {
       throw failure(ERROR_ACCESS_DENIED, call, name); // A8
@@ -207,6 +305,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     if (instance === undefined) throw failure(ERROR_PIPE_BUSY, call, name); // B13
     instance.stopListening();
     instance.state = "connected";
+    // The client's process and security context, captured as it opens (static tracking; K74, K77).
+    instance.clientProcess = this.#process;
+    instance.clientContext = { process: this.#process, level: params.securityQos ?? SECURITY_IDENTIFICATION };
     const end = new PipeEnd("client", access, name, instance, 0);
     instance.client = end;
     for (const connect of instance.pendingConnects.splice(0)) connect.resolve(); // B18
@@ -351,6 +452,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
         }
         break;
     }
+    // The client's process and security context go with it (NpUninitializeSecurity; K75).
+    instance.clientProcess = undefined;
+    instance.clientContext = undefined;
     instance.state = "disconnected";
   }
 
@@ -454,8 +558,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ------------------------------------------------------------ implementation
 
   #newHandle(end: PipeEnd, inheritable: boolean): ModelHandle {
-    const handle = new HandleRecord(this, this.#nextHandleValue, end, inheritable);
-    this.#nextHandleValue += 4; // HANDLE values are multiples of 4
+    const handle = new HandleRecord(this, this.#machine.nextHandleValue, end, inheritable);
+    this.#machine.nextHandleValue += 4; // HANDLE values are multiples of 4
     this.#liveHandles++;
     return handle;
   }

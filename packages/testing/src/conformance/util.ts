@@ -125,7 +125,7 @@ export interface Scope extends CaseContext {
   readonly k: PipeKernel;
   /** A fresh AbortController; aborted at the end of the case. */
   controller(): AbortController;
-  /** CreateNamedPipeW with defaults: duplex, byte type, byte read mode, blocking, 1 instance, 1024/1024. */
+  /** CreateNamedPipeW with defaults: duplex, byte type, byte read mode, blocking, 1 instance, 1024/1024, no descriptor. */
   server(options?: ServerOptions): KernelHandle;
   /** CreateFileW on `name` with `access` (default GENERIC_READ | GENERIC_WRITE). */
   client(name: string, access?: number): KernelHandle;
@@ -198,6 +198,7 @@ function makeScope(ctx: CaseContext, controllers: AbortController[]): Scope {
         inBufferSize: options.inBufferSize ?? 1024,
         defaultTimeout: options.defaultTimeout ?? 0,
         inheritable: options.inheritable ?? false,
+        ...(options.securityDescriptor === undefined ? {} : { securityDescriptor: options.securityDescriptor }),
       };
       return ctx.track(k.createNamedPipe(params));
     },
