@@ -401,7 +401,21 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
 // Access control and identity: an optional capability of a kernel (kernel32
 // and the model have it).
 
-/** What GetSecurityInfo reads of a pipe. */
+/**
+ * What GetSecurityInfo reads of a pipe.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const { descriptor, owner } = kernel.security!.getSecurityInfo(read); // GetSecurityInfo
+ * owner === kernel.security!.processUser(); // true: the creator owns an anonymous pipe
+ * descriptor.startsWith("O:"); // true
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface PipeSecurityInfo {
   /**
    * The pipe's security descriptor as SDDL: owner, group, DACL and
@@ -423,6 +437,15 @@ export interface PipeSecurityInfo {
  * {@linkcode SecurityKernel.revertToSelf}. A caller must revert in the same
  * synchronous stretch of code, before any await: JavaScript that runs
  * meanwhile on this thread would run as the client.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const security = kernel.security!;
+ * const sid = security.processUser(); // OpenProcessToken + GetTokenInformation(TokenUser)
+ * security.lookupAccount(sid); // "MODEL\\user" (LookupAccountSidW)
+ * ```
  */
 export interface SecurityKernel<H extends KernelHandle = KernelHandle> {
   /** OpenProcessToken + GetTokenInformation(TokenUser): the SID of the user this process runs as. */

@@ -9,7 +9,16 @@
  */
 import type { Win32SymbolTable } from "./symbols.ts";
 
-/** The advapi32.dll functions. */
+/**
+ * The advapi32.dll functions.
+ *
+ * @example
+ * ```ts
+ * import { ADVAPI32_FUNCTIONS } from "@winpipe/kernel32";
+ * ADVAPI32_FUNCTIONS.GetSecurityInfo.result; // "u32": it returns its error code
+ * ADVAPI32_FUNCTIONS.ImpersonateNamedPipeClient.parameters; // ["handle"]
+ * ```
+ */
 export const ADVAPI32_FUNCTIONS = {
   /** BOOL ConvertStringSecurityDescriptorToSecurityDescriptorW(...): SDDL to a self-relative descriptor (LocalFree it). */
   ConvertStringSecurityDescriptorToSecurityDescriptorW: {

@@ -169,7 +169,18 @@ export type ParameterTypes<P extends readonly unknown[]> = P extends
  */
 export type Win32Arguments<F extends Win32Function> = ParameterTypes<F["parameters"]>;
 
-/** The callable function of one entry of a table (null for a missing optional one). */
+/**
+ * The callable function of one entry of a table (null for a missing optional one).
+ *
+ * @example
+ * ```ts ignore
+ * import type { KERNEL32_FUNCTIONS, Win32Callable } from "@winpipe/kernel32";
+ * // An optional function loads as null when the DLL lacks it (Wine's kernel32 has no GetNamedPipeClientComputerNameW):
+ * type ComputerName = Win32Callable<typeof KERNEL32_FUNCTIONS.GetNamedPipeClientComputerNameW>;
+ * declare const computerName: ComputerName;
+ * computerName === null; // true under Wine
+ * ```
+ */
 export type Win32Callable<F extends Win32Function> = F extends { readonly optional: true }
   ? ((...args: Win32Arguments<F>) => ResultType<F["result"]>) | null
   : (...args: Win32Arguments<F>) => ResultType<F["result"]>;

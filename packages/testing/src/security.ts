@@ -44,7 +44,20 @@ import {
 import { expectCode, expectCodeSync, type KernelFactory, type SuiteOptions, uniquePipeName } from "./harness.ts";
 import { assertSameDescriptor } from "./conformance/security.ts";
 
-/** Options of {@linkcode securitySuite}. */
+/**
+ * Options of {@linkcode securitySuite}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelKernel } from "@winpipe/core/model";
+ * import { securitySuite, type SecuritySuiteOptions } from "@winpipe/testing";
+ * const options: SecuritySuiteOptions = {
+ *   register: () => {}, // e.g. Deno.test or bun:test's test
+ *   processId: (kernel) => (kernel as ModelKernel).process.processId,
+ * };
+ * securitySuite(() => createModelKernel(), options);
+ * ```
+ */
 export interface SecuritySuiteOptions extends SuiteOptions {
   /** The id of the process a kernel acts as (kernel32: this process, `Deno.pid`; the model: its process's). */
   processId(kernel: PipeKernel): number;
@@ -56,7 +69,15 @@ const ANONYMOUS = "S-1-5-7";
 const FILE_ALL_ACCESS = 0x1f01ff;
 const FILE_GENERIC_READ = 0x120089;
 
-/** The case names of the suite that kernel32 under Wine 10 cannot pass, each with its reason (docs/wine-findings.md). */
+/**
+ * The case names of the suite that kernel32 under Wine 10 cannot pass, each with its reason (docs/wine-findings.md).
+ *
+ * @example
+ * ```ts
+ * import { SECURITY_WINE_DEVIATIONS } from "@winpipe/testing";
+ * Object.keys(SECURITY_WINE_DEVIATIONS).length > 0; // true: Wine 10 checks no pipe DACL, among others
+ * ```
+ */
 export const SECURITY_WINE_DEVIATIONS: Readonly<Record<string, string>> = {
   "security: os-default gives the system's default descriptor: Everyone and ANONYMOUS LOGON may read":
     "Wine 10 gives a pipe made without a descriptor no descriptor at all (docs/wine-findings.md, W-K70)",
@@ -118,7 +139,21 @@ function allowedTo(sddl: string, sid: string): number {
   return mask >>> 0;
 }
 
-/** Registers the cases (see the module documentation). */
+/**
+ * Registers the cases (see the module documentation).
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelKernel } from "@winpipe/core/model";
+ * import { securitySuite } from "@winpipe/testing";
+ * const names: string[] = [];
+ * securitySuite(() => createModelKernel(), {
+ *   register: (name) => void names.push(name), // Deno.test, bun:test, node:test
+ *   processId: (kernel) => (kernel as ModelKernel).process.processId,
+ * });
+ * names.every((name) => /^K\d+ /.test(name)); // true: each case names its behaviour id
+ * ```
+ */
 export function securitySuite(factory: KernelFactory, options: SecuritySuiteOptions): void {
   const add = (name: string, fn: (api: Winpipe, kernel: PipeKernel) => Promise<void>) => {
     const full = `security: ${name}`;
@@ -343,7 +378,27 @@ export function securitySuite(factory: KernelFactory, options: SecuritySuiteOpti
   });
 }
 
-/** Options of {@linkcode peerIdentitySuite}. */
+/**
+ * Options of {@linkcode peerIdentitySuite}.
+ *
+ * @example
+ * ```ts ignore
+ * import { peerIdentitySuite, type PeerIdentitySuiteOptions, SECURITY_WINE_DEVIATIONS } from "@winpipe/testing";
+ * import { windowsRegister } from "@winpipe/testing/deno";
+ * import { kernel32 } from "@winpipe/deno";
+ * import { streams } from "@winpipe/streams";
+ * const options: PeerIdentitySuiteOptions = {
+ *   register: windowsRegister, // skipped off Windows
+ *   skip: SECURITY_WINE_DEVIATIONS,
+ *   streams,
+ *   runtime: Deno.execPath(),
+ *   script: (path, args) => ["run", "-A", path, ...args],
+ *   peerScript: new URL("./fixtures/peer_child.ts", import.meta.url).href,
+ *   processId: Deno.pid,
+ * };
+ * peerIdentitySuite(() => kernel32, options);
+ * ```
+ */
 export interface PeerIdentitySuiteOptions extends SuiteOptions {
   /** The `streams` of `@winpipe/streams` (core does not depend on it). */
   streams: StreamFactories;
@@ -384,7 +439,26 @@ async function readToEnd(conn: { read(buffer: Uint8Array): Promise<{ bytesRead: 
   }
 }
 
-/** Registers the two-process cases (kernel32 only: the model has no child processes). */
+/**
+ * Registers the two-process cases (kernel32 only: the model has no child processes).
+ *
+ * @example
+ * ```ts ignore
+ * import { peerIdentitySuite } from "@winpipe/testing";
+ * import { windowsRegister } from "@winpipe/testing/deno";
+ * import { kernel32 } from "@winpipe/deno";
+ * import { streams } from "@winpipe/streams";
+ * // Two processes: this one and a child running peerScript (packages/deno/test/fixtures/peer_child.ts is one).
+ * peerIdentitySuite(() => kernel32, {
+ *   register: windowsRegister,
+ *   streams,
+ *   runtime: Deno.execPath(),
+ *   script: (path, args) => ["run", "-A", path, ...args],
+ *   peerScript: new URL("./peer_child.ts", import.meta.url).href,
+ *   processId: Deno.pid,
+ * });
+ * ```
+ */
 export function peerIdentitySuite(factory: KernelFactory, options: PeerIdentitySuiteOptions): void {
   const add = (name: string, fn: (api: Winpipe) => Promise<void>) => {
     const full = `security: ${name}`;

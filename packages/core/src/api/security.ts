@@ -29,10 +29,35 @@ import { requireChoice, show } from "../validate.ts";
  * - any other string: a security descriptor in SDDL, e.g.
  *   `"D:P(A;;GA;;;SY)(A;;GRGW;;;AU)"`, or with a low integrity label
  *   (`S:(ML;;NW;;;LW)`) so that sandboxed clients can connect.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\security-option`;
+ * // Any authenticated user may read and write; SYSTEM has full control.
+ * using server = createServer(name, { security: "D:P(A;;GA;;;SY)(A;;GRGW;;;AU)" });
+ * await using client = await connect(name);
+ * client.securityDescriptor(); // the descriptor, read back from the kernel
+ * ```
  */
 export type ServerSecurity = "current-user" | "os-default" | (string & Record<never, never>);
 
-/** The owner a client requires of the pipe it opens: this process's user, or a SID (`S-1-...` or an alias such as `SY`). */
+/**
+ * The owner a client requires of the pipe it opens: this process's user, or a SID (`S-1-...` or an alias such as `SY`).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\owned`;
+ * using server = createServer(name);
+ * // Refuse to talk to a pipe someone else created first (squatting):
+ * await using client = await connect(name, { serverOwner: "current-user" });
+ * ```
+ */
 export type ServerOwner = "current-user" | (string & Record<never, never>);
 
 /**
@@ -41,10 +66,39 @@ export type ServerOwner = "current-user" | (string & Record<never, never>);
  * it is), `"identification"` (read who it is; the default),
  * `"impersonation"` (act as the client on this machine), `"delegation"`
  * (also on other machines).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\anonymous-client`;
+ * using server = createServer(name);
+ * const accepted = server.accept();
+ * await using client = await connect(name, { impersonation: "anonymous" });
+ * await using conn = await accepted;
+ * try {
+ *   conn.clientUser();
+ * } catch (err) {
+ *   (err as { codeName?: string }).codeName; // "ERROR_CANT_OPEN_ANONYMOUS": the client did not say who it is
+ * }
+ * ```
  */
 export type ImpersonationLevel = "anonymous" | "identification" | "impersonation" | "delegation";
 
-/** A user: its SID and its account. */
+/**
+ * A user: its SID and its account.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { currentUser } = createWinpipe(createModelKernel());
+ * const { sid, account } = currentUser();
+ * sid; // "S-1-5-21-1000-2000-3000-1001"
+ * account; // "MODEL\\user"
+ * ```
+ */
 export interface AccountInfo {
   /** The SID, `S-1-...`. */
   readonly sid: string;

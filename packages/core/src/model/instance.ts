@@ -135,6 +135,19 @@ export type InstanceState =
  * The security context NPFS keeps of a client (its token at the level the
  * client allowed, captured when it opened the pipe: static tracking), which
  * ImpersonateNamedPipeClient puts on the server's thread.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, SECURITY_IDENTIFICATION } from "@winpipe/core";
+ * import { createModelKernel, type ModelKernel } from "@winpipe/core/model";
+ * const kernel: ModelKernel = createModelKernel();
+ * const { createNamedPipe, connect } = createWinpipe(kernel);
+ * const name = String.raw`\\.\pipe\context`;
+ * await using server = createNamedPipe(name);
+ * await using client = await connect(name); // impersonation: "identification", the default
+ * server.clientUser().sid === kernel.process.user.sid; // true: read from the client context
+ * SECURITY_IDENTIFICATION; // the level the context was captured at
+ * ```
  */
 export interface ClientContext {
   /** The client's process (and token). */

@@ -48,7 +48,19 @@ export interface SecurityAccess {
   impersonate(context: ClientContext | undefined): void;
 }
 
-/** The model's {@linkcode SecurityKernel}: see the module documentation. */
+/**
+ * The model's {@linkcode SecurityKernel}: see the module documentation.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * kernel.security!.getSecurityInfo(read).owner === kernel.process.user.sid; // true
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export class ModelSecurity implements SecurityKernel<ModelHandle> {
   readonly #kernel: SecurityAccess;
 

@@ -16,10 +16,30 @@
 import { show } from "../validate.ts";
 import { MANDATORY_LABEL_AUTHORITY, parseSid, sidForSddl } from "./sid.ts";
 
-/** The ACE types winpipe accepts: allow, deny (DACL); audit, alarm, mandatory label (SACL). */
+/**
+ * The ACE types winpipe accepts: allow, deny (DACL); audit, alarm, mandatory label (SACL).
+ *
+ * @example
+ * ```ts
+ * import { parseSecurityDescriptor } from "@winpipe/core";
+ * const { dacl } = parseSecurityDescriptor("D:P(D;;GA;;;AN)(A;;GRGW;;;AU)");
+ * dacl?.aces.map((ace) => ace.type); // ["D", "A"]: deny the anonymous account, allow authenticated users
+ * ```
+ */
 export type AceType = "A" | "D" | "AU" | "AL" | "ML";
 
-/** One access control entry. */
+/**
+ * One access control entry.
+ *
+ * @example
+ * ```ts
+ * import { parseSecurityDescriptor } from "@winpipe/core";
+ * const ace = parseSecurityDescriptor("D:(A;;GRGW;;;AU)").dacl!.aces[0];
+ * ace.type; // "A"
+ * ace.mask === (0x80000000 | 0x40000000); // true: GR | GW
+ * ace.sid; // "S-1-5-11" (AU, Authenticated Users)
+ * ```
+ */
 export interface AceInfo {
   /** `A` allow, `D` deny, `AU` audit, `AL` alarm, `ML` mandatory label. */
   readonly type: AceType;
@@ -31,7 +51,17 @@ export interface AceInfo {
   readonly sid: string;
 }
 
-/** An access control list. */
+/**
+ * An access control list.
+ *
+ * @example
+ * ```ts
+ * import { parseSecurityDescriptor } from "@winpipe/core";
+ * const dacl = parseSecurityDescriptor("D:P(A;;GA;;;SY)").dacl!;
+ * dacl.flags; // ["P"]: protected, inherits nothing
+ * dacl.aces.length; // 1
+ * ```
+ */
 export interface AclInfo {
   /** Its control flags: `P` (protected), `AR` (auto-inherit required), `AI` (auto-inherited). */
   readonly flags: readonly string[];
@@ -44,6 +74,15 @@ export interface AclInfo {
  * undefined (the system fills it in when it makes an object: the creator's
  * owner and group, its token's default DACL). `dacl: null` is a NULL DACL
  * (`D:NO_ACCESS_CONTROL`): everyone has full access.
+ *
+ * @example
+ * ```ts
+ * import { formatSecurityDescriptor, parseSecurityDescriptor } from "@winpipe/core";
+ * const sd = parseSecurityDescriptor("O:SYD:P(A;;GA;;;SY)S:(ML;;NW;;;LW)");
+ * sd.owner; // "S-1-5-18"
+ * sd.sacl?.aces[0].type; // "ML": a low integrity label
+ * formatSecurityDescriptor(sd); // SDDL again
+ * ```
  */
 export interface SecurityDescriptorInfo {
   /** The owner's SID. */

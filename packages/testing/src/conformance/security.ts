@@ -68,6 +68,13 @@ function comparable(info: SecurityDescriptorInfo): unknown {
  * with the same entries (generic rights compared as the file rights they
  * mean: a kernel may store GA as FA). Parts `expected` leaves out are not
  * compared.
+ *
+ * @example
+ * ```ts
+ * import { assertSameDescriptor } from "@winpipe/testing";
+ * // A kernel may store GA as FA; parts left out of `expected` (here the group) are not compared.
+ * assertSameDescriptor("O:SYG:SYD:P(A;;FA;;;SY)", "O:SYD:P(A;;GA;;;SY)"); // passes
+ * ```
  */
 export function assertSameDescriptor(actual: string, expected: string): void {
   const got = parseSecurityDescriptor(actual);
@@ -91,7 +98,15 @@ function allowed(info: SecurityDescriptorInfo, sid: string): number {
   return mask >>> 0;
 }
 
-/** The title of the K79 case about anonymous clients (Wine gives the server their user: docs/wine-findings.md). */
+/**
+ * The title of the K79 case about anonymous clients (Wine gives the server their user: docs/wine-findings.md).
+ *
+ * @example
+ * ```ts
+ * import { conformanceCaseList, K79_ANONYMOUS_CASE_TITLE } from "@winpipe/testing";
+ * conformanceCaseList().some((c) => c.name.endsWith(K79_ANONYMOUS_CASE_TITLE)); // true
+ * ```
+ */
 export const K79_ANONYMOUS_CASE_TITLE =
   "a client at anonymous level cannot be identified: OpenThreadToken fails with ERROR_CANT_OPEN_ANONYMOUS";
 
