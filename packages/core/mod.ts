@@ -72,3 +72,20 @@ export {
   type StdioOption,
 } from "./src/api/process.ts";
 export { createWinpipe, type Winpipe, type WinpipeOptions } from "./src/api/winpipe.ts";
+export {
+  type AccountInfo,
+  currentUserDescriptor,
+  type ImpersonationLevel,
+  type ServerOwner,
+  type ServerSecurity,
+} from "./src/api/security.ts";
+export {
+  type AceInfo,
+  type AceType,
+  type AclInfo,
+  fileRights,
+  formatSecurityDescriptor,
+  parseSecurityDescriptor,
+  type SecurityDescriptorInfo,
+} from "./src/security/sddl.ts";
+export { parseSid } from "./src/security/sid.ts";

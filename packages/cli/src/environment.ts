@@ -7,10 +7,39 @@
  */
 import type { Winpipe } from "@winpipe/core";
 
-/** The winpipe calls the tool makes: `@winpipe/deno`'s or `@winpipe/bun`'s exports, or `createWinpipe(kernel)`. */
-export type CliPipes = Pick<Winpipe, "listPipes" | "connect" | "createServer" | "callNamedPipe">;
+/**
+ * The winpipe calls the tool makes: `@winpipe/deno`'s or `@winpipe/bun`'s exports, or `createWinpipe(kernel)`.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { CliPipes } from "@winpipe/cli/program";
+ * const pipes: CliPipes = createWinpipe(createModelKernel()); // or: import * as pipes from "@winpipe/deno"
+ * typeof pipes.listPipes; // "function"
+ * ```
+ */
+export type CliPipes = Pick<Winpipe, "listPipes" | "connect" | "createServer" | "callNamedPipe" | "currentUser">;
 
-/** The tool's world: the pipes, its standard streams, and the user's interrupt. */
+/**
+ * The tool's world: the pipes, its standard streams, and the user's interrupt.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type CliEnvironment, runCli } from "@winpipe/cli/program";
+ * const errors: string[] = [];
+ * const env: CliEnvironment = {
+ *   pipes: createWinpipe(createModelKernel()),
+ *   stdin: async function* () {},
+ *   stdout: () => Promise.resolve(),
+ *   stderr: (line) => void errors.push(line),
+ * };
+ * await runCli(["send", "missing", "hello"], env); // 3: no such pipe (EXIT_NOT_FOUND)
+ * errors.length > 0; // true: a message that says what to do
+ * ```
+ */
 export interface CliEnvironment {
   /** The winpipe API the commands use. */
   readonly pipes: CliPipes;

@@ -111,35 +111,44 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     server.close();
   });
 
-  add("info shows type, direction, buffers and instances; a missing pipe exits 3 with advice", async () => {
-    const name = shortName("info");
-    const stop = serving(
-      pipes.createServer(full(name), {
-        type: "message",
-        access: "outbound",
-        maxInstances: 4,
-        inBufferSize: 1024,
-        outBufferSize: 2048,
-      }),
-      async () => {},
-    );
-    const result = await harness.run(["info", name, "--json"]);
-    exits(result, 0, "info --json");
-    const details = JSON.parse(result.stdout);
-    assert.equal(details.name, full(name));
-    assert.equal(details.type, "message");
-    assert.equal(details.direction, "outbound");
-    assert.equal(details.maxInstances, 4);
-    assert.equal(details.outBufferSize, 2048);
-    assert.ok(details.instances >= 1);
-    const human = await harness.run(["info", full(name)]);
-    exits(human, 0, "info");
-    assert.match(human.stdout, /type\s+message/);
-    const missing = await harness.run(["info", shortName("missing")]);
-    exits(missing, 3, "info of a missing pipe");
-    assert.match(missing.stderr, /ERROR_FILE_NOT_FOUND[\s\S]*--wait/);
-    await stop();
-  });
+  add(
+    "info shows type, direction, buffers, instances, owner and descriptor; a missing pipe exits 3 with advice",
+    async () => {
+      const name = shortName("info");
+      const stop = serving(
+        pipes.createServer(full(name), {
+          type: "message",
+          access: "outbound",
+          maxInstances: 4,
+          inBufferSize: 1024,
+          outBufferSize: 2048,
+        }),
+        async () => {},
+      );
+      const result = await harness.run(["info", name, "--json"]);
+      exits(result, 0, "info --json");
+      const details = JSON.parse(result.stdout);
+      assert.equal(details.name, full(name));
+      assert.equal(details.type, "message");
+      assert.equal(details.direction, "outbound");
+      assert.equal(details.maxInstances, 4);
+      assert.equal(details.outBufferSize, 2048);
+      assert.ok(details.instances >= 1);
+      // The server's default security is "current-user": this user owns the pipe, and the descriptor says so.
+      const { sid } = pipes.currentUser();
+      assert.equal(details.owner, sid);
+      assert.ok(details.descriptor.startsWith(`O:${sid}`), details.descriptor);
+      const human = await harness.run(["info", full(name)]);
+      exits(human, 0, "info");
+      assert.match(human.stdout, /type\s+message/);
+      assert.ok(human.stdout.includes(`owner       ${sid} (you)`), human.stdout);
+      assert.match(human.stdout, /security\s+O:S-1-/);
+      const missing = await harness.run(["info", shortName("missing")]);
+      exits(missing, 3, "info of a missing pipe");
+      assert.match(missing.stderr, /ERROR_FILE_NOT_FOUND[\s\S]*--wait/);
+      await stop();
+    },
+  );
 
   add("send writes DATA, standard input, and one message with --message", async () => {
     const bytes = shortName("send-bytes");

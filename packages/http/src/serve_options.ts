@@ -6,24 +6,23 @@
  * @module
  */
 import { parsePipeName, type ServerOptions } from "@winpipe/core";
+import type { PipeClientIdentity } from "./client_identity.ts";
 import { integerOption, msOption } from "./options.ts";
 
 /**
- * What is known of the client process at the other end of a connection.
- * Every field is optional: winpipe does not ask the kernel for them yet
- * (GetNamedPipeClientProcessId and the client's token are for a later
- * change); they are here so that handlers can be written against them.
+ * The second argument of a handler: the connection a request came on.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp } from "@winpipe/http";
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\request-info`;
+ * await using server = serveHttp(name, (_request, info) => new Response(`${info.pipeName} ${info.connection}.${info.request}`));
+ * await (await pipeFetch(name, "/")).text(); // "\\.\pipe\request-info 1.1"
+ * ```
  */
-export interface PipeClientIdentity {
-  /** The client's process id (GetNamedPipeClientProcessId). */
-  processId?: number;
-  /** The client's session id (GetNamedPipeClientSessionId). */
-  sessionId?: number;
-  /** The client's user, as `DOMAIN\user`. */
-  user?: string;
-}
-
-/** The second argument of a handler: the connection a request came on. */
 export interface HttpRequestInfo {
   /** The full pipe name the server listens on, `\\.\pipe\NAME`. */
   pipeName: string;
@@ -35,10 +34,41 @@ export interface HttpRequestInfo {
   client: PipeClientIdentity;
 }
 
-/** A fetch-style handler: any function from Request to Response (Hono's `app.fetch`, for one). */
+/**
+ * A fetch-style handler: any function from Request to Response (Hono's `app.fetch`, for one).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type HttpHandler } from "@winpipe/http";
+ * const hello: HttpHandler = (request) => new Response(`hello ${new URL(request.url).pathname}`);
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * await using server = serveHttp(String.raw`\\.\pipe\handler`, hello);
+ * await (await pipeFetch(String.raw`\\.\pipe\handler`, "/there")).text(); // "hello /there"
+ * ```
+ */
 export type HttpHandler = (request: Request, info: HttpRequestInfo) => Response | Promise<Response>;
 
-/** Options of serveHttp: the pipe server's options (byte pipe, duplex) and HTTP's limits. */
+/**
+ * Options of serveHttp: the pipe server's options (byte pipe, duplex) and HTTP's limits.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type ServeHttpOptions } from "@winpipe/http";
+ * const options: ServeHttpOptions = {
+ *   maxInstances: 16, // at most 16 connections at once
+ *   security: "current-user", // the default: only this user (and SYSTEM) may connect
+ *   maxHeaderSize: 8192, // 431 beyond
+ *   keepAliveTimeout: 2000,
+ *   signal: AbortSignal.timeout(60_000), // stops the server after a minute
+ * };
+ * const { serveHttp } = createHttp(createWinpipe(createModelKernel()));
+ * await using server = serveHttp(String.raw`\\.\pipe\options`, () => new Response("ok"), options);
+ * ```
+ */
 export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode" | "access" | "wait"> {
   /** Must be "byte" (or absent): HTTP needs a byte stream. */
   type?: "byte";

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { PipeConnection, PipeServer, Winpipe } from "@winpipe/core";
+import type { PipeConnection, PipeServer, ServerInstance, Winpipe } from "@winpipe/core";
+import { clientIdentityOf } from "./client_identity.ts";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import { BodyLengthError, type ChunkReader, encodeHead, type OutFraming, startBody, writeMessage } from "./body_out.ts";
 import {
@@ -28,7 +29,8 @@ import {
 import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
 import { listHas, REASONS } from "./syntax.ts";
 
-export type { HttpHandler, HttpRequestInfo, PipeClientIdentity, ServeHttpOptions } from "./serve_options.ts";
+export type { HttpHandler, HttpRequestInfo, ServeHttpOptions } from "./serve_options.ts";
+export type { PipeClientIdentity } from "./client_identity.ts";
 
 /** One connection's state, as shutdown() and the timeout sweep see it. */
 interface Connection {
@@ -171,10 +173,10 @@ export class HttpServer implements AsyncDisposable {
   }
 
   /** Serves the requests of one connection, one after the other, then closes it. */
-  async #serve(conn: PipeConnection, connection: Connection, number: number): Promise<void> {
+  async #serve(conn: ServerInstance, connection: Connection, number: number): Promise<void> {
     const limits = this.#limits;
     const reader = new ConnReader(conn, limits.maxHeaderSize + 1024);
-    const info = { pipeName: this.name, connection: number, client: {} };
+    const info = { pipeName: this.name, connection: number, client: clientIdentityOf(conn) };
     try {
       for (let index = 1;; index++) {
         // Waiting for a request: the first one within the header timeout, the next ones within the keep-alive timeout.

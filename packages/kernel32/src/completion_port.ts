@@ -1,17 +1,9 @@
 /**
  * {@linkcode CompletionPort}: the process's one I/O completion port and its
- * one waiter.
- *
- * Every overlapped handle is associated with the port, with
- * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (nothing is queued for I/O that
- * completed at once). While any operation is pending, one
+ * one waiter, a
  * [GetQueuedCompletionStatusEx](https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex)
- * waits off the main thread (the binding's `offThread`: Deno's `nonblocking`
- * FFI, a Worker under Bun) and removes up to 64 completions at a time; the
- * outcome of each is read on the main thread from its OVERLAPPED. One
- * waiter serves any number of pending operations, and none runs once
- * nothing is pending, so nothing keeps the process alive after its pipes
- * are closed.
+ * run off the main thread while any operation is pending. Steps and
+ * reasons: docs/kernel32.md ("Waiting without blocking the event loop").
  *
  * @module
  */

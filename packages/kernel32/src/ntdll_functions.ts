@@ -7,7 +7,16 @@
  */
 import type { Win32SymbolTable } from "./symbols.ts";
 
-/** The ntdll.dll functions: calls whose status is their return value. */
+/**
+ * The ntdll.dll functions: calls whose status is their return value.
+ *
+ * @example
+ * ```ts
+ * import { NTDLL_FUNCTIONS } from "@winpipe/kernel32";
+ * NTDLL_FUNCTIONS.NtFlushBuffersFile.offThread; // true: FlushFileBuffers has no overlapped form
+ * NTDLL_FUNCTIONS.RtlNtStatusToDosError.result; // "u32"
+ * ```
+ */
 export const NTDLL_FUNCTIONS = {
   /** ULONG RtlNtStatusToDosError(NTSTATUS Status): the Win32 code kernel32 would set for an NTSTATUS. */
   RtlNtStatusToDosError: {

@@ -10,8 +10,6 @@
 export const OPEN_EXISTING = 3;
 /** CreateFileW dwFlagsAndAttributes: the impersonation level below is given. */
 export const SECURITY_SQOS_PRESENT = 0x00100000;
-/** CreateFileW dwFlagsAndAttributes: the server may identify the client but not impersonate it. */
-export const SECURITY_IDENTIFICATION = 0x00010000;
 /** DuplicateHandle dwOptions: same access as the source. */
 export const DUPLICATE_SAME_ACCESS = 0x00000002;
 /** A wait's dwMilliseconds: no time-out. */

@@ -1,10 +1,16 @@
 /**
  * `winpipe info NAME`: what a pipe reports about itself to a client
- * (GetNamedPipeInfo, GetNamedPipeHandleState).
+ * (GetNamedPipeInfo, GetNamedPipeHandleState, GetSecurityInfo).
  *
  * @module
  */
-import { type ClientAccess, ERROR_ACCESS_DENIED, isPipeError, type PipeConnection } from "@winpipe/core";
+import {
+  type ClientAccess,
+  ERROR_ACCESS_DENIED,
+  isPipeError,
+  parseSecurityDescriptor,
+  type PipeConnection,
+} from "@winpipe/core";
 import { type Command, waitOptions } from "../command.ts";
 import { fullPipeName, printJson } from "../data.ts";
 import type { CliEnvironment } from "../environment.ts";
@@ -42,15 +48,38 @@ async function openAnyWay(
   throw new Error("unreachable");
 }
 
+/** The pipe's descriptor as SDDL and its owner's SID, or undefined where the kernel cannot tell (no access control, no READ_CONTROL). */
+function securityOf(conn: PipeConnection): { descriptor: string | undefined; owner: string | undefined } {
+  try {
+    const descriptor = conn.securityDescriptor();
+    return { descriptor, owner: parseSecurityDescriptor(descriptor).owner };
+  } catch {
+    return { descriptor: undefined, owner: undefined };
+  }
+}
+
+/** The owner as printed: its SID, and whether it is the user running the tool (a pipe owned by someone else may be squatted). */
+function ownerText(owner: string | undefined, env: CliEnvironment): string {
+  if (owner === undefined) return "unknown";
+  let you = false;
+  try {
+    you = env.pipes.currentUser().sid === owner;
+  } catch {
+    // no access control in this kernel: say nothing more
+  }
+  return you ? `${owner} (you)` : owner;
+}
+
 export const info: Command = {
   name: "info",
   usage: "info NAME [--json] [--wait] [--timeout MS]",
-  summary: "show a pipe's type, direction, buffer sizes and instances",
+  summary: "show a pipe's type, direction, buffer sizes, instances, owner and security descriptor",
   details: [
     "NAME: \\\\.\\pipe\\NAME, \\\\SERVER\\pipe\\NAME, or just NAME for \\\\.\\pipe\\NAME.",
     "It connects as a client to ask (any tool must): the server sees a client that leaves without data.",
     "A server's read and wait modes are its own; a client cannot see them.",
-    "--json prints { name, type, direction, instances, maxInstances, inBufferSize, outBufferSize }.",
+    "The owner and descriptor (SDDL) are read back from the kernel; a pipe whose owner is not you may not be the server you expect.",
+    "--json prints { name, type, direction, instances, maxInstances, inBufferSize, outBufferSize, owner, descriptor }.",
   ],
   options: ["json", "wait", "timeout"],
   positionals: [1, 1],
@@ -61,7 +90,18 @@ export const info: Command = {
     try {
       const { type, inBufferSize, outBufferSize, maxInstances } = conn.info();
       const direction = DIRECTIONS[access];
-      details = { name, type, direction, instances: conn.state().instances, maxInstances, inBufferSize, outBufferSize };
+      const { descriptor, owner } = securityOf(conn);
+      details = {
+        name,
+        type,
+        direction,
+        instances: conn.state().instances,
+        maxInstances,
+        inBufferSize,
+        outBufferSize,
+        owner,
+        descriptor,
+      };
     } finally {
       conn.close();
     }
@@ -74,6 +114,8 @@ export const info: Command = {
         `  instances   ${details.instances} of ${details.maxInstances}`,
         `  in buffer   ${details.inBufferSize} bytes (clients to the server)`,
         `  out buffer  ${details.outBufferSize} bytes (the server to clients)`,
+        `  owner       ${ownerText(details.owner, env)}`,
+        `  security    ${details.descriptor ?? "unknown"}`,
       ].join("\n") + "\n",
     );
   },

@@ -13,7 +13,20 @@ import { refTimer, unrefTimer } from "./signals.ts";
 /** The longest delay setTimeout keeps (a longer one fires at once). */
 const LONGEST_TIMER_MS = 0x7fffffff;
 
-/** The timeout options of connections (connect) and of the instances a server hands out (createServer, createNamedPipe). */
+/**
+ * The timeout options of connections (connect) and of the instances a server hands out (createServer, createNamedPipe).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\timeouts`;
+ * using server = createServer(name, { idleTimeout: 60_000 }); // each accepted connection closes after a minute of silence
+ * await using client = await connect(name, { readTimeout: 10 });
+ * await client.read(new Uint8Array(16)).catch((err) => err.name); // "TimeoutError": nothing came within 10 ms
+ * ```
+ */
 export interface ConnectionTimeoutOptions {
   /**
    * Close the connection once nothing was read or written on it for this

@@ -29,7 +29,20 @@ const CANNOT_LIST: readonly number[] = [ERROR_BAD_DEV_TYPE, ERROR_INVALID_FUNCTI
 /** The root of the local pipe file system. */
 const PIPE_ROOT = "\\\\.\\pipe\\";
 
-/** Options of {@linkcode listPipes}. */
+/**
+ * Options of {@linkcode listPipes}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ListPipesOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, listPipes } = createWinpipe(createModelKernel());
+ * using a = createServer(String.raw`\\.\pipe\app-events`);
+ * using b = createServer(String.raw`\\.\pipe\other`);
+ * const options: ListPipesOptions = { prefix: "app-" };
+ * listPipes(options).map((pipe) => pipe.name); // ["\\\\.\\pipe\\app-events"]
+ * ```
+ */
 export interface ListPipesOptions {
   /** Only names that start with this (after `\\.\pipe\`, compared case-insensitively, as Windows compares pipe names). */
   prefix?: string;
@@ -41,7 +54,20 @@ export interface ListPipesOptions {
   pattern?: string;
 }
 
-/** A pipe that exists on this machine, as the pipe file system lists it. */
+/**
+ * A pipe that exists on this machine, as the pipe file system lists it.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ListedPipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, listPipes } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\listed`);
+ * const [pipe]: ListedPipe[] = listPipes({ pattern: "listed" });
+ * pipe.instances; // 1
+ * pipe.maxInstances; // "unlimited"
+ * ```
+ */
 export interface ListedPipe {
   /** The full name, `\\.\pipe\NAME`, ready for connect and the other calls. */
   name: string;

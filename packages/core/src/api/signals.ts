@@ -7,13 +7,35 @@
  */
 import { abortError } from "../errors.ts";
 
-/** Options of calls that can wait. */
+/**
+ * Options of calls that can wait.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { SignalOptions } from "@winpipe/core";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const options: SignalOptions = { signal: AbortSignal.timeout(10) };
+ * await pipe.reader.read(new Uint8Array(8), options).catch((err) => err.name); // "TimeoutError"
+ * ```
+ */
 export interface SignalOptions {
   /** Cancels the operation (CancelIoEx); it then rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
-/** Resolves after `ms`, or rejects when `signal` aborts. */
+/**
+ * Resolves after `ms`, or rejects when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { delay } from "@winpipe/core/internal";
+ * await delay(1); // resolves after 1 ms
+ * await delay(1000, AbortSignal.abort()).catch((err) => err.name); // "AbortError"
+ * ```
+ */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
@@ -45,7 +67,16 @@ export function refTimer(timer: unknown): void {
   else (timer as { ref?(): void } | undefined)?.ref?.();
 }
 
-/** `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on). */
+/**
+ * `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on).
+ *
+ * @example
+ * ```ts
+ * import { untilAborted } from "@winpipe/core/internal";
+ * const never = new Promise<void>(() => {});
+ * await untilAborted(never, AbortSignal.timeout(1)).catch((err) => err.name); // "TimeoutError"
+ * ```
+ */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(abortError(signal));
@@ -59,9 +90,20 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
 /**
  * The waits between the tries of a call that polls: 1 ms, doubling to
  * 50 ms while nothing happens, back to 1 ms once something did.
+ *
+ * @example
+ * ```ts
+ * import { Backoff } from "@winpipe/core/internal";
+ * const backoff = new Backoff();
+ * await backoff.wait(undefined); // 1 ms
+ * await backoff.wait(undefined); // 2 ms
+ * backoff.reset(); // the next wait is 1 ms again
+ * ```
  */
 export class Backoff {
+  /** The shortest wait, in ms. */
   static readonly MIN_MS = 1;
+  /** The longest wait, in ms. */
   static readonly MAX_MS = 50;
   #next = Backoff.MIN_MS;
 

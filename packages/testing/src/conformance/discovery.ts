@@ -14,15 +14,23 @@ function shortName(name: string): string {
 }
 
 /** The title of the L80 case that lists the directory, which Wine 10 cannot do (docs/wine-findings.md, W-L80). */
-const K68_LISTING = "the pipe directory lists each name once, as spelled, with its current and maximum instances";
-/** The full name of that case, for skip lists. */
-export const K68_LISTING_CASE_NAME = `L80 ${K68_LISTING}`;
+const L80_LISTING = "the pipe directory lists each name once, as spelled, with its current and maximum instances";
+/**
+ * The full name of that case, for skip lists.
+ *
+ * @example
+ * ```ts
+ * import { conformanceCaseList, L80_LISTING_CASE_NAME } from "@winpipe/testing";
+ * conformanceCaseList().some((c) => c.name === L80_LISTING_CASE_NAME); // true
+ * ```
+ */
+export const L80_LISTING_CASE_NAME = `L80 ${L80_LISTING}`;
 
 export const discoveryCases: readonly ConformanceCase[] = [
   // ---------------------------------------------------------------- L80
   defineCase(
     "L80",
-    K68_LISTING,
+    L80_LISTING,
     (s) => {
       const base = s.pipeName("k68");
       const limited = `${base}-Four`;
