@@ -88,4 +88,4 @@ export {
   parseSecurityDescriptor,
   type SecurityDescriptorInfo,
 } from "./src/security/sddl.ts";
-export { parseSid } from "./src/security/sid.ts";
+export { parseSid, WELL_KNOWN_SIDS } from "./src/security/sid.ts";

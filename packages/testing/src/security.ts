@@ -39,10 +39,13 @@ import {
   type PipeKernel,
   type SecurityKernel,
   type StreamFactories,
+  WELL_KNOWN_SIDS,
   type Winpipe,
 } from "@winpipe/core";
 import { expectCode, expectCodeSync, type KernelFactory, type SuiteOptions, uniquePipeName } from "./harness.ts";
 import { assertSameDescriptor } from "./conformance/security.ts";
+
+const { SYSTEM, EVERYONE, ANONYMOUS } = WELL_KNOWN_SIDS;
 
 /**
  * Options of {@linkcode securitySuite}.
@@ -63,9 +66,6 @@ export interface SecuritySuiteOptions extends SuiteOptions {
   processId(kernel: PipeKernel): number;
 }
 
-const SYSTEM = "S-1-5-18";
-const EVERYONE = "S-1-1-0";
-const ANONYMOUS = "S-1-5-7";
 const FILE_ALL_ACCESS = 0x1f01ff;
 const FILE_GENERIC_READ = 0x120089;
 

@@ -16,9 +16,11 @@
  */
 import { ERROR_INVALID_OWNER, ERROR_INVALID_PARAMETER, ERROR_PRIVILEGE_NOT_HELD } from "../constants.ts";
 import { type AclInfo, fileRights, parseSecurityDescriptor, type SecurityDescriptorInfo } from "../security/sddl.ts";
-import { MANDATORY_LABEL_AUTHORITY } from "../security/sid.ts";
+import { MANDATORY_LABEL_AUTHORITY, WELL_KNOWN_SIDS } from "../security/sid.ts";
 import { failure } from "./checks.ts";
 import { INTEGRITY_RIDS, type ModelProcess } from "./identity.ts";
+
+const { SYSTEM, ADMINISTRATORS, EVERYONE, ANONYMOUS } = WELL_KNOWN_SIDS;
 
 /** FILE_CREATE_PIPE_INSTANCE (FILE_APPEND_DATA): the right to add an instance to an existing name. */
 export const FILE_CREATE_PIPE_INSTANCE = 0x0004;
@@ -40,10 +42,6 @@ const NO_WRITE_UP = 0x1, NO_READ_UP = 0x2, NO_EXECUTE_UP = 0x4;
 /** The ACE flag that makes an entry apply to children only. */
 const INHERIT_ONLY = "IO";
 
-const SYSTEM = "S-1-5-18";
-const ADMINISTRATORS = "S-1-5-32-544";
-const EVERYONE = "S-1-1-0";
-const ANONYMOUS = "S-1-5-7";
 const GENERIC_ALL = 0x10000000;
 const GENERIC_READ = 0x80000000;
 

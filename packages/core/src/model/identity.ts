@@ -6,7 +6,9 @@
  *
  * @module
  */
-import { parseSid } from "../security/sid.ts";
+import { parseSid, WELL_KNOWN_SIDS } from "../security/sid.ts";
+
+const { EVERYONE, AUTHENTICATED_USERS, INTERACTIVE, USERS, ADMINISTRATORS } = WELL_KNOWN_SIDS;
 
 /**
  * A user or group: its SID and its account (`DOMAIN\name`).
@@ -147,12 +149,6 @@ export const WELL_KNOWN_ACCOUNTS: readonly ModelAccount[] = [
   { sid: "S-1-16-12288", account: "Mandatory Label\\High Mandatory Level" },
   { sid: "S-1-16-16384", account: "Mandatory Label\\System Mandatory Level" },
 ];
-
-const EVERYONE = "S-1-1-0";
-const AUTHENTICATED_USERS = "S-1-5-11";
-const INTERACTIVE = "S-1-5-4";
-const USERS = "S-1-5-32-545";
-const ADMINISTRATORS = "S-1-5-32-544";
 
 /**
  * One process of a model machine: its ids and its token.

@@ -157,3 +157,34 @@ export function parseSid(value: unknown, what = "SID"): string {
 export function sidForSddl(sid: string): string {
   return ALIAS_OF.get(sid) ?? sid;
 }
+
+/**
+ * The SIDs of the well-known accounts and groups winpipe's defaults and
+ * checks name ([MS-DTYP] 2.4.2.4), one place for all of them.
+ *
+ * @example
+ * ```ts
+ * import { WELL_KNOWN_SIDS } from "@winpipe/core";
+ * // Everyone may read, SYSTEM has full control:
+ * const sddl = `D:P(A;;GA;;;${WELL_KNOWN_SIDS.SYSTEM})(A;;GR;;;${WELL_KNOWN_SIDS.EVERYONE})`;
+ * sddl; // "D:P(A;;GA;;;S-1-5-18)(A;;GR;;;S-1-1-0)"
+ * ```
+ */
+export const WELL_KNOWN_SIDS = {
+  /** LocalSystem (SY). */
+  SYSTEM: "S-1-5-18",
+  /** BUILTIN\Administrators (BA). */
+  ADMINISTRATORS: "S-1-5-32-544",
+  /** BUILTIN\Users (BU). */
+  USERS: "S-1-5-32-545",
+  /** Everyone (WD). */
+  EVERYONE: "S-1-1-0",
+  /** NT AUTHORITY\ANONYMOUS LOGON (AN). */
+  ANONYMOUS: "S-1-5-7",
+  /** NT AUTHORITY\Authenticated Users (AU). */
+  AUTHENTICATED_USERS: "S-1-5-11",
+  /** NT AUTHORITY\INTERACTIVE (IU). */
+  INTERACTIVE: "S-1-5-4",
+  /** The low mandatory (integrity) level (LW). */
+  LOW_INTEGRITY: "S-1-16-4096",
+} as const;

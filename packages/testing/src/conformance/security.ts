@@ -29,14 +29,12 @@ import {
   SECURITY_IDENTIFICATION,
   type SecurityDescriptorInfo,
   type SecurityKernel,
+  WELL_KNOWN_SIDS,
 } from "@winpipe/core";
 import { type ConformanceCase, defineCase, type Scope } from "./util.ts";
 
-const SYSTEM = "S-1-5-18";
-const ADMINISTRATORS = "S-1-5-32-544";
-const EVERYONE = "S-1-1-0";
-const ANONYMOUS = "S-1-5-7";
-const LOW_INTEGRITY = "S-1-16-4096";
+const { SYSTEM, ADMINISTRATORS, EVERYONE, ANONYMOUS, LOW_INTEGRITY } = WELL_KNOWN_SIDS;
+
 const FILE_ALL_ACCESS = 0x1f01ff;
 const FILE_GENERIC_READ = 0x120089;
 /** An owner no test process may assign: a user of a domain that does not exist. */

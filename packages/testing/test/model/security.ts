@@ -18,6 +18,7 @@ import {
   GENERIC_READ,
   GENERIC_WRITE,
   type PipeConnection,
+  WELL_KNOWN_SIDS,
 } from "@winpipe/core";
 import {
   createModelKernel,
@@ -29,8 +30,9 @@ import {
 import { expectCode, expectCodeSync, type RegisterTest } from "../../src/harness.ts";
 import { uniqueName } from "./helpers.ts";
 
+const { ADMINISTRATORS } = WELL_KNOWN_SIDS;
+
 const MALLORY = { sid: "S-1-5-21-1000-2000-3000-1066", account: "MODEL\\mallory" };
-const ADMINISTRATORS = "S-1-5-32-544";
 
 /** A machine with the usual user's process, another user's, SYSTEM's, the anonymous logon's and a sandboxed one. */
 function machine() {
