@@ -12,6 +12,9 @@ export function fullPipeName(name: string): string {
   return name.startsWith("\\\\") ? name : pipePath(name);
 }
 
+/** How much one read asks for on a byte pipe (cat, listen). */
+export const READ_CHUNK = 64 * 1024;
+
 /** The bytes to send: DATA as UTF-8 text, or all of standard input for `-` or no DATA. */
 export async function inputData(data: string | undefined, env: CliEnvironment): Promise<Uint8Array> {
   if (data !== undefined && data !== "-") return new TextEncoder().encode(data);

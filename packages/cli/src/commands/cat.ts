@@ -5,10 +5,7 @@
  * @module
  */
 import { type Command, waitOptions } from "../command.ts";
-import { fullPipeName, jsonData, printJson, withNewline } from "../data.ts";
-
-/** How much one read asks for on a byte pipe. */
-const CHUNK = 64 * 1024;
+import { fullPipeName, jsonData, printJson, READ_CHUNK, withNewline } from "../data.ts";
 
 export const cat: Command = {
   name: "cat",
@@ -31,7 +28,7 @@ export const cat: Command = {
       for (let message; (message = await conn.readMessage({ signal })) !== null;) await show(message);
       return;
     }
-    const buffer = new Uint8Array(CHUNK);
+    const buffer = new Uint8Array(READ_CHUNK);
     for (let got; (got = await conn.read(buffer, { signal })) !== null;) {
       if (got.bytesRead > 0) await show(buffer.slice(0, got.bytesRead));
     }

@@ -6,12 +6,9 @@
  */
 import type { PipeConnection } from "@winpipe/core";
 import type { Command } from "../command.ts";
-import { fullPipeName, jsonData, printJson, withNewline } from "../data.ts";
+import { fullPipeName, jsonData, printJson, READ_CHUNK, withNewline } from "../data.ts";
 import type { CliEnvironment } from "../environment.ts";
 import { numberOption, type OptionValues } from "../options.ts";
-
-/** How much one read asks for on a byte pipe. */
-const CHUNK = 64 * 1024;
 
 export const listen: Command = {
   name: "listen",
@@ -67,7 +64,7 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
   await using _ = conn;
   await event(env, values, { event: "connected", client }, `client ${client} connected`);
   let bytes = 0;
-  const buffer = new Uint8Array(CHUNK);
+  const buffer = new Uint8Array(READ_CHUNK);
   for (;;) {
     let data: Uint8Array | null;
     const signal = env.interrupted;
