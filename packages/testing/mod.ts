@@ -29,3 +29,4 @@ export * from "./src/message_endings.ts";
 export * from "./src/error_wording.ts";
 export * from "./src/security.ts";
 export * from "./src/peer_child.ts";
+export * from "./src/robustness.ts";
