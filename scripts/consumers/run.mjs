@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { FAILED, PASSED, SKIPPED, writeReport } from "../junit.mjs";
 import { npmrc, startRegistry } from "./registry.mjs";
 import { bump, packageDirs } from "../bump.mjs";
-import { manifestProblems } from "../packages.mjs";
+import { builtExport, manifestProblems, sourceExports } from "../packages.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const programs = join(root, "scripts", "consumers", "programs");
@@ -146,7 +146,13 @@ const dryRun = step("deno publish --dry-run: type check, slow types, licences, n
 });
 
 const built = step("every package is built (dist/ with JavaScript and .d.ts)", () => {
-  const missing = PACKAGES.filter((p) => !existsSync(join(root, "packages", p, "dist", "mod.js")));
+  const missing = PACKAGES.filter((p) => {
+    const dir = join(root, "packages", p);
+    return Object.values(sourceExports(dir)).some((source) => {
+      const { types, default: js } = builtExport(source);
+      return !existsSync(join(dir, js)) || !existsSync(join(dir, types));
+    });
+  });
   if (missing.length > 0) throw new Error(`not built: ${missing.join(", ")} (run \`npm run build\`)`);
 });
 
@@ -161,7 +167,9 @@ const packed = step("npm pack --dry-run: only built files, README, LICENSE and p
       !/^dist\/.*\.(js|d\.ts)$/.test(file) && !["README.md", "LICENSE", "package.json"].includes(file)
     );
     if (stray.length > 0) throw new Error(`@winpipe/${p} would pack ${stray.join(", ")}`);
-    for (const wanted of ["dist/mod.js", "dist/mod.d.ts", "LICENSE", "README.md"]) {
+    const entries = Object.values(sourceExports(join(root, "packages", p))).map(builtExport);
+    const builtFiles = entries.flatMap(({ types, default: js }) => [types, js].map((f) => f.replace(/^\.\//, "")));
+    for (const wanted of [...builtFiles, "LICENSE", "README.md"]) {
       if (!files.includes(wanted)) throw new Error(`@winpipe/${p} would not pack ${wanted}`);
     }
   }
@@ -227,6 +235,18 @@ try {
     console.log(`    installed @winpipe/core ${installed.version} as a dependency of @winpipe/bun`);
     copyPrograms(bunApp, "@winpipe/bun");
   }, { needs: [published] });
+
+  step("bun: `bunx @winpipe/cli --help` runs the winpipe tool from the registry, without installing it", () => {
+    const result = must(
+      run(bin("bun"), ["x", "@winpipe/cli", "--help"], { cwd: bunApp, env: bunEnv }),
+      "bunx @winpipe/cli",
+    );
+    for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
+      if (!new RegExp(`^\\s+${command}\\b`, "m").test(result)) {
+        throw new Error(`the help lists no ${command}:\n${result}`);
+      }
+    }
+  }, { needs: [bunInstalled] });
 
   const tsc = () =>
     existsSync(join(bunApp, "node_modules", ".bin", "tsc")) ? join(bunApp, "node_modules", ".bin", "tsc") : bin("tsc");
