@@ -237,10 +237,10 @@ try {
   }, { needs: [published] });
 
   step("bun: `bunx @winpipe/cli --help` runs the winpipe tool from the registry, without installing it", () => {
-    const result = must(
-      run(bin("bun"), ["x", "@winpipe/cli", "--help"], { cwd: bunApp, env: bunEnv }),
-      "bunx @winpipe/cli",
-    );
+    // bunx installs into a cache of its own, outside the project: the project's bunfig.toml scope does
+    // not reach it, so the registry comes from the environment (every @winpipe dependency is there).
+    const env = { ...bunEnv, BUN_CONFIG_REGISTRY: registry.url };
+    const result = must(run(bin("bun"), ["x", "@winpipe/cli", "--help"], { cwd: bunApp, env }), "bunx @winpipe/cli");
     for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
       if (!new RegExp(`^\\s+${command}\\b`, "m").test(result)) {
         throw new Error(`the help lists no ${command}:\n${result}`);
