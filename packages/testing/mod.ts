@@ -28,5 +28,5 @@ export * from "./src/nonblocking_write.ts";
 export * from "./src/message_endings.ts";
 export * from "./src/error_wording.ts";
 export * from "./src/security.ts";
-export * from "./src/peer_child.ts";
+export * from "./src/peer_identity.ts";
 export * from "./src/robustness.ts";
