@@ -39,6 +39,14 @@ export interface DifferentialSuiteOptions {
   replayCommand: (seed: number) => string;
   /** Names the tests: `differential (LABEL): ...`. */
   label: string;
+  /**
+   * The seeds this runner covers unless WINPIPE_DIFF_BASE_SEED and
+   * WINPIPE_DIFF_COUNT say otherwise. Default 1 and 200. The Deno and Bun
+   * backends take different halves (1..100 and 101..200), so that together
+   * they replay 200 different sequences against kernel32 in the time of 100
+   * each.
+   */
+  seeds?: { base: number; count: number };
 }
 
 /** Sequences per test. A batch of 25 takes 7-10 s under Wine. */
@@ -70,7 +78,7 @@ function counts(record: Record<string, number>): string {
  * model). The environment chooses what runs:
  * - WINPIPE_DIFF_SEED: replay only this seed and print both traces in full;
  * - WINPIPE_DIFF_BASE_SEED, WINPIPE_DIFF_COUNT: which seeds run (default
- *   1..200, in batches of 25, one test per batch);
+ *   `options.seeds`, else 1..200; in batches of 25, one test per batch);
  * - WINPIPE_DIFF_SETTLE_MS: the second kernel's checkpoint wait (default 120).
  *
  * @example
@@ -106,8 +114,8 @@ export function differentialSuite(
     });
     return;
   }
-  const baseSeed = Number(env("WINPIPE_DIFF_BASE_SEED") ?? 1);
-  const total = Number(env("WINPIPE_DIFF_COUNT") ?? 200);
+  const baseSeed = Number(env("WINPIPE_DIFF_BASE_SEED") ?? options.seeds?.base ?? 1);
+  const total = Number(env("WINPIPE_DIFF_COUNT") ?? options.seeds?.count ?? 200);
   for (let start = 0; start < total; start += BATCH) {
     const seed = baseSeed + start;
     const count = Math.min(BATCH, total - start);
