@@ -368,6 +368,16 @@ try {
       `wine /win/deno.exe run --allow-ffi ${program}`,
     );
   }
+  // The winpipe tool from its JSR-shaped package, with --allow-ffi only: a pipe that does not exist
+  // is exit code 3 (it reached kernel32 and got ERROR_FILE_NOT_FOUND).
+  windows(
+    "deno (JSR): `deno run --allow-ffi jsr:@winpipe/cli info` of a missing pipe exits 3",
+    [jsrInstalled],
+    "deno-jsr-app",
+    "out=$(wine /win/deno.exe run --allow-ffi jsr:@winpipe/cli info winpipe-consumers-no-such-pipe 2>&1); " +
+      'code=$?; echo "$out"; [ $code -eq 3 ] && echo "$out" | grep -q ERROR_FILE_NOT_FOUND && ' +
+      'echo "winpipe-consumer: cli ok"',
+  );
   runOnWindows(windowsRuns);
 } finally {
   await registry?.stop();
