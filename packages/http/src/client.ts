@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parsePipeName, type PipeConnection, type Winpipe } from "@winpipe/core";
+import { parsePipeName, type PipeConnection, type ServerOwner, type Winpipe } from "@winpipe/core";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import { type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
 import {
@@ -42,6 +42,15 @@ export interface PipeFetchInit extends RequestInit {
   connectTimeout?: number;
   /** The largest response head accepted, in bytes. Default 65536. */
   maxHeaderSize?: number;
+  /**
+   * The owner the pipe must have: `"current-user"` or a SID. A pipe owned by
+   * anyone else (a process that created the name first: name squatting) is
+   * refused with a PipeError of ERROR_ACCESS_DENIED before any byte of the
+   * request is written, as `connect`'s `serverOwner` does. Pooled
+   * connections are reused only for requests that ask for the owner they
+   * were checked against.
+   */
+  serverOwner?: ServerOwner;
 }
 
 /**
@@ -73,6 +82,8 @@ interface Pooled {
   conn: PipeConnection;
   reader: ConnReader;
   since: number;
+  /** The `serverOwner` the connection was opened with (undefined: none was asked for). */
+  owner: ServerOwner | undefined;
 }
 
 /** What pipeFetch sends: the request, its body as bytes (replayable) or as a stream. */
@@ -84,6 +95,7 @@ interface Outgoing {
   signal: AbortSignal;
   connectTimeout: number;
   maxHeaderSize: number;
+  serverOwner: ServerOwner | undefined;
 }
 
 /** Methods that may be sent again on a new connection when a reused one turned out closed (RFC 9110 §9.2.2). */
@@ -191,7 +203,7 @@ export class PipeHttpClient implements Disposable {
     if (init !== undefined && (typeof init !== "object" || init === null)) {
       throw new TypeError("init must be an object");
     }
-    const { connectTimeout, maxHeaderSize, ...requestInit } = init ?? {};
+    const { connectTimeout, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
     const target = requestUrl(input);
     const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
     const streamed = requestInit.body instanceof ReadableStream ||
@@ -204,6 +216,7 @@ export class PipeHttpClient implements Disposable {
       signal: request.signal,
       connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
       maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
+      serverOwner,
     };
     for (let redirects = 0;; redirects++) {
       const response = await this.#send(pipeName, out);
@@ -246,19 +259,26 @@ export class PipeHttpClient implements Disposable {
   async #checkout(
     name: string,
     out: Outgoing,
-  ): Promise<{ conn: PipeConnection; reader: ConnReader; reused: boolean }> {
+  ): Promise<{ conn: PipeConnection; reader: ConnReader; reused: boolean; owner: ServerOwner | undefined }> {
     const list = this.#idle.get(name);
     const now = performance.now();
-    while (list !== undefined && list.length > 0) {
-      const pooled = list.pop()!;
+    // The newest idle connection that was opened with the owner check this request asks for (any, if none).
+    for (let i = (list?.length ?? 0) - 1; list !== undefined && i >= 0; i--) {
+      const pooled = list[i];
+      if (out.serverOwner !== undefined && pooled.owner !== out.serverOwner) continue;
+      list.splice(i, 1);
       if (list.length === 0) this.#idle.delete(name);
       const idle = now - pooled.since;
       if (!pooled.conn.closed && idle < this.#idleTimeout && (idle < PROBE_AFTER_MS || stillOpen(pooled.conn))) {
-        return { conn: pooled.conn, reader: pooled.reader, reused: true };
+        return { conn: pooled.conn, reader: pooled.reader, reused: true, owner: pooled.owner };
       }
       pooled.conn.close();
     }
-    const conn = await this.#pipes.connect(name, { timeout: out.connectTimeout, signal: out.signal });
+    const conn = await this.#pipes.connect(name, {
+      timeout: out.connectTimeout,
+      signal: out.signal,
+      ...(out.serverOwner === undefined ? {} : { serverOwner: out.serverOwner }),
+    });
     let type: string;
     try {
       type = conn.info().type;
@@ -270,11 +290,11 @@ export class PipeHttpClient implements Disposable {
       conn.close();
       throw new TypeError(`pipeFetch: "${name}" is a message pipe; HTTP needs a byte pipe`);
     }
-    return { conn, reader: new ConnReader(conn, out.maxHeaderSize + 1024), reused: false };
+    return { conn, reader: new ConnReader(conn, out.maxHeaderSize + 1024), reused: false, owner: out.serverOwner };
   }
 
   /** Puts a connection whose exchange is complete back in the pool, or closes it. */
-  #release(name: string, conn: PipeConnection, reader: ConnReader, reusable: boolean): void {
+  #release(name: string, { conn, reader, owner }: Omit<Pooled, "since">, reusable: boolean): void {
     let list = this.#idle.get(name);
     if (
       !reusable || conn.closed || reader.buffered > 0 || this.#maxIdle === 0 || (list?.length ?? 0) >= this.#maxIdle
@@ -283,15 +303,15 @@ export class PipeHttpClient implements Disposable {
       return;
     }
     if (list === undefined) this.#idle.set(name, list = []);
-    list.push({ conn, reader, since: performance.now() });
+    list.push({ conn, reader, since: performance.now(), owner });
   }
 
   /** One exchange: on a reused connection that the server had closed, once more on a new one. */
   async #send(name: string, out: Outgoing): Promise<Response> {
     for (let attempt = 1;; attempt++) {
-      const { conn, reader, reused } = await this.#checkout(name, out);
+      const { conn, reader, reused, owner } = await this.#checkout(name, out);
       try {
-        return await this.#exchange(name, conn, reader, out);
+        return await this.#exchange(name, { conn, reader, owner }, out);
       } catch (err) {
         conn.close();
         if (out.signal.aborted) throw out.signal.reason ?? err;
@@ -303,7 +323,8 @@ export class PipeHttpClient implements Disposable {
     }
   }
 
-  async #exchange(name: string, conn: PipeConnection, reader: ConnReader, out: Outgoing): Promise<Response> {
+  async #exchange(name: string, pooled: Omit<Pooled, "since">, out: Outgoing): Promise<Response> {
+    const { conn, reader } = pooled;
     const { signal } = out;
     const fields: [string, string][] = [["host", out.url.host]];
     for (const [field, value] of out.headers) if (!OWN_FIELDS.has(field)) fields.push([field, value]);
@@ -382,10 +403,10 @@ export class PipeHttpClient implements Disposable {
       released = true;
       if (ok && !written) {
         // The request is still going out (or its last write has not reported yet): reusable once it is out.
-        writing.then(() => this.#release(name, conn, reader, reusable), () => conn.close());
+        writing.then(() => this.#release(name, pooled, reusable), () => conn.close());
         return;
       }
-      this.#release(name, conn, reader, ok && reusable);
+      this.#release(name, pooled, ok && reusable);
     };
     let stream: ReadableStream<Uint8Array<ArrayBuffer>> | null = null;
     let whole: Uint8Array<ArrayBuffer> | undefined;

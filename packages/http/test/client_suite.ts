@@ -6,7 +6,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ERROR_FILE_NOT_FOUND, ERROR_PIPE_BUSY, isPipeError, type PipeConnection } from "@winpipe/core";
+import {
+  ERROR_ACCESS_DENIED,
+  ERROR_FILE_NOT_FOUND,
+  ERROR_PIPE_BUSY,
+  isPipeError,
+  type PipeConnection,
+} from "@winpipe/core";
 import { PipeHttpClient } from "@winpipe/http";
 import { bytes, delay, type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
 
@@ -48,6 +54,33 @@ function rawServer(b: HttpBackend, name: string, reply: (request: string) => str
 
 export function clientSuite(register: RegisterTest, b: HttpBackend): void {
   const t = (name: string, fn: () => Promise<void>) => register(`http client (${b.name}): ${name}`, fn);
+
+  t(
+    "serverOwner: the pipe's owner is checked before a request is written; pooled connections only serve their owner",
+    async () => {
+      const name = uniqueName("owner");
+      const seen: string[] = [];
+      await using _server = b.http.serveHttp(name, (request, info) => {
+        seen.push(new URL(request.url).pathname);
+        return new Response(`${info.connection}.${info.request}`);
+      });
+      using client = new PipeHttpClient(b.pipes);
+      // The server's pipe is "current-user": this user owns it.
+      assert.equal(await (await client.fetch(name, "/mine", { serverOwner: "current-user" })).text(), "1.1");
+      assert.equal(client.idleConnections(name), 1);
+      // Another owner (SYSTEM) is refused, although an idle connection to the pipe is pooled: it was checked
+      // against another owner, so a new connection is opened, and refused before anything is written.
+      await assert.rejects(
+        client.fetch(name, "/theirs", { serverOwner: "S-1-5-18" }),
+        (err) => isPipeError(err, ERROR_ACCESS_DENIED) && /S-1-5-18/.test((err as Error).message),
+      );
+      assert.deepEqual(seen, ["/mine"]);
+      // A request that asks for no owner check may take the pooled connection.
+      assert.equal(await (await client.fetch(name, "/any")).text(), "1.2");
+      await assert.rejects(client.fetch(name, "/", { serverOwner: "not a SID" }), TypeError);
+      assert.deepEqual(seen, ["/mine", "/any"]);
+    },
+  );
 
   t("keeps the connection for the next request to the same pipe, and closeIdle closes it", async () => {
     const name = uniqueName("reuse");
