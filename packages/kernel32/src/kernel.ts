@@ -31,6 +31,7 @@ import type {
   PipeKernel,
   ReadData,
 } from "@winpipe/core";
+import { requireOptions, show } from "@winpipe/core/internal";
 import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
@@ -47,6 +48,16 @@ import {
   SECURITY_SQOS_PRESENT,
 } from "./win32_constants.ts";
 import { check, duplicateNative, lastError } from "./win32.ts";
+
+/** Options of {@linkcode Kernel32Kernel.setWaitOptions}. */
+export interface WaitOptions {
+  /**
+   * How long the main thread polls the completion port after an operation
+   * pends (or a completion arrives) before another thread waits, in
+   * microseconds; 0: never poll.
+   */
+  pollWindowMicros: number;
+}
 
 /**
  * The kernel port over kernel32.dll, for any runtime that provides a
@@ -273,6 +284,31 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     const native = this.#handle(handle, call);
     const { lib } = this.#session;
     check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
+  }
+
+  /**
+   * How this process waits for operations that pend (one completion port
+   * per process: every kernel over the same binding shares it). With a
+   * window above 0, the main thread polls the port between turns of the
+   * event loop for that long after an operation pends or a completion
+   * arrives, before handing the wait to another thread; polling backs off
+   * by itself while it finds nothing. 0 turns polling off. Default
+   * `DEFAULT_POLL_WINDOW_MICROS` (1000). docs/benchmarks.md has the
+   * measurements.
+   *
+   * @example
+   * ```ts ignore
+   * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+   * kernel32.setWaitOptions({ pollWindowMicros: 0 }); // every wait on another thread, no polling
+   * ```
+   */
+  setWaitOptions(options: WaitOptions): void {
+    const opts = requireOptions<WaitOptions>(options);
+    const window = opts.pollWindowMicros;
+    if (typeof window !== "number" || !Number.isFinite(window) || window < 0) {
+      throw new RangeError(`pollWindowMicros must be a finite number >= 0: got ${show(window)}`);
+    }
+    this.#session.port.configure({ windowMicros: window });
   }
 
   /** How many handles this kernel opened and has not closed yet. */
