@@ -17,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { filesEndingWith } from "./files.mjs";
 import { FAILED, PASSED, writeReport } from "./junit.mjs";
+import { allEntryPoints, symbolsWithoutExample } from "./doc_coverage.mjs";
 import { manifestProblems } from "./packages.mjs";
 
 const deno = join("node_modules", ".bin", "deno");
@@ -31,7 +32,7 @@ const isPackage = target !== ".";
 const dirs = isPackage ? [target] : ["examples", "bench", "scripts"].filter((dir) => existsSync(dir));
 
 /** Files that only Bun can load (they import bun:test or bun:ffi, or use Bun's globals). */
-const BUN_ONLY = [/\.bun\.test\.ts$/, /^packages\/bun\//, /(^|\/)bun_[^/]*\.ts$/, /^packages\/testing\/bun\.ts$/];
+const BUN_ONLY = [/\.bun\.test\.ts$/, /^packages\/bun\//, /(^|\/)bun_[^/]*\.ts$/, /^packages\/(testing|cli)\/bun\.ts$/];
 const bunOnly = (file) => BUN_ONLY.some((pattern) => pattern.test(file.replaceAll("\\", "/")));
 
 const files = dirs.flatMap((dir) => filesEndingWith(dir, ".ts"));
@@ -67,6 +68,11 @@ function bunProject() {
 const inProcess = [];
 if (isPackage) {
   inProcess.push(["manifests agree (package.json, deno.json, tsconfig.json)", () => manifestProblems(target)]);
+} else {
+  inProcess.push([
+    "every export of every package has an example",
+    () => allEntryPoints().flatMap(symbolsWithoutExample),
+  ]);
 }
 
 const checks = [];
@@ -74,6 +80,7 @@ if (denoFiles.length > 0) checks.push(["type-check (deno)", deno, ["check", "--q
 if (entryPoints.length > 0) {
   checks.push(["doc examples type-check (deno)", deno, ["check", "--quiet", "--doc-only", ...entryPoints]]);
 }
+if (!isPackage) checks.push(["deno doc --lint of every entry point", deno, ["doc", "--lint", ...allEntryPoints()]]);
 checks.push(["lint (deno)", deno, ["lint", "--quiet", ...dirs]]);
 // The repository's own configuration files are formatted too.
 const rootFiles = isPackage ? [] : readdirSync(".").filter((file) => file.endsWith(".json"));

@@ -37,6 +37,9 @@ const WINDOWS = [
   // @winpipe/http over kernel32 from each runtime, with node.exe's http client and server as peers.
   { label: "http-kernel32-deno", tasks: ["test:http-kernel32-deno"], concurrency: 1, windows: true },
   { label: "http-kernel32-bun", tasks: ["test:http-kernel32-bun"], concurrency: 1, windows: true },
+  // The winpipe command-line tool (@winpipe/cli) run as a program, from each runtime, against real pipes.
+  { label: "cli-kernel32-deno", tasks: ["test:cli-kernel32-deno"], concurrency: 1, windows: true },
+  { label: "cli-kernel32-bun", tasks: ["test:cli-kernel32-bun"], concurrency: 1, windows: true },
   // Every example, each in its own process against kernel32.
   { label: "examples", tasks: ["test:examples"], concurrency: 1, windows: true },
   // Every benchmark implementation and case once, at tiny sizes: each must produce a figure.

@@ -38,7 +38,7 @@ export { behaviourOf, cancellable } from "./src/api/failures.ts";
 export { type Access, clientAccess, serverAccess } from "./src/model/access.ts";
 export { DUPLEX, INBOUND, OUTBOUND } from "./src/model/directions.ts";
 export { HandleRecord, type ModelHandle } from "./src/model/handle_record.ts";
-export { type InstanceState, NamedPipe, PipeEnd, PipeInstance } from "./src/model/instance.ts";
+export { type ClientContext, type InstanceState, NamedPipe, PipeEnd, PipeInstance } from "./src/model/instance.ts";
 export { ModelKernel } from "./src/model/kernel.ts";
 export { PendingOperation } from "./src/model/operation.ts";
 export { DataQueue } from "./src/model/queue.ts";

@@ -61,6 +61,8 @@ export { type PipeAccess, type ServerOptions } from "./src/api/server_config.ts"
 export { type ConnectOutcome, ServerInstance } from "./src/api/server_instance.ts";
 export { PipeServer, ServerClosedError } from "./src/api/pipe_server.ts";
 export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
+export type { ConnectionTimeoutOptions } from "./src/api/connection_timeouts.ts";
+export type { ListedPipe, ListPipesOptions } from "./src/api/discovery.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
 export {
   ChildProcess,
@@ -70,3 +72,20 @@ export {
   type StdioOption,
 } from "./src/api/process.ts";
 export { createWinpipe, type Winpipe, type WinpipeOptions } from "./src/api/winpipe.ts";
+export {
+  type AccountInfo,
+  currentUserDescriptor,
+  type ImpersonationLevel,
+  type ServerOwner,
+  type ServerSecurity,
+} from "./src/api/security.ts";
+export {
+  type AceInfo,
+  type AceType,
+  type AclInfo,
+  fileRights,
+  formatSecurityDescriptor,
+  parseSecurityDescriptor,
+  type SecurityDescriptorInfo,
+} from "./src/security/sddl.ts";
+export { parseSid, WELL_KNOWN_SIDS } from "./src/security/sid.ts";

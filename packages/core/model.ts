@@ -39,7 +39,37 @@
  * kernel.liveHandles(); // 0
  * ```
  *
+ * Identities: each kernel is one process of a machine, with a process and
+ * session id and a token (user, groups, integrity level); access checks,
+ * the peer identity calls and impersonation see them.
+ * `kernel.otherProcess(...)` is another process of the same machine, so
+ * pipe code can be tested against clients of other users, SYSTEM, the
+ * anonymous logon or sandboxed (low integrity) processes:
+ *
+ * @example Another user, and a sandboxed process of the same user
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel, MODEL_SYSTEM } from "@winpipe/core/model";
+ * const machine = createModelKernel();
+ * const system = machine.otherProcess({ user: MODEL_SYSTEM });
+ * const sandboxed = machine.otherProcess({ integrity: "low" });
+ * const name = String.raw`\\.\pipe\service`;
+ * using server = createWinpipe(machine).createServer(name); // security: "current-user"
+ * await using fromSystem = await createWinpipe(system).connect(name); // SYSTEM may connect
+ * await createWinpipe(sandboxed).connect(name).catch((e) => e.codeName); // "ERROR_ACCESS_DENIED": no write up
+ * ```
+ *
  * @module
  */
 export { createModelKernel, ModelKernel, type ModelKernelOptions } from "./src/model/kernel.ts";
 export type { ModelHandle } from "./src/model/handle_record.ts";
+export {
+  type IntegrityLevel,
+  MODEL_ANONYMOUS,
+  MODEL_SYSTEM,
+  MODEL_USER,
+  type ModelAccount,
+  ModelProcess,
+  type ModelProcessOptions,
+} from "./src/model/identity.ts";
+export { ModelSecurity } from "./src/model/security.ts";

@@ -1,8 +1,8 @@
 /**
  * `@winpipe/testing`: the conformance suite that every backend runs
  * (one case per behaviour id), the backend suites every kernel32 backend runs
- * (abort, concurrency, event loop, handle release), and the harness they are
- * built on.
+ * (abort, concurrency, event loop, handle release), the robustness and
+ * security suites, and the harness they are built on.
  *
  * @example In a Deno test file (not run as a doc test: it registers tests)
  * ```ts ignore
@@ -27,3 +27,6 @@ export * from "./src/server_name.ts";
 export * from "./src/nonblocking_write.ts";
 export * from "./src/message_endings.ts";
 export * from "./src/error_wording.ts";
+export * from "./src/security.ts";
+export * from "./src/peer_child.ts";
+export * from "./src/robustness.ts";

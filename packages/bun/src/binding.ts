@@ -1,22 +1,12 @@
 /**
  * {@linkcode bunBinding}: what Bun provides to the kernel32 kernel of
- * `@winpipe/kernel32`. Calls run through `bun:ffi` on the main thread;
- * the calls that can wait run in Workers (Bun's FFI has no `nonblocking`
- * option, and the event loop must never block):
- *
- * - one worker is the completion port's waiter: it blocks in
- *   GetQueuedCompletionStatusEx while operations are pending and posts back
- *   when completions arrive (the entries are written straight into the
- *   main thread's buffer, whose address it is given);
- * - a small pool of workers runs the NT calls with no overlapped form
- *   (flushes, I/O on synchronous handles), one call per worker at a time.
- *
- * A worker keeps the process alive only while a call of its own is
- * outstanding (`ref()`), and is `unref()`'d otherwise, so a process whose
- * pipes are all closed exits by itself. The typed arrays a call uses are
- * passed to the worker as addresses and kept referenced here until its
- * reply arrives. docs/bun-backend.md has the measurements behind this
- * choice.
+ * `@winpipe/kernel32`. Calls run through `bun:ffi` on the main thread; the
+ * calls that can wait run in Workers (Bun's FFI has no `nonblocking`
+ * option): one Worker is the completion port's waiter, and a small pool
+ * runs the NT calls with no overlapped form, one call per Worker at a time.
+ * A Worker keeps the process alive only while a call of its own is
+ * outstanding. docs/bun-backend.md ("Waiting without blocking the event
+ * loop") has the design and the measurements behind it.
  *
  * @module
  */
@@ -161,7 +151,7 @@ function poolWorker(): FfiWorker {
 let library: Win32Library | undefined;
 
 /**
- * The Bun binding. `load()` opens kernel32.dll and ntdll.dll on first use
+ * The Bun binding. `load()` opens kernel32.dll, ntdll.dll and advapi32.dll on first use
  * and throws off Windows.
  *
  * @example
@@ -176,10 +166,11 @@ export const bunBinding: Win32Binding = {
   load(): Win32Library {
     if (library !== undefined) return library;
     requireWindows();
-    const { kernel32, ntdll } = loadLibraries();
+    const { kernel32, ntdll, advapi32 } = loadLibraries();
     library = {
       kernel32,
       ntdll,
+      advapi32,
       offThread<N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>): Promise<number> {
         if (name === "GetQueuedCompletionStatusEx") {
           if (waiter === undefined) {

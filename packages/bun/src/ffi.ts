@@ -1,15 +1,12 @@
 /**
  * The foreign symbols of winpipe's Bun backend: the neutral tables of
- * `@winpipe/kernel32` (each parameter labelled there with its Win32
- * name and C type) turned into `bun:ffi` tables, and opened lazily.
- *
- * Kinds map to bun:ffi types as follows: HANDLE `"i64_fast"` (a number;
- * INVALID_HANDLE_VALUE is -1; Bun's own advice is not to pass HANDLEs as
- * `"ptr"`), memory `"ptr"` (a typed array, an address as a number, or null),
- * UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`, ULONG_PTR
- * `"u64"`. Bun's FFI has no `nonblocking` option: the functions marked
- * `offThread` run in Workers (worker.ts), which open their own copy from
- * the tables {@linkcode bunSymbols}`(table, true)` makes.
+ * `@winpipe/kernel32` turned into `bun:ffi` tables (HANDLE as `"i64_fast"`,
+ * memory as `"ptr"`; docs/bun-backend.md, "The binding", has the whole
+ * mapping), and opened lazily. The functions marked `offThread` run in
+ * Workers (worker.ts), which open their own copy from the tables
+ * {@linkcode bunSymbols}`(table, true)` makes. bun:ffi has no optional
+ * symbols: a function marked `optional` is opened on its own, and is `null`
+ * when the DLL does not export it.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.
@@ -18,6 +15,7 @@
  */
 import { dlopen, type FFIFunction, FFIType, type FFITypeOrString } from "bun:ffi";
 import {
+  ADVAPI32_FUNCTIONS,
   KERNEL32_FUNCTIONS,
   NTDLL_FUNCTIONS,
   type ParameterKind,
@@ -57,6 +55,7 @@ export function bunSymbols(table: Win32SymbolTable, offThreadOnly = false): Reco
   const symbols: Record<string, FFIFunction> = {};
   for (const [name, fn] of Object.entries(table)) {
     if (offThreadOnly && !fn.offThread) continue;
+    if (fn.optional) continue; // opened on its own: see openLibrary
     symbols[name] = { args: fn.parameters.map((kind) => PARAMETER_TYPES[kind]), returns: RESULT_TYPES[fn.result] };
   }
   return symbols;
@@ -68,6 +67,28 @@ export interface Libraries {
   kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
   /** ntdll.dll */
   ntdll: Win32Functions<typeof NTDLL_FUNCTIONS>;
+  /** advapi32.dll (none of its functions runs off the thread) */
+  advapi32: Win32Functions<typeof ADVAPI32_FUNCTIONS>;
+}
+
+/**
+ * Opens `dll` from a neutral table: its functions at once, and each one
+ * marked `optional` on its own (null when the DLL does not export it).
+ */
+function openLibrary(dll: string, table: Win32SymbolTable): Record<string, unknown> {
+  const symbols: Record<string, unknown> = { ...dlopen(dll, bunSymbols(table)).symbols };
+  for (const [name, fn] of Object.entries(table)) {
+    if (!fn.optional) continue;
+    const only: Record<string, FFIFunction> = {
+      [name]: { args: fn.parameters.map((kind) => PARAMETER_TYPES[kind]), returns: RESULT_TYPES[fn.result] },
+    };
+    try {
+      symbols[name] = dlopen(dll, only).symbols[name];
+    } catch {
+      symbols[name] = null; // not exported (e.g. by Wine's kernel32)
+    }
+  }
+  return symbols;
 }
 
 /** Throws the one Error of every use off Windows. */
@@ -80,7 +101,7 @@ export function requireWindows(): void {
 let libraries: Libraries | undefined;
 
 /**
- * Opens kernel32.dll and ntdll.dll on first use and returns their symbols.
+ * Opens kernel32.dll, ntdll.dll and advapi32.dll on first use and returns their symbols.
  * Off Windows it throws an Error that says so (and opens nothing).
  *
  * @example
@@ -93,11 +114,10 @@ let libraries: Libraries | undefined;
 export function loadLibraries(): Libraries {
   if (libraries === undefined) {
     requireWindows();
-    const kernel32 = dlopen("kernel32.dll", bunSymbols(KERNEL32_FUNCTIONS)).symbols;
-    const ntdll = dlopen("ntdll.dll", bunSymbols(NTDLL_FUNCTIONS)).symbols;
     libraries = {
-      kernel32: kernel32 as unknown as Libraries["kernel32"],
-      ntdll: ntdll as unknown as Libraries["ntdll"],
+      kernel32: openLibrary("kernel32.dll", KERNEL32_FUNCTIONS) as unknown as Libraries["kernel32"],
+      ntdll: openLibrary("ntdll.dll", NTDLL_FUNCTIONS) as unknown as Libraries["ntdll"],
+      advapi32: openLibrary("advapi32.dll", ADVAPI32_FUNCTIONS) as unknown as Libraries["advapi32"],
     };
   }
   return libraries;

@@ -1,9 +1,8 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Bun: the
  * kernel of `@winpipe/kernel32` bound to {@linkcode bunBinding}. The
- * semantics (overlapped I/O on one completion port, NTSTATUS conversion,
- * anonymous pipes made as CreatePipe makes them, handle tracking) live in
- * core; see docs/bun-backend.md.
+ * semantics live in `@winpipe/kernel32` (docs/kernel32.md); what is Bun's
+ * own is in docs/bun-backend.md.
  *
  * @module
  */
@@ -21,8 +20,7 @@ import { bunBinding } from "./binding.ts";
  * const kernel = new Kernel32();
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```

@@ -19,63 +19,15 @@
  * @module
  */
 import { createModelKernel } from "@winpipe/core/model";
-import { compareKernels, type CompareOptions, formatMismatch, type Mismatch, replaySequence } from "@winpipe/testing";
+import { differentialSuite } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { windowsRegister } from "./util.ts";
 
-const env = (name: string): string | undefined => process.env[name] || undefined;
-
-/** Sequences per test. */
-const BATCH = 25;
-const BASE_SEED = Number(env("WINPIPE_DIFF_BASE_SEED") ?? 1);
-const COUNT = Number(env("WINPIPE_DIFF_COUNT") ?? 200);
-const REPLAY_SEED = env("WINPIPE_DIFF_SEED");
-/** A batch of 25 takes 7-10 s under Wine; a loaded machine gets ample room. */
-
-/**
- * How the sequences run: as the Deno test runs them (120 ms per kernel32
- * checkpoint, 4 sequences at once, each on its own pipe names).
- */
-const OPTIONS: Omit<CompareOptions, "seed"> = {
-  length: 40,
-  runA: { settleMs: 10 },
-  runB: { settleMs: Number(env("WINPIPE_DIFF_SETTLE_MS") ?? 120) },
-  concurrency: 4,
-};
-
-const model = () => createModelKernel();
-const kernel32 = () => new Kernel32();
-
-function replayCommand(seed: number): string {
-  return `bash scripts/wine/run.sh --env NO_COLOR=1 --env WINPIPE_DIFF_SEED=${seed} -- ` +
-    `bun test ./packages/bun/test/differential.bun.test.ts`;
-}
-
-function report(mismatches: Mismatch[]): string {
-  return mismatches.map((m) => `${formatMismatch(m)}\n  replay: ${replayCommand(m.seed)}`).join("\n\n");
-}
-
-if (REPLAY_SEED !== undefined) {
-  const seed = Number(REPLAY_SEED);
-  windowsRegister(`differential (bun): replay seed ${seed}, model vs kernel32`, async () => {
-    const replay = await replaySequence(model, kernel32, seed, OPTIONS);
-    console.log(replay.report);
-    if (replay.mismatch) throw new Error(`seed ${seed}: the kernels differ (see the traces above)`);
-  });
-} else {
-  for (let start = 0; start < COUNT; start += BATCH) {
-    const seed = BASE_SEED + start;
-    const count = Math.min(BATCH, COUNT - start);
-    windowsRegister(`differential (bun): model vs kernel32, seeds ${seed}..${seed + count - 1}`, async () => {
-      const result = await compareKernels(model, kernel32, { ...OPTIONS, seed, count });
-      console.log(
-        `seeds ${result.seeds[0]}..${result.seeds[result.seeds.length - 1]}: ${count} sequences, ` +
-          `${result.steps} steps each side, ${(result.elapsedMs / 1000).toFixed(1)} s, ` +
-          `${result.mismatches.length} mismatch(es)`,
-      );
-      if (result.mismatches.length > 0) {
-        throw new Error(`${result.mismatches.length} sequence(s) differ:\n\n${report(result.mismatches)}`);
-      }
-    });
-  }
-}
+differentialSuite(() => createModelKernel(), () => new Kernel32(), {
+  register: windowsRegister,
+  env: (name) => process.env[name] || undefined,
+  replayCommand: (seed) =>
+    `bash scripts/wine/run.sh --env NO_COLOR=1 --env WINPIPE_DIFF_SEED=${seed} -- ` +
+    `bun test ./packages/bun/test/differential.bun.test.ts`,
+  label: "bun",
+});

@@ -7,19 +7,8 @@
  *
  * @module
  */
-import {
-  bufferOwnershipSuite,
-  errorWordingSuite,
-  messageEndingSuite,
-  nonblockingWriteSuite,
-  serverNameSuite,
-} from "@winpipe/testing";
+import { robustnessSuites } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { PENDING_DELAY_MS, windowsRegister } from "./util.ts";
 
-const options = { register: windowsRegister, pendingDelayMs: PENDING_DELAY_MS };
-bufferOwnershipSuite(() => new Kernel32(), options);
-serverNameSuite(() => new Kernel32(), options);
-nonblockingWriteSuite(() => new Kernel32(), options);
-messageEndingSuite(() => new Kernel32(), options);
-errorWordingSuite(() => new Kernel32(), options);
+robustnessSuites(() => new Kernel32(), { register: windowsRegister, pendingDelayMs: PENDING_DELAY_MS });

@@ -6,7 +6,15 @@
  */
 import * as C from "./constants.ts";
 
-/** What winpipe does when a Win32 call reports an error code. */
+/**
+ * What winpipe does when a Win32 call reports an error code.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_PIPE_BUSY, type ErrorBehaviour, errorBehaviour } from "@winpipe/core";
+ * const behaviour: ErrorBehaviour = errorBehaviour("open", ERROR_PIPE_BUSY); // "busy": connect waits and retries
+ * ```
+ */
 export type ErrorBehaviour =
   /** A failure: thrown to the caller as a {@linkcode PipeError}. */
   | "fail"
@@ -38,7 +46,16 @@ export type ErrorBehaviour =
   /** ERROR_IO_PENDING: overlapped I/O started and will complete later. */
   | "pending";
 
-/** The Win32 calls whose error codes have a meaning beyond failure. */
+/**
+ * The Win32 calls whose error codes have a meaning beyond failure.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_NO_DATA, errorBehaviour, type PipeCall } from "@winpipe/core";
+ * const calls: PipeCall[] = ["read", "connect", "write"];
+ * calls.map((call) => errorBehaviour(call, ERROR_NO_DATA)); // ["no-data", "client-gone", "fail"]
+ * ```
+ */
 export type PipeCall =
   | "read"
   | "write"
@@ -101,6 +118,7 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_BAD_NETPATH",
     text: "the network path was not found: the host does not exist or cannot be reached",
   }],
+  [C.ERROR_BAD_DEV_TYPE, { name: "ERROR_BAD_DEV_TYPE", text: "the device does not support this request" }],
   [C.ERROR_NETNAME_DELETED, { name: "ERROR_NETNAME_DELETED", text: "the network name is no longer available" }],
   [C.ERROR_BAD_NET_NAME, {
     name: "ERROR_BAD_NET_NAME",
@@ -115,6 +133,10 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     text: "the file name, directory name or volume label syntax is incorrect",
     pipe: "the pipe name is invalid",
   }],
+  [C.ERROR_PROC_NOT_FOUND, {
+    name: "ERROR_PROC_NOT_FOUND",
+    text: "the system's DLL does not export the function this call needs",
+  }],
   [C.ERROR_BAD_PATHNAME, { name: "ERROR_BAD_PATHNAME", text: "the path is invalid" }],
   [C.ERROR_BAD_EXE_FORMAT, {
     name: "ERROR_BAD_EXE_FORMAT",
@@ -125,6 +147,7 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_EXE_MACHINE_TYPE_MISMATCH",
     text: "the program is not for this machine type",
   }],
+  [C.ERROR_PIPE_LOCAL, { name: "ERROR_PIPE_LOCAL", text: "the pipe is local: the client is on this machine" }],
   [C.ERROR_BAD_PIPE, { name: "ERROR_BAD_PIPE", text: "the pipe state is invalid" }],
   [C.ERROR_PIPE_BUSY, { name: "ERROR_PIPE_BUSY", text: "all pipe instances are busy" }],
   [C.ERROR_NO_DATA, { name: "ERROR_NO_DATA", text: "the pipe is being closed" }],
@@ -162,6 +185,10 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_ACCESS_DISABLED_BY_POLICY",
     text: "the program is blocked by group policy",
   }],
+  [C.ERROR_INVALID_OWNER, {
+    name: "ERROR_INVALID_OWNER",
+    text: "this security ID may not be assigned as the owner of the pipe",
+  }],
   [C.ERROR_PRIVILEGE_NOT_HELD, { name: "ERROR_PRIVILEGE_NOT_HELD", text: "a required privilege is not held" }],
   [C.ERROR_LOGON_FAILURE, {
     name: "ERROR_LOGON_FAILURE",
@@ -178,9 +205,13 @@ const ERRORS: ReadonlyMap<number, ErrorEntry> = new Map<number, ErrorEntry>([
     name: "ERROR_BAD_IMPERSONATION_LEVEL",
     text: "the client's impersonation level does not allow this",
   }],
+  [C.ERROR_CANT_OPEN_ANONYMOUS, {
+    name: "ERROR_CANT_OPEN_ANONYMOUS",
+    text: "the client connected anonymously (impersonation level anonymous): its identity cannot be read",
+  }],
   [C.ERROR_CANNOT_IMPERSONATE, {
     name: "ERROR_CANNOT_IMPERSONATE",
-    text: "the client cannot be impersonated until data has been read from the pipe",
+    text: "there is no client to impersonate: none is connected, or none has written yet (dynamic tracking)",
   }],
   [C.ERROR_NO_SYSTEM_RESOURCES, {
     name: "ERROR_NO_SYSTEM_RESOURCES",
@@ -247,7 +278,17 @@ export function errorBehaviour(call: PipeCall, code: number): ErrorBehaviour {
   }
 }
 
-/** Options of the {@linkcode PipeError} constructor. */
+/**
+ * Options of the {@linkcode PipeError} constructor.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_BROKEN_PIPE, PipeError, type PipeErrorOptions } from "@winpipe/core";
+ * const options: PipeErrorOptions = { pipeName: String.raw`\\.\pipe\app`, partialMessage: new Uint8Array([1, 2]) };
+ * const err = new PipeError(ERROR_BROKEN_PIPE, "ReadFile", options);
+ * err.partialMessage; // Uint8Array [1, 2]
+ * ```
+ */
 export interface PipeErrorOptions {
   /** The pipe name the call was about, if any. */
   pipeName?: string;
@@ -287,6 +328,11 @@ export class PipeError extends Error {
    */
   readonly partialMessage: Uint8Array | undefined;
 
+  /**
+   * An error for `code` reported by `call` (a Win32 function name, or an API
+   * operation such as "connect"); the message names both, the pipe, and
+   * the code's text as it reads for that call.
+   */
   constructor(code: number, call: string, options: PipeErrorOptions = {}) {
     const where = options.pipeName === undefined ? call : `${call} "${options.pipeName}"`;
     const text = errorText(code, call) ?? "system error";

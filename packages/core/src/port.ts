@@ -22,6 +22,9 @@
  *   handle's pipe name when it has one.
  * - Arguments have been validated by the caller (see validate.ts); a backend
  *   passes them to the kernel as they are.
+ * - Access control and identity (security descriptors, who is on the other
+ *   end, impersonation) are the optional capability
+ *   {@linkcode PipeKernel.security}, immediate calls all of them.
  * - Memory: no call keeps a pointer to the caller's memory once it has
  *   returned its promise. `write` and `transact` read their input during
  *   the call (a backend whose kernel may use it later copies it into memory
@@ -37,6 +40,17 @@
 /**
  * A kernel handle as a backend represents it. The public API treats it as
  * opaque apart from these fields.
+ *
+ * @example
+ * ```ts
+ * import type { KernelHandle, PipeKernel } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel: PipeKernel = createModelKernel();
+ * const handle: KernelHandle = kernel.createPipe(0, false, false).read;
+ * handle.pipeName; // undefined: anonymous
+ * kernel.close(handle);
+ * handle.closed; // true
+ * ```
  */
 export interface KernelHandle {
   /** The pipe name it was created or opened with; undefined for anonymous pipes. */
@@ -45,7 +59,27 @@ export interface KernelHandle {
   readonly closed: boolean;
 }
 
-/** Parameters of CreateNamedPipeW. */
+/**
+ * Parameters of CreateNamedPipeW.
+ *
+ * @example
+ * ```ts
+ * import { type CreateNamedPipeParams, PIPE_ACCESS_DUPLEX, PIPE_READMODE_MESSAGE, PIPE_TYPE_MESSAGE } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const params: CreateNamedPipeParams = {
+ *   name: String.raw`\\.\pipe\port`,
+ *   openMode: PIPE_ACCESS_DUPLEX,
+ *   pipeMode: PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE,
+ *   maxInstances: 1,
+ *   outBufferSize: 4096,
+ *   inBufferSize: 4096,
+ *   defaultTimeout: 0,
+ *   inheritable: false,
+ * };
+ * const kernel = createModelKernel();
+ * kernel.close(kernel.createNamedPipe(params));
+ * ```
+ */
 export interface CreateNamedPipeParams {
   /** lpName: the full name, `\\.\pipe\NAME` (validated). */
   name: string;
@@ -67,9 +101,32 @@ export interface CreateNamedPipeParams {
   defaultTimeout: number;
   /** bInheritHandle of the security attributes. */
   inheritable: boolean;
+  /**
+   * lpSecurityDescriptor of the security attributes, as SDDL (kernel32:
+   * ConvertStringSecurityDescriptorToSecurityDescriptorW). Undefined for
+   * NULL: the system's default descriptor for pipes. Only the first
+   * instance of a name sets it; a later instance is checked against it
+   * (FILE_CREATE_PIPE_INSTANCE).
+   */
+  securityDescriptor?: string;
 }
 
-/** Parameters of CreateFileW(OPEN_EXISTING) on a pipe name. */
+/**
+ * Parameters of CreateFileW(OPEN_EXISTING) on a pipe name.
+ *
+ * @example
+ * ```ts
+ * import { GENERIC_READ, GENERIC_WRITE, type OpenPipeParams } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const params: OpenPipeParams = { name: String.raw`\\.\pipe\nobody`, access: GENERIC_READ | GENERIC_WRITE, inheritable: false };
+ * try {
+ *   kernel.openPipe(params);
+ * } catch (err) {
+ *   (err as Error).message; // 'CreateFileW "\\.\pipe\nobody": the pipe does not exist (ERROR_FILE_NOT_FOUND, os error 2)'
+ * }
+ * ```
+ */
 export interface OpenPipeParams {
   /** lpFileName: the full pipe name (validated). */
   name: string;
@@ -77,9 +134,32 @@ export interface OpenPipeParams {
   access: number;
   /** bInheritHandle of the security attributes. */
   inheritable: boolean;
+  /**
+   * The impersonation level the server gets (dwFlagsAndAttributes, always
+   * with SECURITY_SQOS_PRESENT and static tracking): SECURITY_ANONYMOUS,
+   * SECURITY_IDENTIFICATION, SECURITY_IMPERSONATION or SECURITY_DELEGATION.
+   * Undefined: SECURITY_IDENTIFICATION.
+   */
+  securityQos?: number;
 }
 
-/** What ReadFile / TransactNamedPipe delivered. */
+/**
+ * What ReadFile / TransactNamedPipe delivered.
+ *
+ * @example
+ * ```ts
+ * import type { ReadData } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const data: ReadData = await kernel.read(read, 16);
+ * data.bytes; // Uint8Array [1, 2, 3]: the caller's to keep
+ * data.messageComplete; // true
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface ReadData {
   /**
    * The bytes read, in memory the backend allocated for this operation and
@@ -100,7 +180,22 @@ export interface ReadData {
   release?: () => void;
 }
 
-/** Result of PeekNamedPipe. */
+/**
+ * Result of PeekNamedPipe.
+ *
+ * @example
+ * ```ts
+ * import type { PeekResult } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * await kernel.write(write, new Uint8Array([1, 2, 3]));
+ * const counts: PeekResult = kernel.peek(read); // no buffer: counts only
+ * counts.bytesAvailable; // 3
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface PeekResult {
   /** lpBytesRead: bytes copied into the buffer (0 without a buffer). */
   bytesRead: number;
@@ -114,7 +209,21 @@ export interface PeekResult {
   bytesLeftInMessage: number;
 }
 
-/** Result of GetNamedPipeHandleStateW (the fields that are defined for local pipes). */
+/**
+ * Result of GetNamedPipeHandleStateW (the fields that are defined for local pipes).
+ *
+ * @example
+ * ```ts
+ * import { type HandleState, PIPE_NOWAIT } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const state: HandleState = kernel.getState(read);
+ * (state.mode & PIPE_NOWAIT) === 0; // true: blocking
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface HandleState {
   /** lpState: PIPE_READMODE_MESSAGE and PIPE_NOWAIT bits. */
   mode: number;
@@ -122,7 +231,21 @@ export interface HandleState {
   currentInstances: number;
 }
 
-/** Result of GetNamedPipeInfo. */
+/**
+ * Result of GetNamedPipeInfo.
+ *
+ * @example
+ * ```ts
+ * import type { PipeInfo } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const info: PipeInfo = kernel.getInfo(read);
+ * info.inBufferSize; // 4096: CreatePipe's size 0
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
 export interface PipeInfo {
   /** lpFlags: PIPE_SERVER_END and PIPE_TYPE_MESSAGE bits. */
   flags: number;
@@ -134,7 +257,52 @@ export interface PipeInfo {
   maxInstances: number;
 }
 
-/** The two ends of an anonymous pipe. */
+/**
+ * One name of the pipe file system's directory (`\\.\pipe\`), as
+ * NtQueryDirectoryFile reports it there in a FILE_DIRECTORY_INFORMATION.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { PipeDirectoryEntry } from "@winpipe/core";
+ * const kernel = createModelKernel();
+ * const server = kernel.createNamedPipe({
+ *   name: String.raw`\\.\pipe\entry`,
+ *   openMode: 3,
+ *   pipeMode: 0,
+ *   maxInstances: 4,
+ *   outBufferSize: 0,
+ *   inBufferSize: 0,
+ *   defaultTimeout: 0,
+ *   inheritable: false,
+ * });
+ * const entries: PipeDirectoryEntry[] = kernel.listPipes();
+ * entries.find((e) => e.name === "entry"); // { name: "entry", currentInstances: 1, maxInstances: 4 }
+ * kernel.close(server);
+ * ```
+ */
+export interface PipeDirectoryEntry {
+  /** FileName: the name after `\\.\pipe\`, spelled as its first instance was created. */
+  name: string;
+  /** EndOfFile, which the pipe file system sets to the current number of instances. */
+  currentInstances: number;
+  /** AllocationSize, which it sets to the maximum number of instances; 255 (PIPE_UNLIMITED_INSTANCES) for unlimited. */
+  maxInstances: number;
+}
+
+/**
+ * The two ends of an anonymous pipe.
+ *
+ * @example
+ * ```ts
+ * import type { AnonymousPipeHandles, PipeKernel } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel: PipeKernel = createModelKernel();
+ * const pipe: AnonymousPipeHandles = kernel.createPipe(4096, false, false);
+ * kernel.close(pipe.read);
+ * kernel.close(pipe.write);
+ * ```
+ */
 export interface AnonymousPipeHandles<H extends KernelHandle = KernelHandle> {
   /** The read end: read-only access. */
   read: H;
@@ -163,74 +331,243 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   /** A short name for messages and test labels, e.g. "model" or "kernel32-deno". */
   readonly name: string;
 
-  /** CreatePipe(&read, &write, sa{bInheritHandle}, nSize) with per-end inheritance. */
+  /**
+   * [CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe)(&read,
+   * &write, sa{bInheritHandle}, nSize) with per-end inheritance.
+   */
   createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<H>;
-  /** CreateNamedPipeW. */
+  /** [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew). */
   createNamedPipe(params: CreateNamedPipeParams): H;
-  /** CreateFileW(name, access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and blocking. */
+  /**
+   * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
+   * access, 0, sa, OPEN_EXISTING, ...): a client handle, in byte read mode and
+   * blocking.
+   */
   openPipe(params: OpenPipeParams): H;
   /**
-   * DuplicateHandle into the current process, same access, with the given
+   * [DuplicateHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-duplicatehandle)
+   * into the current process, same access, with the given
    * inheritability. Duplicates refer to the same pipe end: read mode, wait
    * mode and pending I/O are shared (cancelIo through one cancels I/O
    * started through another).
    */
   duplicate(handle: H, inheritable: boolean): H;
-  /** CloseHandle. Idempotent: closing a closed handle does nothing. */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+   * Idempotent: closing a closed handle does nothing.
+   */
   close(handle: H): void;
 
-  /** PeekNamedPipe; copies up to `buffer.length` bytes when a buffer is given. */
+  /**
+   * [PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe);
+   * copies up to `buffer.length` bytes when a buffer is given.
+   */
   peek(handle: H, buffer?: Uint8Array): PeekResult;
-  /** GetNamedPipeHandleStateW (state and current instances). */
+  /**
+   * [GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew)
+   * (state and current instances).
+   */
   getState(handle: H): HandleState;
-  /** SetNamedPipeHandleState(lpMode) with the given PIPE_READMODE_* | PIPE_WAIT/NOWAIT value. */
+  /**
+   * [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)(lpMode)
+   * with the given PIPE_READMODE_* | PIPE_WAIT/NOWAIT value.
+   */
   setState(handle: H, mode: number): void;
-  /** GetNamedPipeInfo. */
+  /** [GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo). */
   getInfo(handle: H): PipeInfo;
-  /** DisconnectNamedPipe. */
+  /** [DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe). */
   disconnect(handle: H): void;
-  /** CancelIoEx(handle, NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if none. */
+  /**
+   * [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL): cancels every pending operation on the handle; ERROR_NOT_FOUND if
+   * none.
+   */
   cancelIo(handle: H): void;
 
   /**
-   * ReadFile of up to `length` bytes into a buffer the backend owns while
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * of up to `length` bytes into a buffer the backend owns while
    * the operation is pending. Resolves with the bytes read and whether the
    * message is complete.
    */
   read(handle: H, length: number, signal?: AbortSignal): Promise<ReadData>;
   /**
-   * WriteFile. Resolves with the bytes written (fewer than asked only in
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
+   * Resolves with the bytes written (fewer than asked only in
    * nonblocking mode). `data` is read during the call only.
    */
   write(handle: H, data: Uint8Array, signal?: AbortSignal): Promise<number>;
-  /** ConnectNamedPipe. ERROR_PIPE_CONNECTED resolves. */
+  /**
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe).
+   * ERROR_PIPE_CONNECTED resolves.
+   */
   connect(handle: H, signal?: AbortSignal): Promise<void>;
   /**
-   * TransactNamedPipe: writes `input` as one message (read during the call
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe):
+   * writes `input` as one message (read during the call
    * only) and reads up to `replyLength` bytes of the reply, delivered as
    * {@linkcode PipeKernel.read} delivers.
    */
   transact(handle: H, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData>;
-  /** FlushFileBuffers: resolves once the other end has read everything written. */
+  /**
+   * [FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers):
+   * resolves once the other end has read everything written.
+   */
   flush(handle: H, signal?: AbortSignal): Promise<void>;
-  /** WaitNamedPipeW(name, timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER. */
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)(name,
+   * timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER.
+   */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void>;
+
+  /**
+   * NtQueryDirectoryFile(FileDirectoryInformation) on the pipe file
+   * system's root, `\\.\pipe\`: every pipe name that exists on this
+   * machine, in the order the file system lists them. No pipe is opened, so
+   * no server sees a client.
+   */
+  listPipes(): PipeDirectoryEntry[];
 
   /** How many handles this kernel has opened and not yet closed (for leak checks). */
   liveHandles(): number;
 
   /** Child processes with pipe ends as their handles, when the kernel can start them (kernel32: yes; the model: no). */
   readonly processes?: ProcessKernel<H>;
+
+  /** Access control and identity: security descriptors, who is on the other end, impersonation (kernel32 and the model). */
+  readonly security?: SecurityKernel<H>;
+}
+
+// ---------------------------------------------------------------------------
+// Access control and identity: an optional capability of a kernel (kernel32
+// and the model have it).
+
+/**
+ * What GetSecurityInfo reads of a pipe.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * const { descriptor, owner } = kernel.security!.getSecurityInfo(read); // GetSecurityInfo
+ * owner === kernel.security!.processUser(); // true: the creator owns an anonymous pipe
+ * descriptor.startsWith("O:"); // true
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
+export interface PipeSecurityInfo {
+  /**
+   * The pipe's security descriptor as SDDL: owner, group, DACL and
+   * mandatory label (OWNER_, GROUP_, DACL_ and LABEL_SECURITY_INFORMATION),
+   * as ConvertSecurityDescriptorToStringSecurityDescriptorW prints it.
+   */
+  descriptor: string;
+  /** The owner's SID (`S-1-...`, ConvertSidToStringSidW), or undefined when the descriptor has none. */
+  owner: string | undefined;
+}
+
+/**
+ * Access control and identity of pipes, as immediate calls (conventions as
+ * {@linkcode PipeKernel}'s: a failure throws a PipeError with the Win32 code
+ * and the call). SIDs are strings in `S-1-...` form.
+ *
+ * Impersonation is per OS thread: {@linkcode SecurityKernel.impersonateClient}
+ * changes the token of the calling thread until
+ * {@linkcode SecurityKernel.revertToSelf}. A caller must revert in the same
+ * synchronous stretch of code, before any await: JavaScript that runs
+ * meanwhile on this thread would run as the client.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const security = kernel.security!;
+ * const sid = security.processUser(); // OpenProcessToken + GetTokenInformation(TokenUser)
+ * security.lookupAccount(sid); // "MODEL\\user" (LookupAccountSidW)
+ * ```
+ */
+export interface SecurityKernel<H extends KernelHandle = KernelHandle> {
+  /** OpenProcessToken + GetTokenInformation(TokenUser): the SID of the user this process runs as. */
+  processUser(): string;
+  /** LookupAccountSidW: the account of a SID as `DOMAIN\name` (just `name` when it has no domain); ERROR_NONE_MAPPED when none. */
+  lookupAccount(sid: string): string;
+  /** GetSecurityInfo(handle, SE_KERNEL_OBJECT, ...): the pipe's descriptor and owner, from either end. */
+  getSecurityInfo(handle: H): PipeSecurityInfo;
+  /** GetNamedPipeClientProcessId. */
+  clientProcessId(handle: H): number;
+  /** GetNamedPipeClientSessionId. */
+  clientSessionId(handle: H): number;
+  /** GetNamedPipeClientComputerNameW; ERROR_PIPE_LOCAL when the client is on this machine. */
+  clientComputerName(handle: H): string;
+  /** GetNamedPipeServerProcessId. */
+  serverProcessId(handle: H): number;
+  /** GetNamedPipeServerSessionId. */
+  serverSessionId(handle: H): number;
+  /** ImpersonateNamedPipeClient: the calling thread takes the client's token (see the interface documentation). */
+  impersonateClient(handle: H): void;
+  /**
+   * OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE) +
+   * GetTokenInformation(TokenUser): the user of the token the calling thread
+   * impersonates; ERROR_NO_TOKEN when it impersonates nobody.
+   */
+  threadUser(): string;
+  /** RevertToSelf: the calling thread stops impersonating (succeeds when it was not). */
+  revertToSelf(): void;
 }
 
 // ---------------------------------------------------------------------------
 // Child processes: an optional capability of a kernel (kernel32 has it, the
 // in-memory model does not).
 
-/** Where a child's standard handle comes from: a pipe end of this kernel, this process's own, or the NUL device. */
+/**
+ * Where a child's standard handle comes from: a pipe end of this kernel, this process's own, or the NUL device.
+ *
+ * @example
+ * ```ts ignore
+ * import type { ChildStdio, KernelHandle, SpawnProcessParams } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const { read, write } = kernel32.createPipe(0, false, true); // the write end is for the child
+ * const stdout: ChildStdio<KernelHandle> = write;
+ * const params: SpawnProcessParams = {
+ *   commandLine: "cmd.exe /c echo hi",
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout,
+ *   stderr: "inherit",
+ *   inherit: [],
+ * };
+ * const child = kernel32.processes!.spawnProcess(params);
+ * kernel32.close(write);
+ * ```
+ */
 export type ChildStdio<H extends KernelHandle = KernelHandle> = H | "inherit" | "null";
 
-/** Parameters of CreateProcessW as winpipe issues it. */
+/**
+ * Parameters of CreateProcessW as winpipe issues it.
+ *
+ * @example
+ * ```ts ignore
+ * import type { SpawnProcessParams } from "@winpipe/core";
+ * import { windowsCommandLine } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const params: SpawnProcessParams = {
+ *   commandLine: windowsCommandLine("cmd.exe", ["/c", "exit 3"]),
+ *   environment: undefined, // this process's
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "null",
+ *   stderr: "null",
+ *   inherit: [],
+ * };
+ * const processes = kernel32.processes!;
+ * const child = processes.spawnProcess(params);
+ * await processes.waitProcess(child); // 3
+ * processes.closeProcess(child);
+ * ```
+ */
 export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
   /** lpCommandLine: the program and its arguments, quoted (see `windowsCommandLine`). */
   commandLine: string;
@@ -251,7 +588,28 @@ export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
   inherit: readonly H[];
 }
 
-/** A child process as a kernel represents it. */
+/**
+ * A child process as a kernel represents it.
+ *
+ * @example
+ * ```ts ignore
+ * import type { KernelProcess } from "@winpipe/core";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const processes = kernel32.processes!;
+ * const child: KernelProcess = processes.spawnProcess({
+ *   commandLine: "cmd.exe /c exit 0",
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "null",
+ *   stderr: "null",
+ *   inherit: [],
+ * });
+ * child.pid; // the process id
+ * processes.closeProcess(child);
+ * child.closed; // true
+ * ```
+ */
 export interface KernelProcess {
   /** The process id. */
   readonly pid: number;
@@ -268,21 +626,47 @@ export interface KernelProcess {
  * Only the handles named in the parameters are inherited (kernel32:
  * PROC_THREAD_ATTRIBUTE_HANDLE_LIST): a stray inherited write end would
  * keep a reader from ever seeing the end of its data.
+ *
+ * @example
+ * ```ts ignore
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * createModelKernel().processes; // undefined: the model cannot start processes
+ * const { read, write } = kernel32.createPipe(0, false, true);
+ * kernel32.processes!.handleValue(write); // the value a child that inherits it sees
+ * kernel32.close(read);
+ * kernel32.close(write);
+ * ```
  */
 export interface ProcessKernel<H extends KernelHandle = KernelHandle, P extends KernelProcess = KernelProcess> {
-  /** CreateProcessW with STARTF_USESTDHANDLES; the child inherits only the handles named. */
+  /**
+   * [CreateProcessW](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw)
+   * with STARTF_USESTDHANDLES; the child inherits only the handles named.
+   */
   spawnProcess(params: SpawnProcessParams<H>): P;
-  /** Resolves with the exit code once the process has exited (WaitForSingleObject + GetExitCodeProcess). */
+  /**
+   * Resolves with the exit code once the process has exited
+   * ([WaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject),
+   * then
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess)).
+   */
   waitProcess(process: P, signal?: AbortSignal): Promise<number>;
-  /** TerminateProcess; does nothing once the process has exited. */
+  /**
+   * [TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess);
+   * does nothing once the process has exited.
+   */
   terminateProcess(process: P, exitCode: number): void;
-  /** CloseHandle of the process handle. Idempotent. */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)
+   * of the process handle. Idempotent.
+   */
   closeProcess(process: P): void;
   /**
    * A handle object for a pipe end this process got by value (inherited
    * from its parent, which passed the value on, e.g. on the command line).
    * Fails with a PipeError when the value is not a pipe handle of this
-   * process.
+   * process (kernel32 checks it with
+   * [GetFileType](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfiletype)).
    */
   adoptHandle(value: number): H;
   /** The handle's value: what a child that inherits it gets (and passes to {@linkcode ProcessKernel.adoptHandle}). */

@@ -7,13 +7,35 @@
  */
 import { PIPE_UNLIMITED_INSTANCES } from "./constants.ts";
 
-/** The longest pipe name Windows accepts, prefix included. */
+/**
+ * The longest pipe name Windows accepts, prefix included.
+ *
+ * @example
+ * ```ts
+ * import { MAX_PIPE_NAME_LENGTH, parsePipeName } from "@winpipe/core";
+ * const long = String.raw`\\.\pipe\` + "x".repeat(MAX_PIPE_NAME_LENGTH);
+ * try {
+ *   parsePipeName(long);
+ * } catch (err) {
+ *   (err as RangeError).name; // "RangeError": the name is longer than 256 characters
+ * }
+ * ```
+ */
 export const MAX_PIPE_NAME_LENGTH = 256;
 
 /** The largest value of a DWORD. */
 const DWORD_MAX = 0xffffffff;
 
-/** How a value looks in an error message: strings quoted, objects by their class. */
+/**
+ * How a value looks in an error message: strings quoted, objects by their class.
+ *
+ * @example
+ * ```ts
+ * import { show } from "@winpipe/core/internal";
+ * show("app"); // '"app"'
+ * show(5n); // "5n"
+ * ```
+ */
 export function show(value: unknown): string {
   if (typeof value === "string") return `"${value}"`;
   if (typeof value === "bigint") return `${value}n`;
@@ -22,13 +44,34 @@ export function show(value: unknown): string {
   return typeof name === "string" && name !== "" && name !== "Object" ? name : Object.prototype.toString.call(value);
 }
 
-/** Throws a TypeError unless `value` is a string. */
+/**
+ * Throws a TypeError unless `value` is a string.
+ *
+ * @example
+ * ```ts
+ * import { requireString } from "@winpipe/core/internal";
+ * requireString("cmd.exe", "command"); // "cmd.exe"
+ * ```
+ */
 export function requireString(value: unknown, what: string): string {
   if (typeof value !== "string") throw new TypeError(`${what} must be a string: got ${show(value)}`);
   return value;
 }
 
-/** Throws unless `value` is an integer in [min, max]. */
+/**
+ * Throws unless `value` is an integer in [min, max].
+ *
+ * @example
+ * ```ts
+ * import { requireInteger } from "@winpipe/core/internal";
+ * requireInteger(4096, "chunkSize", 1, 2 ** 31); // 4096
+ * try {
+ *   requireInteger(0, "chunkSize", 1, 2 ** 31);
+ * } catch (err) {
+ *   (err as Error).name; // "RangeError"
+ * }
+ * ```
+ */
 export function requireInteger(value: unknown, what: string, min: number, max: number): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(`${what} must be an integer: got ${show(value)}`);
@@ -37,13 +80,29 @@ export function requireInteger(value: unknown, what: string, min: number, max: n
   return value;
 }
 
-/** Throws a TypeError unless `value` is a boolean. */
+/**
+ * Throws a TypeError unless `value` is a boolean.
+ *
+ * @example
+ * ```ts
+ * import { requireBoolean } from "@winpipe/core/internal";
+ * requireBoolean(true, "closeOnEnd"); // true
+ * ```
+ */
 export function requireBoolean(value: unknown, what: string): boolean {
   if (typeof value !== "boolean") throw new TypeError(`${what} must be a boolean: got ${show(value)}`);
   return value;
 }
 
-/** Throws a TypeError unless `value` is one of `choices`. */
+/**
+ * Throws a TypeError unless `value` is one of `choices`.
+ *
+ * @example
+ * ```ts
+ * import { requireChoice } from "@winpipe/core/internal";
+ * requireChoice("byte", "mode", ["byte", "message", "auto"]); // "byte"
+ * ```
+ */
 export function requireChoice<T extends string>(value: unknown, what: string, choices: readonly T[]): T {
   if (typeof value !== "string" || !(choices as readonly string[]).includes(value)) {
     throw new TypeError(`${what} must be one of ${choices.map((c) => `"${c}"`).join(", ")}: got ${show(value)}`);
@@ -51,7 +110,16 @@ export function requireChoice<T extends string>(value: unknown, what: string, ch
   return value as T;
 }
 
-/** Throws a TypeError unless `value` is undefined or an AbortSignal. */
+/**
+ * Throws a TypeError unless `value` is undefined or an AbortSignal.
+ *
+ * @example
+ * ```ts
+ * import { requireSignal } from "@winpipe/core/internal";
+ * requireSignal(undefined); // undefined
+ * requireSignal(AbortSignal.timeout(1000)) instanceof AbortSignal; // true
+ * ```
+ */
 export function requireSignal(value: unknown, what = "signal"): AbortSignal | undefined {
   if (value === undefined) return undefined;
   if (!(value instanceof AbortSignal)) throw new TypeError(`${what} must be an AbortSignal: got ${show(value)}`);
@@ -62,6 +130,15 @@ export function requireSignal(value: unknown, what = "signal"): AbortSignal | un
  * True when the ArrayBuffer under `view` has been detached (transferred
  * with `transfer()`, `postMessage` or `structuredClone`): its memory is no
  * longer the view's to use.
+ *
+ * @example
+ * ```ts
+ * import { isDetached } from "@winpipe/core/internal";
+ * const bytes = new Uint8Array(8);
+ * isDetached(bytes); // false
+ * bytes.buffer.transfer();
+ * isDetached(bytes); // true
+ * ```
  */
 export function isDetached(view: ArrayBufferView): boolean {
   const buffer = view.buffer as ArrayBuffer & { detached?: boolean };
@@ -76,7 +153,15 @@ export function isDetached(view: ArrayBufferView): boolean {
   }
 }
 
-/** Throws a TypeError unless `value` is a Uint8Array whose buffer is not detached. */
+/**
+ * Throws a TypeError unless `value` is a Uint8Array whose buffer is not detached.
+ *
+ * @example
+ * ```ts
+ * import { requireBytes } from "@winpipe/core/internal";
+ * requireBytes(new Uint8Array(4), "data").length; // 4
+ * ```
+ */
 export function requireBytes(value: unknown, what: string): Uint8Array {
   if (!(value instanceof Uint8Array)) {
     const hint = typeof value === "string" ? " (encode text with TextEncoder first)" : "";
@@ -88,14 +173,31 @@ export function requireBytes(value: unknown, what: string): Uint8Array {
   return value;
 }
 
-/** Throws a TypeError unless `value` is undefined or a plain object of options. */
+/**
+ * Throws a TypeError unless `value` is undefined or a plain object of options.
+ *
+ * @example
+ * ```ts
+ * import { requireOptions } from "@winpipe/core/internal";
+ * requireOptions<{ chunkSize: number }>(undefined); // {}
+ * requireOptions<{ chunkSize: number }>({ chunkSize: 1024 }).chunkSize; // 1024
+ * ```
+ */
 export function requireOptions<T extends object>(value: unknown, what = "options"): Partial<T> {
   if (value === undefined) return {};
   if (value === null || typeof value !== "object") throw new TypeError(`${what} must be an object: got ${show(value)}`);
   return value as Partial<T>;
 }
 
-/** A buffer size in bytes: a DWORD. */
+/**
+ * A buffer size in bytes: a DWORD.
+ *
+ * @example
+ * ```ts
+ * import { validateBufferSize } from "@winpipe/core/internal";
+ * validateBufferSize(65536, "bufferSize"); // 65536
+ * ```
+ */
 export function validateBufferSize(value: unknown, what: string): number {
   return requireInteger(value, what, 0, DWORD_MAX);
 }
@@ -103,6 +205,13 @@ export function validateBufferSize(value: unknown, what: string): number {
 /**
  * A timeout in milliseconds: 0 up to 4294967294 (a DWORD short of
  * INFINITE), or Infinity to wait forever.
+ *
+ * @example
+ * ```ts
+ * import { validateTimeout } from "@winpipe/core/internal";
+ * validateTimeout(Infinity); // Infinity: wait forever
+ * validateTimeout(5000); // 5000
+ * ```
  */
 export function validateTimeout(value: unknown, what = "timeout"): number {
   if (value === Infinity) return Infinity;
@@ -112,6 +221,13 @@ export function validateTimeout(value: unknown, what = "timeout"): number {
 /**
  * nMaxInstances: 1 to 255, where 255 is PIPE_UNLIMITED_INSTANCES, or
  * "unlimited".
+ *
+ * @example
+ * ```ts
+ * import { validateMaxInstances } from "@winpipe/core/internal";
+ * validateMaxInstances("unlimited"); // 255 (PIPE_UNLIMITED_INSTANCES)
+ * validateMaxInstances(4); // 4
+ * ```
  */
 export function validateMaxInstances(value: unknown): number {
   if (value === "unlimited") return PIPE_UNLIMITED_INSTANCES;
@@ -121,7 +237,17 @@ export function validateMaxInstances(value: unknown): number {
   return requireInteger(value, "maxInstances", 1, PIPE_UNLIMITED_INSTANCES);
 }
 
-/** The parts of a valid pipe name. */
+/**
+ * The parts of a valid pipe name.
+ *
+ * @example
+ * ```ts
+ * import { type ParsedPipeName, parsePipeName } from "@winpipe/core";
+ * const parsed: ParsedPipeName = parsePipeName(String.raw`\\server\pipe\app`);
+ * parsed.server; // "server"
+ * parsed.name; // "app"
+ * ```
+ */
 export interface ParsedPipeName {
   /** The name as Windows will see it: `\\server\pipe\name` with the prefix spelled as given. */
   full: string;

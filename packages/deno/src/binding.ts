@@ -12,7 +12,7 @@ import { loadLibraries } from "./ffi.ts";
 let library: Win32Library | undefined;
 
 /**
- * The Deno binding. `load()` opens kernel32.dll and ntdll.dll on first use
+ * The Deno binding. `load()` opens kernel32.dll, ntdll.dll and advapi32.dll on first use
  * and throws off Windows.
  *
  * @example
@@ -26,10 +26,11 @@ export const denoBinding: Win32Binding = {
   name: "kernel32-deno",
   load(): Win32Library {
     if (library !== undefined) return library;
-    const { kernel32, ntdll } = loadLibraries();
+    const { kernel32, ntdll, advapi32 } = loadLibraries();
     library = {
       kernel32,
       ntdll,
+      advapi32,
       offThread<N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>): Promise<number> {
         // Looked up at each call (not cached), so that a bench can count the waits by wrapping one.
         return loadLibraries().blocking[name](...args);

@@ -12,6 +12,13 @@ import { readableFrom, writableTo } from "@winpipe/streams";
  * domain socket (a local, named, stream or message endpoint), and Deno has
  * no address type of its own for it; both ends report the pipe's name, the
  * only address a pipe has.
+ *
+ * @example
+ * ```ts ignore
+ * import { connect, type PipeAddr, toDenoConn } from "@winpipe/deno";
+ * const conn = toDenoConn(await connect(String.raw`\\.\pipe\app`));
+ * const addr: PipeAddr = conn.remoteAddr; // { transport: "unix", path: the pipe's name }
+ * ```
  */
 export type PipeAddr = Deno.UnixAddr;
 

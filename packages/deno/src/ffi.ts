@@ -1,15 +1,11 @@
 /**
  * The foreign symbols of winpipe's Deno backend: the neutral tables of
- * `@winpipe/kernel32` (each parameter labelled there with its Win32
- * name and C type) turned into `Deno.dlopen` tables, and opened lazily.
- *
- * Kinds map to Deno's native types as follows: HANDLE `"isize"` (Deno
- * returns a bigint; INVALID_HANDLE_VALUE is -1n), memory `"buffer"` (a typed
- * array or null), UCHAR `"u8"`, DWORD/ULONG `"u32"`, BOOL/NTSTATUS `"i32"`,
- * ULONG_PTR `"usize"`. Each function marked `offThread` in the neutral
- * table is declared twice: under its own name, and as `NameBlocking` with
- * `nonblocking: true` (Deno runs it on a thread of its blocking pool and
- * returns a promise).
+ * `@winpipe/kernel32` turned into `Deno.dlopen` tables (HANDLE as
+ * `"isize"`, memory as `"buffer"`; docs/deno-backend.md, "The binding",
+ * has the whole mapping), and opened lazily. Each function marked
+ * `offThread` is declared twice: under its own name, and as `NameBlocking`
+ * with `nonblocking: true`. A function marked `optional` is declared with
+ * Deno's `optional: true`: `null` when the DLL does not export it.
  *
  * Importing this module on Linux or macOS opens nothing; calling
  * {@linkcode loadLibraries} there throws one clear Error.
@@ -17,6 +13,7 @@
  * @module
  */
 import {
+  ADVAPI32_FUNCTIONS,
   KERNEL32_FUNCTIONS,
   NTDLL_FUNCTIONS,
   type ParameterKind,
@@ -60,7 +57,7 @@ export function denoSymbols(table: Win32SymbolTable): Deno.ForeignLibraryInterfa
   for (const [name, fn] of Object.entries(table)) {
     const parameters = fn.parameters.map((kind) => PARAMETER_TYPES[kind]);
     const result = RESULT_TYPES[fn.result];
-    symbols[name] = { parameters, result };
+    symbols[name] = fn.optional ? { parameters, result, optional: true } : { parameters, result };
     if (fn.offThread) symbols[`${name}Blocking`] = { name, parameters, result, nonblocking: true };
   }
   return symbols;
@@ -72,6 +69,8 @@ export interface Libraries {
   kernel32: Win32Functions<typeof KERNEL32_FUNCTIONS>;
   /** ntdll.dll */
   ntdll: Win32Functions<typeof NTDLL_FUNCTIONS>;
+  /** advapi32.dll */
+  advapi32: Win32Functions<typeof ADVAPI32_FUNCTIONS>;
   /**
    * The `NameBlocking` (`nonblocking: true`) variants of the functions
    * marked `offThread`, by their own name (e.g. `NtFlushBuffersFile`);
@@ -83,7 +82,7 @@ export interface Libraries {
 let libraries: Libraries | undefined;
 
 /**
- * Opens kernel32.dll and ntdll.dll on first use and returns their symbols.
+ * Opens kernel32.dll, ntdll.dll and advapi32.dll on first use and returns their symbols.
  * Off Windows it throws an Error that says so (and opens nothing).
  *
  * @example
@@ -100,6 +99,7 @@ export function loadLibraries(): Libraries {
   }
   const kernel32 = Deno.dlopen("kernel32.dll", denoSymbols(KERNEL32_FUNCTIONS)).symbols;
   const ntdll = Deno.dlopen("ntdll.dll", denoSymbols(NTDLL_FUNCTIONS)).symbols;
+  const advapi32 = Deno.dlopen("advapi32.dll", denoSymbols(ADVAPI32_FUNCTIONS)).symbols;
   const blocking: Libraries["blocking"] = {};
   for (const [table, symbols] of [[KERNEL32_FUNCTIONS, kernel32], [NTDLL_FUNCTIONS, ntdll]] as const) {
     for (const [name, fn] of Object.entries(table as Win32SymbolTable)) {
@@ -109,6 +109,7 @@ export function loadLibraries(): Libraries {
   libraries = {
     kernel32: kernel32 as unknown as Libraries["kernel32"],
     ntdll: ntdll as unknown as Libraries["ntdll"],
+    advapi32: advapi32 as unknown as Libraries["advapi32"],
     blocking,
   };
   return libraries;

@@ -1,9 +1,8 @@
 /**
  * {@linkcode Kernel32}: winpipe's kernel port over kernel32.dll for Deno:
- * the kernel of `@winpipe/kernel32` bound to {@linkcode denoBinding}.
- * The semantics (overlapped I/O on one completion port, NTSTATUS
- * conversion, anonymous pipes made as CreatePipe makes them, handle
- * tracking) live in core; see docs/deno-backend.md.
+ * the kernel of `@winpipe/kernel32` bound to {@linkcode denoBinding}. The
+ * semantics live in `@winpipe/kernel32` (docs/kernel32.md); what is Deno's
+ * own is in docs/deno-backend.md.
  *
  * @module
  */
@@ -42,8 +41,7 @@ export function isInvalidHandleValue(value: Deno.PointerValue | bigint | number)
  * const kernel = new Kernel32();
  * const { read, write } = kernel.createPipe(0, false, false);
  * await kernel.write(write, new Uint8Array([1, 2, 3]));
- * const buf = new Uint8Array(8);
- * const { bytesRead } = await kernel.read(read, buf); // 3
+ * const { bytes } = await kernel.read(read, 8); // Uint8Array [1, 2, 3]
  * kernel.close(read);
  * kernel.close(write);
  * ```

@@ -22,85 +22,21 @@
  * @module
  */
 import { createModelKernel } from "@winpipe/core/model";
-import {
-  compareKernels,
-  type CompareOptions,
-  type DiffOp,
-  diffTraces,
-  formatMismatch,
-  formatTrace,
-  type Mismatch,
-  replaySequence,
-  runSequence,
-} from "@winpipe/testing";
+import { differentialSuite, type DiffOp, diffTraces, formatMismatch, formatTrace, runSequence } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
-import { onWindows, PENDING_DELAY_MS, underWine } from "./util.ts";
-
-const env = (name: string): string | undefined => Deno.env.get(name) || undefined;
-
-/** Sequences per Deno test. */
-const BATCH = 25;
-const BASE_SEED = Number(env("WINPIPE_DIFF_BASE_SEED") ?? 1);
-const COUNT = Number(env("WINPIPE_DIFF_COUNT") ?? 200);
-const REPLAY_SEED = env("WINPIPE_DIFF_SEED");
-
-/**
- * How the sequences run. kernel32 under Wine completes a pending operation
- * within a few ms normally; 120 ms per checkpoint leaves room for a loaded
- * machine. Sequences run 4 at a time (each on its own pipe names) so that
- * the checkpoints overlap: 200 sequences of 40 operations take about 95 s
- * under Wine on a 2-CPU machine.
- */
-const OPTIONS: Omit<CompareOptions, "seed"> = {
-  length: 40,
-  runA: { settleMs: 10 },
-  runB: { settleMs: Number(env("WINPIPE_DIFF_SETTLE_MS") ?? 120) },
-  concurrency: 4,
-};
+import { PENDING_DELAY_MS, underWine, windowsRegister } from "./util.ts";
 
 const model = () => createModelKernel();
 const kernel32 = () => new Kernel32();
 
-function replayCommand(seed: number): string {
-  return `bash scripts/wine/run.sh --env NO_COLOR=1 --env WINPIPE_DIFF_SEED=${seed} -- ` +
-    `deno test -A packages/deno/test/differential_test.ts`;
-}
-
-function report(mismatches: Mismatch[]): string {
-  return mismatches.map((m) => `${formatMismatch(m)}\n  replay: ${replayCommand(m.seed)}`).join("\n\n");
-}
-
-if (onWindows && REPLAY_SEED !== undefined) {
-  const seed = Number(REPLAY_SEED);
-  Deno.test(`differential: replay seed ${seed}, model vs kernel32`, async () => {
-    const replay = await replaySequence(model, kernel32, seed, OPTIONS);
-    console.log(replay.report);
-    if (replay.mismatch) throw new Error(`seed ${seed}: the kernels differ (see the traces above)`);
-  });
-} else if (onWindows) {
-  for (let start = 0; start < COUNT; start += BATCH) {
-    const seed = BASE_SEED + start;
-    const count = Math.min(BATCH, COUNT - start);
-    Deno.test(`differential: model vs kernel32, seeds ${seed}..${seed + count - 1}`, async () => {
-      const excluded: Record<string, number> = {};
-      const result = await compareKernels(model, kernel32, {
-        ...OPTIONS,
-        seed,
-        count,
-        onExclude: (id) => (excluded[id] = (excluded[id] ?? 0) + 1),
-      });
-      const kinds = Object.entries(result.kinds).sort().map(([k, n]) => `${k} ${n}`).join(", ");
-      const left = Object.entries(excluded).sort().map(([k, n]) => `${k} ${n}`).join(", ");
-      console.log(
-        `${count} sequences, ${result.steps} steps each side, ${(result.elapsedMs / 1000).toFixed(1)} s, ` +
-          `${result.mismatches.length} mismatch(es)\n  steps: ${kinds}\n  left out: ${left || "nothing"}`,
-      );
-      if (result.mismatches.length > 0) {
-        throw new Error(`${result.mismatches.length} sequence(s) differ:\n\n${report(result.mismatches)}`);
-      }
-    });
-  }
-}
+differentialSuite(model, kernel32, {
+  register: windowsRegister,
+  env: (name) => Deno.env.get(name) || undefined,
+  replayCommand: (seed) =>
+    `bash scripts/wine/run.sh --env NO_COLOR=1 --env WINPIPE_DIFF_SEED=${seed} -- ` +
+    `deno test -A packages/deno/test/differential_test.ts`,
+  label: "deno",
+});
 
 // ---------------------------------------------------------------------------
 // The Wine findings behind the exclusions, one minimal sequence each.

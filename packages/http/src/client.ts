@@ -18,7 +18,21 @@ import {
 import { integerOption, msOption } from "./options.ts";
 import { ConnReader } from "./reader.ts";
 
-/** The fetch options of pipeFetch: RequestInit and what pipes add. */
+/**
+ * The fetch options of pipeFetch: RequestInit and what pipes add.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type PipeFetchInit } from "@winpipe/http";
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\fetch-init`;
+ * await using server = serveHttp(name, async (request) => new Response(await request.text()));
+ * const init: PipeFetchInit = { method: "POST", body: "ping", connectTimeout: 1000, signal: AbortSignal.timeout(5000) };
+ * await (await pipeFetch(name, "/", init)).text(); // "ping"
+ * ```
+ */
 export interface PipeFetchInit extends RequestInit {
   /**
    * How long to wait for a free pipe instance while every instance of the
@@ -30,7 +44,18 @@ export interface PipeFetchInit extends RequestInit {
   maxHeaderSize?: number;
 }
 
-/** Options of {@linkcode PipeHttpClient}. */
+/**
+ * Options of {@linkcode PipeHttpClient}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { PipeHttpClient, type PipeHttpClientOptions } from "@winpipe/http";
+ * const options: PipeHttpClientOptions = { maxIdlePerPipe: 0 }; // a new connection for every request
+ * using client = new PipeHttpClient(createWinpipe(createModelKernel()), options);
+ * ```
+ */
 export interface PipeHttpClientOptions {
   /** Idle keep-alive connections kept per pipe name. Default 8; 0 keeps none. */
   maxIdlePerPipe?: number;
@@ -116,6 +141,7 @@ export class PipeHttpClient implements Disposable {
   readonly #idleTimeout: number;
   readonly #idle = new Map<string, Pooled[]>();
 
+  /** A client that connects through `pipes` (a winpipe API: the model's, or kernel32's). */
   constructor(pipes: Winpipe, options?: PipeHttpClientOptions) {
     if (typeof (pipes as Partial<Winpipe> | null)?.connect !== "function") {
       throw new TypeError(

@@ -25,6 +25,7 @@ export class HttpParseError extends Error {
   /** The status code a server answers with. */
   readonly status: number;
 
+  /** An error that a server answers with `status` (400, 408, 413, 431, 501, ...). */
   constructor(status: number, message: string) {
     super(message);
     this.name = "HttpParseError";

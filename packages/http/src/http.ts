@@ -7,7 +7,19 @@ import type { Winpipe } from "@winpipe/core";
 import { type PipeFetchInit, PipeHttpClient } from "./client.ts";
 import { type HttpHandler, type HttpServer, serveHttpOn, type ServeHttpOptions } from "./server.ts";
 
-/** serveHttp and pipeFetch of one winpipe API (a kernel32 binding, or the model). */
+/**
+ * serveHttp and pipeFetch of one winpipe API (a kernel32 binding, or the model).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type WinpipeHttp } from "@winpipe/http";
+ * const http: WinpipeHttp = createHttp(createWinpipe(createModelKernel()));
+ * await using server = http.serveHttp(String.raw`\\.\pipe\pair`, () => Response.json({ ok: true }));
+ * await (await http.pipeFetch(String.raw`\\.\pipe\pair`, "/")).json(); // { ok: true }
+ * ```
+ */
 export interface WinpipeHttp {
   /**
    * Serves HTTP/1.1 on the named pipe `name`: each request goes to

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { parsePipeName, type PipeConnection, PipeServer, type ServerOptions, type Winpipe } from "@winpipe/core";
+import type { PipeConnection, PipeServer, ServerInstance, Winpipe } from "@winpipe/core";
+import { clientIdentityOf } from "./client_identity.ts";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import { BodyLengthError, type ChunkReader, encodeHead, type OutFraming, startBody, writeMessage } from "./body_out.ts";
 import {
@@ -16,129 +17,20 @@ import {
   type RequestHead,
   requestHost,
 } from "./head.ts";
-import { integerOption, msOption } from "./options.ts";
+import { Exchange } from "./exchange.ts";
 import { ConnReader } from "./reader.ts";
+import {
+  type HttpHandler,
+  type HttpRequestInfo,
+  type Limits,
+  serveConfig,
+  type ServeHttpOptions,
+} from "./serve_options.ts";
+import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
 import { listHas, REASONS } from "./syntax.ts";
 
-/**
- * What is known of the client process at the other end of a connection.
- * Every field is optional: winpipe does not ask the kernel for them yet
- * (GetNamedPipeClientProcessId and the client's token are for a later
- * change); they are here so that handlers can be written against them.
- */
-export interface PipeClientIdentity {
-  /** The client's process id (GetNamedPipeClientProcessId). */
-  processId?: number;
-  /** The client's session id (GetNamedPipeClientSessionId). */
-  sessionId?: number;
-  /** The client's user, as `DOMAIN\user`. */
-  user?: string;
-}
-
-/** The second argument of a handler: the connection a request came on. */
-export interface HttpRequestInfo {
-  /** The full pipe name the server listens on, `\\.\pipe\NAME`. */
-  pipeName: string;
-  /** The connection's number on this server, from 1; requests on one keep-alive connection share it. */
-  connection: number;
-  /** The request's number on its connection, from 1. */
-  request: number;
-  /** The client at the other end, as far as it is known (see {@linkcode PipeClientIdentity}). */
-  client: PipeClientIdentity;
-}
-
-/** A fetch-style handler: any function from Request to Response (Hono's `app.fetch`, for one). */
-export type HttpHandler = (request: Request, info: HttpRequestInfo) => Response | Promise<Response>;
-
-/** Options of serveHttp: the pipe server's options (byte pipe, duplex) and HTTP's limits. */
-export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode" | "access" | "wait"> {
-  /** Must be "byte" (or absent): HTTP needs a byte stream. */
-  type?: "byte";
-  /** Must be "byte" (or absent). */
-  readMode?: "byte";
-  /** Must be "duplex" (or absent). */
-  access?: "duplex";
-  /** Must be "blocking" (or absent). */
-  wait?: "blocking";
-  /** Stops the server when aborted, as {@linkcode HttpServer.shutdown} does. */
-  signal?: AbortSignal;
-  /** The largest request head (request line and header fields) accepted, in bytes; 431 beyond. Default 16384. */
-  maxHeaderSize?: number;
-  /**
-   * How long a client may take to send a request head, in ms, from its
-   * first byte; 408 and close beyond. A new connection must also send its
-   * first byte within this time (or is closed). Default 30000.
-   */
-  headerTimeout?: number;
-  /** How long an idle keep-alive connection stays open waiting for the next request, in ms. Default 5000. */
-  keepAliveTimeout?: number;
-  /**
-   * Unread request body that is read and dropped after the response so
-   * that the connection can serve its next request, in bytes; beyond, the
-   * connection is closed instead. Default 65536.
-   */
-  maxDrainSize?: number;
-  /**
-   * Called with each error a handler throws (the client gets a 500) or
-   * that breaks a response after it started; default: `console.error`.
-   */
-  onError?: (error: unknown, request: Request | undefined) => void;
-}
-
-/** The server's limits, validated. */
-interface Limits {
-  maxHeaderSize: number;
-  headerTimeout: number;
-  keepAliveTimeout: number;
-  maxDrainSize: number;
-}
-
-/** The state of one request and its response. */
-class Exchange {
-  /** Takes the request body off the connection. */
-  readonly decoder: BodyDecoder;
-  /** The client sent `Expect: 100-continue` with a body. */
-  expectContinue = false;
-  /** The body was read from the pipe (by the handler, or by the server dropping it). */
-  bodyStarted = false;
-  /** The server dropped the rest of the body after the response: the handler's stream may no longer read. */
-  bodyDropped = false;
-  /** The response head is being written: too late for 100 Continue. */
-  responseStarted = false;
-  /** The 100 Continue being written. */
-  continueWrite?: Promise<void>;
-  /** Why reading the request body failed: a malformed body is answered by the server, not the handler. */
-  bodyError?: unknown;
-  /** Aborts `request.signal` when the client goes away. */
-  readonly abort = new AbortController();
-  /** The response body being written, cancelled when the client goes away. */
-  responseBody?: ChunkReader;
-  #watching = false;
-
-  /**
-   * Once the request is read, a read stays pending on the connection: its
-   * data is the next request (kept), its end means the client went away,
-   * which aborts the request's signal and cancels a response still being
-   * produced (otherwise a stream that never ends would hold the connection).
-   */
-  watchClient(reader: ConnReader, signal: AbortSignal): void {
-    if (this.#watching) return;
-    this.#watching = true;
-    reader.waitForData(signal).then((more) => {
-      if (!more) this.clientGone();
-    }, () => this.clientGone());
-  }
-
-  clientGone(): void {
-    if (this.abort.signal.aborted) return;
-    this.abort.abort(new DOMException("the client closed the connection", "AbortError"));
-    void this.responseBody?.cancel(this.abort.signal.reason).catch(() => {});
-  }
-
-  constructor(decoder: BodyDecoder) {
-    this.decoder = decoder;
-  }
-}
+export type { HttpHandler, HttpRequestInfo, ServeHttpOptions } from "./serve_options.ts";
+export type { PipeClientIdentity } from "./client_identity.ts";
 
 /** One connection's state, as shutdown() and the timeout sweep see it. */
 interface Connection {
@@ -151,35 +43,6 @@ interface Connection {
   /** What timed out, if it does. */
   phase: string;
 }
-
-/** A request the server answers itself (malformed, too large, timed out), then closes the connection. */
-function refusal(status: number, detail: string): Uint8Array {
-  const body = new TextEncoder().encode(`${REASONS[status] ?? "Error"}: ${detail}\n`);
-  const head = encodeHead(`HTTP/1.1 ${status} ${REASONS[status] ?? "Error"}`, [
-    ["content-type", "text/plain; charset=utf-8"],
-    ["content-length", String(body.length)],
-    ["connection", "close"],
-    ["date", httpDate()],
-  ]);
-  const bytes = new Uint8Array(head.length + body.length);
-  bytes.set(head);
-  bytes.set(body, head.length);
-  return bytes;
-}
-
-let dateText = "", dateSecond = -1;
-/** The Date field, made once a second. */
-function httpDate(): string {
-  const second = Math.floor(Date.now() / 1000);
-  if (second !== dateSecond) {
-    dateSecond = second;
-    dateText = new Date(second * 1000).toUTCString();
-  }
-  return dateText;
-}
-
-/** Response fields the server sets itself: the handler's are dropped. */
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-connection"]);
 
 /** The reason a connection's read was aborted by one of its timers. */
 class TimeoutReason extends Error {
@@ -310,10 +173,10 @@ export class HttpServer implements AsyncDisposable {
   }
 
   /** Serves the requests of one connection, one after the other, then closes it. */
-  async #serve(conn: PipeConnection, connection: Connection, number: number): Promise<void> {
+  async #serve(conn: ServerInstance, connection: Connection, number: number): Promise<void> {
     const limits = this.#limits;
     const reader = new ConnReader(conn, limits.maxHeaderSize + 1024);
-    const info = { pipeName: this.name, connection: number, client: {} };
+    const info = { pipeName: this.name, connection: number, client: clientIdentityOf(conn) };
     try {
       for (let index = 1;; index++) {
         // Waiting for a request: the first one within the header timeout, the next ones within the keep-alive timeout.
@@ -587,58 +450,6 @@ function isConnectionError(err: unknown): boolean {
 
 /** Methods fetch forbids in a Request (Deno refuses them, Bun does not): answered 501 in both. */
 const UNSERVED_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
-
-const CONTINUE = encodeHead("HTTP/1.1 100 Continue", []);
-
-/** Validates serveHttp's arguments and turns its options into the pipe server's and the limits. */
-function serveConfig(
-  name: unknown,
-  handler: unknown,
-  options: ServeHttpOptions | undefined,
-): { serverOptions: ServerOptions; limits: Limits; opts: ServeHttpOptions } {
-  parsePipeName(name, { localOnly: true });
-  if (typeof handler !== "function") {
-    throw new TypeError(`handler must be a function (request, info) => Response: got ${typeof handler}`);
-  }
-  if (options !== undefined && (typeof options !== "object" || options === null)) {
-    throw new TypeError(`options must be an object: got ${options === null ? "null" : typeof options}`);
-  }
-  const opts: ServeHttpOptions = options ?? {};
-  const fixed: [keyof ServeHttpOptions, string, string][] = [
-    ["type", "byte", "a message pipe cannot carry HTTP, which needs a byte stream"],
-    ["readMode", "byte", "HTTP reads a byte stream"],
-    ["access", "duplex", "HTTP needs both directions"],
-    ["wait", "blocking", "HTTP serves on blocking handles"],
-  ];
-  for (const [key, only, why] of fixed) {
-    const value = opts[key];
-    if (value !== undefined && value !== only) {
-      throw new TypeError(`serveHttp: ${key} must be "${only}": got ${JSON.stringify(value)} (${why})`);
-    }
-  }
-  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
-    throw new TypeError("signal must be an AbortSignal");
-  }
-  if (opts.onError !== undefined && typeof opts.onError !== "function") {
-    throw new TypeError("onError must be a function");
-  }
-  const limits: Limits = {
-    maxHeaderSize: integerOption(opts.maxHeaderSize, "maxHeaderSize", 256, 1024 * 1024, 16384),
-    headerTimeout: msOption(opts.headerTimeout, "headerTimeout", 30_000),
-    keepAliveTimeout: msOption(opts.keepAliveTimeout, "keepAliveTimeout", 5_000),
-    maxDrainSize: integerOption(opts.maxDrainSize, "maxDrainSize", 0, Number.MAX_SAFE_INTEGER, 65536),
-  };
-  const {
-    signal: _signal,
-    maxHeaderSize: _h,
-    headerTimeout: _t,
-    keepAliveTimeout: _k,
-    maxDrainSize: _d,
-    onError: _e,
-    ...pipeOptions
-  } = opts;
-  return { serverOptions: { ...pipeOptions, type: "byte", readMode: "byte" }, limits, opts };
-}
 
 /**
  * Serves HTTP/1.1 on the named pipe `name` with the pipe API `pipes`: each

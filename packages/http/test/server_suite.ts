@@ -6,7 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { isPipeError } from "@winpipe/core";
+import { fileRights, isPipeError, parseSecurityDescriptor } from "@winpipe/core";
 import { HttpServer, PipeHttpClient } from "@winpipe/http";
 import { INVALID, VALID } from "./corpus.ts";
 import {
@@ -330,6 +330,38 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     await assert.rejects(response.text(), TypeError);
     assert.equal(errors.length, 1);
     assert.match((errors[0] as Error).message, /Content-Length says 10/);
+  });
+
+  t("info.client: the client's process id, session id and user, read from the kernel", async () => {
+    const name = uniqueName("identity");
+    await using _server = b.http.serveHttp(
+      name,
+      (_request, { client }) =>
+        Response.json({ processId: client.processId, sessionId: client.sessionId, user: client.user }),
+    );
+    const got = await (await b.http.pipeFetch(name, "/")).json();
+    // pipeFetch connected from this process: the server's view of its client is this process.
+    await using raw = await b.pipes.connect(name);
+    assert.deepEqual(got, {
+      processId: raw.serverProcessId(),
+      sessionId: raw.serverSessionId(),
+      user: b.pipes.currentUser(),
+    });
+  });
+
+  t("the security option reaches the pipe: the descriptor given reads back", async () => {
+    const name = uniqueName("security");
+    const { sid } = b.pipes.currentUser();
+    // Unlike the default ("current-user": full control for the user), the user may only read and write.
+    await using _server = b.http.serveHttp(name, () => new Response("ok"), {
+      security: `O:${sid}D:P(A;;GA;;;SY)(A;;GRGW;;;${sid})`,
+    });
+    await using raw = await b.pipes.connect(name);
+    const { owner, dacl } = parseSecurityDescriptor(raw.securityDescriptor());
+    assert.equal(owner, sid);
+    assert.deepEqual(dacl?.aces.map((ace) => ace.sid), ["S-1-5-18", sid]);
+    assert.notEqual(fileRights(dacl!.aces[1].mask), fileRights(dacl!.aces[0].mask), "the user has less than SYSTEM");
+    assert.equal(await (await b.http.pipeFetch(name, "/")).text(), "ok");
   });
 
   t("the pipe server's options reach the pipe: buffer sizes as given, and a body far larger goes through", async () => {

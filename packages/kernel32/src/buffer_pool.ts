@@ -1,16 +1,10 @@
 /**
- * {@linkcode BufferPool}: the data buffers the kernel32 backend hands to the
- * kernel, kept for reuse between operations.
- *
- * Every buffer a pending operation uses belongs to the backend
- * (docs/buffer-ownership.md). Allocating a fresh one per operation is safe
- * but costly in V8 for large sizes (a zero-filled backing store, new pages,
- * and external-memory pressure that brings garbage collections forward):
- * 1 MiB reads ran at 0.46x raw C instead of 0.71x. So buffers go back to a
- * pool once nothing refers to them any more: a write's copy when the write
- * has completed, a read's buffer when its reader has copied the bytes out
- * and called `release` (a reader that keeps the bytes never does, and the
- * pool simply makes another).
+ * {@linkcode BufferPool}: the data buffers the kernel32 layer hands to the
+ * kernel, kept for reuse between operations: a write's copy once the write
+ * has completed, a read's buffer once its reader has copied the bytes out
+ * and called `release`. Why (V8's cost of large fresh buffers) and what it
+ * bought: docs/kernel32.md ("Memory the kernel writes later"); which memory
+ * the kernel gets: docs/buffer-ownership.md.
  *
  * @module
  */

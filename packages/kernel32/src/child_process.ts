@@ -8,6 +8,25 @@ import type { KernelProcess } from "@winpipe/core";
 /**
  * A child process started by the kernel32 kernel: its id and process
  * handle, closed idempotently.
+ *
+ * @example
+ * ```ts ignore
+ * import { Kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const kernel = new Kernel32();
+ * const processes = kernel.processes;
+ * const child = processes.spawnProcess({
+ *   commandLine: "cmd.exe /c exit 7",
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "null",
+ *   stderr: "null",
+ *   inherit: [],
+ * }); // a Kernel32Process
+ * child.pid; // the process id
+ * await processes.waitProcess(child); // 7
+ * processes.closeProcess(child);
+ * ```
  */
 export class Kernel32Process implements KernelProcess {
   /** The process id. */

@@ -1,27 +1,11 @@
 /**
  * {@linkcode CompletionPort}: the process's one I/O completion port and the
- * two ways its completions reach JavaScript.
- *
- * Every overlapped handle is associated with the port, with
- * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS (nothing is queued for I/O that
- * completed at once). While any operation is pending, completions are
- * removed with
- * [GetQueuedCompletionStatusEx](https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex),
- * up to 64 at a time, and the outcome of each is read on the main thread
- * from its OVERLAPPED:
- *
- * - **polling** (poll_policy.ts): while completions keep coming soon after
- *   operations pend, the main thread removes them itself with a zero
- *   time-out, between turns of the event loop, which costs no thread
- *   hand-over;
- * - **the waiter**: otherwise one call with no time-out waits off the main
- *   thread (the binding's `offThread`: Deno's `nonblocking` FFI, a Worker
- *   under Bun) and hands what it removed to the main thread.
- *
- * Only one of the two runs at a time: a phase of polling that starts while
- * the waiter is blocked wakes it with a posted packet (the waiter would
- * otherwise be given every completion first). None runs once nothing is
- * pending, so nothing keeps the process alive after its pipes are closed.
+ * two ways its completions reach JavaScript while any operation is pending:
+ * the main thread polls it between turns of the event loop (while that
+ * pays: poll_policy.ts), or one
+ * [GetQueuedCompletionStatusEx](https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex)
+ * waits off the main thread. Steps and reasons: docs/kernel32.md ("Waiting
+ * without blocking the event loop").
  *
  * @module
  */

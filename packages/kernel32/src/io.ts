@@ -1,25 +1,13 @@
 /**
  * How the kernel32 layer waits for a call without blocking the event loop,
- * and gets its outcome right under concurrency (GetLastError is per thread):
- *
- * - On an overlapped handle ({@linkcode overlappedIo}): the Win32 call is
- *   issued on the main thread with an OVERLAPPED and its last error is read
- *   at once, on the same thread. If it completed at once (the common case
- *   when data or room is there) the result is taken at once: no thread
- *   hop. If it returned ERROR_IO_PENDING, the completion arrives at the
- *   process's completion port (completion_port.ts) and is read from the
- *   OVERLAPPED on the main thread (Internal is the NTSTATUS, InternalHigh
- *   the byte count). An AbortSignal cancels that one operation with
- *   CancelIoEx(handle, &itsOverlapped).
- * - On a synchronous handle (an anonymous-pipe end made for a child), or for
- *   a call with no overlapped form (a flush) ({@linkcode offThreadCall}):
- *   the NT call behind it runs off the main thread with an IO_STATUS_BLOCK,
- *   and its NTSTATUS is its result.
- *
- * Memory the kernel writes after a call has returned (the OVERLAPPED, the
- * data buffers, the IO_STATUS_BLOCK) is held in the operation's record,
- * which the pending table references until the kernel is done with it: a
- * garbage collection in the meantime cannot free or move it.
+ * and keeps its error code right under concurrency (GetLastError is per
+ * thread): {@linkcode overlappedIo} for overlapped handles (the call on the
+ * main thread, its completion through the port), {@linkcode offThreadCall}
+ * for synchronous handles and for calls with no overlapped form (the NT
+ * call off the main thread, its NTSTATUS as the result). The operation's
+ * record holds every buffer the kernel may write until it is done with it.
+ * docs/kernel32.md ("Error codes under concurrency", "Waiting without
+ * blocking the event loop", "Memory the kernel writes later") explains why.
  *
  * @module
  */

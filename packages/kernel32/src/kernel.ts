@@ -20,6 +20,7 @@ import {
   errorBehaviour,
   FILE_FLAG_OVERLAPPED,
   PipeError,
+  SECURITY_IDENTIFICATION,
 } from "@winpipe/core";
 import type {
   AnonymousPipeHandles,
@@ -27,6 +28,7 @@ import type {
   HandleState,
   OpenPipeParams,
   PeekResult,
+  PipeDirectoryEntry,
   PipeInfo,
   PipeKernel,
   ReadData,
@@ -36,20 +38,29 @@ import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
 import { completionCode, EMPTY, io, offThreadCall, readData } from "./io.ts";
+import { listPipeDirectory } from "./pipe_directory.ts";
 import { Kernel32Processes } from "./process.ts";
+import { Kernel32Security } from "./security.ts";
 import { type Session, sessionOf } from "./session.ts";
 import { ioStatusBlock, securityAttributes, STATUS_END_OF_FILE, struct, validHandle, wideString } from "./structs.ts";
 import { waitNamedPipe } from "./wait_named_pipe.ts";
-import {
-  FSCTL_PIPE_LISTEN,
-  FSCTL_PIPE_TRANSCEIVE,
-  OPEN_EXISTING,
-  SECURITY_IDENTIFICATION,
-  SECURITY_SQOS_PRESENT,
-} from "./win32_constants.ts";
+import { FSCTL_PIPE_LISTEN, FSCTL_PIPE_TRANSCEIVE, OPEN_EXISTING, SECURITY_SQOS_PRESENT } from "./win32_constants.ts";
 import { check, duplicateNative, lastError } from "./win32.ts";
 
-/** Options of {@linkcode Kernel32Kernel.setWaitOptions}. */
+/** ConvertStringSecurityDescriptorToSecurityDescriptorW StringSDRevision. */
+const SDDL_REVISION_1 = 1;
+
+/**
+ * Options of {@linkcode Kernel32Kernel.setWaitOptions}.
+ *
+ * @example
+ * ```ts ignore
+ * import type { WaitOptions } from "@winpipe/kernel32";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const options: WaitOptions = { pollWindowMicros: 500 };
+ * kernel32.setWaitOptions(options);
+ * ```
+ */
 export interface WaitOptions {
   /**
    * How long the main thread polls the completion port after an operation
@@ -87,7 +98,10 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * adopted from a parent: see process.ts.
    */
   readonly processes: Kernel32Processes;
+  /** Access control and identity: descriptors, peer ids, impersonation (security.ts). */
+  readonly security: Kernel32Security;
 
+  /** A kernel over `binding`; nothing is loaded until its first call. */
   constructor(binding: Win32Binding) {
     this.#binding = binding;
     this.name = binding.name;
@@ -104,6 +118,10 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
         if (overlapped) session.port.associate(native, "CreateIoCompletionPort", undefined);
         return new Kernel32Handle(native, undefined, overlapped, session.lib, this.#live);
       },
+    });
+    this.security = new Kernel32Security({
+      session: () => this.#session,
+      native: (handle, call) => this.#handle(handle, call),
     });
   }
 
@@ -164,28 +182,53 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     );
   }
 
-  /** [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew), always with FILE_FLAG_OVERLAPPED added to dwOpenMode. */
+  /**
+   * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew),
+   * always with FILE_FLAG_OVERLAPPED added to dwOpenMode; a security
+   * descriptor given as SDDL is converted with
+   * [ConvertStringSecurityDescriptorToSecurityDescriptorW](https://learn.microsoft.com/en-us/windows/win32/api/sddl/nf-sddl-convertstringsecuritydescriptortosecuritydescriptorw)
+   * and freed (LocalFree) once the call has returned.
+   */
   createNamedPipe(params: CreateNamedPipeParams): Kernel32Handle {
     const session = this.#session;
-    const native = validHandle(session.lib.kernel32.CreateNamedPipeW(
-      wideString(params.name),
-      (params.openMode | FILE_FLAG_OVERLAPPED) >>> 0,
-      params.pipeMode,
-      params.maxInstances,
-      params.outBufferSize,
-      params.inBufferSize,
-      params.defaultTimeout,
-      securityAttributes(params.inheritable),
-    ));
-    if (native === undefined) throw lastError(session.lib, "CreateNamedPipeW", params.name);
+    const { lib } = session;
+    let descriptor: bigint | undefined;
+    if (params.securityDescriptor !== undefined) {
+      const convert = "ConvertStringSecurityDescriptorToSecurityDescriptorW";
+      const out = new BigUint64Array(new ArrayBuffer(8));
+      check(
+        lib,
+        lib.advapi32[convert](wideString(params.securityDescriptor), SDDL_REVISION_1, out, null),
+        convert,
+        params.name,
+      );
+      descriptor = out[0];
+    }
+    let native: number | undefined;
+    try {
+      native = validHandle(lib.kernel32.CreateNamedPipeW(
+        wideString(params.name),
+        (params.openMode | FILE_FLAG_OVERLAPPED) >>> 0,
+        params.pipeMode,
+        params.maxInstances,
+        params.outBufferSize,
+        params.inBufferSize,
+        params.defaultTimeout,
+        securityAttributes(params.inheritable, descriptor),
+      ));
+      if (native === undefined) throw lastError(lib, "CreateNamedPipeW", params.name);
+    } finally {
+      if (descriptor !== undefined) lib.kernel32.LocalFree(descriptor);
+    }
     return this.#wrap(session, native, params.name, true, "CreateNamedPipeW");
   }
 
   /**
    * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
    * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT
-   * | SECURITY_IDENTIFICATION): the server may identify the client but not
-   * impersonate it.
+   * | the impersonation level): by default SECURITY_IDENTIFICATION, so the
+   * server may identify the client but not impersonate it. Static
+   * tracking: the server gets the client's identity as it opens the pipe.
    */
   openPipe(params: OpenPipeParams): Kernel32Handle {
     const session = this.#session;
@@ -195,7 +238,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
       0,
       securityAttributes(params.inheritable),
       OPEN_EXISTING,
-      (FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION) >>> 0,
+      (FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | (params.securityQos ?? SECURITY_IDENTIFICATION)) >>> 0,
       0,
     ));
     if (native === undefined) throw lastError(session.lib, "CreateFileW", params.name);
@@ -284,6 +327,11 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     const native = this.#handle(handle, call);
     const { lib } = this.#session;
     check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
+  }
+
+  /** NtQueryDirectoryFile on `\\.\pipe\`, as pipe_directory.ts does it. */
+  listPipes(): PipeDirectoryEntry[] {
+    return listPipeDirectory(this.#session);
   }
 
   /**

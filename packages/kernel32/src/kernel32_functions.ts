@@ -6,7 +6,17 @@
  */
 import type { Win32SymbolTable } from "./symbols.ts";
 
-/** The kernel32.dll functions. */
+/**
+ * The kernel32.dll functions.
+ *
+ * @example
+ * ```ts
+ * import { KERNEL32_FUNCTIONS } from "@winpipe/kernel32";
+ * KERNEL32_FUNCTIONS.ReadFile.parameters; // ["handle", "buffer", "u32", "buffer", "buffer"]
+ * KERNEL32_FUNCTIONS.ReadFile.result; // "i32" (BOOL)
+ * KERNEL32_FUNCTIONS.GetQueuedCompletionStatusEx.offThread; // true: the completion port's waiter
+ * ```
+ */
 export const KERNEL32_FUNCTIONS = {
   /** HANDLE CreateNamedPipeW(...) */
   CreateNamedPipeW: {
@@ -326,6 +336,76 @@ export const KERNEL32_FUNCTIONS = {
     ],
     result: "u32", // DWORD
     offThread: true,
+  },
+  // --- peer identity and the memory the security calls hand back -------------
+  /** BOOL GetNamedPipeClientProcessId(HANDLE Pipe, PULONG ClientProcessId) */
+  GetNamedPipeClientProcessId: {
+    parameters: [
+      "handle", // HANDLE Pipe
+      "buffer", // PULONG ClientProcessId
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL GetNamedPipeClientSessionId(HANDLE Pipe, PULONG ClientSessionId) */
+  GetNamedPipeClientSessionId: {
+    parameters: [
+      "handle", // HANDLE Pipe
+      "buffer", // PULONG ClientSessionId
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL GetNamedPipeServerProcessId(HANDLE Pipe, PULONG ServerProcessId) */
+  GetNamedPipeServerProcessId: {
+    parameters: [
+      "handle", // HANDLE Pipe
+      "buffer", // PULONG ServerProcessId
+    ],
+    result: "i32", // BOOL
+  },
+  /** BOOL GetNamedPipeServerSessionId(HANDLE Pipe, PULONG ServerSessionId) */
+  GetNamedPipeServerSessionId: {
+    parameters: [
+      "handle", // HANDLE Pipe
+      "buffer", // PULONG ServerSessionId
+    ],
+    result: "i32", // BOOL
+  },
+  /**
+   * BOOL GetNamedPipeClientComputerNameW(HANDLE Pipe, LPWSTR
+   * ClientComputerName, ULONG ClientComputerNameLength). Optional: Wine 10's
+   * kernel32 does not export it (docs/wine-findings.md, W-K76).
+   */
+  GetNamedPipeClientComputerNameW: {
+    parameters: [
+      "handle", // HANDLE Pipe
+      "buffer", // LPWSTR ClientComputerName
+      "u32", // ULONG ClientComputerNameLength (in bytes)
+    ],
+    result: "i32", // BOOL
+    optional: true,
+  },
+  /** HLOCAL LocalFree(HLOCAL hMem): frees what the security conversions allocated (NULL on success). */
+  LocalFree: {
+    parameters: [
+      "usize", // HLOCAL hMem
+    ],
+    result: "handle", // HLOCAL
+  },
+  /** int lstrlenW(LPCWSTR lpString): the length of a string the system allocated. */
+  lstrlenW: {
+    parameters: [
+      "usize", // LPCWSTR lpString
+    ],
+    result: "i32", // int
+  },
+  /** void RtlMoveMemory(VOID *Destination, const VOID *Source, SIZE_T Length): copies what the system allocated into our memory. */
+  RtlMoveMemory: {
+    parameters: [
+      "buffer", // VOID* Destination
+      "usize", // const VOID* Source
+      "usize", // SIZE_T Length
+    ],
+    result: "void",
   },
   /** HANDLE GetStdHandle(DWORD nStdHandle): a standard handle of this process (NULL when it has none). */
   GetStdHandle: {

@@ -7,7 +7,16 @@
  */
 import type { Win32SymbolTable } from "./symbols.ts";
 
-/** The ntdll.dll functions: calls whose status is their return value. */
+/**
+ * The ntdll.dll functions: calls whose status is their return value.
+ *
+ * @example
+ * ```ts
+ * import { NTDLL_FUNCTIONS } from "@winpipe/kernel32";
+ * NTDLL_FUNCTIONS.NtFlushBuffersFile.offThread; // true: FlushFileBuffers has no overlapped form
+ * NTDLL_FUNCTIONS.RtlNtStatusToDosError.result; // "u32"
+ * ```
+ */
 export const NTDLL_FUNCTIONS = {
   /** ULONG RtlNtStatusToDosError(NTSTATUS Status): the Win32 code kernel32 would set for an NTSTATUS. */
   RtlNtStatusToDosError: {
@@ -124,6 +133,27 @@ export const NTDLL_FUNCTIONS = {
       "buffer", // PVOID FileInformation
       "u32", // ULONG Length
       "u32", // FILE_INFORMATION_CLASS FileInformationClass
+    ],
+    result: "i32", // NTSTATUS
+  },
+  /**
+   * NTSTATUS NtQueryDirectoryFile(...), on the main thread and a synchronous
+   * handle to the pipe file system's root: the names of its pipes
+   * (FileDirectoryInformation), which it reports at once.
+   */
+  NtQueryDirectoryFile: {
+    parameters: [
+      "handle", // HANDLE FileHandle
+      "handle", // HANDLE Event
+      "buffer", // PIO_APC_ROUTINE ApcRoutine
+      "buffer", // PVOID ApcContext
+      "buffer", // PIO_STATUS_BLOCK IoStatusBlock
+      "buffer", // PVOID FileInformation
+      "u32", // ULONG Length
+      "u32", // FILE_INFORMATION_CLASS FileInformationClass
+      "u8", // BOOLEAN ReturnSingleEntry
+      "buffer", // PUNICODE_STRING FileName
+      "u8", // BOOLEAN RestartScan
     ],
     result: "i32", // NTSTATUS
   },

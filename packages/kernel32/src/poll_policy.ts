@@ -35,6 +35,12 @@ export interface PollSettings {
  * The default window. Measured under Wine 10 on 2 CPUs (docs/benchmarks.md):
  * a 64-byte reply arrives 150-400 µs after its request, so a shorter window
  * misses most round trips.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_POLL_WINDOW_MICROS } from "@winpipe/kernel32";
+ * DEFAULT_POLL_WINDOW_MICROS; // 1000: what kernel32.setWaitOptions starts from
+ * ```
  */
 export const DEFAULT_POLL_WINDOW_MICROS = 1000;
 

@@ -1,29 +1,11 @@
 /**
  * Child processes for the kernel32 kernel: CreateProcessW with pipe ends as
  * the child's standard handles, inheriting nothing but the handles named
- * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), one watcher thread for the exit of
- * every waited-for child, and adopting a pipe end a parent passed down.
- *
- * Why it is built this way:
- *
- * - bInheritHandles TRUE alone makes a child inherit every inheritable
- *   handle of the process, including the write end of some unrelated pipe,
- *   whose reader then never sees the end of its data while that child
- *   lives. With PROC_THREAD_ATTRIBUTE_HANDLE_LIST only the listed handles
- *   are inherited. Each standard handle is listed as a fresh inheritable
- *   duplicate made for this call and closed right after it, so the
- *   caller's handles need not be inheritable and nothing inheritable
- *   outlives the call. The extra handles (`inherit`) are listed as they are
- *   (the inheritable end of an anonymous pipe), so that their values, which
- *   a parent passes on to the child, are known before the call.
- * - A handle this process uses for overlapped I/O is associated with its
- *   completion port, and that association belongs to the file object the
- *   child would share: the child's I/O would complete to this process's
- *   port. So only synchronous handles (the inheritable ends of anonymous
- *   pipes, made for children) may be passed; an overlapped one is refused
- *   with a TypeError before any call.
- * - A process handle is signalled when the process exits: exit_watcher.ts
- *   waits for every awaited child with one wait off the main thread.
+ * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), one watcher for the exit of every
+ * waited-for child (exit_watcher.ts), and adopting a pipe end a parent
+ * passed down. docs/processes.md ("How it works, and why") explains the
+ * choices: fresh inheritable duplicates for the standard handles, extra
+ * handles listed as they are, overlapped handles refused.
  *
  * @module
  */
@@ -75,6 +57,29 @@ export interface KernelAccess {
 
 /**
  * The {@linkcode ProcessKernel} of the kernel32 kernel (its `processes`).
+ *
+ * @example
+ * ```ts ignore
+ * import { Kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const kernel = new Kernel32();
+ * // A pipe whose write end a child inherits, passed down by value:
+ * const { read, write } = kernel.createPipe(0, false, true);
+ * const value = kernel.processes.handleValue(write);
+ * const child = kernel.processes.spawnProcess({
+ *   commandLine: `child.exe ${value}`,
+ *   environment: undefined,
+ *   cwd: undefined,
+ *   stdin: "null",
+ *   stdout: "inherit",
+ *   stderr: "inherit",
+ *   inherit: [write],
+ * });
+ * kernel.close(write); // the child has its own copy
+ * // ... read from `read` until the child closes its end, then:
+ * await kernel.processes.waitProcess(child);
+ * kernel.processes.closeProcess(child);
+ * kernel.close(read);
+ * ```
  */
 export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32Process> {
   readonly #access: KernelAccess;
@@ -85,13 +90,14 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
   }
 
   /**
-   * CreateProcessW(NULL, commandLine, NULL, NULL, TRUE,
-   * EXTENDED_STARTUPINFO_PRESENT [| CREATE_UNICODE_ENVIRONMENT], env, cwd,
-   * &startupInfoEx, &processInformation), where the startup info names the
-   * three standard handles (STARTF_USESTDHANDLES) and its attribute list
-   * names every handle the child inherits: an inheritable duplicate of each
-   * standard handle (closed here once the call has returned) and each
-   * handle of `inherit` as it is.
+   * [CreateProcessW](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw)(NULL,
+   * commandLine, NULL, NULL, TRUE, EXTENDED_STARTUPINFO_PRESENT [|
+   * CREATE_UNICODE_ENVIRONMENT], env, cwd, &startupInfoEx,
+   * &processInformation), where the startup info names the three standard
+   * handles (STARTF_USESTDHANDLES) and its attribute list names every handle
+   * the child inherits: an inheritable duplicate of each standard handle
+   * (closed here once the call has returned) and each handle of `inherit` as it
+   * is.
    */
   spawnProcess(params: SpawnProcessParams<Kernel32Handle>): Kernel32Process {
     const call = "CreateProcessW";
@@ -208,7 +214,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     return copy;
   }
 
-  /** Waits off the main thread (one watcher for every child) and resolves with GetExitCodeProcess. */
+  /**
+   * Waits off the main thread (one watcher for every child) and resolves with
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess).
+   */
   waitProcess(process: Kernel32Process, signal?: AbortSignal): Promise<number> {
     if (process.exitCode !== undefined) return Promise.resolve(process.exitCode);
     if (signal?.aborted) return Promise.reject(new PipeError(ERROR_OPERATION_ABORTED, "WaitForSingleObject"));
@@ -217,7 +226,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     return watcherOf(this.#access.session()).wait(process, native, signal);
   }
 
-  /** TerminateProcess; a process that has already exited is left alone. */
+  /**
+   * [TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess);
+   * a process that has already exited is left alone.
+   */
   terminateProcess(process: Kernel32Process, exitCode: number): void {
     const native = process.native;
     if (native === null) throw new PipeError(ERROR_INVALID_HANDLE, "TerminateProcess");
@@ -230,7 +242,10 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     throw failure;
   }
 
-  /** CloseHandle of the process handle (deferred while the watcher's wait uses it). */
+  /**
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)
+   * of the process handle (deferred while the watcher's wait uses it).
+   */
   closeProcess(process: Kernel32Process): void {
     if (process.closed) return;
     const session = this.#access.session();
@@ -245,10 +260,11 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
   }
 
   /**
-   * A handle object for a pipe end this process got by value: GetFileType
-   * must say FILE_TYPE_PIPE; FILE_MODE_INFORMATION tells a synchronous
-   * handle (what a parent passes to a child) from an overlapped one, which
-   * is associated with this process's completion port.
+   * A handle object for a pipe end this process got by value:
+   * [GetFileType](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfiletype)
+   * must say FILE_TYPE_PIPE; FILE_MODE_INFORMATION tells a synchronous handle
+   * (what a parent passes to a child) from an overlapped one, which is
+   * associated with this process's completion port.
    */
   adoptHandle(value: number): Kernel32Handle {
     const session = this.#access.session();

@@ -91,16 +91,22 @@ export function information(block: Uint8Array<ArrayBuffer>): number {
 }
 
 /**
- * SECURITY_ATTRIBUTES { DWORD nLength; LPVOID lpSecurityDescriptor = NULL;
- * BOOL bInheritHandle = TRUE; } for an inheritable handle, or null for the
- * default (not inheritable).
+ * SECURITY_ATTRIBUTES { DWORD nLength; LPVOID lpSecurityDescriptor;
+ * BOOL bInheritHandle; } with the descriptor at `descriptor` (NULL when
+ * undefined: the default descriptor) and the handle's inheritability, or
+ * null (the default: no descriptor, not inheritable) when neither is asked
+ * for.
  */
-export function securityAttributes(inheritable: boolean): Uint8Array<ArrayBuffer> | null {
-  if (!inheritable) return null;
+export function securityAttributes(
+  inheritable: boolean,
+  descriptor?: number | bigint,
+): Uint8Array<ArrayBuffer> | null {
+  if (!inheritable && descriptor === undefined) return null;
   const sa = struct(24);
   const view = new DataView(sa.buffer);
   view.setUint32(0, 24, true);
-  view.setUint32(16, 1, true);
+  if (descriptor !== undefined) view.setBigUint64(8, BigInt(descriptor), true);
+  view.setUint32(16, inheritable ? 1 : 0, true);
   return sa;
 }
 

@@ -10,8 +10,6 @@
 export const OPEN_EXISTING = 3;
 /** CreateFileW dwFlagsAndAttributes: the impersonation level below is given. */
 export const SECURITY_SQOS_PRESENT = 0x00100000;
-/** CreateFileW dwFlagsAndAttributes: the server may identify the client but not impersonate it. */
-export const SECURITY_IDENTIFICATION = 0x00010000;
 /** DuplicateHandle dwOptions: same access as the source. */
 export const DUPLICATE_SAME_ACCESS = 0x00000002;
 /** A wait's dwMilliseconds: no time-out. */
@@ -37,6 +35,11 @@ export const FILE_CREATE = 2;
 export const FILE_SYNCHRONOUS_IO_NONALERT = 0x20;
 /** OpenOptions: the object must not be a directory. */
 export const FILE_NON_DIRECTORY_FILE = 0x40;
+
+/** DesiredAccess: FILE_LIST_DIRECTORY (a directory's names). */
+export const FILE_LIST_DIRECTORY = 0x1;
+/** FILE_INFORMATION_CLASS: FileDirectoryInformation (FILE_DIRECTORY_INFORMATION entries). */
+export const FILE_DIRECTORY_INFORMATION_CLASS = 1;
 
 /** FSCTL_PIPE_LISTEN: ConnectNamedPipe's control code. */
 export const FSCTL_PIPE_LISTEN = 0x00110008;

@@ -10,7 +10,23 @@ import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/c
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
-/** Options of {@linkcode toNodeDuplex}. */
+/**
+ * Options of {@linkcode toNodeDuplex}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type NodeDuplexOptions, toNodeDuplex } from "@winpipe/streams/node";
+ * const pipes = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\duplex-options`;
+ * await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+ * await using client = await pipes.connect(name, { readMode: "message" });
+ * const options: NodeDuplexOptions = { mode: "message", maxMessageSize: 1024 * 1024 };
+ * const duplex = toNodeDuplex(client, options); // one "data" chunk per message
+ * duplex.destroy();
+ * ```
+ */
 export interface NodeDuplexOptions {
   /**
    * How reads become chunks: "byte" (whatever each ReadFile returns),

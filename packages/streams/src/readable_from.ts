@@ -9,7 +9,20 @@ import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/c
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
-/** A handle a {@linkcode readableFrom} stream reads from. */
+/**
+ * A handle a {@linkcode readableFrom} stream reads from.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type ReadableHandle, readableFrom } from "@winpipe/streams";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const handle: ReadableHandle = pipe.reader; // or a PipeConnection
+ * const readable = readableFrom(handle);
+ * ```
+ */
 export type ReadableHandle = PipeConnection | PipeReader;
 
 /**
@@ -20,10 +33,37 @@ export type ReadableHandle = PipeConnection | PipeReader;
  *   messages included as empty chunks. Needs the handle in message read mode.
  * - "auto": "message" when the handle is in message read mode when the
  *   stream is made, otherwise "byte".
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { readableFrom, type ReadableMode } from "@winpipe/streams";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const mode: ReadableMode = "byte"; // what "auto" picks for an anonymous pipe
+ * const readable = readableFrom(pipe.reader, { mode });
+ * ```
  */
 export type ReadableMode = "auto" | "byte" | "message";
 
-/** Options of {@linkcode readableFrom}. */
+/**
+ * Options of {@linkcode readableFrom}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { readableFrom, type ReadableOptions } from "@winpipe/streams";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * const pipe = createPipe();
+ * await pipe.writer.write(new TextEncoder().encode("bye"));
+ * pipe.writer.close();
+ * const options: ReadableOptions = { closeOnEnd: true }; // the stream alone uses the read end
+ * await new Response(readableFrom(pipe.reader, options)).text(); // "bye"
+ * pipe.reader.closed; // true
+ * ```
+ */
 export interface ReadableOptions {
   /** How reads become chunks. Default "auto" (the handle's read mode when the stream is made). */
   mode?: ReadableMode;

@@ -8,10 +8,37 @@ import type { PipeConnection, PipeWriter } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { bytesOf } from "./bytes_of.ts";
 
-/** A handle a {@linkcode writableTo} stream writes to. */
+/**
+ * A handle a {@linkcode writableTo} stream writes to.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type WritableHandle, writableTo } from "@winpipe/streams";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const handle: WritableHandle = pipe.writer; // or a PipeConnection
+ * const writable = writableTo(handle);
+ * ```
+ */
 export type WritableHandle = PipeConnection | PipeWriter;
 
-/** Options of {@linkcode writableTo}. */
+/**
+ * Options of {@linkcode writableTo}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { writableTo, type WritableOptions } from "@winpipe/streams";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const options: WritableOptions = { preventClose: true };
+ * await ReadableStream.from([new Uint8Array([1])]).pipeTo(writableTo(pipe.writer, options));
+ * pipe.writer.closed; // false: still open for more
+ * ```
+ */
 export interface WritableOptions {
   /**
    * How many chunks the stream queues before `writer.ready` waits, the chunk

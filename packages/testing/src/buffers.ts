@@ -144,6 +144,14 @@ async function messagePair(pipes: Winpipe, name: string) {
 /**
  * Registers the buffer ownership cases (see the module documentation).
  * `pendingDelayMs` is how long a call gets to reach the kernel and pend.
+ *
+ * @example
+ * ```ts ignore
+ * import { bufferOwnershipSuite } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * bufferOwnershipSuite(() => createModelKernel(), { register, pendingDelayMs: 5 });
+ * ```
  */
 export function bufferOwnershipSuite(factory: KernelFactory, options: SuiteOptions): void {
   const pendingMs = options.pendingDelayMs ?? 50;

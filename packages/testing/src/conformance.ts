@@ -30,9 +30,15 @@ import { brokenPipeCases } from "./conformance/broken_pipe.ts";
 import { overlappedCases } from "./conformance/overlapped.ts";
 import { transactCases } from "./conformance/transact.ts";
 import { handleStateCases } from "./conformance/handle_state.ts";
+import { discoveryCases, L80_LISTING_CASE_NAME } from "./conformance/discovery.ts";
+import { waitingForCreationCases } from "./conformance/waiting_for_creation.ts";
+import { timeoutCases } from "./conformance/timeouts.ts";
+import { K79_ANONYMOUS_CASE_TITLE, securityCases } from "./conformance/security.ts";
 
 export type { ConformanceCase } from "./conformance/util.ts";
 export { E40_MESSAGE_CASE_NAME } from "./conformance/nonblocking.ts";
+export { L80_LISTING_CASE_NAME } from "./conformance/discovery.ts";
+export { assertSameDescriptor, K79_ANONYMOUS_CASE_TITLE } from "./conformance/security.ts";
 
 /** Every case of the suite, section by section in docs/behaviours.md order. */
 const CASES: readonly ConformanceCase[] = [
@@ -48,6 +54,10 @@ const CASES: readonly ConformanceCase[] = [
   ...overlappedCases,
   ...transactCases,
   ...handleStateCases,
+  ...securityCases,
+  ...discoveryCases,
+  ...waitingForCreationCases,
+  ...timeoutCases,
 ];
 
 /**
@@ -84,6 +94,12 @@ export function conformanceCaseList(): { id: string; name: string }[] {
  * docs/wine-findings.md (and pinned there by a test that fails once Wine
  * behaves like Windows). The kernel32 backends pass this as `options.skip`
  * when they run under Wine.
+ *
+ * @example
+ * ```ts
+ * import { WINE_KNOWN_DEVIATIONS } from "@winpipe/testing";
+ * Object.keys(WINE_KNOWN_DEVIATIONS).includes("A7"); // true: Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE
+ * ```
  */
 export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
   A7: "Wine 10 ignores FILE_FLAG_FIRST_PIPE_INSTANCE (docs/behaviours.md, known Wine deviations)",
@@ -91,6 +107,21 @@ export const WINE_KNOWN_DEVIATIONS: Readonly<Record<string, string>> = {
     "FILE_WRITE_ATTRIBUTES; Windows fails it with ERROR_ACCESS_DENIED (docs/wine-findings.md, W-S15)",
   [E40_MESSAGE_CASE_NAME]: "Wine differs from Windows on a 514-byte nonblocking write to a message pipe with a " +
     "1-byte read pending (docs/behaviours.md, known Wine deviations; todo_wine in Wine's pipe.c test_nowait)",
+  K69:
+    "Wine 10 does not keep a pipe's mandatory label: GetSecurityInfo reads back no SACL (docs/wine-findings.md, W-K69)",
+  K70: "Wine 10 gives a pipe made without a descriptor no descriptor at all: no owner, no DACL " +
+    "(docs/wine-findings.md, W-K70)",
+  K71: "Wine 10 does not check a pipe's DACL when a client opens it (docs/wine-findings.md, W-K71)",
+  K72: "Wine 10 does not check FILE_CREATE_PIPE_INSTANCE when an instance is added (docs/wine-findings.md, W-K71)",
+  K73: "Wine 10 lets a pipe's creator assign any owner (docs/wine-findings.md, W-K73)",
+  K75: "Wine 10 still reports the client's ids after DisconnectNamedPipe (docs/behaviours.md, known Wine deviations; " +
+    "todo_wine in Wine's pipe.c test_namedpipe_process_id)",
+  K76: "Wine 10's kernel32 does not export GetNamedPipeClientComputerNameW (docs/wine-findings.md, W-K76)",
+  K78: "Wine 10 lets a server impersonate with no client connected (docs/wine-findings.md, W-K78)",
+  [`K79 ${K79_ANONYMOUS_CASE_TITLE}`]: "Wine 10 ignores the client's impersonation level: an anonymous client's user " +
+    "can be read (docs/wine-findings.md, W-K79)",
+  [L80_LISTING_CASE_NAME]: "Wine 10 cannot list \\.\pipe\: NtQueryDirectoryFile fails with " +
+    "STATUS_BAD_DEVICE_TYPE (docs/wine-findings.md, W-L80)",
 };
 
 /**

@@ -71,3 +71,4 @@ export * from "./differential/generator.ts";
 export { writePattern } from "./differential/perform.ts";
 export * from "./differential/runner.ts";
 export * from "./differential/compare.ts";
+export * from "./differential/batches.ts";

@@ -4,7 +4,7 @@
  * (a pipe, a host, a program, a directory), never a bare "system error".
  * It needs a kernel that reaches a real kernel (kernel32); the process
  * cases are in the process suite, and the table itself is checked natively
- * (packages/core/test/suites/errors.ts).
+ * (packages/testing/test/suites/errors.ts).
  *
  * @example
  * ```ts ignore
@@ -26,7 +26,17 @@ import type { KernelFactory, SuiteOptions } from "./harness.ts";
 /** The codes a pipe name on a host that does not exist gets (Wine: ERROR_PATH_NOT_FOUND; Windows: ERROR_BAD_NETPATH). */
 const NO_SUCH_HOST = [ERROR_PATH_NOT_FOUND, ERROR_BAD_NETPATH, ERROR_BAD_NET_NAME, ERROR_NETWORK_UNREACHABLE];
 
-/** Registers the cases (see the module documentation). */
+/**
+ * Registers the cases (see the module documentation).
+ *
+ * @example
+ * ```ts ignore
+ * import { errorWordingSuite } from "@winpipe/testing";
+ * import { windowsRegister } from "@winpipe/testing/deno";
+ * import { Kernel32 } from "@winpipe/deno";
+ * errorWordingSuite(() => new Kernel32(), { register: windowsRegister });
+ * ```
+ */
 export function errorWordingSuite(factory: KernelFactory, options: SuiteOptions): void {
   const name = "errors: connect, waitNamedPipe and callNamedPipe to a host that does not exist name the host";
   options.register(name, async () => {

@@ -9,7 +9,20 @@ import type { KernelHandle, PipeKernel } from "@winpipe/core";
 import { isPipeError } from "@winpipe/core";
 import { errorName } from "@winpipe/core";
 
-/** A test body. */
+/**
+ * A test body.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { TestBody } from "@winpipe/testing";
+ * const body: TestBody = () => {
+ *   const kernel = createModelKernel();
+ *   if (kernel.liveHandles() !== 0) throw new Error("a new kernel has no handles");
+ * };
+ * await body();
+ * ```
+ */
 export type TestBody = () => void | Promise<void>;
 
 /**
@@ -26,7 +39,21 @@ export type TestBody = () => void | Promise<void>;
  */
 export type RegisterTest = (name: string, fn: TestBody, skip?: string) => void;
 
-/** Options shared by the suites of `@winpipe/testing`. */
+/**
+ * Options shared by the suites of `@winpipe/testing`.
+ *
+ * @example
+ * ```ts ignore
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { conformanceSuite, type SuiteOptions } from "@winpipe/testing";
+ * const options: SuiteOptions = {
+ *   register: (name, fn, skip) => Deno.test({ name, ignore: skip !== undefined, fn }),
+ *   skip: { A7: "this kernel ignores FILE_FLAG_FIRST_PIPE_INSTANCE" },
+ *   pendingDelayMs: 5,
+ * };
+ * conformanceSuite(() => createModelKernel(), options);
+ * ```
+ */
 export interface SuiteOptions {
   /** Registers each case with the test runner. */
   register: RegisterTest;
@@ -42,10 +69,36 @@ export interface SuiteOptions {
   pendingDelayMs?: number;
 }
 
-/** Creates the kernel a case runs against. Called once per case. */
+/**
+ * Creates the kernel a case runs against. Called once per case.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type KernelFactory, withCase } from "@winpipe/testing";
+ * const factory: KernelFactory = () => createModelKernel(); // a fresh kernel for each case
+ * await withCase(factory, 5, (ctx) => {
+ *   ctx.kernel.name; // "model"
+ * });
+ * ```
+ */
 export type KernelFactory = () => PipeKernel | Promise<PipeKernel>;
 
-/** The context handed to each conformance case. */
+/**
+ * The context handed to each conformance case.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type CaseContext, withCase } from "@winpipe/testing";
+ * await withCase(() => createModelKernel(), 5, async (ctx: CaseContext) => {
+ *   const { read, write } = ctx.kernel.createPipe(0, false, false);
+ *   ctx.track(read); // closed when the case ends
+ *   ctx.track(write);
+ *   await ctx.isPending(ctx.kernel.read(read, 8)); // true: nothing was written
+ * });
+ * ```
+ */
 export interface CaseContext {
   /** The kernel under test. */
   kernel: PipeKernel;
@@ -61,7 +114,15 @@ export interface CaseContext {
 
 let counter = 0;
 
-/** A pipe name no other test run on this machine uses. */
+/**
+ * A pipe name no other test run on this machine uses.
+ *
+ * @example
+ * ```ts
+ * import { uniquePipeName } from "@winpipe/testing";
+ * uniquePipeName("server").startsWith(String.raw`\\.\pipe\winpipe-`); // true
+ * ```
+ */
 export function uniquePipeName(suffix = ""): string {
   const random = Math.random().toString(36).slice(2, 10);
   counter++;
@@ -72,6 +133,18 @@ export function uniquePipeName(suffix = ""): string {
  * Runs `body` with a fresh {@linkcode CaseContext}, closes every tracked
  * handle afterwards (also on failure) and checks that the kernel's live
  * handle count came back to where it started.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { withCase } from "@winpipe/testing";
+ * // Fails with "Handle leak: 1 handle(s) still open after the case" if the body leaves one open.
+ * await withCase(() => createModelKernel(), 5, (ctx) => {
+ *   const { read, write } = ctx.kernel.createPipe(0, false, false);
+ *   ctx.kernel.close(read);
+ *   ctx.kernel.close(write);
+ * });
+ * ```
  */
 export async function withCase(
   factory: KernelFactory,

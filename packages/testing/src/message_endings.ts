@@ -80,7 +80,17 @@ function assertCutShort(err: unknown, whole: Uint8Array): true {
   return true;
 }
 
-/** Registers the cases (see the module documentation). */
+/**
+ * Registers the cases (see the module documentation).
+ *
+ * @example
+ * ```ts ignore
+ * import { messageEndingSuite } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/bun";
+ * import { Kernel32 } from "@winpipe/bun";
+ * messageEndingSuite(() => new Kernel32(), { register, pendingDelayMs: 150 });
+ * ```
+ */
 export function messageEndingSuite(factory: KernelFactory, options: SuiteOptions): void {
   const add = (name: string, fn: (kernel: PipeKernel) => Promise<void>) =>
     options.register(

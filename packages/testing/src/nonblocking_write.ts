@@ -46,7 +46,17 @@ function countingWrites(kernel: PipeKernel): { kernel: PipeKernel; writes(): num
   return { kernel: spy, writes: () => writes };
 }
 
-/** Registers the cases (see the module documentation). */
+/**
+ * Registers the cases (see the module documentation).
+ *
+ * @example
+ * ```ts ignore
+ * import { nonblockingWriteSuite } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * nonblockingWriteSuite(() => createModelKernel(), { register, pendingDelayMs: 5 });
+ * ```
+ */
 export function nonblockingWriteSuite(factory: KernelFactory, options: SuiteOptions): void {
   const pendingMs = options.pendingDelayMs ?? 50;
   const add = (name: string, fn: (kernel: PipeKernel) => Promise<void>) =>

@@ -31,7 +31,26 @@ import type { ChildProcess } from "@winpipe/core";
 import { createWinpipe, type Winpipe } from "@winpipe/core";
 import type { KernelFactory, SuiteOptions, TestBody } from "./harness.ts";
 
-/** Options of {@linkcode processSuite}. */
+/**
+ * Options of {@linkcode processSuite}.
+ *
+ * @example
+ * ```ts ignore
+ * import { processSuite, type ProcessSuiteOptions } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/bun";
+ * import { kernel32 } from "@winpipe/bun";
+ * import { streams } from "@winpipe/streams";
+ * const options: ProcessSuiteOptions = {
+ *   register,
+ *   streams,
+ *   runtime: process.execPath,
+ *   script: (path, args) => [path, ...args],
+ *   childScript: "packages/testing/fixtures/child.ts",
+ *   inheritedScript: "packages/bun/test/fixtures/inherited_child.ts",
+ * };
+ * processSuite(() => kernel32, options);
+ * ```
+ */
 export interface ProcessSuiteOptions extends SuiteOptions {
   /** The `streams` of `@winpipe/streams` (core does not depend on it). */
   streams: StreamFactories;
@@ -78,6 +97,22 @@ function text(stream: ReadableStream<Uint8Array>): Promise<string> {
  * Registers the process tests (named with their behaviour ids: S2, a pipe end
  * reaches a child by inheritance; S4, a reader sees the end once every
  * write end is closed; S8, a child's handles close when it ends).
+ *
+ * @example
+ * ```ts ignore
+ * import { processSuite } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { kernel32 } from "@winpipe/deno";
+ * import { streams } from "@winpipe/streams";
+ * processSuite(() => kernel32, {
+ *   register,
+ *   streams,
+ *   runtime: Deno.execPath(),
+ *   script: (path, args) => ["run", "-A", path, ...args],
+ *   childScript: "packages/testing/fixtures/child.ts",
+ *   inheritedScript: "packages/deno/test/fixtures/inherited_child.ts",
+ * });
+ * ```
  */
 export function processSuite(factory: KernelFactory, options: ProcessSuiteOptions): void {
   const count = options.lines ?? 100_000;

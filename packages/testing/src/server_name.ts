@@ -24,7 +24,18 @@ import { createWinpipe } from "@winpipe/core";
 import type { ServerInstance } from "@winpipe/core";
 import { type KernelFactory, type SuiteOptions, uniquePipeName } from "./harness.ts";
 
-/** Options of {@linkcode serverNameSuite}. */
+/**
+ * Options of {@linkcode serverNameSuite}.
+ *
+ * @example
+ * ```ts ignore
+ * import { serverNameSuite, type ServerNameSuiteOptions } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: ServerNameSuiteOptions = { register, cycles: 100 };
+ * serverNameSuite(() => createModelKernel(), options);
+ * ```
+ */
 export interface ServerNameSuiteOptions extends SuiteOptions {
   /** How many client connections each case makes. Default 1000. */
   cycles?: number;
@@ -36,7 +47,17 @@ function randomPause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * ms)));
 }
 
-/** Registers the cases (see the module documentation). */
+/**
+ * Registers the cases (see the module documentation).
+ *
+ * @example
+ * ```ts ignore
+ * import { serverNameSuite } from "@winpipe/testing";
+ * import { windowsRegister } from "@winpipe/testing/deno";
+ * import { Kernel32 } from "@winpipe/deno";
+ * serverNameSuite(() => new Kernel32(), { register: windowsRegister }); // skipped off Windows
+ * ```
+ */
 export function serverNameSuite(factory: KernelFactory, options: ServerNameSuiteOptions): void {
   const cycles = options.cycles ?? 1000;
   for (const maxInstances of [1, 4]) {

@@ -13,10 +13,33 @@ import { writeAll } from "./write_all.ts";
 /** Why a kernel without processes (the model) cannot give a handle's value. */
 const NO_HANDLE_VALUES = "has no handle values to pass to a child process (kernel32 has)";
 
-/** Which ends of an anonymous pipe a child process may inherit. */
+/**
+ * Which ends of an anonymous pipe a child process may inherit.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type Inheritable } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const inheritable: Inheritable = "writer"; // the write end is for a child process
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe({ inheritable });
+ * ```
+ */
 export type Inheritable = "none" | "reader" | "writer" | "both";
 
-/** Options of {@linkcode createPipe}. */
+/**
+ * Options of {@linkcode createPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type CreatePipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: CreatePipeOptions = { bufferSize: 65536 };
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe(options);
+ * pipe.reader.info().inBufferSize; // 65536
+ * ```
+ */
 export interface CreatePipeOptions {
   /**
    * The buffer size in bytes (nSize); 0 lets the system choose (4096). The
@@ -89,9 +112,24 @@ export class PipeReader extends PipeHandle {
   }
 
   /**
-   * Reads into `buffer` (ReadFile). Resolves with the number of bytes read
-   * once another process (or task) has written, or null once every write
-   * end is closed and the data is consumed (ERROR_BROKEN_PIPE).
+   * Reads into `buffer`
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)).
+   * Resolves with the number of bytes read once another process (or task) has
+   * written, or null once every write end is closed and the data is consumed
+   * (ERROR_BROKEN_PIPE).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe();
+   * await pipe.writer.write(new TextEncoder().encode("hi"));
+   * const buf = new Uint8Array(16);
+   * await pipe.reader.read(buf); // 2
+   * pipe.writer.close();
+   * await pipe.reader.read(buf); // null: the end of the data
+   * ```
    */
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<number | null> {
     requireBytes(buffer, "buffer");
@@ -157,8 +195,21 @@ export class PipeWriter extends PipeHandle {
   }
 
   /**
-   * Writes all of `data` (WriteFile). Waits while the buffer is full until a
-   * reader makes room; fails with ERROR_NO_DATA once the read end is closed.
+   * Writes all of `data`
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)).
+   * Waits while the buffer is full until a reader makes room; fails with
+   * ERROR_NO_DATA once the read end is closed.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe({ bufferSize: 4 });
+   * const writing = pipe.writer.write(new Uint8Array(10)); // more than the buffer: waits for the reader
+   * await pipe.reader.read(new Uint8Array(10)); // 10: the reader takes from the pending write too
+   * await writing;
+   * ```
    */
   async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
     requireBytes(data, "data");
@@ -170,6 +221,16 @@ export class PipeWriter extends PipeHandle {
 /**
  * An anonymous pipe: `reader` and `writer`. Disposing it closes both ends
  * that are still open.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type AnonymousPipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * const pipe: AnonymousPipe = createPipe();
+ * pipe[Symbol.dispose](); // closes both ends, as `using` does
+ * pipe.reader.closed; // true
+ * ```
  */
 export interface AnonymousPipe extends Disposable {
   /** The read end. */

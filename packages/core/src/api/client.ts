@@ -18,7 +18,7 @@ import {
   PIPE_READMODE_MESSAGE,
 } from "../constants.ts";
 import { abortError, isPipeError, PipeError } from "../errors.ts";
-import type { KernelHandle, PipeKernel } from "../port.ts";
+import type { KernelHandle, OpenPipeParams, PipeKernel } from "../port.ts";
 import {
   parsePipeName,
   requireBoolean,
@@ -33,14 +33,47 @@ import { behaviourOf, cancellable } from "./failures.ts";
 import type { HandleContext } from "./handle_context.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
 import { PipeConnection } from "./pipe_connection.ts";
-import type { SignalOptions } from "./signals.ts";
+import { type ConnectionTimeoutOptions, connectionTimeouts } from "./connection_timeouts.ts";
+import { Backoff, type SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE } from "./whole_message.ts";
+import {
+  type ImpersonationLevel,
+  type ServerOwner,
+  validateImpersonation,
+  validateServerOwner,
+  verifyServerOwner,
+} from "./security.ts";
 
-/** What a client may do with the pipe (dwDesiredAccess). */
+/**
+ * What a client may do with the pipe (dwDesiredAccess).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ClientAccess } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const access: ClientAccess = "write";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\logs`, { access: "inbound" });
+ * await using client = await connect(String.raw`\\.\pipe\logs`, { access });
+ * ```
+ */
 export type ClientAccess = "duplex" | "read" | "write";
 
-/** Options of {@linkcode connect}. */
-export interface ConnectOptions extends SignalOptions {
+/**
+ * Options of {@linkcode connect}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ConnectOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: ConnectOptions = { readMode: "message", timeout: 5000 };
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\connect-options`, { type: "message" });
+ * await using client = await connect(String.raw`\\.\pipe\connect-options`, options);
+ * client.state().readMode; // "message"
+ * ```
+ */
+export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions {
   /** "read" (GENERIC_READ), "write" (GENERIC_WRITE) or "duplex" (both). Default "duplex". */
   access?: ClientAccess;
   /** The client handle's read mode; "message" needs a message pipe. Default "byte" (as CreateFile opens it). */
@@ -49,13 +82,80 @@ export interface ConnectOptions extends SignalOptions {
   wait?: WaitMode;
   /**
    * How long to wait for a free instance while every instance is busy
-   * (ERROR_PIPE_BUSY), in ms; 0 fails at once, Infinity waits until one is
-   * free. A pipe that does not exist fails at once (ERROR_FILE_NOT_FOUND).
-   * Default Infinity.
+   * (ERROR_PIPE_BUSY), and with `waitForCreation` for the pipe to be
+   * created, in ms, all told; 0 fails at once, Infinity waits until one is
+   * free. Default Infinity.
    */
   timeout?: number;
+  /**
+   * Wait for a pipe that does not exist yet: CreateFile's
+   * ERROR_FILE_NOT_FOUND is retried with a backoff (1 ms doubling to 50 ms)
+   * until the server creates the pipe, `timeout` runs out (then
+   * ERROR_FILE_NOT_FOUND is thrown) or `signal` aborts. Windows has no
+   * notice of a pipe being created (WaitNamedPipe fails at once for a
+   * missing name), so this polls, as .NET's NamedPipeClientStream.Connect
+   * does. Default false: a missing pipe fails at once.
+   */
+  waitForCreation?: boolean;
   /** bInheritHandle: child processes inherit the client handle. Default false. */
   inheritable?: boolean;
+  /**
+   * The owner the pipe must have: `"current-user"` (this process's user) or
+   * a SID. Checked right after the pipe is opened, before anything is
+   * written to it (GetSecurityInfo); another owner fails the connect with
+   * a PipeError (ERROR_ACCESS_DENIED) that names the expected and actual
+   * owner, and closes the handle. This is the defence against a process
+   * that creates the pipe's name before the real server does (squatting):
+   * it cannot give its pipe an owner other than its own user. Default: no
+   * check.
+   *
+   * @example A client that only talks to a server of its own user
+   * ```ts ignore
+   * import { connect } from "@winpipe/deno";
+   * await using conn = await connect(String.raw`\\.\pipe\app`, { serverOwner: "current-user" });
+   * ```
+   */
+  serverOwner?: ServerOwner;
+  /**
+   * What the server may do with this client's identity (SECURITY_SQOS_PRESENT
+   * and the level, static tracking): `"anonymous"`, `"identification"` (it
+   * can read who the client is, not act as it), `"impersonation"` or
+   * `"delegation"`. Default `"identification"`.
+   */
+  impersonation?: ImpersonationLevel;
+}
+
+/** The security options of a client, validated. */
+interface ClientSecurity {
+  /** "current-user", a SID, or undefined: no owner check. */
+  serverOwner: "current-user" | string | undefined;
+  /** The SECURITY_* flag of the impersonation level. */
+  securityQos: number;
+}
+
+function clientSecurity(opts: { serverOwner?: unknown; impersonation?: unknown }): ClientSecurity {
+  return {
+    serverOwner: opts.serverOwner === undefined ? undefined : validateServerOwner(opts.serverOwner),
+    securityQos: validateImpersonation(opts.impersonation),
+  };
+}
+
+/** Opens the pipe (CreateFile) and checks its owner before anything else happens on it; closes it on failure. */
+function openChecked(
+  kernel: PipeKernel,
+  params: OpenPipeParams,
+  security: ClientSecurity,
+  call: string,
+): KernelHandle {
+  const handle = kernel.openPipe(params);
+  if (security.serverOwner === undefined) return handle;
+  try {
+    verifyServerOwner(kernel, handle, security.serverOwner, call);
+  } catch (err) {
+    kernel.close(handle);
+    throw err;
+  }
+  return handle;
 }
 
 const ACCESS_MASKS: Record<ClientAccess, number> = {
@@ -96,36 +196,73 @@ export async function connectOn(
   const wait = requireChoice(opts.wait ?? "blocking", "wait", WAITS);
   const timeout = validateTimeout(opts.timeout ?? Infinity);
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const waitForCreation = requireBoolean(opts.waitForCreation ?? false, "waitForCreation");
+  const timeouts = connectionTimeouts(opts);
   const signal = requireSignal(opts.signal);
+  const security = clientSecurity(opts);
 
-  const handle = await openWaiting(kernel, full, ACCESS_MASKS[access], inheritable, timeout, signal, "connect");
+  const params: OpenPipeParams = {
+    name: full,
+    access: ACCESS_MASKS[access],
+    inheritable,
+    securityQos: security.securityQos,
+  };
+  const waiting: Waiting = { timeout, waitForCreation, signal };
+  const handle = await openWaiting(kernel, params, security, waiting, "connect");
   try {
     if (readMode !== "byte" || wait !== "blocking") kernel.setState(handle, modeBits(readMode, wait));
   } catch (err) {
     kernel.close(handle);
     throw err;
   }
-  return new PipeConnection(context, handle);
+  return new PipeConnection(context, handle, timeouts);
 }
 
-/** CreateFile, and while the pipe is busy WaitNamedPipe and CreateFile again, until `timeout`. */
+/** How {@linkcode openWaiting} waits. */
+interface Waiting {
+  /** In ms, for busy instances and (with waitForCreation) for the pipe to exist, all told. */
+  timeout: number;
+  /** Retry ERROR_FILE_NOT_FOUND until the pipe exists. */
+  waitForCreation: boolean;
+  signal: AbortSignal | undefined;
+}
+
+/**
+ * CreateFile (and the owner check), and while the pipe is busy
+ * WaitNamedPipe and CreateFile again (and, with `waitForCreation`, while it
+ * does not exist a backoff and CreateFile again), until `timeout`.
+ */
 async function openWaiting(
   kernel: PipeKernel,
-  name: string,
-  access: number,
-  inheritable: boolean,
-  timeout: number,
-  signal: AbortSignal | undefined,
+  params: OpenPipeParams,
+  security: ClientSecurity,
+  { timeout, waitForCreation, signal }: Waiting,
   call: string,
 ): Promise<KernelHandle> {
+  const name = params.name;
   const deadline = now() + timeout;
+  const creation = new Backoff();
   for (;;) {
     if (signal?.aborted) throw abortError(signal);
     try {
-      return kernel.openPipe({ name, access, inheritable });
+      return openChecked(kernel, params, security, call);
     } catch (err) {
-      if (behaviourOf("open", err) !== "busy") throw err;
+      const missing = waitForCreation && isPipeError(err, ERROR_FILE_NOT_FOUND);
+      if (!missing && behaviourOf("open", err) !== "busy") throw err;
+      if (missing) {
+        const remaining = Math.ceil(deadline - now());
+        if (remaining <= 0) {
+          throw new PipeError(ERROR_FILE_NOT_FOUND, call, {
+            pipeName: name,
+            cause: err,
+            detail: `no server created it within the timeout of ${timeout} ms`,
+          });
+        }
+        await creation.wait(signal, remaining);
+        continue;
+      }
     }
+    creation.reset();
     const remaining = Math.ceil(deadline - now());
     if (remaining <= 0) throw new PipeError(ERROR_PIPE_BUSY, call, { pipeName: name });
     try {
@@ -142,7 +279,19 @@ async function openWaiting(
   }
 }
 
-/** Options of {@linkcode waitNamedPipe}. */
+/**
+ * Options of {@linkcode waitNamedPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type WaitNamedPipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: WaitNamedPipeOptions = { timeout: 1000 };
+ * const { createServer, waitNamedPipe } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\wait-options`);
+ * await waitNamedPipe(String.raw`\\.\pipe\wait-options`, options); // true
+ * ```
+ */
 export interface WaitNamedPipeOptions extends SignalOptions {
   /** In ms; Infinity waits forever; "default" uses the server's default timeout. Default Infinity. */
   timeout?: number | "default";
@@ -172,12 +321,33 @@ export async function waitNamedPipeOn(
   }
 }
 
-/** Options of {@linkcode callNamedPipe}. */
+/**
+ * Options of {@linkcode callNamedPipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type CallNamedPipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: CallNamedPipeOptions = { timeout: 1000, maxReplySize: 4096 };
+ * const { createServer, callNamedPipe } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\call-options`;
+ * using server = createServer(name, { type: "message", readMode: "message" });
+ * server.accept().then(async (conn) => {
+ *   await conn.write((await conn.readMessage())!); // echo
+ *   conn.close();
+ * });
+ * await callNamedPipe(name, new Uint8Array([7]), options); // Uint8Array [7]
+ * ```
+ */
 export interface CallNamedPipeOptions extends SignalOptions {
   /** How long to wait once for a busy pipe, in ms (Infinity: forever). Default Infinity. */
   timeout?: number;
   /** The largest reply accepted, in bytes. Default 16 MiB. */
   maxReplySize?: number;
+  /** The owner the pipe must have, checked before the request is sent: as {@linkcode ConnectOptions.serverOwner}. */
+  serverOwner?: ServerOwner;
+  /** What the server may do with this client's identity: as {@linkcode ConnectOptions.impersonation}. */
+  impersonation?: ImpersonationLevel;
 }
 
 /**
@@ -197,14 +367,20 @@ export async function callNamedPipeOn(
   const timeout = validateTimeout(opts.timeout ?? Infinity);
   const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
   const signal = requireSignal(opts.signal);
-  const access = GENERIC_READ | GENERIC_WRITE;
+  const security = clientSecurity(opts);
+  const params: OpenPipeParams = {
+    name: full,
+    access: GENERIC_READ | GENERIC_WRITE,
+    inheritable: false,
+    securityQos: security.securityQos,
+  };
   let handle: KernelHandle;
   try {
-    handle = kernel.openPipe({ name: full, access, inheritable: false });
+    handle = openChecked(kernel, params, security, "callNamedPipe");
   } catch (err) {
     if (behaviourOf("open", err) !== "busy") throw err;
     await cancellable(signal, () => kernel.waitNamedPipe(full, waitTimeout(timeout), signal));
-    handle = kernel.openPipe({ name: full, access, inheritable: false });
+    handle = openChecked(kernel, params, security, "callNamedPipe");
   }
   const conn = new PipeConnection({ kernel, streams: undefined }, handle);
   try {

@@ -11,6 +11,18 @@ import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../error
 /**
  * Runs a kernel call; an ERROR_OPERATION_ABORTED caused by `signal` becomes
  * the signal's AbortError.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_OPERATION_ABORTED, PipeError } from "@winpipe/core";
+ * import { cancellable } from "@winpipe/core/internal";
+ * const ac = new AbortController();
+ * const call = cancellable(ac.signal, () => {
+ *   ac.abort(); // what the kernel reports for the cancelled call:
+ *   return Promise.reject(new PipeError(ERROR_OPERATION_ABORTED, "ReadFile"));
+ * });
+ * await call.catch((err) => err.name); // "AbortError"
+ * ```
  */
 export async function cancellable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   if (signal?.aborted) throw abortError(signal);
@@ -22,7 +34,17 @@ export async function cancellable<T>(signal: AbortSignal | undefined, run: () =>
   }
 }
 
-/** The behaviour of an error thrown by a kernel call, or "fail" for non-Win32 errors. */
+/**
+ * The behaviour of an error thrown by a kernel call, or "fail" for non-Win32 errors.
+ *
+ * @example
+ * ```ts
+ * import { ERROR_MORE_DATA, PipeError } from "@winpipe/core";
+ * import { behaviourOf } from "@winpipe/core/internal";
+ * behaviourOf("read", new PipeError(ERROR_MORE_DATA, "ReadFile")); // "partial-message"
+ * behaviourOf("read", new TypeError("not a Win32 failure")); // "fail"
+ * ```
+ */
 export function behaviourOf(call: PipeCall, err: unknown): string {
   return isPipeError(err) ? errorBehaviour(call, err.code) : "fail";
 }

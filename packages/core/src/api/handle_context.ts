@@ -11,6 +11,17 @@ import type { KernelHandle, PipeKernel } from "../port.ts";
  * What every handle has, as the stream factories see it: the factories
  * accept a PipeConnection, a PipeReader or a PipeWriter (whose classes this
  * module does not import: they import it).
+ *
+ * @example
+ * ```ts
+ * import type { StreamHandle } from "@winpipe/core";
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const handle: StreamHandle = pipe.reader; // what a stream factory gets
+ * handle.pipeName; // undefined: an anonymous pipe
+ * ```
  */
 export interface StreamHandle {
   /** The pipe name, or undefined for an anonymous pipe. */

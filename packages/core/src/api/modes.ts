@@ -6,9 +6,34 @@
  */
 import { PIPE_NOWAIT, PIPE_READMODE_MESSAGE } from "../constants.ts";
 
-/** Byte or message: a pipe's type, or a handle's read mode. */
+/**
+ * Byte or message: a pipe's type, or a handle's read mode.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { PipeMode } from "@winpipe/core";
+ * const type: PipeMode = "message";
+ * const { createServer } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\modes`, { type, readMode: type });
+ * ```
+ */
 export type PipeMode = "byte" | "message";
-/** Blocking (PIPE_WAIT) or nonblocking (PIPE_NOWAIT). */
+/**
+ * Blocking (PIPE_WAIT) or nonblocking (PIPE_NOWAIT).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { WaitMode } from "@winpipe/core";
+ * const wait: WaitMode = "nonblocking";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * pipe.reader.setState({ wait });
+ * ```
+ */
 export type WaitMode = "blocking" | "nonblocking";
 
 /** The modes the public API knows. */

@@ -3,17 +3,37 @@
  *
  * @module
  */
-import type { ReadData } from "../port.ts";
+import type { KernelHandle, ReadData } from "../port.ts";
 import { requireBytes, requireInteger, requireOptions, requireSignal } from "../validate.ts";
+import { ConnectionDeadlines, type ConnectionTimeouts } from "./connection_timeouts.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
+import type { HandleContext } from "./handle_context.ts";
 import { PipeHandle } from "./pipe_handle.ts";
 import type { ReadResult } from "./read_delivery.ts";
 import { Serializer } from "./serializer.ts";
 import type { SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE, FIRST_CHUNK, type MessageSource, readWholeMessage } from "./whole_message.ts";
 import { writeAll } from "./write_all.ts";
+import { securityOf } from "./security.ts";
 
-/** Options of {@linkcode PipeConnection.readMessage}. */
+/**
+ * Options of {@linkcode PipeConnection.readMessage}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ReadMessageOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\limits`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name);
+ * await using conn = await accepted;
+ * await client.write(new Uint8Array(100));
+ * const options: ReadMessageOptions = { maxSize: 10 };
+ * await conn.readMessage(options).catch((err) => err.name); // "RangeError": read and discarded
+ * ```
+ */
 export interface ReadMessageOptions extends SignalOptions {
   /**
    * The largest message accepted, in bytes. A larger message is read and
@@ -23,7 +43,25 @@ export interface ReadMessageOptions extends SignalOptions {
   maxSize?: number;
 }
 
-/** Options of {@linkcode PipeConnection.transact}. */
+/**
+ * Options of {@linkcode PipeConnection.transact}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type TransactOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\transact-options`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name, { readMode: "message" });
+ * await using conn = await accepted;
+ * const serving = conn.readMessage().then(() => conn.write(new Uint8Array([1])));
+ * const options: TransactOptions = { maxReplySize: 1024, signal: AbortSignal.timeout(5000) };
+ * await client.transact(new Uint8Array([0]), options); // Uint8Array [1]
+ * await serving;
+ * ```
+ */
 export interface TransactOptions extends SignalOptions {
   /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
   maxReplySize?: number;
@@ -49,6 +87,36 @@ export interface TransactOptions extends SignalOptions {
  */
 export class PipeConnection extends PipeHandle {
   readonly #reads = new Serializer();
+  /** The idle and read timeouts, when the connection has any (connection_timeouts.ts). */
+  readonly #deadlines: ConnectionDeadlines | undefined;
+
+  /**
+   * @internal Use connect, createServer or createNamedPipe. With
+   * `timeouts`, the idle clock starts now unless `startTimeouts` is false
+   * (a server instance starts it when its client arrives).
+   */
+  constructor(context: HandleContext, handle: KernelHandle, timeouts?: ConnectionTimeouts, startTimeouts = true) {
+    super(context, handle);
+    if (timeouts !== undefined) {
+      this.#deadlines = new ConnectionDeadlines(timeouts, handle.pipeName, () => this.close());
+      if (startTimeouts) this.#deadlines.start();
+    }
+  }
+
+  /** Starts the idle clock of a connection that has an idle timeout (a server instance, once its client is there). */
+  protected startTimeouts(): void {
+    this.#deadlines?.start();
+  }
+
+  /** Runs an operation under the connection's timeouts (`read`: the read timeout too), or as it is without any. */
+  #timed<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    read: boolean,
+    operation: (signal: AbortSignal | undefined) => Promise<T>,
+  ): Promise<T> {
+    return this.#deadlines === undefined ? operation(signal) : this.#deadlines.run(what, signal, read, operation);
+  }
 
   /**
    * A ReadableStream of what this end reads: bytes, or one chunk per message
@@ -102,12 +170,14 @@ export class PipeConnection extends PipeHandle {
   }
 
   /**
-   * Reads into `buffer` (ReadFile). Resolves with the bytes read and whether
-   * the message is complete (false when a message did not fit: the rest
-   * stays in the pipe), or null at the end of the data (the other end closed
-   * and everything was read: ERROR_BROKEN_PIPE). A blocking handle waits
-   * for data; on a nonblocking handle with nothing to read this throws
-   * ERROR_NO_DATA (use {@linkcode PipeConnection.tryRead}).
+   * Reads into `buffer`
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)).
+   * Resolves with the bytes read and whether the message is complete (false
+   * when a message did not fit: the rest stays in the pipe), or null at the end
+   * of the data (the other end closed and everything was read:
+   * ERROR_BROKEN_PIPE). A blocking handle waits for data; on a nonblocking
+   * handle with nothing to read this throws ERROR_NO_DATA (use
+   * {@linkcode PipeConnection.tryRead}).
    *
    * @example
    * ```ts
@@ -127,12 +197,14 @@ export class PipeConnection extends PipeHandle {
   async read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
     requireBytes(buffer, "buffer");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    return await this.readInto(buffer, signal);
+    return await this.#timed("read", signal, true, (signal) => this.readInto(buffer, signal));
   }
 
   /**
-   * Like {@linkcode PipeConnection.read}, but on a nonblocking handle an
-   * empty pipe resolves with "no-data" instead of throwing.
+   * Like {@linkcode PipeConnection.read}
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)),
+   * but on a nonblocking handle an empty pipe resolves with "no-data"
+   * (ERROR_NO_DATA) instead of throwing.
    *
    * @example
    * ```ts
@@ -155,10 +227,11 @@ export class PipeConnection extends PipeHandle {
   }
 
   /**
-   * Reads one whole message, reassembled from as many ReadFile calls as it
-   * takes (ERROR_MORE_DATA parts). Resolves with its bytes (an empty array
-   * for a zero-length message), or null at the end of the data. Needs
-   * message read mode. Concurrent calls on one handle take turns.
+   * Reads one whole message, reassembled from as many
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * calls as it takes (ERROR_MORE_DATA parts). Resolves with its bytes (an
+   * empty array for a zero-length message), or null at the end of the data.
+   * Needs message read mode. Concurrent calls on one handle take turns.
    *
    * @example
    * ```ts
@@ -184,7 +257,12 @@ export class PipeConnection extends PipeHandle {
       throw new TypeError(`readMessage needs message read mode: the handle of "${this.pipeName}" is in byte read mode`);
     }
     return await this.#reads.run(async () => {
-      const first = await this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal);
+      const first = await this.#timed(
+        "readMessage",
+        signal,
+        true,
+        (signal) => this.readData(Math.min(FIRST_CHUNK, maxSize + 1), signal),
+      );
       if (first === null) return null;
       return await this.#wholeMessage(first, maxSize, signal, "message", "ReadFile");
     });
@@ -200,7 +278,8 @@ export class PipeConnection extends PipeHandle {
   ): Promise<Uint8Array<ArrayBuffer>> {
     const source: MessageSource = {
       pipeName: this.pipeName,
-      read: (length) => this.readData(length, signal),
+      // The rest of a message that has begun is coming: only the idle timeout bounds it.
+      read: (length) => this.#timed(call, signal, false, (signal) => this.readData(length, signal)),
       restOfMessage: () => {
         try {
           return this.kernel.peek(this.kernelHandle).bytesLeftInMessage;
@@ -213,15 +292,15 @@ export class PipeConnection extends PipeHandle {
   }
 
   /**
-   * Writes all of `data` (WriteFile): one message on a message pipe. On a
-   * blocking handle the kernel waits for room. On a nonblocking handle,
-   * which gets no notice of room, what does not fit is retried with a
-   * backoff of 1 to 50 ms; on a byte pipe in pieces no larger than the
-   * pipe's buffer, so it always makes progress as the reader drains the
-   * pipe. A message larger than the buffer goes through only while the
-   * reader has a read pending that takes it (a reader that polls with
-   * tryRead never does): use a blocking handle, or a larger buffer, for
-   * those.
+   * Writes all of `data`
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)):
+   * one message on a message pipe. On a blocking handle the kernel waits for
+   * room. On a nonblocking handle, which gets no notice of room, what does not
+   * fit is retried with a backoff of 1 to 50 ms; on a byte pipe in pieces no
+   * larger than the pipe's buffer, so it always makes progress as the reader
+   * drains the pipe. A message larger than the buffer goes through only while
+   * the reader has a read pending that takes it (a reader that polls with
+   * tryRead never does): use a blocking handle, or a larger buffer, for those.
    *
    * @example
    * ```ts
@@ -237,16 +316,18 @@ export class PipeConnection extends PipeHandle {
   async write(data: Uint8Array, options?: SignalOptions): Promise<void> {
     requireBytes(data, "data");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    await writeAll(this.kernel, this.kernelHandle, data, signal);
+    await this.#timed("write", signal, false, (signal) => writeAll(this.kernel, this.kernelHandle, data, signal));
   }
 
   /**
-   * Writes once (WriteFile) and resolves with the bytes written: all of them
-   * on a blocking handle. On a nonblocking handle the kernel takes all of
-   * `data` when it fits in the pipe's free buffer space, and otherwise
-   * nothing (0), unless the reader has a read pending: then the reader
-   * takes what it asked for, and on a byte pipe that part counts as written
-   * even when the rest does not fit. It never writes "what fits now".
+   * Writes once
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile))
+   * and resolves with the bytes written: all of them on a blocking handle. On a
+   * nonblocking handle the kernel takes all of `data` when it fits in the
+   * pipe's free buffer space, and otherwise nothing (0), unless the reader has
+   * a read pending: then the reader takes what it asked for, and on a byte pipe
+   * that part counts as written even when the rest does not fit. It never
+   * writes "what fits now".
    *
    * @example
    * ```ts
@@ -263,13 +344,21 @@ export class PipeConnection extends PipeHandle {
   async tryWrite(data: Uint8Array, options?: SignalOptions): Promise<number> {
     requireBytes(data, "data");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    return await cancellable(signal, () => this.kernel.write(this.kernelHandle, data, signal));
+    return await this.#timed(
+      "tryWrite",
+      signal,
+      false,
+      (signal) => cancellable(signal, () => this.kernel.write(this.kernelHandle, data, signal)),
+    );
   }
 
   /**
    * Writes `request` as one message and reads the whole reply
-   * (TransactNamedPipe, continued with reads when the reply is larger than
-   * the first buffer). Needs a message pipe in message read mode.
+   * ([TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe),
+   * continued with
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * calls when the reply is larger than the first buffer). Needs a message pipe
+   * in message read mode.
    *
    * @example
    * ```ts
@@ -296,11 +385,151 @@ export class PipeConnection extends PipeHandle {
     const message = this.#reads.idle ? request : request.slice();
     return await this.#reads.run(async () => {
       const replyLength = Math.min(FIRST_CHUNK, maxReplySize + 1);
-      const first = await cancellable(
+      const first = await this.#timed(
+        "transact",
         signal,
-        () => this.kernel.transact(this.kernelHandle, message, replyLength, signal),
+        true,
+        (signal) => cancellable(signal, () => this.kernel.transact(this.kernelHandle, message, replyLength, signal)),
       );
       return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
     });
+  }
+
+  /**
+   * The pipe's security descriptor as SDDL, read back from the kernel
+   * (GetSecurityInfo): its owner, group, DACL and, where it has one, its
+   * mandatory label. Either end can read it. A kernel may show generic
+   * rights mapped to file rights (`GA` as `FA`); `parseSecurityDescriptor`
+   * and `fileRights` compare them.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe, parseSecurityDescriptor } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-descriptor`;
+   * await using server = pipes.createServer(name); // security: "current-user"
+   * await using client = await pipes.connect(name);
+   * const sd = parseSecurityDescriptor(client.securityDescriptor());
+   * sd.owner === pipes.currentUser().sid; // true
+   * sd.dacl!.aces.length; // 2: the current user and SYSTEM
+   * ```
+   */
+  securityDescriptor(): string {
+    return securityOf(this.kernel).getSecurityInfo(this.kernelHandle).descriptor;
+  }
+
+  /**
+   * The process id of the pipe's client (GetNamedPipeClientProcessId), from
+   * either end; still known after the client closed. A server that
+   * disconnected its client gets ERROR_NOT_FOUND.
+   *
+   * @example
+   * ```ts ignore
+   * import { createServer } from "@winpipe/deno";
+   * for await (const conn of createServer(String.raw`\\.\pipe\app`)) {
+   *   console.log(`client process ${conn.clientProcessId()} in session ${conn.clientSessionId()}`);
+   *   conn.close();
+   * }
+   * ```
+   */
+  clientProcessId(): number {
+    return securityOf(this.kernel).clientProcessId(this.kernelHandle);
+  }
+
+  /**
+   * The session id of the pipe's client's process (GetNamedPipeClientSessionId): which log-on session (desktop) it runs in.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-client-session`;
+   * await using server = pipes.createNamedPipe(name);
+   * await using client = await pipes.connect(name);
+   * server.clientSessionId() === client.serverSessionId(); // true: one process, one session
+   * ```
+   */
+  clientSessionId(): number {
+    return securityOf(this.kernel).clientSessionId(this.kernelHandle);
+  }
+
+  /**
+   * The process id of the pipe's server (GetNamedPipeServerProcessId), from
+   * either end; still known after the server closed. A client that the
+   * server disconnected gets ERROR_PIPE_NOT_CONNECTED.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-server-pid`;
+   * await using server = pipes.createNamedPipe(name);
+   * await using client = await pipes.connect(name);
+   * client.serverProcessId() === server.clientProcessId(); // true: the model is one process
+   * ```
+   */
+  serverProcessId(): number {
+    return securityOf(this.kernel).serverProcessId(this.kernelHandle);
+  }
+
+  /**
+   * The session id of the pipe's server's process (GetNamedPipeServerSessionId).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-server-session`;
+   * await using server = pipes.createNamedPipe(name);
+   * await using client = await pipes.connect(name);
+   * client.serverSessionId(); // 1
+   * ```
+   */
+  serverSessionId(): number {
+    return securityOf(this.kernel).serverSessionId(this.kernelHandle);
+  }
+
+  /**
+   * Waits until the other end has read everything written to it
+   * (FlushFileBuffers); the connection's idle timeout bounds the wait.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-flush`;
+   * await using server = pipes.createServer(name);
+   * await using client = await pipes.connect(name);
+   * await client.flush(); // nothing written: resolves at once
+   * ```
+   */
+  override async flush(options?: SignalOptions): Promise<void> {
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    await this.#timed("flush", signal, false, (signal) => super.flush({ signal }));
+  }
+
+  /**
+   * Closes the handle (CloseHandle), and stops its timeouts. Pending
+   * operations on it fail. Calling it again does nothing.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-close`;
+   * using server = pipes.createServer(name);
+   * const client = await pipes.connect(name, { idleTimeout: 30_000 });
+   * client.close(); // no timer is left behind
+   * ```
+   */
+  override close(): void {
+    this.#deadlines?.stop();
+    super.close();
   }
 }

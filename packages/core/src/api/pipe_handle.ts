@@ -20,7 +20,19 @@ import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts
 import { ReadDelivery, type ReadResult } from "./read_delivery.ts";
 import type { SignalOptions } from "./signals.ts";
 
-/** The state of a handle, from GetNamedPipeHandleState. */
+/**
+ * The state of a handle, from GetNamedPipeHandleState.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type HandleStateInfo } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const state: HandleStateInfo = pipe.reader.state();
+ * state.readMode; // "byte"
+ * ```
+ */
 export interface HandleStateInfo {
   /** The handle's read mode. */
   readMode: PipeMode;
@@ -30,7 +42,19 @@ export interface HandleStateInfo {
   instances: number;
 }
 
-/** What a pipe reports about itself, from GetNamedPipeInfo. */
+/**
+ * What a pipe reports about itself, from GetNamedPipeInfo.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type PipeInfoDetails } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe({ bufferSize: 1024 });
+ * const info: PipeInfoDetails = pipe.reader.info();
+ * info.maxInstances; // 1
+ * ```
+ */
 export interface PipeInfoDetails {
   /** Which end this handle is. */
   end: "server" | "client";
@@ -44,7 +68,21 @@ export interface PipeInfoDetails {
   maxInstances: number | "unlimited";
 }
 
-/** What PeekNamedPipe shows without removing anything. */
+/**
+ * What PeekNamedPipe shows without removing anything.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type PeekInfo } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * await pipe.writer.write(new Uint8Array([1, 2, 3]));
+ * const peeked: PeekInfo = pipe.reader.peek({ maxBytes: 2 });
+ * peeked.bytesAvailable; // 3
+ * peeked.data; // Uint8Array [1, 2]
+ * ```
+ */
 export interface PeekInfo {
   /** Bytes that can be read now. */
   bytesAvailable: number;
@@ -54,7 +92,21 @@ export interface PeekInfo {
   data: Uint8Array;
 }
 
-/** Options of {@linkcode PipeHandle.setState}. Omitted fields keep their value. */
+/**
+ * Options of {@linkcode PipeHandle.setState}. Omitted fields keep their value.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type SetStateOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\set-state`;
+ * using server = createServer(name, { type: "message" });
+ * await using client = await connect(name);
+ * const options: SetStateOptions = { readMode: "message" }; // the wait mode stays as it is
+ * client.setState(options);
+ * ```
+ */
 export interface SetStateOptions {
   /** The new read mode ("message" needs a message-type pipe). */
   readMode?: PipeMode;
@@ -62,7 +114,20 @@ export interface SetStateOptions {
   wait?: WaitMode;
 }
 
-/** Options of {@linkcode PipeHandle.peek}. */
+/**
+ * Options of {@linkcode PipeHandle.peek}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type PeekOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * await pipe.writer.write(new Uint8Array(100));
+ * const options: PeekOptions = { maxBytes: 10 };
+ * pipe.reader.peek(options).data.length; // 10
+ * ```
+ */
 export interface PeekOptions {
   /** At most this many bytes are copied into `data`. Default 65536. */
   maxBytes?: number;
@@ -100,7 +165,12 @@ export class PipeHandle implements Disposable, AsyncDisposable {
     return this.#context.kernel;
   }
 
-  /** What this handle shares with the other handles of its bound API (for handles it makes, e.g. accepted instances). */
+  /**
+   * What this handle shares with the other handles of its bound API (for
+   * handles it makes, e.g. accepted instances).
+   *
+   * @internal For core's own handle classes.
+   */
   protected get context(): HandleContext {
     return this.#context;
   }
@@ -160,7 +230,8 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Shows queued data without removing it (PeekNamedPipe).
+   * Shows queued data without removing it
+   * ([PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe)).
    *
    * @example
    * ```ts
@@ -193,7 +264,7 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * The handle's read mode, wait mode and the pipe's instance count
-   * (GetNamedPipeHandleState).
+   * ([GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew)).
    *
    * @example
    * ```ts
@@ -215,8 +286,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * Changes the handle's read mode and/or wait mode
-   * (SetNamedPipeHandleState). Fails with ERROR_INVALID_PARAMETER when asking
-   * message read mode of a byte pipe.
+   * ([SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)).
+   * Fails with ERROR_INVALID_PARAMETER when asking message read mode of a byte
+   * pipe.
    *
    * @example
    * ```ts
@@ -238,7 +310,8 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * The pipe's end, type, buffer sizes and instance limit (GetNamedPipeInfo).
+   * The pipe's end, type, buffer sizes and instance limit
+   * ([GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo)).
    *
    * @example
    * ```ts
@@ -262,7 +335,7 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   /**
    * Waits until the other end has read everything written to it
-   * (FlushFileBuffers).
+   * ([FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers)).
    *
    * @example
    * ```ts
@@ -279,8 +352,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Cancels every pending operation on this handle (CancelIoEx). Returns
-   * false when nothing was pending.
+   * Cancels every pending operation on this handle
+   * ([CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL)). Returns false when nothing was pending.
    *
    * @example
    * ```ts
@@ -302,8 +376,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   }
 
   /**
-   * Closes the handle (CloseHandle). Pending operations on it fail. Calling
-   * it again does nothing.
+   * Closes the handle
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)).
+   * Pending operations on it fail. Calling it again does nothing.
    *
    * @example
    * ```ts

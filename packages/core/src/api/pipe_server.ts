@@ -81,7 +81,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   constructor(context: HandleContext, name: string, options?: ServerOptions) {
     this.#context = context;
     const kernel = this.#kernel = context.kernel;
-    this.#config = serverConfig(name, options);
+    this.#config = serverConfig(kernel, name, options);
     // The first instance is created now, so that a bad name or a taken name
     // fails here and clients can connect before the first accept().
     this.#listening = { instance: this.#wrap(createInstanceHandle(kernel, this.#config, this.#config.firstInstance)) };
@@ -98,7 +98,12 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   #wrap(handle: KernelHandle): ServerInstance {
-    return new ServerInstance(this.#context, handle, (instance, closeHandle) => this.#release(instance, closeHandle));
+    return new ServerInstance(
+      this.#context,
+      handle,
+      (instance, closeHandle) => this.#release(instance, closeHandle),
+      this.#config.timeouts,
+    );
   }
 
   /** Creates an instance to listen next, if none listens and the limit allows; returns whether one listens. */
@@ -219,12 +224,26 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   /**
-   * Waits for the next client and resolves with its connected instance. A
+   * Waits for the next client
+   * ([ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe)
+   * on the listening instance) and resolves with its connected instance. A
    * fresh instance is listening again before this resolves (as long as the
    * instance limit allows; otherwise as soon as an accepted instance is
    * closed). Concurrent calls take turns. An aborted accept leaves the
    * listening instance listening. Rejects with {@linkcode ServerClosedError}
    * once the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\accept`;
+   * using server = createServer(name);
+   * const accepted = server.accept({ signal: AbortSignal.timeout(5000) });
+   * await using client = await connect(name);
+   * await using conn = await accepted; // connected; another instance already listens
+   * ```
    */
   accept(options?: SignalOptions): Promise<ServerInstance> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -265,8 +284,21 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   }
 
   /**
-   * Stops listening: closes the listening instance and any instance being
-   * readied for reuse. Accepted instances stay open. Idempotent.
+   * Stops listening: closes
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle))
+   * the listening instance and any instance being readied for reuse. Accepted
+   * instances stay open. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer } = createWinpipe(createModelKernel());
+   * const server = createServer(String.raw`\\.\pipe\closing`);
+   * const accepting = server.accept();
+   * server.close();
+   * await accepting.catch((err) => err.name); // "ServerClosedError"
+   * ```
    */
   close(): void {
     if (this.#closed) return;
@@ -301,6 +333,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
  * ```
  */
 export class ServerClosedError extends Error {
+  /** The error of an accept on the server of `pipeName`. */
   constructor(pipeName: string, options?: ErrorOptions) {
     super(`accept "${pipeName}": the server is closed`, options);
     this.name = "ServerClosedError";

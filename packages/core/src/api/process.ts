@@ -33,10 +33,35 @@ import type { SignalOptions } from "./signals.ts";
  * - a pipe end of this binding made for a child: the end of an anonymous
  *   pipe created with `inheritable: "reader"` / `"writer"` (a handle this
  *   process uses for overlapped I/O cannot be shared with a child).
+ *
+ * @example
+ * ```ts ignore
+ * import type { StdioOption } from "@winpipe/core";
+ * import { createPipe, spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * using link = createPipe({ inheritable: "writer" });
+ * const stdout: StdioOption = link.writer; // the child writes into this pipe
+ * await using child = spawn("cmd.exe", ["/c", "echo hi"], { stdin: "null", stdout, stderr: "inherit" });
+ * ```
  */
 export type StdioOption = "pipe" | "inherit" | "null" | PipeReader | PipeWriter;
 
-/** Options of {@linkcode spawnOn} (`spawn` of a binding). */
+/**
+ * Options of {@linkcode spawnOn} (`spawn` of a binding).
+ *
+ * @example
+ * ```ts ignore
+ * import type { SpawnOptions } from "@winpipe/core";
+ * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const options: SpawnOptions = {
+ *   stdin: "pipe",
+ *   stdout: "pipe",
+ *   cwd: "C:\\",
+ *   env: { ...Deno.env.toObject(), GREETING: "hello" },
+ *   signal: AbortSignal.timeout(10_000), // terminates the child after 10 s
+ * };
+ * await using child = spawn("cmd.exe", ["/c", "echo %GREETING%"], options);
+ * ```
+ */
 export interface SpawnOptions {
   /** The child's current directory. Default: this process's. */
   cwd?: string;
@@ -68,7 +93,15 @@ export interface SpawnOptions {
   signal?: AbortSignal;
 }
 
-/** The longest command line CreateProcessW takes, in UTF-16 code units (without the final NUL). */
+/**
+ * The longest command line CreateProcessW takes, in UTF-16 code units (without the final NUL).
+ *
+ * @example
+ * ```ts
+ * import { MAX_COMMAND_LINE, windowsCommandLine } from "@winpipe/core";
+ * windowsCommandLine("deno.exe", ["run", "main.ts"]).length <= MAX_COMMAND_LINE; // true
+ * ```
+ */
 export const MAX_COMMAND_LINE = 32766;
 
 /**
@@ -126,9 +159,21 @@ export class ChildProcess implements AsyncDisposable {
 
   /**
    * Resolves with the child's exit code (an unsigned 32-bit number, e.g.
-   * 0xC000013A for a console interrupt) once it has exited. Waiting keeps
-   * this process alive; aborting `options.signal` stops waiting (the child
-   * runs on).
+   * 0xC000013A for a console interrupt) once it has exited (a wait on the
+   * process handle, as
+   * [WaitForSingleObject](https://learn.microsoft.com/en-us/windows/win32/api/synchapi/nf-synchapi-waitforsingleobject)
+   * does, then
+   * [GetExitCodeProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-getexitcodeprocess)).
+   * Waiting keeps this process alive; aborting `options.signal` stops waiting
+   * (the child runs on).
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "exit 3"], { stdout: "null" });
+   * await child.wait(); // 3
+   * child.exitCode; // 3
+   * ```
    */
   async wait(options?: SignalOptions): Promise<number> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
@@ -144,13 +189,36 @@ export class ChildProcess implements AsyncDisposable {
     }
   }
 
-  /** Terminates the child (TerminateProcess) with `exitCode` (default 1); nothing happens once it has exited. */
+  /**
+   * Terminates the child
+   * ([TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess))
+   * with `exitCode` (default 1); nothing happens once it has exited.
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "pause"], { stdin: "pipe", stdout: "null" });
+   * child.kill(5);
+   * await child.wait(); // 5
+   * ```
+   */
   kill(exitCode = 1): void {
     requireInteger(exitCode, "exitCode", 0, 0xffffffff);
     this.#processes.terminateProcess(this.#process, exitCode);
   }
 
-  /** Closes this process's pipe ends to the child and the process handle (the child runs on). Idempotent. */
+  /**
+   * Closes this process's pipe ends to the child and the process handle
+   * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle));
+   * the child runs on. Idempotent.
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * const child = spawn("notepad.exe", [], { stdout: "null" });
+   * child.close(); // notepad runs on; this process no longer holds its handle
+   * ```
+   */
   close(): void {
     this.stdin?.close();
     this.stdout?.close();
@@ -295,7 +363,17 @@ export function spawnOn(
   }
 }
 
-/** Which end of an anonymous pipe a handle value is. */
+/**
+ * Which end of an anonymous pipe a handle value is.
+ *
+ * @example
+ * ```ts ignore
+ * import type { InheritedEnd } from "@winpipe/core";
+ * import { openInheritedHandle } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const end: InheritedEnd = Deno.args[1] === "read" ? "reader" : "writer";
+ * using handle = openInheritedHandle(Deno.args[0], end);
+ * ```
+ */
 export type InheritedEnd = "reader" | "writer";
 
 /**

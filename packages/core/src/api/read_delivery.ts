@@ -10,7 +10,24 @@ import { isDetached } from "../validate.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
 import type { PipeMode } from "./modes.ts";
 
-/** What a read into the caller's buffer delivered. */
+/**
+ * What a read into the caller's buffer delivered.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ReadResult } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const { createServer, connect } = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\read-result`;
+ * await using server = createServer(name, { type: "message", readMode: "message" });
+ * const accepted = server.accept();
+ * await using client = await connect(name);
+ * await using conn = await accepted;
+ * await client.write(new Uint8Array(10));
+ * const result: ReadResult | null = await conn.read(new Uint8Array(4));
+ * result; // { bytesRead: 4, messageComplete: false }
+ * ```
+ */
 export interface ReadResult {
   /** Bytes copied into the buffer. */
   bytesRead: number;

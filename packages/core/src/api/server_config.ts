@@ -23,13 +23,43 @@ import {
   validateBufferSize,
   validateMaxInstances,
 } from "../validate.ts";
+import { type ConnectionTimeoutOptions, type ConnectionTimeouts, connectionTimeouts } from "./connection_timeouts.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
+import { securityDescriptorFor, type ServerSecurity, validateServerSecurity } from "./security.ts";
 
-/** The direction of a pipe, from the server's side (dwOpenMode). */
+/**
+ * The direction of a pipe, from the server's side (dwOpenMode).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type PipeAccess } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const access: PipeAccess = "inbound"; // clients write, the server reads
+ * const { createServer } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\drop-box`, { access });
+ * ```
+ */
 export type PipeAccess = "duplex" | "inbound" | "outbound";
 
-/** Options of {@linkcode PipeServer} and {@linkcode ServerInstance} creation (CreateNamedPipe). */
-export interface ServerOptions {
+/**
+ * Options of {@linkcode PipeServer} and {@linkcode ServerInstance} creation (CreateNamedPipe).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type ServerOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const options: ServerOptions = {
+ *   type: "message",
+ *   readMode: "message",
+ *   maxInstances: 4,
+ *   inBufferSize: 65536,
+ *   outBufferSize: 65536,
+ * };
+ * const { createServer } = createWinpipe(createModelKernel());
+ * using server = createServer(String.raw`\\.\pipe\service`, options);
+ * ```
+ */
+export interface ServerOptions extends ConnectionTimeoutOptions {
   /** dwOpenMode direction: "inbound" (clients write), "outbound" (clients read) or "duplex". Default "duplex". */
   access?: PipeAccess;
   /** dwPipeMode type: "byte" (one stream) or "message" (each write one message). Default "byte". */
@@ -58,12 +88,29 @@ export interface ServerOptions {
   writeThrough?: boolean;
   /** bInheritHandle: child processes inherit the server handles. Default false. */
   inheritable?: boolean;
+  /**
+   * Who may open the pipe: its security descriptor (lpSecurityAttributes).
+   * `"current-user"` (the default) lets only this process's user and SYSTEM
+   * open it, and makes that user its owner; `"os-default"` is Windows'
+   * default for pipes (which lets every local user and the anonymous
+   * account open it for reading); any other string is a descriptor in SDDL,
+   * checked before any system call. See docs/security.md.
+   *
+   * @example An SDDL server: SYSTEM has full control, every signed-in user may read and write
+   * ```ts ignore
+   * import { createServer } from "@winpipe/deno";
+   * const server = createServer(String.raw`\\.\pipe\shared`, { security: "D:P(A;;GA;;;SY)(A;;GRGW;;;AU)" });
+   * ```
+   */
+  security?: ServerSecurity;
 }
 
 /** The CreateNamedPipeW parameters of validated options, with FILE_FLAG_FIRST_PIPE_INSTANCE left out. */
 export interface ServerConfig {
   params: CreateNamedPipeParams;
   firstInstance: boolean;
+  /** The timeouts of each connected instance, if any. */
+  timeouts: ConnectionTimeouts | undefined;
 }
 
 const ACCESS_BITS: Record<PipeAccess, number> = {
@@ -72,8 +119,12 @@ const ACCESS_BITS: Record<PipeAccess, number> = {
   outbound: PIPE_ACCESS_OUTBOUND,
 };
 
-/** Validates server options and turns them into CreateNamedPipeW parameters. */
-export function serverConfig(name: unknown, options: unknown): ServerConfig {
+/**
+ * Validates server options and turns them into CreateNamedPipeW parameters.
+ * Everything is checked before the one system call it may make: reading
+ * this process's user for `security: "current-user"`.
+ */
+export function serverConfig(kernel: PipeKernel, name: unknown, options: unknown): ServerConfig {
   const { full } = parsePipeName(name, { localOnly: true });
   const opts = requireOptions<ServerOptions>(options);
   const access = requireChoice(opts.access ?? "duplex", "access", ["duplex", "inbound", "outbound"]);
@@ -91,8 +142,12 @@ export function serverConfig(name: unknown, options: unknown): ServerConfig {
   const rejectRemote = requireBoolean(opts.rejectRemoteClients ?? true, "rejectRemoteClients");
   const writeThrough = requireBoolean(opts.writeThrough ?? false, "writeThrough");
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const timeouts = connectionTimeouts(opts);
+  const security = validateServerSecurity(opts.security);
+  const securityDescriptor = securityDescriptorFor(kernel, security);
   return {
     firstInstance,
+    timeouts,
     params: {
       name: full,
       openMode: ACCESS_BITS[access] | (writeThrough ? FILE_FLAG_WRITE_THROUGH : 0),
@@ -103,6 +158,7 @@ export function serverConfig(name: unknown, options: unknown): ServerConfig {
       inBufferSize,
       defaultTimeout,
       inheritable,
+      ...(securityDescriptor === undefined ? {} : { securityDescriptor }),
     },
   };
 }

@@ -7,13 +7,35 @@
  */
 import { abortError } from "../errors.ts";
 
-/** Options of calls that can wait. */
+/**
+ * Options of calls that can wait.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import type { SignalOptions } from "@winpipe/core";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const options: SignalOptions = { signal: AbortSignal.timeout(10) };
+ * await pipe.reader.read(new Uint8Array(8), options).catch((err) => err.name); // "TimeoutError"
+ * ```
+ */
 export interface SignalOptions {
   /** Cancels the operation (CancelIoEx); it then rejects with an AbortError. */
   signal?: AbortSignal;
 }
 
-/** Resolves after `ms`, or rejects when `signal` aborts. */
+/**
+ * Resolves after `ms`, or rejects when `signal` aborts.
+ *
+ * @example
+ * ```ts
+ * import { delay } from "@winpipe/core/internal";
+ * await delay(1); // resolves after 1 ms
+ * await delay(1000, AbortSignal.abort()).catch((err) => err.name); // "AbortError"
+ * ```
+ */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
@@ -29,7 +51,32 @@ export function delay(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on). */
+/**
+ * Lets the process exit while `timer` is all that is left: for watchdogs,
+ * which bound other work and are no work themselves. Runtime-neutral: Bun
+ * and Node timers have `unref()`, Deno's are numbers for `Deno.unrefTimer`.
+ */
+export function unrefTimer(timer: unknown): void {
+  if (typeof timer === "number") (globalThis as { Deno?: { unrefTimer?(id: number): void } }).Deno?.unrefTimer?.(timer);
+  else (timer as { unref?(): void } | undefined)?.unref?.();
+}
+
+/** Undoes {@linkcode unrefTimer}: the timer keeps the process alive again. */
+export function refTimer(timer: unknown): void {
+  if (typeof timer === "number") (globalThis as { Deno?: { refTimer?(id: number): void } }).Deno?.refTimer?.(timer);
+  else (timer as { ref?(): void } | undefined)?.ref?.();
+}
+
+/**
+ * `promise`, or the AbortError of `signal` as soon as it aborts (the promise itself goes on).
+ *
+ * @example
+ * ```ts
+ * import { untilAborted } from "@winpipe/core/internal";
+ * const never = new Promise<void>(() => {});
+ * await untilAborted(never, AbortSignal.timeout(1)).catch((err) => err.name); // "TimeoutError"
+ * ```
+ */
 export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (signal === undefined) return promise;
   if (signal.aborted) return Promise.reject(abortError(signal));
@@ -43,9 +90,20 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undef
 /**
  * The waits between the tries of a call that polls: 1 ms, doubling to
  * 50 ms while nothing happens, back to 1 ms once something did.
+ *
+ * @example
+ * ```ts
+ * import { Backoff } from "@winpipe/core/internal";
+ * const backoff = new Backoff();
+ * await backoff.wait(undefined); // 1 ms
+ * await backoff.wait(undefined); // 2 ms
+ * backoff.reset(); // the next wait is 1 ms again
+ * ```
  */
 export class Backoff {
+  /** The shortest wait, in ms. */
   static readonly MIN_MS = 1;
+  /** The longest wait, in ms. */
   static readonly MAX_MS = 50;
   #next = Backoff.MIN_MS;
 
@@ -54,10 +112,13 @@ export class Backoff {
     this.#next = Backoff.MIN_MS;
   }
 
-  /** Waits the next time (or rejects when `signal` aborts), and doubles it for the time after. */
-  async wait(signal: AbortSignal | undefined): Promise<void> {
+  /**
+   * Waits the next time, or `atMost` ms when that is shorter (a deadline
+   * comes first), or rejects when `signal` aborts; doubles it for the time after.
+   */
+  async wait(signal: AbortSignal | undefined, atMost = Infinity): Promise<void> {
     const ms = this.#next;
     this.#next = Math.min(ms * 2, Backoff.MAX_MS);
-    await delay(ms, signal);
+    await delay(Math.min(ms, atMost), signal);
   }
 }

@@ -9,7 +9,15 @@ import { ERROR_BROKEN_PIPE } from "../constants.ts";
 import { PipeError } from "../errors.ts";
 import type { ReadData } from "../port.ts";
 
-/** The default limit of whole-message reads. */
+/**
+ * The default limit of whole-message reads.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_MAX_MESSAGE_SIZE } from "@winpipe/core";
+ * DEFAULT_MAX_MESSAGE_SIZE; // 16777216: readMessage, transact and callNamedPipe refuse larger ones
+ * ```
+ */
 export const DEFAULT_MAX_MESSAGE_SIZE = 16 * 1024 * 1024;
 /** The size of the first read of a message (and of later ones the kernel gives no size for). */
 export const FIRST_CHUNK = 64 * 1024;

@@ -13,7 +13,9 @@ import {
   waitNamedPipeOn,
   type WaitNamedPipeOptions,
 } from "./client.ts";
+import { type ListedPipe, listPipesOn, type ListPipesOptions, pipeExistsOn } from "./discovery.ts";
 import type { HandleContext, StreamFactories } from "./handle_context.ts";
+import type { SignalOptions } from "./signals.ts";
 import type { PipeConnection } from "./pipe_connection.ts";
 import { PipeServer } from "./pipe_server.ts";
 import type { ServerOptions } from "./server_config.ts";
@@ -21,8 +23,22 @@ import { createNamedPipeOn, type ServerInstance } from "./server_instance.ts";
 import { type ChildProcess, type InheritedEnd, openInheritedHandleOn, spawnOn, type SpawnOptions } from "./process.ts";
 import type { PipeReader, PipeWriter } from "./anonymous.ts";
 import { requireOptions } from "../validate.ts";
+import { type AccountInfo, currentUserOf } from "./security.ts";
 
-/** Options of {@linkcode createWinpipe}. */
+/**
+ * Options of {@linkcode createWinpipe}.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type WinpipeOptions } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { streams } from "@winpipe/streams";
+ * const options: WinpipeOptions = { streams };
+ * const { createPipe } = createWinpipe(createModelKernel(), options);
+ * using pipe = createPipe();
+ * pipe.reader.readable; // a ReadableStream
+ * ```
+ */
 export interface WinpipeOptions {
   /**
    * The factories behind the `readable` / `writable` getters of the handles
@@ -47,10 +63,33 @@ function requireStreams(value: unknown): StreamFactories | undefined {
   return factories as StreamFactories;
 }
 
-/** The public API bound to a kernel. */
+/**
+ * The public API bound to a kernel.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe, type Winpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * // Code written against the interface runs on kernel32 (pass `@winpipe/deno`) or on the model.
+ * async function ping(pipes: Winpipe, name: string): Promise<Uint8Array> {
+ *   return await pipes.callNamedPipe(name, new TextEncoder().encode("ping"), { timeout: 1000 });
+ * }
+ * const pipes: Winpipe = createWinpipe(createModelKernel());
+ * const name = String.raw`\\.\pipe\ping`;
+ * using server = pipes.createServer(name, { type: "message", readMode: "message" });
+ * server.accept().then(async (conn) => {
+ *   await conn.write((await conn.readMessage())!);
+ *   conn.close();
+ * });
+ * new TextDecoder().decode(await ping(pipes, name)); // "ping"
+ * ```
+ */
 export interface Winpipe {
   /**
-   * Creates an anonymous pipe (CreatePipe).
+   * Creates an anonymous pipe
+   * ([CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe)):
+   * a read end and a write end. A write waits while the pipe's buffer is full,
+   * until a reader makes room; a read waits for data.
    *
    * @example
    * ```ts
@@ -64,7 +103,11 @@ export interface Winpipe {
   createPipe(options?: CreatePipeOptions): AnonymousPipe;
   /**
    * Creates a server that keeps an instance listening and accepts clients
-   * (CreateNamedPipe + ConnectNamedPipe in a loop).
+   * ([CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew),
+   * then
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe)
+   * in a loop). The first instance is created at once, so a bad or taken name
+   * fails here and clients can connect before the first `accept()`.
    *
    * @example
    * ```ts
@@ -76,7 +119,9 @@ export interface Winpipe {
    */
   createServer(name: string, options?: ServerOptions): PipeServer;
   /**
-   * Creates one server instance (CreateNamedPipe), listening at once.
+   * Creates one server instance
+   * ([CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew)),
+   * listening at once.
    *
    * @example
    * ```ts
@@ -88,7 +133,13 @@ export interface Winpipe {
    */
   createNamedPipe(name: string, options?: ServerOptions): ServerInstance;
   /**
-   * Connects to a named pipe server (CreateFile, with WaitNamedPipe while it is busy).
+   * Connects to a named pipe server
+   * ([CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew),
+   * with
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)
+   * while every instance is busy, then
+   * [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)
+   * for the read and wait modes asked for).
    *
    * @example
    * ```ts
@@ -101,7 +152,9 @@ export interface Winpipe {
    */
   connect(name: string, options?: ConnectOptions): Promise<PipeConnection>;
   /**
-   * Sends one request message and returns the reply (CallNamedPipe).
+   * Sends one request message and returns the reply
+   * ([CallNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-callnamedpipew):
+   * open, transact, close). The pipe must be a message pipe.
    *
    * @example
    * ```ts
@@ -120,7 +173,10 @@ export interface Winpipe {
    */
   callNamedPipe(name: string, request: Uint8Array, options?: CallNamedPipeOptions): Promise<Uint8Array>;
   /**
-   * Waits until an instance of a pipe is available (WaitNamedPipe); false on timeout.
+   * Waits until an instance of a pipe is available
+   * ([WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)):
+   * true when one is, false on timeout (ERROR_SEM_TIMEOUT); a pipe that does
+   * not exist fails with ERROR_FILE_NOT_FOUND.
    *
    * @example
    * ```ts
@@ -133,13 +189,49 @@ export interface Winpipe {
    */
   waitNamedPipe(name: string, options?: WaitNamedPipeOptions): Promise<boolean>;
   /**
+   * The pipes under `\\.\pipe\` with their current and maximum instance
+   * counts (NtQueryDirectoryFile on the pipe file system), sorted by name,
+   * optionally only those with a `prefix` or matching a `pattern` (`*`,
+   * `?`; case-insensitive). Opens no pipe. Where the pipe file system cannot
+   * list its names (Wine 10), it throws a PipeError that says so: use
+   * {@linkcode Winpipe.pipeExists} there.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, listPipes } = createWinpipe(createModelKernel());
+   * using server = createServer(String.raw`\\.\pipe\app-events`, { maxInstances: 4 });
+   * listPipes({ pattern: "app-*" }); // [{ name: "\\\\.\\pipe\\app-events", instances: 1, maxInstances: 4 }]
+   * ```
+   */
+  listPipes(options?: ListPipesOptions): ListedPipe[];
+  /**
+   * Whether a pipe of this name exists now, asked without listing and
+   * without connecting to its server (WaitNamedPipe for the shortest time:
+   * a busy pipe exists too). Works where listing does not (Wine 10).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, pipeExists } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\maybe`;
+   * await pipeExists(name); // false
+   * using server = createServer(name);
+   * await pipeExists(name); // true
+   * ```
+   */
+  pipeExists(name: string, options?: SignalOptions): Promise<boolean>;
+  /**
    * Starts a Windows program whose standard handles are pipe ends
-   * (CreateProcessW with STARTF_USESTDHANDLES). The child inherits its three
-   * standard handles and `options.handles`, and nothing else
-   * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), so no stray write end keeps a
-   * reader here from seeing the end of its data. Defaults: stdin `"null"`,
-   * stdout `"pipe"`, stderr `"inherit"`. Throws on a kernel that cannot
-   * start processes (the model).
+   * ([CreateProcessW](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-createprocessw)
+   * with STARTF_USESTDHANDLES). The child inherits its three standard handles
+   * and `options.handles`, and nothing else
+   * (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), so no stray write end keeps a reader
+   * here from seeing the end of its data. Defaults: stdin `"null"`, stdout
+   * `"pipe"`, stderr `"inherit"`. Throws on a kernel that cannot start
+   * processes (the model).
    *
    * @example Reading a child's output as lines of text
    * ```ts ignore
@@ -152,10 +244,11 @@ export interface Winpipe {
    */
   spawn(command: string, args?: readonly string[], options?: SpawnOptions): ChildProcess;
   /**
-   * Opens a pipe end this process inherited from its parent, by the value
-   * the parent passed on (`end.handleValue()` there, for an end it passed
-   * in spawn's `handles`; a number or its decimal string). Fails with a
-   * PipeError when the value is not a pipe handle of this process.
+   * Opens a pipe end this process inherited from its parent, by the value the
+   * parent passed on (`end.handleValue()` there, for an end it passed in
+   * spawn's `handles`; a number or its decimal string). Fails with a PipeError
+   * of ERROR_INVALID_HANDLE when the value is not a pipe handle of this process
+   * ([GetFileType](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-getfiletype)).
    *
    * @example A child writing to the pipe its parent passed as argument 1
    * ```ts ignore
@@ -165,7 +258,9 @@ export interface Winpipe {
    * ```
    */
   openInheritedHandle(value: number | string, end: "reader"): PipeReader;
+  /** Opens an inherited write end: see the `"reader"` overload. */
   openInheritedHandle(value: number | string, end: "writer"): PipeWriter;
+  /** Opens an inherited end of either kind: see the `"reader"` overload. */
   openInheritedHandle(value: number | string, end: InheritedEnd): PipeReader | PipeWriter;
   /**
    * How many handles the kernel holds open for this process (a leak check).
@@ -181,6 +276,22 @@ export interface Winpipe {
    * ```
    */
   liveHandles(): number;
+  /**
+   * The user this process runs as (OpenProcessToken, GetTokenInformation,
+   * LookupAccountSidW): the user `security: "current-user"` lets in and
+   * `serverOwner: "current-user"` requires. Handy to compose SDDL.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, currentUser } = createWinpipe(createModelKernel());
+   * const { sid, account } = currentUser(); // "S-1-5-21-...-1001", "MODEL\\user"
+   * // The current user and SYSTEM, and sandboxed (low integrity) processes of that user too:
+   * using server = createServer(String.raw`\\.\pipe\low`, { security: `O:${sid}D:P(A;;GA;;;${sid})(A;;GA;;;SY)S:(ML;;NW;;;LW)` });
+   * ```
+   */
+  currentUser(): AccountInfo;
 }
 
 /**
@@ -226,11 +337,14 @@ export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?:
     // async, so that a kernel that cannot load rejects like every other failure of these.
     callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
     waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
+    listPipes: (options) => listPipesOn(get(), options),
+    pipeExists: async (name, options) => await pipeExistsOn(get(), name, options),
     spawn: (command, args, options) => spawnOn(context(), command, args, options),
     openInheritedHandle:
       ((value: number | string, end: InheritedEnd) => openInheritedHandleOn(context(), value, end)) as Winpipe[
         "openInheritedHandle"
       ],
     liveHandles: () => get().liveHandles(),
+    currentUser: () => currentUserOf(get()),
   };
 }

@@ -17,6 +17,15 @@ const FILE_WRITE_DATA = 0x0002;
 /**
  * The access rights of an end that pipe calls check before anything else
  * (the I/O manager checks them before NPFS sees the call).
+ *
+ * @example
+ * ```ts
+ * import { type Access, clientAccess } from "@winpipe/core/internal";
+ * import { GENERIC_READ } from "@winpipe/core";
+ * const access: Access = clientAccess(GENERIC_READ);
+ * access.readData; // true
+ * access.writeData; // false
+ * ```
  */
 export interface Access {
   /** FILE_READ_DATA: ReadFile, PeekNamedPipe, TransactNamedPipe. */
@@ -34,6 +43,13 @@ export interface Access {
  * the pipe is inbound and GENERIC_WRITE when it is outbound, so an
  * outbound-only server cannot query its state and an inbound-only one
  * cannot change it (Wine's test_file_access, validated on Windows).
+ *
+ * @example
+ * ```ts
+ * import { INBOUND, serverAccess } from "@winpipe/core/internal";
+ * serverAccess(INBOUND).readData; // true
+ * serverAccess(INBOUND).writeAttributes; // false: an inbound-only server cannot change its state
+ * ```
  */
 export function serverAccess(direction: number): Access {
   const read = (direction & INBOUND) !== 0;
@@ -45,6 +61,13 @@ export function serverAccess(direction: number): Access {
  * The access of a client end from CreateFile's dwDesiredAccess. CreateFile
  * always adds FILE_READ_ATTRIBUTES; GENERIC_WRITE includes
  * FILE_WRITE_ATTRIBUTES.
+ *
+ * @example
+ * ```ts
+ * import { GENERIC_WRITE } from "@winpipe/core";
+ * import { clientAccess } from "@winpipe/core/internal";
+ * clientAccess(GENERIC_WRITE).readAttributes; // true: CreateFile always adds FILE_READ_ATTRIBUTES
+ * ```
  */
 export function clientAccess(desired: number): Access {
   const all = (desired & GENERIC_ALL) !== 0;

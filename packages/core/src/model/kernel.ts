@@ -24,12 +24,15 @@ import {
   ERROR_PIPE_BUSY,
   ERROR_PIPE_NOT_CONNECTED,
   FILE_FLAG_FIRST_PIPE_INSTANCE,
+  GENERIC_READ,
+  GENERIC_WRITE,
   PIPE_ACCESS_DUPLEX,
   PIPE_NOWAIT,
   PIPE_READMODE_MESSAGE,
   PIPE_SERVER_END,
   PIPE_TYPE_MESSAGE,
   PIPE_UNLIMITED_INSTANCES,
+  SECURITY_IDENTIFICATION,
 } from "../constants.ts";
 import type {
   AnonymousPipeHandles,
@@ -37,6 +40,7 @@ import type {
   HandleState,
   OpenPipeParams,
   PeekResult,
+  PipeDirectoryEntry,
   PipeInfo,
   PipeKernel,
   ReadData,
@@ -45,12 +49,23 @@ import { ANONYMOUS_READ_ACCESS, ANONYMOUS_WRITE_ACCESS, clientAccess, serverAcce
 import { INBOUND, OUTBOUND } from "./directions.ts";
 import { HandleRecord, type ModelHandle } from "./handle_record.ts";
 import { NamedPipe, PipeEnd, PipeInstance } from "./instance.ts";
-import { pipeKey } from "./names.ts";
+import { localPart, pipeKey } from "./names.ts";
 import { PipeNamespace } from "./namespace.ts";
 import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from "./checks.ts";
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
 import { connectEnd, waitForInstance } from "./connecting.ts";
 import { closeEnd } from "./closing.ts";
+import {
+  accessGranted,
+  anonymousPipeDescriptor,
+  createFileAccess,
+  FILE_CREATE_PIPE_INSTANCE,
+  newPipeDescriptor,
+  SYNCHRONIZE,
+} from "./access_control.ts";
+import { ModelProcess, type ModelProcessOptions, WELL_KNOWN_ACCOUNTS } from "./identity.ts";
+import type { ClientContext } from "./instance.ts";
+import { ModelSecurity } from "./security.ts";
 
 /** CreatePipe with nSize 0 uses this buffer size (F48). */
 const DEFAULT_ANONYMOUS_BUFFER_SIZE = 4096;
@@ -59,10 +74,37 @@ const ANONYMOUS_DEFAULT_TIMEOUT_MS = 120_000;
 /** CreateNamedPipe with nDefaultTimeOut 0 means 50 ms (kernel32). */
 const DEFAULT_WAIT_TIMEOUT_MS = 50;
 
-/** Options of {@linkcode createModelKernel}. */
+/**
+ * Options of {@linkcode createModelKernel}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel, type ModelKernelOptions } from "@winpipe/core/model";
+ * const options: ModelKernelOptions = { name: "model-b" };
+ * createModelKernel(options).name; // "model-b"
+ * ```
+ */
 export interface ModelKernelOptions {
   /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
   name?: string;
+  /** Who the kernel's process is: ids, user, groups, integrity level. Default: process 1000 of MODEL\\user, medium integrity. */
+  process?: ModelProcessOptions;
+}
+
+/** What the processes of one model machine share: the pipe namespace, the handle values, the accounts. */
+class Machine {
+  readonly names = new PipeNamespace();
+  nextHandleValue = 4;
+  nextProcessId = 1000;
+  readonly accounts = new Map<string, string>(WELL_KNOWN_ACCOUNTS.map(({ sid, account }) => [sid, account]));
+
+  /** A new process of this machine; its user becomes a known account. */
+  process(options: ModelProcessOptions | undefined): ModelProcess {
+    const process = new ModelProcess(this.nextProcessId, options);
+    this.nextProcessId = Math.max(this.nextProcessId, process.processId) + 4;
+    if (!this.accounts.has(process.user.sid)) this.accounts.set(process.user.sid, process.user.account);
+    return process;
+  }
 }
 
 /**
@@ -77,6 +119,13 @@ export interface ModelKernelOptions {
  * cancels them, or, for WaitNamedPipe, when the timeout runs out (the only
  * timer). Nothing else can satisfy them, so a wait that no later call
  * satisfies stays pending, as it would on Windows.
+ *
+ * A kernel is one process of a machine: it acts as that process (its
+ * process and session ids, its user, groups and integrity level), which is
+ * what access checks and the peer identity calls see.
+ * {@linkcode ModelKernel.otherProcess} gives another process of the same
+ * machine (same pipe names; its own handles), to test pipe code against
+ * clients of other users or sandboxed clients.
  *
  * @example
  * ```ts
@@ -93,21 +142,67 @@ export interface ModelKernelOptions {
 export class ModelKernel implements PipeKernel<ModelHandle> {
   /** "model" unless {@linkcode ModelKernelOptions.name} says otherwise. */
   readonly name: string;
-  readonly #names = new PipeNamespace();
-  #nextHandleValue = 4;
+  readonly #machine: Machine;
+  readonly #names: PipeNamespace;
+  readonly #process: ModelProcess;
   #liveHandles = 0;
+  /** The client context this process's thread impersonates (ImpersonateNamedPipeClient), if any. */
+  #impersonating: ClientContext | undefined;
+  /** Access control and identity: descriptors, peer ids, impersonation (model/security.ts). */
+  readonly security: ModelSecurity;
 
-  /** Makes an empty kernel: no pipe names, no handles. */
-  constructor(options: ModelKernelOptions = {}) {
-    this.name = options.name ?? "model";
+  /**
+   * Makes a kernel: the first process of a new, empty machine (no pipe
+   * names, no handles), or with `sameMachineAs` another process of that
+   * kernel's machine (prefer {@linkcode ModelKernel.otherProcess}).
+   */
+  constructor(options: ModelKernelOptions = {}, sameMachineAs?: ModelKernel) {
+    this.name = options.name ?? sameMachineAs?.name ?? "model";
+    this.#machine = sameMachineAs === undefined ? new Machine() : sameMachineAs.#machine;
+    this.#names = this.#machine.names;
+    this.#process = this.#machine.process(options.process);
+    this.security = new ModelSecurity({
+      process: this.#process,
+      accounts: this.#machine.accounts,
+      end: (handle, call) => this.#end(handle, call),
+      impersonation: () => this.#impersonating,
+      impersonate: (context) => (this.#impersonating = context),
+    });
+  }
+
+  /**
+   * Another process of the same machine: it sees the same pipe names and
+   * has its own handles (a handle of one process is invalid in another, as
+   * in Windows), ids and token. By default it runs as the same user, with
+   * the next process id.
+   *
+   * @example A client of another user is refused by a current-user pipe
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const machine = createModelKernel();
+   * const mallory = machine.otherProcess({ user: { sid: "S-1-5-21-1000-2000-3000-1066", account: "MODEL\\mallory" } });
+   * const name = String.raw`\\.\pipe\private`;
+   * using server = createWinpipe(machine).createServer(name); // security: "current-user"
+   * await createWinpipe(mallory).connect(name).catch((e) => e.codeName); // "ERROR_ACCESS_DENIED"
+   * ```
+   */
+  otherProcess(options: ModelProcessOptions = {}): ModelKernel {
+    return new ModelKernel({ name: this.name, process: options }, this);
+  }
+
+  /** The process this kernel acts as. */
+  get process(): ModelProcess {
+    return this.#process;
   }
 
   // ------------------------------------------------------------------ creation
 
   /**
-   * CreatePipe: an anonymous pipe, which is a byte-type inbound named pipe
-   * with a single instance and no name (S9). The read end is its server end
-   * and the write end its client end (F48); nSize 0 means 4096 (F48).
+   * [CreatePipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-createpipe):
+   * an anonymous pipe, which is a byte-type inbound named pipe with a single
+   * instance and no name (S9). The read end is its server end and the write end
+   * its client end (F48); nSize 0 means 4096 (F48).
    */
   createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<ModelHandle> {
     const size = bufferSize === 0 ? DEFAULT_ANONYMOUS_BUFFER_SIZE : bufferSize;
@@ -116,8 +211,12 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
       direction: INBOUND,
       maxInstances: 1,
       defaultTimeoutMs: ANONYMOUS_DEFAULT_TIMEOUT_MS,
+      descriptor: anonymousPipeDescriptor(this.#process),
     });
-    const instance = new PipeInstance(pipe, size, size);
+    const instance = new PipeInstance(pipe, size, size, this.#process);
+    // Both ends are this process's; CreatePipe's own open of the write end
+    // gives no security context (dynamic tracking, nothing written yet).
+    instance.clientProcess = this.#process;
     pipe.instances.push(instance);
     const readEnd = new PipeEnd("server", ANONYMOUS_READ_ACCESS, undefined, instance, 0);
     const writeEnd = new PipeEnd("client", ANONYMOUS_WRITE_ACCESS, undefined, instance, 0);
@@ -128,9 +227,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * CreateNamedPipeW: a new instance, listening at once (B10). The first
-   * instance of a name fixes its type, direction, max instances and default
-   * timeout; later instances must fit them (A5, A7).
+   * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew):
+   * a new instance, listening at once (B10). The first instance of a name
+   * fixes its type, direction, max instances, default timeout and security
+   * descriptor (K68, K70, K73); later instances must fit them (A5, A7) and be
+   * granted FILE_CREATE_PIPE_INSTANCE by the descriptor (K72).
    */
   createNamedPipe(params: CreateNamedPipeParams): ModelHandle {
     const call = "CreateNamedPipeW";
@@ -149,8 +250,12 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     let pipe: NamedPipe | undefined = this.#names.get(key);
     const nameExisted = pipe !== undefined;
     if (pipe !== undefined) {
-      // NPFS checks in this order: room for an instance, then
-      // FILE_FLAG_FIRST_PIPE_INSTANCE, then the access direction.
+      // NPFS checks in this order (NpCreateExistingNamedPipe): the access
+      // check (the access asked for and FILE_CREATE_PIPE_INSTANCE), room for
+      // an instance, FILE_FLAG_FIRST_PIPE_INSTANCE, the access direction.
+      const desired = (direction & INBOUND ? GENERIC_READ : 0) | (direction & OUTBOUND ? GENERIC_WRITE : 0) |
+        SYNCHRONIZE | FILE_CREATE_PIPE_INSTANCE;
+      if (!accessGranted(pipe.descriptor, this.#process, desired)) throw failure(ERROR_ACCESS_DENIED, call, name); // K72
       if (!pipe.hasRoomForInstance) throw failure(ERROR_PIPE_BUSY, call, name); // A5
       if ((params.openMode & FILE_FLAG_FIRST_PIPE_INSTANCE) !== 0) throw failure(ERROR_ACCESS_DENIED, call, name); // A7
       if (direction !== pipe.direction) throw failure(ERROR_ACCESS_DENIED, call, name); // A5
@@ -165,10 +270,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
         direction,
         maxInstances: max,
         defaultTimeoutMs: params.defaultTimeout === 0 ? DEFAULT_WAIT_TIMEOUT_MS : params.defaultTimeout,
-      });
+        descriptor: newPipeDescriptor(params.securityDescriptor, this.#process, call, name), // K68, K70, K73
+      }, localPart(name));
       this.#names.add(pipe);
     }
-    const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize);
+    const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize, this.#process);
     pipe.instances.push(instance);
     instance.listen();
     const end = new PipeEnd("server", serverAccess(pipe.direction), name, instance, params.pipeMode);
@@ -178,9 +284,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * CreateFileW on a pipe name: connects to the instance that has been
-   * listening longest. The new client end is in byte read mode and blocking
-   * (S15, S20).
+   * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)
+   * on a pipe name: connects to the instance that has been listening longest.
+   * The new client end is in byte read mode and blocking (S15, S20).
    */
   openPipe(params: OpenPipeParams): ModelHandle {
     const call = "CreateFileW";
@@ -188,6 +294,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     const key = pipeKey(name);
     const pipe = key === undefined ? undefined : this.#names.get(key);
     if (pipe === undefined) throw failure(ERROR_FILE_NOT_FOUND, call, name); // A1
+    // NPFS checks the caller's access first (NpCreateClientEnd: SeAccessCheck), then the direction, then for a listener.
+    if (!accessGranted(pipe.descriptor, this.#process, createFileAccess(params.access))) {
+      throw failure(ERROR_ACCESS_DENIED, call, name); // K71
+    }
     const access = clientAccess(params.access);
     if ((access.readData && pipe.direction === INBOUND) || (access.writeData && pipe.direction === OUTBOUND)) {
       throw failure(ERROR_ACCESS_DENIED, call, name); // A8
@@ -196,24 +306,30 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     if (instance === undefined) throw failure(ERROR_PIPE_BUSY, call, name); // B13
     instance.stopListening();
     instance.state = "connected";
+    // The client's process and security context, captured as it opens (static tracking; K74, K77).
+    instance.clientProcess = this.#process;
+    instance.clientContext = { process: this.#process, level: params.securityQos ?? SECURITY_IDENTIFICATION };
     const end = new PipeEnd("client", access, name, instance, 0);
     instance.client = end;
     for (const connect of instance.pendingConnects.splice(0)) connect.resolve(); // B18
     return this.#newHandle(end, params.inheritable);
   }
 
-  /** DuplicateHandle: another handle to the same end, sharing its modes and pending I/O. */
+  /**
+   * [DuplicateHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-duplicatehandle):
+   * another handle to the same end, sharing its modes and pending I/O.
+   */
   duplicate(handle: ModelHandle, inheritable: boolean): ModelHandle {
     const end = this.#end(handle, "DuplicateHandle");
     return this.#newHandle(end, inheritable);
   }
 
   /**
-   * CloseHandle. Closing the last handle of an end closes the end: the
-   * other end can still read what it wrote, then gets ERROR_BROKEN_PIPE;
-   * its writes fail with ERROR_NO_DATA (G49-G55). A name ceases to exist
-   * when its last server end closes (A9). Closing a closed handle does
-   * nothing.
+   * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
+   * Closing the last handle of an end closes the end: the other end can still
+   * read what it wrote, then gets ERROR_BROKEN_PIPE; its writes fail with
+   * ERROR_NO_DATA (G49-G55). A name ceases to exist when its last server end
+   * closes (A9). Closing a closed handle does nothing.
    */
   close(handle: ModelHandle): void {
     if (!(handle instanceof HandleRecord) || handle.owner !== this) {
@@ -227,10 +343,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ---------------------------------------------------------------- immediate
 
   /**
-   * PeekNamedPipe: counts the unread bytes, pending writes included, and
-   * copies from them without consuming. On a message-type pipe the copy
-   * stops at the end of the current message (D25); bytesLeftInMessage is
-   * what is left of it after the copy, 0 on byte-type pipes.
+   * [PeekNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-peeknamedpipe):
+   * counts the unread bytes, pending writes included, and copies from them
+   * without consuming. On a message-type pipe the copy stops at the end of the
+   * current message (D25); bytesLeftInMessage is what is left of it after the
+   * copy, 0 on byte-type pipes.
    */
   peek(handle: ModelHandle, buffer?: Uint8Array): PeekResult {
     const call = "PeekNamedPipe";
@@ -252,7 +369,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     };
   }
 
-  /** GetNamedPipeHandleStateW: the end's read and wait modes and the name's instance count (J66). */
+  /**
+   * [GetNamedPipeHandleStateW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-getnamedpipehandlestatew):
+   * the end's read and wait modes and the name's instance count (J66).
+   */
   getState(handle: ModelHandle): HandleState {
     const call = "GetNamedPipeHandleStateW";
     const end = this.#end(handle, call);
@@ -265,9 +385,9 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * SetNamedPipeHandleState(lpMode): sets the end's read and wait modes
-   * (S15, S20, J67). Needs FILE_WRITE_ATTRIBUTES; message read mode needs a
-   * message-type pipe (C24).
+   * [SetNamedPipeHandleState](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-setnamedpipehandlestate)(lpMode):
+   * sets the end's read and wait modes (S15, S20, J67). Needs
+   * FILE_WRITE_ATTRIBUTES; message read mode needs a message-type pipe (C24).
    */
   setState(handle: ModelHandle, mode: number): void {
     const call = "SetNamedPipeHandleState";
@@ -284,7 +404,10 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
     end.nonblocking = (mode & PIPE_NOWAIT) !== 0;
   }
 
-  /** GetNamedPipeInfo: the end, the type, the buffer sizes and max instances as created (A6, F48). */
+  /**
+   * [GetNamedPipeInfo](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-getnamedpipeinfo):
+   * the end, the type, the buffer sizes and max instances as created (A6, F48).
+   */
   getInfo(handle: ModelHandle): PipeInfo {
     const call = "GetNamedPipeInfo";
     const end = this.#end(handle, call);
@@ -302,10 +425,11 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   }
 
   /**
-   * DisconnectNamedPipe: discards unread data in both directions, fails
-   * every pending read, write, flush and transact of both ends with
-   * ERROR_PIPE_NOT_CONNECTED and cuts the client end off (B14, B15, G53).
-   * The instance does not listen again until ConnectNamedPipe (B13).
+   * [DisconnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-disconnectnamedpipe):
+   * discards unread data in both directions, fails every pending read, write,
+   * flush and transact of both ends with ERROR_PIPE_NOT_CONNECTED and cuts the
+   * client end off (B14, B15, G53). The instance does not listen again until
+   * ConnectNamedPipe (B13).
    */
   disconnect(handle: ModelHandle): void {
     const call = "DisconnectNamedPipe";
@@ -329,14 +453,17 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
         }
         break;
     }
+    // The client's process and security context go with it (NpUninitializeSecurity; K75).
+    instance.clientProcess = undefined;
+    instance.clientContext = undefined;
     instance.state = "disconnected";
   }
 
   /**
-   * CancelIoEx(handle, NULL): cancels every pending operation of the end,
-   * whichever of its handles started it; each rejects with
-   * ERROR_OPERATION_ABORTED. Fails with ERROR_NOT_FOUND when nothing is
-   * pending (H57, B19).
+   * [CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func)(handle,
+   * NULL): cancels every pending operation of the end, whichever of its handles
+   * started it; each rejects with ERROR_OPERATION_ABORTED. Fails with
+   * ERROR_NOT_FOUND when nothing is pending (H57, B19).
    *
    * Newest first: NT queues each I/O request at the head of its thread's
    * request list and cancels by walking that list from its head. The order
@@ -354,69 +481,87 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ------------------------------------------------------------------ waiting
 
   /**
-   * ReadFile. Takes queued data at once, pending writes included; byte read
-   * mode reads across writes, message read mode one message at most and
-   * reports a partial one as `messageComplete: false` (C21-D34). On an empty
-   * pipe it waits, or fails with ERROR_NO_DATA on a nonblocking end (E36),
-   * or ERROR_BROKEN_PIPE once the writer has gone (S4, G49). The data goes
-   * into a buffer of `length` bytes the model allocates for the read.
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile).
+   * Takes queued data at once, pending writes included; byte read mode reads
+   * across writes, message read mode one message at most and reports a partial
+   * one as `messageComplete: false` (C21-D34). On an empty pipe it waits, or
+   * fails with ERROR_NO_DATA on a nonblocking end (E36), or ERROR_BROKEN_PIPE
+   * once the writer has gone (S4, G49). The data goes into a buffer of `length`
+   * bytes the model allocates for the read.
    */
   read(handle: ModelHandle, length: number, signal?: AbortSignal): Promise<ReadData> {
     return start(() => readEnd(this.#begin(handle, "ReadFile", signal), length, signal));
   }
 
   /**
-   * WriteFile. Hands the bytes to waiting readers first, in the order they
-   * were issued, and queues the rest against the buffer quota; a blocking
-   * write waits until readers make room for all of it (S5). Nonblocking
-   * writes never wait (E38-E41): a write that does not fit writes nothing
-   * on a message pipe, and on a byte pipe only what waiting readers take.
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
+   * Hands the bytes to waiting readers first, in the order they were issued,
+   * and queues the rest against the buffer quota; a blocking write waits until
+   * readers make room for all of it (S5). Nonblocking writes never wait
+   * (E38-E41): a write that does not fit writes nothing on a message pipe, and
+   * on a byte pipe only what waiting readers take.
    */
   write(handle: ModelHandle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     return start(() => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal));
   }
 
   /**
-   * ConnectNamedPipe. Resolves at once when a client is connected
-   * (ERROR_PIPE_CONNECTED is success, B10), otherwise waits for CreateFile
-   * (B18); nonblocking servers get ERROR_PIPE_LISTENING instead (E42). After
-   * the client closed it fails with ERROR_NO_DATA (B20); on a client handle
-   * with ERROR_INVALID_FUNCTION (B10).
+   * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe).
+   * Resolves at once when a client is connected (ERROR_PIPE_CONNECTED is
+   * success, B10), otherwise waits for CreateFile (B18); nonblocking servers
+   * get ERROR_PIPE_LISTENING instead (E42). After the client closed it fails
+   * with ERROR_NO_DATA (B20); on a client handle with ERROR_INVALID_FUNCTION
+   * (B10).
    */
   connect(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
     return start(() => connectEnd(this.#begin(handle, "ConnectNamedPipe", signal), signal));
   }
 
   /**
-   * TransactNamedPipe: writes `input` as one message, which never waits for
-   * room, and waits for the reply (I64). Needs a duplex message pipe in
-   * message read mode (ERROR_BAD_PIPE, I61) and nothing unread or waiting
-   * on the reading side (ERROR_PIPE_BUSY). Cancelling it withdraws the read
-   * only; the request stays written.
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe):
+   * writes `input` as one message, which never waits for room, and waits for
+   * the reply (I64). Needs a duplex message pipe in message read mode
+   * (ERROR_BAD_PIPE, I61) and nothing unread or waiting on the reading side
+   * (ERROR_PIPE_BUSY). Cancelling it withdraws the read only; the request stays
+   * written.
    */
   transact(handle: ModelHandle, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData> {
     return start(() => transactEnd(this.#begin(handle, "TransactNamedPipe", signal), input, replyLength, signal));
   }
 
   /**
-   * FlushFileBuffers: waits until the other end has read everything this
-   * end wrote, pending writes included (F46); fails with ERROR_BROKEN_PIPE
-   * if the other end closes first (G53).
+   * [FlushFileBuffers](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-flushfilebuffers):
+   * waits until the other end has read everything this end wrote, pending
+   * writes included (F46); fails with ERROR_BROKEN_PIPE if the other end closes
+   * first (G53).
    */
   flush(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
     return start(() => flushEnd(this.#begin(handle, "FlushFileBuffers", signal), signal));
   }
 
   /**
-   * WaitNamedPipeW: resolves at once when an instance of `name` is
-   * listening, otherwise when one is created or starts listening (B17);
-   * fails with ERROR_SEM_TIMEOUT after `timeout` ms (B12), with
-   * ERROR_FILE_NOT_FOUND when the name does not exist or ceases to (A1).
-   * NMPWAIT_USE_DEFAULT_WAIT waits the name's default timeout (50 ms when
-   * created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew):
+   * resolves at once when an instance of `name` is listening, otherwise when
+   * one is created or starts listening (B17); fails with ERROR_SEM_TIMEOUT
+   * after `timeout` ms (B12), with ERROR_FILE_NOT_FOUND when the name does not
+   * exist or ceases to (A1). NMPWAIT_USE_DEFAULT_WAIT waits the name's default
+   * timeout (50 ms when created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
     return start(() => waitForInstance(this.#names, name, timeout, signal));
+  }
+
+  /**
+   * NtQueryDirectoryFile on `\\.\pipe\`: the model's named pipes, each with
+   * its instance count and limit (L68). Anonymous pipes have no name here
+   * (Windows lists the names CreatePipe gives them).
+   */
+  listPipes(): PipeDirectoryEntry[] {
+    return [...this.#names.all()].map((pipe) => ({
+      name: pipe.name!,
+      currentInstances: pipe.instances.length,
+      maxInstances: pipe.maxInstances,
+    }));
   }
 
   /** How many handles are open (for leak checks). */
@@ -427,8 +572,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
   // ------------------------------------------------------------ implementation
 
   #newHandle(end: PipeEnd, inheritable: boolean): ModelHandle {
-    const handle = new HandleRecord(this, this.#nextHandleValue, end, inheritable);
-    this.#nextHandleValue += 4; // HANDLE values are multiples of 4
+    const handle = new HandleRecord(this, this.#machine.nextHandleValue, end, inheritable);
+    this.#machine.nextHandleValue += 4; // HANDLE values are multiples of 4
     this.#liveHandles++;
     return handle;
   }

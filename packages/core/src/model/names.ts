@@ -21,6 +21,11 @@ export function pipeKey(name: string): string | undefined {
   return match === null ? undefined : upcase(match[1]);
 }
 
+/** The part of a local pipe name after `\\.\pipe\`, as spelled; undefined when `name` is not a local pipe name. */
+export function localPart(name: string): string | undefined {
+  return LOCAL_PIPE_NAME.exec(name)?.[1];
+}
+
 /**
  * Upper-cases one character at a time, like RtlUpcaseUnicodeChar: a
  * character whose upper case is longer (such as "ß") stays as it is.

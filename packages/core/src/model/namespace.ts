@@ -14,6 +14,11 @@ export class PipeNamespace {
     return this.#pipes.get(key);
   }
 
+  /** Every name that exists, in the order they were created. */
+  all(): IterableIterator<NamedPipe> {
+    return this.#pipes.values();
+  }
+
   /** Registers a new name (its first instance is being created). */
   add(pipe: NamedPipe): void {
     if (pipe.key !== undefined) this.#pipes.set(pipe.key, pipe);

@@ -7,7 +7,12 @@
 import { ERROR_OPERATION_ABORTED } from "../constants.ts";
 import { PipeError } from "../errors.ts";
 
-/** What CancelIoEx can cancel: a pending operation of one pipe end. */
+/**
+ * What CancelIoEx can cancel: a pending operation of one pipe end.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface Cancellable {
   /** Withdraws the operation and rejects it with ERROR_OPERATION_ABORTED; no-op once settled. */
   cancel(): void;
@@ -17,6 +22,14 @@ export interface Cancellable {
  * A promise the kernel settles later, when another operation on the same
  * kernel satisfies it, a close or disconnect ends it, a timer runs out, or
  * it is cancelled (by its AbortSignal or by CancelIoEx on its handle).
+ *
+ * @example
+ * ```ts
+ * import { PendingOperation } from "@winpipe/core/internal";
+ * const op = new PendingOperation<number>("ReadFile", undefined);
+ * op.cancel();
+ * await op.promise.catch((err) => err.codeName); // "ERROR_OPERATION_ABORTED"
+ * ```
  */
 export class PendingOperation<T> implements Cancellable {
   /** Settles with the operation's result or a {@linkcode PipeError}. */
@@ -29,7 +42,12 @@ export class PendingOperation<T> implements Cancellable {
   #withdraw: () => void = () => {};
   readonly #cleanups: (() => void)[] = [];
 
-  /** @param call the Win32 function name for errors; @param pipeName the pipe name for errors. */
+  /**
+   * A new pending operation.
+   *
+   * @param call the Win32 function name for errors
+   * @param pipeName the pipe name for errors
+   */
   constructor(call: string, pipeName: string | undefined) {
     this.#call = call;
     this.#pipeName = pipeName;

@@ -23,7 +23,12 @@
  * @module
  */
 
-/** A pending write or flush parked in a queue. */
+/**
+ * A pending write or flush parked in a queue.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface QueueWaiter {
   /**
    * The write's bytes are all charged to the quota (the data may still be
@@ -34,7 +39,12 @@ export interface QueueWaiter {
   fail(code: number): void;
 }
 
-/** A pending ReadFile (or the read half of TransactNamedPipe). */
+/**
+ * A pending ReadFile (or the read half of TransactNamedPipe).
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface ReadRequest {
   /** Where the data goes; its length is the number of bytes asked for. */
   readonly buffer: Uint8Array;
@@ -63,10 +73,20 @@ interface FlushMarker {
   readonly waiter: QueueWaiter;
 }
 
-/** An entry of a {@linkcode DataQueue}; opaque outside this module. */
+/**
+ * An entry of a {@linkcode DataQueue}; opaque outside this module.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export type QueueEntry = DataEntry | FlushMarker;
 
-/** What {@linkcode DataQueue.feedReaders} did with the written bytes. */
+/**
+ * What {@linkcode DataQueue.feedReaders} did with the written bytes.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface FeedResult {
   /** Bytes copied into waiting readers' buffers. */
   taken: number;
@@ -74,7 +94,12 @@ export interface FeedResult {
   delivered: boolean;
 }
 
-/** What a read took out of the queue. */
+/**
+ * What a read took out of the queue.
+ *
+ * @internal The model's own vocabulary: `@winpipe/core/internal` exports the
+ * classes that use it, not this type.
+ */
 export interface QueueReadResult {
   /** Bytes copied into the buffer. */
   bytesRead: number;
@@ -86,7 +111,17 @@ function unread(entry: DataEntry): number {
   return entry.bytes.length - entry.offset;
 }
 
-/** One direction of a pipe instance, with its quota (the buffer size). */
+/**
+ * One direction of a pipe instance, with its quota (the buffer size).
+ *
+ * @example
+ * ```ts
+ * import { DataQueue } from "@winpipe/core/internal";
+ * const queue = new DataQueue(4096);
+ * queue.freeQuota; // 4096
+ * queue.isEmpty; // true
+ * ```
+ */
 export class DataQueue {
   /** The quota in bytes: nInBufferSize or nOutBufferSize, or the CreatePipe size. */
   readonly quota: number;
@@ -94,6 +129,7 @@ export class DataQueue {
   readonly #entries: QueueEntry[] = [];
   readonly #readers: ReadRequest[] = [];
 
+  /** An empty queue with `quota` bytes of buffer. */
   constructor(quota: number) {
     this.quota = quota;
   }

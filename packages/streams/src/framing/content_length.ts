@@ -11,7 +11,18 @@ import { requireInteger, requireOptions } from "@winpipe/core/internal";
 import { bytesOf } from "../bytes_of.ts";
 import { GrowableBytes } from "./_growable_bytes.ts";
 
-/** Options of {@linkcode ContentLengthDecoderStream}. */
+/**
+ * Options of {@linkcode ContentLengthDecoderStream}.
+ *
+ * @example
+ * ```ts
+ * import { type ContentLengthDecoderOptions, ContentLengthDecoderStream } from "@winpipe/streams";
+ * const options: ContentLengthDecoderOptions = { maxMessageSize: 1024 * 1024, maxHeaderSize: 1024 };
+ * const bodies = ReadableStream.from([new TextEncoder().encode("Content-Length: 2\r\n\r\n{}")])
+ *   .pipeThrough(new ContentLengthDecoderStream(options));
+ * new TextDecoder().decode((await Array.fromAsync(bodies))[0]); // "{}"
+ * ```
+ */
 export interface ContentLengthDecoderOptions {
   /**
    * The largest body accepted, in bytes. A larger `Content-Length` errors
@@ -120,6 +131,7 @@ function contentLength(block: Uint8Array, message: number, maxMessageSize: numbe
  * ```
  */
 export class ContentLengthDecoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** A decoder with the limits of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: ContentLengthDecoderOptions) {
     const opts = requireOptions<ContentLengthDecoderOptions>(options);
     const maxMessageSize = requireInteger(

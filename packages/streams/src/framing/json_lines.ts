@@ -11,7 +11,18 @@ import { LineSplitter } from "./_line_splitter.ts";
 import { parseJson, stringifyJson } from "./_json_text.ts";
 import { MAX_LINE_LIMIT } from "./lines.ts";
 
-/** Options of {@linkcode JsonLinesDecoderStream}. */
+/**
+ * Options of {@linkcode JsonLinesDecoderStream}.
+ *
+ * @example
+ * ```ts
+ * import { type JsonLinesDecoderOptions, JsonLinesDecoderStream } from "@winpipe/streams";
+ * const options: JsonLinesDecoderOptions = { maxLineLength: 1024 };
+ * const values = ReadableStream.from([new TextEncoder().encode('{"id":1}\n{"id":2}\n')])
+ *   .pipeThrough(new JsonLinesDecoderStream(options));
+ * await Array.fromAsync(values); // [{ id: 1 }, { id: 2 }]
+ * ```
+ */
 export interface JsonLinesDecoderOptions {
   /**
    * The longest line (one JSON text) accepted, in bytes, its ending not
@@ -53,6 +64,7 @@ function isBlank(line: Uint8Array): boolean {
  * ```
  */
 export class JsonLinesDecoderStream extends TransformStream<Uint8Array, unknown> {
+  /** A decoder with the limits of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: JsonLinesDecoderOptions) {
     const opts = requireOptions<JsonLinesDecoderOptions>(options);
     const maxLineLength = requireInteger(

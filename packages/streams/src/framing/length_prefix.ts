@@ -9,10 +9,31 @@ import { DEFAULT_MAX_MESSAGE_SIZE } from "@winpipe/core";
 import { requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { bytesOf } from "../bytes_of.ts";
 
-/** The byte order of the length prefix: "big" (network order, the default) or "little". */
+/**
+ * The byte order of the length prefix: "big" (network order, the default) or "little".
+ *
+ * @example
+ * ```ts
+ * import { type ByteOrder, LengthPrefixEncoderStream } from "@winpipe/streams";
+ * const byteOrder: ByteOrder = "little";
+ * const frames = ReadableStream.from([new Uint8Array([7])]).pipeThrough(new LengthPrefixEncoderStream({ byteOrder }));
+ * (await Array.fromAsync(frames))[0]; // Uint8Array [1, 0, 0, 0, 7]
+ * ```
+ */
 export type ByteOrder = "big" | "little";
 
-/** Options of {@linkcode LengthPrefixDecoderStream} and {@linkcode LengthPrefixEncoderStream}. */
+/**
+ * Options of {@linkcode LengthPrefixDecoderStream} and {@linkcode LengthPrefixEncoderStream}.
+ *
+ * @example
+ * ```ts
+ * import { LengthPrefixDecoderStream, type LengthPrefixOptions } from "@winpipe/streams";
+ * const options: LengthPrefixOptions = { byteOrder: "big", maxFrameSize: 1024 };
+ * const frames = ReadableStream.from([new Uint8Array([0, 0, 0x10, 0])]) // announces 4096 bytes
+ *   .pipeThrough(new LengthPrefixDecoderStream(options));
+ * await Array.fromAsync(frames).catch((err) => err.name); // "RangeError", before any of it is buffered
+ * ```
+ */
 export interface LengthPrefixOptions {
   /** The byte order of the 4-byte length. Default "big" (network byte order). */
   byteOrder?: ByteOrder;
@@ -72,6 +93,7 @@ function settingsOf(options: unknown): { littleEndian: boolean; maxFrameSize: nu
  * ```
  */
 export class LengthPrefixDecoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** A decoder with the byte order and limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LengthPrefixOptions) {
     const { littleEndian, maxFrameSize } = settingsOf(options);
     const prefix = new Uint8Array(PREFIX);
@@ -150,6 +172,7 @@ export class LengthPrefixDecoderStream extends TransformStream<Uint8Array, Uint8
  * ```
  */
 export class LengthPrefixEncoderStream extends TransformStream<Uint8Array, Uint8Array<ArrayBuffer>> {
+  /** An encoder with the byte order and limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LengthPrefixOptions) {
     const { littleEndian, maxFrameSize } = settingsOf(options);
     super({

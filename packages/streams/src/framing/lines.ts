@@ -14,7 +14,18 @@ export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
 /** The largest limit the decoders take: a line must fit in one JavaScript string and one buffer. */
 export const MAX_LINE_LIMIT = 0x3fffffff;
 
-/** Options of {@linkcode LineDecoderStream}. */
+/**
+ * Options of {@linkcode LineDecoderStream}.
+ *
+ * @example
+ * ```ts
+ * import { type LineDecoderOptions, LineDecoderStream } from "@winpipe/streams";
+ * const options: LineDecoderOptions = { maxLineLength: 10 };
+ * const lines = ReadableStream.from([new TextEncoder().encode("a line much longer than ten bytes\n")])
+ *   .pipeThrough(new LineDecoderStream(options));
+ * await Array.fromAsync(lines).catch((err) => err.name); // "RangeError"
+ * ```
+ */
 export interface LineDecoderOptions {
   /**
    * The longest line accepted, in bytes of UTF-8, its ending not counted.
@@ -67,6 +78,7 @@ export interface LineDecoderOptions {
  * ```
  */
 export class LineDecoderStream extends TransformStream<Uint8Array, string> {
+  /** A decoder with the limit of `options`; bad options throw a TypeError or RangeError here. */
   constructor(options?: LineDecoderOptions) {
     const opts = requireOptions<LineDecoderOptions>(options);
     const maxLineLength = requireInteger(
@@ -99,10 +111,29 @@ export class LineDecoderStream extends TransformStream<Uint8Array, string> {
   }
 }
 
-/** The line endings {@linkcode LineEncoderStream} writes. */
+/**
+ * The line endings {@linkcode LineEncoderStream} writes.
+ *
+ * @example
+ * ```ts
+ * import { LineEncoderStream, type LineEnding } from "@winpipe/streams";
+ * const ending: LineEnding = "\r\n";
+ * const bytes = ReadableStream.from(["one"]).pipeThrough(new LineEncoderStream({ ending }));
+ * new TextDecoder().decode((await Array.fromAsync(bytes))[0]); // "one\r\n"
+ * ```
+ */
 export type LineEnding = "\n" | "\r\n";
 
-/** Options of {@linkcode LineEncoderStream}. */
+/**
+ * Options of {@linkcode LineEncoderStream}.
+ *
+ * @example
+ * ```ts
+ * import { LineEncoderStream, type LineEncoderOptions } from "@winpipe/streams";
+ * const options: LineEncoderOptions = { ending: "\n" };
+ * const encoder = new LineEncoderStream(options);
+ * ```
+ */
 export interface LineEncoderOptions {
   /** The ending written after each line. Default "\n". */
   ending?: LineEnding;
@@ -132,6 +163,7 @@ export interface LineEncoderOptions {
  * ```
  */
 export class LineEncoderStream extends TransformStream<string, Uint8Array<ArrayBuffer>> {
+  /** An encoder with the line ending of `options`; bad options throw a TypeError here. */
   constructor(options?: LineEncoderOptions) {
     const opts = requireOptions<LineEncoderOptions>(options);
     const ending = opts.ending ?? "\n";

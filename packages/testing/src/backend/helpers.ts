@@ -7,7 +7,18 @@ import type { KernelHandle, PipeKernel, ReadData } from "@winpipe/core";
 import { GENERIC_READ, GENERIC_WRITE, PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE, PIPE_WAIT } from "@winpipe/core";
 import { type SuiteOptions, type TestBody } from "../harness.ts";
 
-/** Options of the concurrency suite. */
+/**
+ * Options of the concurrency suite.
+ *
+ * @example
+ * ```ts ignore
+ * import { concurrencySuite, type ConcurrencySuiteOptions } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { Kernel32 } from "@winpipe/deno";
+ * const options: ConcurrencySuiteOptions = { register, waitingFlushes: 4 * navigator.hardwareConcurrency + 4 };
+ * concurrencySuite(() => new Kernel32(), options);
+ * ```
+ */
 export interface ConcurrencySuiteOptions extends SuiteOptions {
   /**
    * How many flushes wait at once in the starvation case: more than the
@@ -19,7 +30,18 @@ export interface ConcurrencySuiteOptions extends SuiteOptions {
   flushStartMs?: number;
 }
 
-/** Options of the handle release suite. */
+/**
+ * Options of the handle release suite.
+ *
+ * @example
+ * ```ts ignore
+ * import { handleReleaseSuite, type HandleReleaseSuiteOptions } from "@winpipe/testing";
+ * import { register } from "@winpipe/testing/deno";
+ * import { Kernel32 } from "@winpipe/deno";
+ * const options: HandleReleaseSuiteOptions = { register, rounds: 100 };
+ * handleReleaseSuite(() => new Kernel32(), options);
+ * ```
+ */
 export interface HandleReleaseSuiteOptions extends SuiteOptions {
   /** How many times the pipe is created, used and closed. Default 1000. */
   rounds?: number;

@@ -33,7 +33,15 @@ function nowaitPair(s: Scope, type: number, clientAccess: number) {
 const E40_MESSAGE_TITLE =
   "message pipe: a 514-byte nonblocking write with a 1-byte read pending writes 0 and the read stays pending";
 
-/** The name of the E40 case that Wine does not pass (docs/behaviours.md, known Wine deviations). */
+/**
+ * The name of the E40 case that Wine does not pass (docs/behaviours.md, known Wine deviations).
+ *
+ * @example
+ * ```ts
+ * import { E40_MESSAGE_CASE_NAME, WINE_KNOWN_DEVIATIONS } from "@winpipe/testing";
+ * E40_MESSAGE_CASE_NAME in WINE_KNOWN_DEVIATIONS; // true: skipped under Wine
+ * ```
+ */
 export const E40_MESSAGE_CASE_NAME = `E40 ${E40_MESSAGE_TITLE}`;
 
 export const nonblockingCases: readonly ConformanceCase[] = [

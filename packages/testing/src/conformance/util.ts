@@ -21,7 +21,16 @@ import {
   PIPE_WAIT,
 } from "@winpipe/core";
 
-/** One conformance case: a behaviour id, a name that starts with it, and a body. */
+/**
+ * One conformance case: a behaviour id, a name that starts with it, and a body.
+ *
+ * @example
+ * ```ts
+ * import { type ConformanceCase, conformanceCases } from "@winpipe/testing";
+ * const d26: ConformanceCase | undefined = conformanceCases().find((c) => c.id === "D26");
+ * d26?.name.startsWith("D26 "); // true
+ * ```
+ */
 export interface ConformanceCase {
   /** The docs/behaviours.md id, e.g. "D26". */
   readonly id: string;
@@ -116,7 +125,7 @@ export interface Scope extends CaseContext {
   readonly k: PipeKernel;
   /** A fresh AbortController; aborted at the end of the case. */
   controller(): AbortController;
-  /** CreateNamedPipeW with defaults: duplex, byte type, byte read mode, blocking, 1 instance, 1024/1024. */
+  /** CreateNamedPipeW with defaults: duplex, byte type, byte read mode, blocking, 1 instance, 1024/1024, no descriptor. */
   server(options?: ServerOptions): KernelHandle;
   /** CreateFileW on `name` with `access` (default GENERIC_READ | GENERIC_WRITE). */
   client(name: string, access?: number): KernelHandle;
@@ -189,6 +198,7 @@ function makeScope(ctx: CaseContext, controllers: AbortController[]): Scope {
         inBufferSize: options.inBufferSize ?? 1024,
         defaultTimeout: options.defaultTimeout ?? 0,
         inheritable: options.inheritable ?? false,
+        ...(options.securityDescriptor === undefined ? {} : { securityDescriptor: options.securityDescriptor }),
       };
       return ctx.track(k.createNamedPipe(params));
     },

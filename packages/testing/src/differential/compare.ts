@@ -17,7 +17,18 @@ import {
   type Trace,
 } from "./runner.ts";
 
-/** Where two traces of one sequence first differ. */
+/**
+ * Where two traces of one sequence first differ.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { compareKernels, formatMismatch, type Mismatch } from "@winpipe/testing";
+ * const { mismatches } = await compareKernels(createModelKernel, createModelKernel, { seed: 1, count: 2 });
+ * const first: Mismatch | undefined = mismatches[0]; // undefined: the model agrees with itself
+ * if (first) console.log(formatMismatch(first));
+ * ```
+ */
 export interface Mismatch {
   /** The seed of the sequence: {@linkcode replaySequence} with it reproduces the difference. */
   seed: number;
@@ -111,10 +122,38 @@ export function formatMismatch(m: Mismatch, contextLines = 12): string {
   ].join("\n");
 }
 
-/** Makes the kernel one sequence runs on (called once per sequence, so each starts fresh). */
+/**
+ * Makes the kernel one sequence runs on (called once per sequence, so each starts fresh).
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { compareKernels, type DiffKernelFactory } from "@winpipe/testing";
+ * const model: DiffKernelFactory = () => createModelKernel({ name: "model-a" });
+ * const other: DiffKernelFactory = () => createModelKernel({ name: "model-b" });
+ * (await compareKernels(model, other, { seed: 9, count: 1 })).mismatches.length; // 0
+ * ```
+ */
 export type DiffKernelFactory = () => PipeKernel | Promise<PipeKernel>;
 
-/** Options of {@linkcode compareKernels} and {@linkcode replaySequence}. */
+/**
+ * Options of {@linkcode compareKernels} and {@linkcode replaySequence}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type CompareOptions, compareKernels } from "@winpipe/testing";
+ * const options: CompareOptions = {
+ *   seed: 1000,
+ *   count: 4,
+ *   concurrency: 2,
+ *   runA: { settleMs: 5 },
+ *   runB: { settleMs: 5 },
+ *   onSequence: (result) => console.log(`seed ${result.seed}: ${result.mismatch ? "differs" : "same"}`),
+ * };
+ * await compareKernels(createModelKernel, createModelKernel, options);
+ * ```
+ */
 export interface CompareOptions extends GenerateOptions {
   /** The first sequence's seed; sequence i uses `seed + i` (as an unsigned 32-bit integer). */
   seed: number;
@@ -134,7 +173,18 @@ export interface CompareOptions extends GenerateOptions {
   onSequence?: (result: SequenceResult) => void;
 }
 
-/** The outcome of one sequence in {@linkcode compareKernels}. */
+/**
+ * The outcome of one sequence in {@linkcode compareKernels}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { compareKernels, type SequenceResult } from "@winpipe/testing";
+ * const seen: SequenceResult[] = [];
+ * await compareKernels(createModelKernel, createModelKernel, { seed: 3, count: 2, onSequence: (r) => seen.push(r) });
+ * seen.map((r) => r.seed); // [3, 4]
+ * ```
+ */
 export interface SequenceResult {
   /** The sequence's seed. */
   seed: number;
@@ -146,7 +196,17 @@ export interface SequenceResult {
   traceB: Trace;
 }
 
-/** What {@linkcode compareKernels} found. */
+/**
+ * What {@linkcode compareKernels} found.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type CompareResult, compareKernels } from "@winpipe/testing";
+ * const result: CompareResult = await compareKernels(createModelKernel, createModelKernel, { seed: 1, count: 3 });
+ * result.seeds; // [1, 2, 3]
+ * ```
+ */
 export interface CompareResult {
   /** The seeds that ran, in order. */
   seeds: number[];
@@ -235,7 +295,18 @@ export async function compareKernels(
   };
 }
 
-/** What {@linkcode replaySequence} returns. */
+/**
+ * What {@linkcode replaySequence} returns.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { type Replay, replaySequence } from "@winpipe/testing";
+ * const replay: Replay = await replaySequence(createModelKernel, createModelKernel, 7);
+ * replay.ops.length; // 30
+ * replay.mismatch; // undefined
+ * ```
+ */
 export interface Replay extends SequenceResult {
   /** The sequence. */
   ops: DiffOp[];

@@ -10,6 +10,13 @@ import { type NamedPipe, type PipeEnd } from "@winpipe/core/internal";
  * (a slot is filled by the operation that creates the handle); pipe names
  * are numbered too (`pipe` 0, 1, ...; the runner turns them into unique
  * names). Everything is plain data, so a sequence prints as JSON.
+ *
+ * @example
+ * ```ts
+ * import { type DiffOp, formatOp } from "@winpipe/testing";
+ * const op: DiffOp = { kind: "write", slot: 1, size: 64 };
+ * formatOp(op); // "write(s1, 64)"
+ * ```
  */
 export type DiffOp =
   /** CreateNamedPipeW into `slot`. */
@@ -55,10 +62,28 @@ export type DiffOp =
   /** WaitNamedPipeW; `pipe` -1 is a name no operation creates. */
   | { kind: "waitNamedPipe"; pipe: number; timeout: number };
 
-/** The kinds of {@linkcode DiffOp}. */
+/**
+ * The kinds of {@linkcode DiffOp}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WEIGHTS, type DiffOpKind } from "@winpipe/testing";
+ * const kind: DiffOpKind = "transact";
+ * DEFAULT_WEIGHTS[kind]; // 0.8
+ * ```
+ */
 export type DiffOpKind = DiffOp["kind"];
 
-/** Options of {@linkcode generateSequence}. */
+/**
+ * Options of {@linkcode generateSequence}.
+ *
+ * @example
+ * ```ts
+ * import { type GenerateOptions, generateSequence } from "@winpipe/testing";
+ * const options: GenerateOptions = { length: 10, weights: { transact: 0 }, exclusions: {} };
+ * generateSequence(7, options).some((op) => op.kind === "transact"); // false
+ * ```
+ */
 export interface GenerateOptions {
   /** Operations in the sequence (not counting the runner's clean-up). Default 30. */
   length?: number;
@@ -90,6 +115,12 @@ export interface GenerateOptions {
  * Never generated, whatever the weights: FILE_FLAG_FIRST_PIPE_INSTANCE
  * (Wine 10 ignores it: docs/behaviours.md, known Wine deviations, A7) and max
  * instances 0 or 256 (Wine 10 accepts them, Windows does not: same list).
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WEIGHTS } from "@winpipe/testing";
+ * DEFAULT_WEIGHTS.read; // 5: reads and writes are drawn most often
+ * ```
  */
 export const DEFAULT_WEIGHTS: Readonly<Record<DiffOpKind, number>> = {
   createNamedPipe: 2,
@@ -113,6 +144,14 @@ export const DEFAULT_WEIGHTS: Readonly<Record<DiffOpKind, number>> = {
 /**
  * What an {@linkcode Exclusion} sees: the operation, and the shadow model's
  * view of the handle it uses (if any) and of its pipe name (if it has one).
+ *
+ * @example
+ * ```ts
+ * import type { Exclusion, ExclusionContext } from "@winpipe/testing";
+ * // Leave out reads on handles of message pipes:
+ * const noMessageReads: Exclusion = (context: ExclusionContext) =>
+ *   context.op.kind === "read" && context.pipe?.messageType === true;
+ * ```
  */
 export interface ExclusionContext {
   /** The operation about to be generated. */
@@ -133,5 +172,15 @@ export interface ExclusionContext {
   zeroLengthQueued: boolean;
 }
 
-/** Returns true when the operation must not be generated. */
+/**
+ * Returns true when the operation must not be generated.
+ *
+ * @example
+ * ```ts
+ * import { type Exclusion, generateSequence, WINE_EXCLUSIONS } from "@winpipe/testing";
+ * const noFlushes: Exclusion = ({ op }) => op.kind === "flush";
+ * const ops = generateSequence(3, { exclusions: { ...WINE_EXCLUSIONS, noFlushes } });
+ * ops.some((op) => op.kind === "flush"); // false
+ * ```
+ */
 export type Exclusion = (context: ExclusionContext) => boolean;

@@ -9,7 +9,17 @@ import type { KernelHandle, PipeKernel } from "@winpipe/core";
 import type { DiffOp } from "./ops.ts";
 import { hex, perform, pipeNameFor } from "./perform.ts";
 
-/** Options of {@linkcode runSequence}. */
+/**
+ * Options of {@linkcode runSequence}.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { generateSequence, type RunOptions, runSequence } from "@winpipe/testing";
+ * const options: RunOptions = { settleMs: 5, maxSettleRounds: 2 };
+ * (await runSequence(createModelKernel(), generateSequence(5), options)).leakedHandles; // 0
+ * ```
+ */
 export interface RunOptions {
   /**
    * How long to wait at a checkpoint when operations are pending, in ms:
@@ -29,7 +39,18 @@ export interface RunOptions {
   pipePrefix?: string;
 }
 
-/** One step of a {@linkcode Trace}: an operation and what was seen at the checkpoint after it. */
+/**
+ * One step of a {@linkcode Trace}: an operation and what was seen at the checkpoint after it.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { formatEntry, generateSequence, runSequence, type TraceEntry } from "@winpipe/testing";
+ * const trace = await runSequence(createModelKernel(), generateSequence(5), { settleMs: 5 });
+ * const first: TraceEntry = trace.entries[0];
+ * formatEntry(first); // e.g. "#0 createNamedPipe(...) -> ok"
+ * ```
+ */
 export interface TraceEntry {
   /** The step's position in the trace (the operation's index in the sequence, for its own operations). */
   index: number;
@@ -48,7 +69,18 @@ export interface TraceEntry {
   pending: number[];
 }
 
-/** What {@linkcode runSequence} recorded. */
+/**
+ * What {@linkcode runSequence} recorded.
+ *
+ * @example
+ * ```ts
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { formatTrace, generateSequence, runSequence, type Trace } from "@winpipe/testing";
+ * const trace: Trace = await runSequence(createModelKernel(), generateSequence(5), { settleMs: 5 });
+ * trace.kernel; // "model"
+ * console.log(formatTrace(trace));
+ * ```
+ */
 export interface Trace {
   /** The kernel's name. */
   kernel: string;
@@ -144,7 +176,15 @@ interface Running {
 const macrotask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A pipe name prefix no other run uses. */
+/**
+ * A pipe name prefix no other run uses.
+ *
+ * @example
+ * ```ts
+ * import { randomPrefix } from "@winpipe/testing";
+ * randomPrefix().startsWith(String.raw`\\.\pipe\winpipe-diff-`); // true
+ * ```
+ */
 export function randomPrefix(): string {
   const random = Math.floor(Math.random() * 2 ** 32).toString(36) + Math.floor(Math.random() * 2 ** 32).toString(36);
   return `\\\\.\\pipe\\winpipe-diff-${random}`;

@@ -13,6 +13,13 @@ import type { DiffOp, Exclusion } from "./ops.ts";
  * the generator leaves out when testing against it. Each id names its
  * evidence: a deviation in docs/behaviours.md's list or a finding in
  * docs/wine-findings.md.
+ *
+ * @example
+ * ```ts
+ * import { generateSequence, WINE_EXCLUSIONS } from "@winpipe/testing";
+ * Object.keys(WINE_EXCLUSIONS).length > 0; // true: each backed by a finding (docs/wine-findings.md)
+ * generateSequence(1, { exclusions: WINE_EXCLUSIONS }).length; // 30 (the default)
+ * ```
  */
 export const WINE_EXCLUSIONS: Readonly<Record<string, Exclusion>> = {
   /** docs/wine-findings.md W-S15: Wine lets a client without FILE_WRITE_ATTRIBUTES change its state. */

@@ -23,7 +23,9 @@ import type { RegisterTest } from "../../mod.ts";
  * ConnectNamedPipe / DisconnectNamedPipe and their NT forms, PeekNamedPipe,
  * Get/SetNamedPipeHandleState, GetNamedPipeInfo, CancelIoEx, CreateProcessW
  * and the process calls, DuplicateHandle and CloseHandle, the completion
- * port, and Wine's deviations (docs/wine-findings.md).
+ * port, the security calls (descriptor and SID conversions, GetSecurityInfo,
+ * tokens, the pipe id calls, impersonation, an optional export that is
+ * missing), and Wine's deviations (docs/wine-findings.md).
  */
 const CODES_OF_THE_CALLS = [
   1,
@@ -45,10 +47,12 @@ const CODES_OF_THE_CALLS = [
   121,
   122,
   123,
+  127,
   161,
   193,
   206,
   216,
+  229,
   230,
   231,
   232,
@@ -63,11 +67,20 @@ const CODES_OF_THE_CALLS = [
   996,
   997,
   998,
+  1008,
   1168,
   1231,
   1260,
+  1307,
   1314,
   1326,
+  1332,
+  1336,
+  1337,
+  1338,
+  1346,
+  1347,
+  1368,
   1450,
   1460,
 ];

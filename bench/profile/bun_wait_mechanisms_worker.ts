@@ -1,5 +1,5 @@
 /**
- * The worker of mechanisms.ts: waits on an I/O completion port with
+ * The worker of bun_wait_mechanisms.ts: waits on an I/O completion port with
  * GetQueuedCompletionStatusEx and reports completions to the main thread,
  * in one of three ways (the candidates of docs/bun-backend.md):
  *

@@ -22,7 +22,7 @@
  * the first hop of a fresh mechanism (ms; a Worker has to start).
  *
  * Run under the Wine test bed (the argument is the number of rounds):
- *   bash scripts/wine/run.sh -- bun packages/bun/bench/mechanisms.ts 3
+ *   bash scripts/wine/run.sh -- bun bench/profile/bun_wait_mechanisms.ts 3
  *
  * @module
  */
@@ -85,7 +85,7 @@ class Waiters {
 
 async function workerMechanism(mode: "request" | "stream" | "atomics"): Promise<Mechanism> {
   const port = Number(k.CreateIoCompletionPort(-1, 0, 0n, 1));
-  const worker = new Worker(new URL("./mechanisms_worker.ts", import.meta.url).href);
+  const worker = new Worker(new URL("./bun_wait_mechanisms_worker.ts", import.meta.url).href);
   const sab = new SharedArrayBuffer(8 + 1024 * 8);
   const counter = new Int32Array(sab, 0, 2);
   const slots = new BigInt64Array(sab, 8, 1024);

@@ -1,0 +1,267 @@
+/**
+ * The cases of the `winpipe` command-line tool, runtime-agnostic: run
+ * in-process over the model (model_test.ts, model.bun.test.ts) and as a
+ * program over kernel32, started by a Deno or Bun test under Wine
+ * (kernel32_test.ts, kernel32.bun.test.ts), against pipes the test serves
+ * or connects to.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { RegisterTest } from "@winpipe/testing";
+import type { PipeServer, Winpipe } from "@winpipe/core";
+
+/** What one run of the tool gave. */
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Where the cases run: the tool, and the pipes the test itself uses beside it. */
+export interface CliHarness {
+  /** A label for the case names, e.g. "model" or "kernel32-deno". */
+  readonly name: string;
+  /** The API the test serves and connects with (the same kernel as the tool's). */
+  readonly pipes: Winpipe;
+  /** Runs `winpipe ARGS` with `stdin` as its standard input (none: empty). */
+  run(args: string[], stdin?: string): Promise<CliResult>;
+}
+
+let counter = 0;
+const run = Math.floor(Math.random() * 0x1_0000_0000).toString(16);
+/** A pipe name (the part after `\\.\pipe\`) no other test uses. */
+function shortName(suffix: string): string {
+  return `winpipe-cli-${run}-${++counter}-${suffix}`;
+}
+const full = (short: string) => `\\\\.\\pipe\\${short}`;
+
+/** Asserts the exit code, showing the run's output when it differs. */
+function exits(result: CliResult, code: number, what: string): void {
+  assert.equal(result.code, code, `${what}: exit ${result.code}\nstdout: ${result.stdout}\nstderr: ${result.stderr}`);
+}
+
+/** A server that hands each connection to `serve`, closed (with its connections served) by the returned function. */
+function serving(
+  server: PipeServer,
+  serve: (conn: Awaited<ReturnType<PipeServer["accept"]>>) => Promise<void>,
+) {
+  const done: Promise<void>[] = [];
+  const loop = (async () => {
+    for await (const conn of server) done.push(serve(conn).finally(() => conn.close()));
+  })();
+  return async () => {
+    server.close();
+    await loop;
+    await Promise.all(done);
+  };
+}
+
+const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+
+/** Registers the cases over `harness`. */
+export function cliSuite(register: RegisterTest, harness: CliHarness): void {
+  const { pipes } = harness;
+  const add = (title: string, body: () => Promise<void>) => register(`cli (${harness.name}): ${title}`, body);
+
+  add("help exits 0; a wrong command line exits 2 with the usage", async () => {
+    const help = await harness.run(["help"]);
+    exits(help, 0, "help");
+    assert.match(help.stdout, /usage: winpipe COMMAND/);
+    for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
+      assert.match(help.stdout, new RegExp(` ${command} `));
+    }
+    const sendHelp = await harness.run(["send", "--help"]);
+    exits(sendHelp, 0, "send --help");
+    assert.match(sendHelp.stdout, /usage: winpipe send NAME/);
+    const unknown = await harness.run(["frobnicate"]);
+    exits(unknown, 2, "an unknown command");
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const missing = await harness.run(["send"]);
+    exits(missing, 2, "send without NAME");
+    assert.match(missing.stderr, /NAME is missing[\s\S]*usage: winpipe send NAME/);
+    const option = await harness.run(["cat", "x", "--frob"]);
+    exits(option, 2, "an unknown option");
+    assert.match(option.stderr, /cat: Unknown option '--frob'/);
+    exits(await harness.run(["info", "x", "--timeout", "soon"]), 2, "a --timeout that is no number");
+  });
+
+  add("ls lists a pipe with its instances, or says why this system cannot list", async () => {
+    const name = shortName("ls");
+    using server = pipes.createServer(full(name), { maxInstances: 3 });
+    let canList = true;
+    try {
+      pipes.listPipes();
+    } catch {
+      canList = false; // Wine 10 (docs/wine-findings.md, W-L80)
+    }
+    const listed = await harness.run(["ls", `${name.slice(0, -2)}*`, "--json"]);
+    const table = await harness.run(["ls", name]);
+    if (canList) {
+      exits(listed, 0, "ls --json");
+      assert.deepEqual(JSON.parse(listed.stdout), [{ name: full(name), instances: 1, maxInstances: 3 }]);
+      exits(table, 0, "ls");
+      assert.match(table.stdout, new RegExp(`^\\s*1\\s+3\\s+${name}$`, "m"));
+    } else {
+      for (const result of [listed, table]) {
+        exits(result, 1, "ls where listing fails");
+        assert.match(result.stderr, /cannot list its names[\s\S]*winpipe info NAME/);
+      }
+    }
+    server.close();
+  });
+
+  add(
+    "info shows type, direction, buffers, instances, owner and descriptor; a missing pipe exits 3 with advice",
+    async () => {
+      const name = shortName("info");
+      const stop = serving(
+        pipes.createServer(full(name), {
+          type: "message",
+          access: "outbound",
+          maxInstances: 4,
+          inBufferSize: 1024,
+          outBufferSize: 2048,
+        }),
+        async () => {},
+      );
+      const result = await harness.run(["info", name, "--json"]);
+      exits(result, 0, "info --json");
+      const details = JSON.parse(result.stdout);
+      assert.equal(details.name, full(name));
+      assert.equal(details.type, "message");
+      assert.equal(details.direction, "outbound");
+      assert.equal(details.maxInstances, 4);
+      assert.equal(details.outBufferSize, 2048);
+      assert.ok(details.instances >= 1);
+      // The server's default security is "current-user": this user owns the pipe, and the descriptor says so.
+      const { sid } = pipes.currentUser();
+      assert.equal(details.owner, sid);
+      assert.ok(details.descriptor.startsWith(`O:${sid}`), details.descriptor);
+      const human = await harness.run(["info", full(name)]);
+      exits(human, 0, "info");
+      assert.match(human.stdout, /type\s+message/);
+      assert.ok(human.stdout.includes(`owner       ${sid} (you)`), human.stdout);
+      assert.match(human.stdout, /security\s+O:S-1-/);
+      const missing = await harness.run(["info", shortName("missing")]);
+      exits(missing, 3, "info of a missing pipe");
+      assert.match(missing.stderr, /ERROR_FILE_NOT_FOUND[\s\S]*--wait/);
+      await stop();
+    },
+  );
+
+  add("send writes DATA, standard input, and one message with --message", async () => {
+    const bytes = shortName("send-bytes");
+    const messages = shortName("send-messages");
+    const received: string[] = [];
+    const stopBytes = serving(pipes.createServer(full(bytes)), async (conn) => {
+      let got = "";
+      const buffer = new Uint8Array(1024);
+      for (let r; (r = await conn.read(buffer)) !== null;) got += text(buffer.subarray(0, r.bytesRead));
+      received.push(got);
+    });
+    const stopMessages = serving(
+      pipes.createServer(full(messages), { type: "message", readMode: "message" }),
+      async (conn) => {
+        for (let m; (m = await conn.readMessage()) !== null;) received.push(`message: ${text(m)}`);
+      },
+    );
+    try {
+      exits(await harness.run(["send", bytes, "hello"]), 0, "send DATA");
+      exits(await harness.run(["send", bytes, "-"], "from stdin"), 0, "send -");
+      const json = await harness.run(["send", messages, "--message", "--json"], "one\ntwo");
+      exits(json, 0, "send --message --json");
+      assert.deepEqual(JSON.parse(json.stdout), { name: full(messages), bytes: 7, writes: 1 });
+      const wrong = await harness.run(["send", bytes, "x", "--message"]);
+      exits(wrong, 1, "send --message to a byte pipe");
+      assert.match(wrong.stderr, /is a byte pipe/);
+    } finally {
+      await stopBytes();
+      await stopMessages();
+    }
+    assert.deepEqual(received.sort(), ["", "from stdin", "hello", "message: one\ntwo"]);
+  });
+
+  add("call prints the reply of a message server; --json; a byte pipe gets advice", async () => {
+    const name = shortName("call");
+    const stop = serving(pipes.createServer(full(name), { type: "message", readMode: "message" }), async (conn) => {
+      const request = await conn.readMessage();
+      if (request !== null) await conn.write(new TextEncoder().encode(text(request).toUpperCase()));
+    });
+    const bytePipe = shortName("call-bytes");
+    const stopBytes = serving(pipes.createServer(full(bytePipe)), async () => {});
+    try {
+      const reply = await harness.run(["call", name, "ping"]);
+      exits(reply, 0, "call");
+      assert.equal(reply.stdout, "PING");
+      const json = await harness.run(["call", name, "-", "--json"], "héllo");
+      exits(json, 0, "call --json");
+      assert.deepEqual(JSON.parse(json.stdout), { name: full(name), bytes: 6, text: "HÉLLO" });
+      const wrong = await harness.run(["call", bytePipe, "x"]);
+      exits(wrong, 1, "call on a byte pipe");
+      assert.match(wrong.stderr, /call and --message need a message pipe/);
+    } finally {
+      await stop();
+      await stopBytes();
+    }
+  });
+
+  add("cat copies what the server sends until it closes; --message puts each message on a line", async () => {
+    const name = shortName("cat");
+    const stop = serving(pipes.createServer(full(name), { type: "message" }), async (conn) => {
+      await conn.write(new TextEncoder().encode("first"));
+      await conn.write(new TextEncoder().encode("second"));
+    });
+    try {
+      const raw = await harness.run(["cat", name]);
+      exits(raw, 0, "cat");
+      assert.equal(raw.stdout, "firstsecond");
+      const lines = await harness.run(["cat", name, "--message"]);
+      exits(lines, 0, "cat --message");
+      assert.equal(lines.stdout, "first\nsecond\n");
+      const json = await harness.run(["cat", name, "--message", "--json"]);
+      assert.deepEqual(json.stdout.trim().split("\n").map((line) => JSON.parse(line)), [
+        { text: "first" },
+        { text: "second" },
+      ]);
+    } finally {
+      await stop();
+    }
+  });
+
+  add("listen --echo --once serves one client, prints what it sent and exits 0", async () => {
+    const name = shortName("listen");
+    const listening = harness.run(["listen", name, "--echo", "--once", "--json"]);
+    {
+      await using client = await pipes.connect(full(name), { waitForCreation: true, timeout: 60_000 });
+      await client.write(new TextEncoder().encode("marco"));
+      const buffer = new Uint8Array(16);
+      const echoed = await client.read(buffer);
+      assert.equal(text(buffer.subarray(0, echoed?.bytesRead ?? 0)), "marco");
+    }
+    const result = await listening;
+    exits(result, 0, "listen --once");
+    const events = result.stdout.trim().split("\n").map((line) => JSON.parse(line));
+    assert.deepEqual(events, [
+      { event: "listening", name: full(name), type: "byte" },
+      { event: "connected", client: 1 },
+      { event: "data", client: 1, text: "marco" },
+      { event: "disconnected", client: 1, bytes: 5 },
+    ]);
+  });
+
+  add("send --wait reaches a server created after it started", async () => {
+    const name = shortName("wait");
+    const sending = harness.run(["send", name, "late", "--wait", "--timeout", "60000"]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let got = "";
+    const stop = serving(pipes.createServer(full(name)), async (conn) => {
+      const buffer = new Uint8Array(64);
+      for (let r; (r = await conn.read(buffer)) !== null;) got += text(buffer.subarray(0, r.bytesRead));
+    });
+    const result = await sending;
+    await stop();
+    exits(result, 0, "send --wait");
+    assert.equal(got, "late");
+  });
+}

@@ -1,0 +1,162 @@
+/**
+ * What serveHttp takes: the handler's signature, what a handler learns of
+ * the connection ({@linkcode HttpRequestInfo}), the options, and their
+ * validation ({@linkcode serveConfig}), which throws before any pipe exists.
+ *
+ * @module
+ */
+import { parsePipeName, type ServerOptions } from "@winpipe/core";
+import type { PipeClientIdentity } from "./client_identity.ts";
+import { integerOption, msOption } from "./options.ts";
+
+/**
+ * The second argument of a handler: the connection a request came on.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp } from "@winpipe/http";
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\request-info`;
+ * await using server = serveHttp(name, (_request, info) => new Response(`${info.pipeName} ${info.connection}.${info.request}`));
+ * await (await pipeFetch(name, "/")).text(); // "\\.\pipe\request-info 1.1"
+ * ```
+ */
+export interface HttpRequestInfo {
+  /** The full pipe name the server listens on, `\\.\pipe\NAME`. */
+  pipeName: string;
+  /** The connection's number on this server, from 1; requests on one keep-alive connection share it. */
+  connection: number;
+  /** The request's number on its connection, from 1. */
+  request: number;
+  /** The client at the other end, as far as it is known (see {@linkcode PipeClientIdentity}). */
+  client: PipeClientIdentity;
+}
+
+/**
+ * A fetch-style handler: any function from Request to Response (Hono's `app.fetch`, for one).
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type HttpHandler } from "@winpipe/http";
+ * const hello: HttpHandler = (request) => new Response(`hello ${new URL(request.url).pathname}`);
+ * const { serveHttp, pipeFetch } = createHttp(createWinpipe(createModelKernel()));
+ * await using server = serveHttp(String.raw`\\.\pipe\handler`, hello);
+ * await (await pipeFetch(String.raw`\\.\pipe\handler`, "/there")).text(); // "hello /there"
+ * ```
+ */
+export type HttpHandler = (request: Request, info: HttpRequestInfo) => Response | Promise<Response>;
+
+/**
+ * Options of serveHttp: the pipe server's options (byte pipe, duplex) and HTTP's limits.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type ServeHttpOptions } from "@winpipe/http";
+ * const options: ServeHttpOptions = {
+ *   maxInstances: 16, // at most 16 connections at once
+ *   security: "current-user", // the default: only this user (and SYSTEM) may connect
+ *   maxHeaderSize: 8192, // 431 beyond
+ *   keepAliveTimeout: 2000,
+ *   signal: AbortSignal.timeout(60_000), // stops the server after a minute
+ * };
+ * const { serveHttp } = createHttp(createWinpipe(createModelKernel()));
+ * await using server = serveHttp(String.raw`\\.\pipe\options`, () => new Response("ok"), options);
+ * ```
+ */
+export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode" | "access" | "wait"> {
+  /** Must be "byte" (or absent): HTTP needs a byte stream. */
+  type?: "byte";
+  /** Must be "byte" (or absent). */
+  readMode?: "byte";
+  /** Must be "duplex" (or absent). */
+  access?: "duplex";
+  /** Must be "blocking" (or absent). */
+  wait?: "blocking";
+  /** Stops the server when aborted, as {@linkcode HttpServer.shutdown} does. */
+  signal?: AbortSignal;
+  /** The largest request head (request line and header fields) accepted, in bytes; 431 beyond. Default 16384. */
+  maxHeaderSize?: number;
+  /**
+   * How long a client may take to send a request head, in ms, from its
+   * first byte; 408 and close beyond. A new connection must also send its
+   * first byte within this time (or is closed). Default 30000.
+   */
+  headerTimeout?: number;
+  /** How long an idle keep-alive connection stays open waiting for the next request, in ms. Default 5000. */
+  keepAliveTimeout?: number;
+  /**
+   * Unread request body that is read and dropped after the response so
+   * that the connection can serve its next request, in bytes; beyond, the
+   * connection is closed instead. Default 65536.
+   */
+  maxDrainSize?: number;
+  /**
+   * Called with each error a handler throws (the client gets a 500) or
+   * that breaks a response after it started; default: `console.error`.
+   */
+  onError?: (error: unknown, request: Request | undefined) => void;
+}
+
+/** The server's limits, validated. */
+export interface Limits {
+  maxHeaderSize: number;
+  headerTimeout: number;
+  keepAliveTimeout: number;
+  maxDrainSize: number;
+}
+
+/** Validates serveHttp's arguments and turns its options into the pipe server's and the limits. */
+export function serveConfig(
+  name: unknown,
+  handler: unknown,
+  options: ServeHttpOptions | undefined,
+): { serverOptions: ServerOptions; limits: Limits; opts: ServeHttpOptions } {
+  parsePipeName(name, { localOnly: true });
+  if (typeof handler !== "function") {
+    throw new TypeError(`handler must be a function (request, info) => Response: got ${typeof handler}`);
+  }
+  if (options !== undefined && (typeof options !== "object" || options === null)) {
+    throw new TypeError(`options must be an object: got ${options === null ? "null" : typeof options}`);
+  }
+  const opts: ServeHttpOptions = options ?? {};
+  const fixed: [keyof ServeHttpOptions, string, string][] = [
+    ["type", "byte", "a message pipe cannot carry HTTP, which needs a byte stream"],
+    ["readMode", "byte", "HTTP reads a byte stream"],
+    ["access", "duplex", "HTTP needs both directions"],
+    ["wait", "blocking", "HTTP serves on blocking handles"],
+  ];
+  for (const [key, only, why] of fixed) {
+    const value = opts[key];
+    if (value !== undefined && value !== only) {
+      throw new TypeError(`serveHttp: ${key} must be "${only}": got ${JSON.stringify(value)} (${why})`);
+    }
+  }
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) {
+    throw new TypeError("signal must be an AbortSignal");
+  }
+  if (opts.onError !== undefined && typeof opts.onError !== "function") {
+    throw new TypeError("onError must be a function");
+  }
+  const limits: Limits = {
+    maxHeaderSize: integerOption(opts.maxHeaderSize, "maxHeaderSize", 256, 1024 * 1024, 16384),
+    headerTimeout: msOption(opts.headerTimeout, "headerTimeout", 30_000),
+    keepAliveTimeout: msOption(opts.keepAliveTimeout, "keepAliveTimeout", 5_000),
+    maxDrainSize: integerOption(opts.maxDrainSize, "maxDrainSize", 0, Number.MAX_SAFE_INTEGER, 65536),
+  };
+  const {
+    signal: _signal,
+    maxHeaderSize: _h,
+    headerTimeout: _t,
+    keepAliveTimeout: _k,
+    maxDrainSize: _d,
+    onError: _e,
+    ...pipeOptions
+  } = opts;
+  return { serverOptions: { ...pipeOptions, type: "byte", readMode: "byte" }, limits, opts };
+}
