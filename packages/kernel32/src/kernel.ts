@@ -32,6 +32,7 @@ import type {
   PipeInfo,
   PipeKernel,
   ReadData,
+  SyncReadResult,
 } from "@winpipe/core";
 import { requireOptions, show } from "@winpipe/core/internal";
 import { createAnonymousPipe } from "./anonymous_pipe.ts";
@@ -327,6 +328,78 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     const native = this.#handle(handle, call);
     const { lib } = this.#session;
     check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
+  }
+
+  // --- synchronous calls (sync_io.ts): in the calling thread, into the caller's memory
+
+  /**
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * into `buffer`, waiting in the calling thread. ERROR_MORE_DATA is a
+   * partial message.
+   */
+  readSync(handle: Kernel32Handle, buffer: Uint8Array): SyncReadResult {
+    const call = "ReadFile";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const target = buffer.length === 0 ? EMPTY : buffer;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) => lib.kernel32.ReadFile(native, target, buffer.length, count, overlapped),
+    );
+    if (code !== 0 && errorBehaviour("read", code) !== "partial-message") {
+      throw new PipeError(code, call, { pipeName: handle.pipeName });
+    }
+    return { bytesRead: bytes, messageComplete: code === 0 };
+  }
+
+  /**
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)
+   * of `data`, waiting in the calling thread; returns the bytes written.
+   */
+  writeSync(handle: Kernel32Handle, data: Uint8Array): number {
+    const call = "WriteFile";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const source = data.length === 0 ? EMPTY : data;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) => lib.kernel32.WriteFile(native, source, data.length, count, overlapped),
+    );
+    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+    return bytes;
+  }
+
+  /**
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe)
+   * of `input`, the reply read into `reply`, waiting in the calling thread.
+   */
+  transactSync(handle: Kernel32Handle, input: Uint8Array, reply: Uint8Array): SyncReadResult {
+    const call = "TransactNamedPipe";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const request = input.length === 0 ? EMPTY : input;
+    const target = reply.length === 0 ? EMPTY : reply;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) =>
+        lib.kernel32.TransactNamedPipe(native, request, input.length, target, reply.length, count, overlapped),
+    );
+    if (code !== 0 && errorBehaviour("transact", code) !== "partial-message") {
+      throw new PipeError(code, call, { pipeName: handle.pipeName });
+    }
+    return { bytesRead: bytes, messageComplete: code === 0 };
+  }
+
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)(name,
+   * timeout) itself, in the calling thread.
+   */
+  waitNamedPipeSync(name: string, timeout: number): void {
+    const { lib } = this.#session;
+    check(lib, lib.kernel32.WaitNamedPipeW(wideString(name), timeout >>> 0), "WaitNamedPipeW", name);
   }
 
   /** NtQueryDirectoryFile on `\\.\pipe\`, as pipe_directory.ts does it. */
