@@ -26,6 +26,21 @@ export const IMPLS = [
     peer: "bench/peers/winpipe_peer.ts",
     httpPeer: "bench/peers/http_winpipe_peer.ts",
   },
+  // The synchronous calls (readSync, writeSync: they block the calling thread), for the round trip only.
+  {
+    name: "winpipe-deno-sync",
+    runner: "deno",
+    peer: "bench/peers/winpipe_peer.ts",
+    args: ["api=sync"],
+    cases: ["rtt"],
+  },
+  {
+    name: "winpipe-bun-sync",
+    runner: "bun",
+    peer: "bench/peers/winpipe_peer.ts",
+    args: ["api=sync"],
+    cases: ["rtt"],
+  },
   {
     name: "node-libuv",
     runner: "node",

@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync and poll=MICROS (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -44,6 +44,12 @@ const limitMs = Number(args.seconds ?? 3) * 1000;
 const exchanges = Number(args.exchanges ?? 5000);
 const warmup = Number(args.warmup ?? 200);
 const limitMessages = Number(args.messages ?? 200_000);
+/**
+ * `api=sync`: the round trip through the synchronous calls (readSync,
+ * writeSync: WriteFile and ReadFile in the calling thread, as raw_pipe.c
+ * makes them), on both sides; the other cases ignore it.
+ */
+const syncApi = args.api === "sync";
 
 const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b";
 const pipeName = (name: string) => `\\\\.\\pipe\\${prefix}-${name}`;
@@ -132,9 +138,10 @@ async function serve(name: string): Promise<void> {
     // rtt: echo each request.
     const buffer = new Uint8Array(FRAME);
     for (;;) {
-      const result = await conn.read(buffer);
+      const result = syncApi ? conn.readSync(buffer) : await conn.read(buffer);
       if (result === null) break;
-      await conn.write(buffer.subarray(0, result.bytesRead));
+      if (syncApi) conn.writeSync(buffer.subarray(0, result.bytesRead));
+      else await conn.write(buffer.subarray(0, result.bytesRead));
     }
   }
   conn.close();
@@ -158,8 +165,14 @@ async function request(name: string): Promise<void> {
     const samples = new Float64Array(exchanges);
     for (let i = 0; i < warmup + exchanges; i++) {
       const t0 = performance.now();
-      await conn.write(requestBytes);
-      const result = await conn.read(reply);
+      let result;
+      if (syncApi) {
+        conn.writeSync(requestBytes);
+        result = conn.readSync(reply);
+      } else {
+        await conn.write(requestBytes);
+        result = await conn.read(reply);
+      }
       if (result === null || result.bytesRead !== FRAME) throw new Error("rtt: short reply");
       if (i >= warmup) samples[i - warmup] = (performance.now() - t0) * 1000;
     }
