@@ -79,8 +79,8 @@ const SAVE = argv.includes("--save");
 
 /** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
 const WORKLOAD = SMOKE
-  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000 }
-  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000 };
+  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000, conns: 50 }
+  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000, conns: 1000 };
 const ROUNDS = Number(option("rounds") ?? (SMOKE ? 1 : 7));
 /** Rounds after the third are skipped when they would end the whole run after this many seconds. */
 const BUDGET_SECONDS = Number(option("budget") ?? 540);
@@ -156,7 +156,7 @@ function buildRawC() {
   if (fs.existsSync(exe) && fs.statSync(exe).mtimeMs >= fs.statSync(source).mtimeMs) return;
   const compilers = UNDER_WINE ? ["x86_64-w64-mingw32-gcc"] : ["x86_64-w64-mingw32-gcc", "gcc"];
   for (const cc of compilers) {
-    const result = spawnSync(cc, ["-O2", "-Wall", "-o", exe, source], { encoding: "utf8" });
+    const result = spawnSync(cc, ["-O2", "-Wall", "-o", exe, source, "-lpsapi"], { encoding: "utf8" });
     if (result.error?.code === "ENOENT") continue;
     if (result.status !== 0) {
       missing.set("raw-c", `${cc} failed: ${result.stderr.trim().split("\n")[0]}`);
@@ -313,6 +313,8 @@ console.log(`\nwinpipe bench${SMOKE ? " (smoke: tiny sizes, figures mean nothing
 console.log(`platform: ${platform}`);
 console.log(`rounds: ${roundsRun} (medians); load average ${load}; ${runSeconds.toFixed(0)} s\n`);
 console.log(resultsTable(implNames, table, missing));
+console.log("");
+console.log(resultsTable(implNames, table, missing, 2));
 console.log(`\n${LEGEND}\n`);
 for (const [impl, reason] of missing) console.log(`${impl} missing: ${reason}`);
 if (UNDER_WINE) console.log("Figures under Wine are not Windows figures: compare ratios within one run.");

@@ -27,6 +27,42 @@ export const CASES = [
     job: "http",
     impls: [...WINPIPE, "node-libuv", "model"],
   },
+  {
+    name: "conns-1000",
+    unit: "req/s",
+    heading: "1,000 conns req/s",
+    peerCase: "conns-1000",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+  },
+  {
+    name: "conns-1000-kb",
+    unit: "KB",
+    heading: "KB per conn",
+    peerCase: "conns-1000",
+    // Not the model: its clients live in the server's process, so its memory is not the server's.
+    impls: [...WINPIPE, "node-libuv"],
+    table: 2,
+    lower: true,
+  },
+  {
+    name: "rss-conns-1000",
+    unit: "MB",
+    heading: "peak RSS MB, 1,000 conns",
+    peerCase: "conns-1000",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+    lower: true,
+  },
+  {
+    name: "rss-1m",
+    unit: "MB",
+    heading: "peak RSS MB, 1 MiB",
+    peerCase: "throughput-1m",
+    impls: PIPE_IMPLS,
+    table: 2,
+    lower: true,
+  },
 ];
 
 /** Whether `impl` (a name, or a variant whose base is `base`) runs case `c`. */
@@ -38,7 +74,11 @@ export function runsCase(c, impl, base = impl) {
 export const LEGEND = "4 KiB / 64 KiB / 1 MiB MB/s: one-way throughput by write size (higher is better); " +
   "rtt p50 / p99 µs: 64-byte request/reply round trip (lower is better); 64 B msg/s: pipelined 64-byte " +
   "messages one way (higher is better); HTTP req/s: small GET requests over 8 keep-alive connections on one " +
-  "pipe (higher is better).";
+  "pipe (higher is better). Second table: 1,000 conns req/s: one server, 1,000 clients connected at once, " +
+  "each doing 64-byte request/reply for the time limit (higher is better); KB per conn: the server's resident " +
+  "memory per connection (its peak during the run minus before the first client, over 1,000); peak RSS MB: " +
+  "the largest resident set of the server during 1,000 conns and of the reader during throughput-1m (lower " +
+  "is better for these three).";
 
 /** The targets of the bench, each a ratio of one winpipe binding's median to a baseline's median. */
 export const TARGETS = [
@@ -50,6 +90,8 @@ export const TARGETS = [
   { case: "rtt-p50", baseline: "bun-node-net", op: "<=", ratio: 1.0 },
   { case: "msgrate-64b", baseline: "node-libuv", op: ">=", ratio: 1.0 },
   { case: "http-rps", baseline: "node-libuv", op: ">=", ratio: 1.0 },
+  { case: "conns-1000", baseline: "node-libuv", op: ">=", ratio: 1.0 },
+  { case: "conns-1000-kb", baseline: "node-libuv", op: "<=", ratio: 1.0 },
   // The synchronous calls: the round trip at most 1.2 x raw C's.
   { impl: "-sync", case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.2 },
 ];
@@ -250,6 +292,8 @@ export function readmeSection(
       : []),
     resultsTable(impls, table, missing),
     "",
+    resultsTable(impls, table, missing, 2),
+    "",
     LEGEND,
     "",
     ...notes.map((n) => `- ${n}`),
@@ -262,6 +306,8 @@ export function readmeSection(
     "Spread over the rounds (min–max):",
     "",
     spreadTable(impls, samples),
+    "",
+    spreadTable(impls, samples, 2),
     "",
     "![throughput by implementation and write size](results/throughput.svg)",
     "",
