@@ -313,8 +313,7 @@ console.log(`\nwinpipe bench${SMOKE ? " (smoke: tiny sizes, figures mean nothing
 console.log(`platform: ${platform}`);
 console.log(`rounds: ${roundsRun} (medians); load average ${load}; ${runSeconds.toFixed(0)} s\n`);
 console.log(resultsTable(implNames, table, missing));
-console.log("");
-console.log(resultsTable(implNames, table, missing, 2));
+if (CASES_RUN.some((c) => c.table === 2)) console.log(`\n${resultsTable(implNames, table, missing, 2)}`);
 console.log(`\n${LEGEND}\n`);
 for (const [impl, reason] of missing) console.log(`${impl} missing: ${reason}`);
 if (UNDER_WINE) console.log("Figures under Wine are not Windows figures: compare ratios within one run.");
