@@ -194,7 +194,8 @@ function jobsFor(impl, round, dir) {
     impl: impl.name,
     figures,
     processes: roles.map((role) => ({
-      argv: [...runnerCommand(impl, { http, underWine: UNDER_WINE }), role, ...(impl.args ?? []), ...args],
+      // The implementation's own arguments last: a variant may override a workload size (e.g. conns=10).
+      argv: [...runnerCommand(impl, { http, underWine: UNDER_WINE }), role, ...args, ...(impl.args ?? [])],
       out: `${dir}/${id}.${role}.out`,
       err: `${dir}/${id}.${role}.err`,
     })),
