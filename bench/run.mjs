@@ -6,6 +6,10 @@
 //   node bench/run.mjs --save     the same, and its results replace the published ones
 //   node bench/run.mjs --smoke    tiny sizes, 1 round, < 60 s: does every implementation run?
 //   options: --rounds=N (default 7) --budget=SECONDS (default 540, whole run) --impls=a,b,...
+//            --cases=rtt-p50,... (figures to give; a peer case runs if any of its figures is asked for)
+//            --variant=LABEL=IMPL:ARG...  IMPL again under LABEL with more peer arguments, in the same rounds
+//                      (e.g. --variant="deno-nopoll=winpipe-deno:poll=0"); repeatable; a remedy's before/after
+//            --baseline=REV  winpipe-deno and winpipe-bun as of commit REV, in the same rounds
 //
 // Implementations (the peers are in bench/peers/, one script per API):
 //   raw-c         C with synchronous ReadFile/WriteFile (mingw-w64, built here): the practical ceiling
@@ -36,12 +40,14 @@
 // The smoke mode writes nothing and ends with `bench-smoke: N passed, M failed` (one per implementation×case
 // that produced a sane number).
 import { FAILED, PASSED, SKIPPED, writeReport } from "../scripts/junit.mjs";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { baselineImpls, BUILD, IMPLS, localBin, parseVariant, runnerCommand } from "./lib/impls.mjs";
+import { failureReason, parseResults, runJobsHere, runJobsInWine } from "./lib/jobs.mjs";
 import {
   CASES,
   checkTargets,
@@ -51,7 +57,9 @@ import {
   readmeSection,
   replaceSection,
   resultsTable,
+  runsCase,
   throughputChart,
+  variantComparisons,
 } from "./lib/report.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -63,7 +71,7 @@ process.chdir(REPO);
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (argv.includes("--help") || argv.includes("-h")) {
-  console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 28).join("\n"));
+  console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 32).join("\n"));
   process.exit(0);
 }
 const SMOKE = argv.includes("--smoke");
@@ -71,53 +79,31 @@ const SAVE = argv.includes("--save");
 
 /** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
 const WORKLOAD = SMOKE
-  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000 }
-  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000 };
+  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000, conns: 50 }
+  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000, conns: 1000 };
 const ROUNDS = Number(option("rounds") ?? (SMOKE ? 1 : 7));
 /** Rounds after the third are skipped when they would end the whole run after this many seconds. */
 const BUDGET_SECONDS = Number(option("budget") ?? 540);
 const MIN_ROUNDS = Math.min(3, ROUNDS);
 /** Per process: a hung peer is killed after this long (a normal full pair takes about 20 s). */
 const PROCESS_TIMEOUT = SMOKE ? 30 : 120;
-/** The cases as the peers name them (rtt gives rtt-p50 and rtt-p99). */
-const PEER_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
-/** The figures of the pipe peers' job; the HTTP peers' job gives http-rps. */
-const PIPE_FIGURES = CASES.map((c) => c.name).filter((name) => name !== "http-rps");
+/** The figures asked for (--cases), all by default. */
+const selectedCases = option("cases")?.split(",");
+for (const name of selectedCases ?? []) {
+  if (!CASES.some((c) => c.name === name)) throw new Error(`--cases: unknown case "${name}"`);
+}
+const CASES_RUN = CASES.filter((c) => !selectedCases || selectedCases.includes(c.name));
 /** Keep-alive connections (concurrent request loops) of http-rps. */
 const HTTP_CONNECTIONS = 8;
 
-const IMPLS = [
-  { name: "raw-c", runner: "raw-c" },
-  {
-    name: "winpipe-deno",
-    runner: "deno",
-    peer: "bench/peers/winpipe_peer.ts",
-    httpPeer: "bench/peers/http_winpipe_peer.ts",
-  },
-  {
-    name: "winpipe-bun",
-    runner: "bun",
-    peer: "bench/peers/winpipe_peer.ts",
-    httpPeer: "bench/peers/http_winpipe_peer.ts",
-  },
-  {
-    name: "node-libuv",
-    runner: "node",
-    peer: "bench/peers/node_net_peer.mjs",
-    httpPeer: "bench/peers/node_http_peer.mjs",
-  },
-  { name: "bun-node-net", runner: "bun", peer: "bench/peers/node_net_peer.mjs" },
-  // The model is an in-memory kernel: its server and client can only meet in one process.
-  {
-    name: "model",
-    runner: "host-deno",
-    peer: "bench/peers/winpipe_peer.ts",
-    httpPeer: "bench/peers/http_winpipe_peer.ts",
-    inProcess: true,
-  },
-];
 const selected = option("impls")?.split(",");
-const impls = IMPLS.filter((impl) => !selected || selected.includes(impl.name));
+const impls = [
+  ...IMPLS.filter((impl) => !selected || selected.includes(impl.name)),
+  ...argv.filter((a) => a.startsWith("--variant=")).map((a) => parseVariant(a.slice(10), IMPLS)),
+  ...(option("baseline") ? baselineImpls(option("baseline"), IMPLS) : []),
+];
+/** Whether this run is the whole bench (only such a run writes result files). */
+const PARTIAL = Boolean(selected || selectedCases || impls.some((impl) => impl.base));
 
 const NOTES = [
   "Server and client are separate processes (the model: one process, as an in-memory kernel cannot be shared).",
@@ -137,7 +123,6 @@ const NOTES = [
   "a time, so its messages/s counts frames, many per pipe operation.",
 ];
 
-const BUILD = "bench/.build";
 const log = (text) => process.stderr.write(`bench: ${text}\n`);
 
 // ---------------------------------------------------------------------------
@@ -147,34 +132,7 @@ const UNDER_WINE = process.platform !== "win32";
 /** impl name → why it cannot run (set before or during the rounds). */
 const missing = new Map();
 
-/** A tool installed by npm into node_modules/.bin (the host's deno, or deno/bun/node on Windows). */
-function localBin(name) {
-  const base = path.join("node_modules", ".bin", name);
-  // On Windows the extensionless file is a shell script for Git Bash, not something spawn can run.
-  const candidates = process.platform === "win32" ? [`${base}.exe`, `${base}.cmd`] : [base];
-  return candidates.find((candidate) => fs.existsSync(candidate)) ?? name;
-}
 const HOST_DENO = localBin("deno");
-
-/** The command that starts a peer of `impl` (its HTTP peer with `http`), without the role and key=value arguments. */
-function runnerCommand(impl, http = false) {
-  const peer = http ? [impl.httpPeer] : impl.peer ? [impl.peer] : [];
-  if (impl.runner === "host-deno") return [HOST_DENO, "run", "-A", ...peer];
-  if (UNDER_WINE) {
-    return {
-      "raw-c": ["wine", `${BUILD}/raw_pipe.exe`],
-      deno: ["wine", "/win/deno.exe", "run", "-A", ...peer],
-      bun: ["wine", "/win/bun.exe", ...peer],
-      node: ["wine", "/win/node.exe", ...peer],
-    }[impl.runner];
-  }
-  return {
-    "raw-c": [`${BUILD}/raw_pipe.exe`],
-    deno: [HOST_DENO, "run", "-A", ...peer],
-    bun: [localBin("bun"), ...peer],
-    node: [process.execPath, ...peer],
-  }[impl.runner];
-}
 
 /** Sets up the Wine test bed if needed (scripts/wine/setup.sh: cached after the first time). */
 function prepareTestBed() {
@@ -198,7 +156,7 @@ function buildRawC() {
   if (fs.existsSync(exe) && fs.statSync(exe).mtimeMs >= fs.statSync(source).mtimeMs) return;
   const compilers = UNDER_WINE ? ["x86_64-w64-mingw32-gcc"] : ["x86_64-w64-mingw32-gcc", "gcc"];
   for (const cc of compilers) {
-    const result = spawnSync(cc, ["-O2", "-Wall", "-o", exe, source], { encoding: "utf8" });
+    const result = spawnSync(cc, ["-O2", "-Wall", "-o", exe, source, "-lpsapi"], { encoding: "utf8" });
     if (result.error?.code === "ENOENT") continue;
     if (result.status !== 0) {
       missing.set("raw-c", `${cc} failed: ${result.stderr.trim().split("\n")[0]}`);
@@ -224,171 +182,44 @@ function checkBunBinding() {
 // ---------------------------------------------------------------------------
 // Running one round
 
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
-
 /**
  * The jobs of one implementation in one round: its pipe peers (a server and a client, or one
  * in-process run), and its HTTP peers if it has them. Each job knows the figures it must give.
  */
 function jobsFor(impl, round, dir) {
+  const base = impl.base ?? impl.name;
   const roles = impl.inProcess ? ["both"] : ["server", "client"];
   const job = (id, http, args, figures) => ({
     id,
     impl: impl.name,
     figures,
     processes: roles.map((role) => ({
-      argv: [...runnerCommand(impl, http), role, ...args],
+      // The implementation's own arguments last: a variant may override a workload size (e.g. conns=10).
+      argv: [...runnerCommand(impl, { http, underWine: UNDER_WINE }), role, ...args, ...(impl.args ?? [])],
       out: `${dir}/${id}.${role}.out`,
       err: `${dir}/${id}.${role}.err`,
     })),
   });
-  const prefix = `prefix=winpipe-bench-${process.pid}-r${round}-${impl.name}`;
+  const prefix = `prefix=winpipe-bench-${process.pid}-r${round}-${impl.name.replace(/[^\w-]/g, "_")}`;
   const jobs = [];
-  if (!missing.has(impl.name)) {
+  const pipeCases = CASES_RUN.filter((c) =>
+    !c.job && runsCase(c, impl.name, base) && (!impl.cases || impl.cases.includes(c.peerCase))
+  );
+  if (!missing.has(impl.name) && pipeCases.length > 0) {
     jobs.push(job(impl.name, false, [
       prefix,
-      `cases=${PEER_CASES.join(",")}`,
+      `cases=${[...new Set(pipeCases.map((c) => c.peerCase))].join(",")}`,
       ...Object.entries(WORKLOAD).map(([key, value]) => `${key}=${value}`),
-    ], PIPE_FIGURES));
+    ], pipeCases.map((c) => c.name)));
   }
   const httpId = `${impl.name}-http`;
-  if (impl.httpPeer && !missing.has(httpId)) {
+  const http = CASES_RUN.find((c) => c.job === "http" && runsCase(c, impl.name, base));
+  if (impl.httpPeer && http && !missing.has(httpId)) {
     jobs.push(
-      job(httpId, true, [prefix, `seconds=${WORKLOAD.seconds}`, `connections=${HTTP_CONNECTIONS}`], ["http-rps"]),
+      job(httpId, true, [prefix, `seconds=${WORKLOAD.seconds}`, `connections=${HTTP_CONNECTIONS}`], [http.name]),
     );
   }
   return jobs;
-}
-
-/**
- * Runs jobs on this machine (Windows natively, or the model): the processes of a job start
- * together; when one fails the others are killed (a client must not wait for a server that died).
- */
-async function runJobsHere(jobs, onDone) {
-  for (const job of jobs) {
-    const started = Date.now();
-    const children = job.processes.map((p) => {
-      const output = [fs.openSync(p.out, "w"), fs.openSync(p.err, "w")];
-      const child = spawn(p.argv[0], p.argv.slice(1), {
-        stdio: ["ignore", ...output],
-        env: { ...process.env, NO_COLOR: "1" },
-        shell: p.argv[0].endsWith(".cmd"),
-      });
-      output.forEach((fd) => fs.closeSync(fd)); // the child has its own copies
-      const exited = new Promise((resolve) => {
-        child.on("error", (err) => {
-          fs.appendFileSync(p.err, `${err.message}\n`);
-          resolve(127);
-        });
-        child.on("exit", (code, signal) => resolve(code ?? (signal === "SIGKILL" ? 124 : 128)));
-      });
-      return { child, exited };
-    });
-    const timer = setTimeout(() => children.forEach((c) => c.child.kill("SIGKILL")), PROCESS_TIMEOUT * 1000);
-    children.forEach(({ exited }) =>
-      exited.then((code) => {
-        if (code !== 0) children.forEach((c) => c.child.kill());
-      })
-    );
-    const codes = await Promise.all(children.map((c) => c.exited));
-    clearTimeout(timer);
-    onDone(job, codes, (Date.now() - started) / 1000);
-  }
-}
-
-/**
- * Runs jobs in one Wine run (one wineserver start for the round): a bash script with one block per job
- * whose progress lines (`job-start`, `job-done IMPL CODES`) come back as they happen.
- */
-async function runJobsInWine(jobs, dir, onDone) {
-  const lines = [
-    "set -u",
-    "cd /repo",
-    'echo "wine-version $(wine --version 2>/dev/null)"',
-  ];
-  for (const job of jobs) {
-    lines.push(`echo "job-start ${job.id}"`);
-    job.processes.forEach((p, i) => {
-      // stdin/stdout/stderr are files: node.exe fails with EBADF on pipes under Wine.
-      lines.push(
-        `timeout -k 5 ${PROCESS_TIMEOUT} ${p.argv.map(quote).join(" ")} </dev/null ` +
-          `>${quote(p.out)} 2>${quote(p.err)} & pid${i}=$!`,
-      );
-    });
-    lines.push(
-      "wait -n $pid0 $pid1; first=$?",
-      "if [ $first -ne 0 ]; then kill $pid0 $pid1 2>/dev/null; fi",
-      "wait $pid0; code0=$?; wait $pid1; code1=$?",
-      `echo "job-done ${job.id} $code0 $code1"`,
-    );
-  }
-  const script = `${dir}/round.sh`;
-  fs.writeFileSync(script, lines.join("\n") + "\n");
-  const timeout = jobs.length * (PROCESS_TIMEOUT + 10) + 60;
-  const child = spawn(
-    "bash",
-    ["scripts/wine/run.sh", "--timeout", String(timeout), "--env", "NO_COLOR=1", "--", `bash ${script}`],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let wineVersion = "", started = Date.now(), buffered = "", errors = "";
-  const pending = new Map(jobs.map((job) => [job.id, job]));
-  child.stdout.on("data", (chunk) => {
-    buffered += chunk;
-    let newline;
-    while ((newline = buffered.indexOf("\n")) !== -1) {
-      const line = buffered.slice(0, newline).trim();
-      buffered = buffered.slice(newline + 1);
-      const [tag, id, ...codes] = line.split(" ");
-      if (tag === "wine-version") wineVersion = line.slice(tag.length + 1);
-      else if (tag === "job-start") started = Date.now();
-      else if (tag === "job-done" && pending.has(id)) {
-        onDone(pending.get(id), codes.map(Number), (Date.now() - started) / 1000);
-        pending.delete(id);
-      }
-    }
-  });
-  child.stderr.on("data", (chunk) => (errors += chunk));
-  const code = await new Promise((resolve) => child.on("close", (c) => resolve(c ?? 1)));
-  // Jobs the run never finished (the test bed failed, or the whole run timed out).
-  for (const job of pending.values()) {
-    const why = errors.trim().split("\n").pop() || `scripts/wine/run.sh exited with ${code}`;
-    onDone(job, job.processes.map(() => 125), 0, `the Wine run ended early: ${why}`);
-  }
-  return wineVersion;
-}
-
-const ANSI_COLOUR = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
-/** Lines a peer prints that are noise, not the reason it failed. */
-const NOISE = /directory mismatch for directory|You don't need to do anything/;
-
-/** Why a job produced no (or not every) result, from its exit codes and stderr. */
-function failureReason(job, codes, fallback) {
-  if (fallback) return fallback;
-  if (codes.some((c) => c === 124 || c === 137)) return `timed out after ${PROCESS_TIMEOUT} s`;
-  for (const p of job.processes) {
-    const lines = fs.existsSync(p.err)
-      ? fs.readFileSync(p.err, "utf8").replace(ANSI_COLOUR, "").split("\n")
-        .map((l) => l.trim()).filter((l) => l && !NOISE.test(l))
-      : [];
-    const line = lines.find((l) => /error/i.test(l)) ?? lines.at(-1);
-    if (line) return line.slice(0, 240);
-  }
-  return `exit codes ${codes.join(", ")} and no result`;
-}
-
-/** `result CASE VALUE UNIT` lines of a job's output files (the figures the job is for). */
-function parseResults(job) {
-  const results = new Map();
-  for (const p of job.processes) {
-    if (!fs.existsSync(p.out)) continue;
-    for (const m of fs.readFileSync(p.out, "utf8").matchAll(/^result (\S+) (\S+) (\S+)\s*$/gm)) {
-      const expected = job.figures.includes(m[1]) ? CASES.find((c) => c.name === m[1]) : undefined;
-      const value = Number(m[2]);
-      // A sane figure: a known case, its unit, a finite positive number.
-      if (expected && expected.unit === m[3] && Number.isFinite(value) && value > 0) results.set(m[1], value);
-    }
-  }
-  return results;
 }
 
 // ---------------------------------------------------------------------------
@@ -434,7 +265,7 @@ for (let round = 1; round <= ROUNDS; round++) {
     const ok = results.size === expected && codes.every((c) => c === 0);
     let status = `${results.size}/${expected} figures in ${seconds.toFixed(1)} s`;
     if (!ok) {
-      const reason = failureReason(job, codes, fallback);
+      const reason = failureReason(job, codes, PROCESS_TIMEOUT, fallback);
       status += `: ${reason}`;
       // A job that produced nothing twice is not tried again in later rounds (once can be Wine's hiccup:
       // "wine client error:0: recvmsg: Connection reset by peer" ended a job in 0.0 s in one run).
@@ -445,8 +276,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   };
   const here = jobs.filter((job) => !UNDER_WINE || job.processes.length === 1);
   const inWine = UNDER_WINE ? jobs.filter((job) => job.processes.length === 2) : [];
-  if (inWine.length > 0) wineVersion = (await runJobsInWine(inWine, dir, onDone)) || wineVersion;
-  await runJobsHere(here, onDone);
+  if (inWine.length > 0) wineVersion = (await runJobsInWine(inWine, dir, PROCESS_TIMEOUT, onDone)) || wineVersion;
+  await runJobsHere(here, PROCESS_TIMEOUT, onDone);
 
   roundsRun = round;
   longestRound = Math.max(longestRound, (Date.now() - roundStarted) / 1000);
@@ -473,7 +304,8 @@ function platformDescription() {
 const implNames = impls.map((impl) => impl.name);
 const table = medians(samples);
 for (const [impl, row] of table) if (row.size === 0) table.delete(impl);
-const checks = checkTargets(table, missing, implNames, samples);
+const checks = checkTargets(table, missing, implNames, samples)
+  .filter((check) => CASES_RUN.some((c) => c.name === check.target.case));
 const platform = platformDescription();
 const load = `${loadAtStart.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`;
 const runSeconds = (Date.now() - startedAt) / 1000;
@@ -482,16 +314,21 @@ console.log(`\nwinpipe bench${SMOKE ? " (smoke: tiny sizes, figures mean nothing
 console.log(`platform: ${platform}`);
 console.log(`rounds: ${roundsRun} (medians); load average ${load}; ${runSeconds.toFixed(0)} s\n`);
 console.log(resultsTable(implNames, table, missing));
+if (CASES_RUN.some((c) => c.table === 2)) console.log(`\n${resultsTable(implNames, table, missing, 2)}`);
 console.log(`\n${LEGEND}\n`);
 for (const [impl, reason] of missing) console.log(`${impl} missing: ${reason}`);
 if (UNDER_WINE) console.log("Figures under Wine are not Windows figures: compare ratios within one run.");
 console.log("\nTargets:");
 for (const check of checks) console.log(`  ${check.text}`);
 if (checks.length === 0) console.log("  (no winpipe binding in this run)");
+const comparisons = variantComparisons(impls, table, samples);
+if (comparisons.length > 0) {
+  console.log(`\nVariants against their base (ratio of medians):\n  ${comparisons.join("\n  ")}`);
+}
 
-if (!SMOKE && selected) {
-  // A partial run (--impls) does not replace the published results of a full one.
-  console.log("\nresults not written: --impls ran only some implementations");
+if (!SMOKE && PARTIAL) {
+  // A partial run does not replace the published results of a full one.
+  console.log("\nresults not written: --impls, --cases, --variant or --baseline made this a partial run");
 } else if (!SMOKE) {
   const shortPlatform = UNDER_WINE
     ? `Wine ${wineVersion.match(/^wine-(\S+)/)?.[1] ?? ""} on Linux, ${os.cpus().length} CPUs`
@@ -541,7 +378,8 @@ if (!SMOKE && selected) {
   const checks = [];
   const skipped = testBed === "unsupported" ? impls.filter((i) => i.runner !== "host-deno").map((i) => i.name) : [];
   for (const impl of implNames) {
-    for (const c of CASES.filter((c) => !c.impls || c.impls.includes(impl))) {
+    const { base, cases } = impls.find((i) => i.name === impl);
+    for (const c of CASES_RUN.filter((c) => runsCase(c, impl, base) && (!cases || cases.includes(c.peerCase)))) {
       const name = `${impl} ${c.name} gives a figure`;
       if (skipped.includes(impl)) checks.push({ name, outcome: SKIPPED, message: missing.get(impl) });
       else if (table.get(impl)?.has(c.name)) checks.push({ name, outcome: PASSED });

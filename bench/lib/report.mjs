@@ -2,38 +2,100 @@
 // ratios against the targets, latest.json, the README section and the chart.
 import { groupedBarChart } from "./chart.mjs";
 
-/** The cases of latest.json, in table order, with their units and table headings. */
+/** The implementations that run only some cases. */
+const WINPIPE = ["winpipe-deno", "winpipe-bun"];
+const PIPE_IMPLS = ["raw-c", ...WINPIPE, "node-libuv", "bun-node-net", "model"];
+
+/**
+ * The cases of latest.json, in table order: their units, table headings, whether higher or lower is
+ * better, the peer case that gives them (`peerCase`; a peer job runs a list of them), the job of the
+ * implementation that runs it (`job`: the pipe peers, the HTTP peers, or the connections job, each a
+ * process pair of its own), and which implementations run it when not all (`impls`; variants run
+ * what their base implementation runs). `table`: which results table shows it.
+ */
 export const CASES = [
-  { name: "throughput-4k", unit: "MB/s", heading: "4 KiB MB/s" },
-  { name: "throughput-64k", unit: "MB/s", heading: "64 KiB MB/s" },
-  { name: "throughput-1m", unit: "MB/s", heading: "1 MiB MB/s" },
-  { name: "rtt-p50", unit: "us", heading: "rtt p50 µs" },
-  { name: "rtt-p99", unit: "us", heading: "rtt p99 µs" },
-  { name: "msgrate-64b", unit: "msg/s", heading: "64 B msg/s" },
-  // Only the implementations that speak HTTP run it.
+  { name: "throughput-4k", unit: "MB/s", heading: "4 KiB MB/s", peerCase: "throughput-4k", impls: PIPE_IMPLS },
+  { name: "throughput-64k", unit: "MB/s", heading: "64 KiB MB/s", peerCase: "throughput-64k", impls: PIPE_IMPLS },
+  { name: "throughput-1m", unit: "MB/s", heading: "1 MiB MB/s", peerCase: "throughput-1m", impls: PIPE_IMPLS },
+  { name: "rtt-p50", unit: "us", heading: "rtt p50 µs", peerCase: "rtt", lower: true },
+  { name: "rtt-p99", unit: "us", heading: "rtt p99 µs", peerCase: "rtt", lower: true },
+  { name: "msgrate-64b", unit: "msg/s", heading: "64 B msg/s", peerCase: "msgrate-64b", impls: PIPE_IMPLS },
   {
     name: "http-rps",
     unit: "req/s",
     heading: "HTTP req/s",
-    impls: ["winpipe-deno", "winpipe-bun", "node-libuv", "model"],
+    job: "http",
+    impls: [...WINPIPE, "node-libuv", "model"],
+  },
+  {
+    name: "conns-1000",
+    unit: "req/s",
+    heading: "1,000 conns req/s",
+    peerCase: "conns-1000",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+  },
+  {
+    name: "conns-1000-kb",
+    unit: "KB",
+    heading: "KB per conn",
+    peerCase: "conns-1000",
+    // Not the model: its clients live in the server's process, so its memory is not the server's.
+    impls: [...WINPIPE, "node-libuv"],
+    table: 2,
+    lower: true,
+  },
+  {
+    name: "rss-conns-1000",
+    unit: "MB",
+    heading: "peak RSS MB, 1,000 conns",
+    peerCase: "conns-1000",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+    lower: true,
+  },
+  {
+    name: "rss-1m",
+    unit: "MB",
+    heading: "peak RSS MB, 1 MiB",
+    peerCase: "throughput-1m",
+    impls: PIPE_IMPLS,
+    table: 2,
+    lower: true,
   },
 ];
 
-/** What the columns of the results table mean. */
+/** Whether `impl` (a name, or a variant whose base is `base`) runs case `c`. */
+export function runsCase(c, impl, base = impl) {
+  return !c.impls || c.impls.includes(base);
+}
+
+/** What the columns of the results tables mean. */
 export const LEGEND = "4 KiB / 64 KiB / 1 MiB MB/s: one-way throughput by write size (higher is better); " +
   "rtt p50 / p99 µs: 64-byte request/reply round trip (lower is better); 64 B msg/s: pipelined 64-byte " +
   "messages one way (higher is better); HTTP req/s: small GET requests over 8 keep-alive connections on one " +
-  "pipe (higher is better).";
+  "pipe (higher is better). Second table: 1,000 conns req/s: one server, 1,000 clients connected at once, " +
+  "each doing 64-byte request/reply for the time limit (higher is better); KB per conn: the server's resident " +
+  "memory per connection (its peak during the run minus before the first client, over 1,000); peak RSS MB: " +
+  "the largest resident set of the server during 1,000 conns and of the reader during throughput-1m (lower " +
+  "is better for these three).";
 
 /** The targets of the bench, each a ratio of one winpipe binding's median to a baseline's median. */
 export const TARGETS = [
   { case: "throughput-64k", baseline: "raw-c", op: ">=", ratio: 0.9 },
   { case: "throughput-64k", baseline: "node-libuv", op: ">=", ratio: 1.5 },
+  { case: "throughput-1m", baseline: "raw-c", op: ">=", ratio: 0.9 },
   { case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.5 },
+  { case: "rtt-p50", baseline: "node-libuv", op: "<=", ratio: 1.0 },
+  { case: "rtt-p50", baseline: "bun-node-net", op: "<=", ratio: 1.0 },
   { case: "msgrate-64b", baseline: "node-libuv", op: ">=", ratio: 1.0 },
   { case: "http-rps", baseline: "node-libuv", op: ">=", ratio: 1.0 },
+  { case: "conns-1000", baseline: "node-libuv", op: ">=", ratio: 1.0 },
+  { case: "conns-1000-kb", baseline: "node-libuv", op: "<=", ratio: 1.0 },
+  // The synchronous calls: the round trip at most 1.2 x raw C's.
+  { impl: "-sync", case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.2 },
 ];
-export const TARGET_IMPLS = ["winpipe-deno", "winpipe-bun"];
+export const TARGET_IMPLS = WINPIPE;
 
 export const README_START = "<!-- bench:latest:start (generated by bench/run.mjs; do not edit by hand) -->";
 export const README_END = "<!-- bench:latest:end -->";
@@ -82,33 +144,37 @@ export function markdownTable(header, rows, align) {
   return [line(header), rule, ...rows.map(line)].join("\n");
 }
 
-/** The results table: one row per implementation, medians over the rounds. */
-export function resultsTable(impls, table, missing) {
-  const rows = impls.map((impl) => {
+/** The cases of results table `n` (1: the pipe API; 2: streams, scale and memory). */
+export const casesOfTable = (n) => CASES.filter((c) => (c.table ?? 1) === n);
+
+/** Results table `n`: one row per implementation that has a figure in it, medians over the rounds. */
+export function resultsTable(impls, table, missing, n = 1) {
+  const cases = casesOfTable(n);
+  const rows = impls.filter((impl) => n === 1 || cases.some((c) => table.get(impl)?.has(c.name))).map((impl) => {
     const row = table.get(impl) ?? new Map();
     const name = missing.has(impl) && row.size === 0 ? `${impl} (missing)` : impl;
-    return [name, ...CASES.map((c) => formatValue(row.get(c.name)))];
+    return [name, ...cases.map((c) => formatValue(row.get(c.name)))];
   });
   return markdownTable(
-    ["implementation", ...CASES.map((c) => c.heading)],
+    ["implementation", ...cases.map((c) => c.heading)],
     rows,
-    ["left", ...CASES.map(() => "right")],
+    ["left", ...cases.map(() => "right")],
   );
 }
 
-/** The range (min–max over rounds) of each figure, to show how much the machine moved them. */
-export function spreadTable(impls, samples) {
-  const rows = impls.filter((impl) => samples.has(impl)).map((impl) => [
-    impl,
-    ...CASES.map((c) => {
-      const values = (samples.get(impl).get(c.name) ?? []).filter((v) => v !== undefined);
-      if (values.length === 0) return "–";
-      return `${formatValue(Math.min(...values))}–${formatValue(Math.max(...values))}`;
-    }),
-  ]);
-  return markdownTable(["implementation", ...CASES.map((c) => c.name)], rows, [
+/** The range (min–max over rounds) of each figure of table `n`, to show how much the machine moved them. */
+export function spreadTable(impls, samples, n = 1) {
+  const cases = casesOfTable(n);
+  const spread = (impl, c) => {
+    const values = (samples.get(impl)?.get(c.name) ?? []).filter((v) => v !== undefined);
+    return values.length === 0 ? "–" : `${formatValue(Math.min(...values))}–${formatValue(Math.max(...values))}`;
+  };
+  const rows = impls.filter((impl) => samples.has(impl))
+    .map((impl) => [impl, ...cases.map((c) => spread(impl, c))])
+    .filter((row) => row.slice(1).some((cell) => cell !== "–"));
+  return markdownTable(["implementation", ...cases.map((c) => c.name)], rows, [
     "left",
-    ...CASES.map(() => "right"),
+    ...cases.map(() => "right"),
   ]);
 }
 
@@ -132,8 +198,11 @@ function pairedRatios(samples, impl, baseline, name) {
  */
 export function checkTargets(table, missing, impls, samples) {
   const checks = [];
-  for (const impl of TARGET_IMPLS.filter((name) => impls.includes(name))) {
-    for (const target of TARGETS) {
+  const targets = TARGET_IMPLS.flatMap((binding) =>
+    TARGETS.map((target) => ({ impl: binding + (target.impl ?? ""), target }))
+  );
+  for (const { impl, target } of targets.filter((t) => impls.includes(t.impl))) {
+    {
       const label = `${impl} ${target.case} / ${target.baseline} (target ${target.op} ${target.ratio})`;
       const value = table.get(impl)?.get(target.case);
       const base = table.get(target.baseline)?.get(target.case);
@@ -163,6 +232,29 @@ export function checkTargets(table, missing, impls, samples) {
     }
   }
   return checks;
+}
+
+/**
+ * A remedy's before/after: each variant (or baseline commit) against the implementation it varies, case by
+ * case, as the ratio of medians and the median and range of the same ratio taken round by round.
+ * @param {{name: string, base?: string}[]} impls
+ */
+export function variantComparisons(impls, table, samples) {
+  const lines = [];
+  for (const impl of impls.filter((i) => i.base)) {
+    for (const c of CASES) {
+      const value = table.get(impl.name)?.get(c.name), base = table.get(impl.base)?.get(c.name);
+      if (value === undefined || base === undefined) continue;
+      const paired = pairedRatios(samples, impl.name, impl.base, c.name);
+      const perRound = paired.length > 1
+        ? `, round by round median ${median(paired).toFixed(2)}, ${Math.min(...paired).toFixed(2)}–${
+          Math.max(...paired).toFixed(2)
+        }`
+        : "";
+      lines.push(`${impl.name} / ${impl.base} ${c.name}: ${(value / base).toFixed(2)}${perRound}`);
+    }
+  }
+  return lines;
 }
 
 /** latest.json: exactly {platform, date, results: [{impl, case, value, unit}]}. */
@@ -200,6 +292,8 @@ export function readmeSection(
       : []),
     resultsTable(impls, table, missing),
     "",
+    resultsTable(impls, table, missing, 2),
+    "",
     LEGEND,
     "",
     ...notes.map((n) => `- ${n}`),
@@ -212,6 +306,8 @@ export function readmeSection(
     "Spread over the rounds (min–max):",
     "",
     spreadTable(impls, samples),
+    "",
+    spreadTable(impls, samples, 2),
     "",
     "![throughput by implementation and write size](results/throughput.svg)",
     "",

@@ -22,7 +22,7 @@ const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const prefix = args.prefix ?? "winpipe-bench";
 const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b", "conns-1000"];
 for (const name of cases) {
   if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
 }
@@ -32,6 +32,11 @@ const exchanges = Number(args.exchanges ?? 5000);
 const warmup = Number(args.warmup ?? 200);
 const limitMessages = Number(args.messages ?? 200_000);
 
+/** Clients of conns-1000 (fewer in the smoke run). */
+const connections = Number(args.conns ?? 1000);
+/** The resident set of this process, in bytes. */
+const rss = () => process.memoryUsage().rss;
+
 const pipeName = (name) => `\\\\.\\pipe\\${prefix}-${name}`;
 
 /** Nearest-rank percentile of sorted samples (the same definition in every peer). */
@@ -39,8 +44,63 @@ function percentile(sorted, p) {
   return sorted[Math.max(1, Math.ceil(p * sorted.length)) - 1];
 }
 
+/**
+ * conns-1000, server side: accepts every client, echoes its bytes, and reports its resident memory
+ * per connection (peak during the run minus before the first client, over the clients) and its peak.
+ */
+async function serveMany(name) {
+  const server = net.createServer();
+  server.listen(pipeName(name));
+  await once(server, "listening");
+  const before = rss();
+  let peak = before, accepted = 0, closed = 0, allClosed = () => {};
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+  const done = new Promise((resolve) => (allClosed = resolve));
+  server.on("connection", (socket) => {
+    if (++accepted === connections) server.close();
+    socket.on("error", () => {}); // a client gone early shows as a missing figure, not a crash
+    socket.on("data", (data) => socket.write(data));
+    socket.on("close", () => {
+      if (++closed === connections) allClosed();
+    });
+  });
+  await done;
+  clearInterval(sampler);
+  console.log(`result conns-1000-kb ${((peak - before) / 1e3 / connections).toFixed(1)} KB`);
+  console.log(`result rss-conns-1000 ${(peak / 1e6).toFixed(1)} MB`);
+}
+
+/** conns-1000, client side: connects every client, then each does request/reply (64-byte frames) for the time limit. */
+async function requestMany(name) {
+  const sockets = [];
+  for (let i = 0; i < connections; i++) sockets.push(await connectClient(name));
+  let exchanges = 0;
+  const start = performance.now();
+  const deadline = start + limitMs;
+  await Promise.all(sockets.map(async (socket) => {
+    let received = 0, wake = () => {};
+    socket.on("data", (data) => {
+      received += data.length;
+      if (received >= FRAME) wake();
+    });
+    const frame = Buffer.alloc(FRAME);
+    while (performance.now() < deadline) {
+      const replied = new Promise((resolve) => (wake = resolve));
+      socket.write(frame);
+      await replied;
+      received -= FRAME;
+      exchanges++;
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  for (const socket of sockets) socket.end();
+  await Promise.all(sockets.map((socket) => once(socket, "close")));
+  console.log(`result conns-1000 ${(exchanges / seconds).toFixed(1)} req/s`);
+}
+
 /** Serves one case: accepts one connection, handles it, closes the listener. */
 async function serve(name) {
+  if (name === "conns-1000") return await serveMany(name);
   const server = net.createServer();
   server.listen(pipeName(name));
   await once(server, "listening");
@@ -53,8 +113,11 @@ async function serve(name) {
     return;
   }
   // Throughput and message rate: the clock starts at the first read, as in the other peers.
-  let start = 0, end = 0, bytes = 0, first = true;
+  // throughput-1m also reports this process's peak resident set (sampled at every read).
+  const sampleRss = name === "throughput-1m";
+  let start = 0, end = 0, bytes = 0, first = true, peak = sampleRss ? rss() : 0;
   socket.on("data", (data) => {
+    if (sampleRss) peak = Math.max(peak, rss());
     if (first) {
       first = false;
       start = performance.now();
@@ -68,6 +131,7 @@ async function serve(name) {
   const seconds = (end - start) / 1000;
   if (name === "msgrate-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
   else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+  if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
 }
 
 /** The server of the case may not be listening yet (another process): retry for up to 30 s. */
@@ -87,6 +151,7 @@ async function connectClient(name) {
 }
 
 async function request(name) {
+  if (name === "conns-1000") return await requestMany(name);
   const socket = await connectClient(name);
   if (name === "rtt") {
     // Replies arrive as bytes: a round trip ends when the 64 bytes of its frame are in.

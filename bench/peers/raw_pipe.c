@@ -11,6 +11,7 @@
  *
  * Built by bench/run.mjs: x86_64-w64-mingw32-gcc -O2 -o raw_pipe.exe raw_pipe.c */
 #include <windows.h>
+#include <psapi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +109,13 @@ static void read_all(HANDLE h, const char *case_name, DWORD buffer_size, int cou
   if (GetLastError() != ERROR_BROKEN_PIPE) fail("ReadFile", case_name);
   if (count_messages) printf("result %s %.1f msg/s\n", case_name, messages / (end - start));
   else printf("result %s %.1f MB/s\n", case_name, bytes / 1e6 / (end - start));
+  if (strcmp(case_name, "throughput-1m") == 0) {
+    /* This process's peak resident set (Wine reports Linux's VmHWM), as the other peers sample theirs. */
+    PROCESS_MEMORY_COUNTERS counters;
+    if (GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters)) {
+      printf("result rss-1m %.1f MB\n", counters.PeakWorkingSetSize / 1e6);
+    }
+  }
   free(buf);
 }
 

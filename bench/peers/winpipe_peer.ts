@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync and poll=MICROS (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -35,7 +35,7 @@ const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const prefix = args.prefix ?? "winpipe-bench";
 const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b"];
+const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b", "conns-1000"];
 for (const name of cases) {
   if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
 }
@@ -44,8 +44,18 @@ const limitMs = Number(args.seconds ?? 3) * 1000;
 const exchanges = Number(args.exchanges ?? 5000);
 const warmup = Number(args.warmup ?? 200);
 const limitMessages = Number(args.messages ?? 200_000);
+/**
+ * `api=sync`: the round trip through the synchronous calls (readSync,
+ * writeSync: WriteFile and ReadFile in the calling thread, as raw_pipe.c
+ * makes them), on both sides; the other cases ignore it.
+ */
+const syncApi = args.api === "sync";
 
-const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b";
+const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b" || name === "conns-1000";
+/** Clients of conns-1000 (1,000 in a full run; fewer in the smoke run, whose figures mean nothing). */
+const connections = Number(args.conns ?? 1000);
+/** The resident set of this process, in bytes. */
+const rss = () => process.memoryUsage().rss;
 const pipeName = (name: string) => `\\\\.\\pipe\\${prefix}-${name}`;
 
 /** The binding under test: the model for `both`, else this runtime's package. */
@@ -65,6 +75,11 @@ async function loadWinpipe(): Promise<Winpipe> {
 }
 
 const pipes = await loadWinpipe();
+// Remedy measurements only (docs/benchmarks.md): `poll=MICROS` sets the binding's polling window.
+if (args.poll !== undefined) {
+  (pipes as { kernel32?: { setWaitOptions(o: { pollWindowMicros: number }): void } }).kernel32
+    ?.setWaitOptions({ pollWindowMicros: Number(args.poll) });
+}
 
 function createServer(name: string) {
   const type = isMessageCase(name) ? "message" : "byte";
@@ -102,19 +117,80 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   if ((await conn.read(buffer)) === null) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
   let end = start, bytes = 0, messages = 0;
+  // throughput-1m also reports this process's peak resident set (sampled at every read).
+  const sampleRss = name === "throughput-1m";
+  let peak = sampleRss ? rss() : 0;
   for (;;) {
     const result = await conn.read(buffer);
     if (result === null) break;
     bytes += result.bytesRead;
     messages++;
     end = performance.now();
+    if (sampleRss) peak = Math.max(peak, rss());
   }
   const seconds = (end - start) / 1000;
   const value = unit === "MB/s" ? bytes / 1e6 / seconds : messages / seconds;
   console.log(`result ${name} ${value.toFixed(1)} ${unit}`);
+  if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
+}
+
+/**
+ * conns-1000, server side: accepts every client (unlimited instances), echoes each request on its
+ * connection, and reports its resident memory per connection (peak during the run minus before the
+ * first client, over the clients) and its peak resident set.
+ */
+async function serveMany(name: string): Promise<void> {
+  const server = pipes.createServer(pipeName(name), {
+    type: "message",
+    readMode: "message",
+    inBufferSize: 4096,
+    outBufferSize: 4096,
+  });
+  const before = rss();
+  let peak = before;
+  const sampler = setInterval(() => (peak = Math.max(peak, rss())), 50);
+  const echoes: Promise<void>[] = [];
+  for (let i = 0; i < connections; i++) {
+    const conn = await server.accept();
+    echoes.push((async () => {
+      const buffer = new Uint8Array(FRAME);
+      for (;;) {
+        const result = await conn.read(buffer);
+        if (result === null) break;
+        await conn.write(buffer.subarray(0, result.bytesRead));
+      }
+      conn.close();
+    })());
+  }
+  server.close();
+  await Promise.all(echoes);
+  clearInterval(sampler);
+  console.log(`result conns-1000-kb ${((peak - before) / 1e3 / connections).toFixed(1)} KB`);
+  console.log(`result rss-conns-1000 ${(peak / 1e6).toFixed(1)} MB`);
+}
+
+/** conns-1000, client side: connects every client, then each does request/reply for the time limit. */
+async function requestMany(name: string): Promise<void> {
+  const conns: PipeConnection[] = [];
+  for (let i = 0; i < connections; i++) conns.push(await connectClient(name));
+  let exchanges = 0;
+  const start = performance.now();
+  const deadline = start + limitMs;
+  await Promise.all(conns.map(async (conn) => {
+    const requestBytes = new Uint8Array(FRAME), reply = new Uint8Array(FRAME);
+    while (performance.now() < deadline) {
+      await conn.write(requestBytes);
+      if ((await conn.read(reply)) === null) throw new Error("conns-1000: the server closed");
+      exchanges++;
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  for (const conn of conns) conn.close();
+  console.log(`result conns-1000 ${(exchanges / seconds).toFixed(1)} req/s`);
 }
 
 async function serve(name: string): Promise<void> {
+  if (name === "conns-1000") return await serveMany(name);
   const server = createServer(name);
   const conn = await server.accept();
   server.close();
@@ -127,15 +203,17 @@ async function serve(name: string): Promise<void> {
     // rtt: echo each request.
     const buffer = new Uint8Array(FRAME);
     for (;;) {
-      const result = await conn.read(buffer);
+      const result = syncApi ? conn.readSync(buffer) : await conn.read(buffer);
       if (result === null) break;
-      await conn.write(buffer.subarray(0, result.bytesRead));
+      if (syncApi) conn.writeSync(buffer.subarray(0, result.bytesRead));
+      else await conn.write(buffer.subarray(0, result.bytesRead));
     }
   }
   conn.close();
 }
 
 async function request(name: string): Promise<void> {
+  if (name === "conns-1000") return await requestMany(name);
   const conn = await connectClient(name);
   const chunk = CHUNKS[name];
   if (chunk !== undefined || name === "msgrate-64b") {
@@ -153,8 +231,14 @@ async function request(name: string): Promise<void> {
     const samples = new Float64Array(exchanges);
     for (let i = 0; i < warmup + exchanges; i++) {
       const t0 = performance.now();
-      await conn.write(requestBytes);
-      const result = await conn.read(reply);
+      let result;
+      if (syncApi) {
+        conn.writeSync(requestBytes);
+        result = conn.readSync(reply);
+      } else {
+        await conn.write(requestBytes);
+        result = await conn.read(reply);
+      }
       if (result === null || result.bytesRead !== FRAME) throw new Error("rtt: short reply");
       if (i >= warmup) samples[i - warmup] = (performance.now() - t0) * 1000;
     }

@@ -48,7 +48,12 @@ export {
   type SetStateOptions,
 } from "./src/api/pipe_handle.ts";
 export type { ReadResult } from "./src/api/read_delivery.ts";
-export { PipeConnection, type ReadMessageOptions, type TransactOptions } from "./src/api/pipe_connection.ts";
+export {
+  PipeConnection,
+  type ReadMessageOptions,
+  type TransactOptions,
+  type TransactSyncOptions,
+} from "./src/api/pipe_connection.ts";
 export { DEFAULT_MAX_MESSAGE_SIZE } from "./src/api/whole_message.ts";
 export {
   type AnonymousPipe,
@@ -60,7 +65,13 @@ export {
 export { type PipeAccess, type ServerOptions } from "./src/api/server_config.ts";
 export { type ConnectOutcome, ServerInstance } from "./src/api/server_instance.ts";
 export { PipeServer, ServerClosedError } from "./src/api/pipe_server.ts";
-export type { CallNamedPipeOptions, ClientAccess, ConnectOptions, WaitNamedPipeOptions } from "./src/api/client.ts";
+export type {
+  CallNamedPipeOptions,
+  CallNamedPipeSyncOptions,
+  ClientAccess,
+  ConnectOptions,
+  WaitNamedPipeOptions,
+} from "./src/api/client.ts";
 export type { ConnectionTimeoutOptions } from "./src/api/connection_timeouts.ts";
 export type { ListedPipe, ListPipesOptions } from "./src/api/discovery.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";

@@ -156,6 +156,21 @@ export const connect: Winpipe["connect"] = winpipe.connect;
 export const callNamedPipe: Winpipe["callNamedPipe"] = winpipe.callNamedPipe;
 
 /**
+ * {@linkcode Winpipe.callNamedPipeSync} on kernel32: one request, one
+ * reply, in the calling thread
+ * ([CallNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-callnamedpipew)'s
+ * steps). It blocks the event loop until the reply has come: for scripts and
+ * CLIs that want the lowest latency.
+ *
+ * @example
+ * ```ts ignore
+ * import { callNamedPipeSync } from "@winpipe/deno";
+ * const reply = callNamedPipeSync(String.raw`\\.\pipe\service`, new TextEncoder().encode("ping"), { timeout: 1000 });
+ * ```
+ */
+export const callNamedPipeSync: Winpipe["callNamedPipeSync"] = winpipe.callNamedPipeSync;
+
+/**
  * {@linkcode Winpipe.waitNamedPipe} on kernel32: true once an instance is
  * free, false on timeout
  * ([WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)).

@@ -29,7 +29,8 @@ export type { OffThreadArguments, OffThreadFunction, OffThreadName } from "./src
 export type { Win32Binding, Win32Library } from "./src/binding.ts";
 export { isInvalidHandleValue, wideString } from "./src/structs.ts";
 export { Kernel32Handle } from "./src/handle.ts";
-export { Kernel32Kernel } from "./src/kernel.ts";
+export { Kernel32Kernel, type WaitOptions } from "./src/kernel.ts";
+export { DEFAULT_POLL_WINDOW_MICROS } from "./src/poll_policy.ts";
 export { Kernel32Process } from "./src/child_process.ts";
 export { Kernel32Processes } from "./src/process.ts";
 export { Kernel32Security } from "./src/security.ts";

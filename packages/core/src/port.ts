@@ -184,6 +184,30 @@ export interface ReadData {
 }
 
 /**
+ * What a synchronous ReadFile or TransactNamedPipe read into the caller's
+ * buffer.
+ *
+ * @example
+ * ```ts
+ * import type { SyncReadResult } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const kernel = createModelKernel();
+ * const { read, write } = kernel.createPipe(0, false, false);
+ * kernel.writeSync(write, new Uint8Array([1, 2, 3]));
+ * const result: SyncReadResult = kernel.readSync(read, new Uint8Array(16));
+ * result; // { bytesRead: 3, messageComplete: true }
+ * kernel.close(read);
+ * kernel.close(write);
+ * ```
+ */
+export interface SyncReadResult {
+  /** lpNumberOfBytesRead: bytes copied into the buffer. */
+  bytesRead: number;
+  /** False when the kernel reported ERROR_MORE_DATA (the rest of the message is still in the pipe). */
+  messageComplete: boolean;
+}
+
+/**
  * Result of PeekNamedPipe.
  *
  * @example
@@ -422,6 +446,36 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
    * timeout): timeout in ms, NMPWAIT_USE_DEFAULT_WAIT or NMPWAIT_WAIT_FOREVER.
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void>;
+
+  // The synchronous calls: each blocks the calling thread (and so the event
+  // loop) until the kernel is done, and uses the caller's memory directly, as
+  // no pointer outlives the call. A kernel that cannot wait in the calling
+  // thread (the model: nothing else could complete the call meanwhile) throws
+  // an Error instead of waiting.
+
+  /**
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * into `buffer`, waiting in the calling thread. ERROR_MORE_DATA is a
+   * result (`messageComplete: false`); every other failure throws a
+   * PipeError.
+   */
+  readSync(handle: H, buffer: Uint8Array): SyncReadResult;
+  /**
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)
+   * of `data`, waiting in the calling thread; returns the bytes written.
+   */
+  writeSync(handle: H, data: Uint8Array): number;
+  /**
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe)
+   * of `input`, with the reply read into `reply`, waiting in the calling
+   * thread.
+   */
+  transactSync(handle: H, input: Uint8Array, reply: Uint8Array): SyncReadResult;
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)(name,
+   * timeout), waiting in the calling thread.
+   */
+  waitNamedPipeSync(name: string, timeout: number): void;
 
   /**
    * NtQueryDirectoryFile(FileDirectoryInformation) on the pipe file

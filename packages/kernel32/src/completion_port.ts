@@ -1,20 +1,43 @@
 /**
- * {@linkcode CompletionPort}: the process's one I/O completion port and its
- * one waiter, a
+ * {@linkcode CompletionPort}: the process's one I/O completion port and the
+ * two ways its completions reach JavaScript while any operation is pending:
+ * the main thread polls it between turns of the event loop (while that
+ * pays: poll_policy.ts), or one
  * [GetQueuedCompletionStatusEx](https://learn.microsoft.com/en-us/windows/win32/api/ioapiset/nf-ioapiset-getqueuedcompletionstatusex)
- * run off the main thread while any operation is pending. Steps and
- * reasons: docs/kernel32.md ("Waiting without blocking the event loop").
+ * waits off the main thread. Steps and reasons: docs/kernel32.md ("Waiting
+ * without blocking the event loop").
  *
  * @module
  */
 import type { Win32Library } from "./binding.ts";
+import { EventLoopTurn } from "./event_loop_turn.ts";
 import type { PendingOperation } from "./pending_operation.ts";
+import { DEFAULT_POLL_WINDOW_MICROS, PollPolicy, type PollSettings } from "./poll_policy.ts";
 import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE, STATUS_PENDING, struct, validHandle } from "./structs.ts";
 import { INFINITE, INVALID_HANDLE_VALUE, SKIP_PORT_AND_EVENT } from "./win32_constants.ts";
 import { check, lastError } from "./win32.ts";
 
 /** Completions removed per GetQueuedCompletionStatusEx call. */
 const ENTRIES = 64;
+/** The completion key of the packets this module posts to wake the waiter (no OVERLAPPED). */
+const WAKE_KEY = 0x77616b65;
+
+/** An OVERLAPPED_ENTRY array and its count, for one thread's GetQueuedCompletionStatusEx. */
+class Entries {
+  readonly bytes = struct(ENTRIES * OVERLAPPED_ENTRY_SIZE);
+  readonly view = new DataView(this.bytes.buffer);
+  readonly removed = new Uint32Array(new ArrayBuffer(4));
+
+  /** lpCompletionKey of entry `i`. */
+  key(i: number): number {
+    return Number(this.view.getBigUint64(i * OVERLAPPED_ENTRY_SIZE, true));
+  }
+
+  /** lpOverlapped of entry `i`. */
+  overlapped(i: number): number {
+    return Number(this.view.getBigUint64(i * OVERLAPPED_ENTRY_SIZE + OVERLAPPED_ENTRY_OVERLAPPED, true));
+  }
+}
 
 /** The completion port of one loaded library (one per process and runtime), made on first use. */
 export class CompletionPort {
@@ -22,13 +45,27 @@ export class CompletionPort {
   #port: number | undefined;
   /** Operations waiting for their completion packet, by the address of their OVERLAPPED. */
   readonly #pending = new Map<number, PendingOperation>();
-  readonly #entries = struct(ENTRIES * OVERLAPPED_ENTRY_SIZE);
-  readonly #entryView = new DataView(this.#entries.buffer);
-  readonly #removed = new Uint32Array(new ArrayBuffer(4));
+  /** The off-thread waiter's entries (it writes them while the main thread may poll into its own). */
+  readonly #waiterEntries = new Entries();
+  /** The main thread's entries. */
+  readonly #pollEntries = new Entries();
+  readonly #policy = new PollPolicy({ windowMicros: DEFAULT_POLL_WINDOW_MICROS });
+  /** An off-thread GetQueuedCompletionStatusEx is outstanding. */
   #waiting = false;
+  /** The main thread is in a polling phase. */
+  #polling = false;
+  /** Wake packets posted and not yet removed by anyone. */
+  #wakes = 0;
+  /** When the last operation pended (performance.now()): each gets a whole window of polling. */
+  #lastPend = 0;
 
   constructor(lib: Win32Library) {
     this.#lib = lib;
+  }
+
+  /** Changes how waits are made (see {@linkcode PollSettings}); takes effect at the next operation that pends. */
+  configure(settings: PollSettings): void {
+    this.#policy.configure(settings);
   }
 
   /**
@@ -62,28 +99,46 @@ export class CompletionPort {
   /** Waits for the completion of an operation that returned ERROR_IO_PENDING. */
   wait(op: PendingOperation): Promise<void> {
     this.#pending.set(op.address, op);
-    if (!this.#waiting) {
-      this.#run().catch((err) => {
-        // The waiter itself failed (it should not): fail what it was waiting for rather than hang.
-        for (const pending of this.#pending.values()) pending.reject(err);
-        this.#pending.clear();
-      });
+    this.#lastPend = performance.now();
+    if (!this.#polling) {
+      if (this.#policy.shouldPoll()) this.#startPolling();
+      else if (!this.#waiting) this.#startWaiter();
     }
     return op.done;
   }
 
-  /** The waiter: one GetQueuedCompletionStatusEx at a time, for as long as anything is pending. */
+  /** Fails what is pending rather than hang, should the port itself fail (it should not). */
+  #failAll(err: unknown): void {
+    for (const pending of this.#pending.values()) pending.reject(err);
+    this.#pending.clear();
+  }
+
+  #startWaiter(): void {
+    this.#run().catch((err) => this.#failAll(err));
+  }
+
+  #startPolling(): void {
+    this.#poll().catch((err) => this.#failAll(err));
+  }
+
+  /**
+   * The waiter: one off-thread GetQueuedCompletionStatusEx at a time, for as
+   * long as anything is pending and the main thread is not polling. What it
+   * removed comes back in one hand-over; if the policy says so, the main
+   * thread then polls for what follows instead of waiting again.
+   */
   async #run(): Promise<void> {
     this.#waiting = true;
     try {
       const port = this.#handle("GetQueuedCompletionStatusEx");
-      while (this.#pending.size > 0) {
+      const entries = this.#waiterEntries;
+      while (this.#pending.size > 0 && !this.#polling) {
         const ok = await this.#lib.offThread(
           "GetQueuedCompletionStatusEx",
           port,
-          this.#entries,
+          entries.bytes,
           ENTRIES,
-          this.#removed,
+          entries.removed,
           INFINITE,
           0,
         );
@@ -92,10 +147,12 @@ export class CompletionPort {
           await new Promise((resolve) => setTimeout(resolve, 1));
           continue;
         }
-        for (let i = 0; i < this.#removed[0]; i++) {
-          const at = i * OVERLAPPED_ENTRY_SIZE + OVERLAPPED_ENTRY_OVERLAPPED;
-          const op = this.#pending.get(Number(this.#entryView.getBigUint64(at, true)));
-          if (op !== undefined) this.#settle(op, 0);
+        const found = this.#dispatch(entries, false);
+        if (found > 0 && this.#pending.size > 0 && !this.#polling && this.#policy.shouldPoll()) {
+          // Completions beget operations (a reply read, then the next request): poll for theirs.
+          this.#waiting = false;
+          this.#startPolling();
+          return;
         }
       }
     } finally {
@@ -104,26 +161,88 @@ export class CompletionPort {
   }
 
   /**
-   * Settles `op` if its status is final. A packet for an OVERLAPPED that
-   * still reads STATUS_PENDING is a stale one (a packet of an earlier
-   * operation at the same address), or, should a kernel ever queue the
-   * packet before storing the status, an early one: look again shortly,
-   * while still waiting for its own packet.
+   * A polling phase: between turns of the event loop, the main thread
+   * removes what has completed, until nothing is pending or nothing has
+   * completed for a window (then the waiter takes over).
    */
-  #settle(op: PendingOperation, attempt: number): void {
-    if (this.#pending.get(op.address) !== op) return;
+  async #poll(): Promise<void> {
+    this.#polling = true;
+    // A blocked waiter would be handed every completion first: wake it (it then stops).
+    if (this.#waiting && this.#wakes === 0) this.#postWake();
+    const turn = new EventLoopTurn();
+    let found = 0;
+    let since = performance.now();
+    try {
+      const port = this.#handle("GetQueuedCompletionStatusEx");
+      const entries = this.#pollEntries;
+      while (this.#pending.size > 0) {
+        await turn.next();
+        if (this.#lib.kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
+          const settled = this.#dispatch(entries, true);
+          if (settled > 0) {
+            found += settled;
+            since = performance.now();
+          }
+        }
+        if (this.#policy.expired(Math.max(since, this.#lastPend), performance.now())) break;
+      }
+    } finally {
+      turn.close();
+      this.#polling = false;
+    }
+    this.#policy.phaseEnded(found);
+    if (this.#pending.size > 0 && !this.#waiting) this.#startWaiter();
+  }
+
+  /**
+   * Settles the operations of the entries removed; returns how many. Wake
+   * packets are counted off; one the main thread removed while the waiter
+   * still has to be woken (it was not blocked yet) is posted again.
+   */
+  #dispatch(entries: Entries, onMainThread: boolean): number {
+    let settled = 0;
+    let rewake = false;
+    for (let i = 0; i < entries.removed[0]; i++) {
+      const address = entries.overlapped(i);
+      if (address === 0 && entries.key(i) === WAKE_KEY) {
+        this.#wakes--;
+        if (onMainThread && this.#waiting && this.#polling) rewake = true;
+        continue;
+      }
+      const op = this.#pending.get(address);
+      if (op !== undefined && this.#settle(op, 0)) settled++;
+    }
+    if (rewake && this.#wakes === 0) this.#postWake();
+    return settled;
+  }
+
+  /** Posts a wake packet ([PostQueuedCompletionStatus](https://learn.microsoft.com/en-us/windows/win32/fileio/postqueuedcompletionstatus)). */
+  #postWake(): void {
+    if (this.#lib.kernel32.PostQueuedCompletionStatus(this.#port!, 0, WAKE_KEY, null)) this.#wakes++;
+  }
+
+  /**
+   * Settles `op` if its status is final; returns whether it did. A packet
+   * for an OVERLAPPED that still reads STATUS_PENDING is a stale one (a
+   * packet of an earlier operation at the same address), or, should a
+   * kernel ever queue the packet before storing the status, an early one:
+   * look again shortly, while still waiting for its own packet.
+   */
+  #settle(op: PendingOperation, attempt: number): boolean {
+    if (this.#pending.get(op.address) !== op) return false;
     if (op.status !== STATUS_PENDING) {
       this.#pending.delete(op.address);
       op.resolve();
-      if (this.#pending.size === 0 && this.#waiting && attempt > 0) {
+      if (this.#pending.size === 0 && this.#waiting && attempt > 0 && this.#wakes === 0) {
         // Settled outside the waiter: wake it, or it would wait (and keep the process alive) for nothing.
-        this.#lib.kernel32.PostQueuedCompletionStatus(this.#port!, 0, 0, null);
+        this.#postWake();
       }
-      return;
+      return true;
     }
     if (attempt < 10) {
       // Unref'd: a recheck never keeps the process alive (a real completion still arrives through the port).
       this.#lib.unrefTimer(setTimeout(() => this.#settle(op, attempt + 1), 1 << attempt));
     }
+    return false;
   }
 }

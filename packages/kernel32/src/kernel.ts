@@ -32,7 +32,9 @@ import type {
   PipeInfo,
   PipeKernel,
   ReadData,
+  SyncReadResult,
 } from "@winpipe/core";
+import { requireOptions, show } from "@winpipe/core/internal";
 import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
@@ -48,6 +50,26 @@ import { check, duplicateNative, lastError } from "./win32.ts";
 
 /** ConvertStringSecurityDescriptorToSecurityDescriptorW StringSDRevision. */
 const SDDL_REVISION_1 = 1;
+
+/**
+ * Options of {@linkcode Kernel32Kernel.setWaitOptions}.
+ *
+ * @example
+ * ```ts ignore
+ * import type { WaitOptions } from "@winpipe/kernel32";
+ * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+ * const options: WaitOptions = { pollWindowMicros: 500 };
+ * kernel32.setWaitOptions(options);
+ * ```
+ */
+export interface WaitOptions {
+  /**
+   * How long the main thread polls the completion port after an operation
+   * pends (or a completion arrives) before another thread waits, in
+   * microseconds; 0: never poll.
+   */
+  pollWindowMicros: number;
+}
 
 /**
  * The kernel port over kernel32.dll, for any runtime that provides a
@@ -308,9 +330,106 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
     check(lib, lib.kernel32.CancelIoEx(native, null), call, handle.pipeName);
   }
 
+  // --- synchronous calls (sync_io.ts): in the calling thread, into the caller's memory
+
+  /**
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * into `buffer`, waiting in the calling thread. ERROR_MORE_DATA is a
+   * partial message.
+   */
+  readSync(handle: Kernel32Handle, buffer: Uint8Array): SyncReadResult {
+    const call = "ReadFile";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const target = buffer.length === 0 ? EMPTY : buffer;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) => lib.kernel32.ReadFile(native, target, buffer.length, count, overlapped),
+    );
+    if (code !== 0 && errorBehaviour("read", code) !== "partial-message") {
+      throw new PipeError(code, call, { pipeName: handle.pipeName });
+    }
+    return { bytesRead: bytes, messageComplete: code === 0 };
+  }
+
+  /**
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)
+   * of `data`, waiting in the calling thread; returns the bytes written.
+   */
+  writeSync(handle: Kernel32Handle, data: Uint8Array): number {
+    const call = "WriteFile";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const source = data.length === 0 ? EMPTY : data;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) => lib.kernel32.WriteFile(native, source, data.length, count, overlapped),
+    );
+    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+    return bytes;
+  }
+
+  /**
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe)
+   * of `input`, the reply read into `reply`, waiting in the calling thread.
+   */
+  transactSync(handle: Kernel32Handle, input: Uint8Array, reply: Uint8Array): SyncReadResult {
+    const call = "TransactNamedPipe";
+    const native = this.#handle(handle, call);
+    const { lib, sync } = this.#session;
+    const request = input.length === 0 ? EMPTY : input;
+    const target = reply.length === 0 ? EMPTY : reply;
+    const { code, bytes } = sync.run(
+      handle.overlapped,
+      native,
+      (overlapped, count) =>
+        lib.kernel32.TransactNamedPipe(native, request, input.length, target, reply.length, count, overlapped),
+    );
+    if (code !== 0 && errorBehaviour("transact", code) !== "partial-message") {
+      throw new PipeError(code, call, { pipeName: handle.pipeName });
+    }
+    return { bytesRead: bytes, messageComplete: code === 0 };
+  }
+
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)(name,
+   * timeout) itself, in the calling thread.
+   */
+  waitNamedPipeSync(name: string, timeout: number): void {
+    const { lib } = this.#session;
+    check(lib, lib.kernel32.WaitNamedPipeW(wideString(name), timeout >>> 0), "WaitNamedPipeW", name);
+  }
+
   /** NtQueryDirectoryFile on `\\.\pipe\`, as pipe_directory.ts does it. */
   listPipes(): PipeDirectoryEntry[] {
     return listPipeDirectory(this.#session);
+  }
+
+  /**
+   * How this process waits for operations that pend (one completion port
+   * per process: every kernel over the same binding shares it). With a
+   * window above 0, the main thread polls the port between turns of the
+   * event loop for that long after an operation pends or a completion
+   * arrives, before handing the wait to another thread; polling backs off
+   * by itself while it finds nothing. 0 turns polling off. Default
+   * `DEFAULT_POLL_WINDOW_MICROS` (1000). docs/benchmarks.md has the
+   * measurements.
+   *
+   * @example
+   * ```ts ignore
+   * import { kernel32 } from "@winpipe/deno"; // or "@winpipe/bun"
+   * kernel32.setWaitOptions({ pollWindowMicros: 0 }); // every wait on another thread, no polling
+   * ```
+   */
+  setWaitOptions(options: WaitOptions): void {
+    const opts = requireOptions<WaitOptions>(options);
+    const window = opts.pollWindowMicros;
+    if (typeof window !== "number" || !Number.isFinite(window) || window < 0) {
+      throw new RangeError(`pollWindowMicros must be a finite number >= 0: got ${show(window)}`);
+    }
+    this.#session.port.configure({ windowMicros: window });
   }
 
   /** How many handles this kernel opened and has not closed yet. */

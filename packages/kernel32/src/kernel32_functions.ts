@@ -314,6 +314,26 @@ export const KERNEL32_FUNCTIONS = {
     ],
     result: "handle", // HANDLE (NULL on failure)
   },
+  /**
+   * DWORD WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds), on the
+   * calling thread: how a synchronous call (sync_io.ts) waits for the event
+   * of its OVERLAPPED.
+   */
+  WaitForSingleObject: {
+    parameters: [
+      "handle", // HANDLE hHandle
+      "u32", // DWORD dwMilliseconds
+    ],
+    result: "u32", // DWORD
+  },
+  /** BOOL WaitNamedPipeW(LPCWSTR lpNamedPipeName, DWORD nTimeOut), on the calling thread (waitNamedPipeSync). */
+  WaitNamedPipeW: {
+    parameters: [
+      "buffer", // LPCWSTR lpNamedPipeName
+      "u32", // DWORD nTimeOut
+    ],
+    result: "i32", // BOOL
+  },
   /** BOOL SetEvent(HANDLE hEvent) */
   SetEvent: {
     parameters: [

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { SyncCalls } from "./sync_io.ts";
 import type { Win32Library } from "./binding.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import { CompletionPort } from "./completion_port.ts";
@@ -18,6 +19,8 @@ export class Session {
   readonly lib: Win32Library;
   readonly port: CompletionPort;
   readonly slots: OffThreadSlots;
+  /** The synchronous calls' OVERLAPPED and event (sync_io.ts). */
+  readonly sync: SyncCalls;
   /**
    * The data buffers handed to the kernel: this layer's own, taken for an
    * operation and given back when nothing uses them (buffer_pool.ts).
@@ -39,6 +42,7 @@ export class Session {
     this.lib = lib;
     this.port = new CompletionPort(lib);
     this.slots = new OffThreadSlots(lib.offThreadSlots);
+    this.sync = new SyncCalls(lib, (status) => this.dosError(status));
   }
 
   /**

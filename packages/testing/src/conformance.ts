@@ -29,6 +29,7 @@ import { peekFlushCases } from "./conformance/peek_flush.ts";
 import { brokenPipeCases } from "./conformance/broken_pipe.ts";
 import { overlappedCases } from "./conformance/overlapped.ts";
 import { transactCases } from "./conformance/transact.ts";
+import { syncCallCases } from "./conformance/sync_calls.ts";
 import { handleStateCases } from "./conformance/handle_state.ts";
 import { discoveryCases, L80_LISTING_CASE_NAME } from "./conformance/discovery.ts";
 import { waitingForCreationCases } from "./conformance/waiting_for_creation.ts";
@@ -53,6 +54,7 @@ const CASES: readonly ConformanceCase[] = [
   ...brokenPipeCases,
   ...overlappedCases,
   ...transactCases,
+  ...syncCallCases,
   ...handleStateCases,
   ...securityCases,
   ...discoveryCases,

@@ -172,6 +172,27 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.equal(await proc.wait(), 0);
   });
 
+  add("S4 readSync blocks the calling thread until a child writes, then reads the end once it exits", async (api) => {
+    await using proc = api.spawn(options.runtime, child("echo"), { stdin: "pipe", stdout: "pipe" });
+    const data = new TextEncoder().encode("ping through a child");
+    assert.equal(proc.stdin!.writeSync(data), data.length);
+    // The child takes a while to start under any runtime: the first readSync waits in this thread for its echo.
+    let timerRan = false;
+    setTimeout(() => (timerRan = true), 0);
+    const got = new Uint8Array(64);
+    let total = 0;
+    while (total < data.length) {
+      const n = proc.stdout!.readSync(got.subarray(total));
+      assert.notEqual(n, null, `the child's output ended after ${total} bytes`);
+      total += n!;
+    }
+    assert.equal(timerRan, false, "no timer ran while readSync waited: it blocked the event loop");
+    assert.deepEqual(got.subarray(0, total), data);
+    proc.stdin!.close();
+    assert.equal(proc.stdout!.readSync(got), null, "the end of the data once the child has exited");
+    assert.equal(await proc.wait(), 0);
+  });
+
   add("S2 stderr as a pipe of its own", async ({ spawn }) => {
     await using proc = spawn(options.runtime, child("stderr", "to stderr"), { stderr: "pipe" });
     const [out, err] = await Promise.all([text(proc.stdout!.readable), stderrText(proc.stderr!.readable)]);

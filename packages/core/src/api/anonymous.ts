@@ -136,6 +136,32 @@ export class PipeReader extends PipeHandle {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
     return (await this.readInto(buffer, signal))?.bytesRead ?? null;
   }
+
+  /**
+   * Reads into `buffer` in the calling thread
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile))
+   * and returns the number of bytes read, or null once every write end is
+   * closed and the data is consumed. **It blocks the event loop** until data
+   * arrives, so the writer must be another thread or process (the model, in
+   * this thread, throws an Error instead of waiting).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe();
+   * pipe.writer.writeSync(new TextEncoder().encode("hi"));
+   * const buf = new Uint8Array(16);
+   * pipe.reader.readSync(buf); // 2
+   * pipe.writer.close();
+   * pipe.reader.readSync(buf); // null: the end of the data
+   * ```
+   */
+  readSync(buffer: Uint8Array): number | null {
+    requireBytes(buffer, "buffer");
+    return this.readIntoSync(buffer)?.bytesRead ?? null;
+  }
 }
 
 /**
@@ -215,6 +241,27 @@ export class PipeWriter extends PipeHandle {
     requireBytes(data, "data");
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
     await writeAll(this.kernel, this.kernelHandle, data, signal);
+  }
+
+  /**
+   * Writes `data` in the calling thread
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile))
+   * and returns the bytes written (all of them). **It blocks the event
+   * loop** until the kernel has taken the data: while the pipe's buffer is
+   * full, until the reader makes room.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createPipe } = createWinpipe(createModelKernel());
+   * using pipe = createPipe();
+   * pipe.writer.writeSync(new TextEncoder().encode("hello")); // 5
+   * ```
+   */
+  writeSync(data: Uint8Array): number {
+    requireBytes(data, "data");
+    return this.kernel.writeSync(this.kernelHandle, data);
   }
 }
 

@@ -390,3 +390,58 @@ export async function callNamedPipeOn(
     conn.close();
   }
 }
+
+/**
+ * Options of {@linkcode callNamedPipeSyncOn} (callNamedPipeSync): those of
+ * {@linkcode CallNamedPipeOptions} without the signal, as a synchronous call
+ * cannot be aborted from the thread it blocks.
+ *
+ * @example
+ * ```ts
+ * import type { CallNamedPipeSyncOptions } from "@winpipe/core";
+ * const options: CallNamedPipeSyncOptions = { timeout: 1000, maxReplySize: 4096 };
+ * options.timeout; // 1000
+ * ```
+ */
+export type CallNamedPipeSyncOptions = Omit<CallNamedPipeOptions, "signal">;
+
+/**
+ * {@linkcode callNamedPipeOn} in the calling thread: CreateFile (on
+ * ERROR_PIPE_BUSY, one WaitNamedPipe of up to `timeout`, blocking), message
+ * read mode, a synchronous TransactNamedPipe of the whole reply, and
+ * CloseHandle. Blocks the event loop until the reply has come.
+ */
+export function callNamedPipeSyncOn(
+  kernel: PipeKernel,
+  name: string,
+  request: Uint8Array,
+  options?: CallNamedPipeSyncOptions,
+): Uint8Array {
+  const { full } = parsePipeName(name);
+  requireBytes(request, "request");
+  const opts = requireOptions<CallNamedPipeSyncOptions>(options);
+  const timeout = validateTimeout(opts.timeout ?? Infinity);
+  const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
+  const security = clientSecurity(opts);
+  const params: OpenPipeParams = {
+    name: full,
+    access: GENERIC_READ | GENERIC_WRITE,
+    inheritable: false,
+    securityQos: security.securityQos,
+  };
+  let handle: KernelHandle;
+  try {
+    handle = openChecked(kernel, params, security, "callNamedPipeSync");
+  } catch (err) {
+    if (behaviourOf("open", err) !== "busy") throw err;
+    kernel.waitNamedPipeSync(full, waitTimeout(timeout));
+    handle = openChecked(kernel, params, security, "callNamedPipeSync");
+  }
+  const conn = new PipeConnection({ kernel, streams: undefined }, handle);
+  try {
+    kernel.setState(handle, PIPE_READMODE_MESSAGE);
+    return conn.transactSync(request, { maxReplySize });
+  } finally {
+    conn.close();
+  }
+}

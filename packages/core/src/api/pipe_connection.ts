@@ -13,6 +13,7 @@ import type { ReadResult } from "./read_delivery.ts";
 import { Serializer } from "./serializer.ts";
 import type { SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE, FIRST_CHUNK, type MessageSource, readWholeMessage } from "./whole_message.ts";
+import { transactWholeSync } from "./whole_message_sync.ts";
 import { writeAll } from "./write_all.ts";
 import { securityOf } from "./security.ts";
 
@@ -63,6 +64,22 @@ export interface ReadMessageOptions extends SignalOptions {
  * ```
  */
 export interface TransactOptions extends SignalOptions {
+  /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
+  maxReplySize?: number;
+}
+
+/**
+ * Options of {@linkcode PipeConnection.transactSync} (no signal: a
+ * synchronous call cannot be aborted from the thread it blocks).
+ *
+ * @example
+ * ```ts
+ * import type { TransactSyncOptions } from "@winpipe/core";
+ * const options: TransactSyncOptions = { maxReplySize: 4096 };
+ * options.maxReplySize; // 4096
+ * ```
+ */
+export interface TransactSyncOptions {
   /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
   maxReplySize?: number;
 }
@@ -393,6 +410,106 @@ export class PipeConnection extends PipeHandle {
       );
       return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
     });
+  }
+
+  /**
+   * Reads into `buffer` in the calling thread
+   * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)),
+   * as {@linkcode PipeConnection.read} does, and returns what it read, or
+   * null at the end of the data. **It blocks the event loop** until data
+   * arrives (on a blocking handle): no timer, promise or other I/O of this
+   * thread runs meanwhile, and the connection's timeouts cannot interrupt
+   * it. For scripts and CLIs that want the lowest latency; a nonblocking
+   * handle with nothing to read throws ERROR_NO_DATA at once. The model
+   * throws an Error instead of waiting (nothing could write meanwhile).
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-readsync`;
+   * using server = pipes.createServer(name);
+   * const accepted = server.accept();
+   * using client = await pipes.connect(name);
+   * using conn = await accepted;
+   * client.writeSync(new Uint8Array([1, 2, 3]));
+   * conn.readSync(new Uint8Array(16)); // { bytesRead: 3, messageComplete: true }
+   * ```
+   */
+  readSync(buffer: Uint8Array): ReadResult | null {
+    requireBytes(buffer, "buffer");
+    const result = this.readIntoSync(buffer);
+    this.#deadlines?.activity();
+    return result;
+  }
+
+  /**
+   * Writes `data` in the calling thread
+   * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile))
+   * and returns the bytes written: all of them on a blocking handle (one
+   * message on a message pipe); on a nonblocking handle what
+   * {@linkcode PipeConnection.tryWrite} would. **It blocks the event loop**
+   * until the kernel has taken the data (on a blocking handle, until there
+   * is room for it); the connection's timeouts cannot interrupt it.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-writesync`;
+   * using server = pipes.createServer(name);
+   * using client = await pipes.connect(name);
+   * client.writeSync(new TextEncoder().encode("hi")); // 2
+   * ```
+   */
+  writeSync(data: Uint8Array): number {
+    requireBytes(data, "data");
+    const written = this.kernel.writeSync(this.kernelHandle, data);
+    this.#deadlines?.activity();
+    return written;
+  }
+
+  /**
+   * Writes `request` as one message and reads the whole reply in the
+   * calling thread
+   * ([TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe),
+   * then [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * for a reply larger than the first buffer), as
+   * {@linkcode PipeConnection.transact} does. **It blocks the event loop**
+   * until the reply has come, so the server must be another thread or
+   * process (the model, in this thread, throws an Error instead of waiting).
+   * Throws a TypeError while a readMessage or transact of this connection is
+   * in progress.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe, isPipeError } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\example-transactsync`;
+   * using server = pipes.createServer(name); // a byte pipe
+   * using client = await pipes.connect(name);
+   * try {
+   *   client.transactSync(new Uint8Array([1])); // with a server process: the reply
+   * } catch (err) {
+   *   isPipeError(err) && err.code; // 230 (ERROR_BAD_PIPE): transact needs a message pipe
+   * }
+   * ```
+   */
+  transactSync(request: Uint8Array, options?: TransactSyncOptions): Uint8Array {
+    requireBytes(request, "request");
+    const opts = requireOptions<TransactSyncOptions>(options);
+    const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
+    if (!this.#reads.idle) {
+      throw new TypeError(
+        `transactSync: a readMessage or transact of "${this.pipeName}" is in progress; await it first`,
+      );
+    }
+    const reply = transactWholeSync(this.kernel, this.kernelHandle, request, maxReplySize);
+    this.#deadlines?.activity();
+    return reply;
   }
 
   /**

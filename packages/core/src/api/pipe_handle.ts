@@ -219,6 +219,11 @@ export class PipeHandle implements Disposable, AsyncDisposable {
     return this.#reads.readInto(buffer, signal);
   }
 
+  /** Reads into the caller's `buffer` in the calling thread: see {@linkcode ReadDelivery.readIntoSync}. */
+  protected readIntoSync(buffer: Uint8Array): ReadResult | null {
+    return this.#reads.readIntoSync(buffer);
+  }
+
   /** The pipe name, or undefined for an anonymous pipe. */
   get pipeName(): string | undefined {
     return this.#handle.pipeName;

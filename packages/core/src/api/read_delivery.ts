@@ -112,6 +112,27 @@ export class ReadDelivery {
     return { bytesRead: bytes.length, messageComplete };
   }
 
+  /**
+   * Reads into the caller's `buffer` in the calling thread (the kernel's
+   * readSync, which uses `buffer` directly: the thread waits until the
+   * kernel is done). The bytes a previous read could not deliver come first.
+   * Returns null at the end of the data (ERROR_BROKEN_PIPE).
+   */
+  readIntoSync(buffer: Uint8Array): ReadResult | null {
+    const unclaimed = this.#unclaimed;
+    if (unclaimed !== undefined) {
+      const data = this.#takeUnclaimed(unclaimed, buffer.length);
+      buffer.set(data.bytes);
+      return { bytesRead: data.bytes.length, messageComplete: data.messageComplete };
+    }
+    try {
+      return this.#kernel.readSync(this.#handle, buffer);
+    } catch (err) {
+      if (behaviourOf("read", err) === "end-of-data") return null;
+      throw err;
+    }
+  }
+
   /** Up to `length` of the bytes no read could deliver yet. */
   #takeUnclaimed(unclaimed: ReadData, length: number): ReadData {
     if (length >= unclaimed.bytes.length) {

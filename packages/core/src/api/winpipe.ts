@@ -8,6 +8,8 @@ import { type AnonymousPipe, createPipeOn, type CreatePipeOptions } from "./anon
 import {
   callNamedPipeOn,
   type CallNamedPipeOptions,
+  callNamedPipeSyncOn,
+  type CallNamedPipeSyncOptions,
   connectOn,
   type ConnectOptions,
   waitNamedPipeOn,
@@ -173,6 +175,34 @@ export interface Winpipe {
    */
   callNamedPipe(name: string, request: Uint8Array, options?: CallNamedPipeOptions): Promise<Uint8Array>;
   /**
+   * {@linkcode Winpipe.callNamedPipe} in the calling thread: opens the pipe
+   * (on ERROR_PIPE_BUSY waiting once with
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)),
+   * sets message read mode, transacts
+   * ([TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe))
+   * and closes, as
+   * [CallNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-callnamedpipew)
+   * does, and returns the reply. **It blocks the event loop** until the
+   * reply has come, so the server must be another process or thread; for
+   * scripts and CLIs that want the lowest latency. Argument errors throw a
+   * TypeError or RangeError before any system call; failures of the calls
+   * throw a PipeError. The model, in this thread, throws an Error instead of
+   * waiting for a reply.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe, isPipeError } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { callNamedPipeSync } = createWinpipe(createModelKernel());
+   * try {
+   *   callNamedPipeSync(String.raw`\\.\pipe\no-such-service`, new Uint8Array([1]), { timeout: 1000 });
+   * } catch (err) {
+   *   isPipeError(err) && err.code; // 2 (ERROR_FILE_NOT_FOUND): no server by that name
+   * }
+   * ```
+   */
+  callNamedPipeSync(name: string, request: Uint8Array, options?: CallNamedPipeSyncOptions): Uint8Array;
+  /**
    * Waits until an instance of a pipe is available
    * ([WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)):
    * true when one is, false on timeout (ERROR_SEM_TIMEOUT); a pipe that does
@@ -336,6 +366,7 @@ export function createWinpipe(kernel: PipeKernel | (() => PipeKernel), options?:
     connect: async (name, options) => await connectOn(context(), name, options),
     // async, so that a kernel that cannot load rejects like every other failure of these.
     callNamedPipe: async (name, request, options) => await callNamedPipeOn(get(), name, request, options),
+    callNamedPipeSync: (name, request, options) => callNamedPipeSyncOn(get(), name, request, options),
     waitNamedPipe: async (name, options) => await waitNamedPipeOn(get(), name, options),
     listPipes: (options) => listPipesOn(get(), options),
     pipeExists: async (name, options) => await pipeExistsOn(get(), name, options),

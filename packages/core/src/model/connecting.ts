@@ -18,6 +18,7 @@ import { failure } from "./checks.ts";
 import type { NameWaiter, PipeEnd } from "./instance.ts";
 import { pipeKey } from "./names.ts";
 import type { PipeNamespace } from "./namespace.ts";
+import { immediate } from "./immediate.ts";
 import { PendingOperation } from "./operation.ts";
 
 /** setTimeout cannot wait longer; longer WaitNamedPipe timeouts wait forever. */
@@ -31,7 +32,7 @@ export function connectEnd(end: PipeEnd, signal: AbortSignal | undefined): Promi
   }
   switch (instance.state) {
     case "connected":
-      return Promise.resolve(); // ERROR_PIPE_CONNECTED (B10, B18)
+      return immediate(undefined); // ERROR_PIPE_CONNECTED (B10, B18)
     case "closing":
       throw failure(ERROR_NO_DATA, call, end.pipeName); // B20, E42
     case "disconnected":
@@ -66,7 +67,7 @@ export function waitForInstance(
   const key = pipeKey(name);
   const pipe = key === undefined ? undefined : names.get(key);
   if (pipe === undefined) throw failure(ERROR_FILE_NOT_FOUND, call, name); // A1
-  if (pipe.listening.length > 0) return Promise.resolve(); // B12
+  if (pipe.listening.length > 0) return immediate(undefined); // B12
   const waitMs = timeout === NMPWAIT_USE_DEFAULT_WAIT ? pipe.defaultTimeoutMs : timeout;
   const operation = new PendingOperation<void>(call, name);
   const waiter: NameWaiter = {

@@ -44,6 +44,7 @@ import type {
   PipeInfo,
   PipeKernel,
   ReadData,
+  SyncReadResult,
 } from "../port.ts";
 import { ANONYMOUS_READ_ACCESS, ANONYMOUS_WRITE_ACCESS, clientAccess, serverAccess } from "./access.ts";
 import { INBOUND, OUTBOUND } from "./directions.ts";
@@ -55,6 +56,7 @@ import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from ".
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
 import { connectEnd, waitForInstance } from "./connecting.ts";
 import { closeEnd } from "./closing.ts";
+import { settledNow } from "./immediate.ts";
 import {
   accessGranted,
   anonymousPipeDescriptor,
@@ -549,6 +551,65 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
     return start(() => waitForInstance(this.#names, name, timeout, signal));
+  }
+
+  // ------------------------------------------------------------------ synchronous calls
+
+  /**
+   * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
+   * into `buffer`, for a synchronous caller: what {@linkcode ModelKernel.read}
+   * would complete at once (queued data, ERROR_NO_DATA, ERROR_BROKEN_PIPE, ...).
+   * A read that would wait throws an Error (immediate.ts says why).
+   */
+  readSync(handle: ModelHandle, buffer: Uint8Array): SyncReadResult {
+    const call = "ReadFile";
+    const data = settledNow(
+      call,
+      pipeNameOf(handle),
+      (signal) => readEnd(this.#begin(handle, call, signal), buffer.length, signal),
+    );
+    buffer.set(data.bytes);
+    return { bytesRead: data.bytes.length, messageComplete: data.messageComplete };
+  }
+
+  /**
+   * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)
+   * for a synchronous caller: a write that fits completes at once; one that
+   * would wait for room is withdrawn (what waiting readers took stays taken,
+   * as with a cancelled write, H58) and throws an Error.
+   */
+  writeSync(handle: ModelHandle, data: Uint8Array): number {
+    return settledNow(
+      "WriteFile",
+      pipeNameOf(handle),
+      (signal) => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal),
+    );
+  }
+
+  /**
+   * [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe)
+   * for a synchronous caller: its failures at once (I61, ERROR_PIPE_BUSY);
+   * otherwise the request is written and, as no reply can come while the
+   * thread waits, the read is withdrawn and this throws an Error.
+   */
+  transactSync(handle: ModelHandle, input: Uint8Array, reply: Uint8Array): SyncReadResult {
+    const call = "TransactNamedPipe";
+    const data = settledNow(
+      call,
+      pipeNameOf(handle),
+      (signal) => transactEnd(this.#begin(handle, call, signal), input, reply.length, signal),
+    );
+    reply.set(data.bytes);
+    return { bytesRead: data.bytes.length, messageComplete: data.messageComplete };
+  }
+
+  /**
+   * [WaitNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-waitnamedpipew)
+   * for a synchronous caller: returns when an instance is listening, throws
+   * ERROR_FILE_NOT_FOUND for a missing name, and an Error when it would wait.
+   */
+  waitNamedPipeSync(name: string, timeout: number): void {
+    settledNow("WaitNamedPipeW", name, (signal) => waitForInstance(this.#names, name, timeout, signal));
   }
 
   /**

@@ -18,6 +18,7 @@ import type { ReadData } from "../port.ts";
 import { attachedInstance, failure } from "./checks.ts";
 import { DUPLEX } from "./directions.ts";
 import type { PipeEnd } from "./instance.ts";
+import { immediate } from "./immediate.ts";
 import { PendingOperation } from "./operation.ts";
 import type { DataQueue, ReadRequest } from "./queue.ts";
 
@@ -41,7 +42,7 @@ export function readEnd(end: PipeEnd, length: number, signal: AbortSignal | unde
   const buffer = new Uint8Array(length);
   if (queue.hasData) {
     const { bytesRead, messageComplete } = queue.read(buffer, end.messageReadMode);
-    return Promise.resolve({ bytes: buffer.subarray(0, bytesRead), messageComplete });
+    return immediate({ bytes: buffer.subarray(0, bytesRead), messageComplete });
   }
   if (instance.state === "closing") throw failure(ERROR_BROKEN_PIPE, call, end.pipeName); // G49
   if (end.nonblocking) throw failure(ERROR_NO_DATA, call, end.pipeName); // E36
@@ -61,19 +62,19 @@ export function writeEnd(end: PipeEnd, data: Uint8Array, signal: AbortSignal | u
   const queue = instance.writeQueue(end);
   const messageType = instance.pipe.messageType;
   // A byte pipe has no boundaries to keep: a 0-byte write does nothing (D33).
-  if (data.length === 0 && !messageType) return Promise.resolve(0);
+  if (data.length === 0 && !messageType) return immediate(0);
   const readerMessageMode = instance.peer(end)?.messageReadMode ?? false;
-  if (end.nonblocking) return Promise.resolve(writeNonblocking(queue, data, messageType, readerMessageMode));
+  if (end.nonblocking) return immediate(writeNonblocking(queue, data, messageType, readerMessageMode));
 
   const fed = queue.feedReaders(data, messageType, readerMessageMode);
-  if (fed.delivered) return Promise.resolve(data.length);
+  if (fed.delivered) return immediate(data.length);
   const written = data.length;
   const operation = new PendingOperation<number>(call, end.pipeName);
   const { entry, pending } = queue.append(data.subarray(fed.taken), {
     // The count as the call was made: the caller may detach `data` before the write completes.
     waiter: { complete: () => operation.resolve(written), fail: (code) => operation.fail(code) },
   });
-  if (!pending) return Promise.resolve(data.length);
+  if (!pending) return immediate(data.length);
   // Cancelling takes the unread bytes back out of the pipe (H58).
   return operation.begin(() => queue.removeEntry(entry), end.pending, signal);
 }
@@ -143,7 +144,7 @@ export function flushEnd(end: PipeEnd, signal: AbortSignal | undefined): Promise
   const instance = attachedInstance(end, call);
   // No state check: with nothing of ours unread, there is nothing to wait for (G52).
   const queue = instance.writeQueue(end);
-  if (!queue.hasData) return Promise.resolve();
+  if (!queue.hasData) return immediate(undefined);
   const operation = new PendingOperation<void>(call, end.pipeName);
   const marker = queue.addFlush({ complete: () => operation.resolve(), fail: (code) => operation.fail(code) });
   return operation.begin(() => queue.removeEntry(marker), end.pending, signal);

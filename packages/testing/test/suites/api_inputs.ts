@@ -90,6 +90,45 @@ export function apiInputTests(register: RegisterTest): void {
     assert.deepEqual(calls, []);
   });
 
+  register("the synchronous calls reject bad arguments before any system call", () => {
+    const { kernel, calls } = spyKernel();
+    const { createNamedPipe, createPipe, callNamedPipeSync } = createWinpipe(kernel);
+    using instance = createNamedPipe(NAME, { type: "message", readMode: "message" });
+    using pipe = createPipe();
+    calls.length = 0;
+    assert.throws(() => instance.readSync("x" as never), TypeError);
+    assert.throws(() => instance.readSync(new Uint16Array(2) as never), TypeError);
+    assert.throws(() => instance.writeSync("text" as never), /TextEncoder/);
+    assert.throws(() => instance.transactSync(undefined as never), TypeError);
+    assert.throws(() => instance.transactSync(new Uint8Array(1), { maxReplySize: -1 }), RangeError);
+    assert.throws(() => instance.transactSync(new Uint8Array(1), { maxReplySize: 1.5 }), TypeError);
+    assert.throws(() => instance.transactSync(new Uint8Array(1), 5 as never), TypeError);
+    assert.throws(() => pipe.reader.readSync([1] as never), TypeError);
+    assert.throws(() => pipe.writer.writeSync(null as never), TypeError);
+    assert.throws(() => callNamedPipeSync("bad", new Uint8Array(1)), TypeError);
+    assert.throws(() => callNamedPipeSync(NAME, "text" as never), /TextEncoder/);
+    assert.throws(() => callNamedPipeSync(NAME, new Uint8Array(1), { maxReplySize: -1 }), RangeError);
+    assert.throws(() => callNamedPipeSync(NAME, new Uint8Array(1), { timeout: -1 }), RangeError);
+    assert.deepEqual(calls, []);
+  });
+
+  register("the synchronous calls throw a PipeError with the code once the system call failed", () => {
+    const { kernel } = spyKernel();
+    const { createNamedPipe, callNamedPipeSync, createPipe } = createWinpipe(kernel);
+    using instance = createNamedPipe(NAME, { type: "byte" });
+    assert.throws(() => instance.transactSync(new Uint8Array(1)), { name: "PipeError", code: 230 }); // ERROR_BAD_PIPE
+    assert.throws(() => callNamedPipeSync(String.raw`\\.\pipe\winpipe-inputs-none`, new Uint8Array(1)), {
+      name: "PipeError",
+      code: 2, // ERROR_FILE_NOT_FOUND
+    });
+    using pipe = createPipe();
+    pipe.writer.close();
+    assert.equal(pipe.reader.readSync(new Uint8Array(4)), null); // ERROR_BROKEN_PIPE: the end of the data
+    // The model cannot wait in the calling thread: it says so instead of hanging.
+    using other = createPipe();
+    assert.throws(() => other.reader.readSync(new Uint8Array(4)), /would wait/);
+  });
+
   register("handle methods reject bad arguments before the kernel sees them", async () => {
     const { kernel, calls } = spyKernel();
     const { createNamedPipe, createPipe } = createWinpipe(kernel);
