@@ -13,26 +13,11 @@
  */
 import {
   ERROR_ACCESS_DENIED,
-  ERROR_BAD_PIPE,
-  ERROR_BROKEN_PIPE,
-  ERROR_FILE_NOT_FOUND,
-  ERROR_INVALID_FUNCTION,
   ERROR_INVALID_HANDLE,
-  ERROR_INVALID_NAME,
   ERROR_INVALID_PARAMETER,
   ERROR_NOT_FOUND,
-  ERROR_PIPE_BUSY,
-  ERROR_PIPE_NOT_CONNECTED,
-  FILE_FLAG_FIRST_PIPE_INSTANCE,
-  GENERIC_READ,
-  GENERIC_WRITE,
-  PIPE_ACCESS_DUPLEX,
   PIPE_NOWAIT,
   PIPE_READMODE_MESSAGE,
-  PIPE_SERVER_END,
-  PIPE_TYPE_MESSAGE,
-  PIPE_UNLIMITED_INSTANCES,
-  SECURITY_IDENTIFICATION,
 } from "../constants.ts";
 import type {
   AnonymousPipeHandles,
@@ -46,68 +31,22 @@ import type {
   ReadData,
   SyncReadResult,
 } from "../port.ts";
-import { ANONYMOUS_READ_ACCESS, ANONYMOUS_WRITE_ACCESS, clientAccess, serverAccess } from "./access.ts";
-import { INBOUND, OUTBOUND } from "./directions.ts";
 import { HandleRecord, type ModelHandle } from "./handle_record.ts";
-import { NamedPipe, PipeEnd, PipeInstance } from "./instance.ts";
-import { localPart, pipeKey } from "./names.ts";
+import { PipeEnd } from "./instance.ts";
 import { PipeNamespace } from "./namespace.ts";
 import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from "./checks.ts";
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
 import { connectEnd, waitForInstance } from "./connecting.ts";
 import { closeEnd } from "./closing.ts";
 import { settledNow } from "./immediate.ts";
-import {
-  accessGranted,
-  anonymousPipeDescriptor,
-  createFileAccess,
-  FILE_CREATE_PIPE_INSTANCE,
-  newPipeDescriptor,
-  SYNCHRONIZE,
-} from "./access_control.ts";
-import { ModelProcess, type ModelProcessOptions, WELL_KNOWN_ACCOUNTS } from "./identity.ts";
+import { ModelProcess, type ModelProcessOptions } from "./identity.ts";
 import type { ClientContext } from "./instance.ts";
 import { ModelSecurity } from "./security.ts";
+import { Machine, type ModelKernelOptions } from "./machine.ts";
+import { anonymousPipeEnds, newClientEnd, newServerEnd } from "./creating.ts";
+import { disconnectEnd, infoOf, peekEnd, stateOf } from "./handle_calls.ts";
 
-/** CreatePipe with nSize 0 uses this buffer size (F48). */
-const DEFAULT_ANONYMOUS_BUFFER_SIZE = 4096;
-/** CreatePipe's instance default timeout (kernel32 passes 120 s). */
-const ANONYMOUS_DEFAULT_TIMEOUT_MS = 120_000;
-/** CreateNamedPipe with nDefaultTimeOut 0 means 50 ms (kernel32). */
-const DEFAULT_WAIT_TIMEOUT_MS = 50;
-
-/**
- * Options of {@linkcode createModelKernel}.
- *
- * @example
- * ```ts
- * import { createModelKernel, type ModelKernelOptions } from "@winpipe/core/model";
- * const options: ModelKernelOptions = { name: "model-b" };
- * createModelKernel(options).name; // "model-b"
- * ```
- */
-export interface ModelKernelOptions {
-  /** The kernel's {@linkcode PipeKernel.name}, for messages and test labels. Default "model". */
-  name?: string;
-  /** Who the kernel's process is: ids, user, groups, integrity level. Default: process 1000 of MODEL\\user, medium integrity. */
-  process?: ModelProcessOptions;
-}
-
-/** What the processes of one model machine share: the pipe namespace, the handle values, the accounts. */
-class Machine {
-  readonly names = new PipeNamespace();
-  nextHandleValue = 4;
-  nextProcessId = 1000;
-  readonly accounts = new Map<string, string>(WELL_KNOWN_ACCOUNTS.map(({ sid, account }) => [sid, account]));
-
-  /** A new process of this machine; its user becomes a known account. */
-  process(options: ModelProcessOptions | undefined): ModelProcess {
-    const process = new ModelProcess(this.nextProcessId, options);
-    this.nextProcessId = Math.max(this.nextProcessId, process.processId) + 4;
-    if (!this.accounts.has(process.user.sid)) this.accounts.set(process.user.sid, process.user.account);
-    return process;
-  }
-}
+export type { ModelKernelOptions } from "./machine.ts";
 
 /**
  * The in-memory pipe kernel. Each instance is a separate machine with its
@@ -207,25 +146,8 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * its client end (F48); nSize 0 means 4096 (F48).
    */
   createPipe(bufferSize: number, inheritRead: boolean, inheritWrite: boolean): AnonymousPipeHandles<ModelHandle> {
-    const size = bufferSize === 0 ? DEFAULT_ANONYMOUS_BUFFER_SIZE : bufferSize;
-    const pipe = new NamedPipe(undefined, {
-      messageType: false,
-      direction: INBOUND,
-      maxInstances: 1,
-      defaultTimeoutMs: ANONYMOUS_DEFAULT_TIMEOUT_MS,
-      descriptor: anonymousPipeDescriptor(this.#process),
-    });
-    const instance = new PipeInstance(pipe, size, size, this.#process);
-    // Both ends are this process's; CreatePipe's own open of the write end
-    // gives no security context (dynamic tracking, nothing written yet).
-    instance.clientProcess = this.#process;
-    pipe.instances.push(instance);
-    const readEnd = new PipeEnd("server", ANONYMOUS_READ_ACCESS, undefined, instance, 0);
-    const writeEnd = new PipeEnd("client", ANONYMOUS_WRITE_ACCESS, undefined, instance, 0);
-    instance.server = readEnd;
-    instance.client = writeEnd;
-    instance.state = "connected";
-    return { read: this.#newHandle(readEnd, inheritRead), write: this.#newHandle(writeEnd, inheritWrite) };
+    const { read, write } = anonymousPipeEnds(bufferSize, this.#process);
+    return { read: this.#newHandle(read, inheritRead), write: this.#newHandle(write, inheritWrite) };
   }
 
   /**
@@ -236,53 +158,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * granted FILE_CREATE_PIPE_INSTANCE by the descriptor (K72).
    */
   createNamedPipe(params: CreateNamedPipeParams): ModelHandle {
-    const call = "CreateNamedPipeW";
-    const name = params.name;
-    // kernel32 checks nMaxInstances before it calls the kernel.
-    const max = params.maxInstances;
-    if (!Number.isInteger(max) || max < 1 || max > PIPE_UNLIMITED_INSTANCES) {
-      throw failure(ERROR_INVALID_PARAMETER, call, name);
-    }
-    const key = pipeKey(name);
-    if (key === undefined) throw failure(ERROR_INVALID_NAME, call, name); // A2
-    const direction = params.openMode & PIPE_ACCESS_DUPLEX;
-    if (direction === 0) throw failure(ERROR_INVALID_PARAMETER, call, name);
-    const messageType = (params.pipeMode & PIPE_TYPE_MESSAGE) !== 0;
-
-    let pipe: NamedPipe | undefined = this.#names.get(key);
-    const nameExisted = pipe !== undefined;
-    if (pipe !== undefined) {
-      // NPFS checks in this order (NpCreateExistingNamedPipe): the access
-      // check (the access asked for and FILE_CREATE_PIPE_INSTANCE), room for
-      // an instance, FILE_FLAG_FIRST_PIPE_INSTANCE, the access direction.
-      const desired = (direction & INBOUND ? GENERIC_READ : 0) | (direction & OUTBOUND ? GENERIC_WRITE : 0) |
-        SYNCHRONIZE | FILE_CREATE_PIPE_INSTANCE;
-      if (!accessGranted(pipe.descriptor, this.#process, desired)) throw failure(ERROR_ACCESS_DENIED, call, name); // K72
-      if (!pipe.hasRoomForInstance) throw failure(ERROR_PIPE_BUSY, call, name); // A5
-      if ((params.openMode & FILE_FLAG_FIRST_PIPE_INSTANCE) !== 0) throw failure(ERROR_ACCESS_DENIED, call, name); // A7
-      if (direction !== pipe.direction) throw failure(ERROR_ACCESS_DENIED, call, name); // A5
-    } else {
-      // Only a new name checks the type against the read mode (A3); a later
-      // instance takes the name's type whatever it asks for.
-      if (!messageType && (params.pipeMode & PIPE_READMODE_MESSAGE) !== 0) {
-        throw failure(ERROR_INVALID_PARAMETER, call, name);
-      }
-      pipe = new NamedPipe(key, {
-        messageType,
-        direction,
-        maxInstances: max,
-        defaultTimeoutMs: params.defaultTimeout === 0 ? DEFAULT_WAIT_TIMEOUT_MS : params.defaultTimeout,
-        descriptor: newPipeDescriptor(params.securityDescriptor, this.#process, call, name), // K68, K70, K73
-      }, localPart(name));
-      this.#names.add(pipe);
-    }
-    const instance = new PipeInstance(pipe, params.inBufferSize, params.outBufferSize, this.#process);
-    pipe.instances.push(instance);
-    instance.listen();
-    const end = new PipeEnd("server", serverAccess(pipe.direction), name, instance, params.pipeMode);
-    instance.server = end;
-    if (nameExisted) pipe.wakeWaiters(); // B17
-    return this.#newHandle(end, params.inheritable);
+    return this.#newHandle(newServerEnd(this.#names, this.#process, params), params.inheritable);
   }
 
   /**
@@ -291,30 +167,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * The new client end is in byte read mode and blocking (S15, S20).
    */
   openPipe(params: OpenPipeParams): ModelHandle {
-    const call = "CreateFileW";
-    const name = params.name;
-    const key = pipeKey(name);
-    const pipe = key === undefined ? undefined : this.#names.get(key);
-    if (pipe === undefined) throw failure(ERROR_FILE_NOT_FOUND, call, name); // A1
-    // NPFS checks the caller's access first (NpCreateClientEnd: SeAccessCheck), then the direction, then for a listener.
-    if (!accessGranted(pipe.descriptor, this.#process, createFileAccess(params.access))) {
-      throw failure(ERROR_ACCESS_DENIED, call, name); // K71
-    }
-    const access = clientAccess(params.access);
-    if ((access.readData && pipe.direction === INBOUND) || (access.writeData && pipe.direction === OUTBOUND)) {
-      throw failure(ERROR_ACCESS_DENIED, call, name); // A8
-    }
-    const instance = pipe.listening[0];
-    if (instance === undefined) throw failure(ERROR_PIPE_BUSY, call, name); // B13
-    instance.stopListening();
-    instance.state = "connected";
-    // The client's process and security context, captured as it opens (static tracking; K74, K77).
-    instance.clientProcess = this.#process;
-    instance.clientContext = { process: this.#process, level: params.securityQos ?? SECURITY_IDENTIFICATION };
-    const end = new PipeEnd("client", access, name, instance, 0);
-    instance.client = end;
-    for (const connect of instance.pendingConnects.splice(0)) connect.resolve(); // B18
-    return this.#newHandle(end, params.inheritable);
+    return this.#newHandle(newClientEnd(this.#names, this.#process, params), params.inheritable);
   }
 
   /**
@@ -352,23 +205,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * copy, 0 on byte-type pipes.
    */
   peek(handle: ModelHandle, buffer?: Uint8Array): PeekResult {
-    const call = "PeekNamedPipe";
-    const end = this.#end(handle, call);
-    if (!end.access.readData) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = attachedInstance(end, call);
-    const queue = instance.readQueue(end);
-    if (instance.state !== "connected") {
-      // Listening or disconnected servers (B11, B14); a closed peer once the data is gone (G49).
-      if (instance.state !== "closing") throw failure(ERROR_BAD_PIPE, call, end.pipeName);
-      if (!queue.hasData) throw failure(ERROR_BROKEN_PIPE, call, end.pipeName);
-    }
-    const messageType = instance.pipe.messageType;
-    const bytesRead = buffer === undefined ? 0 : queue.peek(buffer, messageType); // F43
-    return {
-      bytesRead,
-      bytesAvailable: queue.bytesAvailable,
-      bytesLeftInMessage: messageType ? queue.headMessageLength - bytesRead : 0,
-    };
+    return peekEnd(this.#end(handle, "PeekNamedPipe"), buffer);
   }
 
   /**
@@ -376,14 +213,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * the end's read and wait modes and the name's instance count (J66).
    */
   getState(handle: ModelHandle): HandleState {
-    const call = "GetNamedPipeHandleStateW";
-    const end = this.#end(handle, call);
-    if (!end.access.readAttributes) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = attachedInstance(end, call);
-    let mode = 0;
-    if (end.messageReadMode) mode |= PIPE_READMODE_MESSAGE;
-    if (end.nonblocking) mode |= PIPE_NOWAIT;
-    return { mode, currentInstances: instance.pipe.instances.length };
+    return stateOf(this.#end(handle, "GetNamedPipeHandleStateW"));
   }
 
   /**
@@ -411,19 +241,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * the end, the type, the buffer sizes and max instances as created (A6, F48).
    */
   getInfo(handle: ModelHandle): PipeInfo {
-    const call = "GetNamedPipeInfo";
-    const end = this.#end(handle, call);
-    if (!end.access.readAttributes) throw failure(ERROR_ACCESS_DENIED, call, end.pipeName);
-    const instance = attachedInstance(end, call);
-    let flags = 0;
-    if (end.role === "server") flags |= PIPE_SERVER_END;
-    if (instance.pipe.messageType) flags |= PIPE_TYPE_MESSAGE;
-    return {
-      flags,
-      outBufferSize: instance.outbound.quota,
-      inBufferSize: instance.inbound.quota,
-      maxInstances: instance.pipe.maxInstances,
-    };
+    return infoOf(this.#end(handle, "GetNamedPipeInfo"));
   }
 
   /**
@@ -434,31 +252,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * ConnectNamedPipe (B13).
    */
   disconnect(handle: ModelHandle): void {
-    const call = "DisconnectNamedPipe";
-    const end = this.#end(handle, call);
-    const instance = attachedInstance(end, call);
-    if (end.role === "client") throw failure(ERROR_INVALID_FUNCTION, call, end.pipeName);
-    switch (instance.state) {
-      case "disconnected":
-        throw failure(ERROR_PIPE_NOT_CONNECTED, call, end.pipeName); // B14
-      case "listening":
-        for (const connect of instance.pendingConnects.splice(0)) connect.fail(ERROR_PIPE_NOT_CONNECTED);
-        instance.stopListening();
-        break;
-      case "connected":
-      case "closing":
-        instance.inbound.clear(ERROR_PIPE_NOT_CONNECTED);
-        instance.outbound.clear(ERROR_PIPE_NOT_CONNECTED);
-        if (instance.client !== undefined) {
-          instance.client.instance = undefined;
-          instance.client = undefined;
-        }
-        break;
-    }
-    // The client's process and security context go with it (NpUninitializeSecurity; K75).
-    instance.clientProcess = undefined;
-    instance.clientContext = undefined;
-    instance.state = "disconnected";
+    disconnectEnd(this.#end(handle, "DisconnectNamedPipe"));
   }
 
   /**
