@@ -14,14 +14,7 @@
  *
  * @module
  */
-import {
-  ERROR_INVALID_HANDLE,
-  ERROR_OPERATION_ABORTED,
-  errorBehaviour,
-  FILE_FLAG_OVERLAPPED,
-  PipeError,
-  SECURITY_IDENTIFICATION,
-} from "@winpipe/core";
+import { ERROR_INVALID_HANDLE, ERROR_OPERATION_ABORTED, errorBehaviour, PipeError } from "@winpipe/core";
 import type {
   AnonymousPipeHandles,
   CreateNamedPipeParams,
@@ -43,13 +36,14 @@ import { listPipeDirectory } from "./pipe_directory.ts";
 import { Kernel32Processes } from "./process.ts";
 import { Kernel32Security } from "./security.ts";
 import { type Session, sessionOf } from "./session.ts";
-import { ioStatusBlock, securityAttributes, STATUS_END_OF_FILE, struct, validHandle, wideString } from "./structs.ts";
+import { ioStatusBlock, STATUS_END_OF_FILE, struct, wideString } from "./structs.ts";
 import { waitNamedPipe } from "./wait_named_pipe.ts";
-import { FSCTL_PIPE_LISTEN, FSCTL_PIPE_TRANSCEIVE, OPEN_EXISTING, SECURITY_SQOS_PRESENT } from "./win32_constants.ts";
-import { check, duplicateNative, lastError } from "./win32.ts";
+import { createNamedPipeNative, openPipeNative } from "./named_pipe_open.ts";
+import { readSyncOn, transactSyncOn, writeSyncOn } from "./sync_io.ts";
+import { FSCTL_PIPE_LISTEN, FSCTL_PIPE_TRANSCEIVE } from "./win32_constants.ts";
+import { check, duplicateNative } from "./win32.ts";
 
 /** ConvertStringSecurityDescriptorToSecurityDescriptorW StringSDRevision. */
-const SDDL_REVISION_1 = 1;
 
 /**
  * Options of {@linkcode Kernel32Kernel.setWaitOptions}.
@@ -192,35 +186,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    */
   createNamedPipe(params: CreateNamedPipeParams): Kernel32Handle {
     const session = this.#session;
-    const { lib } = session;
-    let descriptor: bigint | undefined;
-    if (params.securityDescriptor !== undefined) {
-      const convert = "ConvertStringSecurityDescriptorToSecurityDescriptorW";
-      const out = new BigUint64Array(new ArrayBuffer(8));
-      check(
-        lib,
-        lib.advapi32[convert](wideString(params.securityDescriptor), SDDL_REVISION_1, out, null),
-        convert,
-        params.name,
-      );
-      descriptor = out[0];
-    }
-    let native: number | undefined;
-    try {
-      native = validHandle(lib.kernel32.CreateNamedPipeW(
-        wideString(params.name),
-        (params.openMode | FILE_FLAG_OVERLAPPED) >>> 0,
-        params.pipeMode,
-        params.maxInstances,
-        params.outBufferSize,
-        params.inBufferSize,
-        params.defaultTimeout,
-        securityAttributes(params.inheritable, descriptor),
-      ));
-      if (native === undefined) throw lastError(lib, "CreateNamedPipeW", params.name);
-    } finally {
-      if (descriptor !== undefined) lib.kernel32.LocalFree(descriptor);
-    }
+    const native = createNamedPipeNative(session.lib, params);
     return this.#wrap(session, native, params.name, true, "CreateNamedPipeW");
   }
 
@@ -233,17 +199,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    */
   openPipe(params: OpenPipeParams): Kernel32Handle {
     const session = this.#session;
-    const native = validHandle(session.lib.kernel32.CreateFileW(
-      wideString(params.name),
-      params.access >>> 0,
-      0,
-      securityAttributes(params.inheritable),
-      OPEN_EXISTING,
-      (FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | (params.securityQos ?? SECURITY_IDENTIFICATION)) >>> 0,
-      0,
-    ));
-    if (native === undefined) throw lastError(session.lib, "CreateFileW", params.name);
-    return this.#wrap(session, native, params.name, true, "CreateFileW");
+    return this.#wrap(session, openPipeNative(session.lib, params), params.name, true, "CreateFileW");
   }
 
   /**
@@ -338,19 +294,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * partial message.
    */
   readSync(handle: Kernel32Handle, buffer: Uint8Array): SyncReadResult {
-    const call = "ReadFile";
-    const native = this.#handle(handle, call);
-    const { lib, sync } = this.#session;
-    const target = buffer.length === 0 ? EMPTY : buffer;
-    const { code, bytes } = sync.run(
-      handle.overlapped,
-      native,
-      (overlapped, count) => lib.kernel32.ReadFile(native, target, buffer.length, count, overlapped),
-    );
-    if (code !== 0 && errorBehaviour("read", code) !== "partial-message") {
-      throw new PipeError(code, call, { pipeName: handle.pipeName });
-    }
-    return { bytesRead: bytes, messageComplete: code === 0 };
+    return readSyncOn(this.#session, this.#handle(handle, "ReadFile"), handle, buffer);
   }
 
   /**
@@ -358,17 +302,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * of `data`, waiting in the calling thread; returns the bytes written.
    */
   writeSync(handle: Kernel32Handle, data: Uint8Array): number {
-    const call = "WriteFile";
-    const native = this.#handle(handle, call);
-    const { lib, sync } = this.#session;
-    const source = data.length === 0 ? EMPTY : data;
-    const { code, bytes } = sync.run(
-      handle.overlapped,
-      native,
-      (overlapped, count) => lib.kernel32.WriteFile(native, source, data.length, count, overlapped),
-    );
-    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
-    return bytes;
+    return writeSyncOn(this.#session, this.#handle(handle, "WriteFile"), handle, data);
   }
 
   /**
@@ -376,21 +310,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * of `input`, the reply read into `reply`, waiting in the calling thread.
    */
   transactSync(handle: Kernel32Handle, input: Uint8Array, reply: Uint8Array): SyncReadResult {
-    const call = "TransactNamedPipe";
-    const native = this.#handle(handle, call);
-    const { lib, sync } = this.#session;
-    const request = input.length === 0 ? EMPTY : input;
-    const target = reply.length === 0 ? EMPTY : reply;
-    const { code, bytes } = sync.run(
-      handle.overlapped,
-      native,
-      (overlapped, count) =>
-        lib.kernel32.TransactNamedPipe(native, request, input.length, target, reply.length, count, overlapped),
-    );
-    if (code !== 0 && errorBehaviour("transact", code) !== "partial-message") {
-      throw new PipeError(code, call, { pipeName: handle.pipeName });
-    }
-    return { bytesRead: bytes, messageComplete: code === 0 };
+    return transactSyncOn(this.#session, this.#handle(handle, "TransactNamedPipe"), handle, input, reply);
   }
 
   /**

@@ -23,7 +23,10 @@
  *
  * @module
  */
-import { ERROR_IO_PENDING } from "@winpipe/core";
+import { ERROR_IO_PENDING, errorBehaviour, PipeError, type SyncReadResult } from "@winpipe/core";
+import type { Kernel32Handle } from "./handle.ts";
+import { EMPTY } from "./io.ts";
+import type { Session } from "./session.ts";
 import type { Win32Library } from "./binding.ts";
 import { OVERLAPPED_SIZE, STATUS_PENDING, struct, validHandle } from "./structs.ts";
 import { INFINITE } from "./win32_constants.ts";
@@ -123,4 +126,66 @@ export class SyncCalls {
   #information(): number {
     return Number(this.#view.getBigUint64(8, true));
   }
+}
+
+/** What the synchronous calls need of a session: its library and its SyncCalls. */
+export type SyncSession = Pick<Session, "lib" | "sync">;
+
+/** [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile) into `buffer`, waiting in the calling thread; ERROR_MORE_DATA is a partial message. */
+export function readSyncOn(
+  session: SyncSession,
+  native: number,
+  handle: Kernel32Handle,
+  buffer: Uint8Array,
+): SyncReadResult {
+  const call = "ReadFile";
+  const { lib, sync } = session;
+  const target = buffer.length === 0 ? EMPTY : buffer;
+  const { code, bytes } = sync.run(
+    handle.overlapped,
+    native,
+    (overlapped, count) => lib.kernel32.ReadFile(native, target, buffer.length, count, overlapped),
+  );
+  if (code !== 0 && errorBehaviour("read", code) !== "partial-message") {
+    throw new PipeError(code, call, { pipeName: handle.pipeName });
+  }
+  return { bytesRead: bytes, messageComplete: code === 0 };
+}
+
+/** [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile) of `data`, waiting in the calling thread; returns the bytes written. */
+export function writeSyncOn(session: SyncSession, native: number, handle: Kernel32Handle, data: Uint8Array): number {
+  const call = "WriteFile";
+  const { lib, sync } = session;
+  const source = data.length === 0 ? EMPTY : data;
+  const { code, bytes } = sync.run(
+    handle.overlapped,
+    native,
+    (overlapped, count) => lib.kernel32.WriteFile(native, source, data.length, count, overlapped),
+  );
+  if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+  return bytes;
+}
+
+/** [TransactNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-transactnamedpipe) of `input`, the reply read into `reply`, waiting in the calling thread. */
+export function transactSyncOn(
+  session: SyncSession,
+  native: number,
+  handle: Kernel32Handle,
+  input: Uint8Array,
+  reply: Uint8Array,
+): SyncReadResult {
+  const call = "TransactNamedPipe";
+  const { lib, sync } = session;
+  const request = input.length === 0 ? EMPTY : input;
+  const target = reply.length === 0 ? EMPTY : reply;
+  const { code, bytes } = sync.run(
+    handle.overlapped,
+    native,
+    (overlapped, count) =>
+      lib.kernel32.TransactNamedPipe(native, request, input.length, target, reply.length, count, overlapped),
+  );
+  if (code !== 0 && errorBehaviour("transact", code) !== "partial-message") {
+    throw new PipeError(code, call, { pipeName: handle.pipeName });
+  }
+  return { bytesRead: bytes, messageComplete: code === 0 };
 }
