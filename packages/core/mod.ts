@@ -48,12 +48,9 @@ export {
   type SetStateOptions,
 } from "./src/api/pipe_handle.ts";
 export type { ReadResult } from "./src/api/read_delivery.ts";
-export {
-  PipeConnection,
-  type ReadMessageOptions,
-  type TransactOptions,
-  type TransactSyncOptions,
-} from "./src/api/pipe_connection.ts";
+export { PipeConnection } from "./src/api/pipe_connection.ts";
+export { NamedPipeHandle } from "./src/api/named_pipe_handle.ts";
+export type { ReadMessageOptions, TransactOptions, TransactSyncOptions } from "./src/api/connection_options.ts";
 export { DEFAULT_MAX_MESSAGE_SIZE } from "./src/api/whole_message.ts";
 export {
   type AnonymousPipe,

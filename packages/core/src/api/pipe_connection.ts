@@ -8,81 +8,14 @@ import { requireBytes, requireInteger, requireOptions, requireSignal } from "../
 import { ConnectionDeadlines, type ConnectionTimeouts } from "./connection_timeouts.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
 import type { HandleContext } from "./handle_context.ts";
-import { PipeHandle } from "./pipe_handle.ts";
+import { NamedPipeHandle } from "./named_pipe_handle.ts";
+import type { ReadMessageOptions, TransactOptions, TransactSyncOptions } from "./connection_options.ts";
 import type { ReadResult } from "./read_delivery.ts";
 import { Serializer } from "./serializer.ts";
 import type { SignalOptions } from "./signals.ts";
 import { DEFAULT_MAX_MESSAGE_SIZE, FIRST_CHUNK, type MessageSource, readWholeMessage } from "./whole_message.ts";
 import { transactWholeSync } from "./whole_message_sync.ts";
 import { writeAll } from "./write_all.ts";
-import { securityOf } from "./security.ts";
-
-/**
- * Options of {@linkcode PipeConnection.readMessage}.
- *
- * @example
- * ```ts
- * import { createWinpipe, type ReadMessageOptions } from "@winpipe/core";
- * import { createModelKernel } from "@winpipe/core/model";
- * const { createServer, connect } = createWinpipe(createModelKernel());
- * const name = String.raw`\\.\pipe\limits`;
- * await using server = createServer(name, { type: "message", readMode: "message" });
- * const accepted = server.accept();
- * await using client = await connect(name);
- * await using conn = await accepted;
- * await client.write(new Uint8Array(100));
- * const options: ReadMessageOptions = { maxSize: 10 };
- * await conn.readMessage(options).catch((err) => err.name); // "RangeError": read and discarded
- * ```
- */
-export interface ReadMessageOptions extends SignalOptions {
-  /**
-   * The largest message accepted, in bytes. A larger message is read and
-   * discarded (so the next read starts at a message boundary) and the call
-   * throws a RangeError. Default 16 MiB.
-   */
-  maxSize?: number;
-}
-
-/**
- * Options of {@linkcode PipeConnection.transact}.
- *
- * @example
- * ```ts
- * import { createWinpipe, type TransactOptions } from "@winpipe/core";
- * import { createModelKernel } from "@winpipe/core/model";
- * const { createServer, connect } = createWinpipe(createModelKernel());
- * const name = String.raw`\\.\pipe\transact-options`;
- * await using server = createServer(name, { type: "message", readMode: "message" });
- * const accepted = server.accept();
- * await using client = await connect(name, { readMode: "message" });
- * await using conn = await accepted;
- * const serving = conn.readMessage().then(() => conn.write(new Uint8Array([1])));
- * const options: TransactOptions = { maxReplySize: 1024, signal: AbortSignal.timeout(5000) };
- * await client.transact(new Uint8Array([0]), options); // Uint8Array [1]
- * await serving;
- * ```
- */
-export interface TransactOptions extends SignalOptions {
-  /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
-  maxReplySize?: number;
-}
-
-/**
- * Options of {@linkcode PipeConnection.transactSync} (no signal: a
- * synchronous call cannot be aborted from the thread it blocks).
- *
- * @example
- * ```ts
- * import type { TransactSyncOptions } from "@winpipe/core";
- * const options: TransactSyncOptions = { maxReplySize: 4096 };
- * options.maxReplySize; // 4096
- * ```
- */
-export interface TransactSyncOptions {
-  /** The largest reply accepted, in bytes; as {@linkcode ReadMessageOptions.maxSize}. Default 16 MiB. */
-  maxReplySize?: number;
-}
 
 /**
  * A named pipe end that reads and writes: a connected client, or a server
@@ -102,7 +35,7 @@ export interface TransactSyncOptions {
  * new TextDecoder().decode((await conn.readMessage())!); // "hello"
  * ```
  */
-export class PipeConnection extends PipeHandle {
+export class PipeConnection extends NamedPipeHandle {
   readonly #reads = new Serializer();
   /** The idle and read timeouts, when the connection has any (connection_timeouts.ts). */
   readonly #deadlines: ConnectionDeadlines | undefined;
@@ -510,104 +443,6 @@ export class PipeConnection extends PipeHandle {
     const reply = transactWholeSync(this.kernel, this.kernelHandle, request, maxReplySize);
     this.#deadlines?.activity();
     return reply;
-  }
-
-  /**
-   * The pipe's security descriptor as SDDL, read back from the kernel
-   * (GetSecurityInfo): its owner, group, DACL and, where it has one, its
-   * mandatory label. Either end can read it. A kernel may show generic
-   * rights mapped to file rights (`GA` as `FA`); `parseSecurityDescriptor`
-   * and `fileRights` compare them.
-   *
-   * @example
-   * ```ts
-   * import { createWinpipe, parseSecurityDescriptor } from "@winpipe/core";
-   * import { createModelKernel } from "@winpipe/core/model";
-   * const pipes = createWinpipe(createModelKernel());
-   * const name = String.raw`\\.\pipe\example-descriptor`;
-   * await using server = pipes.createServer(name); // security: "current-user"
-   * await using client = await pipes.connect(name);
-   * const sd = parseSecurityDescriptor(client.securityDescriptor());
-   * sd.owner === pipes.currentUser().sid; // true
-   * sd.dacl!.aces.length; // 2: the current user and SYSTEM
-   * ```
-   */
-  securityDescriptor(): string {
-    return securityOf(this.kernel).getSecurityInfo(this.kernelHandle).descriptor;
-  }
-
-  /**
-   * The process id of the pipe's client (GetNamedPipeClientProcessId), from
-   * either end; still known after the client closed. A server that
-   * disconnected its client gets ERROR_NOT_FOUND.
-   *
-   * @example
-   * ```ts ignore
-   * import { createServer } from "@winpipe/deno";
-   * for await (const conn of createServer(String.raw`\\.\pipe\app`)) {
-   *   console.log(`client process ${conn.clientProcessId()} in session ${conn.clientSessionId()}`);
-   *   conn.close();
-   * }
-   * ```
-   */
-  clientProcessId(): number {
-    return securityOf(this.kernel).clientProcessId(this.kernelHandle);
-  }
-
-  /**
-   * The session id of the pipe's client's process (GetNamedPipeClientSessionId): which log-on session (desktop) it runs in.
-   *
-   * @example
-   * ```ts
-   * import { createWinpipe } from "@winpipe/core";
-   * import { createModelKernel } from "@winpipe/core/model";
-   * const pipes = createWinpipe(createModelKernel());
-   * const name = String.raw`\\.\pipe\example-client-session`;
-   * await using server = pipes.createNamedPipe(name);
-   * await using client = await pipes.connect(name);
-   * server.clientSessionId() === client.serverSessionId(); // true: one process, one session
-   * ```
-   */
-  clientSessionId(): number {
-    return securityOf(this.kernel).clientSessionId(this.kernelHandle);
-  }
-
-  /**
-   * The process id of the pipe's server (GetNamedPipeServerProcessId), from
-   * either end; still known after the server closed. A client that the
-   * server disconnected gets ERROR_PIPE_NOT_CONNECTED.
-   *
-   * @example
-   * ```ts
-   * import { createWinpipe } from "@winpipe/core";
-   * import { createModelKernel } from "@winpipe/core/model";
-   * const pipes = createWinpipe(createModelKernel());
-   * const name = String.raw`\\.\pipe\example-server-pid`;
-   * await using server = pipes.createNamedPipe(name);
-   * await using client = await pipes.connect(name);
-   * client.serverProcessId() === server.clientProcessId(); // true: the model is one process
-   * ```
-   */
-  serverProcessId(): number {
-    return securityOf(this.kernel).serverProcessId(this.kernelHandle);
-  }
-
-  /**
-   * The session id of the pipe's server's process (GetNamedPipeServerSessionId).
-   *
-   * @example
-   * ```ts
-   * import { createWinpipe } from "@winpipe/core";
-   * import { createModelKernel } from "@winpipe/core/model";
-   * const pipes = createWinpipe(createModelKernel());
-   * const name = String.raw`\\.\pipe\example-server-session`;
-   * await using server = pipes.createNamedPipe(name);
-   * await using client = await pipes.connect(name);
-   * client.serverSessionId(); // 1
-   * ```
-   */
-  serverSessionId(): number {
-    return securityOf(this.kernel).serverSessionId(this.kernelHandle);
   }
 
   /**
