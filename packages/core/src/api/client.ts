@@ -361,19 +361,8 @@ export async function callNamedPipeOn(
   request: Uint8Array,
   options?: CallNamedPipeOptions,
 ): Promise<Uint8Array> {
-  const { full } = parsePipeName(name);
-  requireBytes(request, "request");
-  const opts = requireOptions<CallNamedPipeOptions>(options);
-  const timeout = validateTimeout(opts.timeout ?? Infinity);
-  const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
-  const signal = requireSignal(opts.signal);
-  const security = clientSecurity(opts);
-  const params: OpenPipeParams = {
-    name: full,
-    access: GENERIC_READ | GENERIC_WRITE,
-    inheritable: false,
-    securityQos: security.securityQos,
-  };
+  const { full, timeout, maxReplySize, security, params } = callArguments(name, request, options);
+  const signal = requireSignal(options?.signal);
   let handle: KernelHandle;
   try {
     handle = openChecked(kernel, params, security, "callNamedPipe");
@@ -389,6 +378,23 @@ export async function callNamedPipeOn(
   } finally {
     conn.close();
   }
+}
+
+/** CallNamedPipe's arguments, validated before any system call, and the CreateFile it starts with. */
+function callArguments(name: string, request: Uint8Array, options: CallNamedPipeSyncOptions | undefined) {
+  const { full } = parsePipeName(name);
+  requireBytes(request, "request");
+  const opts = requireOptions<CallNamedPipeSyncOptions>(options);
+  const timeout = validateTimeout(opts.timeout ?? Infinity);
+  const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
+  const security = clientSecurity(opts);
+  const params: OpenPipeParams = {
+    name: full,
+    access: GENERIC_READ | GENERIC_WRITE,
+    inheritable: false,
+    securityQos: security.securityQos,
+  };
+  return { full, timeout, maxReplySize, security, params };
 }
 
 /**
@@ -417,18 +423,7 @@ export function callNamedPipeSyncOn(
   request: Uint8Array,
   options?: CallNamedPipeSyncOptions,
 ): Uint8Array {
-  const { full } = parsePipeName(name);
-  requireBytes(request, "request");
-  const opts = requireOptions<CallNamedPipeSyncOptions>(options);
-  const timeout = validateTimeout(opts.timeout ?? Infinity);
-  const maxReplySize = requireInteger(opts.maxReplySize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxReplySize", 0, 0xffffffff);
-  const security = clientSecurity(opts);
-  const params: OpenPipeParams = {
-    name: full,
-    access: GENERIC_READ | GENERIC_WRITE,
-    inheritable: false,
-    securityQos: security.securityQos,
-  };
+  const { full, timeout, maxReplySize, security, params } = callArguments(name, request, options);
   let handle: KernelHandle;
   try {
     handle = openChecked(kernel, params, security, "callNamedPipeSync");
