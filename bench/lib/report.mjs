@@ -55,6 +55,22 @@ export const CASES = [
     lower: true,
   },
   {
+    name: "streams-64k",
+    unit: "MB/s",
+    heading: "streams 64 KiB MB/s",
+    peerCase: "streams-64k",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+  },
+  {
+    name: "frames-64b",
+    unit: "msg/s",
+    heading: "streams 64 B frames/s",
+    peerCase: "frames-64b",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+  },
+  {
     name: "rss-1m",
     unit: "MB",
     heading: "peak RSS MB, 1 MiB",
@@ -78,7 +94,9 @@ export const LEGEND = "4 KiB / 64 KiB / 1 MiB MB/s: one-way throughput by write 
   "each doing 64-byte request/reply for the time limit (higher is better); KB per conn: the server's resident " +
   "memory per connection (its peak during the run minus before the first client, over 1,000); peak RSS MB: " +
   "the largest resident set of the server during 1,000 conns and of the reader during throughput-1m (lower " +
-  "is better for these three).";
+  "is better for these three); streams 64 KiB MB/s: one way, 64 KiB chunks through conn.writable into " +
+  "conn.readable (node: its socket); streams 64 B frames/s: 64-byte frames on a byte pipe through the same " +
+  "streams (higher is better for these two).";
 
 /** The targets of the bench, each a ratio of one winpipe binding's median to a baseline's median. */
 export const TARGETS = [

@@ -16,13 +16,28 @@ import { once } from "node:events";
 import process from "node:process";
 
 const FRAME = 64;
-const CHUNKS = { "throughput-4k": 4 * 1024, "throughput-64k": 64 * 1024, "throughput-1m": 1024 * 1024 };
+// node:net's socket is its stream API: streams-64k is throughput-64k, frames-64b is msgrate-64b (a byte pipe).
+const CHUNKS = {
+  "throughput-4k": 4 * 1024,
+  "throughput-64k": 64 * 1024,
+  "throughput-1m": 1024 * 1024,
+  "streams-64k": 64 * 1024,
+};
 
 const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const prefix = args.prefix ?? "winpipe-bench";
 const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b", "conns-1000"];
+const KNOWN_CASES = [
+  "throughput-4k",
+  "throughput-64k",
+  "throughput-1m",
+  "rtt",
+  "msgrate-64b",
+  "conns-1000",
+  "streams-64k",
+  "frames-64b",
+];
 for (const name of cases) {
   if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
 }
@@ -129,8 +144,9 @@ async function serve(name) {
   await once(socket, "end");
   socket.destroy();
   const seconds = (end - start) / 1000;
-  if (name === "msgrate-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
-  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+  if (name === "msgrate-64b" || name === "frames-64b") {
+    console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  } else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
   if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
 }
 

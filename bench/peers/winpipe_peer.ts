@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync and poll=MICROS (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS and readahead=0 (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -35,7 +35,18 @@ const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const prefix = args.prefix ?? "winpipe-bench";
 const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = ["throughput-4k", "throughput-64k", "throughput-1m", "rtt", "msgrate-64b", "conns-1000"];
+const KNOWN_CASES = [
+  "throughput-4k",
+  "throughput-64k",
+  "throughput-1m",
+  "rtt",
+  "msgrate-64b",
+  "conns-1000",
+  "streams-64k",
+  "frames-64b",
+];
+/** The cases through the streams API (conn.writable -> conn.readable, default options) on a byte pipe: their chunk size. */
+const STREAM_CHUNKS: Record<string, number> = { "streams-64k": 64 * 1024, "frames-64b": FRAME };
 for (const name of cases) {
   if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
 }
@@ -63,7 +74,8 @@ async function loadWinpipe(): Promise<Winpipe> {
   if (role === "both") {
     const { createWinpipe } = await import("@winpipe/core");
     const { createModelKernel } = await import("@winpipe/core/model");
-    return createWinpipe(createModelKernel());
+    const { streams } = await import("@winpipe/streams"); // as the bindings do: conn.readable and conn.writable
+    return createWinpipe(createModelKernel(), { streams });
   }
   // A computed specifier: each runtime resolves only its own package.
   const binding = "Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno";
@@ -134,6 +146,41 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
 }
 
+/** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
+async function readStream(conn: PipeConnection, name: string): Promise<void> {
+  // `readahead=0` (a remedy's before, docs/benchmarks.md): the readable as it was, reading only when asked.
+  const readable = args.readahead === "0"
+    ? (await import("@winpipe/streams")).readableFrom(conn, { highWaterMark: 0 })
+    : conn.readable;
+  const reader = readable.getReader();
+  if ((await reader.read()).done) throw new Error(`${name}: the writer sent nothing`);
+  const start = performance.now();
+  let end = start, bytes = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    bytes += value.length;
+    end = performance.now();
+  }
+  const seconds = (end - start) / 1000;
+  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
+/** streams-64k and frames-64b, writing side: chunks into conn.writable as pipeTo would (ready, then write). */
+async function writeStream(conn: PipeConnection, chunk: number): Promise<void> {
+  const writer = conn.writable.getWriter();
+  const data = new Uint8Array(chunk);
+  const count = chunk === FRAME ? limitMessages : Math.floor(limitBytes / chunk);
+  const deadline = performance.now() + limitMs;
+  for (let i = 0; i < count; i++) {
+    await writer.ready;
+    writer.write(data).catch(() => {}); // a failure shows in close()
+    if ((i & 15) === 15 && performance.now() > deadline) break;
+  }
+  await writer.close(); // closes the handle: the reader sees the end
+}
+
 /**
  * conns-1000, server side: accepts every client (unlimited instances), echoes each request on its
  * connection, and reports its resident memory per connection (peak during the run minus before the
@@ -195,7 +242,9 @@ async function serve(name: string): Promise<void> {
   const conn = await server.accept();
   server.close();
   const chunk = CHUNKS[name];
-  if (chunk !== undefined) {
+  if (STREAM_CHUNKS[name] !== undefined) {
+    await readStream(conn, name);
+  } else if (chunk !== undefined) {
     await readAll(conn, name, Math.max(chunk, PIPE_BUFFER), "MB/s");
   } else if (name === "msgrate-64b") {
     await readAll(conn, name, FRAME, "msg/s");
@@ -216,7 +265,9 @@ async function request(name: string): Promise<void> {
   if (name === "conns-1000") return await requestMany(name);
   const conn = await connectClient(name);
   const chunk = CHUNKS[name];
-  if (chunk !== undefined || name === "msgrate-64b") {
+  if (STREAM_CHUNKS[name] !== undefined) {
+    return await writeStream(conn, STREAM_CHUNKS[name]);
+  } else if (chunk !== undefined || name === "msgrate-64b") {
     // One way, until the byte (or message) limit or the time limit.
     const data = new Uint8Array(chunk ?? FRAME);
     const count = chunk !== undefined ? Math.floor(limitBytes / chunk) : limitMessages;
