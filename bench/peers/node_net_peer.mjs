@@ -14,6 +14,7 @@ import net from "node:net";
 import { Buffer } from "node:buffer";
 import { once } from "node:events";
 import process from "node:process";
+import { parsePeerArgs } from "./peer_args.mjs";
 
 const FRAME = 64;
 // node:net's socket is its stream API: streams-64k is throughput-64k, frames-64b is msgrate-64b (a byte pipe).
@@ -24,35 +25,11 @@ const CHUNKS = {
   "streams-64k": 64 * 1024,
 };
 
-const [role = "", ...rest] = process.argv.slice(2);
-const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
-const prefix = args.prefix ?? "winpipe-bench";
-const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = [
-  "throughput-4k",
-  "throughput-64k",
-  "throughput-1m",
-  "rtt",
-  "msgrate-64b",
-  "conns-1000",
-  "streams-64k",
-  "frames-64b",
-];
-for (const name of cases) {
-  if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
-}
-const limitBytes = Number(args.bytes ?? 256 * 1024 * 1024);
-const limitMs = Number(args.seconds ?? 3) * 1000;
-const exchanges = Number(args.exchanges ?? 5000);
-const warmup = Number(args.warmup ?? 200);
-const limitMessages = Number(args.messages ?? 200_000);
-
-/** Clients of conns-1000 (fewer in the smoke run). */
-const connections = Number(args.conns ?? 1000);
+const { role, cases, pipeName, limitBytes, limitMs, exchanges, warmup, limitMessages, connections } = parsePeerArgs(
+  process.argv.slice(2),
+);
 /** The resident set of this process, in bytes. */
 const rss = () => process.memoryUsage().rss;
-
-const pipeName = (name) => `\\\\.\\pipe\\${prefix}-${name}`;
 
 /** Nearest-rank percentile of sorted samples (the same definition in every peer). */
 function percentile(sorted, p) {

@@ -21,6 +21,7 @@
  */
 import process from "node:process";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
+import { parsePeerArgs } from "./peer_args.mjs";
 
 /** The same quotas as node's libuv and raw_pipe.c. */
 const PIPE_BUFFER = 64 * 1024;
@@ -31,30 +32,10 @@ const CHUNKS: Record<string, number> = {
   "throughput-1m": 1024 * 1024,
 };
 
-const [role = "", ...rest] = process.argv.slice(2);
-const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
-const prefix = args.prefix ?? "winpipe-bench";
-const cases = (args.cases ?? "").split(",").filter((c) => c !== "");
-const KNOWN_CASES = [
-  "throughput-4k",
-  "throughput-64k",
-  "throughput-1m",
-  "rtt",
-  "msgrate-64b",
-  "conns-1000",
-  "streams-64k",
-  "frames-64b",
-];
+const { role, args, cases, pipeName, limitBytes, limitMs, exchanges, warmup, limitMessages, connections } =
+  parsePeerArgs(process.argv.slice(2));
 /** The cases through the streams API (conn.writable -> conn.readable, default options) on a byte pipe: their chunk size. */
 const STREAM_CHUNKS: Record<string, number> = { "streams-64k": 64 * 1024, "frames-64b": FRAME };
-for (const name of cases) {
-  if (!KNOWN_CASES.includes(name)) throw new Error(`unknown case "${name}": use ${KNOWN_CASES.join(", ")}`);
-}
-const limitBytes = Number(args.bytes ?? 256 * 1024 * 1024);
-const limitMs = Number(args.seconds ?? 3) * 1000;
-const exchanges = Number(args.exchanges ?? 5000);
-const warmup = Number(args.warmup ?? 200);
-const limitMessages = Number(args.messages ?? 200_000);
 /**
  * `api=sync`: the round trip through the synchronous calls (readSync,
  * writeSync: WriteFile and ReadFile in the calling thread, as raw_pipe.c
@@ -63,11 +44,8 @@ const limitMessages = Number(args.messages ?? 200_000);
 const syncApi = args.api === "sync";
 
 const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b" || name === "conns-1000";
-/** Clients of conns-1000 (1,000 in a full run; fewer in the smoke run, whose figures mean nothing). */
-const connections = Number(args.conns ?? 1000);
 /** The resident set of this process, in bytes. */
 const rss = () => process.memoryUsage().rss;
-const pipeName = (name: string) => `\\\\.\\pipe\\${prefix}-${name}`;
 
 /** The binding under test: the model for `both`, else this runtime's package. */
 async function loadWinpipe(): Promise<Winpipe> {
