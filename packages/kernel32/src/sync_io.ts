@@ -141,15 +141,12 @@ export function readSyncOn(
   const call = "ReadFile";
   const { lib, sync } = session;
   const target = buffer.length === 0 ? EMPTY : buffer;
-  const { code, bytes } = sync.run(
+  const outcome = sync.run(
     handle.overlapped,
     native,
     (overlapped, count) => lib.kernel32.ReadFile(native, target, buffer.length, count, overlapped),
   );
-  if (code !== 0 && errorBehaviour("read", code) !== "partial-message") {
-    throw new PipeError(code, call, { pipeName: handle.pipeName });
-  }
-  return { bytesRead: bytes, messageComplete: code === 0 };
+  return readOutcome("read", call, handle, outcome);
 }
 
 /** [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile) of `data`, waiting in the calling thread; returns the bytes written. */
@@ -178,13 +175,23 @@ export function transactSyncOn(
   const { lib, sync } = session;
   const request = input.length === 0 ? EMPTY : input;
   const target = reply.length === 0 ? EMPTY : reply;
-  const { code, bytes } = sync.run(
+  const outcome = sync.run(
     handle.overlapped,
     native,
     (overlapped, count) =>
       lib.kernel32.TransactNamedPipe(native, request, input.length, target, reply.length, count, overlapped),
   );
-  if (code !== 0 && errorBehaviour("transact", code) !== "partial-message") {
+  return readOutcome("transact", call, handle, outcome);
+}
+
+/** What a synchronous read or transact delivered: ERROR_MORE_DATA is a partial message, any other code a PipeError. */
+function readOutcome(
+  kind: "read" | "transact",
+  call: string,
+  handle: Kernel32Handle,
+  { code, bytes }: SyncOutcome,
+): SyncReadResult {
+  if (code !== 0 && errorBehaviour(kind, code) !== "partial-message") {
     throw new PipeError(code, call, { pipeName: handle.pipeName });
   }
   return { bytesRead: bytes, messageComplete: code === 0 };
