@@ -34,6 +34,7 @@ export {
   validateTimeout,
 } from "./src/validate.ts";
 export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
+export { onBeforeClose } from "./src/api/pipe_handle.ts";
 export { behaviourOf, cancellable } from "./src/api/failures.ts";
 export { type Access, clientAccess, serverAccess } from "./src/model/access.ts";
 export { DUPLEX, INBOUND, OUTBOUND } from "./src/model/directions.ts";

@@ -133,6 +133,35 @@ export interface PeekOptions {
   maxBytes?: number;
 }
 
+/** Work to do right before a handle closes, by handle (see {@linkcode onBeforeClose}). */
+const beforeClose = new WeakMap<PipeHandle, Set<() => void>>();
+
+/**
+ * Runs `callback` right before `handle` closes (its `close()`, or disposal),
+ * once; returns a function that unregisters it. `@winpipe/streams` uses it so
+ * that the bytes a writable has gathered but not yet written reach WriteFile
+ * before the handle goes: closing a handle (a readable's cancel does) must
+ * not lose bytes a writable already accepted.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { onBeforeClose } from "@winpipe/core/internal";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * const pipe = createPipe();
+ * onBeforeClose(pipe.writer, () => void pipe.writer.write(new Uint8Array([1]))); // issued before CloseHandle
+ * pipe.writer.close();
+ * await pipe.reader.read(new Uint8Array(1)); // 1
+ * ```
+ */
+export function onBeforeClose(handle: PipeHandle, callback: () => void): () => void {
+  let callbacks = beforeClose.get(handle);
+  if (callbacks === undefined) beforeClose.set(handle, callbacks = new Set());
+  callbacks.add(callback);
+  return () => void callbacks.delete(callback);
+}
+
 /**
  * One end of a pipe: what every handle can do. Closing is idempotent; `using`
  * and `await using` close it.
@@ -397,6 +426,11 @@ export class PipeHandle implements Disposable, AsyncDisposable {
    * ```
    */
   close(): void {
+    const callbacks = beforeClose.get(this);
+    if (callbacks !== undefined) {
+      beforeClose.delete(this);
+      for (const callback of callbacks) callback();
+    }
     this.kernel.close(this.#handle);
   }
 
