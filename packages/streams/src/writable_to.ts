@@ -7,6 +7,7 @@
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { bytesOf } from "./bytes_of.ts";
+import { GATHER_LIMITS, WritePump } from "./write_pump.ts";
 
 /**
  * A handle a {@linkcode writableTo} stream writes to.
@@ -43,10 +44,23 @@ export interface WritableOptions {
   /**
    * How many chunks the stream queues before `writer.ready` waits, the chunk
    * being written included. Default 1: a producer that awaits `ready` (as
-   * `pipeTo` does) has at most one chunk outside the pipe, so the bytes
-   * held on the writing side stay below one chunk plus the pipe's buffer.
+   * `pipeTo` does) has at most one chunk queued in the stream.
    */
   highWaterMark?: number;
+  /**
+   * How many WriteFiles the stream keeps pending in the kernel after their
+   * `write()` resolved. Default 2: a write resolves once its WriteFile was
+   * issued (the bytes were copied), the next chunk's WriteFile is issued
+   * while the previous is still pending, and a third waits for one of them
+   * to complete; so the kernel always has the next bytes and no turn of the
+   * event loop is lost between two writes. On a byte pipe, small chunks given
+   * while a write is pending are also gathered into one write (see
+   * {@linkcode writableTo}). 0: each write resolves only once the kernel took
+   * all its bytes, one WriteFile per chunk, none gathered (the strictest
+   * acknowledgement, and the slowest). A nonblocking handle always behaves
+   * as 0 (its writes take the chunk in pieces, reading it as they go).
+   */
+  writesInFlight?: number;
   /**
    * `close()` first writes a zero-length message, the end-of-stream marker
    * of go-winio's `CloseWrite`; a reader with `zeroLengthMessageEnds` (or a
@@ -72,25 +86,40 @@ const EMPTY = new Uint8Array(0);
  * {@linkcode PipeConnection} (client or server instance) or the
  * {@linkcode PipeWriter} of an anonymous pipe.
  *
- * - Each chunk is one write (one WriteFile on a blocking handle, so one
- *   message on a message pipe; a zero-length chunk is a zero-length message).
- *   Chunks may also be other ArrayBufferViews or ArrayBuffers; they are
- *   written from their memory, not copied, so do not change a chunk before
- *   its write resolved.
- * - Backpressure follows the pipe: a write resolves only once the kernel took
- *   all its bytes (WriteFile waits while the pipe's buffer is full), and the
- *   stream queues at most `highWaterMark` chunks (default 1) before
- *   `writer.ready` waits. A slow reader therefore slows the producer, and
- *   the memory held on the writing side is bounded by `highWaterMark`
- *   chunks plus the pipe's buffer.
- * - `close()` waits for the queued writes, writes the end-of-stream message
+ * - Writes are pipelined: a `write()` resolves once its WriteFile was issued
+ *   (the backend copies the bytes during the call, so the chunk's memory may
+ *   be reused at once), and up to `writesInFlight` WriteFiles (default 2)
+ *   are pending in the kernel at once, in order. A write that fails errors
+ *   the stream: the next `write()`, `ready` and `close()` reject with its
+ *   PipeError (the write that failed may already have resolved), and what
+ *   was accepted after it is not written.
+ * - On a message pipe each chunk is one WriteFile, so one message (a
+ *   zero-length chunk is a zero-length message).
+ * - On a byte pipe, where chunk boundaries carry no meaning, small chunks
+ *   are gathered as Node's writev does: the first of a turn of the event
+ *   loop is written at once (a lone request waits for nothing), the ones
+ *   given after it in the same turn are copied into one buffer the size of
+ *   the pipe's buffer (4 to 64 KiB), written when it is full or the turn
+ *   ends. Many small frames then cost one WriteFile per buffer instead of
+ *   one each. Chunks of that size or more are written on their own.
+ * - Chunks may also be other ArrayBufferViews or ArrayBuffers.
+ * - Backpressure follows the pipe: a WriteFile stays pending while the
+ *   pipe's buffer is full, the next write waits once `writesInFlight` of
+ *   them are pending, and the stream queues at most `highWaterMark` chunks
+ *   (default 1) before `writer.ready` waits. A slow reader therefore slows
+ *   the producer; the bytes held on the writing side are bounded by
+ *   `writesInFlight + highWaterMark` chunks (a gathered write counts as one
+ *   chunk of the pipe's buffer size), one gather, and the pipe's buffer.
+ * - `close()` waits until the kernel completed every write (and rejects with
+ *   the failure of any), writes the end-of-stream message
  *   if `endOfStreamMessage`, then closes the handle (unless
  *   `preventClose`): the reader then reads what is left and sees the end.
  *   On a duplex connection that also ends reading on this handle, since
  *   Windows pipes cannot be half-closed; see `endOfStreamMessage`.
- * - `abort()` cancels the pending write (its AbortSignal: CancelIoEx, whose
- *   unconsumed bytes are withdrawn from the pipe), waits for it to settle,
- *   then closes the handle (unless `preventClose`).
+ * - `abort()` cancels the pending writes (their AbortSignal: CancelIoEx,
+ *   whose unconsumed bytes are withdrawn from the pipe), drops what was
+ *   gathered or waiting, waits for the cancelled writes to settle, then
+ *   closes the handle (unless `preventClose`).
  * - A failing write (for example ERROR_NO_DATA: the reader closed) errors
  *   the stream and leaves the handle open.
  *
@@ -134,30 +163,71 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
   }
   const opts = requireOptions<WritableOptions>(options);
   const highWaterMark = requireInteger(opts.highWaterMark ?? 1, "highWaterMark", 1, Number.MAX_SAFE_INTEGER);
+  const writesInFlight = requireInteger(opts.writesInFlight ?? 2, "writesInFlight", 0, MAX_WRITES_IN_FLIGHT);
   const endOfStreamMessage = requireBoolean(opts.endOfStreamMessage ?? false, "endOfStreamMessage");
   const preventClose = requireBoolean(opts.preventClose ?? false, "preventClose");
   const release = () => {
     if (!preventClose) handle.close();
   };
+  const kind = writesInFlight > 0 ? pipeKind(handle) : undefined;
+  let pump: WritePump | undefined;
   return new WritableStream<Uint8Array>({
-    async write(chunk, controller) {
-      // controller.signal aborts as soon as abort() is called, while this
-      // write is still pending: the kernel cancels it (CancelIoEx), this
-      // promise rejects, and only then does the stream call abort() below.
-      // (WritableStreamDefaultController.signal: Deno, Bun and Node 18+ have
-      // it; bun-types does not declare it yet.)
+    start(controller) {
+      if (kind === undefined || kind === "nonblocking") return; // one acknowledged write at a time
+      // controller.signal aborts as soon as abort() is called: the kernel
+      // cancels the writes in flight (CancelIoEx) before the stream calls
+      // abort() below. (WritableStreamDefaultController.signal: Deno, Bun and
+      // Node 18+ have it; bun-types does not declare it yet.)
       const { signal } = controller as WritableStreamDefaultController & { signal?: AbortSignal };
-      await handle.write(bytesOf(chunk), { signal });
+      pump = new WritePump(handle, {
+        slots: writesInFlight,
+        gatherLimit: kind.gatherLimit,
+        signal,
+        onFailure: (error) => controller.error(error),
+      });
+    },
+    async write(chunk, controller) {
+      const bytes = bytesOf(chunk);
+      if (pump) return await pump.write(bytes);
+      // One write at a time, acknowledged: abort() cancels it through the same signal.
+      const { signal } = controller as WritableStreamDefaultController & { signal?: AbortSignal };
+      await handle.write(bytes, { signal });
     },
     async close() {
       try {
+        await pump?.drain();
         if (endOfStreamMessage) await handle.write(EMPTY);
       } finally {
         release();
       }
     },
-    abort() {
+    async abort(reason) {
+      await pump?.settle(reason);
       release();
     },
   }, new CountQueuingStrategy({ highWaterMark }));
+}
+
+/** The most writes a writable keeps in flight: more buys nothing once the kernel always has the next bytes. */
+const MAX_WRITES_IN_FLIGHT = 64;
+
+/**
+ * What decides how a writable writes, sampled once when it is made: whether
+ * the handle is nonblocking (its writes read the chunk in pieces, after the
+ * call) and how much to gather (nothing on a message pipe, where each chunk
+ * is a message; on a byte pipe the buffer this end writes into, within
+ * GATHER_LIMITS). Undefined when the handle cannot be asked (closed,
+ * disconnected): one acknowledged write at a time, which reports the error.
+ */
+function pipeKind(handle: WritableHandle): { gatherLimit: number } | "nonblocking" | undefined {
+  try {
+    if (handle.state().wait === "nonblocking") return "nonblocking";
+    const info = handle.info();
+    if (info.type === "message") return { gatherLimit: 0 };
+    // A server end writes into the outbound buffer; a client end, and an anonymous pipe's write end, into the inbound one.
+    const buffer = info.end === "server" ? info.outBufferSize : info.inBufferSize;
+    return { gatherLimit: Math.min(GATHER_LIMITS.max, Math.max(GATHER_LIMITS.min, buffer)) };
+  } catch {
+    return undefined;
+  }
 }

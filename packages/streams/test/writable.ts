@@ -1,11 +1,44 @@
 /**
- * writableTo: one write per chunk, backpressure, close, abort, end-of-stream message.
+ * writableTo: pipelined writes, gathering on byte pipes, one message per chunk
+ * on message pipes, backpressure, close, abort, end-of-stream message.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { readableFrom, writableTo } from "../mod.ts";
-import { collect, concat, connected, pattern, scenario, streamOf, type StreamsSuite, utf8 } from "./helpers.ts";
+import { createWinpipe, type PipeKernel } from "@winpipe/core";
+import { streams } from "../mod.ts";
+import {
+  collect,
+  concat,
+  connected,
+  pattern,
+  scenario,
+  streamOf,
+  type StreamsContext,
+  type StreamsSuite,
+  utf8,
+} from "./helpers.ts";
+
+/** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
+function countWrites(ctx: StreamsContext): { pipes: StreamsContext["pipes"]; writes(): number; largest(): number } {
+  let writes = 0;
+  let largest = 0;
+  const kernel = new Proxy(ctx.kernel, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key !== "write" || typeof value !== "function") {
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return (handle: unknown, data: Uint8Array, signal?: AbortSignal) => {
+        writes++;
+        largest = Math.max(largest, data.length);
+        return value.call(target, handle, data, signal);
+      };
+    },
+  }) as PipeKernel;
+  return { pipes: createWinpipe(kernel, { streams }), writes: () => writes, largest: () => largest };
+}
 
 /** Registers the writable suites. */
 export function writableTests(suite: StreamsSuite): void {
@@ -20,48 +53,154 @@ export function writableTests(suite: StreamsSuite): void {
     assert.deepEqual(await reading, chunks);
   });
 
-  scenario(suite, "writable: a write resolves only once the kernel took all its bytes", async (ctx) => {
+  scenario(suite, "writable: writes are pipelined, two WriteFiles pending at once, the third waits", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 1024 });
     const writer = pipe.writer.writable.getWriter();
-    assert.equal(writer.desiredSize, 1);
-    const write = writer.write(pattern(4096));
-    assert.equal(writer.desiredSize, 0, "the chunk being written counts against the high-water mark");
-    assert.ok(await ctx.isPending(write), "WriteFile waits: the pipe holds 1024 bytes");
-    assert.ok(await ctx.isPending(writer.ready), "ready waits for the write");
-    const buf = new Uint8Array(2048);
-    assert.equal(await pipe.reader.read(buf), 2048);
-    assert.ok(await ctx.isPending(write), "1024 bytes are still not in the pipe");
-    assert.equal(await pipe.reader.read(buf), 2048);
-    await write;
-    await writer.ready;
-    assert.equal(writer.desiredSize, 1);
-    writer.releaseLock();
+    const chunks = [pattern(4096, 1), pattern(4096, 2), pattern(4096, 3)];
+    await writer.write(chunks[0]); // issued: resolves while the kernel still holds 3072 of its bytes
+    await writer.write(chunks[1]); // issued behind it
+    const third = writer.write(chunks[2]);
+    assert.ok(await ctx.isPending(third), "two WriteFiles are pending: the third waits for a slot");
+    assert.ok(await ctx.isPending(writer.ready), "ready waits with it");
+    chunks[0].fill(0); // an issued write's bytes were copied: changing the chunk changes nothing
+    const closing = writer.close();
+    const received = concat(await collect(readableFrom(pipe.reader, { closeOnEnd: true })));
+    await third;
+    await closing;
+    assert.deepEqual(received, concat([pattern(4096, 1), pattern(4096, 2), pattern(4096, 3)]));
   });
 
-  scenario(suite, "writable: abort with a pending write cancels it and closes the handle", async (ctx) => {
+  scenario(
+    suite,
+    "writable: writesInFlight 0 resolves a write only once the kernel took all its bytes",
+    async (ctx) => {
+      using pipe = ctx.pipes.createPipe({ bufferSize: 1024 });
+      const writer = writableTo(pipe.writer, { writesInFlight: 0, preventClose: true }).getWriter();
+      assert.equal(writer.desiredSize, 1);
+      const write = writer.write(pattern(4096));
+      assert.equal(writer.desiredSize, 0, "the chunk being written counts against the high-water mark");
+      assert.ok(await ctx.isPending(write), "WriteFile waits: the pipe holds 1024 bytes");
+      assert.ok(await ctx.isPending(writer.ready), "ready waits for the write");
+      const buf = new Uint8Array(2048);
+      assert.equal(await pipe.reader.read(buf), 2048);
+      assert.ok(await ctx.isPending(write), "1024 bytes are still not in the pipe");
+      assert.equal(await pipe.reader.read(buf), 2048);
+      await write;
+      await writer.ready;
+      assert.equal(writer.desiredSize, 1);
+      writer.releaseLock();
+    },
+  );
+
+  scenario(suite, "writable: small chunks of one turn are gathered into one WriteFile on a byte pipe", async (ctx) => {
+    const counted = countWrites(ctx);
+    await using c = await connected({ ...ctx, pipes: counted.pipes }, { inBufferSize: 65536, outBufferSize: 65536 });
+    const writer = c.client.writable.getWriter();
+    const frames = Array.from({ length: 100 }, (_, i) => pattern(64, i));
+    for (const frame of frames) await writer.write(frame); // no turn of the event loop in between
+    frames[99].fill(0); // accepted means copied: the gather does not read the chunk again
+    await writer.close();
+    const received = concat(await collect(c.conn.readable));
+    assert.deepEqual(received, concat(Array.from({ length: 100 }, (_, i) => pattern(64, i))));
+    assert.equal(counted.writes(), 2, "the first frame at once, the other 99 gathered into one write");
+  });
+
+  scenario(
+    suite,
+    "writable: a gather is written when it holds the pipe's buffer; chunk order holds across gathers and large chunks",
+    async (ctx) => {
+      const counted = countWrites(ctx);
+      const buffers = { inBufferSize: 65536, outBufferSize: 65536 };
+      await using c = await connected({ ...ctx, pipes: counted.pipes }, buffers);
+      const reading = collect(c.conn.readable);
+      const writer = c.client.writable.getWriter();
+      const chunks: Uint8Array[] = [];
+      let size = 1;
+      for (let i = 0; i < 400; i++) {
+        size = (size * 37 + 11) % 3000 + 1; // 1 to 3000 bytes
+        chunks.push(pattern(i % 50 === 49 ? 70_000 : size, i));
+      }
+      for (const chunk of chunks) await writer.write(chunk);
+      await writer.close();
+      const bytes = chunks.reduce((n, chunk) => n + chunk.length, 0);
+      assert.deepEqual(concat(await reading), concat(chunks));
+      assert.ok(counted.writes() < chunks.length / 4, `${counted.writes()} WriteFiles for ${chunks.length} chunks`);
+      assert.ok(counted.largest() <= 70_000, `a write of ${counted.largest()} bytes (of ${bytes})`);
+    },
+  );
+
+  scenario(suite, "writable: closing the handle writes the gathered bytes first (a readable's cancel)", async (ctx) => {
+    await using c = await connected(ctx, { inBufferSize: 65536, outBufferSize: 65536 });
+    const writer = c.client.writable.getWriter();
+    await writer.write(utf8("first ")); // issued at once
+    await writer.write(utf8("gathered")); // waits for the end of the turn
+    await c.client.readable.cancel(); // closes the handle (closeOnCancel) before that
+    assert.equal(c.client.closed, true);
+    assert.equal(new TextDecoder().decode(concat(await collect(c.conn.readable))), "first gathered");
+    await writer.close(); // the handle is already closed: nothing left to do
+  });
+
+  scenario(suite, "writable: on a message pipe pipelined chunks stay one message each", async (ctx) => {
+    const counted = countWrites(ctx);
+    await using c = await connected({ ...ctx, pipes: counted.pipes }, { type: "message", readMode: "message" });
+    const reading = collect(c.conn.readable);
+    const writer = c.client.writable.getWriter();
+    const chunks = Array.from({ length: 50 }, (_, i) => pattern(i * 10, i));
+    for (const chunk of chunks) await writer.write(chunk);
+    await writer.close();
+    assert.deepEqual(await reading, chunks);
+    assert.equal(counted.writes(), 50);
+  });
+
+  scenario(suite, "writable: abort with pending writes cancels them and closes the handle", async (ctx) => {
     const baseline = ctx.kernel.liveHandles();
     const { reader, writer: handle } = ctx.pipes.createPipe({ bufferSize: 1024 });
     const writer = handle.writable.getWriter();
-    const write = writer.write(pattern(4096));
-    assert.ok(await ctx.isPending(write));
+    await writer.write(pattern(4096)); // pending in the kernel: 1024 bytes fit
+    await writer.write(pattern(4096));
     const reason = new Error("stop");
     await writer.abort(reason);
-    await assert.rejects(write, (err) => err === reason);
     await assert.rejects(writer.closed, (err) => err === reason);
     assert.equal(handle.closed, true);
-    // H58: the cancelled write's unread bytes left the pipe; the reader sees the end at once.
-    const received = await collect(readableFrom(reader, { closeOnEnd: true }));
-    assert.equal(concat(received).length, 0);
+    // H58: the cancelled writes' unread bytes left the pipe; what the buffer had taken remains.
+    const received = concat(await collect(readableFrom(reader, { closeOnEnd: true })));
+    assert.ok(received.length <= 1024, `${received.length} bytes arrived`);
+    assert.deepEqual(received, pattern(4096).subarray(0, received.length));
     assert.equal(ctx.kernel.liveHandles(), baseline);
   });
 
-  scenario(suite, "writable: abort with preventClose cancels the write and keeps the handle (H58)", async (ctx) => {
+  scenario(
+    suite,
+    "writable: writesInFlight 0: abort with a pending write cancels it and closes the handle",
+    async (ctx) => {
+      const baseline = ctx.kernel.liveHandles();
+      const { reader, writer: handle } = ctx.pipes.createPipe({ bufferSize: 1024 });
+      const writer = writableTo(handle, { writesInFlight: 0 }).getWriter();
+      const write = writer.write(pattern(4096));
+      assert.ok(await ctx.isPending(write));
+      const reason = new Error("stop");
+      await writer.abort(reason);
+      await assert.rejects(write, (err) => err === reason);
+      await assert.rejects(writer.closed, (err) => err === reason);
+      assert.equal(handle.closed, true);
+      // H58: the cancelled write's unread bytes left the pipe; the reader sees the end at once.
+      const received = await collect(readableFrom(reader, { closeOnEnd: true }));
+      assert.equal(concat(received).length, 0);
+      assert.equal(ctx.kernel.liveHandles(), baseline);
+    },
+  );
+
+  scenario(suite, "writable: abort with preventClose cancels the writes and keeps the handle (H58)", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 16 });
-    const writer = writableTo(pipe.writer, { preventClose: true }).getWriter();
+    const writer = writableTo(pipe.writer, { preventClose: true, writesInFlight: 0 }).getWriter();
     const write = writer.write(pattern(100));
     assert.ok(await ctx.isPending(write));
     await writer.abort();
     await assert.rejects(write, { name: "AbortError" });
+    assert.equal(pipe.writer.closed, false);
+    const pipelined = writableTo(pipe.writer, { preventClose: true }).getWriter();
+    await pipelined.write(pattern(100)); // accepted, pending in the kernel
+    await pipelined.abort();
     assert.equal(pipe.writer.closed, false);
     await pipe.writer.write(utf8("next"));
     pipe.writer.close();
@@ -99,23 +238,41 @@ export function writableTests(suite: StreamsSuite): void {
     await writer.write(new Uint16Array([0x0201]) as unknown as Uint8Array);
     await writer.write(new Uint8Array([3, 4]).buffer as unknown as Uint8Array);
     await writer.write(new DataView(new Uint8Array([9, 5, 9]).buffer, 1, 1) as unknown as Uint8Array);
-    await assert.rejects(writer.write("text" as unknown as Uint8Array), {
+    await writer.close();
+    assert.deepEqual(concat(await collect(pipe.reader.readable)), new Uint8Array([1, 2, 3, 4, 5]));
+    using other = ctx.pipes.createPipe();
+    const refusing = other.writer.writable.getWriter();
+    await assert.rejects(refusing.write("text" as unknown as Uint8Array), {
       name: "TypeError",
       message:
         'Chunk must be a Uint8Array, an ArrayBufferView or an ArrayBuffer: got "text" (pipe text through a TextEncoderStream first)',
     });
-    const buf = new Uint8Array(16);
-    const n = await pipe.reader.read(buf);
-    assert.deepEqual(buf.subarray(0, n ?? 0), new Uint8Array([1, 2, 3, 4, 5]));
   });
 
   scenario(suite, "writable: a failing write errors the stream and leaves the handle open", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     pipe.reader.close();
     const writer = pipe.writer.writable.getWriter();
-    await assert.rejects(writer.write(utf8("x")), { codeName: "ERROR_NO_DATA" });
+    await writer.write(utf8("x")).catch(() => {}); // issued: it may resolve before its WriteFile fails
     await assert.rejects(writer.closed, { codeName: "ERROR_NO_DATA" });
+    await assert.rejects(writer.write(utf8("y")), { codeName: "ERROR_NO_DATA" });
+    await assert.rejects(writer.close(), TypeError); // an errored stream cannot be closed (Streams spec)
     assert.equal(pipe.writer.closed, false);
+    const acknowledged = writableTo(pipe.writer, { writesInFlight: 0, preventClose: true }).getWriter();
+    await assert.rejects(acknowledged.write(utf8("x")), { codeName: "ERROR_NO_DATA" }, "with 0, the write itself");
+  });
+
+  scenario(suite, "writable: a failure while closing rejects close()", async (ctx) => {
+    const { reader, writer: handle } = ctx.pipes.createPipe({ bufferSize: 1024 });
+    const writer = handle.writable.getWriter();
+    await writer.write(pattern(4096)); // pending: the reader will never take it
+    const closing = writer.close();
+    reader.close(); // the pending write fails (ERROR_BROKEN_PIPE or ERROR_NO_DATA)
+    await assert.rejects(
+      closing,
+      (err: Error & { codeName?: string }) => /^ERROR_(BROKEN_PIPE|NO_DATA)$/.test(err.codeName ?? ""),
+    );
+    assert.equal(handle.closed, true, "close() was asked for: the handle is closed anyway");
   });
 
   scenario(suite, "writableTo validates its arguments", (ctx) => {
@@ -123,6 +280,8 @@ export function writableTests(suite: StreamsSuite): void {
     // @ts-expect-error: a read end cannot be written
     assert.throws(() => writableTo(pipe.reader), /handle must be a PipeConnection or a PipeWriter: got PipeReader/);
     assert.throws(() => writableTo(pipe.writer, { highWaterMark: 0 }), RangeError);
+    assert.throws(() => writableTo(pipe.writer, { writesInFlight: -1 }), RangeError);
+    assert.throws(() => writableTo(pipe.writer, { writesInFlight: 65 }), RangeError);
     // @ts-expect-error: not a boolean
     assert.throws(() => writableTo(pipe.writer, { preventClose: "yes" }), TypeError);
   });
