@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS and readahead=0 (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS, readahead=BYTES and inflight=WRITES (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -126,9 +126,9 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
 
 /** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
 async function readStream(conn: PipeConnection, name: string): Promise<void> {
-  // `readahead=0` (a remedy's before, docs/benchmarks.md): the readable as it was, reading only when asked.
-  const readable = args.readahead === "0"
-    ? (await import("@winpipe/streams")).readableFrom(conn, { highWaterMark: 0 })
+  // `readahead=BYTES` (a remedy's before/after, docs/benchmarks.md): a readable with that high-water mark.
+  const readable = args.readahead !== undefined
+    ? (await import("@winpipe/streams")).readableFrom(conn, { highWaterMark: Number(args.readahead) })
     : conn.readable;
   const reader = readable.getReader();
   if ((await reader.read()).done) throw new Error(`${name}: the writer sent nothing`);
@@ -147,7 +147,11 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
 
 /** streams-64k and frames-64b, writing side: chunks into conn.writable as pipeTo would (ready, then write). */
 async function writeStream(conn: PipeConnection, chunk: number): Promise<void> {
-  const writer = conn.writable.getWriter();
+  // `inflight=WRITES` (a remedy's before/after): a writable with that many writes in flight (0: one at a time).
+  const writable = args.inflight !== undefined
+    ? (await import("@winpipe/streams")).writableTo(conn, { writesInFlight: Number(args.inflight) })
+    : conn.writable;
+  const writer = writable.getWriter();
   const data = new Uint8Array(chunk);
   const count = chunk === FRAME ? limitMessages : Math.floor(limitBytes / chunk);
   const deadline = performance.now() + limitMs;
