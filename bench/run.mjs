@@ -32,10 +32,10 @@
 // round, and the report gives medians over the rounds, so that drift on a
 // shared machine hits all implementations alike.
 //
-// Writes (full mode only) latest.json, throughput.svg and README-section.md
+// Writes (full mode only) latest.json, bench.svg and README-section.md
 // to the run's own directory under bench/.build/runs/ (not tracked), and
 // with --save also the published results: bench/results/latest.json,
-// bench/results/throughput.svg and the generated section of bench/README.md,
+// bench/results/bench.svg and the generated section of bench/README.md,
 // so that running the bench leaves the working tree as it was unless asked.
 // The smoke mode writes nothing and ends with `bench-smoke: N passed, M failed` (one per implementation×case
 // that produced a sane number).
@@ -49,6 +49,7 @@ import { fileURLToPath } from "node:url";
 import { baselineImpls, BUILD, IMPLS, localBin, parseVariant, runnerCommand } from "./lib/impls.mjs";
 import { failureReason, parseResults, runJobsHere, runJobsInWine } from "./lib/jobs.mjs";
 import {
+  benchChart,
   CASES,
   checkTargets,
   latestJson,
@@ -58,7 +59,6 @@ import {
   replaceSection,
   resultsTable,
   runsCase,
-  throughputChart,
   variantComparisons,
 } from "./lib/report.mjs";
 
@@ -345,7 +345,7 @@ if (!SMOKE && PARTIAL) {
   });
   // This run's results and every sample, for analysis (bench/.build is not committed).
   fs.writeFileSync(`${runDir}/latest.json`, latestJson(report));
-  fs.writeFileSync(`${runDir}/throughput.svg`, throughputChart(report));
+  fs.writeFileSync(`${runDir}/bench.svg`, benchChart(report));
   fs.writeFileSync(`${runDir}/README-section.md`, section);
   fs.writeFileSync(
     `${runDir}/samples.json`,
@@ -362,14 +362,14 @@ if (!SMOKE && PARTIAL) {
       2,
     ),
   );
-  console.log(`\nwrote ${runDir}/: latest.json, throughput.svg, README-section.md, samples.json`);
+  console.log(`\nwrote ${runDir}/: latest.json, bench.svg, README-section.md, samples.json`);
   if (SAVE) {
     fs.mkdirSync("bench/results", { recursive: true });
     fs.copyFileSync(`${runDir}/latest.json`, "bench/results/latest.json");
-    fs.copyFileSync(`${runDir}/throughput.svg`, "bench/results/throughput.svg");
+    fs.copyFileSync(`${runDir}/bench.svg`, "bench/results/bench.svg");
     const readme = fs.existsSync("bench/README.md") ? fs.readFileSync("bench/README.md", "utf8") : "# winpipe bench\n";
     fs.writeFileSync("bench/README.md", replaceSection(readme, section));
-    console.log("saved (--save): bench/results/latest.json, bench/results/throughput.svg, bench/README.md");
+    console.log("saved (--save): bench/results/latest.json, bench/results/bench.svg, bench/README.md");
   } else {
     console.log("the published results are unchanged: run with --save (npm run bench -- --save) to replace them");
   }

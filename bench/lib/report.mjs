@@ -110,6 +110,10 @@ export const TARGETS = [
   { case: "http-rps", baseline: "node-libuv", op: ">=", ratio: 1.0 },
   { case: "conns-1000", baseline: "node-libuv", op: ">=", ratio: 1.0 },
   { case: "conns-1000-kb", baseline: "node-libuv", op: "<=", ratio: 1.0 },
+  // The streams: 64 KiB chunks at raw C's plain 64 KiB throughput (raw C has no streams), small frames at node's rate.
+  { case: "streams-64k", baseline: "raw-c", baselineCase: "throughput-64k", op: ">=", ratio: 0.95 },
+  { case: "streams-64k", baseline: "node-libuv", op: ">=", ratio: 1.5 },
+  { case: "frames-64b", baseline: "node-libuv", op: ">=", ratio: 1.0 },
   // The synchronous calls: the round trip at most 1.2 x raw C's.
   { impl: "-sync", case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.2 },
 ];
@@ -200,8 +204,8 @@ export function spreadTable(impls, samples, n = 1) {
  * The ratios of two implementations' figures round by round: both ran within a minute of each other in
  * every round, so these show how much the ratio itself moved with the machine's load.
  */
-function pairedRatios(samples, impl, baseline, name) {
-  const a = samples?.get(impl)?.get(name) ?? [], b = samples?.get(baseline)?.get(name) ?? [];
+function pairedRatios(samples, impl, baseline, name, baselineName = name) {
+  const a = samples?.get(impl)?.get(name) ?? [], b = samples?.get(baseline)?.get(baselineName) ?? [];
   const out = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i] !== undefined && b[i] !== undefined) out.push(a[i] / b[i]);
@@ -221,9 +225,11 @@ export function checkTargets(table, missing, impls, samples) {
   );
   for (const { impl, target } of targets.filter((t) => impls.includes(t.impl))) {
     {
-      const label = `${impl} ${target.case} / ${target.baseline} (target ${target.op} ${target.ratio})`;
+      const baselineCase = target.baselineCase ?? target.case;
+      const against = baselineCase === target.case ? target.baseline : `${target.baseline} ${baselineCase}`;
+      const label = `${impl} ${target.case} / ${against} (target ${target.op} ${target.ratio})`;
       const value = table.get(impl)?.get(target.case);
-      const base = table.get(target.baseline)?.get(target.case);
+      const base = table.get(target.baseline)?.get(baselineCase);
       if (value === undefined || base === undefined) {
         const absent = value === undefined ? impl : target.baseline;
         checks.push({
@@ -240,7 +246,7 @@ export function checkTargets(table, missing, impls, samples) {
       // How far off: the share of the target that is missing (>=), or how far above it the figure is (<=).
       const by = target.op === ">=" ? 1 - ratio / target.ratio : ratio / target.ratio - 1;
       const verdict = met ? "met" : `MISSED by ${(by * 100).toFixed(0)}%`;
-      const paired = pairedRatios(samples, impl, target.baseline, target.case);
+      const paired = pairedRatios(samples, impl, target.baseline, target.case, baselineCase);
       const perRound = paired.length > 1
         ? ` (round by round: median ${median(paired).toFixed(2)}, ${Math.min(...paired).toFixed(2)}–${
           Math.max(...paired).toFixed(2)
@@ -327,7 +333,7 @@ export function readmeSection(
     "",
     spreadTable(impls, samples, 2),
     "",
-    "![throughput by implementation and write size](results/throughput.svg)",
+    "![every case of the bench by implementation](results/bench.svg)",
     "",
     README_END,
   ];
@@ -342,16 +348,78 @@ export function replaceSection(readme, section) {
   return readme.slice(0, start) + section + readme.slice(end + README_END.length);
 }
 
-/** The throughput chart: groups are write sizes, bars are implementations. */
-export function throughputChart({ shortPlatform, date, underWine, impls, table }) {
-  const sizes = [["4 KiB", "throughput-4k"], ["64 KiB", "throughput-64k"], ["1 MiB", "throughput-1m"]];
+/**
+ * The panels of the chart, top to bottom: one per unit, its groups the cases in that unit. Whether higher or
+ * lower is better comes from CASES. A case of CASES in none of these gets a panel of its unit at the end.
+ */
+const CHART_PANELS = [
+  {
+    title: "One-way throughput over a byte pipe",
+    groups: [
+      ["4 KiB writes", "throughput-4k"],
+      ["64 KiB writes", "throughput-64k"],
+      ["1 MiB writes", "throughput-1m"],
+      ["64 KiB chunks, streams", "streams-64k"],
+    ],
+  },
+  { title: "64-byte request/reply round trip on a message pipe", groups: [["p50", "rtt-p50"], ["p99", "rtt-p99"]] },
+  {
+    title: "64-byte messages one way, pipelined",
+    groups: [["messages, pipe API", "msgrate-64b"], ["frames on a byte pipe, streams", "frames-64b"]],
+  },
+  {
+    title: "Requests per second",
+    groups: [
+      ["HTTP GET, 8 keep-alive connections", "http-rps"],
+      ["1,000 connections at once, 64 B request/reply", "conns-1000"],
+    ],
+  },
+  {
+    title: "Server memory per connection, 1,000 connections",
+    note: "peak resident memory during the run minus before the first client, over 1,000; not the model " +
+      "(its clients live in the server's process)",
+    groups: [["KB per connection", "conns-1000-kb"]],
+  },
+  {
+    title: "Peak resident memory",
+    groups: [["server, 1,000 connections", "rss-conns-1000"], ["reader, 1 MiB throughput", "rss-1m"]],
+  },
+];
+const UNIT_LABELS = { us: "µs" };
+
+/**
+ * The chart (bench.svg): every case of CASES, one panel per unit (CHART_PANELS), groups the cases, bars the
+ * implementations; no bar where an implementation has no figure.
+ */
+export function benchChart({ shortPlatform, date, underWine, impls, table }) {
+  const byName = new Map(CASES.map((c) => [c.name, c]));
+  const specs = CHART_PANELS.map((p) => ({ ...p, groups: p.groups.filter(([, name]) => byName.has(name)) }))
+    .filter((p) => p.groups.length > 0);
+  const charted = new Set(specs.flatMap((p) => p.groups.map(([, name]) => name)));
+  for (const c of CASES.filter((c) => !charted.has(c.name))) {
+    const panel = specs.find((p) => p.extra === c.unit) ??
+      specs[specs.push({ title: c.unit, extra: c.unit, groups: [] }) - 1];
+    panel.groups.push([c.heading, c.name]);
+  }
+  const panels = specs.map(({ title, note, groups }) => {
+    const cases = groups.map(([, name]) => byName.get(name));
+    const lower = cases.every((c) => c.lower), higher = cases.every((c) => !c.lower);
+    return {
+      title: title + (lower ? " (lower is better)" : higher ? " (higher is better)" : ""),
+      unit: UNIT_LABELS[cases[0].unit] ?? cases[0].unit,
+      note,
+      groups: groups.map(([label, name]) => ({ label, value: (impl) => table.get(impl)?.get(name) })),
+    };
+  });
   return groupedBarChart({
-    title: "winpipe bench: one-way throughput over a byte pipe (medians)",
+    title: "winpipe bench: every case by implementation (medians)",
     subtitle: `${date.slice(0, 10)}, ${shortPlatform}` + (underWine ? ": Wine figures, not Windows figures" : ""),
-    yLabel: "MB/s",
-    groups: sizes.map(([label]) => `${label} writes`),
     series: impls,
-    value: (group, impl) => table.get(impl)?.get(sizes.find(([label]) => group.startsWith(label))[1]),
-    footnote: "model: the in-memory reference model, native Deno on Linux, server and client in one process",
+    panels,
+    footnotes: [
+      "No bar: the implementation does not run that case, or gave no figure in this run. " +
+      "Panels whose figures span more than 20× have a log axis.",
+      "model: the in-memory reference model, native Deno on Linux, server and client in one process.",
+    ],
   });
 }
