@@ -8,7 +8,8 @@
 //
 //   node bench/profile/wine_profile.mjs [CASE] [IMPL...]
 //     CASE: rtt (default), throughput-64k, msgrate-64b
-//     IMPL: raw-c, winpipe-deno, winpipe-bun, node-libuv, bun-node-net (default: all but winpipe-bun)
+//     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only), node-libuv,
+//           bun-node-net (default: all but winpipe-bun and the -sync ones)
 //
 // Each implementation runs the case twice, small (N) and large (N + Δ), in
 // one Wine run; differences divided by Δ give the cost of one operation
@@ -31,8 +32,14 @@ const PEERS = {
   "winpipe-bun": ["wine", "/win/bun.exe", "bench/peers/winpipe_peer.ts"],
   "node-libuv": ["wine", "/win/node.exe", "bench/peers/node_net_peer.mjs"],
   "bun-node-net": ["wine", "/win/bun.exe", "bench/peers/node_net_peer.mjs"],
+  "winpipe-deno-sync": ["wine", "/win/deno.exe", "run", "-A", "bench/peers/winpipe_peer.ts"],
+  "winpipe-bun-sync": ["wine", "/win/bun.exe", "bench/peers/winpipe_peer.ts"],
 };
-const impls = chosen.length > 0 ? chosen : Object.keys(PEERS).filter((name) => name !== "winpipe-bun");
+/** Peer arguments of the implementations that are a peer run another way (the bench's -sync rows). */
+const PEER_ARGS = { "winpipe-deno-sync": ["api=sync"], "winpipe-bun-sync": ["api=sync"] };
+const impls = chosen.length > 0
+  ? chosen
+  : Object.keys(PEERS).filter((name) => name !== "winpipe-bun" && !name.endsWith("-sync"));
 
 /** The two sizes of a case, what one unit is, and the peers' arguments for a size. */
 const SIZES = {
@@ -58,7 +65,12 @@ const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\'
 
 /** Shell lines that run one pair and append its CPU seconds (and wineserver's clock ticks) to $cpu. */
 function pairLines(impl, label, phase) {
-  const args = [`prefix=prof-${phase}-${impl}-${label}`, `cases=${caseName}`, ...SIZES.args(n(label))];
+  const args = [
+    `prefix=prof-${phase}-${impl}-${label}`,
+    `cases=${caseName}`,
+    ...SIZES.args(n(label)),
+    ...(PEER_ARGS[impl] ?? []),
+  ];
   const cmd = (role) => [...PEERS[impl], role, ...args].map(quote).join(" ");
   const out = `${outDir}/${phase}.${impl}.${label}`;
   return [
