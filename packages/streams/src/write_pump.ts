@@ -81,6 +81,8 @@ export class WritePump {
   /** True from a small chunk's write until the end of that turn of the event loop. */
   #inTurn = false;
   #failure: { error: unknown } | undefined;
+  /** Unregisters the before-close hook, once the stream is done with the handle. */
+  readonly #unhook: () => void;
   /** Called whenever a write settles (drain and settle wait on them). */
   #onSettled: (() => void)[] = [];
 
@@ -97,7 +99,7 @@ export class WritePump {
     this.#onFailure = options.onFailure;
     // Whoever closes the handle (this stream's close, a readable's cancel, the
     // caller), what was accepted and not yet issued goes to WriteFile first.
-    onBeforeClose(handle, () => this.#issueAll());
+    this.#unhook = onBeforeClose(handle, () => this.#issueAll());
   }
 
   /** Accepts `bytes`: resolves once they are issued or gathered; rejects with an earlier write's failure. */
@@ -128,12 +130,14 @@ export class WritePump {
   async drain(): Promise<void> {
     void this.#flushGather();
     while (this.#inFlight > 0 || this.#waiting.length > 0) await this.#settled();
+    this.#unhook();
     this.#check();
   }
 
   /** abort(): drops what was not issued and waits for the writes in flight (their signal cancelled them). */
   async settle(reason: unknown): Promise<void> {
     this.#drop(reason);
+    this.#unhook();
     while (this.#inFlight > 0) await this.#settled();
   }
 
