@@ -8,8 +8,8 @@
  *   ready-made functions are bound this way too; `readableFrom(handle)` and
  *   `writableTo(handle)` of `@winpipe/streams` work on any handle as well).
  * - Writing: `ReadableStream.from(lines).pipeThrough(new TextEncoderStream())
- *   .pipeTo(conn.writable)`: one WriteFile per chunk, with the pipe's
- *   backpressure; closing the writable (pipeTo does it at the end) closes the
+ *   .pipeTo(conn.writable)`: the lines gathered into as few WriteFiles as
+ *   the pipe's buffer allows, with the pipe's backpressure; closing the writable (pipeTo does it at the end) closes the
  *   handle, which is how the reader learns that the text ended.
  * - Reading: `client.readable.pipeThrough(new LineDecoderStream())` and
  *   `for await` (`LineDecoderStream` of `@winpipe/streams` splits and

@@ -69,11 +69,12 @@ export interface NodeDuplexOptions {
  *   `end`. In message mode each chunk is one whole message; zero-length
  *   messages are skipped, since a Node byte stream cannot deliver an empty
  *   chunk.
- * - Writing: each `write()` is one WriteFile (one message on a message
- *   pipe), and its callback runs once the kernel took all its bytes, so
- *   `write()` returns false and `drain` waits as the pipe fills. An empty
- *   chunk is not written (no zero-length WriteFile, so no zero-length
- *   message).
+ * - Writing: on a message pipe each `write()` is one WriteFile (one
+ *   message); on a byte pipe the writes Node queued behind a pending one go
+ *   in one WriteFile (`writev`, as `net.Socket` does). A write's callback
+ *   runs once the kernel took all its bytes, so `write()` returns false and
+ *   `drain` waits as the pipe fills. An empty chunk is not written (no
+ *   zero-length WriteFile, so no zero-length message).
  * - `end()` closes the pipe handle once the queued writes are done: the
  *   peer reads what is left and then the end. Windows pipes cannot be
  *   half-closed, so this also ends the readable side (after the data
@@ -168,6 +169,17 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     return n * 2 >= chunkSize ? Buffer.from(buffer.buffer, 0, n) : Buffer.from(buffer.subarray(0, n));
   };
 
+  // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as
+  // net.Socket does: many small writes cost one call. A message pipe keeps one message per write().
+  const bytePipe = conn.info().type === "byte";
+  const writeBytes = (data: Uint8Array, callback: (error?: Error | null) => void) => {
+    // Node writes empty chunks (node:http ends a request with one). They carry nothing, and a
+    // zero-length WriteFile is not nothing: on a message pipe it is a message, and on a byte pipe
+    // kernel32 completes it only when the reader reads. So they are not written.
+    if (data.length === 0) return callback();
+    track(conn.write(data, { signal })).then(() => callback(), callback);
+  };
+
   let reading = false;
   const duplex: Duplex = new Duplex({
     allowHalfOpen,
@@ -191,12 +203,15 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
       );
     },
     write(chunk: Buffer, _encoding, callback) {
-      // Node writes empty chunks (node:http ends a request with one). They carry nothing, and a
-      // zero-length WriteFile is not nothing: on a message pipe it is a message, and on a byte pipe
-      // kernel32 completes it only when the reader reads. So they are not written.
-      if (chunk.length === 0) return callback();
-      track(conn.write(chunk, { signal })).then(() => callback(), callback);
+      writeBytes(chunk, callback);
     },
+    ...(bytePipe
+      ? {
+        writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void) {
+          writeBytes(Buffer.concat(chunks.map(({ chunk }) => chunk)), callback);
+        },
+      }
+      : {}),
     final(callback) {
       // Node calls this once every write's callback ran: the bytes are in the pipe.
       conn.close();

@@ -193,3 +193,25 @@ export function streamOf<T>(items: Iterable<T>): ReadableStream<T> {
     },
   }, { highWaterMark: 0 });
 }
+
+/** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
+export function countWrites(
+  ctx: StreamsContext,
+): { pipes: StreamsContext["pipes"]; writes(): number; largest(): number } {
+  let writes = 0;
+  let largest = 0;
+  const kernel = new Proxy(ctx.kernel, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (key !== "write" || typeof value !== "function") {
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return (handle: unknown, data: Uint8Array, signal?: AbortSignal) => {
+        writes++;
+        largest = Math.max(largest, data.length);
+        return value.call(target, handle, data, signal);
+      };
+    },
+  }) as PipeKernel;
+  return { pipes: createWinpipe(kernel, { streams }), writes: () => writes, largest: () => largest };
+}

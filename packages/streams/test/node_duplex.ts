@@ -10,7 +10,7 @@ import { once } from "node:events";
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import { toNodeDuplex } from "../node.ts";
-import { concat, connected, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
+import { concat, connected, countWrites, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
 
 /** Every chunk a duplex delivers until its end. */
 async function received(duplex: Duplex): Promise<Uint8Array[]> {
@@ -122,6 +122,26 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
       client.write(new Uint8Array(0)); // writes nothing: not a zero-length message
       client.end();
       assert.deepEqual(await atServer, messages);
+      await closed(server);
+      await closed(client);
+    },
+  );
+
+  scenario(
+    suite,
+    "node duplex: on a byte pipe the writes queued behind one go in one WriteFile (writev)",
+    async (ctx) => {
+      const counted = countWrites(ctx);
+      await using c = await connected({ ...ctx, pipes: counted.pipes }, { inBufferSize: 65536, outBufferSize: 65536 });
+      const client = toNodeDuplex(c.client);
+      const server = toNodeDuplex(c.conn);
+      const atServer = received(server);
+      client.resume();
+      const frames = Array.from({ length: 100 }, (_, i) => pattern(64, i));
+      for (const frame of frames) client.write(frame); // one tick: the first is written, the rest queue behind it
+      client.end();
+      assert.deepEqual(concat(await atServer), concat(frames));
+      assert.equal(counted.writes(), 2, "the first write, then the 99 Node queued behind it in one");
       await closed(server);
       await closed(client);
     },

@@ -6,39 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { readableFrom, writableTo } from "../mod.ts";
-import { createWinpipe, type PipeKernel } from "@winpipe/core";
-import { streams } from "../mod.ts";
 import {
   collect,
   concat,
   connected,
+  countWrites,
   pattern,
   scenario,
   streamOf,
-  type StreamsContext,
   type StreamsSuite,
   utf8,
 } from "./helpers.ts";
-
-/** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
-function countWrites(ctx: StreamsContext): { pipes: StreamsContext["pipes"]; writes(): number; largest(): number } {
-  let writes = 0;
-  let largest = 0;
-  const kernel = new Proxy(ctx.kernel, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target);
-      if (key !== "write" || typeof value !== "function") {
-        return typeof value === "function" ? value.bind(target) : value;
-      }
-      return (handle: unknown, data: Uint8Array, signal?: AbortSignal) => {
-        writes++;
-        largest = Math.max(largest, data.length);
-        return value.call(target, handle, data, signal);
-      };
-    },
-  }) as PipeKernel;
-  return { pipes: createWinpipe(kernel, { streams }), writes: () => writes, largest: () => largest };
-}
 
 /** Registers the writable suites. */
 export function writableTests(suite: StreamsSuite): void {

@@ -95,8 +95,10 @@ export class PipeConnection extends NamedPipeHandle {
   }
 
   /**
-   * A WritableStream whose chunks this end writes, one WriteFile (one
-   * message on a message pipe) per chunk. Made once (then cached) by the
+   * A WritableStream whose chunks this end writes: one message per chunk on
+   * a message pipe; on a byte pipe small chunks written in one turn are
+   * gathered into one WriteFile, and writes are pipelined (a write resolves
+   * once issued; `close()` once the kernel took every byte). Made once (then cached) by the
    * `streams` factories given to createWinpipe; throws when none were
    * given. Closing it closes the handle. See `@winpipe/streams`
    * (`writableTo`).
