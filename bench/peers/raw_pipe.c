@@ -1,6 +1,11 @@
 /* raw-c: the bench workloads with plain ReadFile/WriteFile on synchronous
  * handles, the practical ceiling for the other implementations.
  *
+ * `io=overlapped` opens the handles with FILE_FLAG_OVERLAPPED instead and
+ * makes each call with an OVERLAPPED and an event it then waits on, the
+ * pattern of winpipe's synchronous calls (readSync, writeSync) on its
+ * overlapped handles: the bench's `--variant` runs both in the same rounds.
+ *
  * One process per role, like every other implementation of the bench:
  *   raw_pipe.exe server prefix=P cases=C,... bytes=N seconds=S exchanges=N warmup=N messages=N
  *   raw_pipe.exe client (same arguments)
@@ -27,6 +32,7 @@ static double limit_seconds = 3.0;
 static int exchanges = 5000, warmup = 200;
 static long long limit_messages = 200000;
 static LARGE_INTEGER frequency;
+static int overlapped_io = 0;
 
 static double now_seconds(void) {
   LARGE_INTEGER t;
@@ -38,6 +44,35 @@ static void fail(const char *what, const char *pipe) {
   fprintf(stderr, "raw-c: %s on %s failed: Win32 error %lu\n", what, pipe, GetLastError());
   fflush(stderr);
   exit(1);
+}
+
+/* One ReadFile or WriteFile that returns when it is done, whatever the handle: with io=overlapped an
+ * OVERLAPPED whose event is waited on when the call pends. Returns the call's BOOL, with GetLastError
+ * set as a synchronous call would leave it (ERROR_MORE_DATA, ERROR_BROKEN_PIPE, ...). */
+static BOOL complete(HANDLE h, BOOL (*call)(HANDLE, OVERLAPPED *, void *, DWORD), void *buf, DWORD size, DWORD *n) {
+  static OVERLAPPED ov;
+  static HANDLE event = NULL;
+  if (event == NULL) event = CreateEventA(NULL, TRUE, FALSE, NULL);
+  memset(&ov, 0, sizeof ov);
+  ov.hEvent = event;
+  if (call(h, &ov, buf, size)) return GetOverlappedResult(h, &ov, n, FALSE); /* done at once, as readSync returns */
+  if (GetLastError() != ERROR_IO_PENDING) return FALSE;
+  if (WaitForSingleObject(event, INFINITE) != WAIT_OBJECT_0) return FALSE;
+  return GetOverlappedResult(h, &ov, n, FALSE);
+}
+static BOOL read_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) { return ReadFile(h, buf, size, NULL, ov); }
+static BOOL write_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) { return WriteFile(h, buf, size, NULL, ov); }
+static BOOL connect_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) {
+  (void)buf;
+  (void)size;
+  return ConnectNamedPipe(h, ov);
+}
+
+static BOOL read_pipe(HANDLE h, void *buf, DWORD size, DWORD *n) {
+  return overlapped_io ? complete(h, read_call, buf, size, n) : ReadFile(h, buf, size, n, NULL);
+}
+static BOOL write_pipe(HANDLE h, const void *buf, DWORD size, DWORD *n) {
+  return overlapped_io ? complete(h, write_call, (void *)buf, size, n) : WriteFile(h, buf, size, n, NULL);
 }
 
 static void pipe_name(char *out, size_t size, const char *case_name) {
@@ -58,10 +93,13 @@ static int is_message_case(const char *case_name) {
 
 static HANDLE serve(const char *name, int message) {
   DWORD mode = message ? PIPE_TYPE_MESSAGE | PIPE_READMODE_MESSAGE : PIPE_TYPE_BYTE | PIPE_READMODE_BYTE;
-  HANDLE h = CreateNamedPipeA(name, PIPE_ACCESS_DUPLEX, mode | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
+  DWORD access = PIPE_ACCESS_DUPLEX | (overlapped_io ? FILE_FLAG_OVERLAPPED : 0);
+  HANDLE h = CreateNamedPipeA(name, access, mode | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS, 1,
                               PIPE_BUFFER, PIPE_BUFFER, 0, NULL);
   if (h == INVALID_HANDLE_VALUE) fail("CreateNamedPipeA", name);
-  if (!ConnectNamedPipe(h, NULL) && GetLastError() != ERROR_PIPE_CONNECTED) fail("ConnectNamedPipe", name);
+  DWORD ignored;
+  BOOL connected = overlapped_io ? complete(h, connect_call, NULL, 0, &ignored) : ConnectNamedPipe(h, NULL);
+  if (!connected && GetLastError() != ERROR_PIPE_CONNECTED) fail("ConnectNamedPipe", name);
   return h;
 }
 
@@ -69,7 +107,8 @@ static HANDLE serve(const char *name, int message) {
 static HANDLE open_client(const char *name, int message) {
   double deadline = now_seconds() + 30;
   for (;;) {
-    HANDLE h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING, 0, NULL);
+    HANDLE h = CreateFileA(name, GENERIC_READ | GENERIC_WRITE, 0, NULL, OPEN_EXISTING,
+                           overlapped_io ? FILE_FLAG_OVERLAPPED : 0, NULL);
     if (h != INVALID_HANDLE_VALUE) {
       DWORD mode = PIPE_READMODE_MESSAGE;
       if (message && !SetNamedPipeHandleState(h, &mode, NULL, NULL)) fail("SetNamedPipeHandleState", name);
@@ -98,10 +137,10 @@ static double percentile(const double *sorted, int n, double p) {
 static void read_all(HANDLE h, const char *case_name, DWORD buffer_size, int count_messages) {
   char *buf = malloc(buffer_size);
   DWORD n;
-  if (!ReadFile(h, buf, buffer_size, &n, NULL)) fail("ReadFile", case_name);
+  if (!read_pipe(h, buf, buffer_size, &n)) fail("ReadFile", case_name);
   double start = now_seconds(), end = start;
   long long bytes = 0, messages = 0;
-  while (ReadFile(h, buf, buffer_size, &n, NULL)) {
+  while (read_pipe(h, buf, buffer_size, &n)) {
     bytes += n;
     messages++;
     end = now_seconds();
@@ -131,8 +170,8 @@ static void run_server(const char *case_name) {
   } else { /* rtt: echo each request */
     char buf[FRAME];
     DWORD n, written;
-    while (ReadFile(h, buf, sizeof buf, &n, NULL)) {
-      if (!WriteFile(h, buf, n, &written, NULL)) fail("WriteFile", name);
+    while (read_pipe(h, buf, sizeof buf, &n)) {
+      if (!write_pipe(h, buf, n, &written)) fail("WriteFile", name);
     }
   }
   CloseHandle(h);
@@ -150,7 +189,7 @@ static void run_client(const char *case_name) {
     char *data = calloc(1, size);
     double deadline = now_seconds() + limit_seconds;
     for (long long i = 0; i < limit; i++) {
-      if (!WriteFile(h, data, size, &n, NULL)) fail("WriteFile", name);
+      if (!write_pipe(h, data, size, &n)) fail("WriteFile", name);
       if ((i & 15) == 15 && now_seconds() > deadline) break;
     }
     free(data);
@@ -159,8 +198,8 @@ static void run_client(const char *case_name) {
     double *samples = malloc(sizeof(double) * exchanges);
     for (int i = 0; i < warmup + exchanges; i++) {
       double t0 = now_seconds();
-      if (!WriteFile(h, request, FRAME, &n, NULL)) fail("WriteFile", name);
-      if (!ReadFile(h, reply, FRAME, &n, NULL) || n != FRAME) fail("ReadFile", name);
+      if (!write_pipe(h, request, FRAME, &n)) fail("WriteFile", name);
+      if (!read_pipe(h, reply, FRAME, &n) || n != FRAME) fail("ReadFile", name);
       if (i >= warmup) samples[i - warmup] = (now_seconds() - t0) * 1e6;
     }
     qsort(samples, exchanges, sizeof(double), compare_doubles);
@@ -187,6 +226,7 @@ int main(int argc, char **argv) {
     else if (strncmp(a, "exchanges=", 10) == 0) exchanges = atoi(a + 10);
     else if (strncmp(a, "warmup=", 7) == 0) warmup = atoi(a + 7);
     else if (strncmp(a, "messages=", 9) == 0) limit_messages = _atoi64(a + 9);
+    else if (strcmp(a, "io=overlapped") == 0) overlapped_io = 1;
   }
   int server = strcmp(argv[1], "server") == 0;
   for (char *c = strtok(cases, ","); c; c = strtok(NULL, ",")) {
