@@ -47,9 +47,9 @@ interface Waiting {
  * Gathering (byte pipes): the first small chunk of a turn of the event loop
  * is issued at once, so a lone write (a request) costs no latency; small
  * chunks given after it in the same turn are copied into one buffer of up to
- * the pipe's buffer (within {@linkcode GATHER_LIMITS}), which is written when it is full or when
- * the turn ends (`setImmediate`), whichever comes first: a
- * producer writing many frames makes one WriteFile per 64 KiB, as Node's
+ * the pipe's buffer (within {@linkcode GATHER_LIMITS}), which is written when
+ * it is full or when the turn ends (`setImmediate`), whichever comes first:
+ * a producer writing many frames makes one WriteFile per buffer, as Node's
  * writev does.
  *
  * Held on the writing side at most: `slots` writes in the kernel and one
