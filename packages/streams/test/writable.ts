@@ -118,6 +118,23 @@ export function writableTests(suite: StreamsSuite): void {
     await writer.close(); // the handle is already closed: nothing left to do
   });
 
+  scenario(
+    suite,
+    "writable: on a nonblocking handle each write resolves once all its bytes were written",
+    async (ctx) => {
+      await using c = await connected(ctx, { inBufferSize: 1024, outBufferSize: 1024 });
+      c.client.setState({ wait: "nonblocking" });
+      const writer = c.client.writable.getWriter(); // the wait mode is sampled now
+      const data = pattern(4096);
+      const write = writer.write(data);
+      assert.ok(await ctx.isPending(write), "not pipelined: the write waits while the pipe is full");
+      const reading = collect(c.conn.readable);
+      await write;
+      await writer.close();
+      assert.deepEqual(concat(await reading), data);
+    },
+  );
+
   scenario(suite, "writable: on a message pipe pipelined chunks stay one message each", async (ctx) => {
     const counted = countWrites(ctx);
     await using c = await connected({ ...ctx, pipes: counted.pipes }, { type: "message", readMode: "message" });
