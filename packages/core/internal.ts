@@ -35,6 +35,7 @@ export {
 } from "./src/validate.ts";
 export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
 export { onBeforeClose } from "./src/api/pipe_handle.ts";
+export { concatBytes } from "./src/concat_bytes.ts";
 export { behaviourOf, cancellable } from "./src/api/failures.ts";
 export { type Access, clientAccess, serverAccess } from "./src/model/access.ts";
 export { DUPLEX, INBOUND, OUTBOUND } from "./src/model/directions.ts";

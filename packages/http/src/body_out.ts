@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { concatBytes } from "@winpipe/core/internal";
 import type { ByteConnection } from "./reader.ts";
 import { isFieldValue, writeLatin1 } from "./syntax.ts";
 
@@ -71,15 +72,7 @@ class Batch {
   async flush(conn: ByteConnection, signal: AbortSignal | undefined): Promise<void> {
     const parts = this.#parts;
     if (parts.length === 0) return;
-    let bytes = parts[0];
-    if (parts.length > 1) {
-      bytes = new Uint8Array(this.#size);
-      let at = 0;
-      for (const part of parts) {
-        bytes.set(part, at);
-        at += part.length;
-      }
-    }
+    const bytes = parts.length === 1 ? parts[0] : concatBytes(parts, this.#size);
     this.#parts = [];
     this.#size = 0;
     await conn.write(bytes, { signal });

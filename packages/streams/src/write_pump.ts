@@ -5,7 +5,7 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { onBeforeClose } from "@winpipe/core/internal";
+import { concatBytes, onBeforeClose } from "@winpipe/core/internal";
 
 /**
  * The most bytes gathered into one write on a byte pipe (Node's writev of a
@@ -206,15 +206,7 @@ export class WritePump {
   #flushGather(): Promise<void> {
     if (this.#gatherBytes === 0 || this.#failure) return Promise.resolve();
     const parts = this.#gather;
-    let data = parts[0];
-    if (parts.length > 1) {
-      data = new Uint8Array(this.#gatherBytes);
-      let at = 0;
-      for (const part of parts) {
-        data.set(part, at);
-        at += part.length;
-      }
-    }
+    const data = parts.length === 1 ? parts[0] : concatBytes(parts, this.#gatherBytes);
     this.#gather = [];
     this.#gatherBytes = 0;
     return this.#enqueue(data);

@@ -6,6 +6,7 @@
  * @module
  */
 import { ERROR_BROKEN_PIPE } from "../constants.ts";
+import { concatBytes } from "../concat_bytes.ts";
 import { PipeError } from "../errors.ts";
 import type { ReadData } from "../port.ts";
 
@@ -94,12 +95,7 @@ function concat(parts: readonly ReadData[], total: number): Uint8Array<ArrayBuff
     const [only] = parts;
     if (only.bytes.length * 2 >= only.bytes.buffer.byteLength) return only.bytes;
   }
-  const whole = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part.bytes, at);
-    at += part.bytes.length;
-    part.release?.();
-  }
+  const whole = concatBytes(parts.map((part) => part.bytes), total);
+  for (const part of parts) part.release?.();
   return whole;
 }

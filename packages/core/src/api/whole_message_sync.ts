@@ -6,6 +6,7 @@
  * @module
  */
 import { ERROR_BROKEN_PIPE } from "../constants.ts";
+import { concatBytes } from "../concat_bytes.ts";
 import { PipeError } from "../errors.ts";
 import type { KernelHandle, PipeKernel } from "../port.ts";
 import { behaviourOf } from "./failures.ts";
@@ -76,11 +77,5 @@ export function transactWholeSync(
 /** The parts as one array (the only part itself when it is not much smaller than its memory). */
 function concat(parts: readonly Uint8Array<ArrayBuffer>[], total: number): Uint8Array<ArrayBuffer> {
   if (parts.length === 1 && parts[0].length * 2 >= parts[0].buffer.byteLength) return parts[0];
-  const whole = new Uint8Array(total);
-  let at = 0;
-  for (const part of parts) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
+  return concatBytes(parts, total);
 }
