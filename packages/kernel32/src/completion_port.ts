@@ -97,7 +97,7 @@ export class CompletionPort {
   }
 
   /** Waits for the completion of an operation that returned ERROR_IO_PENDING. */
-  wait(op: PendingOperation): Promise<void> {
+  wait(op: PendingOperation): Promise<PendingOperation> {
     this.#pending.set(op.address, op);
     this.#lastPend = performance.now();
     if (!this.#polling) {

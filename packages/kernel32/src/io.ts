@@ -38,9 +38,12 @@ export interface IoForms {
 /**
  * One I/O call on `handle` (whose native value is `native`) in the form its
  * handle takes; `keep` holds the buffers the kernel uses until it is done
- * with them.
+ * with them. Not an async function, nor is {@linkcode overlappedIo}: while a
+ * call is pending, each suspended async frame is memory held per pending
+ * operation (docs/benchmarks.md, "Memory per pending operation"). A call
+ * that throws at once throws here; callers are async functions.
  */
-export async function io(
+export function io(
   session: Session,
   handle: Kernel32Handle,
   native: number,
@@ -52,22 +55,23 @@ export async function io(
   const { lib } = session;
   if (!handle.overlapped) {
     const iosb = ioStatusBlock();
-    return await offThreadCall(session, handle, call, iosb, keep, () => forms.synchronous(lib, native, iosb), signal);
+    return offThreadCall(session, handle, call, iosb, keep, () => forms.synchronous(lib, native, iosb), signal);
   }
   const op = new PendingOperation(lib, keep);
   const ok = forms.overlapped(lib, native, op.overlapped);
   const code = ok ? 0 : lib.kernel32.GetLastError();
-  return await overlappedIo(session, handle, native, op, code, signal);
+  return overlappedIo(session, handle, native, op, code, signal);
 }
 
 /**
  * The rest of an overlapped call that returned Win32 `code` (0 for TRUE):
  * unless it is ERROR_IO_PENDING, the outcome is there at once (no thread
- * hop). Otherwise it comes through the completion port. On abort:
- * CancelIoEx(handle, &overlapped). `handle` is undefined for calls on
- * handles that are not pipe handles (the pipe file system of WaitNamedPipe).
+ * hop). Otherwise it comes through the completion port, and the operation
+ * is its own outcome. On abort: CancelIoEx(handle, &overlapped). `handle`
+ * is undefined for calls on handles that are not pipe handles (the pipe
+ * file system of WaitNamedPipe).
  */
-export async function overlappedIo(
+export function overlappedIo(
   session: Session,
   handle: Kernel32Handle | undefined,
   native: number,
@@ -75,16 +79,27 @@ export async function overlappedIo(
   code: number,
   signal: AbortSignal | undefined,
 ): Promise<Completion> {
-  if (code !== ERROR_IO_PENDING) return { status: 0, code, information: op.information };
+  if (code !== ERROR_IO_PENDING) return Promise.resolve({ status: 0, code, information: op.information });
+  if (signal === undefined) return session.port.wait(op);
+  return waitCancellable(session, handle, native, op, signal);
+}
+
+/** {@linkcode overlappedIo}'s wait for a pending operation that `signal` cancels. */
+async function waitCancellable(
+  session: Session,
+  handle: Kernel32Handle | undefined,
+  native: number,
+  op: PendingOperation,
+  signal: AbortSignal,
+): Promise<Completion> {
   const onAbort = () => {
     if (handle === undefined || !handle.closed) session.lib.kernel32.CancelIoEx(native, op.overlapped);
   };
-  signal?.addEventListener("abort", onAbort, { once: true });
+  signal.addEventListener("abort", onAbort, { once: true });
   try {
-    await session.port.wait(op);
-    return { status: op.status, information: op.information };
+    return await session.port.wait(op);
   } finally {
-    signal?.removeEventListener("abort", onAbort);
+    signal.removeEventListener("abort", onAbort);
   }
 }
 

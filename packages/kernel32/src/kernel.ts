@@ -364,45 +364,57 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * into a buffer of `length` bytes this layer owns (from its pool); the
    * bytes are handed over once read, with `release` to give the buffer back.
    */
-  async read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
-    const call = "ReadFile";
-    const native = this.#start(handle, call, signal);
-    const session = this.#session;
-    const data = length === 0 ? EMPTY : session.buffers.take(length);
-    const done = await io(session, handle, native, call, [data], signal, {
-      synchronous: (lib, native, iosb) =>
-        lib.offThread("NtReadFile", native, 0, null, null, iosb, data, length, null, null),
-      overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, length, null, overlapped),
-    });
-    // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
-    if (!handle.overlapped && done.status === STATUS_END_OF_FILE) {
-      if (data !== EMPTY) session.buffers.give(data);
-      return { bytes: struct(0), messageComplete: true };
+  read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
+    // A promise chain, not an async function: no suspended frame per pending read (see io.ts).
+    try {
+      const call = "ReadFile";
+      const native = this.#start(handle, call, signal);
+      const session = this.#session;
+      const data = length === 0 ? EMPTY : session.buffers.take(length);
+      return io(session, handle, native, call, [data], signal, {
+        synchronous: (lib, native, iosb) =>
+          lib.offThread("NtReadFile", native, 0, null, null, iosb, data, length, null, null),
+        overlapped: (lib, native, overlapped) => lib.kernel32.ReadFile(native, data, length, null, overlapped),
+      }).then((done) => {
+        // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
+        if (!handle.overlapped && done.status === STATUS_END_OF_FILE) {
+          if (data !== EMPTY) session.buffers.give(data);
+          return { bytes: struct(0), messageComplete: true };
+        }
+        return readData(session, done, data, "read", call, handle);
+      });
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return readData(session, done, data, "read", call, handle);
   }
 
   /**
    * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile),
    * from a copy of `data` this layer owns until the kernel is done with it.
    */
-  async write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
-    const call = "WriteFile";
-    const native = this.#start(handle, call, signal);
-    const session = this.#session;
-    const length = data.length;
-    const bytes = length === 0 ? EMPTY : session.buffers.take(length);
-    if (length > 0) bytes.set(data);
-    const done = await io(session, handle, native, call, [bytes], signal, {
-      synchronous: (lib, native, iosb) =>
-        lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, length, null, null),
-      overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, length, null, overlapped),
-    });
-    // The kernel is done with the copy.
-    if (bytes !== EMPTY) session.buffers.give(bytes);
-    const code = completionCode(session, done);
-    if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
-    return done.information;
+  write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
+    // A promise chain, not an async function: no suspended frame per pending write (see io.ts).
+    try {
+      const call = "WriteFile";
+      const native = this.#start(handle, call, signal);
+      const session = this.#session;
+      const length = data.length;
+      const bytes = length === 0 ? EMPTY : session.buffers.take(length);
+      if (length > 0) bytes.set(data);
+      return io(session, handle, native, call, [bytes], signal, {
+        synchronous: (lib, native, iosb) =>
+          lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, length, null, null),
+        overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, length, null, overlapped),
+      }).then((done) => {
+        // The kernel is done with the copy.
+        if (bytes !== EMPTY) session.buffers.give(bytes);
+        const code = completionCode(session, done);
+        if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
+        return done.information;
+      });
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /** [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe); ERROR_PIPE_CONNECTED resolves. */

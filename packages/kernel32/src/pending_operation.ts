@@ -23,37 +23,60 @@ export interface Completion {
  * kernel may still read or write, referenced until the kernel has completed
  * the operation.
  */
-export class PendingOperation {
+export class PendingOperation implements Completion {
   /** OVERLAPPED: Internal, InternalHigh, Offset, OffsetHigh, hEvent (x64: 32 bytes); hEvent stays NULL. */
   readonly overlapped: Uint8Array<ArrayBuffer> = struct(OVERLAPPED_SIZE);
-  readonly #view: DataView = new DataView(this.overlapped.buffer);
   /** The OVERLAPPED's address: what the completion packet names. */
   readonly address: number;
   /** The memory the kernel may use until the operation completes. */
   readonly keep: readonly unknown[];
-  /** Settles once the completion has been seen. */
-  readonly done: Promise<void>;
-  resolve!: () => void;
+  /**
+   * Settles with this operation (its own {@linkcode Completion}) once the
+   * completion has been seen. The operation is its own outcome, so that a
+   * pending call holds no more than this record and its promise: with many
+   * connections, what each pending read keeps alive is what a server's
+   * memory per connection is made of (docs/benchmarks.md).
+   */
+  readonly done: Promise<PendingOperation>;
+  #resolve!: (op: PendingOperation) => void;
+  /** Fails the operation's wait (the port itself failed). */
   reject!: (err: unknown) => void;
 
   constructor(lib: Win32Library, keep: readonly unknown[]) {
     this.address = lib.addressOf(this.overlapped);
     this.keep = keep;
     // As kernel32 does before each overlapped call: in flight until the kernel says otherwise.
-    this.#view.setUint32(0, STATUS_PENDING, true);
+    writeUint32(this.overlapped, 0, STATUS_PENDING);
     this.done = new Promise((resolve, reject) => {
-      this.resolve = resolve;
+      this.#resolve = resolve;
       this.reject = reject;
     });
   }
 
-  /** OVERLAPPED.Internal: the NTSTATUS (STATUS_PENDING while in flight). */
-  get status(): number {
-    return this.#view.getUint32(0, true);
+  /** Settles {@linkcode PendingOperation.done}: the kernel is done with the operation. */
+  resolve(): void {
+    this.#resolve(this);
   }
 
-  /** OVERLAPPED.InternalHigh: bytes transferred. */
-  get information(): number {
-    return Number(this.#view.getBigUint64(8, true));
+  /** OVERLAPPED.Internal: the NTSTATUS (STATUS_PENDING while in flight). */
+  get status(): number {
+    return readUint32(this.overlapped, 0);
   }
+
+  /** OVERLAPPED.InternalHigh: bytes transferred (a ULONG_PTR). */
+  get information(): number {
+    return readUint32(this.overlapped, 8) + readUint32(this.overlapped, 12) * 2 ** 32;
+  }
+}
+
+/** The little-endian 32-bit value at `offset` (no DataView: one fewer object per pending operation). */
+function readUint32(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24) >>> 0;
+}
+
+function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
+  bytes[offset] = value & 0xff;
+  bytes[offset + 1] = (value >>> 8) & 0xff;
+  bytes[offset + 2] = (value >>> 16) & 0xff;
+  bytes[offset + 3] = value >>> 24;
 }

@@ -24,12 +24,25 @@ import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../error
  * await call.catch((err) => err.name); // "AbortError"
  * ```
  */
-export async function cancellable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
-  if (signal?.aborted) throw abortError(signal);
+export function cancellable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
+  // Without a signal there is nothing to translate: the call's own promise, and no suspended frame
+  // held while it is pending (a server's memory per connection, docs/benchmarks.md).
+  if (signal === undefined) {
+    try {
+      return run();
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+  return cancellableBy(signal, run);
+}
+
+async function cancellableBy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+  if (signal.aborted) throw abortError(signal);
   try {
     return await run();
   } catch (err) {
-    if (signal?.aborted && isPipeError(err, ERROR_OPERATION_ABORTED)) throw abortError(signal, err);
+    if (signal.aborted && isPipeError(err, ERROR_OPERATION_ABORTED)) throw abortError(signal, err);
     throw err;
   }
 }

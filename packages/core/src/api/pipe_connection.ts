@@ -146,10 +146,15 @@ export class PipeConnection extends NamedPipeHandle {
    * await conn.read(buf); // { bytesRead: 3, messageComplete: true }
    * ```
    */
-  async read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
-    requireBytes(buffer, "buffer");
-    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    return await this.#timed("read", signal, true, (signal) => this.readInto(buffer, signal));
+  read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
+    // Not async (bad arguments still reject): no suspended frame per pending read.
+    try {
+      requireBytes(buffer, "buffer");
+      const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+      return this.#timed("read", signal, true, (signal) => this.readInto(buffer, signal));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**

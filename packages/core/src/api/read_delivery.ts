@@ -79,15 +79,11 @@ export class ReadDelivery {
    * what the kernel reads into memory its backend owns while the read is
    * pending. Resolves with null at the end of the data (ERROR_BROKEN_PIPE).
    */
-  async read(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
+  read(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
+    // A promise chain, not an async function: no suspended frame per pending read.
     const unclaimed = this.#unclaimed;
-    if (unclaimed !== undefined) return this.#takeUnclaimed(unclaimed, length);
-    try {
-      return await cancellable(signal, () => this.#kernel.read(this.#handle, length, signal));
-    } catch (err) {
-      if (behaviourOf("read", err) === "end-of-data") return null;
-      throw err;
-    }
+    if (unclaimed !== undefined) return Promise.resolve(this.#takeUnclaimed(unclaimed, length));
+    return cancellable(signal, () => this.#kernel.read(this.#handle, length, signal)).then(undefined, endOfData);
   }
 
   /**
@@ -96,8 +92,13 @@ export class ReadDelivery {
    * shrunk meanwhile and cannot hold it, the bytes are kept for the next
    * read and this throws a TypeError.
    */
-  async readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
-    const data = await this.read(buffer.length, signal);
+  readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
+    // A promise chain, not an async function: no suspended frame per pending read.
+    return this.read(buffer.length, signal).then((data) => this.#deliver(data, buffer));
+  }
+
+  /** The copy {@linkcode ReadDelivery.readInto} makes once the data has arrived. */
+  #deliver(data: ReadData | null, buffer: Uint8Array): ReadResult | null {
     if (data === null) return null;
     const { bytes, messageComplete } = data;
     if (bytes.length > buffer.length) {
@@ -176,4 +177,10 @@ export class ReadDelivery {
       data: bytes.slice(0, maxBytes),
     };
   }
+}
+
+/** A read's failure: null at the end of the data (ERROR_BROKEN_PIPE), else the error itself. */
+function endOfData(err: unknown): null {
+  if (behaviourOf("read", err) === "end-of-data") return null;
+  throw err;
 }
