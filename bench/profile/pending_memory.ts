@@ -55,6 +55,8 @@ for (let round = 1; round <= 2; round++) {
     client.close();
     conn.close();
   }
-  console.log(`${binding} round ${round}: ${((pending - idle) / N).toFixed(0)} B of heap per pending read (${N} reads)`);
+  console.log(
+    `${binding} round ${round}: ${((pending - idle) / N).toFixed(0)} B of heap per pending read (${N} reads)`,
+  );
 }
 process.exit(0);
