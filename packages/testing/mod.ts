@@ -27,6 +27,7 @@ export * from "./src/server_name.ts";
 export * from "./src/nonblocking_write.ts";
 export * from "./src/message_endings.ts";
 export * from "./src/error_wording.ts";
+export * from "./src/immediate_failures.ts";
 export * from "./src/security.ts";
 export * from "./src/peer_identity.ts";
 export * from "./src/robustness.ts";

@@ -7,6 +7,7 @@
 import { bufferOwnershipSuite } from "./buffers.ts";
 import { errorWordingSuite } from "./error_wording.ts";
 import type { KernelFactory, SuiteOptions } from "./harness.ts";
+import { immediateFailureSuite } from "./immediate_failures.ts";
 import { messageEndingSuite } from "./message_endings.ts";
 import { nonblockingWriteSuite } from "./nonblocking_write.ts";
 import { serverNameSuite } from "./server_name.ts";
@@ -14,7 +15,8 @@ import { serverNameSuite } from "./server_name.ts";
 /**
  * Registers the robustness suites: buffer ownership while operations are
  * pending, a server's name between accepts, nonblocking writes, messages
- * whose writer dies midway, and the wording of errors.
+ * whose writer dies midway, the wording of errors, and calls that fail at
+ * once rejecting rather than throwing.
  *
  * @example
  * ```ts
@@ -31,4 +33,5 @@ export function robustnessSuites(factory: KernelFactory, options: SuiteOptions):
   nonblockingWriteSuite(factory, options);
   messageEndingSuite(factory, options);
   errorWordingSuite(factory, options);
+  immediateFailureSuite(factory, options);
 }
