@@ -62,7 +62,7 @@ class FfiWorker {
   onFail: () => void = () => {};
 
   constructor() {
-    this.#worker = new Worker(offThreadWorkerUrl()) as BunWorker;
+    this.#worker = new Worker(offThreadWorkerUrl(), { smol: true } as WorkerOptions) as BunWorker;
     this.#worker.unref(); // it keeps the process alive only while a call is outstanding
     this.#worker.postMessage(workerSetup());
     this.#worker.onmessage = (event: MessageEvent<OffThreadReply>) => this.#reply(event.data);
