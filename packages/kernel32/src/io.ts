@@ -40,8 +40,9 @@ export interface IoForms {
  * handle takes; `keep` holds the buffers the kernel uses until it is done
  * with them. Not an async function, nor is {@linkcode overlappedIo}: while a
  * call is pending, each suspended async frame is memory held per pending
- * operation (docs/benchmarks.md, "Memory per pending operation"). A call
- * that throws at once throws here; callers are async functions.
+ * operation (docs/kernel32.md, "What a pending read holds in the JavaScript
+ * heap"). A call that fails at once throws here; its caller turns that into
+ * a rejection.
  */
 export function io(
   session: Session,

@@ -35,7 +35,8 @@ export class PendingOperation implements Completion {
    * completion has been seen. The operation is its own outcome, so that a
    * pending call holds no more than this record and its promise: with many
    * connections, what each pending read keeps alive is what a server's
-   * memory per connection is made of (docs/benchmarks.md).
+   * memory per connection is made of (docs/kernel32.md, "What a pending read
+   * holds in the JavaScript heap").
    */
   readonly done: Promise<PendingOperation>;
   #resolve!: (op: PendingOperation) => void;
@@ -74,6 +75,7 @@ function readUint32(bytes: Uint8Array, offset: number): number {
   return (bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24) >>> 0;
 }
 
+/** Stores `value` as a little-endian 32-bit value at `offset`. */
 function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
   bytes[offset] = value & 0xff;
   bytes[offset + 1] = (value >>> 8) & 0xff;

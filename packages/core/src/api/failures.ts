@@ -26,7 +26,7 @@ import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../error
  */
 export function cancellable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   // Without a signal there is nothing to translate: the call's own promise, and no suspended frame
-  // held while it is pending (a server's memory per connection, docs/benchmarks.md).
+  // held while it is pending (a server's memory per connection, docs/kernel32.md).
   if (signal === undefined) {
     try {
       return run();
