@@ -83,7 +83,12 @@ export class ReadDelivery {
     // A promise chain, not an async function: no suspended frame per pending read.
     const unclaimed = this.#unclaimed;
     if (unclaimed !== undefined) return Promise.resolve(this.#takeUnclaimed(unclaimed, length));
-    return cancellable(signal, () => this.#kernel.read(this.#handle, length, signal)).then(undefined, endOfData);
+    return this.#kernelRead(length, signal).then(undefined, endOfData);
+  }
+
+  /** The kernel's ReadFile of up to `length` bytes; an abort by `signal` becomes its AbortError. */
+  #kernelRead(length: number, signal: AbortSignal | undefined): Promise<ReadData> {
+    return cancellable(signal, () => this.#kernel.read(this.#handle, length, signal));
   }
 
   /**
@@ -93,8 +98,12 @@ export class ReadDelivery {
    * read and this throws a TypeError.
    */
   readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
-    // A promise chain, not an async function: no suspended frame per pending read.
-    return this.read(buffer.length, signal).then((data) => this.#deliver(data, buffer));
+    // One promise chain, not an async function: no suspended frame per pending read, and the end of
+    // the data handled in the same step as the copy.
+    if (this.#unclaimed !== undefined) {
+      return this.read(buffer.length, signal).then((data) => this.#deliver(data, buffer));
+    }
+    return this.#kernelRead(buffer.length, signal).then((data) => this.#deliver(data, buffer), endOfData);
   }
 
   /** The copy {@linkcode ReadDelivery.readInto} makes once the data has arrived. */
