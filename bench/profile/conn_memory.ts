@@ -19,26 +19,18 @@
 import process from "node:process";
 import v8 from "node:v8";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
+import { collectGarbage } from "./collect_garbage.ts";
 
 const binding = "Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno";
 const pipes = await import(binding) as Winpipe;
 const CONNECTIONS = 1000;
 const idle = process.argv.includes("idle");
 
-/** A full collection: Bun.gc(true), or V8's gc (Deno with --v8-flags=--expose-gc). */
-function collect(): void {
-  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-  if (bun !== undefined) return bun.gc(true);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error("run Deno with --v8-flags=--expose-gc");
-  gc();
-}
-
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 /** The resident set and heap (MB) after a full collection; V8's spaces as size/used where the runtime has them. */
 function report(when: string): void {
-  collect();
+  collectGarbage();
   const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
   let spaces = "";
   try {

@@ -14,23 +14,15 @@
  */
 import process from "node:process";
 import type { Winpipe } from "@winpipe/core";
+import { collectGarbage } from "./collect_garbage.ts";
 
 const binding = "Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno";
 const pipes = await import(binding) as Winpipe;
 const N = 2000;
 
-/** A full collection: Bun.gc(true), or V8's gc (Deno with --v8-flags=--expose-gc). */
-function collect(): void {
-  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
-  if (bun !== undefined) return bun.gc(true);
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc === undefined) throw new Error("run Deno with --v8-flags=--expose-gc");
-  gc();
-}
-
 function heapUsed(): number {
-  collect();
-  collect();
+  collectGarbage();
+  collectGarbage();
   return process.memoryUsage().heapUsed;
 }
 
