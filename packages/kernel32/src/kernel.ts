@@ -27,7 +27,7 @@ import type {
   ReadData,
   SyncReadResult,
 } from "@winpipe/core";
-import { requireOptions, show } from "@winpipe/core/internal";
+import { requireOptions, show, startCall } from "@winpipe/core/internal";
 import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
@@ -366,7 +366,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    */
   read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
     // A promise chain, not an async function: no suspended frame per pending read (see io.ts).
-    try {
+    return startCall(() => {
       const call = "ReadFile";
       const native = this.#start(handle, call, signal);
       const session = this.#session;
@@ -383,9 +383,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
         }
         return readData(session, done, data, "read", call, handle);
       });
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   }
 
   /**
@@ -394,7 +392,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    */
   write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
     // A promise chain, not an async function: no suspended frame per pending write (see io.ts).
-    try {
+    return startCall(() => {
       const call = "WriteFile";
       const native = this.#start(handle, call, signal);
       const session = this.#session;
@@ -412,9 +410,7 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
         if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
         return done.information;
       });
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   }
 
   /** [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe); ERROR_PIPE_CONNECTED resolves. */

@@ -7,6 +7,7 @@
  */
 import { ERROR_OPERATION_ABORTED } from "../constants.ts";
 import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../errors.ts";
+import { startCall } from "../start_call.ts";
 
 /**
  * Runs a kernel call; an ERROR_OPERATION_ABORTED caused by `signal` becomes
@@ -27,13 +28,7 @@ import { abortError, errorBehaviour, isPipeError, type PipeCall } from "../error
 export function cancellable<T>(signal: AbortSignal | undefined, run: () => Promise<T>): Promise<T> {
   // Without a signal there is nothing to translate: the call's own promise, and no suspended frame
   // held while it is pending (a server's memory per connection, docs/kernel32.md).
-  if (signal === undefined) {
-    try {
-      return run();
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
+  if (signal === undefined) return startCall(run);
   return cancellableBy(signal, run);
 }
 

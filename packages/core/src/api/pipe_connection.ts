@@ -4,6 +4,7 @@
  * @module
  */
 import type { KernelHandle, ReadData } from "../port.ts";
+import { startCall } from "../start_call.ts";
 import { requireBytes, requireInteger, requireOptions, requireSignal } from "../validate.ts";
 import { ConnectionDeadlines, type ConnectionTimeouts } from "./connection_timeouts.ts";
 import { behaviourOf, cancellable } from "./failures.ts";
@@ -148,13 +149,11 @@ export class PipeConnection extends NamedPipeHandle {
    */
   read(buffer: Uint8Array, options?: SignalOptions): Promise<ReadResult | null> {
     // Not async (bad arguments still reject): no suspended frame per pending read.
-    try {
+    return startCall(() => {
       requireBytes(buffer, "buffer");
       const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
       return this.#timed("read", signal, true, (signal) => this.readInto(buffer, signal));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    });
   }
 
   /**

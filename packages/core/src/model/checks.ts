@@ -19,15 +19,6 @@ export function pipeNameOf(handle: unknown): string | undefined {
   return typeof name === "string" ? name : undefined;
 }
 
-/** Runs the synchronous start of a waiting call; a failure there rejects at once. */
-export function start<T>(begin: () => Promise<T>): Promise<T> {
-  try {
-    return begin();
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
 /** A signal that is already aborted rejects without issuing the call (port convention). */
 export function checkNotAborted(signal: AbortSignal | undefined, call: string, handle: unknown): void {
   if (signal?.aborted) throw failure(ERROR_OPERATION_ABORTED, call, pipeNameOf(handle));

@@ -34,7 +34,8 @@ import type {
 import { HandleRecord, type ModelHandle } from "./handle_record.ts";
 import { PipeEnd } from "./instance.ts";
 import { PipeNamespace } from "./namespace.ts";
-import { attachedInstance, checkNotAborted, failure, pipeNameOf, start } from "./checks.ts";
+import { attachedInstance, checkNotAborted, failure, pipeNameOf } from "./checks.ts";
+import { startCall } from "../start_call.ts";
 import { flushEnd, readEnd, transactEnd, writeEnd } from "./transfer.ts";
 import { connectEnd, waitForInstance } from "./connecting.ts";
 import { closeEnd } from "./closing.ts";
@@ -286,7 +287,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * bytes the model allocates for the read.
    */
   read(handle: ModelHandle, length: number, signal?: AbortSignal): Promise<ReadData> {
-    return start(() => readEnd(this.#begin(handle, "ReadFile", signal), length, signal));
+    return startCall(() => readEnd(this.#begin(handle, "ReadFile", signal), length, signal));
   }
 
   /**
@@ -298,7 +299,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * on a byte pipe only what waiting readers take.
    */
   write(handle: ModelHandle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
-    return start(() => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal));
+    return startCall(() => writeEnd(this.#begin(handle, "WriteFile", signal), data, signal));
   }
 
   /**
@@ -310,7 +311,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * (B10).
    */
   connect(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
-    return start(() => connectEnd(this.#begin(handle, "ConnectNamedPipe", signal), signal));
+    return startCall(() => connectEnd(this.#begin(handle, "ConnectNamedPipe", signal), signal));
   }
 
   /**
@@ -322,7 +323,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * written.
    */
   transact(handle: ModelHandle, input: Uint8Array, replyLength: number, signal?: AbortSignal): Promise<ReadData> {
-    return start(() => transactEnd(this.#begin(handle, "TransactNamedPipe", signal), input, replyLength, signal));
+    return startCall(() => transactEnd(this.#begin(handle, "TransactNamedPipe", signal), input, replyLength, signal));
   }
 
   /**
@@ -332,7 +333,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * first (G53).
    */
   flush(handle: ModelHandle, signal?: AbortSignal): Promise<void> {
-    return start(() => flushEnd(this.#begin(handle, "FlushFileBuffers", signal), signal));
+    return startCall(() => flushEnd(this.#begin(handle, "FlushFileBuffers", signal), signal));
   }
 
   /**
@@ -344,7 +345,7 @@ export class ModelKernel implements PipeKernel<ModelHandle> {
    * timeout (50 ms when created with 0); NMPWAIT_WAIT_FOREVER has no timeout.
    */
   waitNamedPipe(name: string, timeout: number, signal?: AbortSignal): Promise<void> {
-    return start(() => waitForInstance(this.#names, name, timeout, signal));
+    return startCall(() => waitForInstance(this.#names, name, timeout, signal));
   }
 
   // ------------------------------------------------------------------ synchronous calls
