@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS, readahead=BYTES and inflight=WRITES (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS, readahead=BYTES, readchunk=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -126,9 +126,13 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
 
 /** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
 async function readStream(conn: PipeConnection, name: string): Promise<void> {
-  // `readahead=BYTES` (a remedy's before/after, docs/benchmarks.md): a readable with that high-water mark.
-  const readable = args.readahead !== undefined
-    ? (await import("@winpipe/streams")).readableFrom(conn, { highWaterMark: Number(args.readahead) })
+  // `readahead=BYTES` and `readchunk=BYTES` (a remedy's before/after, docs/benchmarks.md): a readable with
+  // that high-water mark, and reads of that size.
+  const readable = args.readahead !== undefined || args.readchunk !== undefined
+    ? (await import("@winpipe/streams")).readableFrom(conn, {
+      ...(args.readahead !== undefined ? { highWaterMark: Number(args.readahead) } : {}),
+      ...(args.readchunk !== undefined ? { chunkSize: Number(args.readchunk) } : {}),
+    })
     : conn.readable;
   const reader = readable.getReader();
   if ((await reader.read()).done) throw new Error(`${name}: the writer sent nothing`);
@@ -147,9 +151,13 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
 
 /** streams-64k and frames-64b, writing side: chunks into conn.writable as pipeTo would (ready, then write). */
 async function writeStream(conn: PipeConnection, chunk: number): Promise<void> {
-  // `inflight=WRITES` (a remedy's before/after): a writable with that many writes in flight (0: one at a time).
-  const writable = args.inflight !== undefined
-    ? (await import("@winpipe/streams")).writableTo(conn, { writesInFlight: Number(args.inflight) })
+  // `inflight=WRITES` and `gather=BYTES` (a remedy's before/after): a writable with that many writes in
+  // flight (0: one at a time), and gathering at most that many bytes into one write.
+  const writable = args.inflight !== undefined || args.gather !== undefined
+    ? (await import("@winpipe/streams")).writableTo(conn, {
+      ...(args.inflight !== undefined ? { writesInFlight: Number(args.inflight) } : {}),
+      ...(args.gather !== undefined ? { gatherLimit: Number(args.gather) } : {}),
+    })
     : conn.writable;
   const writer = writable.getWriter();
   const data = new Uint8Array(chunk);

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
@@ -68,9 +69,12 @@ export interface ReadableOptions {
   /** How reads become chunks. Default "auto" (the handle's read mode when the stream is made). */
   mode?: ReadableMode;
   /**
-   * Byte mode: the size of the buffer a read allocates when the reader does
-   * not bring its own (a default reader; `autoAllocateChunkSize`). BYOB
-   * readers read into their view, whatever its size. Default 65536.
+   * Byte mode: the size of every read when the reader does not bring its own
+   * buffer (a default reader), so the largest chunk. BYOB readers read into
+   * their view, whatever its size. Default: adaptive, from 64 KiB up to
+   * 256 KiB while reads keep filling their buffer and back down when the
+   * pipe runs dry (fewer, larger ReadFiles while a writer is ahead; see
+   * {@linkcode readableFrom}).
    */
   chunkSize?: number;
   /**
@@ -111,7 +115,8 @@ export interface ReadableOptions {
 }
 
 interface Settings {
-  chunkSize: number;
+  /** Undefined: reads adapt within READ_SIZES. */
+  chunkSize: number | undefined;
   maxMessageSize: number;
   zeroLengthMessageEnds: boolean;
   closeOnCancel: boolean;
@@ -177,26 +182,49 @@ class ReadState {
 
 function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<Uint8Array<ArrayBuffer>> {
   const state = new ReadState(handle, settings);
+  const size = settings.chunkSize === undefined
+    ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
+    : new ReadSize(settings.chunkSize, settings.chunkSize);
+  /** The buffer of a read that came back less than half full: its bytes were copied out, the next read reuses it. */
+  let spare: Uint8Array<ArrayBuffer> | undefined;
   return new ReadableStream({
     type: "bytes",
-    autoAllocateChunkSize: settings.chunkSize,
     async pull(controller) {
       const request = controller.byobRequest;
       const given = request?.view;
-      // Read straight into the reader's view (BYOB, or the chunk the stream
-      // allocated for a default reader): the kernel's copy is the only one.
-      const view = given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
-      const target = view ?? new Uint8Array(settings.chunkSize);
+      if (request && given) {
+        // A BYOB reader: straight into its view, the kernel's copy is the only one.
+        const view = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
+        const result = await state.read(() => readSome(handle, view, state.signal));
+        if (result === "cancelled") return;
+        if (result === null) {
+          controller.close();
+          request.respond(0);
+          state.ended();
+          return;
+        }
+        request.respond(result);
+        return;
+      }
+      // A default reader: a buffer of the adaptive size, handed over as the chunk when the read filled
+      // at least half of it, else the bytes are copied out and the buffer kept for the next read.
+      const length = size.next;
+      const target = spare !== undefined && spare.length >= length ? spare.subarray(0, length) : new Uint8Array(length);
+      spare = undefined;
       const result = await state.read(() => readSome(handle, target, state.signal));
       if (result === "cancelled") return;
       if (result === null) {
         controller.close();
-        request?.respond(0);
         state.ended();
         return;
       }
-      if (request && view) request.respond(result);
-      else controller.enqueue(target.subarray(0, result));
+      size.update(result);
+      if (result * 2 > length) {
+        controller.enqueue(target.subarray(0, result));
+      } else {
+        controller.enqueue(target.slice(0, result));
+        spare = new Uint8Array(target.buffer);
+      }
     },
     cancel: () => state.cancel(),
   }, { highWaterMark: settings.highWaterMark });
@@ -238,8 +266,13 @@ function readModeOf(handle: ReadableHandle): "byte" | "message" {
  *
  * - Byte read mode: a byte stream (`type: "bytes"`). A BYOB reader's view is
  *   handed to ReadFile as it is, so the data lands in the caller's memory
- *   with no copy beyond the kernel's; a default reader gets chunks of up to
- *   `chunkSize` bytes. The stream closes at the end of the data: every
+ *   with no copy beyond the kernel's. A default reader gets chunks of up to
+ *   `chunkSize` bytes; without a `chunkSize` the reads start at 64 KiB and
+ *   double (up to 256 KiB) while each one fills its buffer, and halve when
+ *   one comes back half full or less, so a pending read holds little while
+ *   the pipe is quiet and a fast writer is read in few, large ReadFiles. A
+ *   chunk much smaller than its read is copied out, so it does not keep the
+ *   read's buffer alive. The stream closes at the end of the data: every
  *   writer closed and everything read (ERROR_BROKEN_PIPE).
  * - Message read mode: one chunk per whole message, reassembled from
  *   ERROR_MORE_DATA parts; a zero-length message is an empty chunk (or the
@@ -317,7 +350,7 @@ export function readableFrom(
     throw new TypeError(`mode must be one of "auto", "byte", "message": got ${show(mode)}`);
   }
   const settings: Settings = {
-    chunkSize: requireInteger(opts.chunkSize ?? 65536, "chunkSize", 1, 0x7fffffff),
+    chunkSize: opts.chunkSize === undefined ? undefined : requireInteger(opts.chunkSize, "chunkSize", 1, 0x7fffffff),
     maxMessageSize: requireInteger(opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE, "maxMessageSize", 0, 0xffffffff),
     zeroLengthMessageEnds: requireBoolean(opts.zeroLengthMessageEnds ?? false, "zeroLengthMessageEnds"),
     closeOnCancel: requireBoolean(opts.closeOnCancel ?? true, "closeOnCancel"),

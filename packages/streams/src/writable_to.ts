@@ -51,16 +51,25 @@ export interface WritableOptions {
    * How many WriteFiles the stream keeps pending in the kernel after their
    * `write()` resolved. Default 2: a write resolves once its WriteFile was
    * issued (the bytes were copied), the next chunk's WriteFile is issued
-   * while the previous is still pending, and a third waits for one of them
-   * to complete; so the kernel always has the next bytes and no turn of the
-   * event loop is lost between two writes. On a byte pipe, small chunks given
-   * while a write is pending are also gathered into one write (see
-   * {@linkcode writableTo}). 0: each write resolves only once the kernel took
+   * while the previous is still pending, and on a message pipe a third waits
+   * for one of them to complete (on a byte pipe it is gathered: see
+   * `gatherLimit` and {@linkcode writableTo}); so the kernel always has the
+   * next bytes and no turn of the event loop is lost between two writes.
+   * 0: each write resolves only once the kernel took
    * all its bytes, one WriteFile per chunk, none gathered (the strictest
    * acknowledgement, and the slowest). A nonblocking handle always behaves
    * as 0 (its writes take the chunk in pieces, reading it as they go).
    */
   writesInFlight?: number;
+  /**
+   * On a byte pipe, the most bytes the stream gathers into one WriteFile
+   * (see {@linkcode writableTo}). Default: four times the pipe's buffer
+   * (the buffer clamped to 4 to 64 KiB, so 16 to 256 KiB). It bounds the
+   * memory a fast producer can fill on the writing side: one gather being
+   * filled and one waiting for a write slot. 0 gathers nothing: every chunk
+   * is its own WriteFile.
+   */
+  gatherLimit?: number;
   /**
    * `close()` first writes a zero-length message, the end-of-stream marker
    * of go-winio's `CloseWrite`; a reader with `zeroLengthMessageEnds` (or a
@@ -95,21 +104,28 @@ const EMPTY = new Uint8Array(0);
  *   was accepted after it is not written.
  * - On a message pipe each chunk is one WriteFile, so one message (a
  *   zero-length chunk is a zero-length message).
- * - On a byte pipe, where chunk boundaries carry no meaning, small chunks
- *   are gathered as Node's writev does: the first of a turn of the event
- *   loop is written at once (a lone request waits for nothing), the ones
- *   given after it in the same turn are copied into one buffer the size of
- *   the pipe's buffer (4 to 64 KiB), written when it is full or the turn
- *   ends. Many small frames then cost one WriteFile per buffer instead of
- *   one each. Chunks of that size or more are written on their own.
+ * - On a byte pipe, where chunk boundaries carry no meaning, chunks are
+ *   gathered as Node's writev does. While every one of the `writesInFlight`
+ *   WriteFiles is pending, the chunks given meanwhile are copied into one
+ *   buffer of up to `gatherLimit` bytes (default four times the pipe's
+ *   buffer, at most 256 KiB), written as one WriteFile when a slot frees: a
+ *   producer that is ahead of the pipe makes a few large writes instead of
+ *   many small ones. And small chunks (under the pipe's buffer size) are
+ *   gathered within one turn of the event loop even while a slot is free:
+ *   the first of a turn is written at once (a lone request waits for
+ *   nothing), the ones after it go into the gather, written when it is full
+ *   or the turn ends. Many small frames then cost one WriteFile per gather
+ *   instead of one each. A chunk larger than `gatherLimit` is written on its
+ *   own, in order.
  * - Chunks may also be other ArrayBufferViews or ArrayBuffers.
  * - Backpressure follows the pipe: a WriteFile stays pending while the
  *   pipe's buffer is full, the next write waits once `writesInFlight` of
- *   them are pending, and the stream queues at most `highWaterMark` chunks
- *   (default 1) before `writer.ready` waits. A slow reader therefore slows
- *   the producer; the bytes held on the writing side are bounded by
- *   `writesInFlight + highWaterMark` chunks (a gathered write counts as one
- *   chunk of the pipe's buffer size), one gather, and the pipe's buffer.
+ *   them are pending and the gather is full, and the stream queues at most
+ *   `highWaterMark` chunks (default 1) before `writer.ready` waits. A slow
+ *   reader therefore slows the producer; the bytes held on the writing side
+ *   are bounded by `highWaterMark` chunks, `writesInFlight + 1` gathers of
+ *   up to `gatherLimit` (the writes pending and the one being filled), and
+ *   the pipe's buffer.
  * - `close()` waits until the kernel completed every write (and rejects with
  *   the failure of any), writes the end-of-stream message
  *   if `endOfStreamMessage`, then closes the handle (unless
@@ -164,6 +180,9 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
   const opts = requireOptions<WritableOptions>(options);
   const highWaterMark = requireInteger(opts.highWaterMark ?? 1, "highWaterMark", 1, Number.MAX_SAFE_INTEGER);
   const writesInFlight = requireInteger(opts.writesInFlight ?? 2, "writesInFlight", 0, MAX_WRITES_IN_FLIGHT);
+  const gatherLimit = opts.gatherLimit === undefined
+    ? undefined
+    : requireInteger(opts.gatherLimit, "gatherLimit", 0, 0x7fffffff);
   const endOfStreamMessage = requireBoolean(opts.endOfStreamMessage ?? false, "endOfStreamMessage");
   const preventClose = requireBoolean(opts.preventClose ?? false, "preventClose");
   const release = () => {
@@ -181,7 +200,9 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
       const { signal } = controller as WritableStreamDefaultController & { signal?: AbortSignal };
       pump = new WritePump(handle, {
         slots: writesInFlight,
-        gatherLimit: kind.gatherLimit,
+        smallChunk: kind.smallChunk,
+        // By default a gather holds up to four of the pipe's buffers (16 to 256 KiB).
+        gatherLimit: kind.smallChunk === 0 ? 0 : gatherLimit ?? Math.min(GATHER_LIMITS.max, 4 * kind.smallChunk),
         signal,
         onFailure: (error) => controller.error(error),
       });
@@ -219,14 +240,15 @@ const MAX_WRITES_IN_FLIGHT = 64;
  * GATHER_LIMITS). Undefined when the handle cannot be asked (closed,
  * disconnected): one acknowledged write at a time, which reports the error.
  */
-function pipeKind(handle: WritableHandle): { gatherLimit: number } | "nonblocking" | undefined {
+function pipeKind(handle: WritableHandle): { smallChunk: number } | "nonblocking" | undefined {
   try {
     if (handle.state().wait === "nonblocking") return "nonblocking";
     const info = handle.info();
-    if (info.type === "message") return { gatherLimit: 0 };
+    if (info.type === "message") return { smallChunk: 0 };
     // A server end writes into the outbound buffer; a client end, and an anonymous pipe's write end, into the inbound one.
     const buffer = info.end === "server" ? info.outBufferSize : info.inBufferSize;
-    return { gatherLimit: Math.min(GATHER_LIMITS.max, Math.max(GATHER_LIMITS.min, buffer)) };
+    const { min, max } = GATHER_LIMITS.small;
+    return { smallChunk: Math.min(max, Math.max(min, buffer)) };
   } catch {
     return undefined;
   }

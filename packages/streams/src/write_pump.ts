@@ -5,16 +5,22 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { concatBytes, onBeforeClose } from "@winpipe/core/internal";
+import { onBeforeClose } from "@winpipe/core/internal";
+import { GatherBuffer } from "./gather_buffer.ts";
 
 /**
- * The most bytes gathered into one write on a byte pipe (Node's writev of a
- * socket's queue and libuv's pipe reads work in 64 KiB too), and the least:
- * a gather holds at most the pipe's buffer, clamped to this range, since a
- * larger write would only wait for the reader. A chunk of the gather's size
- * or more is written on its own.
+ * What gathering on a byte pipe works with. `small`: a chunk smaller than
+ * the pipe's buffer, clamped to this range, is small: the small chunks a
+ * producer writes in one turn of the event loop are gathered even while a
+ * write slot is free (frames; Node's writev of a socket's queue works in
+ * 64 KiB too). `max`: the most bytes one gathered write holds by default
+ * (`writableTo`'s default is four small chunks, up to this). While every
+ * slot is busy, chunks of any size are gathered, since one 256 KiB WriteFile
+ * costs the kernel one operation where four 64 KiB ones cost four (under
+ * Wine each is a wineserver request): measured in docs/benchmarks.md
+ * ("Streams: larger writes and reads while data waits").
  */
-export const GATHER_LIMITS = { min: 4096, max: 65536 } as const;
+export const GATHER_LIMITS = { small: { min: 4096, max: 65536 }, max: 256 * 1024 } as const;
 
 /**
  * Runs `callback` once the current task and its microtasks are over:
@@ -31,6 +37,8 @@ const afterThisTask: (callback: () => void) => unknown =
 /** A write waiting for a free slot, and the promise its acceptance waits on. */
 interface Waiting {
   data: Uint8Array;
+  /** Whether `data` came from the gather (its memory goes back to it once issued). */
+  gathered: boolean;
   issued: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
@@ -44,16 +52,20 @@ interface Waiting {
  * gather; the kernel completes the writes later, and a failure is reported
  * to `onFailure` (the stream errors) and by every later call.
  *
- * Gathering (byte pipes): the first small chunk of a turn of the event loop
- * is issued at once, so a lone write (a request) costs no latency; small
- * chunks given after it in the same turn are copied into one buffer of up to
- * the pipe's buffer (within {@linkcode GATHER_LIMITS}), which is written when
- * it is full or when the turn ends (`setImmediate`), whichever comes first:
- * a producer writing many frames makes one WriteFile per buffer, as Node's
- * writev does.
+ * Gathering (byte pipes, {@linkcode GATHER_LIMITS}):
+ * - while every slot is busy, chunks of any size are copied into one gather
+ *   of up to `gatherLimit` bytes, written as one WriteFile as soon as a slot
+ *   frees: a producer that outpaces the pipe makes a few large writes
+ *   instead of many small ones, as Node's writev does with a socket's queue;
+ * - the first small chunk of a turn of the event loop is issued at once, so
+ *   a lone write (a request) costs no latency; small chunks given after it
+ *   in the same turn are gathered too, and written when the gather is full or
+ *   the turn ends (`setImmediate`), whichever comes first: a producer writing
+ *   many frames makes one WriteFile per gather.
  *
- * Held on the writing side at most: `slots` writes in the kernel and one
- * gather (and the chunk being accepted).
+ * Held on the writing side at most: `slots` writes in the kernel, one gather
+ * waiting for a slot and one being filled (the producer waits while both
+ * are full).
  *
  * @example
  * ```ts
@@ -62,7 +74,7 @@ interface Waiting {
  * import { WritePump } from "./write_pump.ts";
  * const { createPipe } = createWinpipe(createModelKernel());
  * using pipe = createPipe({ bufferSize: 65536 });
- * const pump = new WritePump(pipe.writer, { slots: 2, gatherLimit: 65536, onFailure: console.error });
+ * const pump = new WritePump(pipe.writer, { slots: 2, smallChunk: 65536, gatherLimit: 1048576, onFailure: console.error });
  * for (let i = 0; i < 100; i++) await pump.write(new Uint8Array([i])); // one WriteFile, then one for the other 99
  * await pump.drain(); // every byte is in the pipe
  * ```
@@ -70,14 +82,14 @@ interface Waiting {
 export class WritePump {
   readonly #handle: PipeConnection | PipeWriter;
   readonly #slots: number;
-  /** The gather's size; 0 on a message pipe (no gathering). */
-  readonly #gatherLimit: number;
+  /** Chunks smaller than this are gathered within a turn even while a slot is free. */
+  readonly #smallChunk: number;
+  /** Undefined on a message pipe (no gathering: each write is a message). */
+  readonly #gather: GatherBuffer | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onFailure: (error: unknown) => void;
   #inFlight = 0;
   readonly #waiting: Waiting[] = [];
-  #gather: Uint8Array[] = [];
-  #gatherBytes = 0;
   /** True from a small chunk's write until the end of that turn of the event loop. */
   #inTurn = false;
   #failure: { error: unknown } | undefined;
@@ -88,13 +100,17 @@ export class WritePump {
 
   constructor(handle: PipeConnection | PipeWriter, options: {
     slots: number;
+    /** 0 on a message pipe. */
+    smallChunk: number;
+    /** The most bytes one gathered write holds; 0 on a message pipe. */
     gatherLimit: number;
     signal?: AbortSignal;
     onFailure: (error: unknown) => void;
   }) {
     this.#handle = handle;
     this.#slots = options.slots;
-    this.#gatherLimit = options.gatherLimit;
+    this.#smallChunk = options.smallChunk;
+    this.#gather = options.gatherLimit > 0 ? new GatherBuffer(options.gatherLimit) : undefined;
     this.#signal = options.signal;
     this.#onFailure = options.onFailure;
     // Whoever closes the handle (this stream's close, a readable's cancel, the
@@ -105,25 +121,25 @@ export class WritePump {
   /** Accepts `bytes`: resolves once they are issued or gathered; rejects with an earlier write's failure. */
   async write(bytes: Uint8Array): Promise<void> {
     this.#check();
-    if (bytes.length >= this.#gatherLimit) {
-      void this.#flushGather(); // in order, ahead of this chunk
-      await this.#enqueue(bytes);
-      return;
-    }
+    const gather = this.#gather;
+    if (gather === undefined) return await this.#enqueue(bytes, false);
     if (bytes.length === 0) return; // a byte pipe has no zero-length write
-    if (!this.#inTurn && this.#gatherBytes === 0 && this.#waiting.length === 0) {
-      this.#startTurn();
-      await this.#enqueue(bytes);
+    const small = bytes.length < this.#smallChunk;
+    if (gather.length === 0 && this.#waiting.length === 0 && this.#inFlight < this.#slots && !(small && this.#inTurn)) {
+      // A slot is free and nothing is ahead: written at once (a small chunk opens a turn that gathers the next ones).
+      if (small) this.#startTurn();
+      this.#issue(bytes, false);
       return;
     }
-    if (this.#gatherBytes + bytes.length > this.#gatherLimit) {
+    if (!gather.fits(bytes.length)) {
       // Backpressure: a full gather that must wait for a slot holds the producer with it.
       await this.#flushGather();
       this.#check();
+      if (bytes.length > gather.limit) return await this.#enqueue(bytes, false); // too large to gather: alone, in order
     }
-    this.#gather.push(bytes.slice()); // accepted before it is written: the caller may reuse its memory
-    this.#gatherBytes += bytes.length;
-    this.#startTurn();
+    gather.append(bytes); // accepted before it is written: the caller may reuse its memory
+    if (small) this.#startTurn();
+    else if (this.#inFlight < this.#slots && this.#waiting.length === 0) void this.#flushGather();
   }
 
   /** Writes what is gathered, waits until the kernel completed every write, then reports a failure. */
@@ -150,9 +166,9 @@ export class WritePump {
   }
 
   /** Resolves once `data`'s WriteFile was issued, in order behind the writes already waiting. */
-  #enqueue(data: Uint8Array): Promise<void> {
+  #enqueue(data: Uint8Array, gathered: boolean): Promise<void> {
     if (this.#inFlight < this.#slots && this.#waiting.length === 0) {
-      this.#issue(data);
+      this.#issue(data, gathered);
       return Promise.resolve();
     }
     let resolve!: () => void;
@@ -162,11 +178,11 @@ export class WritePump {
       reject = rej;
     });
     issued.catch(() => {}); // a dropped write rejects whether or not anyone waits on it
-    this.#waiting.push({ data, issued, resolve, reject });
+    this.#waiting.push({ data, gathered, issued, resolve, reject });
     return issued;
   }
 
-  #issue(data: Uint8Array): void {
+  #issue(data: Uint8Array, gathered: boolean): void {
     this.#inFlight++;
     this.#handle.write(data, { signal: this.#signal }).then(
       () => this.#completed(),
@@ -179,15 +195,19 @@ export class WritePump {
         this.#completed();
       },
     );
+    // write() copied the bytes during the call (docs/buffer-ownership.md): the gather may reuse them.
+    if (gathered) this.#gather!.recycle(data as Uint8Array<ArrayBuffer>);
   }
 
   #completed(): void {
     this.#inFlight--;
     while (this.#inFlight < this.#slots && this.#waiting.length > 0) {
       const next = this.#waiting.shift()!;
-      this.#issue(next.data);
+      this.#issue(next.data, next.gathered);
       next.resolve();
     }
+    // A slot is free: what was gathered while they were busy goes now, unless a turn still gathers frames.
+    if (!this.#inTurn && this.#inFlight < this.#slots) void this.#flushGather();
     const waiters = this.#onSettled;
     this.#onSettled = [];
     for (const wake of waiters) wake();
@@ -197,19 +217,16 @@ export class WritePump {
   #issueAll(): void {
     void this.#flushGather();
     for (const next of this.#waiting.splice(0)) {
-      this.#issue(next.data);
+      this.#issue(next.data, next.gathered);
       next.resolve();
     }
   }
 
   /** Moves the gather into one write; resolves once it was issued. */
   #flushGather(): Promise<void> {
-    if (this.#gatherBytes === 0 || this.#failure) return Promise.resolve();
-    const parts = this.#gather;
-    const data = parts.length === 1 ? parts[0] : concatBytes(parts, this.#gatherBytes);
-    this.#gather = [];
-    this.#gatherBytes = 0;
-    return this.#enqueue(data);
+    const gather = this.#gather;
+    if (gather === undefined || gather.length === 0 || this.#failure) return Promise.resolve();
+    return this.#enqueue(gather.take(), true);
   }
 
   /** The turn of the event loop in which small chunks are gathered: at its end the gather is written. */
@@ -218,13 +235,12 @@ export class WritePump {
     this.#inTurn = true;
     afterThisTask(() => {
       this.#inTurn = false;
-      void this.#flushGather();
+      if (this.#inFlight < this.#slots) void this.#flushGather(); // else the next free slot takes it
     });
   }
 
   #drop(reason: unknown): void {
-    this.#gather = [];
-    this.#gatherBytes = 0;
+    if (this.#gather !== undefined && this.#gather.length > 0) this.#gather.take();
     for (const waiting of this.#waiting.splice(0)) waiting.reject(reason);
   }
 }

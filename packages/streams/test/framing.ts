@@ -414,9 +414,9 @@ export function framingTests(suite: StreamsSuite): void {
       await piping;
       assert.equal(consumed, COUNT * (FRAME + 4));
       // The encoder's two queues (one frame each), the frame pipeTo holds, the writable's one,
-      // the writable's two writes in flight and its gather (the pipe's buffer size each), the
-      // pipe's buffer and a read: a bound that does not grow with the data.
-      const bound = 4 * (FRAME + 4) + 3 * 4096 + 4096 + READ;
+      // the writable's two writes in flight and its gather (its gatherLimit each: four times the
+      // pipe's buffer), the pipe's buffer and a read: a bound that does not grow with the data.
+      const bound = 4 * (FRAME + 4) + 3 * 4 * 4096 + 4096 + READ;
       assert.ok(maxOutstanding <= bound, `outstanding peaked at ${maxOutstanding} bytes (bound ${bound})`);
     },
   );

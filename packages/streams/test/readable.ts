@@ -40,6 +40,44 @@ export function readableTests(suite: StreamsSuite): void {
 
   scenario(
     suite,
+    "byte readable: a default reader's reads grow from 64 KiB to 256 KiB while data waits, and shrink when the pipe runs dry",
+    async (ctx) => {
+      const asked: number[] = [];
+      const original = ctx.kernel.read.bind(ctx.kernel);
+      ctx.kernel.read = (handle, length, signal) => {
+        asked.push(length);
+        return original(handle, length, signal);
+      };
+      using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+      const data = pattern(1024 * 1024, 3);
+      const writing = pipe.writer.write(data); // pending: 1 MiB waits for the reader
+      const reader = pipe.reader.readable.getReader();
+      const parts: Uint8Array[] = [];
+      for (let got = 0; got < data.length;) {
+        const { value } = await reader.read();
+        parts.push(value!);
+        got += value!.length;
+      }
+      await writing;
+      assert.deepEqual(concat(parts), data);
+      assert.equal(asked[0], 65536, "the first read asks for 64 KiB");
+      assert.equal(Math.max(...asked), 262144, `reads that filled their buffer doubled, up to 256 KiB: ${asked}`);
+      assert.ok(parts.length < 16, `${parts.length} reads for 1 MiB`);
+      // The pipe is dry: a small chunk is copied out of its read's buffer, and the reads shrink back.
+      await pipe.writer.write(utf8("tail"));
+      const { value: tail } = await reader.read();
+      assert.equal(new TextDecoder().decode(tail), "tail");
+      assert.equal(tail!.buffer.byteLength, 4, "the chunk does not keep the read's buffer alive");
+      const next = reader.read();
+      assert.ok(await ctx.isPending(next));
+      assert.equal(asked.at(-1), 65536, `the pending read is back at 64 KiB: ${asked}`);
+      pipe.writer.close();
+      assert.equal((await next).done, true);
+    },
+  );
+
+  scenario(
+    suite,
     "byte readable: a pending BYOB read keeps its memory whatever the caller does with its buffer",
     async (ctx) => {
       using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });

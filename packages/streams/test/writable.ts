@@ -15,6 +15,7 @@ import {
   scenario,
   streamOf,
   type StreamsSuite,
+  tick,
   utf8,
 } from "./helpers.ts";
 
@@ -31,22 +32,32 @@ export function writableTests(suite: StreamsSuite): void {
     assert.deepEqual(await reading, chunks);
   });
 
-  scenario(suite, "writable: writes are pipelined, two WriteFiles pending at once, the third waits", async (ctx) => {
-    using pipe = ctx.pipes.createPipe({ bufferSize: 1024 });
-    const writer = pipe.writer.writable.getWriter();
-    const chunks = [pattern(4096, 1), pattern(4096, 2), pattern(4096, 3)];
-    await writer.write(chunks[0]); // issued: resolves while the kernel still holds 3072 of its bytes
-    await writer.write(chunks[1]); // issued behind it
-    const third = writer.write(chunks[2]);
-    assert.ok(await ctx.isPending(third), "two WriteFiles are pending: the third waits for a slot");
-    assert.ok(await ctx.isPending(writer.ready), "ready waits with it");
-    chunks[0].fill(0); // an issued write's bytes were copied: changing the chunk changes nothing
-    const closing = writer.close();
-    const received = concat(await collect(readableFrom(pipe.reader, { closeOnEnd: true })));
-    await third;
-    await closing;
-    assert.deepEqual(received, concat([pattern(4096, 1), pattern(4096, 2), pattern(4096, 3)]));
-  });
+  scenario(
+    suite,
+    "writable: writes are pipelined, two WriteFiles pending at once; while both are, later chunks are gathered up to gatherLimit, then the producer waits",
+    async (ctx) => {
+      const counted = countWrites(ctx);
+      using pipe = counted.pipes.createPipe({ bufferSize: 1024 });
+      const writer = writableTo(pipe.writer, { gatherLimit: 8192 }).getWriter();
+      const chunks = [1, 2, 3, 4, 5].map((fill) => pattern(4096, fill));
+      await writer.write(chunks[0]); // issued: resolves while the kernel still holds 3072 of its bytes
+      await writer.write(chunks[1]); // issued behind it
+      await writer.write(chunks[2]); // both WriteFiles pending: copied into the gather
+      await writer.write(chunks[3]); // the gather now holds its 8192
+      assert.equal(counted.writes(), 2, "the gathered chunks are not written yet");
+      const fifth = writer.write(chunks[4]);
+      assert.ok(await ctx.isPending(fifth), "the gather is full and waits for a slot: the fifth chunk waits with it");
+      assert.ok(await ctx.isPending(writer.ready), "ready waits with it");
+      for (const chunk of chunks.slice(0, 4)) chunk.fill(0); // accepted means copied: changing them changes nothing
+      const closing = writer.close();
+      const received = concat(await collect(readableFrom(pipe.reader, { closeOnEnd: true })));
+      await fifth;
+      await closing;
+      assert.deepEqual(received, concat([1, 2, 3, 4, 5].map((fill) => pattern(4096, fill))));
+      assert.equal(counted.writes(), 4, "the two gathered chunks went as one WriteFile, the fifth on its own");
+      assert.equal(counted.largest(), 8192);
+    },
+  );
 
   scenario(
     suite,
@@ -85,13 +96,13 @@ export function writableTests(suite: StreamsSuite): void {
 
   scenario(
     suite,
-    "writable: a gather is written when it holds the pipe's buffer; chunk order holds across gathers and large chunks",
+    "writable: a gather is written when it holds gatherLimit; chunk order holds across gathers and larger chunks",
     async (ctx) => {
       const counted = countWrites(ctx);
       const buffers = { inBufferSize: 65536, outBufferSize: 65536 };
       await using c = await connected({ ...ctx, pipes: counted.pipes }, buffers);
       const reading = collect(c.conn.readable);
-      const writer = c.client.writable.getWriter();
+      const writer = writableTo(c.client, { gatherLimit: 65536 }).getWriter();
       const chunks: Uint8Array[] = [];
       let size = 1;
       for (let i = 0; i < 400; i++) {
@@ -104,6 +115,38 @@ export function writableTests(suite: StreamsSuite): void {
       assert.deepEqual(concat(await reading), concat(chunks));
       assert.ok(counted.writes() < chunks.length / 4, `${counted.writes()} WriteFiles for ${chunks.length} chunks`);
       assert.ok(counted.largest() <= 70_000, `a write of ${counted.largest()} bytes (of ${bytes})`);
+    },
+  );
+
+  scenario(
+    suite,
+    "writable: a producer ahead of the pipe makes few large writes: 64 KiB chunks gathered up to 256 KiB",
+    async (ctx) => {
+      const counted = countWrites(ctx);
+      using pipe = counted.pipes.createPipe({ bufferSize: 65536 });
+      const writer = pipe.writer.writable.getWriter();
+      const chunks = Array.from({ length: 64 }, (_, i) => pattern(65536, i));
+      const producing = (async () => {
+        for (const chunk of chunks) {
+          await writer.ready; // as pipeTo does
+          writer.write(chunk).catch(() => {}); // a failure shows in close()
+        }
+        await writer.close();
+      })();
+      // A slow reader (a macrotask between its reads): the producer is ahead, with both writes pending.
+      const reader = readableFrom(pipe.reader, { closeOnEnd: true }).getReader({ mode: "byob" });
+      const parts: Uint8Array[] = [];
+      for (;;) {
+        await tick();
+        const { value, done } = await reader.read(new Uint8Array(65536));
+        if (done) break;
+        parts.push(value);
+      }
+      const received = concat(parts);
+      await producing;
+      assert.deepEqual(received, concat(chunks));
+      assert.ok(counted.largest() <= 262144, `a write of ${counted.largest()} bytes`);
+      assert.ok(counted.writes() <= 24, `${counted.writes()} WriteFiles for 64 chunks of 64 KiB`);
     },
   );
 
