@@ -60,14 +60,18 @@ export const IMPLS = [
 /**
  * `--variant=LABEL=IMPL:ARG ARG...`: IMPL run again under LABEL with more peer arguments (e.g.
  * `--variant="deno-nopoll=winpipe-deno:poll=0"`), to measure a remedy against the code as it is in
- * the same rounds. Without HTTP: the variants are for the pipe cases.
+ * the same rounds. An ARG starting with `--` goes to the runtime instead, before the script (e.g.
+ * `--variant="deno-semi1=winpipe-deno:--v8-flags=--max-semi-space-size=1"`, or `bun-smol=winpipe-bun:--smol`).
+ * Without HTTP: the variants are for the pipe cases.
  */
 export function parseVariant(spec, known) {
   const match = /^([\w@.+-]+)=([\w-]+)(?::(.*))?$/.exec(spec);
   const base = match && known.find((impl) => impl.name === match[2]);
   if (!base) throw new Error(`--variant=${spec}: expected LABEL=IMPL:ARG..., IMPL one of ${known.map((i) => i.name)}`);
   const extra = (match[3] ?? "").split(/\s+/).filter((a) => a !== "");
-  return { ...base, name: match[1], base: base.name, args: [...(base.args ?? []), ...extra], httpPeer: undefined };
+  const runtimeArgs = extra.filter((a) => a.startsWith("--"));
+  const args = [...(base.args ?? []), ...extra.filter((a) => !a.startsWith("--"))];
+  return { ...base, name: match[1], base: base.name, args, runtimeArgs, httpPeer: undefined };
 }
 
 /**
@@ -112,7 +116,8 @@ export function localBin(name) {
 
 /** The command that starts a peer of `impl` (its HTTP peer with `http`), before the role and key=value arguments. */
 export function runnerCommand(impl, { http = false, underWine }) {
-  const peer = http ? [impl.httpPeer] : impl.peer ? [impl.peer] : [];
+  // A variant's runtime flags (parseVariant) go before the script.
+  const peer = [...(impl.runtimeArgs ?? []), ...(http ? [impl.httpPeer] : impl.peer ? [impl.peer] : [])];
   const hostDeno = localBin("deno");
   const denoRun = ["run", "-A", ...(impl.config ? ["--config", impl.config] : []), ...peer];
   if (impl.runner === "host-deno") return [hostDeno, ...denoRun];
