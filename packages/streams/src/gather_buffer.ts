@@ -14,7 +14,8 @@ const FIRST_CAPACITY = 4096;
  * bytes over as one view and starts an empty gather; once the view's write
  * was issued (the backend copies the bytes during the call:
  * docs/buffer-ownership.md), {@linkcode GatherBuffer.recycle} gives its memory
- * back, so a steady stream of gathers allocates nothing.
+ * back, so a steady stream of gathers allocates nothing;
+ * {@linkcode GatherBuffer.release} drops it once the writer is idle.
  *
  * @example
  * ```ts
@@ -24,6 +25,9 @@ const FIRST_CAPACITY = 4096;
  * gather.append(new Uint8Array([3]));
  * const bytes = gather.take(); // Uint8Array [1, 2, 3]
  * gather.recycle(bytes); // after the write that took `bytes` was issued
+ * gather.append(new Uint8Array([4])); // reuses the recycled memory
+ * gather.take(); // Uint8Array [4]
+ * gather.release(); // the writer is idle: nothing kept
  * ```
  */
 export class GatherBuffer {
@@ -81,5 +85,10 @@ export class GatherBuffer {
   recycle(bytes: Uint8Array<ArrayBuffer>): void {
     const whole = new Uint8Array(bytes.buffer);
     if (this.#spare === undefined || this.#spare.length < whole.length) this.#spare = whole;
+  }
+
+  /** Lets the memory kept for reuse go (the writer is idle): an idle stream holds no gather. */
+  release(): void {
+    this.#spare = undefined;
   }
 }

@@ -208,6 +208,8 @@ export class WritePump {
     }
     // A slot is free: what was gathered while they were busy goes now, unless a turn still gathers frames.
     if (!this.#inTurn && this.#inFlight < this.#slots) void this.#flushGather();
+    // Idle (nothing in flight, waiting or gathered): the gather's reusable buffer goes, up to 256 KiB per stream.
+    if (this.#inFlight === 0 && this.#waiting.length === 0 && this.#gather?.length === 0) this.#gather.release();
     const waiters = this.#onSettled;
     this.#onSettled = [];
     for (const wake of waiters) wake();
