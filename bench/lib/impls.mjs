@@ -76,8 +76,8 @@ export function parseVariant(spec, known) {
 
 /**
  * `--baseline=REV`: the winpipe peers of another commit (its packages and peers, from `git archive`, in
- * bench/.build/baseline/REV), run as `winpipe-deno@REV` and `winpipe-bun@REV` in the same rounds: the
- * before of a before/after measurement.
+ * bench/.build/baseline/REV), run as `winpipe-deno@REV`, `winpipe-bun@REV` and their `-sync` rows in the
+ * same rounds: the before of a before/after measurement.
  */
 export function baselineImpls(rev, known) {
   const resolved = spawnSync("git", ["rev-parse", "--short", rev], { encoding: "utf8" });
@@ -92,7 +92,7 @@ export function baselineImpls(rev, known) {
     const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
   }
-  return ["winpipe-deno", "winpipe-bun"].map((name) => {
+  return ["winpipe-deno", "winpipe-bun", "winpipe-deno-sync", "winpipe-bun-sync"].map((name) => {
     const impl = known.find((i) => i.name === name);
     return {
       ...impl,
