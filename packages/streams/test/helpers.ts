@@ -194,6 +194,20 @@ export function streamOf<T>(items: Iterable<T>): ReadableStream<T> {
   }, { highWaterMark: 0 });
 }
 
+/**
+ * Records the length every ReadFile of `ctx`'s kernel is asked for (a
+ * length, never the caller's memory: docs/buffer-ownership.md), in order.
+ */
+export function recordReadLengths(ctx: StreamsContext): number[] {
+  const asked: number[] = [];
+  const original = ctx.kernel.read.bind(ctx.kernel);
+  ctx.kernel.read = (handle, length, signal) => {
+    asked.push(length);
+    return original(handle, length, signal);
+  };
+  return asked;
+}
+
 /** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
 export function countWrites(
   ctx: StreamsContext,

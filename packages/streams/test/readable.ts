@@ -5,7 +5,17 @@
  */
 import assert from "node:assert/strict";
 import { readableFrom } from "../mod.ts";
-import { collect, concat, connected, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
+import {
+  collect,
+  concat,
+  connected,
+  pattern,
+  recordReadLengths,
+  scenario,
+  type StreamsSuite,
+  tick,
+  utf8,
+} from "./helpers.ts";
 
 /** Registers the readable suites. */
 export function readableTests(suite: StreamsSuite): void {
@@ -14,12 +24,7 @@ export function readableTests(suite: StreamsSuite): void {
     "byte readable: a BYOB read lands in the caller's view; ReadFile never gets the caller's memory",
     async (ctx) => {
       // Record what ReadFile is asked for: a length, never a view of the caller's memory (docs/buffer-ownership.md).
-      const asked: unknown[] = [];
-      const original = ctx.kernel.read.bind(ctx.kernel);
-      ctx.kernel.read = (handle, length, signal) => {
-        asked.push(length);
-        return original(handle, length, signal);
-      };
+      const asked = recordReadLengths(ctx);
       using pipe = ctx.pipes.createPipe();
       await pipe.writer.write(utf8("hello world"));
       const reader = pipe.reader.readable.getReader({ mode: "byob" });
@@ -42,12 +47,7 @@ export function readableTests(suite: StreamsSuite): void {
     suite,
     "byte readable: a default reader's reads grow from 64 KiB to 256 KiB while data waits, and shrink when the pipe runs dry",
     async (ctx) => {
-      const asked: number[] = [];
-      const original = ctx.kernel.read.bind(ctx.kernel);
-      ctx.kernel.read = (handle, length, signal) => {
-        asked.push(length);
-        return original(handle, length, signal);
-      };
+      const asked = recordReadLengths(ctx);
       using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
       const data = pattern(1024 * 1024, 3);
       const writing = pipe.writer.write(data); // pending: 1 MiB waits for the reader
