@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
@@ -35,7 +36,11 @@ export interface NodeDuplexOptions {
    * "auto".
    */
   mode?: "auto" | "byte" | "message";
-  /** Byte mode: the most one read asks for, in bytes. Default 65536. */
+  /**
+   * Byte mode: the most one read asks for, in bytes. Default: adaptive, as
+   * `readableFrom`'s: 64 KiB, doubling up to 256 KiB while reads fill their
+   * buffer, halving when one comes back half full or less.
+   */
   chunkSize?: number;
   /**
    * Message mode: the largest message accepted, in bytes; a larger one is
@@ -121,7 +126,12 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   if (mode !== "auto" && mode !== "byte" && mode !== "message") {
     throw new TypeError(`mode must be one of "auto", "byte", "message": got ${show(mode)}`);
   }
-  const chunkSize = requireInteger(opts.chunkSize ?? 65536, "chunkSize", 1, 0x7fffffff);
+  const chunkSize = opts.chunkSize === undefined
+    ? undefined
+    : requireInteger(opts.chunkSize, "chunkSize", 1, 0x7fffffff);
+  const size = chunkSize === undefined
+    ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
+    : new ReadSize(chunkSize, chunkSize);
   const maxMessageSize = requireInteger(
     opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     "maxMessageSize",
@@ -162,11 +172,13 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
         if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
       }
     }
-    const buffer = new Uint8Array(chunkSize);
+    const length = size.next;
+    const buffer = new Uint8Array(length);
     const n = await readSome(conn, buffer, signal);
     if (n === null) return null;
+    size.update(n);
     // A short read is copied out, so that a small chunk does not pin a whole read buffer.
-    return n * 2 >= chunkSize ? Buffer.from(buffer.buffer, 0, n) : Buffer.from(buffer.subarray(0, n));
+    return n * 2 >= length ? Buffer.from(buffer.buffer, 0, n) : Buffer.from(buffer.subarray(0, n));
   };
 
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as

@@ -10,7 +10,17 @@ import { once } from "node:events";
 import http from "node:http";
 import type { Duplex } from "node:stream";
 import { toNodeDuplex } from "../node.ts";
-import { concat, connected, countWrites, pattern, scenario, type StreamsSuite, tick, utf8 } from "./helpers.ts";
+import {
+  concat,
+  connected,
+  countWrites,
+  pattern,
+  recordReadLengths,
+  scenario,
+  type StreamsSuite,
+  tick,
+  utf8,
+} from "./helpers.ts";
 
 /** Every chunk a duplex delivers until its end. */
 async function received(duplex: Duplex): Promise<Uint8Array[]> {
@@ -46,6 +56,26 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
       await closed(server);
       await closed(client);
       assert.equal(c.conn.closed, true);
+    },
+  );
+
+  scenario(
+    suite,
+    "node duplex: reads grow from 64 KiB to 256 KiB while data waits and shrink when the pipe runs dry",
+    async (ctx) => {
+      const asked = recordReadLengths(ctx);
+      await using c = await connected(ctx, { inBufferSize: 65536, outBufferSize: 65536 });
+      const data = pattern(1024 * 1024, 5);
+      const writing = c.client.write(data); // pending: 1 MiB waits for the reader
+      const server = toNodeDuplex(c.conn);
+      const atServer = received(server);
+      await writing;
+      await c.client.write(utf8("tail"));
+      c.client.close();
+      assert.deepEqual(concat(await atServer), concat([data, utf8("tail")]));
+      assert.equal(asked[0], 65536, "the first read asks for 64 KiB");
+      assert.equal(Math.max(...asked), 262144, `reads that filled their buffer doubled, up to 256 KiB: ${asked}`);
+      assert.ok(asked.length < 20, `${asked.length} reads for 1 MiB`);
     },
   );
 
