@@ -209,7 +209,8 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
       // A default reader: a buffer of the adaptive size, handed over as the chunk when the read filled
       // at least half of it, else the bytes are copied out and the buffer kept for the next read.
       const length = size.next;
-      const target = spare !== undefined && spare.length >= length ? spare.subarray(0, length) : new Uint8Array(length);
+      // The spare only if it has the size asked for: a chunk handed over keeps its whole buffer alive.
+      const target = spare !== undefined && spare.length === length ? spare : new Uint8Array(length);
       spare = undefined;
       const result = await state.read(() => readSome(handle, target, state.signal));
       if (result === "cancelled") return;
