@@ -65,9 +65,10 @@ export interface WritableOptions {
    * On a byte pipe, the most bytes the stream gathers into one WriteFile
    * (see {@linkcode writableTo}). Default: four times the pipe's buffer
    * (the buffer clamped to 4 to 64 KiB, so 16 to 256 KiB). It bounds the
-   * memory a fast producer can fill on the writing side: one gather being
-   * filled and one waiting for a write slot. 0 gathers nothing: every chunk
-   * is its own WriteFile.
+   * memory a fast producer can fill on the writing side: each write in
+   * flight holds up to one gather, and one more is being filled (or, full,
+   * waits for a slot with the producer). 0 gathers nothing: every chunk is
+   * its own WriteFile.
    */
   gatherLimit?: number;
   /**

@@ -63,9 +63,9 @@ interface Waiting {
  *   the turn ends (`setImmediate`), whichever comes first: a producer writing
  *   many frames makes one WriteFile per gather.
  *
- * Held on the writing side at most: `slots` writes in the kernel, one gather
- * waiting for a slot and one being filled (the producer waits while both
- * are full).
+ * Held on the writing side at most: `slots` writes in the kernel (each up to
+ * a gather) and one gather, being filled or, once full, waiting for a slot
+ * while the producer waits with it.
  *
  * @example
  * ```ts
@@ -74,7 +74,7 @@ interface Waiting {
  * import { WritePump } from "./write_pump.ts";
  * const { createPipe } = createWinpipe(createModelKernel());
  * using pipe = createPipe({ bufferSize: 65536 });
- * const pump = new WritePump(pipe.writer, { slots: 2, smallChunk: 65536, gatherLimit: 1048576, onFailure: console.error });
+ * const pump = new WritePump(pipe.writer, { slots: 2, smallChunk: 65536, gatherLimit: 262144, onFailure: console.error });
  * for (let i = 0; i < 100; i++) await pump.write(new Uint8Array([i])); // one WriteFile, then one for the other 99
  * await pump.drain(); // every byte is in the pipe
  * ```
