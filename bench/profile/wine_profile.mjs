@@ -7,7 +7,7 @@
 // the differences the bench shows. Uses the bench's own peers.
 //
 //   node bench/profile/wine_profile.mjs [CASE] [IMPL...]
-//     CASE: rtt (default), throughput-64k, msgrate-64b
+//     CASE: rtt (default), throughput-64k, throughput-1m, msgrate-64b
 //     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only), node-libuv,
 //           bun-node-net (default: all but winpipe-bun and the -sync ones)
 //
@@ -50,10 +50,16 @@ const SIZES = {
     unit: "64 KiB write",
     args: (n) => [`bytes=${n * 65536}`, "seconds=600"],
   },
+  "throughput-1m": {
+    small: 16,
+    large: 144,
+    unit: "1 MiB write",
+    args: (n) => [`bytes=${n * 1048576}`, "seconds=600"],
+  },
   "msgrate-64b": { small: 1000, large: 11000, unit: "message", args: (n) => [`messages=${n}`, "seconds=600"] },
 }[caseName];
 if (!SIZES) {
-  console.error(`Unknown case "${caseName}": use rtt, throughput-64k or msgrate-64b`);
+  console.error(`Unknown case "${caseName}": use rtt, throughput-64k, throughput-1m or msgrate-64b`);
   process.exit(2);
 }
 const delta = SIZES.large - SIZES.small;
