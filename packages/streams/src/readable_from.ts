@@ -192,39 +192,30 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
     async pull(controller) {
       const request = controller.byobRequest;
       const given = request?.view;
-      if (request && given) {
-        // A BYOB reader: straight into its view, the kernel's copy is the only one.
-        const view = new Uint8Array(given.buffer, given.byteOffset, given.byteLength);
-        const result = await state.read(() => readSome(handle, view, state.signal));
-        if (result === "cancelled") return;
-        if (result === null) {
-          controller.close();
-          request.respond(0);
-          state.ended();
-          return;
-        }
-        request.respond(result);
-        return;
-      }
-      // A default reader: a buffer of the adaptive size, handed over as the chunk when the read filled
-      // at least half of it, else the bytes are copied out and the buffer kept for the next read.
+      // A BYOB reader's view takes the data straight (the kernel's copy is the only one); a default
+      // reader gets a buffer of the adaptive size, the spare only if it has that size (a chunk handed
+      // over keeps its whole buffer alive).
+      const view = request && given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
       const length = size.next;
-      // The spare only if it has the size asked for: a chunk handed over keeps its whole buffer alive.
-      const target = spare !== undefined && spare.length === length ? spare : new Uint8Array(length);
-      spare = undefined;
+      const target = view ?? (spare?.length === length ? spare : new Uint8Array(length));
+      if (view === undefined) spare = undefined;
       const result = await state.read(() => readSome(handle, target, state.signal));
       if (result === "cancelled") return;
       if (result === null) {
         controller.close();
+        if (view) request!.respond(0);
         state.ended();
         return;
       }
+      if (view) return request!.respond(result);
       size.update(result);
+      // More than half full: handed over as the chunk; else its bytes are copied out and the buffer
+      // serves the next read.
       if (result * 2 > length) {
         controller.enqueue(target.subarray(0, result));
       } else {
         controller.enqueue(target.slice(0, result));
-        spare = new Uint8Array(target.buffer);
+        spare = target as Uint8Array<ArrayBuffer>;
       }
     },
     cancel: () => state.cancel(),
