@@ -125,7 +125,7 @@ export class WritePump {
     if (gather === undefined) return await this.#enqueue(bytes, false);
     if (bytes.length === 0) return; // a byte pipe has no zero-length write
     const small = bytes.length < this.#smallChunk;
-    if (gather.length === 0 && this.#waiting.length === 0 && this.#inFlight < this.#slots && !(small && this.#inTurn)) {
+    if (gather.length === 0 && this.#slotFree && !(small && this.#inTurn)) {
       // A slot is free and nothing is ahead: written at once (a small chunk opens a turn that gathers the next ones).
       if (small) this.#startTurn();
       this.#issue(bytes, false);
@@ -139,7 +139,7 @@ export class WritePump {
     }
     gather.append(bytes); // accepted before it is written: the caller may reuse its memory
     if (small) this.#startTurn();
-    else if (this.#inFlight < this.#slots && this.#waiting.length === 0) void this.#flushGather();
+    else if (this.#slotFree) void this.#flushGather();
   }
 
   /** Writes what is gathered, waits until the kernel completed every write, then reports a failure. */
@@ -157,6 +157,11 @@ export class WritePump {
     while (this.#inFlight > 0) await this.#settled();
   }
 
+  /** Whether a write issued now goes to the kernel at once: a slot is free and nothing waits for one. */
+  get #slotFree(): boolean {
+    return this.#inFlight < this.#slots && this.#waiting.length === 0;
+  }
+
   #check(): void {
     if (this.#failure) throw this.#failure.error;
   }
@@ -167,7 +172,7 @@ export class WritePump {
 
   /** Resolves once `data`'s WriteFile was issued, in order behind the writes already waiting. */
   #enqueue(data: Uint8Array, gathered: boolean): Promise<void> {
-    if (this.#inFlight < this.#slots && this.#waiting.length === 0) {
+    if (this.#slotFree) {
       this.#issue(data, gathered);
       return Promise.resolve();
     }
