@@ -6,8 +6,7 @@
 
 /**
  * Copies `parts` (`total` bytes together) into one new array, in order: how a
- * message read in parts, a gathered write or a buffered HTTP head becomes one
- * buffer. Always copies, even a single part; a caller that may keep a single
+ * message read in parts or a buffered HTTP head becomes one buffer. Always copies, even a single part; a caller that may keep a single
  * part as it is checks that first.
  *
  * @example
