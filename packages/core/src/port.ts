@@ -89,7 +89,7 @@ export interface CreateNamedPipeParams {
   /**
    * dwOpenMode: PIPE_ACCESS_* | FILE_FLAG_FIRST_PIPE_INSTANCE |
    * FILE_FLAG_WRITE_THROUGH. FILE_FLAG_OVERLAPPED is the backend's own
-   * business and is not set here.
+   * business and is not set here (see `synchronous`).
    */
   openMode: number;
   /** dwPipeMode: PIPE_TYPE_* | PIPE_READMODE_* | PIPE_WAIT/PIPE_NOWAIT | PIPE_*_REMOTE_CLIENTS. */
@@ -112,6 +112,12 @@ export interface CreateNamedPipeParams {
    * (FILE_CREATE_PIPE_INSTANCE).
    */
   securityDescriptor?: string;
+  /**
+   * True: the instance is opened without FILE_FLAG_OVERLAPPED, a
+   * synchronous handle (see {@linkcode OpenPipeParams.synchronous}).
+   * Undefined or false: the backend's default.
+   */
+  synchronous?: boolean;
 }
 
 /**
@@ -144,6 +150,16 @@ export interface OpenPipeParams {
    * Undefined: SECURITY_IDENTIFICATION.
    */
   securityQos?: number;
+  /**
+   * True: the handle is opened without FILE_FLAG_OVERLAPPED, a synchronous
+   * handle. A synchronous call on it is the plain call a C program makes,
+   * waiting in its thread; a backend runs an asynchronous call on it in
+   * another thread. Windows serializes the I/O of such a handle
+   * ([CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew),
+   * FILE_FLAG_OVERLAPPED). The model has no threads and ignores it.
+   * Undefined or false: the backend's default.
+   */
+  synchronous?: boolean;
 }
 
 /**

@@ -3,9 +3,10 @@
  * ntdll.dll where the Win32 call has no form that can wait without a
  * thread), written once for every runtime over a {@linkcode Win32Binding}.
  *
- * Every pipe handle this process does I/O on is opened with
+ * A pipe handle this process does I/O on is opened with
  * FILE_FLAG_OVERLAPPED and associated with the process's one completion
- * port; io.ts says how a call waits without blocking the event loop and how
+ * port, unless it was asked for as a synchronous handle (then its
+ * asynchronous calls run in another thread, io.ts); io.ts says how a call waits without blocking the event loop and how
  * its error code stays right under concurrency, completion_port.ts how the
  * completions come back, and docs/buffer-ownership.md which memory the
  * kernel gets. The calls without an overlapped form have their own files
@@ -179,7 +180,9 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
 
   /**
    * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew),
-   * always with FILE_FLAG_OVERLAPPED added to dwOpenMode; a security
+   * with FILE_FLAG_OVERLAPPED added to dwOpenMode unless
+   * `params.synchronous` (a synchronous handle is not associated with the
+   * completion port; its asynchronous calls run in another thread); a security
    * descriptor given as SDDL is converted with
    * [ConvertStringSecurityDescriptorToSecurityDescriptorW](https://learn.microsoft.com/en-us/windows/win32/api/sddl/nf-sddl-convertstringsecuritydescriptortosecuritydescriptorw)
    * and freed (LocalFree) once the call has returned.
@@ -187,19 +190,21 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   createNamedPipe(params: CreateNamedPipeParams): Kernel32Handle {
     const session = this.#session;
     const native = createNamedPipeNative(session.lib, params);
-    return this.#wrap(session, native, params.name, true, "CreateNamedPipeW");
+    return this.#wrap(session, native, params.name, !params.synchronous, "CreateNamedPipeW");
   }
 
   /**
    * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
-   * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT
-   * | the impersonation level): by default SECURITY_IDENTIFICATION, so the
-   * server may identify the client but not impersonate it. Static
-   * tracking: the server gets the client's identity as it opens the pipe.
+   * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED (unless
+   * `params.synchronous`) | SECURITY_SQOS_PRESENT | the impersonation
+   * level): by default SECURITY_IDENTIFICATION, so the server may identify
+   * the client but not impersonate it. Static tracking: the server gets the
+   * client's identity as it opens the pipe.
    */
   openPipe(params: OpenPipeParams): Kernel32Handle {
     const session = this.#session;
-    return this.#wrap(session, openPipeNative(session.lib, params), params.name, true, "CreateFileW");
+    const native = openPipeNative(session.lib, params);
+    return this.#wrap(session, native, params.name, !params.synchronous, "CreateFileW");
   }
 
   /**

@@ -1,9 +1,10 @@
 /**
  * The two calls that open a named pipe handle: CreateNamedPipeW (a server
  * instance, with its security descriptor converted from SDDL) and
- * CreateFileW (a client end, with its impersonation level). Both always add
- * FILE_FLAG_OVERLAPPED; the kernel associates the handle with the
- * completion port (kernel.ts).
+ * CreateFileW (a client end, with its impersonation level). Both add
+ * FILE_FLAG_OVERLAPPED unless the params ask for a synchronous handle; the
+ * kernel associates an overlapped handle with the completion port
+ * (kernel.ts).
  *
  * @module
  */
@@ -18,12 +19,17 @@ import { securityAttributes, validHandle, wideString } from "./structs.ts";
 import { OPEN_EXISTING, SECURITY_SQOS_PRESENT } from "./win32_constants.ts";
 import { check, lastError } from "./win32.ts";
 
+/** FILE_FLAG_OVERLAPPED, or 0 for a synchronous handle. */
+function overlappedFlag(params: { synchronous?: boolean }): number {
+  return params.synchronous ? 0 : FILE_FLAG_OVERLAPPED;
+}
+
 /** sddl.h's SDDL_REVISION_1, the only revision there is. */
 const SDDL_REVISION_1 = 1;
 
 /**
  * [CreateNamedPipeW](https://learn.microsoft.com/en-us/windows/win32/api/winbase/nf-winbase-createnamedpipew)
- * with FILE_FLAG_OVERLAPPED added; `params.securityDescriptor` (SDDL) is
+ * with FILE_FLAG_OVERLAPPED added unless `params.synchronous`; `params.securityDescriptor` (SDDL) is
  * converted with
  * [ConvertStringSecurityDescriptorToSecurityDescriptorW](https://learn.microsoft.com/en-us/windows/win32/api/sddl/nf-sddl-convertstringsecuritydescriptortosecuritydescriptorw)
  * and freed (LocalFree) once the call has returned. Returns the native handle.
@@ -45,7 +51,7 @@ export function createNamedPipeNative(lib: Win32Library, params: CreateNamedPipe
   try {
     native = validHandle(lib.kernel32.CreateNamedPipeW(
       wideString(params.name),
-      (params.openMode | FILE_FLAG_OVERLAPPED) >>> 0,
+      (params.openMode | overlappedFlag(params)) >>> 0,
       params.pipeMode,
       params.maxInstances,
       params.outBufferSize,
@@ -62,9 +68,9 @@ export function createNamedPipeNative(lib: Win32Library, params: CreateNamedPipe
 
 /**
  * [CreateFileW](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-createfilew)(name,
- * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT
- * | the impersonation level, by default SECURITY_IDENTIFICATION). Returns
- * the native handle.
+ * access, 0, sa, OPEN_EXISTING, FILE_FLAG_OVERLAPPED (unless
+ * `params.synchronous`) | SECURITY_SQOS_PRESENT | the impersonation level,
+ * by default SECURITY_IDENTIFICATION). Returns the native handle.
  */
 export function openPipeNative(lib: Win32Library, params: OpenPipeParams): number {
   const native = validHandle(lib.kernel32.CreateFileW(
@@ -73,7 +79,7 @@ export function openPipeNative(lib: Win32Library, params: OpenPipeParams): numbe
     0,
     securityAttributes(params.inheritable),
     OPEN_EXISTING,
-    (FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | (params.securityQos ?? SECURITY_IDENTIFICATION)) >>> 0,
+    (overlappedFlag(params) | SECURITY_SQOS_PRESENT | (params.securityQos ?? SECURITY_IDENTIFICATION)) >>> 0,
     0,
   ));
   if (native === undefined) throw lastError(lib, "CreateFileW", params.name);

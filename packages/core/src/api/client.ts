@@ -100,6 +100,33 @@ export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions 
   /** bInheritHandle: child processes inherit the client handle. Default false. */
   inheritable?: boolean;
   /**
+   * Open a synchronous handle (CreateFile without FILE_FLAG_OVERLAPPED), as
+   * a C program that makes blocking calls does. Its synchronous calls
+   * (`readSync`, `writeSync`, `transactSync`) are then the plain Win32
+   * calls, the fastest round trip there is, and a child process can use the
+   * handle as its standard input or output. The asynchronous calls still
+   * work: each runs in another thread, as on an anonymous pipe's
+   * inheritable end. Windows serializes the I/O of such a handle: a read
+   * that waits holds up a write on the same handle until it completes, so
+   * do one call at a time on it (Wine does not serialize them:
+   * docs/wine-findings.md). Default false: an overlapped handle.
+   *
+   * @example A client for blocking calls (the model ignores the option: it has no threads)
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * const { createServer, connect } = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\blocking-client`;
+   * await using server = createServer(name);
+   * const accepted = server.accept();
+   * await using client = await connect(name, { synchronous: true });
+   * await using conn = await accepted;
+   * client.writeSync(new TextEncoder().encode("ping"));
+   * conn.readSync(new Uint8Array(16)).bytesRead; // 4
+   * ```
+   */
+  synchronous?: boolean;
+  /**
    * The owner the pipe must have: `"current-user"` (this process's user) or
    * a SID. Checked right after the pipe is opened, before anything is
    * written to it (GetSecurityInfo); another owner fails the connect with
@@ -196,6 +223,7 @@ export async function connectOn(
   const wait = requireChoice(opts.wait ?? "blocking", "wait", WAITS);
   const timeout = validateTimeout(opts.timeout ?? Infinity);
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const synchronous = requireBoolean(opts.synchronous ?? false, "synchronous");
   const waitForCreation = requireBoolean(opts.waitForCreation ?? false, "waitForCreation");
   const timeouts = connectionTimeouts(opts);
   const signal = requireSignal(opts.signal);
@@ -206,6 +234,7 @@ export async function connectOn(
     access: ACCESS_MASKS[access],
     inheritable,
     securityQos: security.securityQos,
+    ...(synchronous ? { synchronous } : {}),
   };
   const waiting: Waiting = { timeout, waitForCreation, signal };
   const handle = await openWaiting(kernel, params, security, waiting, "connect");
@@ -423,7 +452,9 @@ export function callNamedPipeSyncOn(
   request: Uint8Array,
   options?: CallNamedPipeSyncOptions,
 ): Uint8Array {
-  const { full, timeout, maxReplySize, security, params } = callArguments(name, request, options);
+  const { full, timeout, maxReplySize, security, params: overlapped } = callArguments(name, request, options);
+  // A synchronous handle, as CallNamedPipe opens: its one transact is the plain call, waiting in this thread.
+  const params: OpenPipeParams = { ...overlapped, synchronous: true };
   let handle: KernelHandle;
   try {
     handle = openChecked(kernel, params, security, "callNamedPipeSync");

@@ -89,6 +89,15 @@ export interface ServerOptions extends ConnectionTimeoutOptions {
   /** bInheritHandle: child processes inherit the server handles. Default false. */
   inheritable?: boolean;
   /**
+   * Create synchronous instances (CreateNamedPipeW without
+   * FILE_FLAG_OVERLAPPED), as a C server that makes blocking calls does;
+   * as `synchronous` of the client's ConnectOptions: the
+   * synchronous calls are the plain Win32 calls, every asynchronous call
+   * (`accept` too) runs in another thread, and Windows serializes the I/O
+   * of each instance. Default false: overlapped instances.
+   */
+  synchronous?: boolean;
+  /**
    * Who may open the pipe: its security descriptor (lpSecurityAttributes).
    * `"current-user"` (the default) lets only this process's user and SYSTEM
    * open it, and makes that user its owner; `"os-default"` is Windows'
@@ -142,6 +151,7 @@ export function serverConfig(kernel: PipeKernel, name: unknown, options: unknown
   const rejectRemote = requireBoolean(opts.rejectRemoteClients ?? true, "rejectRemoteClients");
   const writeThrough = requireBoolean(opts.writeThrough ?? false, "writeThrough");
   const inheritable = requireBoolean(opts.inheritable ?? false, "inheritable");
+  const synchronous = requireBoolean(opts.synchronous ?? false, "synchronous");
   const timeouts = connectionTimeouts(opts);
   const security = validateServerSecurity(opts.security);
   const securityDescriptor = securityDescriptorFor(kernel, security);
@@ -159,6 +169,7 @@ export function serverConfig(kernel: PipeKernel, name: unknown, options: unknown
       defaultTimeout,
       inheritable,
       ...(securityDescriptor === undefined ? {} : { securityDescriptor }),
+      ...(synchronous ? { synchronous } : {}),
     },
   };
 }
