@@ -26,6 +26,12 @@ export class Kernel32Handle implements KernelHandle {
   readonly pipeName: string | undefined;
   /** True when the handle was opened with FILE_FLAG_OVERLAPPED. */
   readonly overlapped: boolean;
+  /**
+   * @internal How many calls on this synchronous handle are running in
+   * other threads (io.ts's offThreadCall counts them); close cancels them
+   * first.
+   */
+  callsInOtherThreads = 0;
 
   /** @internal Use the `Kernel32Kernel` methods to make handles. */
   constructor(
@@ -62,13 +68,20 @@ export class Kernel32Handle implements KernelHandle {
    * [CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle).
    * Idempotent: a second call does nothing. Operations in flight on the
    * handle are completed by the kernel (a pipe read then fails with
-   * ERROR_BROKEN_PIPE, for example).
+   * ERROR_BROKEN_PIPE, for example). On a synchronous handle, calls that
+   * other threads are making on it are cancelled first
+   * ([CancelIoEx](https://learn.microsoft.com/en-us/windows/win32/fileio/cancelioex-func),
+   * they fail with ERROR_OPERATION_ABORTED): Windows serializes a
+   * synchronous handle's I/O, so closing it may wait for the call in
+   * progress, and a read may never finish (libuv cancels such reads for the
+   * same reason).
    */
   close(): void {
     const native = this.#native;
     if (native === null) return;
     this.#native = null;
     this.#live.delete(this);
+    if (this.callsInOtherThreads > 0) this.#lib.kernel32.CancelIoEx(native, null);
     check(this.#lib, this.#lib.kernel32.CloseHandle(native), "CloseHandle", this.pipeName);
   }
 

@@ -137,8 +137,12 @@ export async function offThreadCall(
     session.slots.release();
     throw err;
   }
+  // Flushes on overlapped handles are left out: closing one does not wait for them.
+  const counted = !handle.overlapped;
+  if (counted) handle.callsInOtherThreads++;
   const promise = started.finally(() => {
     settled = true;
+    if (counted) handle.callsInOtherThreads--;
     session.slots.release();
     // The call has returned: the kernel is done with the IO_STATUS_BLOCK and the buffers.
     keepUntilHere([iosb, keep]);
