@@ -9,6 +9,8 @@
  * - {@linkcode concurrencySuite}: error codes stay right under concurrency.
  * - {@linkcode eventLoopSuite}: waiting calls never block the event loop.
  * - {@linkcode handleReleaseSuite}: handles are released, round after round.
+ * - {@linkcode synchronousHandleSuite}: named pipe ends opened without
+ *   FILE_FLAG_OVERLAPPED.
  *
  * {@linkcode exitChildWorkload} is the body of the child process of each
  * backend's exit test.
@@ -28,4 +30,5 @@ export { abortSuite } from "./backend/abort.ts";
 export { concurrencySuite } from "./backend/concurrency.ts";
 export { eventLoopSuite } from "./backend/event_loop.ts";
 export { handleReleaseSuite } from "./backend/handle_release.ts";
+export { synchronousHandleSuite } from "./backend/synchronous_handles.ts";
 export { exitChildWorkload } from "./backend/exit_child.ts";

@@ -29,7 +29,7 @@ import { isPipeError } from "@winpipe/core";
 import type { StreamFactories } from "@winpipe/core";
 import type { ChildProcess } from "@winpipe/core";
 import { createWinpipe, type Winpipe } from "@winpipe/core";
-import type { KernelFactory, SuiteOptions, TestBody } from "./harness.ts";
+import { type KernelFactory, type SuiteOptions, type TestBody, uniquePipeName } from "./harness.ts";
 
 /**
  * Options of {@linkcode processSuite}.
@@ -229,6 +229,22 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     await pipe.writer.write(new TextEncoder().encode("from the parent"));
     pipe.writer.close();
     assert.equal(await output, "from the parent");
+    assert.equal(await proc.wait(), 0);
+  });
+
+  add("a child's synchronous calls on synchronous handles get the replies of a server here", async (api) => {
+    const name = uniquePipeName("sync-child");
+    await using server = api.createServer(name, { type: "message", readMode: "message" });
+    await using proc = api.spawn(options.runtime, inherited("call", name, "ping"));
+    const output = text(proc.stdout!.readable);
+    // callNamedPipeSync (a synchronous handle, one TransactNamedPipe), then a synchronous client's writeSync and readSync.
+    for (let i = 0; i < 2; i++) {
+      await using conn = await server.accept({ signal: AbortSignal.timeout(20_000) });
+      const request = await conn.readMessage();
+      await conn.write(new TextEncoder().encode(`${new TextDecoder().decode(request!)} ${i}`));
+      if (i === 1) await conn.read(new Uint8Array(1)); // the child's close ends the data
+    }
+    assert.match(await output, /^ping 0\r?\nping 1\r?\n$/);
     assert.equal(await proc.wait(), 0);
   });
 

@@ -60,10 +60,49 @@ export function apiInputTests(register: RegisterTest): void {
       assert.throws(() => create(NAME, { firstInstance: 1 as never }), TypeError);
       assert.throws(() => create(NAME, { rejectRemoteClients: "no" as never }), TypeError);
       assert.throws(() => create(NAME, { inheritable: "yes" as never }), TypeError);
+      assert.throws(() => create(NAME, { synchronous: 1 as never }), { name: "TypeError", message: /synchronous/ });
       assert.throws(() => create(NAME, 5 as never), TypeError);
     }
     assert.deepEqual(calls, []);
   });
+
+  register(
+    "synchronous: true reaches CreateNamedPipe and CreateFile; callNamedPipeSync always asks for it",
+    async () => {
+      const inner = createModelKernel();
+      const opened = new Set<string>();
+      const kernel = new Proxy(inner, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver);
+          if (typeof value !== "function") return value;
+          if (prop !== "createNamedPipe" && prop !== "openPipe") return value.bind(target);
+          return (params: { name: string; synchronous?: boolean }) => {
+            opened.add(`${prop} ${params.name.slice(params.name.lastIndexOf("\\") + 1)} ${params.synchronous}`);
+            return value.call(target, params);
+          };
+        },
+      });
+      const { createServer, connect, callNamedPipeSync } = createWinpipe(kernel);
+      const name = (suffix: string) => `${NAME}-${suffix}`;
+      await using blocking = createServer(name("sync"), { synchronous: true });
+      await using overlapped = createServer(name("overlapped"));
+      await using message = createServer(name("call"), { type: "message", readMode: "message" });
+      const accepted = [blocking.accept(), overlapped.accept(), message.accept()];
+      await using _client = await connect(name("sync"), { synchronous: true });
+      await using _other = await connect(name("overlapped"));
+      // The model cannot wait in this thread for the reply; the handle was opened all the same.
+      assert.throws(() => callNamedPipeSync(name("call"), new Uint8Array(1)), /would wait/);
+      for (const conn of await Promise.all(accepted)) conn.close();
+      assert.deepEqual([...opened].sort(), [
+        "createNamedPipe winpipe-inputs-call undefined",
+        "createNamedPipe winpipe-inputs-overlapped undefined",
+        "createNamedPipe winpipe-inputs-sync true",
+        "openPipe winpipe-inputs-call true",
+        "openPipe winpipe-inputs-overlapped undefined",
+        "openPipe winpipe-inputs-sync true",
+      ]);
+    },
+  );
 
   register("connect, waitNamedPipe and callNamedPipe reject bad input before any call", async () => {
     const { kernel, calls } = spyKernel();
@@ -79,6 +118,7 @@ export function apiInputTests(register: RegisterTest): void {
       message: /signal must be an AbortSignal/,
     });
     await assert.rejects(connect(NAME, { inheritable: "x" as never }), TypeError);
+    await assert.rejects(connect(NAME, { synchronous: "yes" as never }), { name: "TypeError", message: /synchronous/ });
     await assert.rejects(waitNamedPipe("x"), TypeError);
     await assert.rejects(waitNamedPipe(NAME, { timeout: 1.5 }), TypeError);
     await assert.rejects(callNamedPipe(NAME, "text" as never), {
