@@ -14,7 +14,7 @@ import { type CreateNamedPipeParams, parseSecurityDescriptor, SECURITY_ANONYMOUS
 import { assertSameDescriptor } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { wideString } from "../src/ffi.ts";
-import { createServer, listPipes, liveHandles, PipeError, pipeExists } from "../mod.ts";
+import { connect, createServer, listPipes, liveHandles, PipeError, pipeExists } from "../mod.ts";
 import { underWine, uniqueName } from "./util.ts";
 
 const GENERIC_READ = 0x80000000;
@@ -374,4 +374,31 @@ Deno.test({
         k.security.revertToSelf();
       }
     }),
+});
+
+Deno.test({
+  name: "W-SYNC Wine: a synchronous handle's I/O is not serialized: a write completes while a read on it waits",
+  ignore: !underWine,
+  async fn() {
+    const name = uniqueName("w-sync");
+    await using server = createServer(name);
+    const accepted = server.accept();
+    await using client = await connect(name, { synchronous: true });
+    await using conn = await accepted;
+    const reading = client.read(new Uint8Array(16)); // waits in another thread: nothing to read yet
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Windows serializes a synchronous handle's I/O (CreateFileW, FILE_FLAG_OVERLAPPED): this write
+    // would wait for the read to complete.
+    const writing = client.write(new TextEncoder().encode("up"));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise((resolve) => timer = setTimeout(() => resolve("still waiting"), 2000));
+    const outcome = await Promise.race([writing.then(() => "written"), timeout]);
+    clearTimeout(timer);
+    await conn.write(new TextEncoder().encode("down")); // completes the read either way
+    assert.equal((await reading)?.bytesRead, 4);
+    await writing;
+    assert.equal(outcome, "written", "Wine lets the write through while the read waits");
+    const got = new Uint8Array(16);
+    assert.equal((await conn.read(got))?.bytesRead, 2);
+  },
 });
