@@ -26,7 +26,8 @@ export const IMPLS = [
     peer: "bench/peers/winpipe_peer.ts",
     httpPeer: "bench/peers/http_winpipe_peer.ts",
   },
-  // The synchronous calls (readSync, writeSync: they block the calling thread), for the round trip only.
+  // The synchronous calls (readSync, writeSync: they block the calling thread) on synchronous handles, for the
+  // round trip only.
   {
     name: "winpipe-deno-sync",
     runner: "deno",

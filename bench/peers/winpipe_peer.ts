@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync, poll=MICROS, readahead=BYTES, readchunk=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, handles=sync|overlapped, poll=MICROS, readahead=BYTES, readchunk=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -42,6 +42,13 @@ const STREAM_CHUNKS: Record<string, number> = { "streams-64k": 64 * 1024, "frame
  * makes them), on both sides; the other cases ignore it.
  */
 const syncApi = args.api === "sync";
+/**
+ * `handles=sync|overlapped`: whether the round trip's two ends are opened
+ * as synchronous handles (`synchronous: true`, without
+ * FILE_FLAG_OVERLAPPED, as raw_pipe.c opens them). Default: synchronous
+ * with `api=sync`, overlapped otherwise.
+ */
+const syncHandles = (args.handles ?? (syncApi ? "sync" : "overlapped")) === "sync";
 
 const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b" || name === "conns-1000";
 /** The resident set of this process, in bytes. */
@@ -79,6 +86,7 @@ function createServer(name: string) {
     maxInstances: 1,
     inBufferSize: PIPE_BUFFER,
     outBufferSize: PIPE_BUFFER,
+    synchronous: syncHandles && name === "rtt",
   });
 }
 
@@ -87,7 +95,10 @@ async function connectClient(name: string): Promise<PipeConnection> {
   const deadline = performance.now() + 30_000;
   for (;;) {
     try {
-      return await pipes.connect(pipeName(name), { readMode: isMessageCase(name) ? "message" : "byte" });
+      return await pipes.connect(pipeName(name), {
+        readMode: isMessageCase(name) ? "message" : "byte",
+        synchronous: syncHandles && name === "rtt",
+      });
     } catch (err) {
       const code = (err as { code?: number }).code;
       if (code !== 2 /* ERROR_FILE_NOT_FOUND */ || performance.now() > deadline) throw err;

@@ -8,8 +8,10 @@
 //
 //   node bench/profile/wine_profile.mjs [CASE] [IMPL...]
 //     CASE: rtt (default), throughput-64k, throughput-1m, msgrate-64b
-//     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only), node-libuv,
-//           bun-node-net (default: all but winpipe-bun and the -sync ones)
+//     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only: the synchronous
+//           calls on synchronous handles; winpipe-deno-sync-overlapped and winpipe-bun-sync-overlapped on
+//           overlapped handles), raw-c-overlapped (raw-c's io=overlapped), node-libuv, bun-node-net
+//           (default: all but winpipe-bun, the -sync ones and raw-c-overlapped)
 //
 // Each implementation runs the case twice, small (N) and large (N + Δ), in
 // one Wine run; differences divided by Δ give the cost of one operation
@@ -35,11 +37,22 @@ const PEERS = {
   "winpipe-deno-sync": ["wine", "/win/deno.exe", "run", "-A", "bench/peers/winpipe_peer.ts"],
   "winpipe-bun-sync": ["wine", "/win/bun.exe", "bench/peers/winpipe_peer.ts"],
 };
+PEERS["winpipe-deno-sync-overlapped"] = PEERS["winpipe-deno-sync"];
+PEERS["winpipe-bun-sync-overlapped"] = PEERS["winpipe-bun-sync"];
+PEERS["raw-c-overlapped"] = PEERS["raw-c"];
 /** Peer arguments of the implementations that are a peer run another way (the bench's -sync rows). */
-const PEER_ARGS = { "winpipe-deno-sync": ["api=sync"], "winpipe-bun-sync": ["api=sync"] };
+const PEER_ARGS = {
+  "winpipe-deno-sync": ["api=sync"],
+  "winpipe-bun-sync": ["api=sync"],
+  "winpipe-deno-sync-overlapped": ["api=sync", "handles=overlapped"],
+  "winpipe-bun-sync-overlapped": ["api=sync", "handles=overlapped"],
+  "raw-c-overlapped": ["io=overlapped"],
+};
 const impls = chosen.length > 0
   ? chosen
-  : Object.keys(PEERS).filter((name) => name !== "winpipe-bun" && !name.endsWith("-sync"));
+  : Object.keys(PEERS).filter((name) =>
+    name !== "winpipe-bun" && !name.includes("-sync") && !name.endsWith("-overlapped")
+  );
 
 /** The two sizes of a case, what one unit is, and the peers' arguments for a size. */
 const SIZES = {
