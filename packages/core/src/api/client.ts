@@ -122,7 +122,7 @@ export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions 
    * await using client = await connect(name, { synchronous: true });
    * await using conn = await accepted;
    * client.writeSync(new TextEncoder().encode("ping"));
-   * conn.readSync(new Uint8Array(16)).bytesRead; // 4
+   * conn.readSync(new Uint8Array(16))?.bytesRead; // 4
    * ```
    */
   synchronous?: boolean;
