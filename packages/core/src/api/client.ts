@@ -109,7 +109,10 @@ export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions 
    * inheritable end. Windows serializes the I/O of such a handle: a read
    * that waits holds up a write on the same handle until it completes, so
    * do one call at a time on it (Wine does not serialize them:
-   * docs/wine-findings.md). Default false: an overlapped handle.
+   * docs/wine-findings.md). Each asynchronous call on it holds one of the
+   * backend's few threads for blocking calls while it waits (docs/kernel32.md,
+   * "Other choices"): for a script's few connections, not a server's many.
+   * Default false: an overlapped handle.
    *
    * @example A client for blocking calls (the model ignores the option: it has no threads)
    * ```ts

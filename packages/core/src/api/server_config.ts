@@ -93,8 +93,10 @@ export interface ServerOptions extends ConnectionTimeoutOptions {
    * FILE_FLAG_OVERLAPPED), as a C server that makes blocking calls does;
    * as `synchronous` of the client's ConnectOptions: the
    * synchronous calls are the plain Win32 calls, every asynchronous call
-   * (`accept` too) runs in another thread, and Windows serializes the I/O
-   * of each instance. Default false: overlapped instances.
+   * (`accept` too) runs in another thread, holding one of the backend's
+   * few threads for blocking calls while it waits, and Windows serializes
+   * the I/O of each instance. For a server of a few clients, not of many.
+   * Default false: overlapped instances.
    */
   synchronous?: boolean;
   /**
