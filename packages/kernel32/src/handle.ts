@@ -26,12 +26,10 @@ export class Kernel32Handle implements KernelHandle {
   readonly pipeName: string | undefined;
   /** True when the handle was opened with FILE_FLAG_OVERLAPPED. */
   readonly overlapped: boolean;
-  /**
-   * @internal How many calls on this synchronous handle are running in
-   * other threads (io.ts's offThreadCall counts them); close cancels them
-   * first.
-   */
-  callsInOtherThreads = 0;
+  /** How many calls on this synchronous handle other threads are making (io.ts's offThreadCall counts them). */
+  #callsInOtherThreads = 0;
+  /** The native value of a handle closed while such calls ran: released when the last one returns. */
+  #closing: number | null = null;
 
   /** @internal Use the `Kernel32Kernel` methods to make handles. */
   constructor(
@@ -74,15 +72,43 @@ export class Kernel32Handle implements KernelHandle {
    * they fail with ERROR_OPERATION_ABORTED): Windows serializes a
    * synchronous handle's I/O, so closing it may wait for the call in
    * progress, and a read may never finish (libuv cancels such reads for the
-   * same reason).
+   * same reason). The native handle is then released once those calls have
+   * returned, cancelled again every few milliseconds until they have: a
+   * call handed to another thread may not have reached the kernel yet, and
+   * it must not find the value given to a handle opened meanwhile.
    */
   close(): void {
     const native = this.#native;
     if (native === null) return;
     this.#native = null;
     this.#live.delete(this);
-    if (this.callsInOtherThreads > 0) this.#lib.kernel32.CancelIoEx(native, null);
+    if (this.#callsInOtherThreads > 0) {
+      this.#closing = native;
+      this.#cancelUntilReturned(native);
+      return;
+    }
     check(this.#lib, this.#lib.kernel32.CloseHandle(native), "CloseHandle", this.pipeName);
+  }
+
+  /** @internal io.ts: a call on this synchronous handle was handed to another thread. */
+  callStarted(): void {
+    this.#callsInOtherThreads++;
+  }
+
+  /** @internal io.ts: that call returned; after close, the last one releases the handle. */
+  callReturned(): void {
+    if (--this.#callsInOtherThreads > 0 || this.#closing === null) return;
+    const native = this.#closing;
+    this.#closing = null;
+    // Closed already as far as the caller knows: a failure here has nobody to report to.
+    this.#lib.kernel32.CloseHandle(native);
+  }
+
+  /** CancelIoEx(native, NULL) until the calls in other threads have returned. */
+  #cancelUntilReturned(native: number): void {
+    if (this.#closing !== native) return;
+    this.#lib.kernel32.CancelIoEx(native, null);
+    this.#lib.unrefTimer(setTimeout(() => this.#cancelUntilReturned(native), 5));
   }
 
   /** Closes the handle (`using`). */

@@ -139,10 +139,10 @@ export async function offThreadCall(
   }
   // Flushes on overlapped handles are left out: closing one does not wait for them.
   const counted = !handle.overlapped;
-  if (counted) handle.callsInOtherThreads++;
+  if (counted) handle.callStarted();
   const promise = started.finally(() => {
     settled = true;
-    if (counted) handle.callsInOtherThreads--;
+    if (counted) handle.callReturned();
     session.slots.release();
     // The call has returned: the kernel is done with the IO_STATUS_BLOCK and the buffers.
     keepUntilHere([iosb, keep]);
