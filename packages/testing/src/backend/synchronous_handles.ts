@@ -106,4 +106,53 @@ export function synchronousHandleSuite(factory: KernelFactory, options: SuiteOpt
     server.close();
     assert.equal(liveHandles(), baseline, "every handle released");
   });
+
+  add(
+    options,
+    "synchronous handles: a close right after a read went to another thread leaves the handles opened next alone",
+    async () => {
+      const { createServer, connect, liveHandles } = createWinpipe(await factory());
+      const baseline = liveHandles();
+      // The close comes after 0, 1, 2, ... turns of the microtask queue, to land before, while and
+      // after the read is handed to another thread; a pipe opened right after it may get the closed
+      // handle's value, and the read must not reach that pipe.
+      for (let turns = 0; turns < 12; turns++) {
+        const name = uniquePipeName("sync-handles-close-race");
+        await using server = createServer(name, { synchronous: true });
+        const accepted = server.accept();
+        const client = await connect(name, { synchronous: true });
+        await using _serverEnd = await accepted; // open, so the client's read waits
+        const reading = client.read(new Uint8Array(16));
+        for (let i = 0; i < turns; i++) await null;
+        client.close();
+        const next = uniquePipeName("sync-handles-close-race-next");
+        await using nextServer = createServer(next);
+        const nextAccepted = nextServer.accept();
+        await using nextClient = await connect(next);
+        await using nextConn = await nextAccepted;
+        await nextConn.write(encoder.encode("fresh"));
+        const buffer = new Uint8Array(16);
+        const got = await within(2000, nextClient.read(buffer));
+        assert.equal(got === "timed out" ? got : got?.bytesRead, 5, `the next pipe's data (${turns} turns)`);
+        assert.equal(new TextDecoder().decode(buffer.subarray(0, 5)), "fresh");
+        const ended = await within(
+          2000,
+          reading.then((result) => `resolved with ${JSON.stringify(result)}`, (err) => err),
+        );
+        assert.ok(ended instanceof Error, `the read on the closed handle failed (${turns} turns): ${ended}`);
+      }
+      assert.equal(liveHandles(), baseline, "every handle released");
+    },
+  );
+}
+
+/** `promise`'s outcome, or "timed out" after `ms` milliseconds (the timer is cleared either way). */
+async function within<T>(ms: number, promise: Promise<T>): Promise<T | "timed out"> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<"timed out">((resolve) => timer = setTimeout(() => resolve("timed out"), ms));
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
