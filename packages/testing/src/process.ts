@@ -62,9 +62,10 @@ export interface ProcessSuiteOptions extends SuiteOptions {
   childScript: string;
   /**
    * The runtime's child that opens inherited handles: arguments
-   * `write VALUE TEXT` (opens VALUE as a writer, writes TEXT, closes) and
+   * `write VALUE TEXT` (opens VALUE as a writer, writes TEXT, closes),
    * `read VALUE` (opens VALUE as a reader, prints what it reads until the
-   * end).
+   * end) and `call NAME TEXT` (prints what {@linkcode callTwiceBlocking}
+   * returns).
    */
   inheritedScript: string;
   /** How many lines the big output case prints. Default 100,000. */
@@ -75,6 +76,36 @@ export interface ProcessSuiteOptions extends SuiteOptions {
    * directory mismatch" while resolving packages: docs/windows-test-bed.md).
    */
   runtimeNoise?: RegExp;
+}
+
+/**
+ * The inherited-handle child's `call NAME TEXT`: sends TEXT to the message
+ * pipe NAME twice, each time waiting for the reply in the calling thread,
+ * first with `callNamedPipeSync`, then on a synchronous client
+ * (`writeSync`, `readSync`); returns the two replies, a line each, for the
+ * child to print.
+ *
+ * @example
+ * ```ts ignore
+ * import { callTwiceBlocking } from "@winpipe/testing";
+ * import * as winpipe from "@winpipe/deno";
+ * const [, name, text] = Deno.args;
+ * Deno.stdout.writeSync(new TextEncoder().encode(await callTwiceBlocking(winpipe, name, text)));
+ * ```
+ */
+export async function callTwiceBlocking(
+  api: Pick<Winpipe, "callNamedPipeSync" | "connect">,
+  name: string,
+  text: string,
+): Promise<string> {
+  const request = new TextEncoder().encode(text);
+  const replies = [new TextDecoder().decode(api.callNamedPipeSync(name, request, { timeout: 20_000 }))];
+  using client = await api.connect(name, { synchronous: true, readMode: "message", timeout: 20_000 });
+  client.writeSync(request);
+  const reply = new Uint8Array(256);
+  const read = client.readSync(reply);
+  replies.push(new TextDecoder().decode(reply.subarray(0, read?.bytesRead ?? 0)));
+  return replies.join("\n") + "\n";
 }
 
 /** Splits a text stream into lines (without their line ends). */
