@@ -109,7 +109,8 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
         const what = i < 3 ? ["stdin", "stdout", "stderr"][i] : `inherit[${i - 3}]`;
         throw new TypeError(
           `${call}: ${what} is a handle this process uses for overlapped I/O, which a child cannot share; ` +
-            `pass the end of an anonymous pipe made for a child (createPipe({ inheritable: "reader" | "writer" }))`,
+            `pass the end of an anonymous pipe made for a child (createPipe({ inheritable: "reader" | "writer" })) ` +
+            `or a connection opened with synchronous: true`,
         );
       }
     });

@@ -19,6 +19,7 @@ import {
 } from "../validate.ts";
 import { PipeReader, PipeWriter } from "./anonymous.ts";
 import type { HandleContext } from "./handle_context.ts";
+import { PipeConnection } from "./pipe_connection.ts";
 import { PipeHandle } from "./pipe_handle.ts";
 import { processesOf } from "./process_capability.ts";
 import type { SignalOptions } from "./signals.ts";
@@ -31,8 +32,13 @@ import type { SignalOptions } from "./signals.ts";
  * - `"inherit"`: this process's own standard handle;
  * - `"null"`: the NUL device (reads end at once, writes are discarded);
  * - a pipe end of this binding made for a child: the end of an anonymous
- *   pipe created with `inheritable: "reader"` / `"writer"` (a handle this
- *   process uses for overlapped I/O cannot be shared with a child).
+ *   pipe created with `inheritable: "reader"` / `"writer"`, or a named pipe
+ *   connection opened as a synchronous handle (`synchronous: true` of
+ *   `connect` or `createServer`), whose duplicate the child reads or writes
+ *   (a handle this process uses for overlapped I/O cannot be shared with a
+ *   child: TypeError). Give one connection to one standard handle only:
+ *   Windows serializes a synchronous handle's I/O, so a child reading it as
+ *   its stdin would hold up its own writes to it as its stdout.
  *
  * @example
  * ```ts ignore
@@ -43,7 +49,7 @@ import type { SignalOptions } from "./signals.ts";
  * await using child = spawn("cmd.exe", ["/c", "echo hi"], { stdin: "null", stdout, stderr: "inherit" });
  * ```
  */
-export type StdioOption = "pipe" | "inherit" | "null" | PipeReader | PipeWriter;
+export type StdioOption = "pipe" | "inherit" | "null" | PipeReader | PipeWriter | PipeConnection;
 
 /**
  * Options of {@linkcode spawnOn} (`spawn` of a binding).
@@ -246,11 +252,16 @@ const NO_PROCESSES = "cannot start processes (kernel32 can)";
 
 const STDIO_CHOICES = ["pipe", "inherit", "null"] as const;
 
-/** Validates one stdio option: a choice, or a reader/writer of this kernel facing the right way. */
+/**
+ * Validates one stdio option: a choice, a reader/writer of this kernel facing the right way, or a
+ * connection of this kernel (duplex: either way).
+ */
 function requireStdio(value: unknown, what: string, kernel: PipeKernel, want: typeof PipeReader | typeof PipeWriter) {
   if (value instanceof PipeHandle) {
-    if (!(value instanceof want)) {
-      throw new TypeError(`${what} must be a ${want.name} (the child ${what === "stdin" ? "reads" : "writes"} it)`);
+    if (!(value instanceof want) && !(value instanceof PipeConnection)) {
+      throw new TypeError(
+        `${what} must be a ${want.name} or a PipeConnection (the child ${what === "stdin" ? "reads" : "writes"} it)`,
+      );
     }
     requireSameKernel(value, kernel, what);
     return value;

@@ -224,7 +224,7 @@ export function apiInputTests(register: RegisterTest): void {
     });
     assert.throws(() => spawn("x", [], { stdin: pipe.writer as never }), {
       name: "TypeError",
-      message: "stdin must be a PipeReader (the child reads it)",
+      message: "stdin must be a PipeReader or a PipeConnection (the child reads it)",
     });
     assert.throws(() => spawn("x", [], { stdout: pipe.reader as never }), /stdout must be a PipeWriter/);
     assert.throws(() => spawn("x", [], { stdout: other.writer }), /another kernel/);
@@ -246,5 +246,23 @@ export function apiInputTests(register: RegisterTest): void {
     assert.deepEqual(calls, [], "nothing was created for the process that could not start");
     other.reader.close();
     other.writer.close();
+  });
+
+  register("spawn takes a connection as any standard handle, of its own kernel only", async () => {
+    const { spawn, createServer, connect } = createWinpipe(createModelKernel());
+    const name = String.raw`\\.\pipe\winpipe-inputs-spawn-connection`;
+    await using server = createServer(name);
+    const accepted = server.accept();
+    await using client = await connect(name, { synchronous: true });
+    await using conn = await accepted;
+    for (const options of [{ stdin: client }, { stdout: client }, { stderr: conn }]) {
+      assert.throws(() => spawn("x", [], options), /the model kernel cannot start processes/, "past validation");
+    }
+    const another = createWinpipe(createModelKernel());
+    await using otherServer = another.createServer(name);
+    const otherAccepted = otherServer.accept();
+    await using otherClient = await another.connect(name);
+    await using _otherConn = await otherAccepted;
+    assert.throws(() => spawn("x", [], { stdout: otherClient }), /stdout belongs to another kernel/);
   });
 }
