@@ -279,6 +279,43 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.equal(await proc.wait(), 0);
   });
 
+  add(
+    "S2 a synchronous client connection is a child's stdout, and what it prints reaches the server here",
+    async (api) => {
+      const name = uniquePipeName("child-stdout");
+      await using server = api.createServer(name);
+      const accepted = server.accept();
+      const client = await api.connect(name, { synchronous: true });
+      await using conn = await accepted;
+      assert.throws(() => api.spawn(options.runtime, child("exit", "0"), { stdout: conn }), {
+        name: "TypeError",
+        message: /overlapped I\/O/,
+      }, "an overlapped connection is refused before CreateProcessW");
+      await using proc = api.spawn(options.runtime, child("lines", "3"), { stdout: client });
+      client.close(); // the child holds the only client end now
+      assert.match(await text(conn.readable), /^line 0\r?\nline 1\r?\nline 2\r?\n$/);
+      assert.equal(await proc.wait(), 0);
+    },
+  );
+
+  add(
+    "S2 a synchronous server instance is a child's stdin, and the child reads what a client here writes",
+    async (api) => {
+      const name = uniquePipeName("child-stdin");
+      await using server = api.createServer(name, { synchronous: true });
+      const accepted = server.accept();
+      await using client = await api.connect(name);
+      const conn = await accepted;
+      await using proc = api.spawn(options.runtime, child("echo"), { stdin: conn, stdout: "pipe" });
+      conn.close(); // the child holds the only server end now
+      const output = text(proc.stdout!.readable);
+      await client.write(new TextEncoder().encode("from the client"));
+      client.close();
+      assert.equal(await output, "from the client");
+      assert.equal(await proc.wait(), 0);
+    },
+  );
+
   add("env reaches the child", async ({ spawn }) => {
     await using proc = spawn(options.runtime, child("env", "WINPIPE_PROCESS_TEST"), {
       env: { ...inheritedEnvironment(), WINPIPE_PROCESS_TEST: "value with spaces" },
