@@ -103,10 +103,9 @@ export interface ConnectOptions extends SignalOptions, ConnectionTimeoutOptions 
    * Open a synchronous handle (CreateFile without FILE_FLAG_OVERLAPPED), as
    * a C program that makes blocking calls does. Its synchronous calls
    * (`readSync`, `writeSync`, `transactSync`) are then the plain Win32
-   * calls, the fastest round trip there is, and a child process that
-   * inherits the handle (`inheritable: true`) can make blocking calls on
-   * it too (`spawn` takes anonymous pipe ends as a child's standard handles,
-   * not connections). The asynchronous calls still
+   * calls, the fastest round trip there is, and `spawn` can give the
+   * connection to a child process as its stdin, stdout or stderr (an
+   * overlapped one it refuses). The asynchronous calls still
    * work: each runs in another thread, as on an anonymous pipe's
    * inheritable end. Windows serializes the I/O of such a handle: a read
    * that waits holds up a write on the same handle until it completes, so

@@ -96,6 +96,7 @@ export interface ServerOptions extends ConnectionTimeoutOptions {
    * (`accept` too) runs in another thread, holding one of the backend's
    * few threads for blocking calls while it waits, and Windows serializes
    * the I/O of each instance. For a server of a few clients, not of many.
+   * An accepted connection can be a child's standard handle (`spawn`).
    * Default false: overlapped instances.
    */
   synchronous?: boolean;
