@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { createWinpipe, ERROR_OPERATION_ABORTED, isPipeError } from "@winpipe/core";
 import { type KernelFactory, type SuiteOptions, uniquePipeName } from "../harness.ts";
+import { within } from "../conformance/util.ts";
 import { add, delay, rejection } from "./helpers.ts";
 
 const encoder = new TextEncoder();
@@ -132,27 +133,17 @@ export function synchronousHandleSuite(factory: KernelFactory, options: SuiteOpt
         await using nextConn = await nextAccepted;
         await nextConn.write(encoder.encode("fresh"));
         const buffer = new Uint8Array(16);
-        const got = await within(2000, nextClient.read(buffer));
-        assert.equal(got === "timed out" ? got : got?.bytesRead, 5, `the next pipe's data (${turns} turns)`);
+        const got = await within(nextClient.read(buffer), `the next pipe's read (${turns} turns)`, 2000);
+        assert.equal(got?.bytesRead, 5, `the next pipe's data (${turns} turns)`);
         assert.equal(new TextDecoder().decode(buffer.subarray(0, 5)), "fresh");
         const ended = await within(
-          2000,
           reading.then((result) => `resolved with ${JSON.stringify(result)}`, (err) => err),
+          `the read on the closed handle (${turns} turns)`,
+          2000,
         );
         assert.ok(ended instanceof Error, `the read on the closed handle failed (${turns} turns): ${ended}`);
       }
       assert.equal(liveHandles(), baseline, "every handle released");
     },
   );
-}
-
-/** `promise`'s outcome, or "timed out" after `ms` milliseconds (the timer is cleared either way). */
-async function within<T>(ms: number, promise: Promise<T>): Promise<T | "timed out"> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timed out">((resolve) => timer = setTimeout(() => resolve("timed out"), ms));
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
