@@ -10,6 +10,8 @@
 //            --variant=LABEL=IMPL:ARG...  IMPL again under LABEL with more peer arguments, in the same rounds
 //                      (e.g. --variant="deno-nopoll=winpipe-deno:poll=0"); repeatable; a remedy's before/after
 //            --baseline=REV  winpipe-deno and winpipe-bun as of commit REV, in the same rounds
+//            --cpus=LIST     the whole run (Wine, wineserver, every peer) pinned to these CPUs with taskset
+//                      (e.g. --cpus=0): takes where the scheduler puts each process out of the figures
 //
 // Implementations (the peers are in bench/peers/, one script per API):
 //   raw-c         C with synchronous ReadFile/WriteFile (mingw-w64, built here): the practical ceiling
@@ -71,11 +73,31 @@ process.chdir(REPO);
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (argv.includes("--help") || argv.includes("-h")) {
-  console.log(fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n").slice(1, 32).join("\n"));
+  const lines = fs.readFileSync(fileURLToPath(import.meta.url), "utf8").split("\n");
+  const header = lines.slice(1);
+  console.log(header.slice(0, header.findIndex((line) => !line.startsWith("//"))).join("\n"));
   process.exit(0);
 }
 const SMOKE = argv.includes("--smoke");
 const SAVE = argv.includes("--save");
+
+/**
+ * --cpus: the run starts again under `taskset`, so that every process it starts (Wine, wineserver,
+ * the peers) inherits the CPU affinity. The round trip of two processes and wineserver on two shared
+ * CPUs depends on where the scheduler places them from round to round (docs/benchmarks.md, "Where
+ * the processes run"); pinned, the same run measures the implementations without that.
+ */
+const CPUS = option("cpus");
+if (CPUS !== undefined && process.env.WINPIPE_BENCH_CPUS !== CPUS) {
+  if (!/^\d+([-,]\d+)*$/.test(CPUS)) throw new RangeError(`--cpus: "${CPUS}" is not a CPU list such as 0 or 0,1`);
+  if (process.platform === "win32") throw new Error("--cpus pins with taskset, which Windows does not have");
+  const pinned = spawnSync("taskset", ["-c", CPUS, process.execPath, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, WINPIPE_BENCH_CPUS: CPUS },
+  });
+  if (pinned.error) throw new Error(`--cpus: taskset could not run: ${pinned.error.message}`);
+  process.exit(pinned.status ?? 1);
+}
 
 /** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
 const WORKLOAD = SMOKE
@@ -103,7 +125,7 @@ const impls = [
   ...(option("baseline") ? baselineImpls(option("baseline"), IMPLS) : []),
 ];
 /** Whether this run is the whole bench (only such a run writes result files). */
-const PARTIAL = Boolean(selected || selectedCases || impls.some((impl) => impl.base));
+const PARTIAL = Boolean(selected || selectedCases || CPUS || impls.some((impl) => impl.base));
 
 const NOTES = [
   "Server and client are separate processes (the model: one process, as an in-memory kernel cannot be shared).",
@@ -288,7 +310,8 @@ for (let round = 1; round <= ROUNDS; round++) {
 
 function platformDescription() {
   const cpus = os.cpus();
-  const machine = `${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown CPU"})`;
+  const pinned = CPUS ? `, the run pinned to CPU ${CPUS} (--cpus)` : "";
+  const machine = `${cpus.length} CPUs (${cpus[0]?.model.trim() ?? "unknown CPU"})${pinned}`;
   const hostDeno = spawnSync(HOST_DENO, ["--version"], { encoding: "utf8" }).stdout?.split("\n")[0] ?? "deno";
   if (!UNDER_WINE) return `Windows ${os.release()} ${os.arch()}, ${machine}; ${hostDeno}, node ${process.version}`;
   const pins = fs.readFileSync("scripts/wine/versions.sh", "utf8");
@@ -328,7 +351,7 @@ if (comparisons.length > 0) {
 
 if (!SMOKE && PARTIAL) {
   // A partial run does not replace the published results of a full one.
-  console.log("\nresults not written: --impls, --cases, --variant or --baseline made this a partial run");
+  console.log("\nresults not written: --impls, --cases, --variant, --baseline or --cpus made this a partial run");
 } else if (!SMOKE) {
   const shortPlatform = UNDER_WINE
     ? `Wine ${wineVersion.match(/^wine-(\S+)/)?.[1] ?? ""} on Linux, ${os.cpus().length} CPUs`
