@@ -50,6 +50,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { baselineImpls, BUILD, IMPLS, localBin, parseVariant, runnerCommand } from "./lib/impls.mjs";
 import { failureReason, parseResults, runJobsHere, runJobsInWine } from "./lib/jobs.mjs";
+import { SMOKE_WORKLOAD, WORKLOAD as FULL_WORKLOAD, workloadArgs } from "./lib/workload.mjs";
 import {
   benchChart,
   CASES,
@@ -99,10 +100,7 @@ if (CPUS !== undefined && process.env.WINPIPE_BENCH_CPUS !== CPUS) {
   process.exit(pinned.status ?? 1);
 }
 
-/** Passed to every peer as key=value arguments; the peers stop a one-way run at `bytes`/`messages` or `seconds`. */
-const WORKLOAD = SMOKE
-  ? { bytes: 8 * 1024 * 1024, seconds: 1, exchanges: 200, warmup: 20, messages: 20_000, conns: 50 }
-  : { bytes: 256 * 1024 * 1024, seconds: 3, exchanges: 5000, warmup: 200, messages: 1_000_000, conns: 1000 };
+const WORKLOAD = SMOKE ? SMOKE_WORKLOAD : FULL_WORKLOAD;
 const ROUNDS = Number(option("rounds") ?? (SMOKE ? 1 : 7));
 /** Rounds after the third are skipped when they would end the whole run after this many seconds. */
 const BUDGET_SECONDS = Number(option("budget") ?? 540);
@@ -231,7 +229,7 @@ function jobsFor(impl, round, dir) {
     jobs.push(job(impl.name, false, [
       prefix,
       `cases=${[...new Set(pipeCases.map((c) => c.peerCase))].join(",")}`,
-      ...Object.entries(WORKLOAD).map(([key, value]) => `${key}=${value}`),
+      ...workloadArgs(WORKLOAD),
     ], pipeCases.map((c) => c.name)));
   }
   const httpId = `${impl.name}-http`;

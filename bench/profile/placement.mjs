@@ -1,21 +1,24 @@
 #!/usr/bin/env node
-// The round trip by where its three processes run: under Wine a 64-byte
-// request and its reply involve the client, the server and wineserver, and
-// on two CPUs the scheduler places them differently from one pair to the
+// A bench figure by where its three processes run: under Wine every pipe
+// call of the client and the server is a request to wineserver, and on two
+// CPUs the scheduler places the three differently from one pair to the
 // next (it then hardly moves them: perf counts about 0.01 CPU migrations per
-// exchange). This pins each process (taskset) to every placement in turn and
-// gives each implementation's rtt p50 there, and its ratio to raw-c in the
-// same placement, so that what an implementation costs can be told apart
-// from where the scheduler happened to put it (docs/benchmarks.md, "Where
-// the processes run").
+// round trip). This pins each process (taskset) to every placement in turn
+// and gives each implementation's figure there, and its ratio to raw-c in
+// the same placement and round, so that what an implementation costs can be
+// told apart from where the scheduler happened to put it (docs/benchmarks.md,
+// "Where the processes run").
 //
-//   node bench/profile/placement.mjs [--rounds=N] [IMPL...]
-//     IMPL: the bench's implementations that run under Wine (default: raw-c, winpipe-deno-sync,
-//           winpipe-bun-sync); raw-c always runs, as the base of the ratios
+//   node bench/profile/placement.mjs [--rounds=N] [--figure=NAME] [IMPL...]
+//     NAME: a figure of the bench (default rtt-p50; e.g. throughput-64k, streams-64k); raw-c gives the
+//           figure the bench's target compares with (throughput-64k for streams-64k)
+//     IMPL: the bench's implementations that run under Wine (default: winpipe-deno-sync and
+//           winpipe-bun-sync for the round trip, winpipe-deno and winpipe-bun otherwise); raw-c always
+//           runs, as the base of the ratios
 //
-// Every pair runs the bench's rtt case (5,000 exchanges after 200 unmeasured) in one Wine run per
-// round, implementations rotated by one each round. Needs at least 2 CPUs; run `npm run bench --
-// --smoke` first: it sets up the test bed and builds bench/.build/raw_pipe.exe.
+// Every pair runs the figure's case with the full bench's sizes, in one Wine run per round,
+// implementations rotated by one each round. Needs at least 2 CPUs; run `npm run bench -- --smoke`
+// first: it sets up the test bed and builds bench/.build/raw_pipe.exe.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,18 +26,29 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { IMPLS, runnerCommand } from "../lib/impls.mjs";
-import { median } from "../lib/report.mjs";
+import { CASES, median, TARGETS } from "../lib/report.mjs";
+import { WORKLOAD, workloadArgs } from "../lib/workload.mjs";
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."));
 
 const argv = process.argv.slice(2);
-const rounds = Number(argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 3);
+const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const rounds = Number(option("rounds") ?? 3);
+const figure = CASES.find((c) => c.name === (option("figure") ?? "rtt-p50"));
+if (!figure) throw new Error(`--figure: one of ${CASES.map((c) => c.name).join(", ")}`);
+/** What raw-c gives for the ratios: the figure its target names (raw C has no streams). */
+const baseFigure = CASES.find((c) =>
+  c.name === (TARGETS.find((t) => t.case === figure.name && t.baseline === "raw-c")?.baselineCase ?? figure.name)
+);
 const chosen = argv.filter((a) => !a.startsWith("--"));
-const names = ["raw-c", ...(chosen.length > 0 ? chosen : ["winpipe-deno-sync", "winpipe-bun-sync"])]
-  .filter((name, i, all) => all.indexOf(name) === i);
+const defaults = figure.peerCase === "rtt"
+  ? ["winpipe-deno-sync", "winpipe-bun-sync"]
+  : ["winpipe-deno", "winpipe-bun"];
+const names = ["raw-c", ...(chosen.length > 0 ? chosen : defaults)].filter((name, i, all) => all.indexOf(name) === i);
 const impls = names.map((name) => {
   const impl = IMPLS.find((i) => i.name === name);
   if (!impl || impl.runner === "host-deno") throw new Error(`${name}: not one of the bench's Wine implementations`);
+  if (impl.cases && !impl.cases.includes(figure.peerCase)) throw new Error(`${name} does not run ${figure.name}`);
   return impl;
 });
 if (os.cpus().length < 2) throw new Error("the placements need 2 CPUs: this machine has 1");
@@ -52,9 +66,17 @@ fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
 const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
-/** Shell lines that run one pair pinned as `placement` says, its client's output into `out`. */
+/** The figure `impl` gives here. */
+const figureOf = (impl) => (impl.name === "raw-c" ? baseFigure : figure);
+
+/** Shell lines that run one pair pinned as `placement` says, both peers' output into `out`. */
 function pairLines(impl, placement, out) {
-  const args = [`prefix=placement-${impl.name}`, "cases=rtt", "exchanges=5000", "warmup=200", ...(impl.args ?? [])];
+  const args = [
+    `prefix=placement-${impl.name}`,
+    `cases=${figureOf(impl).peerCase}`,
+    ...workloadArgs(WORKLOAD),
+    ...(impl.args ?? []),
+  ];
   const cmd = (role) =>
     ["taskset", "-c", String(placement[role]), ...runnerCommand(impl, { underWine: true }), role, ...args]
       .map(quote).join(" ");
@@ -63,12 +85,12 @@ function pairLines(impl, placement, out) {
     "wineserver -k 2>/dev/null; wineserver -w",
     `taskset -c ${placement.wineserver} wineserver -p`,
     "wine cmd /c exit 2>/dev/null",
-    `${cmd("server")} </dev/null >/dev/null 2>&1 & s=$!`,
-    `${cmd("client")} </dev/null >${out} 2>/dev/null; wait $s`,
+    `${cmd("server")} </dev/null >${out}.server 2>/dev/null & s=$!`,
+    `${cmd("client")} </dev/null >${out}.client 2>/dev/null; wait $s`,
   ];
 }
 
-/** impl → placement index → rtt p50 per round (µs). */
+/** impl → placement index → the figure per round. */
 const samples = new Map(impls.map((impl) => [impl.name, PLACEMENTS.map(() => [])]));
 for (let round = 0; round < rounds; round++) {
   const order = impls.map((_, i) => impls[(i + round) % impls.length]);
@@ -87,16 +109,18 @@ for (let round = 0; round < rounds; round++) {
   });
   if (run.status !== 0) process.exit(run.status ?? 1);
   for (const { impl, p, out } of outputs) {
-    const figure = fs.existsSync(out) && fs.readFileSync(out, "utf8").match(/^result rtt-p50 (\S+) us/m);
-    samples.get(impl.name)[p][round] = figure ? Number(figure[1]) : undefined;
+    const output = [".server", ".client"].map((role) => (fs.existsSync(out + role) ? fs.readFileSync(out + role) : ""))
+      .join("\n");
+    const result = output.match(new RegExp(`^result ${figureOf(impl).name} (\\S+) `, "m"));
+    samples.get(impl.name)[p][round] = result ? Number(result[1]) : undefined;
   }
   process.stderr.write(`placement: round ${round + 1}/${rounds} done\n`);
 }
 
 const fixed = (v) => (Number.isFinite(v) ? v.toFixed(v >= 100 ? 0 : 2) : "–");
 console.log(
-  `\nrtt p50 µs by placement (median of ${rounds} rounds; in brackets: / raw-c in the same round, ` +
-    "median and min–max)",
+  `\n${figure.name} (${figure.unit}) by placement (median of ${rounds} rounds; in brackets: / raw-c's ` +
+    `${baseFigure.name} in the same round, median and min–max)`,
 );
 PLACEMENTS.forEach((placement, p) => {
   console.log(
