@@ -15,7 +15,11 @@
 //
 // Each implementation runs the case twice, small (N) and large (N + Δ), in
 // one Wine run; differences divided by Δ give the cost of one operation
-// without start-up and connection. CPU is measured first with an untraced
+// without start-up and connection. wineserver's CPU is the difference of
+// its CPU over the two runs, so it also takes in what it does for the
+// processes outside the operations when that differs between the runs: for
+// Deno it came out at 2.5–3.8 × what a sample of wineserver in steady state
+// gives (docs/benchmarks.md, the correction under the 18:20Z profile). CPU is measured first with an untraced
 // wineserver, then the requests with one that traces them (`wineserver
 // -d1`, which slows everything down: its timings mean nothing). Run
 // `npm run bench -- --smoke` first: it builds bench/.build/raw_pipe.exe.
