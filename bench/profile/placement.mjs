@@ -26,7 +26,7 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { IMPLS, runnerCommand } from "../lib/impls.mjs";
-import { CASES, median, TARGETS } from "../lib/report.mjs";
+import { CASES, median, runsCase, TARGETS } from "../lib/report.mjs";
 import { WORKLOAD, workloadArgs } from "../lib/workload.mjs";
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."));
@@ -34,12 +34,18 @@ process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const rounds = Number(option("rounds") ?? 3);
+if (!Number.isInteger(rounds) || rounds < 1) {
+  throw new RangeError(`--rounds: a whole number from 1, not ${option("rounds")}`);
+}
 const figure = CASES.find((c) => c.name === (option("figure") ?? "rtt-p50"));
 if (!figure) throw new Error(`--figure: one of ${CASES.map((c) => c.name).join(", ")}`);
 /** What raw-c gives for the ratios: the figure its target names (raw C has no streams). */
 const baseFigure = CASES.find((c) =>
   c.name === (TARGETS.find((t) => t.case === figure.name && t.baseline === "raw-c")?.baselineCase ?? figure.name)
 );
+if (figure.job || !runsCase(baseFigure, "raw-c")) {
+  throw new Error(`--figure=${figure.name}: raw-c gives no figure to compare it with`);
+}
 const chosen = argv.filter((a) => !a.startsWith("--"));
 const defaults = figure.peerCase === "rtt"
   ? ["winpipe-deno-sync", "winpipe-bun-sync"]
