@@ -6,7 +6,8 @@ import fs from "node:fs";
 import process from "node:process";
 import { CASES } from "./report.mjs";
 
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+/** `s` as one word of a bash command line. */
+export const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /**
  * Runs jobs on this machine (Windows natively, or the model): the processes of a job start

@@ -205,12 +205,21 @@ export function spreadTable(impls, samples, n = 1) {
  * every round, so these show how much the ratio itself moved with the machine's load.
  */
 function pairedRatios(samples, impl, baseline, name, baselineName = name) {
-  const a = samples?.get(impl)?.get(name) ?? [], b = samples?.get(baseline)?.get(baselineName) ?? [];
+  return ratiosByRound(samples?.get(impl)?.get(name) ?? [], samples?.get(baseline)?.get(baselineName) ?? []);
+}
+
+/** `a[i] / b[i]` for every round in which both have a figure (a failed round leaves a hole). */
+export function ratiosByRound(a, b) {
   const out = [];
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
     if (a[i] !== undefined && b[i] !== undefined) out.push(a[i] / b[i]);
   }
   return out;
+}
+
+/** Round-by-round ratios as the reports give them: `median, min–max`. */
+export function ratioSpread(ratios) {
+  return `${median(ratios).toFixed(2)}, ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}`;
 }
 
 /**
@@ -247,11 +256,7 @@ export function checkTargets(table, missing, impls, samples) {
       const by = target.op === ">=" ? 1 - ratio / target.ratio : ratio / target.ratio - 1;
       const verdict = met ? "met" : `MISSED by ${(by * 100).toFixed(0)}%`;
       const paired = pairedRatios(samples, impl, target.baseline, target.case, baselineCase);
-      const perRound = paired.length > 1
-        ? ` (round by round: median ${median(paired).toFixed(2)}, ${Math.min(...paired).toFixed(2)}–${
-          Math.max(...paired).toFixed(2)
-        })`
-        : "";
+      const perRound = paired.length > 1 ? ` (round by round: median ${ratioSpread(paired)})` : "";
       checks.push({ impl, target, ratio, met, text: `${label}: ${ratio.toFixed(2)}, ${verdict}${perRound}` });
     }
   }
@@ -270,11 +275,7 @@ export function variantComparisons(impls, table, samples) {
       const value = table.get(impl.name)?.get(c.name), base = table.get(impl.base)?.get(c.name);
       if (value === undefined || base === undefined) continue;
       const paired = pairedRatios(samples, impl.name, impl.base, c.name);
-      const perRound = paired.length > 1
-        ? `, round by round median ${median(paired).toFixed(2)}, ${Math.min(...paired).toFixed(2)}–${
-          Math.max(...paired).toFixed(2)
-        }`
-        : "";
+      const perRound = paired.length > 1 ? `, round by round median ${ratioSpread(paired)}` : "";
       lines.push(`${impl.name} / ${impl.base} ${c.name}: ${(value / base).toFixed(2)}${perRound}`);
     }
   }

@@ -26,7 +26,8 @@ import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { IMPLS, runnerCommand } from "../lib/impls.mjs";
-import { CASES, median, runsCase, TARGETS } from "../lib/report.mjs";
+import { quote } from "../lib/jobs.mjs";
+import { CASES, median, ratiosByRound, ratioSpread, runsCase, TARGETS } from "../lib/report.mjs";
 import { WORKLOAD, workloadArgs } from "../lib/workload.mjs";
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."));
@@ -70,7 +71,6 @@ const PLACEMENTS = [
 const outDir = "bench/.build/placement";
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** The figure `impl` gives here. */
 const figureOf = (impl) => (impl.name === "raw-c" ? baseFigure : figure);
@@ -136,10 +136,8 @@ PLACEMENTS.forEach((placement, p) => {
   const base = samples.get("raw-c")[p];
   for (const impl of impls) {
     const values = samples.get(impl.name)[p];
-    const ratios = values.map((v, r) => v / base[r]).filter(Number.isFinite);
-    const spread = impl.name === "raw-c" || ratios.length === 0
-      ? ""
-      : ` (${fixed(median(ratios))}, ${fixed(Math.min(...ratios))}–${fixed(Math.max(...ratios))})`;
+    const ratios = ratiosByRound(values, base);
+    const spread = impl.name === "raw-c" || ratios.length === 0 ? "" : ` (${ratioSpread(ratios)})`;
     console.log(`  ${impl.name.padEnd(18)} ${fixed(median(values.filter(Number.isFinite))).padStart(5)}${spread}`);
   }
 });

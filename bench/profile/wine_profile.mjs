@@ -28,6 +28,7 @@ import fs from "node:fs";
 import path from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { quote } from "../lib/jobs.mjs";
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../.."));
 
@@ -84,7 +85,6 @@ const delta = SIZES.large - SIZES.small;
 const outDir = "bench/.build/profile";
 fs.rmSync(outDir, { recursive: true, force: true });
 fs.mkdirSync(outDir, { recursive: true });
-const quote = (s) => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
 
 /** Shell lines that run one pair and append its CPU seconds (and wineserver's clock ticks) to $cpu. */
 function pairLines(impl, label, phase) {
