@@ -7,11 +7,12 @@
 // the differences the bench shows. Uses the bench's own peers.
 //
 //   node bench/profile/wine_profile.mjs [CASE] [IMPL...]
-//     CASE: rtt (default), throughput-64k, throughput-1m, msgrate-64b
+//     CASE: rtt (default), throughput-64k, throughput-1m, msgrate-64b, streams-64k
 //     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only: the synchronous
 //           calls on synchronous handles; winpipe-deno-sync-overlapped and winpipe-bun-sync-overlapped on
-//           overlapped handles), raw-c-overlapped (raw-c's io=overlapped), node-libuv, bun-node-net
-//           (default: all but winpipe-bun, the -sync ones and raw-c-overlapped)
+//           overlapped handles), raw-c-overlapped (raw-c's io=overlapped), winpipe-deno-nopoll and
+//           winpipe-bun-nopoll (polling off: poll=0), node-libuv, bun-node-net
+//           (default: all but winpipe-bun, the -sync, -overlapped and -nopoll ones)
 //
 // Each implementation runs the case twice, small (N) and large (N + Δ), in
 // one Wine run; differences divided by Δ give the cost of one operation
@@ -45,6 +46,8 @@ const PEERS = {
 PEERS["winpipe-deno-sync-overlapped"] = PEERS["winpipe-deno-sync"];
 PEERS["winpipe-bun-sync-overlapped"] = PEERS["winpipe-bun-sync"];
 PEERS["raw-c-overlapped"] = PEERS["raw-c"];
+PEERS["winpipe-deno-nopoll"] = PEERS["winpipe-deno"];
+PEERS["winpipe-bun-nopoll"] = PEERS["winpipe-bun"];
 /** Peer arguments of the implementations that are a peer run another way (the bench's -sync rows). */
 const PEER_ARGS = {
   "winpipe-deno-sync": ["api=sync"],
@@ -52,11 +55,13 @@ const PEER_ARGS = {
   "winpipe-deno-sync-overlapped": ["api=sync", "handles=overlapped"],
   "winpipe-bun-sync-overlapped": ["api=sync", "handles=overlapped"],
   "raw-c-overlapped": ["io=overlapped"],
+  "winpipe-deno-nopoll": ["poll=0"],
+  "winpipe-bun-nopoll": ["poll=0"],
 };
 const impls = chosen.length > 0
   ? chosen
   : Object.keys(PEERS).filter((name) =>
-    name !== "winpipe-bun" && !name.includes("-sync") && !name.endsWith("-overlapped")
+    name !== "winpipe-bun" && !name.includes("-sync") && !name.endsWith("-overlapped") && !name.endsWith("-nopoll")
   );
 
 /** The two sizes of a case, what one unit is, and the peers' arguments for a size. */
@@ -74,10 +79,16 @@ const SIZES = {
     unit: "1 MiB write",
     args: (n) => [`bytes=${n * 1048576}`, "seconds=600"],
   },
+  "streams-64k": {
+    small: 256,
+    large: 2304,
+    unit: "64 KiB chunk",
+    args: (n) => [`bytes=${n * 65536}`, "seconds=600"],
+  },
   "msgrate-64b": { small: 1000, large: 11000, unit: "message", args: (n) => [`messages=${n}`, "seconds=600"] },
 }[caseName];
 if (!SIZES) {
-  console.error(`Unknown case "${caseName}": use rtt, throughput-64k, throughput-1m or msgrate-64b`);
+  console.error(`Unknown case "${caseName}": use rtt, throughput-64k, throughput-1m, msgrate-64b or streams-64k`);
   process.exit(2);
 }
 const delta = SIZES.large - SIZES.small;
