@@ -31,6 +31,7 @@ export { isInvalidHandleValue, wideString } from "./src/structs.ts";
 export { Kernel32Handle } from "./src/handle.ts";
 export { Kernel32Kernel, type WaitOptions } from "./src/kernel.ts";
 export { DEFAULT_POLL_WINDOW_MICROS } from "./src/poll_policy.ts";
+export type { EventLoopTurnKind } from "./src/event_loop_turn.ts";
 export { Kernel32Process } from "./src/child_process.ts";
 export { Kernel32Processes } from "./src/process.ts";
 export { Kernel32Security } from "./src/security.ts";

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import type { EventLoopTurnKind } from "./event_loop_turn.ts";
 import type { ADVAPI32_FUNCTIONS } from "./advapi32_functions.ts";
 import type { KERNEL32_FUNCTIONS } from "./kernel32_functions.ts";
 import type { NTDLL_FUNCTIONS } from "./ntdll_functions.ts";
@@ -38,6 +39,7 @@ import type { Win32Functions } from "./symbols.ts";
  *       offThread: <N extends OffThreadFunction>(name: N, ...args: OffThreadArguments<N>) => runOnAnotherThread(name, args),
  *       offThreadSlots: 16,
  *       addressOf,
+ *       eventLoopTurn: "setImmediate",
  *       unrefTimer: (timer) => Deno.unrefTimer(timer),
  *     },
  * };
@@ -77,6 +79,12 @@ export interface Win32Library {
    * writes later").
    */
   addressOf(view: ArrayBufferView): number;
+  /**
+   * The cheapest fair way this runtime has to wait for a later turn of its
+   * event loop, between two polls of the completion port
+   * (event_loop_turn.ts says what each costs).
+   */
+  readonly eventLoopTurn: EventLoopTurnKind;
   /** Makes a timer not keep the process alive (rechecks of completion packets). */
   unrefTimer(timer: ReturnType<typeof setTimeout>): void;
 }

@@ -10,7 +10,7 @@
  * @module
  */
 import type { Win32Library } from "./binding.ts";
-import { EventLoopTurn } from "./event_loop_turn.ts";
+import { EventLoopTurns } from "./event_loop_turn.ts";
 import type { PendingOperation } from "./pending_operation.ts";
 import { DEFAULT_POLL_WINDOW_MICROS, PollPolicy, type PollSettings } from "./poll_policy.ts";
 import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE, STATUS_PENDING, struct, validHandle } from "./structs.ts";
@@ -19,6 +19,10 @@ import { check, lastError } from "./win32.ts";
 
 /** Completions removed per GetQueuedCompletionStatusEx call. */
 const ENTRIES = 64;
+/** Pending operations up to which a polling phase reads their status before asking the port. */
+const MEMORY_CHECK_LIMIT = 32;
+/** A polling phase asks the port at least every this many turns, whatever memory shows. */
+const ASK_EVERY = 4;
 /** The completion key of the packets this module posts to wake the waiter (no OVERLAPPED). */
 const WAKE_KEY = 0x77616b65;
 
@@ -50,6 +54,8 @@ export class CompletionPort {
   /** The main thread's entries. */
   readonly #pollEntries = new Entries();
   readonly #policy = new PollPolicy({ windowMicros: DEFAULT_POLL_WINDOW_MICROS });
+  /** The turns of the event loop between two polls. */
+  readonly #turns: EventLoopTurns;
   /** An off-thread GetQueuedCompletionStatusEx is outstanding. */
   #waiting = false;
   /** The main thread is in a polling phase. */
@@ -61,6 +67,7 @@ export class CompletionPort {
 
   constructor(lib: Win32Library) {
     this.#lib = lib;
+    this.#turns = new EventLoopTurns(lib.eventLoopTurn);
   }
 
   /** Changes how waits are made (see {@linkcode PollSettings}); takes effect at the next operation that pends. */
@@ -169,15 +176,20 @@ export class CompletionPort {
     this.#polling = true;
     // A blocked waiter would be handed every completion first: wake it (it then stops).
     if (this.#waiting && this.#wakes === 0) this.#postWake();
-    const turn = new EventLoopTurn();
+    const turns = this.#turns;
+    turns.open();
     let found = 0;
     let since = performance.now();
     try {
       const port = this.#handle("GetQueuedCompletionStatusEx");
       const entries = this.#pollEntries;
-      while (this.#pending.size > 0) {
-        await turn.next();
-        if (this.#lib.kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
+      const { kernel32 } = this.#lib;
+      for (let turn = 1; this.#pending.size > 0; turn++) {
+        await turns.next();
+        if (turn % ASK_EVERY !== 0 && !this.#maybeCompleted()) {
+          // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
+          kernel32.SwitchToThread();
+        } else if (kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
           const settled = this.#dispatch(entries, true);
           if (settled > 0) {
             found += settled;
@@ -187,11 +199,28 @@ export class CompletionPort {
         if (this.#policy.expired(Math.max(since, this.#lastPend), performance.now())) break;
       }
     } finally {
-      turn.close();
+      turns.close();
       this.#polling = false;
     }
     this.#policy.phaseEnded(found);
     if (this.#pending.size > 0 && !this.#waiting) this.#startWaiter();
+  }
+
+  /**
+   * Whether the port may hold a completion, judged from memory: the status
+   * a completed operation shows in its OVERLAPPED. Reading it costs no
+   * system call, where each GetQueuedCompletionStatusEx is one (a wineserver
+   * request under Wine), so a polling phase asks the port when something has
+   * completed, and otherwise only every {@linkcode ASK_EVERY}th turn: a
+   * kernel may store the status only when the packet is removed (Windows
+   * can finish an I/O request in the thread that dequeues it), and then
+   * only the periodic asking finds it. With many operations pending, reading
+   * them all each turn would cost more than asking: then the answer is yes.
+   */
+  #maybeCompleted(): boolean {
+    if (this.#pending.size > MEMORY_CHECK_LIMIT) return true;
+    for (const op of this.#pending.values()) if (op.status !== STATUS_PENDING) return true;
+    return false;
   }
 
   /**

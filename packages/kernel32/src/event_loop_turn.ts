@@ -1,53 +1,96 @@
 /**
- * {@linkcode EventLoopTurn}: a promise that resolves on a later turn of the
+ * {@linkcode EventLoopTurns}: promises that resolve on a later turn of the
  * event loop, cheaply, so that polling the completion port between turns
  * lets timers, other I/O and other tasks run.
  *
- * A MessageChannel message is the cheapest such turn both runtimes have:
- * measured under Wine, 7 µs in Deno 2.9 and Bun 1.4, against 1.5-2.5 ms for
- * `setTimeout(0)` (clamped) and 100 µs for Bun's `setImmediate`. A port with
- * a listener keeps the process alive, so the channel is opened for one
- * polling phase and closed at its end.
+ * Each runtime has its own cheapest fair turn, measured under Wine 10
+ * (docs/benchmarks.md, "Cheaper polling phases"):
+ *
+ * - Deno: `setImmediate`, 4.6 µs a turn. A MessageChannel message costs 6.8
+ *   µs, and a fresh channel for each polling phase 36 µs; a chain of
+ *   channel messages also held back a 5 ms timer until 27 ms, where the
+ *   same chain of `setImmediate` turns let it run at 6.5 ms.
+ * - Bun: a MessageChannel message, 3.5 µs, where `setImmediate` costs 59
+ *   µs. A port with a listener keeps the process alive, so one channel
+ *   serves the whole process and has a listener only during a polling
+ *   phase (4.3 µs a phase, where making and closing a channel for each
+ *   phase cost 17 µs).
+ *
+ * `setTimeout(0)` is no option in either: it is clamped to 1-2 ms.
  *
  * @module
  */
 
 /**
- * Turns of the event loop for one polling phase: {@linkcode EventLoopTurn.next}
- * resolves after the runtime has run whatever else was ready.
+ * How a runtime turns its event loop most cheaply (see the module
+ * documentation); each binding names its own.
  *
  * @example
  * ```ts
- * import { EventLoopTurn } from "./event_loop_turn.ts";
- * const turn = new EventLoopTurn();
- * await turn.next(); // timers and I/O that were ready have had their turn
- * turn.close(); // the process may exit again
+ * import type { EventLoopTurnKind } from "@winpipe/kernel32";
+ * const deno: EventLoopTurnKind = "setImmediate";
+ * const bun: EventLoopTurnKind = "MessageChannel";
  * ```
  */
-export class EventLoopTurn {
-  readonly #channel = new MessageChannel();
-  #resolve: (() => void) | undefined;
+export type EventLoopTurnKind = "setImmediate" | "MessageChannel";
 
-  constructor() {
-    this.#channel.port1.onmessage = () => {
-      const resolve = this.#resolve;
-      this.#resolve = undefined;
-      resolve?.();
-    };
+/**
+ * Turns of the event loop for the polling phases of one completion port:
+ * between `open()` and `close()`, {@linkcode EventLoopTurns.next} resolves
+ * after the runtime has run whatever else was ready. One `next()` at a
+ * time; after `close()` a pending one never resolves, so await none.
+ *
+ * @example
+ * ```ts
+ * import { EventLoopTurns } from "./event_loop_turn.ts";
+ * const turns = new EventLoopTurns("MessageChannel");
+ * turns.open();
+ * await turns.next(); // timers and I/O that were ready have had their turn
+ * turns.close(); // the process may exit again
+ * ```
+ */
+export class EventLoopTurns {
+  readonly #kind: EventLoopTurnKind;
+  /** MessageChannel turns: one channel for every phase, made on first use. */
+  #channel: MessageChannel | undefined;
+  #resolve: (() => void) | undefined;
+  readonly #deliver = () => {
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    resolve?.();
+  };
+
+  constructor(kind: EventLoopTurnKind) {
+    this.#kind = kind;
   }
 
-  /** Resolves on a later turn of the event loop (one at a time). */
+  /** Starts a phase (MessageChannel: the port listens, which keeps the process alive). */
+  open(): void {
+    if (this.#kind !== "MessageChannel") return;
+    this.#channel ??= new MessageChannel();
+    this.#channel.port1.onmessage = this.#deliver;
+  }
+
+  /** Resolves on a later turn of the event loop. */
   next(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#resolve = resolve;
-      this.#channel.port2.postMessage(null);
+    return new Promise<void>((resolve) => {
+      if (this.#channel === undefined) {
+        setImmediateOf(resolve);
+      } else {
+        this.#resolve = resolve;
+        this.#channel.port2.postMessage(null);
+      }
     });
   }
 
-  /** Closes the channel; a pending {@linkcode EventLoopTurn.next} then never resolves, so await none. */
+  /** Ends the phase: nothing of it keeps the process alive any more. */
   close(): void {
+    if (this.#channel === undefined) return;
+    this.#resolve = undefined;
+    // Without a listener the port no longer keeps the process alive (Bun; not so in Deno, which uses setImmediate).
     this.#channel.port1.onmessage = null;
-    this.#channel.port1.close();
-    this.#channel.port2.close();
   }
 }
+
+/** Deno 2, Bun and Node all have `setImmediate`; Deno's type library does not declare it. */
+const setImmediateOf = (globalThis as unknown as { setImmediate: (callback: () => void) => unknown }).setImmediate;

@@ -70,6 +70,14 @@ export const KERNEL32_FUNCTIONS = {
     parameters: [],
     result: "u32", // DWORD
   },
+  /**
+   * BOOL SwitchToThread(void): the polling main thread gives its CPU to a
+   * thread that is ready to run (the peer, or wineserver under Wine).
+   */
+  SwitchToThread: {
+    parameters: [],
+    result: "i32", // BOOL
+  },
   /** DWORD GetLastError(void): read on the main thread right after a call made there, never after an off-thread one. */
   GetLastError: {
     parameters: [],
