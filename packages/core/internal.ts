@@ -37,6 +37,7 @@ export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
 export { onBeforeClose } from "./src/api/pipe_handle.ts";
 export { concatBytes } from "./src/concat_bytes.ts";
 export { startCall } from "./src/start_call.ts";
+export { afterThisTask } from "./src/after_this_task.ts";
 export { behaviourOf, cancellable } from "./src/api/failures.ts";
 export { type Access, clientAccess, serverAccess } from "./src/model/access.ts";
 export { DUPLEX, INBOUND, OUTBOUND } from "./src/model/directions.ts";

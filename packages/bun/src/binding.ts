@@ -186,7 +186,7 @@ export const bunBinding: Win32Binding = {
       },
       offThreadSlots: OFF_THREAD_SLOTS,
       addressOf: (view) => ptr(view as Uint8Array),
-      // 3.5 µs a turn under Wine, where Bun's setImmediate costs 59 µs (event_loop_turn.ts).
+      // Bun's setImmediate costs far more than a message (event_loop_turn.ts has the figures).
       eventLoopTurn: "MessageChannel",
       unrefTimer: (timer) => timer.unref(),
     };

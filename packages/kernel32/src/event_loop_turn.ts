@@ -11,15 +11,16 @@
  *   channel messages also held back a 5 ms timer until 27 ms, where the
  *   same chain of `setImmediate` turns let it run at 6.5 ms.
  * - Bun: a MessageChannel message, 3.5 µs, where `setImmediate` costs 59
- *   µs. A port with a listener keeps the process alive, so one channel
- *   serves the whole process and has a listener only during a polling
- *   phase (4.3 µs a phase, where making and closing a channel for each
- *   phase cost 17 µs).
+ *   µs. A port with a listener keeps the process alive, so the completion
+ *   port's one channel has a listener only during a polling phase (4.3 µs
+ *   a phase, where making and closing a channel for each phase cost 17
+ *   µs).
  *
  * `setTimeout(0)` is no option in either: it is clamped to 1-2 ms.
  *
  * @module
  */
+import { afterThisTask } from "@winpipe/core/internal";
 
 /**
  * How a runtime turns its event loop most cheaply (see the module
@@ -50,9 +51,8 @@ export type EventLoopTurnKind = "setImmediate" | "MessageChannel";
  * ```
  */
 export class EventLoopTurns {
-  readonly #kind: EventLoopTurnKind;
-  /** MessageChannel turns: one channel for every phase, made on first use. */
-  #channel: MessageChannel | undefined;
+  /** MessageChannel turns: one channel for every phase; none for `setImmediate` turns. */
+  readonly #channel: MessageChannel | undefined;
   #resolve: (() => void) | undefined;
   readonly #deliver = () => {
     const resolve = this.#resolve;
@@ -61,21 +61,20 @@ export class EventLoopTurns {
   };
 
   constructor(kind: EventLoopTurnKind) {
-    this.#kind = kind;
+    // A channel without a listener keeps no Bun process alive (it does keep a Deno one: Deno uses setImmediate).
+    this.#channel = kind === "MessageChannel" ? new MessageChannel() : undefined;
   }
 
   /** Starts a phase (MessageChannel: the port listens, which keeps the process alive). */
   open(): void {
-    if (this.#kind !== "MessageChannel") return;
-    this.#channel ??= new MessageChannel();
-    this.#channel.port1.onmessage = this.#deliver;
+    if (this.#channel !== undefined) this.#channel.port1.onmessage = this.#deliver;
   }
 
   /** Resolves on a later turn of the event loop. */
   next(): Promise<void> {
     return new Promise<void>((resolve) => {
       if (this.#channel === undefined) {
-        setImmediateOf(resolve);
+        afterThisTask(resolve);
       } else {
         this.#resolve = resolve;
         this.#channel.port2.postMessage(null);
@@ -87,10 +86,6 @@ export class EventLoopTurns {
   close(): void {
     if (this.#channel === undefined) return;
     this.#resolve = undefined;
-    // Without a listener the port no longer keeps the process alive (Bun; not so in Deno, which uses setImmediate).
     this.#channel.port1.onmessage = null;
   }
 }
-
-/** Deno 2, Bun and Node all have `setImmediate`; Deno's type library does not declare it. */
-const setImmediateOf = (globalThis as unknown as { setImmediate: (callback: () => void) => unknown }).setImmediate;

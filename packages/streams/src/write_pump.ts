@@ -5,7 +5,7 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { onBeforeClose } from "@winpipe/core/internal";
+import { afterThisTask, onBeforeClose } from "@winpipe/core/internal";
 import { GatherBuffer } from "./gather_buffer.ts";
 
 /**
@@ -21,18 +21,6 @@ import { GatherBuffer } from "./gather_buffer.ts";
  * ("Streams: larger writes and reads while data waits").
  */
 export const GATHER_LIMITS = { small: { min: 4096, max: 65536 }, max: 256 * 1024 } as const;
-
-/**
- * Runs `callback` once the current task and its microtasks are over:
- * `setImmediate`, which Deno 2, Bun and Node all have (Deno's type library
- * does not declare it). Not a MessageChannel message: Deno delivers a
- * message on a reused channel within a few microtasks, before the producer's
- * loop has ended, and on any channel once node:worker_threads is loaded
- * (measured, bench/profile/event_loop_turns.ts); not `setTimeout(0)`, which
- * waits 1-2 ms.
- */
-const afterThisTask: (callback: () => void) => unknown =
-  (globalThis as unknown as { setImmediate: (callback: () => void) => unknown }).setImmediate;
 
 /** A write waiting for a free slot, and the promise its acceptance waits on. */
 interface Waiting {
@@ -240,6 +228,9 @@ export class WritePump {
   #startTurn(): void {
     if (this.#inTurn) return;
     this.#inTurn = true;
+    // Not a MessageChannel message: Deno delivers one on a reused channel within a few microtasks, before the
+    // producer's loop has ended, and on any channel once node:worker_threads is loaded
+    // (bench/profile/event_loop_turns.ts).
     afterThisTask(() => {
       this.#inTurn = false;
       if (this.#inFlight < this.#slots) void this.#flushGather(); // else the next free slot takes it
