@@ -89,17 +89,24 @@ if (bunFiles.length > 0) checks.push(["type-check of the Bun-only files (tsc, bu
 
 const where = isPackage ? basename(target) : "repository";
 const cases = [];
+const secondsSince = (start) => (performance.now() - start) / 1000;
 for (const [name, problemsOf] of inProcess) {
+  const start = performance.now();
   const problems = problemsOf();
   for (const problem of problems) console.error(`${where}: ${problem}`);
   console.log(`winpipe-check: ${problems.length === 0 ? "ok" : "FAILED"} ${where}: ${name}`);
-  cases.push({ name: `${where}: ${name}`, outcome: problems.length === 0 ? PASSED : FAILED });
+  cases.push({
+    name: `${where}: ${name}`,
+    outcome: problems.length === 0 ? PASSED : FAILED,
+    seconds: secondsSince(start),
+  });
 }
 for (const [name, cmd, args] of checks) {
+  const start = performance.now();
   const result = spawnSync(cmd, args, { stdio: "inherit", shell: process.platform === "win32" });
   const ok = result.status === 0;
   console.log(`winpipe-check: ${ok ? "ok" : "FAILED"} ${where}: ${name}`);
-  cases.push({ name: `${where}: ${name}`, outcome: ok ? PASSED : FAILED });
+  cases.push({ name: `${where}: ${name}`, outcome: ok ? PASSED : FAILED, seconds: secondsSince(start) });
 }
 if (process.env.WINPIPE_JUNIT) writeReport(process.env.WINPIPE_JUNIT, `check ${where}`, cases);
 process.exit(cases.some((c) => c.outcome === FAILED) ? 1 : 0);
