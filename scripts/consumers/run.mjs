@@ -70,9 +70,10 @@ class Skip extends Error {}
  * One case: `fn` returns nothing (passed), throws a Skip (skipped) or
  * throws anything else (failed, with its message). A case whose
  * prerequisites failed is failed too, naming them; one whose prerequisites
- * were skipped is skipped.
+ * were skipped is skipped. Its time is how long `fn` took, or `seconds`
+ * when the work was done elsewhere (the Wine cases run together).
  */
-function step(name, fn, { needs = [] } = {}) {
+function step(name, fn, { needs = [], seconds } = {}) {
   const missing = needs.filter((need) => need.outcome === FAILED).map((need) => need.name);
   const skipped = needs.filter((need) => need.outcome === SKIPPED).map((need) => need.name);
   const record = { name, outcome: PASSED };
@@ -83,12 +84,14 @@ function step(name, fn, { needs = [] } = {}) {
     record.outcome = SKIPPED;
     record.message = `not run: ${skipped.join(", ")} was skipped`;
   } else {
+    const start = performance.now();
     try {
       fn();
     } catch (err) {
       record.outcome = err instanceof Skip ? SKIPPED : FAILED;
       record.message = err instanceof Error ? err.message : String(err);
     }
+    record.seconds = seconds ?? (performance.now() - start) / 1000;
   }
   cases.push(record);
   console.log(`consumers: ${{ [PASSED]: "ok", [FAILED]: "FAILED", [SKIPPED]: "skipped" }[record.outcome]} ${name}`);
@@ -157,12 +160,13 @@ const built = step("every package is built (dist/ with JavaScript and .d.ts)", (
 });
 
 const packed = step("npm pack --dry-run: only built files, README, LICENSE and package.json", () => {
+  // One npm for every workspace: npm's start-up costs more than a package's pack.
+  const output = must(run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--workspaces"]), "npm pack");
+  const packs = new Map(JSON.parse(output.slice(output.indexOf("["))).map((pack) => [pack.name, pack]));
   for (const p of PACKAGES) {
-    const output = must(
-      run("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: join(root, "packages", p) }),
-      `npm pack in packages/${p}`,
-    );
-    const files = JSON.parse(output.slice(output.indexOf("[")))[0].files.map((f) => f.path);
+    const pack = packs.get(`@winpipe/${p}`);
+    if (pack === undefined) throw new Error(`npm pack --workspaces did not pack @winpipe/${p}`);
+    const files = pack.files.map((f) => f.path);
     const stray = files.filter((file) =>
       !/^dist\/.*\.(js|d\.ts)$/.test(file) && !["README.md", "LICENSE", "package.json"].includes(file)
     );
@@ -208,12 +212,12 @@ const userconfig = join(work, "publisher.npmrc");
 const published = step("publish every package to a local registry (verdaccio)", () => {
   if (!registry) throw new Error("the registry did not start (see verdaccio.log)");
   writeFileSync(userconfig, npmrc(registry.url, registry.token));
-  for (const p of PACKAGES) {
-    must(
-      run("npm", ["publish", "--ignore-scripts", "--userconfig", userconfig], { cwd: join(root, "packages", p) }),
-      `npm publish of @winpipe/${p}`,
-    );
-  }
+  const output = must(
+    run("npm", ["publish", "--ignore-scripts", "--workspaces", "--userconfig", userconfig]),
+    "npm publish",
+  );
+  const missing = PACKAGES.filter((p) => !output.includes(`+ @winpipe/${p}@`));
+  if (missing.length > 0) throw new Error(`npm publish --workspaces did not publish ${missing.join(", ")}:\n${output}`);
 }, { needs: [packed] });
 
 try {
@@ -425,8 +429,9 @@ function runOnWindows(runs) {
   const script = ready.map((r, i) =>
     [
       `cd /srv/consumers/${r.dir}`,
+      `started=$(date +%s%N)`,
       `timeout -k 5 180 bash -c ${shellQuote(r.command)} > /srv/consumers/windows-${i}.log 2>&1`,
-      `echo "winpipe-consumers-case ${i} $?"`,
+      `echo "winpipe-consumers-case ${i} $? $(( ($(date +%s%N) - started) / 1000000 ))"`,
     ].join("\n")
   ).join("\n");
   writeFileSync(join(work, "windows.sh"), script + "\n");
@@ -452,9 +457,10 @@ function runOnWindows(runs) {
     }
     return;
   }
-  const statuses = new Map();
-  for (const match of result.output.matchAll(/^winpipe-consumers-case (\d+) (\d+)$/gm)) {
+  const statuses = new Map(), milliseconds = new Map();
+  for (const match of result.output.matchAll(/^winpipe-consumers-case (\d+) (\d+) (\d+)$/gm)) {
     statuses.set(Number(match[1]), Number(match[2]));
+    milliseconds.set(Number(match[1]), Number(match[3]));
   }
   ready.forEach((r, i) => {
     step(r.name, () => {
@@ -464,7 +470,7 @@ function runOnWindows(runs) {
       if (!statuses.has(i)) throw new Error(`the Wine run ended before this case:\n${result.output}`);
       if (statuses.get(i) !== 0) throw new Error(`exit status ${statuses.get(i)}:\n${log}`);
       if (!/winpipe-consumer: \w+ ok/.test(log)) throw new Error(`the program did not report success:\n${log}`);
-    });
+    }, { seconds: milliseconds.has(i) ? milliseconds.get(i) / 1000 : undefined });
   });
 }
 
