@@ -6,9 +6,11 @@
 //   node scripts/check.mjs packages/core     a package
 //   node scripts/check.mjs .                 examples/, bench/, scripts/
 //
-// Deno type-checks everything but the Bun-only files (bun:test entries, the
-// Bun backend, @winpipe/testing's Bun adapter, Bun examples), which tsc
-// checks against bun-types (the root tsconfig.json). Each check prints
+// Deno type-checks everything, the examples in its JSDoc included, but the
+// Bun-only files (bun:test entries, the Bun backend, @winpipe/testing's Bun
+// adapter, Bun examples), which tsc checks against bun-types (the root
+// tsconfig.json). This is the only type-check of the test suites' files:
+// they run with --no-check (scripts/run-suite.mjs). Each check prints
 // `winpipe-check: ok NAME` or `winpipe-check: FAILED NAME`, and with
 // WINPIPE_JUNIT set (scripts/run-suite.mjs sets it) they are the cases of a
 // JUnit report.
@@ -38,12 +40,6 @@ const bunOnly = (file) => BUN_ONLY.some((pattern) => pattern.test(file.replaceAl
 const files = dirs.flatMap((dir) => filesEndingWith(dir, ".ts"));
 const denoFiles = files.filter((file) => !bunOnly(file));
 const bunFiles = files.filter(bunOnly);
-const entryPoints = isPackage
-  ? readdirSync(target).filter((file) => file.endsWith(".ts") && !bunOnly(join(target, file))).map((file) =>
-    join(target, file)
-  )
-  : [];
-
 /** tsc only takes options from a project file: one listing this directory's Bun-only files. */
 function bunProject() {
   const dir = join(isPackage ? target : ".", ".cache");
@@ -76,9 +72,16 @@ if (isPackage) {
 }
 
 const checks = [];
-if (denoFiles.length > 0) checks.push(["type-check (deno)", deno, ["check", "--quiet", ...denoFiles]]);
-if (entryPoints.length > 0) {
-  checks.push(["doc examples type-check (deno)", deno, ["check", "--quiet", "--doc-only", ...entryPoints]]);
+// One type-check of every file and of every example in their JSDoc: the test
+// suites run their files and doc examples with --no-check, so this is where
+// their types are checked (once, natively, and not again under Wine).
+if (denoFiles.length > 0) {
+  checks.push(["type-check of the files and their doc examples (deno)", deno, [
+    "check",
+    "--quiet",
+    "--doc",
+    ...denoFiles,
+  ]]);
 }
 if (!isPackage) checks.push(["deno doc --lint of every entry point", deno, ["doc", "--lint", ...allEntryPoints()]]);
 checks.push(["lint (deno)", deno, ["lint", "--quiet", ...dirs]]);

@@ -13,6 +13,9 @@
 //   directory). `deno` and `bun` are the ones npm installed.
 // - `deno test` gets --junit-path, `bun test` --reporter=junit; any other
 //   command gets the report's path in WINPIPE_JUNIT and writes it itself.
+// - `deno test` gets --no-check too: the `check` suite type-checks every
+//   file and every doc example once (scripts/check.mjs), so the suites only
+//   run them, natively and under Wine, instead of type-checking them again.
 // - With --windows the command runs on Windows: natively there, and on Linux
 //   under Wine through scripts/wine/run.sh with SECONDS as its time-out. When
 //   this machine cannot host Wine (run.sh exits 77), `.reports/LABEL/skipped.txt`
@@ -48,7 +51,7 @@ const reportArg = underWine ? `Z:/repo/${relative(root, report).replaceAll("\\",
 
 const env = { ...process.env, WINPIPE_JUNIT: reportArg, NO_COLOR: "1" };
 if (command[0] === "deno" && command[1] === "test") {
-  command = ["deno", "test", `--junit-path=${reportArg}`, ...command.slice(2)];
+  command = ["deno", "test", "--no-check", `--junit-path=${reportArg}`, ...command.slice(2)];
 } else if (command[0] === "bun" && command[1] === "test") {
   command = ["bun", "test", "--reporter=junit", `--reporter-outfile=${reportArg}`, ...command.slice(2)];
 }
