@@ -17,6 +17,9 @@ const NATIVE = [
   // Type-check, lint and format check of every package and of examples/, bench/ and scripts/.
   { label: "check", tasks: ["check", "check:repository"], concurrency: 2 },
   // The Deno suites run natively: the model and the API over it, the streams, doc examples.
+  // Each doc example is a module of its own, run in a fresh isolate (150-190 ms
+  // each on a 2-CPU machine, 276 in core alone), so the packages' scripts run
+  // them with --parallel: the suite in 58 s instead of 68.
   { label: "model-deno", tasks: ["test:model-deno"], concurrency: 2 },
   // The same under Bun.
   { label: "model-bun", tasks: ["test:model-bun"], concurrency: 2 },
