@@ -20,7 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { filesEndingWith } from "./files.mjs";
-import { FAILED, PASSED, writeReport } from "./junit.mjs";
+import { FAILED, PASSED, secondsSince, writeReport } from "./junit.mjs";
 import { allEntryPoints, symbolsWithoutExample } from "./doc_coverage.mjs";
 import { manifestProblems } from "./packages.mjs";
 
@@ -96,7 +96,6 @@ checks.push(["format (deno)", deno, ["fmt", "--check", "--quiet", ...dirs, ...ro
 
 const where = isPackage ? basename(target) : "repository";
 const cases = [];
-const secondsSince = (start) => (performance.now() - start) / 1000;
 for (const [name, problemsOf] of inProcess) {
   const start = performance.now();
   const problems = problemsOf();

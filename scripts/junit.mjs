@@ -48,6 +48,9 @@ export function readReports(dir) {
   return files.map((file) => ({ file: join(dir, file), cases: parseReport(readFileSync(join(dir, file), "utf8")) }));
 }
 
+/** The seconds since `start` (a `performance.now()`): a case's `seconds` for {@link writeReport}. */
+export const secondsSince = (start) => (performance.now() - start) / 1000;
+
 /**
  * Writes a JUnit report of `cases` (`{ name, outcome, message, seconds }`) to
  * `path`, as suite `suiteName`. `seconds`, when given, becomes the case's

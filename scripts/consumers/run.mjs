@@ -30,7 +30,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { FAILED, PASSED, SKIPPED, writeReport } from "../junit.mjs";
+import { FAILED, PASSED, secondsSince, SKIPPED, writeReport } from "../junit.mjs";
 import { npmrc, startRegistry } from "./registry.mjs";
 import { bump, packageDirs } from "../bump.mjs";
 import { builtExport, manifestProblems, sourceExports } from "../packages.mjs";
@@ -91,7 +91,7 @@ function step(name, fn, { needs = [], seconds } = {}) {
       record.outcome = err instanceof Skip ? SKIPPED : FAILED;
       record.message = err instanceof Error ? err.message : String(err);
     }
-    record.seconds = seconds ?? (performance.now() - start) / 1000;
+    record.seconds = seconds ?? secondsSince(start);
   }
   cases.push(record);
   console.log(`consumers: ${{ [PASSED]: "ok", [FAILED]: "FAILED", [SKIPPED]: "skipped" }[record.outcome]} ${name}`);
