@@ -11,6 +11,7 @@
  */
 import type { Win32Library } from "./binding.ts";
 import { EventLoopTurns } from "./event_loop_turn.ts";
+import type { OverlappedPool } from "./overlapped_pool.ts";
 import type { PendingOperation } from "./pending_operation.ts";
 import { DEFAULT_POLL_WINDOW_MICROS, PollPolicy, type PollSettings } from "./poll_policy.ts";
 import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE, STATUS_PENDING, struct, validHandle } from "./structs.ts";
@@ -46,6 +47,8 @@ class Entries {
 /** The completion port of one loaded library (one per process and runtime), made on first use. */
 export class CompletionPort {
   readonly #lib: Win32Library;
+  /** Where the OVERLAPPED of an operation goes once its completion has been seen. */
+  readonly #overlappeds: OverlappedPool;
   #port: number | undefined;
   /** Operations waiting for their completion packet, by the address of their OVERLAPPED. */
   readonly #pending = new Map<number, PendingOperation>();
@@ -65,8 +68,9 @@ export class CompletionPort {
   /** When the last operation pended (performance.now()): each gets a whole window of polling. */
   #lastPend = 0;
 
-  constructor(lib: Win32Library) {
+  constructor(lib: Win32Library, overlappeds: OverlappedPool) {
     this.#lib = lib;
+    this.#overlappeds = overlappeds;
     this.#turns = new EventLoopTurns(lib.eventLoopTurn);
   }
 
@@ -219,7 +223,7 @@ export class CompletionPort {
    */
   #maybeCompleted(): boolean {
     if (this.#pending.size > MEMORY_CHECK_LIMIT) return true;
-    for (const op of this.#pending.values()) if (op.status !== STATUS_PENDING) return true;
+    for (const op of this.#pending.values()) if (op.storedStatus() !== STATUS_PENDING) return true;
     return false;
   }
 
@@ -259,9 +263,11 @@ export class CompletionPort {
    */
   #settle(op: PendingOperation, attempt: number): boolean {
     if (this.#pending.get(op.address) !== op) return false;
-    if (op.status !== STATUS_PENDING) {
+    if (op.storedStatus() !== STATUS_PENDING) {
       this.#pending.delete(op.address);
-      op.resolve();
+      op.finish();
+      // Its packet has been removed and its status is final: the kernel is done with the OVERLAPPED.
+      this.#overlappeds.give(op.record);
       if (this.#pending.size === 0 && this.#waiting && attempt > 0 && this.#wakes === 0) {
         // Settled outside the waiter: wake it, or it would wait (and keep the process alive) for nothing.
         this.#postWake();

@@ -58,7 +58,7 @@ export function io(
     const iosb = ioStatusBlock();
     return offThreadCall(session, handle, call, iosb, keep, () => forms.synchronous(lib, native, iosb), signal);
   }
-  const op = new PendingOperation(lib, keep);
+  const op = new PendingOperation(session.overlappeds.take(), keep);
   const ok = forms.overlapped(lib, native, op.overlapped);
   const code = ok ? 0 : lib.kernel32.GetLastError();
   return overlappedIo(session, handle, native, op, code, signal);
@@ -71,6 +71,14 @@ export function io(
  * is its own outcome. On abort: CancelIoEx(handle, &overlapped). `handle`
  * is undefined for calls on handles that are not pipe handles (the pipe
  * file system of WaitNamedPipe).
+ *
+ * The OVERLAPPED of a call that succeeded at once goes back to the pool:
+ * the kernel has stored its outcome and queues no packet for it
+ * (FILE_SKIP_COMPLETION_PORT_ON_SUCCESS). One that failed at once is left
+ * to the garbage collector: after a warning (ERROR_MORE_DATA) Windows may
+ * still queue a packet naming it, and a reused record would take that
+ * packet for its own (the port then looks again, but only as long as it
+ * rechecks).
  */
 export function overlappedIo(
   session: Session,
@@ -80,7 +88,11 @@ export function overlappedIo(
   code: number,
   signal: AbortSignal | undefined,
 ): Promise<Completion> {
-  if (code !== ERROR_IO_PENDING) return Promise.resolve({ status: 0, code, information: op.information });
+  if (code !== ERROR_IO_PENDING) {
+    const information = op.storedInformation();
+    if (code === 0) session.overlappeds.give(op.record);
+    return Promise.resolve({ status: 0, code, information });
+  }
   if (signal === undefined) return session.port.wait(op);
   return waitCancellable(session, handle, native, op, signal);
 }
@@ -94,7 +106,10 @@ async function waitCancellable(
   signal: AbortSignal,
 ): Promise<Completion> {
   const onAbort = () => {
-    if (handle === undefined || !handle.closed) session.lib.kernel32.CancelIoEx(native, op.overlapped);
+    // Once finished, the OVERLAPPED may be another operation's: cancelling by it would cancel that one.
+    if (!op.finished && (handle === undefined || !handle.closed)) {
+      session.lib.kernel32.CancelIoEx(native, op.overlapped);
+    }
   };
   signal.addEventListener("abort", onAbort, { once: true });
   try {

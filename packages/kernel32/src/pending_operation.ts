@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Win32Library } from "./binding.ts";
-import { OVERLAPPED_SIZE, STATUS_PENDING, struct } from "./structs.ts";
+import type { OverlappedRecord } from "./overlapped_pool.ts";
+import { STATUS_PENDING } from "./structs.ts";
 
 /** How a waiting call ended: an NTSTATUS, or a Win32 code when the call reported one at once. */
 export interface Completion {
@@ -19,17 +19,19 @@ export interface Completion {
 
 /**
  * One overlapped operation: its OVERLAPPED (also used as an IO_STATUS_BLOCK:
- * Internal is the status, InternalHigh the information) and every buffer the
- * kernel may still read or write, referenced until the kernel has completed
- * the operation.
+ * Internal is the status, InternalHigh the information), from the pool of
+ * overlapped_pool.ts, and every buffer the kernel may still read or
+ * write, referenced until the kernel has completed the operation.
  */
 export class PendingOperation implements Completion {
-  /** OVERLAPPED: Internal, InternalHigh, Offset, OffsetHigh, hEvent (x64: 32 bytes); hEvent stays NULL. */
-  readonly overlapped: Uint8Array<ArrayBuffer> = struct(OVERLAPPED_SIZE);
-  /** The OVERLAPPED's address: what the completion packet names. */
-  readonly address: number;
+  /** The OVERLAPPED; back in the pool once the operation has finished. */
+  readonly record: OverlappedRecord;
   /** The memory the kernel may use until the operation completes. */
   readonly keep: readonly unknown[];
+  /** The NTSTATUS, copied out of the OVERLAPPED by {@linkcode PendingOperation.finish}; STATUS_PENDING before. */
+  status: number = STATUS_PENDING;
+  /** Bytes transferred, copied out with the status. */
+  information = 0;
   /**
    * Settles with this operation (its own {@linkcode Completion}) once the
    * completion has been seen. The operation is its own outcome, so that a
@@ -43,30 +45,52 @@ export class PendingOperation implements Completion {
   /** Fails the operation's wait (the port itself failed). */
   reject!: (err: unknown) => void;
 
-  constructor(lib: Win32Library, keep: readonly unknown[]) {
-    this.address = lib.addressOf(this.overlapped);
+  constructor(record: OverlappedRecord, keep: readonly unknown[]) {
+    this.record = record;
     this.keep = keep;
     // As kernel32 does before each overlapped call: in flight until the kernel says otherwise.
-    writeUint32(this.overlapped, 0, STATUS_PENDING);
+    writeUint32(record.bytes, 0, STATUS_PENDING);
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.reject = reject;
     });
   }
 
-  /** Settles {@linkcode PendingOperation.done}: the kernel is done with the operation. */
-  resolve(): void {
+  /** The OVERLAPPED, to pass to the call (and to CancelIoEx while the operation is pending). */
+  get overlapped(): Uint8Array<ArrayBuffer> {
+    return this.record.bytes;
+  }
+
+  /** The OVERLAPPED's address: what the completion packet names. */
+  get address(): number {
+    return this.record.address;
+  }
+
+  /** Whether {@linkcode PendingOperation.finish} has run: the OVERLAPPED may belong to another operation now. */
+  get finished(): boolean {
+    return this.status !== STATUS_PENDING;
+  }
+
+  /** OVERLAPPED.Internal as the kernel has stored it so far: STATUS_PENDING while in flight. */
+  storedStatus(): number {
+    return readUint32(this.record.bytes, 0);
+  }
+
+  /** OVERLAPPED.InternalHigh as the kernel has stored it: bytes transferred (a ULONG_PTR). */
+  storedInformation(): number {
+    return readUint32(this.record.bytes, 8) + readUint32(this.record.bytes, 12) * 2 ** 32;
+  }
+
+  /**
+   * Copies the outcome out of the OVERLAPPED (the kernel has stored a final
+   * status) and settles {@linkcode PendingOperation.done}. Nothing of this
+   * operation reads the OVERLAPPED afterwards, so its record can go back to
+   * the pool.
+   */
+  finish(): void {
+    this.information = this.storedInformation();
+    this.status = this.storedStatus();
     this.#resolve(this);
-  }
-
-  /** OVERLAPPED.Internal: the NTSTATUS (STATUS_PENDING while in flight). */
-  get status(): number {
-    return readUint32(this.overlapped, 0);
-  }
-
-  /** OVERLAPPED.InternalHigh: bytes transferred (a ULONG_PTR). */
-  get information(): number {
-    return readUint32(this.overlapped, 8) + readUint32(this.overlapped, 12) * 2 ** 32;
   }
 }
 

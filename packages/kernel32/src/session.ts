@@ -9,9 +9,11 @@ import type { Win32Library } from "./binding.ts";
 import { BufferPool } from "./buffer_pool.ts";
 import { CompletionPort } from "./completion_port.ts";
 import { OffThreadSlots } from "./off_thread_slots.ts";
+import { OverlappedPool } from "./overlapped_pool.ts";
 
 /**
- * The completion port, the off-thread slots, the data buffers, the handle
+ * The completion port, the off-thread slots, the data buffers and
+ * OVERLAPPEDs, the handle
  * to the pipe file system that WaitNamedPipe uses, the anonymous pipe
  * serial and the scratch out-parameters of immediate calls.
  */
@@ -26,6 +28,8 @@ export class Session {
    * operation and given back when nothing uses them (buffer_pool.ts).
    */
   readonly buffers: BufferPool = new BufferPool();
+  /** The OVERLAPPEDs of overlapped calls, reused once the kernel is done with them (overlapped_pool.ts). */
+  readonly overlappeds: OverlappedPool;
   /** The asynchronous handle to `\??\PIPE\` of WaitNamedPipe, opened on first use (not a pipe handle, not counted). */
   localPipeDevice: number | undefined;
   /** The last serial number used in an anonymous pipe's name. */
@@ -40,7 +44,8 @@ export class Session {
 
   constructor(lib: Win32Library) {
     this.lib = lib;
-    this.port = new CompletionPort(lib);
+    this.overlappeds = new OverlappedPool(lib.addressOf);
+    this.port = new CompletionPort(lib, this.overlappeds);
     this.slots = new OffThreadSlots(lib.offThreadSlots);
     this.sync = new SyncCalls(lib, (status) => this.dosError(status));
   }

@@ -43,7 +43,7 @@ export async function waitNamedPipe(
   }
   try {
     const request = pipeWaitRequest(pipe, timeout);
-    const op = new PendingOperation(session.lib, [request]);
+    const op = new PendingOperation(session.overlappeds.take(), [request]);
     const status = ntdll.NtFsControlFile(
       device,
       0,
