@@ -22,8 +22,10 @@ import { check, lastError } from "./win32.ts";
 const ENTRIES = 64;
 /** Pending operations up to which a polling phase reads their status before asking the port. */
 const MEMORY_CHECK_LIMIT = 32;
-/** A polling phase asks the port at least every this many turns, whatever memory shows. */
+/** A polling phase asks the port at least every this many turns, whatever memory shows... */
 const ASK_EVERY = 4;
+/** ...or every this many, while completions show in memory before their packets are removed (Wine). */
+const ASK_EVERY_WHEN_SHOWN = 64;
 /** The completion key of the packets this module posts to wake the waiter (no OVERLAPPED). */
 const WAKE_KEY = 0x77616b65;
 
@@ -67,6 +69,8 @@ export class CompletionPort {
   #wakes = 0;
   /** When the last operation pended (performance.now()): each gets a whole window of polling. */
   #lastPend = 0;
+  /** A polling phase asks the port at least every this many turns (see {@linkcode CompletionPort.#maybeCompleted}). */
+  #askEvery = ASK_EVERY;
 
   constructor(lib: Win32Library, overlappeds: OverlappedPool) {
     this.#lib = lib;
@@ -190,7 +194,9 @@ export class CompletionPort {
       const { kernel32 } = this.#lib;
       for (let turn = 1; this.#pending.size > 0; turn++) {
         await turns.next();
-        if (turn % ASK_EVERY !== 0 && !this.#maybeCompleted()) {
+        const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
+        const shown = this.#maybeCompleted();
+        if (!shown && turn % this.#askEvery !== 0) {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
         } else if (kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
@@ -198,6 +204,8 @@ export class CompletionPort {
           if (settled > 0) {
             found += settled;
             since = performance.now();
+            // Whether this kernel shows a status before its packet is removed decides how often to ask blind.
+            if (judged) this.#askEvery = shown ? ASK_EVERY_WHEN_SHOWN : ASK_EVERY;
           }
         }
         if (this.#policy.expired(Math.max(since, this.#lastPend), performance.now())) break;
@@ -218,8 +226,12 @@ export class CompletionPort {
    * completed, and otherwise only every {@linkcode ASK_EVERY}th turn: a
    * kernel may store the status only when the packet is removed (Windows
    * can finish an I/O request in the thread that dequeues it), and then
-   * only the periodic asking finds it. With many operations pending, reading
-   * them all each turn would cost more than asking: then the answer is yes.
+   * only the periodic asking finds it. A kernel that stores it first (Wine:
+   * the status is there before the packet is queued) is asked blind only
+   * every {@linkcode ASK_EVERY_WHEN_SHOWN}th turn, for as long as the last
+   * completion found showed in memory first. With many operations pending,
+   * reading them all each turn would cost more than asking: then the answer
+   * is yes.
    */
   #maybeCompleted(): boolean {
     if (this.#pending.size > MEMORY_CHECK_LIMIT) return true;

@@ -1,0 +1,121 @@
+// How often a polling phase asks the completion port, against a fake port (no kernel32): a kernel
+// may store a completion's status before its packet can be removed (Wine) or only when it is
+// removed (Windows can finish the request in the thread that dequeues it). Windows is not
+// reachable here, so its case is this fake; the kernel32 suites run Wine's for real.
+import assert from "node:assert/strict";
+import { afterThisTask } from "@winpipe/core/internal";
+import type { Win32Library } from "../src/binding.ts";
+import { CompletionPort } from "../src/completion_port.ts";
+import { OverlappedPool } from "../src/overlapped_pool.ts";
+import { PendingOperation } from "../src/pending_operation.ts";
+import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE } from "../src/structs.ts";
+
+/** A completion port in memory that counts the calls a polling phase makes. */
+class FakePort {
+  /** Packets queued: the OVERLAPPED of each. */
+  readonly #queue: Uint8Array[] = [];
+  /** Whether the kernel stores the status before the packet can be removed (Wine), or when it is removed. */
+  storesStatusEarly: boolean;
+  /** GetQueuedCompletionStatusEx calls. */
+  asks = 0;
+  /** Turns that found nothing to ask about (each ends with SwitchToThread). */
+  idleTurns = 0;
+  #nextAddress = 0x10000;
+  readonly #byAddress = new Map<number, Uint8Array>();
+
+  constructor(storesStatusEarly: boolean) {
+    this.storesStatusEarly = storesStatusEarly;
+  }
+
+  /** The kernel completes the operation whose OVERLAPPED is `overlapped` (success). */
+  complete(overlapped: Uint8Array): void {
+    if (this.storesStatusEarly) overlapped.fill(0, 0, 4);
+    this.#queue.push(overlapped);
+  }
+
+  readonly lib = {
+    kernel32: {
+      CreateIoCompletionPort: () => 1,
+      SwitchToThread: () => {
+        this.idleTurns++;
+        return 0;
+      },
+      GetQueuedCompletionStatusEx: (_port: number, entries: Uint8Array, _count: number, removed: Uint32Array) => {
+        this.asks++;
+        const view = new DataView(entries.buffer, entries.byteOffset);
+        let i = 0;
+        for (const overlapped of this.#queue.splice(0)) {
+          overlapped.fill(0, 0, 4); // stored now, if not before
+
+          const address = [...this.#byAddress].find(([, bytes]) => bytes === overlapped)![0];
+          view.setBigUint64(i * OVERLAPPED_ENTRY_SIZE + OVERLAPPED_ENTRY_OVERLAPPED, BigInt(address), true);
+          i++;
+        }
+        removed[0] = i;
+        return i > 0 ? 1 : 0;
+      },
+    },
+    offThread: () => {
+      throw new Error("the phases of this test never hand the wait to the waiter");
+    },
+    addressOf: (view: ArrayBufferView) => {
+      const address = this.#nextAddress += 0x40;
+      this.#byAddress.set(address, view as Uint8Array);
+      return address;
+    },
+    eventLoopTurn: "setImmediate",
+    unrefTimer: () => {},
+  } as unknown as Win32Library;
+}
+
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i++) await new Promise<void>((resolve) => afterThisTask(resolve));
+};
+
+/** A port over `fake` whose polling phases last as long as anything is pending. */
+function portOver(fake: FakePort) {
+  const pool = new OverlappedPool(fake.lib.addressOf);
+  const port = new CompletionPort(fake.lib, pool);
+  port.configure({ windowMicros: 60_000_000 });
+  /** One operation: pends, completes after `after` turns; resolves with the idle turns between its completion and its settling. */
+  const operation = async (after: number) => {
+    const op = new PendingOperation(pool.take(), []);
+    const done = port.wait(op);
+    await turns(after);
+    fake.complete(op.overlapped);
+    const idleBefore = fake.idleTurns;
+    await done;
+    return fake.idleTurns - idleBefore;
+  };
+  return operation;
+}
+
+Deno.test("a kernel that stores the status only when the packet is removed is asked at least every 4th turn", async () => {
+  const fake = new FakePort(false);
+  const operation = portOver(fake);
+  const late: number[] = [];
+  for (let i = 0; i < 20; i++) late.push(await operation(5 + (i % 7)));
+  assert.ok(Math.max(...late) <= 3, `idle turns between a completion and its settling: ${late}`);
+});
+
+Deno.test("a kernel whose completions show in memory first is asked blind only every 64th turn", async () => {
+  const fake = new FakePort(true);
+  const operation = portOver(fake);
+  for (let i = 0; i < 3; i++) assert.equal(await operation(3), 0); // each seen in memory at its next turn
+  const asksBefore = fake.asks;
+  await operation(150);
+  // Two blind asks in about 150 turns (the 64th and the 128th) and the one the completion showed for.
+  assert.equal(fake.asks - asksBefore, 3);
+});
+
+Deno.test("a completion that only a blind ask found brings back asking every 4th turn", async () => {
+  const fake = new FakePort(true);
+  const operation = portOver(fake);
+  assert.equal(await operation(3), 0);
+  fake.storesStatusEarly = false;
+  const first = await operation(1); // found by the blind ask of the 64th turn
+  assert.ok(first > 3 && first < 64, `idle turns before the first late one was found: ${first}`);
+  const late: number[] = [];
+  for (let i = 0; i < 5; i++) late.push(await operation(5 + i));
+  assert.ok(Math.max(...late) <= 3, `idle turns between a completion and its settling: ${late}`);
+});
