@@ -3,7 +3,8 @@
  * reuse once the kernel is done with them. A fresh one per call is an
  * ArrayBuffer per call, and that is most of what the kernel32 layer added
  * to a call that completes at once: about 8 µs in deno.exe under Wine, where
- * the call itself costs 35–45 (docs/benchmarks.md, "Reused OVERLAPPEDs").
+ * the call itself costs 35–45 (docs/benchmarks.md, "Reused OVERLAPPEDs and fewer
+ * blind asks").
  * When the kernel is done with one, and why only then: docs/kernel32.md
  * ("Memory the kernel writes later").
  *
