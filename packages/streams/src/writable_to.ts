@@ -208,12 +208,13 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
         onFailure: (error) => controller.error(error),
       });
     },
-    async write(chunk, controller) {
+    // Not async: a chunk gathered at once costs the stream no promise of ours (many small frames).
+    write(chunk, controller) {
       const bytes = bytesOf(chunk);
-      if (pump) return await pump.write(bytes);
+      if (pump) return pump.write(bytes);
       // One write at a time, acknowledged: abort() cancels it through the same signal.
       const { signal } = controller as WritableStreamDefaultController & { signal?: AbortSignal };
-      await handle.write(bytes, { signal });
+      return handle.write(bytes, { signal });
     },
     async close() {
       try {

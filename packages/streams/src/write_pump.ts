@@ -106,11 +106,15 @@ export class WritePump {
     this.#unhook = onBeforeClose(handle, () => this.#issueAll());
   }
 
-  /** Accepts `bytes`: resolves once they are issued or gathered; rejects with an earlier write's failure. */
-  async write(bytes: Uint8Array): Promise<void> {
+  /**
+   * Accepts `bytes`: undefined when they were issued or gathered at once,
+   * else a promise that resolves once they are; throws (or rejects) with an
+   * earlier write's failure.
+   */
+  write(bytes: Uint8Array): Promise<void> | undefined {
     this.#check();
     const gather = this.#gather;
-    if (gather === undefined) return await this.#enqueue(bytes, false);
+    if (gather === undefined) return this.#enqueue(bytes, false);
     if (bytes.length === 0) return; // a byte pipe has no zero-length write
     const small = bytes.length < this.#smallChunk;
     if (gather.length === 0 && this.#slotFree && !(small && this.#inTurn)) {
@@ -119,13 +123,22 @@ export class WritePump {
       this.#issue(bytes, false);
       return;
     }
-    if (!gather.fits(bytes.length)) {
-      // Backpressure: a full gather that must wait for a slot holds the producer with it.
-      await this.#flushGather();
-      this.#check();
-      if (bytes.length > gather.limit) return await this.#enqueue(bytes, false); // too large to gather: alone, in order
-    }
-    gather.append(bytes); // accepted before it is written: the caller may reuse its memory
+    if (!gather.fits(bytes.length)) return this.#writeWhenGathered(gather, bytes, small);
+    this.#gathered(gather, bytes, small);
+  }
+
+  /** {@linkcode WritePump.write} of bytes that do not fit in the gather: after it, or alone if too large. */
+  async #writeWhenGathered(gather: GatherBuffer, bytes: Uint8Array, small: boolean): Promise<void> {
+    // Backpressure: a full gather that must wait for a slot holds the producer with it.
+    await this.#flushGather();
+    this.#check();
+    if (bytes.length > gather.limit) return await this.#enqueue(bytes, false); // too large to gather: alone, in order
+    this.#gathered(gather, bytes, small);
+  }
+
+  /** Copies `bytes` into the gather (accepted before it is written: the caller may reuse its memory). */
+  #gathered(gather: GatherBuffer, bytes: Uint8Array, small: boolean): void {
+    gather.append(bytes);
     if (small) this.#startTurn();
     else if (this.#slotFree) void this.#flushGather();
   }
