@@ -31,6 +31,15 @@ import type { RegisterTest } from "../../src/harness.ts";
 
 /** Sequences the model-against-model comparison runs (each on two fresh models). */
 const MODEL_SEQUENCES = 120;
+/**
+ * The checkpoints of the model-against-model comparisons below: the model's
+ * only timers are WaitNamedPipe time-outs of at most 5 ms, and with 8
+ * sequences in one event loop on a loaded machine a 5 ms timer was once
+ * still unfired after the default 10 ms window (a mismatch that was only
+ * timing: `waitNamedPipe -> pending` on one side). 30 ms, as the kernel32
+ * batches give the model (batches.ts).
+ */
+const MODEL_CHECKPOINTS = { runA: { settleMs: 30 }, runB: { settleMs: 30 } };
 
 /**
  * The model with one deliberate difference: a WriteFile that fails with
@@ -197,6 +206,7 @@ export function differentialTests(register: RegisterTest): void {
       count: MODEL_SEQUENCES,
       exclusions: {},
       concurrency: 8,
+      ...MODEL_CHECKPOINTS,
     });
     assert.equal(result.seeds.length, MODEL_SEQUENCES);
     assert.equal(result.mismatches.length, 0, result.mismatches.map((m) => formatMismatch(m)).join("\n\n"));
@@ -204,7 +214,12 @@ export function differentialTests(register: RegisterTest): void {
   });
 
   register("a comparison finds a changed error code, with its seed and step, and replays it", async () => {
-    const result = await compareKernels(createModelKernel, alteredModel, { seed: 1, count: 40, concurrency: 8 });
+    const result = await compareKernels(createModelKernel, alteredModel, {
+      seed: 1,
+      count: 40,
+      concurrency: 8,
+      ...MODEL_CHECKPOINTS,
+    });
     assert.ok(result.mismatches.length > 0, "the altered model went unnoticed");
     for (const m of result.mismatches) {
       assert.ok(result.seeds.includes(m.seed));
@@ -217,7 +232,7 @@ export function differentialTests(register: RegisterTest): void {
     }
     // The seed alone reproduces the first mismatch exactly.
     const first = result.mismatches[0];
-    const replay = await replaySequence(createModelKernel, alteredModel, first.seed);
+    const replay = await replaySequence(createModelKernel, alteredModel, first.seed, MODEL_CHECKPOINTS);
     assert.equal(replay.mismatch?.index, first.index);
     assert.equal(replay.mismatch?.a, first.a);
     assert.equal(replay.mismatch?.b, first.b);
