@@ -15,6 +15,7 @@ import {
   type Mismatch,
   replaySequence,
 } from "./compare.ts";
+import { MODEL_SETTLE_MS } from "./runner.ts";
 
 /**
  * Options of {@linkcode differentialSuite}.
@@ -58,16 +59,14 @@ const BATCH = 25;
  * machine. Sequences run 16 at a time (each on its own pipe names) so that
  * the checkpoints' waits overlap: a batch of 25 takes 3.5-5 s under Wine on a
  * 2-CPU machine, against 10-14 s 4 at a time (the same steps: a sequence
- * depends only on its seed). The model settles at once but for its own
- * timers (waitNamedPipe's and a pipe's default timeout of 5 ms): its
- * checkpoint gets 30 ms, because with 16 sequences in one event loop and the
- * machine busy, a 5 ms timer of the model was once seen still unfired after
- * a 10 ms window (deno.exe under Wine, 2026-12-04), a false mismatch.
+ * depends only on its seed). The model's checkpoint is
+ * {@linkcode MODEL_SETTLE_MS}, for its own timers with 16 sequences in one
+ * event loop.
  */
 function compareOptions(env: DifferentialSuiteOptions["env"]): Omit<CompareOptions, "seed"> {
   return {
     length: 40,
-    runA: { settleMs: 30 },
+    runA: { settleMs: MODEL_SETTLE_MS },
     runB: { settleMs: Number(env("WINPIPE_DIFF_SETTLE_MS") ?? 120) },
     concurrency: 16,
   };

@@ -10,6 +10,25 @@ import type { DiffOp } from "./ops.ts";
 import { hex, perform, pipeNameFor } from "./perform.ts";
 
 /**
+ * A checkpoint window for the model when many sequences share one event
+ * loop (a comparison with `concurrency` above 1), in ms. The model's only
+ * timers are WaitNamedPipe time-outs of at most 5 ms, yet on a loaded
+ * 2-CPU machine such a timer was seen still unfired after a 10 ms window,
+ * twice (2026-12-04: 16 sequences in deno.exe under Wine, 8 in native
+ * Deno), each time a false mismatch (`waitNamedPipe -> pending` on one
+ * side); why it fired that late was not found.
+ *
+ * @example
+ * ```ts
+ * import { compareKernels, MODEL_SETTLE_MS } from "@winpipe/testing";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * const model = { settleMs: MODEL_SETTLE_MS };
+ * await compareKernels(createModelKernel, createModelKernel, { seed: 7, count: 8, concurrency: 8, runA: model, runB: model });
+ * ```
+ */
+export const MODEL_SETTLE_MS = 30;
+
+/**
  * Options of {@linkcode runSequence}.
  *
  * @example
@@ -25,7 +44,8 @@ export interface RunOptions {
    * How long to wait at a checkpoint when operations are pending, in ms:
    * long enough for the kernel to complete what it would complete. The
    * model needs a few ms (its only timers are WaitNamedPipe timeouts of at
-   * most 5 ms), kernel32 under Wine 100-150 ms. Default 10.
+   * most 5 ms; {@linkcode MODEL_SETTLE_MS} with many sequences at once),
+   * kernel32 under Wine 100-150 ms. Default 10.
    */
   settleMs?: number;
   /** At most this many windows of `settleMs` per checkpoint, while operations keep settling. Default 4. */

@@ -21,6 +21,7 @@ import {
   formatMismatch,
   formatTrace,
   generateSequence,
+  MODEL_SETTLE_MS,
   mulberry32,
   Random,
   replaySequence,
@@ -31,15 +32,8 @@ import type { RegisterTest } from "../../src/harness.ts";
 
 /** Sequences the model-against-model comparison runs (each on two fresh models). */
 const MODEL_SEQUENCES = 120;
-/**
- * The checkpoints of the model-against-model comparisons below: the model's
- * only timers are WaitNamedPipe time-outs of at most 5 ms, and with 8
- * sequences in one event loop on a loaded machine a 5 ms timer was once
- * still unfired after the default 10 ms window (a mismatch that was only
- * timing: `waitNamedPipe -> pending` on one side). 30 ms, as the kernel32
- * batches give the model (batches.ts).
- */
-const MODEL_CHECKPOINTS = { runA: { settleMs: 30 }, runB: { settleMs: 30 } };
+/** The checkpoints of the model-against-model comparisons below (8 sequences at once). */
+const MODEL_CHECKPOINTS = { runA: { settleMs: MODEL_SETTLE_MS }, runB: { settleMs: MODEL_SETTLE_MS } };
 
 /**
  * The model with one deliberate difference: a WriteFile that fails with
