@@ -7,6 +7,9 @@ import process from "node:process";
 
 export const BUILD = "bench/.build";
 
+/** The peer cases of the `-sync` rows: the ones raw_pipe.c makes with the same blocking calls. */
+const SYNC_CASES = ["rtt", "throughput-4k", "throughput-64k", "throughput-1m"];
+
 /**
  * Every implementation of a full run. `peer`/`httpPeer`: the scripts it runs; `args`: peer arguments of
  * its own; `cases`: the peer cases it runs when not all (see CASES' `peerCase` in report.mjs);
@@ -27,20 +30,20 @@ export const IMPLS = [
     httpPeer: "bench/peers/http_winpipe_peer.ts",
   },
   // The synchronous calls (readSync, writeSync: they block the calling thread) on synchronous handles, for the
-  // round trip only.
+  // round trip and the one-way throughput.
   {
     name: "winpipe-deno-sync",
     runner: "deno",
     peer: "bench/peers/winpipe_peer.ts",
     args: ["api=sync"],
-    cases: ["rtt"],
+    cases: SYNC_CASES,
   },
   {
     name: "winpipe-bun-sync",
     runner: "bun",
     peer: "bench/peers/winpipe_peer.ts",
     args: ["api=sync"],
-    cases: ["rtt"],
+    cases: SYNC_CASES,
   },
   {
     name: "node-libuv",

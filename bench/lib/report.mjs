@@ -5,6 +5,8 @@ import { groupedBarChart } from "./chart.mjs";
 /** The implementations that run only some cases. */
 const WINPIPE = ["winpipe-deno", "winpipe-bun"];
 const PIPE_IMPLS = ["raw-c", ...WINPIPE, "node-libuv", "bun-node-net", "model"];
+/** The one-way throughput cases also run through the synchronous calls, as raw-c makes its calls. */
+const THROUGHPUT_IMPLS = [...PIPE_IMPLS, ...WINPIPE.map((binding) => `${binding}-sync`)];
 
 /**
  * The cases of latest.json, in table order: their units, table headings, whether higher or lower is
@@ -14,9 +16,9 @@ const PIPE_IMPLS = ["raw-c", ...WINPIPE, "node-libuv", "bun-node-net", "model"];
  * what their base implementation runs). `table`: which results table shows it.
  */
 export const CASES = [
-  { name: "throughput-4k", unit: "MB/s", heading: "4 KiB MB/s", peerCase: "throughput-4k", impls: PIPE_IMPLS },
-  { name: "throughput-64k", unit: "MB/s", heading: "64 KiB MB/s", peerCase: "throughput-64k", impls: PIPE_IMPLS },
-  { name: "throughput-1m", unit: "MB/s", heading: "1 MiB MB/s", peerCase: "throughput-1m", impls: PIPE_IMPLS },
+  { name: "throughput-4k", unit: "MB/s", heading: "4 KiB MB/s", peerCase: "throughput-4k", impls: THROUGHPUT_IMPLS },
+  { name: "throughput-64k", unit: "MB/s", heading: "64 KiB MB/s", peerCase: "throughput-64k", impls: THROUGHPUT_IMPLS },
+  { name: "throughput-1m", unit: "MB/s", heading: "1 MiB MB/s", peerCase: "throughput-1m", impls: THROUGHPUT_IMPLS },
   { name: "rtt-p50", unit: "us", heading: "rtt p50 µs", peerCase: "rtt", lower: true },
   { name: "rtt-p99", unit: "us", heading: "rtt p99 µs", peerCase: "rtt", lower: true },
   { name: "msgrate-64b", unit: "msg/s", heading: "64 B msg/s", peerCase: "msgrate-64b", impls: PIPE_IMPLS },
@@ -75,7 +77,7 @@ export const CASES = [
     unit: "MB",
     heading: "peak RSS MB, 1 MiB",
     peerCase: "throughput-1m",
-    impls: PIPE_IMPLS,
+    impls: THROUGHPUT_IMPLS,
     table: 2,
     lower: true,
   },
@@ -114,8 +116,11 @@ export const TARGETS = [
   { case: "streams-64k", baseline: "raw-c", baselineCase: "throughput-64k", op: ">=", ratio: 0.95 },
   { case: "streams-64k", baseline: "node-libuv", op: ">=", ratio: 1.5 },
   { case: "frames-64b", baseline: "node-libuv", op: ">=", ratio: 1.0 },
-  // The synchronous calls: the round trip at most 1.2 x raw C's.
+  // The synchronous calls: the round trip at most 1.2 x raw C's; their throughput against the same 0.9 x raw C
+  // as the asynchronous calls' (the issue sets it for Bun's plain API, of which they are part).
   { impl: "-sync", case: "rtt-p50", baseline: "raw-c", op: "<=", ratio: 1.2 },
+  { impl: "-sync", case: "throughput-64k", baseline: "raw-c", op: ">=", ratio: 0.9 },
+  { impl: "-sync", case: "throughput-1m", baseline: "raw-c", op: ">=", ratio: 0.9 },
 ];
 export const TARGET_IMPLS = WINPIPE;
 

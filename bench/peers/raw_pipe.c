@@ -5,6 +5,12 @@
  * makes each call with an OVERLAPPED and an event it then waits on, the
  * pattern of winpipe's synchronous calls (readSync, writeSync) on its
  * overlapped handles: the bench's `--variant` runs both in the same rounds.
+ * `io=port` is the pattern of winpipe's asynchronous calls without their
+ * event loop: overlapped handles on one completion port with
+ * FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, each call with an OVERLAPPED of
+ * its own; a call that pends is watched in memory (its status, yielding
+ * the CPU with SwitchToThread between looks) and its packet then removed
+ * with GetQueuedCompletionStatusEx, as kernel32's polling phase does.
  *
  * One process per role, like every other implementation of the bench:
  *   raw_pipe.exe server prefix=P cases=C,... bytes=N seconds=S exchanges=N warmup=N messages=N
@@ -32,7 +38,11 @@ static double limit_seconds = 3.0;
 static int exchanges = 5000, warmup = 200;
 static long long limit_messages = 200000;
 static LARGE_INTEGER frequency;
+/* io=: 0 synchronous handles; IO_EVENT and IO_PORT: overlapped handles (see above). */
+#define IO_EVENT 1
+#define IO_PORT 2
 static int overlapped_io = 0;
+static HANDLE port = NULL;
 
 static double now_seconds(void) {
   LARGE_INTEGER t;
@@ -60,6 +70,32 @@ static BOOL complete(HANDLE h, BOOL (*call)(HANDLE, OVERLAPPED *, void *, DWORD)
   if (WaitForSingleObject(event, INFINITE) != WAIT_OBJECT_0) return FALSE;
   return GetOverlappedResult(h, &ov, n, FALSE);
 }
+/* io=port: one call; when it pends, its status is watched in memory, then its packet is removed from the port.
+ * Returns and sets GetLastError as a synchronous call would. */
+static BOOL through_port(HANDLE h, BOOL (*call)(HANDLE, OVERLAPPED *, void *, DWORD), void *buf, DWORD size,
+                         DWORD *n) {
+  OVERLAPPED ov;
+  memset(&ov, 0, sizeof ov);
+  if (call(h, &ov, buf, size)) return GetOverlappedResult(h, &ov, n, FALSE); /* done at once: no packet */
+  if (GetLastError() != ERROR_IO_PENDING) return FALSE;
+  while (*(volatile ULONG_PTR *)&ov.Internal == STATUS_PENDING) SwitchToThread();
+  OVERLAPPED_ENTRY entry;
+  ULONG removed;
+  do {
+    if (!GetQueuedCompletionStatusEx(port, &entry, 1, &removed, INFINITE, FALSE)) return FALSE;
+  } while (entry.lpOverlapped != &ov);
+  return GetOverlappedResult(h, &ov, n, FALSE);
+}
+
+/* io=port: puts a connected handle on the process's completion port. */
+static void attach_port(HANDLE h, const char *name) {
+  HANDLE attached = CreateIoCompletionPort(h, port, 0, 0);
+  if (attached == NULL) fail("CreateIoCompletionPort", name);
+  port = attached;
+  if (!SetFileCompletionNotificationModes(h, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS)) {
+    fail("SetFileCompletionNotificationModes", name);
+  }
+}
 static BOOL read_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) { return ReadFile(h, buf, size, NULL, ov); }
 static BOOL write_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) { return WriteFile(h, buf, size, NULL, ov); }
 static BOOL connect_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) {
@@ -69,9 +105,11 @@ static BOOL connect_call(HANDLE h, OVERLAPPED *ov, void *buf, DWORD size) {
 }
 
 static BOOL read_pipe(HANDLE h, void *buf, DWORD size, DWORD *n) {
+  if (overlapped_io == IO_PORT) return through_port(h, read_call, buf, size, n);
   return overlapped_io ? complete(h, read_call, buf, size, n) : ReadFile(h, buf, size, n, NULL);
 }
 static BOOL write_pipe(HANDLE h, const void *buf, DWORD size, DWORD *n) {
+  if (overlapped_io == IO_PORT) return through_port(h, write_call, (void *)buf, size, n);
   return overlapped_io ? complete(h, write_call, (void *)buf, size, n) : WriteFile(h, buf, size, n, NULL);
 }
 
@@ -100,6 +138,7 @@ static HANDLE serve(const char *name, int message) {
   DWORD ignored;
   BOOL connected = overlapped_io ? complete(h, connect_call, NULL, 0, &ignored) : ConnectNamedPipe(h, NULL);
   if (!connected && GetLastError() != ERROR_PIPE_CONNECTED) fail("ConnectNamedPipe", name);
+  if (overlapped_io == IO_PORT) attach_port(h, name); /* after the connect, which waited on its event */
   return h;
 }
 
@@ -112,6 +151,7 @@ static HANDLE open_client(const char *name, int message) {
     if (h != INVALID_HANDLE_VALUE) {
       DWORD mode = PIPE_READMODE_MESSAGE;
       if (message && !SetNamedPipeHandleState(h, &mode, NULL, NULL)) fail("SetNamedPipeHandleState", name);
+      if (overlapped_io == IO_PORT) attach_port(h, name);
       return h;
     }
     DWORD err = GetLastError();
@@ -226,7 +266,8 @@ int main(int argc, char **argv) {
     else if (strncmp(a, "exchanges=", 10) == 0) exchanges = atoi(a + 10);
     else if (strncmp(a, "warmup=", 7) == 0) warmup = atoi(a + 7);
     else if (strncmp(a, "messages=", 9) == 0) limit_messages = _atoi64(a + 9);
-    else if (strcmp(a, "io=overlapped") == 0) overlapped_io = 1;
+    else if (strcmp(a, "io=overlapped") == 0) overlapped_io = IO_EVENT;
+    else if (strcmp(a, "io=port") == 0) overlapped_io = IO_PORT;
   }
   int server = strcmp(argv[1], "server") == 0;
   for (char *c = strtok(cases, ","); c; c = strtok(NULL, ",")) {

@@ -37,13 +37,16 @@ const { role, args, cases, pipeName, limitBytes, limitMs, exchanges, warmup, lim
 /** The cases through the streams API (conn.writable -> conn.readable, default options) on a byte pipe: their chunk size. */
 const STREAM_CHUNKS: Record<string, number> = { "streams-64k": 64 * 1024, "frames-64b": FRAME };
 /**
- * `api=sync`: the round trip through the synchronous calls (readSync,
- * writeSync: WriteFile and ReadFile in the calling thread, as raw_pipe.c
- * makes them), on both sides; the other cases ignore it.
+ * `api=sync`: the round trip and the one-way throughput cases through the
+ * synchronous calls (readSync, writeSync: WriteFile and ReadFile in the
+ * calling thread, as raw_pipe.c makes them), on both sides; the other
+ * cases ignore it.
  */
 const syncApi = args.api === "sync";
+/** The cases `api=sync` and `handles=` apply to. */
+const syncCase = (name: string) => name === "rtt" || CHUNKS[name] !== undefined;
 /**
- * `handles=sync|overlapped`: whether the round trip's two ends are opened
+ * `handles=sync|overlapped`: whether the two ends of those cases are opened
  * as synchronous handles (`synchronous: true`, without
  * FILE_FLAG_OVERLAPPED, as raw_pipe.c opens them). Default: synchronous
  * with `api=sync`, overlapped otherwise.
@@ -86,7 +89,7 @@ function createServer(name: string) {
     maxInstances: 1,
     inBufferSize: PIPE_BUFFER,
     outBufferSize: PIPE_BUFFER,
-    synchronous: syncHandles && name === "rtt",
+    synchronous: syncHandles && syncCase(name),
   });
 }
 
@@ -97,7 +100,7 @@ async function connectClient(name: string): Promise<PipeConnection> {
     try {
       return await pipes.connect(pipeName(name), {
         readMode: isMessageCase(name) ? "message" : "byte",
-        synchronous: syncHandles && name === "rtt",
+        synchronous: syncHandles && syncCase(name),
       });
     } catch (err) {
       const code = (err as { code?: number }).code;
@@ -115,6 +118,7 @@ function percentile(sorted: Float64Array, p: number): number {
 /** Reads until the writer closes; the clock starts at the first read so that connecting is not counted. */
 async function readAll(conn: PipeConnection, name: string, bufferSize: number, unit: "MB/s" | "msg/s") {
   const buffer = new Uint8Array(bufferSize);
+  const sync = syncApi && syncCase(name);
   if ((await conn.read(buffer)) === null) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
   let end = start, bytes = 0, messages = 0;
@@ -122,7 +126,7 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   const sampleRss = name === "throughput-1m";
   let peak = sampleRss ? rss() : 0;
   for (;;) {
-    const result = await conn.read(buffer);
+    const result = sync ? conn.readSync(buffer) : await conn.read(buffer);
     if (result === null) break;
     bytes += result.bytesRead;
     messages++;
@@ -272,9 +276,11 @@ async function request(name: string): Promise<void> {
     // One way, until the byte (or message) limit or the time limit.
     const data = new Uint8Array(chunk ?? FRAME);
     const count = chunk !== undefined ? Math.floor(limitBytes / chunk) : limitMessages;
+    const sync = syncApi && syncCase(name);
     const deadline = performance.now() + limitMs;
     for (let i = 0; i < count; i++) {
-      await conn.write(data);
+      if (sync) conn.writeSync(data);
+      else await conn.write(data);
       if ((i & 15) === 15 && performance.now() > deadline) break;
     }
   } else {

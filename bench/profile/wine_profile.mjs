@@ -8,11 +8,11 @@
 //
 //   node bench/profile/wine_profile.mjs [CASE] [IMPL...]
 //     CASE: rtt (default), throughput-64k, throughput-1m, msgrate-64b, streams-64k
-//     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt only: the synchronous
-//           calls on synchronous handles; winpipe-deno-sync-overlapped and winpipe-bun-sync-overlapped on
-//           overlapped handles), raw-c-overlapped (raw-c's io=overlapped), winpipe-deno-nopoll and
-//           winpipe-bun-nopoll (polling off: poll=0), node-libuv, bun-node-net
-//           (default: all but winpipe-bun, the -sync, -overlapped and -nopoll ones)
+//     IMPL: raw-c, winpipe-deno, winpipe-bun, winpipe-deno-sync, winpipe-bun-sync (rtt and throughput-*: the
+//           synchronous calls on synchronous handles; winpipe-deno-sync-overlapped and winpipe-bun-sync-overlapped
+//           on overlapped handles), raw-c-overlapped and raw-c-port (raw-c's io=overlapped and io=port),
+//           winpipe-deno-nopoll and winpipe-bun-nopoll (polling off: poll=0), node-libuv, bun-node-net
+//           (default: all but winpipe-bun, the -sync, -overlapped, -port and -nopoll ones)
 //
 // Each implementation runs the case twice, small (N) and large (N + Δ), in
 // one Wine run; differences divided by Δ give the cost of one operation
@@ -46,6 +46,7 @@ const PEERS = {
 PEERS["winpipe-deno-sync-overlapped"] = PEERS["winpipe-deno-sync"];
 PEERS["winpipe-bun-sync-overlapped"] = PEERS["winpipe-bun-sync"];
 PEERS["raw-c-overlapped"] = PEERS["raw-c"];
+PEERS["raw-c-port"] = PEERS["raw-c"];
 PEERS["winpipe-deno-nopoll"] = PEERS["winpipe-deno"];
 PEERS["winpipe-bun-nopoll"] = PEERS["winpipe-bun"];
 /** Peer arguments of the implementations that are a peer run another way (the bench's -sync rows). */
@@ -55,13 +56,15 @@ const PEER_ARGS = {
   "winpipe-deno-sync-overlapped": ["api=sync", "handles=overlapped"],
   "winpipe-bun-sync-overlapped": ["api=sync", "handles=overlapped"],
   "raw-c-overlapped": ["io=overlapped"],
+  "raw-c-port": ["io=port"],
   "winpipe-deno-nopoll": ["poll=0"],
   "winpipe-bun-nopoll": ["poll=0"],
 };
 const impls = chosen.length > 0
   ? chosen
   : Object.keys(PEERS).filter((name) =>
-    name !== "winpipe-bun" && !name.includes("-sync") && !name.endsWith("-overlapped") && !name.endsWith("-nopoll")
+    name !== "winpipe-bun" && !name.includes("-sync") && !name.endsWith("-overlapped") && !name.endsWith("-port") &&
+    !name.endsWith("-nopoll")
   );
 
 /** The two sizes of a case, what one unit is, and the peers' arguments for a size. */
