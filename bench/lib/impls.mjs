@@ -96,10 +96,15 @@ export function baselineImpls(rev, known) {
     const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     if (untar.status !== 0) throw new Error(`tar: ${untar.stderr}`);
   }
+  // A peer from before the -sync rows ran throughput (35f4c3f) makes only its round trip synchronously: its
+  // throughput would be the asynchronous calls' under a -sync name.
+  const peerSource = fs.readFileSync(path.join(dir, "bench/peers/winpipe_peer.ts"), "utf8");
+  const syncCases = peerSource.includes("syncCase(") ? SYNC_CASES : ["rtt"];
   return ["winpipe-deno", "winpipe-bun", "winpipe-deno-sync", "winpipe-bun-sync"].map((name) => {
     const impl = known.find((i) => i.name === name);
     return {
       ...impl,
+      ...(impl.cases ? { cases: syncCases } : {}),
       name: `${name}@${short}`,
       base: name,
       peer: path.join(dir, impl.peer),
