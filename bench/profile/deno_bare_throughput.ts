@@ -23,6 +23,23 @@
  *
  * @module
  */
+import {
+  attachToPort,
+  ERROR_BROKEN_PIPE,
+  ERROR_IO_PENDING,
+  ERROR_PIPE_CONNECTED,
+  FILE_FLAG_OVERLAPPED,
+  GENERIC_RW,
+  INVALID_HANDLE_VALUE,
+  k32,
+  OPEN_EXISTING,
+  PIPE_ACCESS_DUPLEX,
+  PIPE_TYPE_BYTE,
+  STATUS_PENDING,
+  STATUS_PIPE_BROKEN,
+  wide,
+} from "./bare_kernel32.ts";
+
 /** The reader's arguments: [MODE] [MIB]; the writer it starts gets: writer MODE MIB READER_PID. */
 const isWriter = Deno.args[0] === "writer";
 const [modeArg, mibArg, readerPid] = isWriter ? Deno.args.slice(1) : Deno.args;
@@ -30,49 +47,13 @@ const MODE = modeArg === "turns" ? "turns" : "spin";
 const MIB = Number(mibArg ?? 256);
 const CHUNK = 64 * 1024;
 
-const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000, PIPE_TYPE_BYTE = 0;
-const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
-const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109, STATUS_PENDING = 0x103;
-const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
-const INVALID_HANDLE_VALUE = 0xffff_ffff_ffff_ffffn;
-
-const k32 = Deno.dlopen("kernel32.dll", {
-  CreateNamedPipeW: {
-    parameters: ["buffer", "u32", "u32", "u32", "u32", "u32", "u32", "pointer"],
-    result: "pointer",
-  },
-  ConnectNamedPipe: { parameters: ["pointer", "buffer"], result: "i32" },
-  CreateFileW: { parameters: ["buffer", "u32", "u32", "pointer", "u32", "u32", "pointer"], result: "pointer" },
-  CreateEventW: { parameters: ["pointer", "i32", "i32", "pointer"], result: "pointer" },
-  WaitForSingleObject: { parameters: ["pointer", "u32"], result: "u32" },
-  ReadFile: { parameters: ["pointer", "buffer", "u32", "pointer", "buffer"], result: "i32" },
-  WriteFile: { parameters: ["pointer", "buffer", "u32", "pointer", "buffer"], result: "i32" },
-  GetLastError: { parameters: [], result: "u32" },
-  CreateIoCompletionPort: { parameters: ["pointer", "pointer", "usize", "u32"], result: "pointer" },
-  SetFileCompletionNotificationModes: { parameters: ["pointer", "u8"], result: "i32" },
-  GetQueuedCompletionStatusEx: {
-    parameters: ["pointer", "buffer", "u32", "buffer", "u32", "i32"],
-    result: "i32",
-  },
-  SwitchToThread: { parameters: [], result: "i32" },
-  CloseHandle: { parameters: ["pointer"], result: "i32" },
-}).symbols;
-
-const wide = (s: string) => new Uint16Array([...s].map((c) => c.charCodeAt(0)).concat(0));
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const name = String.raw`\\.\pipe\winpipe-bare-throughput-` + (readerPid ?? Deno.pid);
 const overlapped = new Uint8Array(new ArrayBuffer(32));
 const view = new DataView(overlapped.buffer);
 const entries = new Uint8Array(new ArrayBuffer(16 * 4));
 const removed = new Uint32Array(new ArrayBuffer(4));
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 let pended = 0;
-
-/** Puts `handle` on a completion port of its own, with no packet for calls that complete at once. */
-function attach(handle: Deno.PointerValue): Deno.PointerValue {
-  const port = k32.CreateIoCompletionPort(handle, null, 0n, 0);
-  k32.SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-  return port;
-}
 
 /** One ReadFile or WriteFile of `buffer`; the bytes transferred, or null at the end of the data. */
 async function call(
@@ -94,7 +75,7 @@ async function call(
     // One call in flight per process: the packet is this one's.
     while (!k32.GetQueuedCompletionStatusEx(port, entries, 4, removed, 0xffff_ffff, 0)) { /* retry */ }
     const status = view.getUint32(0, true);
-    if (status === 0xc000_014b /* STATUS_PIPE_BROKEN */) return null;
+    if (status === STATUS_PIPE_BROKEN) return null;
     if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
   }
   return Number(view.getBigUint64(8, true));
@@ -107,7 +88,7 @@ if (isWriter) {
     if (Deno.UnsafePointer.value(handle) !== INVALID_HANDLE_VALUE) break;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  const port = attach(handle);
+  const port = attachToPort(handle);
   const data = new Uint8Array(new ArrayBuffer(CHUNK));
   for (let i = 0; i < (MIB * 1024 * 1024) / CHUNK; i++) await call("WriteFile", handle, port, data);
   console.log(`writer: ${pended} of ${(MIB * 1024 * 1024) / CHUNK} writes pended`);
@@ -145,7 +126,7 @@ if (!k32.ConnectNamedPipe(handle, connecting)) {
   if (error === ERROR_IO_PENDING) k32.WaitForSingleObject(event, 0xffff_ffff);
   else if (error !== ERROR_PIPE_CONNECTED) throw new Error(`ConnectNamedPipe: Win32 error ${error}`);
 }
-const port = attach(handle);
+const port = attachToPort(handle);
 const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
 await call("ReadFile", handle, port, buffer); // the clock starts at the first data
 const start = performance.now();

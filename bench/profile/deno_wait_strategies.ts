@@ -23,39 +23,22 @@ const EXCHANGES = Number(Deno.args[0] ?? 3000);
 const SPIN_MICROS = Number(Deno.args[1] ?? 200);
 const FRAME = 64;
 
-const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000;
-const PIPE_TYPE_MESSAGE = 4, PIPE_READMODE_MESSAGE = 2;
-const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
-const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, STATUS_PENDING = 0x103;
-const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+import {
+  attachToPort,
+  ERROR_IO_PENDING,
+  ERROR_PIPE_CONNECTED,
+  FILE_FLAG_OVERLAPPED,
+  GENERIC_RW,
+  INVALID_HANDLE_VALUE,
+  k32,
+  OPEN_EXISTING,
+  PIPE_ACCESS_DUPLEX,
+  PIPE_READMODE_MESSAGE,
+  PIPE_TYPE_MESSAGE,
+  STATUS_PENDING,
+  wide,
+} from "./bare_kernel32.ts";
 
-const k32 = Deno.dlopen("kernel32.dll", {
-  CreateNamedPipeW: {
-    parameters: ["buffer", "u32", "u32", "u32", "u32", "u32", "u32", "pointer"],
-    result: "pointer",
-  },
-  ConnectNamedPipe: { parameters: ["pointer", "buffer"], result: "i32" },
-  CreateFileW: { parameters: ["buffer", "u32", "u32", "pointer", "u32", "u32", "pointer"], result: "pointer" },
-  SetNamedPipeHandleState: { parameters: ["pointer", "buffer", "pointer", "pointer"], result: "i32" },
-  ReadFile: { parameters: ["pointer", "buffer", "u32", "buffer", "buffer"], result: "i32" },
-  WriteFile: { parameters: ["pointer", "buffer", "u32", "buffer", "buffer"], result: "i32" },
-  GetLastError: { parameters: [], result: "u32" },
-  CreateIoCompletionPort: { parameters: ["pointer", "pointer", "usize", "u32"], result: "pointer" },
-  SetFileCompletionNotificationModes: { parameters: ["pointer", "u8"], result: "i32" },
-  GetQueuedCompletionStatusEx: {
-    parameters: ["pointer", "buffer", "u32", "buffer", "u32", "i32"],
-    result: "i32",
-  },
-  GetQueuedCompletionStatusExBlocking: {
-    name: "GetQueuedCompletionStatusEx",
-    parameters: ["pointer", "buffer", "u32", "buffer", "u32", "i32"],
-    result: "i32",
-    nonblocking: true,
-  },
-  CloseHandle: { parameters: ["pointer"], result: "i32" },
-}).symbols;
-
-const wide = (s: string) => new Uint16Array([...s].map((c) => c.charCodeAt(0)).concat(0));
 const overlapped = new Uint8Array(new ArrayBuffer(32));
 const status = new DataView(overlapped.buffer);
 const entries = new Uint8Array(new ArrayBuffer(32 * 4));
@@ -64,11 +47,7 @@ const transferred = new Uint32Array(new ArrayBuffer(4));
 
 /** A pipe handle, overlapped unless `sync`, associated with its own completion port. */
 function prepare(handle: Deno.PointerValue, sync: boolean): Deno.PointerValue {
-  if (sync) return null;
-  const port = k32.CreateIoCompletionPort(Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn), null, 0n, 1);
-  k32.CreateIoCompletionPort(handle, port, 0n, 0);
-  k32.SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-  return port;
+  return sync ? null : attachToPort(handle);
 }
 
 /** One ReadFile or WriteFile of `buffer`, waited for with `strategy`. */
@@ -106,7 +85,7 @@ const strategies = ["pool", "spin", "sync"];
 if (Deno.args[0] === "client") {
   for (const strategy of strategies) {
     let handle: Deno.PointerValue = null;
-    while (Deno.UnsafePointer.value(handle) === 0n || Deno.UnsafePointer.value(handle) === 0xffff_ffff_ffff_ffffn) {
+    while (Deno.UnsafePointer.value(handle) === 0n || Deno.UnsafePointer.value(handle) === INVALID_HANDLE_VALUE) {
       handle = k32.CreateFileW(
         wide(`${name}-${strategy}`),
         GENERIC_RW,
@@ -116,7 +95,7 @@ if (Deno.args[0] === "client") {
         strategy === "sync" ? 0 : FILE_FLAG_OVERLAPPED,
         null,
       );
-      if (Deno.UnsafePointer.value(handle) === 0xffff_ffff_ffff_ffffn) await new Promise((r) => setTimeout(r, 2));
+      if (Deno.UnsafePointer.value(handle) === INVALID_HANDLE_VALUE) await new Promise((r) => setTimeout(r, 2));
     }
     k32.SetNamedPipeHandleState(handle, new Uint32Array([PIPE_READMODE_MESSAGE]), null, null);
     const port = prepare(handle, strategy === "sync");
