@@ -46,6 +46,7 @@ const [modeArg, mibArg, readerPid] = isWriter ? Deno.args.slice(1) : Deno.args;
 const MODE = modeArg === "turns" ? "turns" : "spin";
 const MIB = Number(mibArg ?? 256);
 const CHUNK = 64 * 1024;
+const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const name = String.raw`\\.\pipe\winpipe-bare-throughput-` + (readerPid ?? Deno.pid);
@@ -90,8 +91,8 @@ if (isWriter) {
   }
   const port = attachToPort(handle);
   const data = new Uint8Array(new ArrayBuffer(CHUNK));
-  for (let i = 0; i < (MIB * 1024 * 1024) / CHUNK; i++) await call("WriteFile", handle, port, data);
-  console.log(`writer: ${pended} of ${(MIB * 1024 * 1024) / CHUNK} writes pended`);
+  for (let i = 0; i < WRITES; i++) await call("WriteFile", handle, port, data);
+  console.log(`writer: ${pended} of ${WRITES} writes pended`);
   k32.CloseHandle(handle);
   Deno.exit(0);
 }
