@@ -13,13 +13,22 @@
  *   does; no option for winpipe, it shows what deno.exe's calls cost).
  * - `turns`: one look per turn of the event loop (`setImmediate`), as a
  *   polling phase does, without its bookkeeping, promises or copies.
+ * - `copies`: `turns` with the two copies winpipe makes of each 64 KiB (the
+ *   writer's data into memory of its own before each WriteFile, the bytes
+ *   read out into the caller's buffer after each ReadFile).
  *
  * The reader prints MB/s (from its first read to the end) and how many of
  * each side's calls pended. docs/benchmarks.md ("Where the asynchronous
  * throughput goes") compares it with raw C and the bindings in the same
  * minutes. Run under the Wine test bed (the writer is a child deno.exe):
  *
- *   scripts/wine/run.sh -- wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts [spin|turns] [MIB]
+ *   scripts/wine/run.sh -- wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts [spin|turns|copies] [MIB]
+ *
+ * With `reader PIPE` or `writer PIPE` after them it is one side only, on the
+ * pipe PIPE (the reader makes it), so that the other side can be a bench
+ * peer's: bench/peers/winpipe_peer.ts's client writes to and its server
+ * reads from `\\.\pipe\PREFIX-throughput-64k` (docs/benchmarks.md, "Which
+ * side the quarter is on").
  *
  * @module
  */
@@ -40,16 +49,16 @@ import {
   wide,
 } from "./bare_kernel32.ts";
 
-/** The reader's arguments: [MODE] [MIB]; the writer it starts gets: writer MODE MIB READER_PID. */
-const isWriter = Deno.args[0] === "writer";
-const [modeArg, mibArg, readerPid] = isWriter ? Deno.args.slice(1) : Deno.args;
-const MODE = modeArg === "turns" ? "turns" : "spin";
+/** [MODE] [MIB] [ROLE PIPE]; without a role, the reader starts a child deno.exe as its writer. */
+const [modeArg, mibArg, role, pipeArg] = Deno.args;
+const MODE = modeArg === "turns" || modeArg === "copies" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
+const isWriter = role === "writer";
 const CHUNK = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-const name = String.raw`\\.\pipe\winpipe-bare-throughput-` + (readerPid ?? Deno.pid);
+const name = pipeArg ?? String.raw`\\.\pipe\winpipe-bare-throughput-` + Deno.pid;
 const overlapped = new Uint8Array(new ArrayBuffer(32));
 const view = new DataView(overlapped.buffer);
 const entries = new Uint8Array(new ArrayBuffer(16 * 4));
@@ -70,7 +79,7 @@ async function call(
     if (error !== ERROR_IO_PENDING) throw new Error(`${op}: Win32 error ${error}`);
     pended++;
     while (view.getUint32(0, true) === STATUS_PENDING) {
-      if (MODE === "turns") await nextTurn();
+      if (MODE !== "spin") await nextTurn();
       k32.SwitchToThread();
     }
     // One call in flight per process: the packet is this one's.
@@ -91,7 +100,12 @@ if (isWriter) {
   }
   const port = attachToPort(handle);
   const data = new Uint8Array(new ArrayBuffer(CHUNK));
-  for (let i = 0; i < WRITES; i++) await call("WriteFile", handle, port, data);
+  // `copies`: the kernel gets a copy the layer owns, as kernel32.write does.
+  const copy = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
+  for (let i = 0; i < WRITES; i++) {
+    copy?.set(data);
+    await call("WriteFile", handle, port, copy ?? data);
+  }
   console.log(`writer: ${pended} of ${WRITES} writes pended`);
   k32.CloseHandle(handle);
   Deno.exit(0);
@@ -107,16 +121,8 @@ const handle = k32.CreateNamedPipeW(
   0,
   null,
 );
-const writer = new Deno.Command(Deno.execPath(), {
-  args: [
-    "run",
-    "-A",
-    import.meta.filename ?? new URL(import.meta.url).pathname,
-    "writer",
-    MODE,
-    String(MIB),
-    String(Deno.pid),
-  ],
+const writer = role === "reader" ? undefined : new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", import.meta.filename ?? new URL(import.meta.url).pathname, MODE, String(MIB), "writer", name],
 }).spawn();
 // Wait for the writer on an event (the connect is not measured).
 const connecting = new Uint8Array(new ArrayBuffer(32));
@@ -132,7 +138,12 @@ const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
 await call("ReadFile", handle, port, buffer); // the clock starts at the first data
 const start = performance.now();
 let bytes = 0, reads = 0;
-for (let n; (n = await call("ReadFile", handle, port, buffer)) !== null; reads++) bytes += n;
+// `copies`: the bytes go on into the caller's buffer, as the API's read does.
+const delivered = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
+for (let n; (n = await call("ReadFile", handle, port, buffer)) !== null; reads++) {
+  delivered?.set(buffer.subarray(0, n));
+  bytes += n;
+}
 const seconds = (performance.now() - start) / 1000;
 console.log(`${MODE}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${pended} of ${reads} reads pended`);
-await writer.status;
+await writer?.status;
