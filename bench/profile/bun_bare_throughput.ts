@@ -1,0 +1,158 @@
+/**
+ * deno_bare_throughput.ts for Bun: how fast bun.exe itself can move data
+ * through a byte pipe with the calls kernel32 makes, written directly
+ * against kernel32 with `bun:ffi` and no winpipe layer: the bench's
+ * throughput-64k (256 MiB in 64 KiB WriteFiles, one way, two processes,
+ * 64 KiB pipe buffers), on overlapped handles attached to a completion port
+ * with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, one call at a time per side. A
+ * call that pends is watched in memory (its status in the OVERLAPPED,
+ * SwitchToThread between looks) and then its packet removed, as
+ * `raw_pipe.c io=port` does in C and kernel32's polling phase does between
+ * turns of the event loop. Two ways of looking:
+ *
+ * - `spin`: in a loop on the main thread, blocking the event loop (what C
+ *   does; no option for winpipe, it shows what bun.exe's calls cost).
+ * - `turns`: one look per turn of the event loop, taken as winpipe-bun's
+ *   polling phase takes it (a MessageChannel message, Bun's cheapest turn:
+ *   packages/kernel32/src/event_loop_turn.ts), without its bookkeeping,
+ *   promises or copies.
+ *
+ * The reader prints MB/s (from its first read to the end) and how many of
+ * its reads pended. docs/benchmarks.md ("Bun's floor") compares it with raw
+ * C and winpipe-bun in the same minutes. Run under the Wine test bed (the
+ * writer is a child bun.exe):
+ *
+ *   scripts/wine/run.sh -- wine /win/bun.exe bench/profile/bun_bare_throughput.ts [spin|turns] [MIB]
+ *
+ * With `reader PIPE` or `writer PIPE` after them it is one side only, on the
+ * pipe PIPE (the reader makes it), as in deno_bare_throughput.ts.
+ *
+ * @module
+ */
+import { dlopen, FFIType } from "bun:ffi";
+
+const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000, PIPE_TYPE_BYTE = 0;
+const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3, INVALID_HANDLE_VALUE = -1;
+const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
+const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
+const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+
+const HANDLE = FFIType.i64_fast;
+const k32 = dlopen("kernel32.dll", {
+  CreateNamedPipeW: { args: ["ptr", "u32", "u32", "u32", "u32", "u32", "u32", "ptr"], returns: HANDLE },
+  ConnectNamedPipe: { args: [HANDLE, "ptr"], returns: "i32" },
+  CreateFileW: { args: ["ptr", "u32", "u32", "ptr", "u32", "u32", HANDLE], returns: HANDLE },
+  CreateEventW: { args: ["ptr", "i32", "i32", "ptr"], returns: HANDLE },
+  WaitForSingleObject: { args: [HANDLE, "u32"], returns: "u32" },
+  ReadFile: { args: [HANDLE, "ptr", "u32", "ptr", "ptr"], returns: "i32" },
+  WriteFile: { args: [HANDLE, "ptr", "u32", "ptr", "ptr"], returns: "i32" },
+  GetLastError: { args: [], returns: "u32" },
+  CreateIoCompletionPort: { args: [HANDLE, HANDLE, "u64", "u32"], returns: HANDLE },
+  SetFileCompletionNotificationModes: { args: [HANDLE, "u8"], returns: "i32" },
+  GetQueuedCompletionStatusEx: { args: [HANDLE, "ptr", "u32", "ptr", "u32", "i32"], returns: "i32" },
+  SwitchToThread: { args: [], returns: "i32" },
+  CloseHandle: { args: [HANDLE], returns: "i32" },
+}).symbols;
+
+/** [MODE] [MIB] [ROLE PIPE]; without a role, the reader starts a child bun.exe as its writer. */
+const [modeArg, mibArg, role, pipeArg] = process.argv.slice(2);
+const MODE = modeArg === "turns" ? "turns" : "spin";
+const MIB = Number(mibArg ?? 256);
+const isWriter = role === "writer";
+const CHUNK = 64 * 1024;
+const WRITES = (MIB * 1024 * 1024) / CHUNK;
+
+/** `s` as a NUL-terminated UTF-16 string. */
+function wide(s: string): Uint16Array {
+  const out = new Uint16Array(new ArrayBuffer((s.length + 1) * 2));
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** Puts an overlapped pipe handle on a completion port of its own, as deno_bare_throughput.ts does. */
+function attachToPort(handle: number): number {
+  const port = Number(k32.CreateIoCompletionPort(handle, 0, 0, 0));
+  k32.SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+  return port;
+}
+
+/** A turn of the event loop as winpipe-bun's polling phase takes it: a MessageChannel message. */
+const channel = new MessageChannel();
+let turned: (() => void) | undefined;
+channel.port1.onmessage = () => turned?.();
+const nextTurn = () =>
+  new Promise<void>((resolve) => {
+    turned = resolve;
+    channel.port2.postMessage(null);
+  });
+
+const name = pipeArg ?? String.raw`\\.\pipe\winpipe-bun-bare-throughput-` + process.pid;
+const overlapped = new Uint8Array(new ArrayBuffer(32));
+const view = new DataView(overlapped.buffer);
+const entries = new Uint8Array(new ArrayBuffer(16 * 4));
+const removed = new Uint32Array(new ArrayBuffer(4));
+let pended = 0;
+
+/** One ReadFile or WriteFile of `buffer`; the bytes transferred, or null at the end of the data. */
+async function call(op: "ReadFile" | "WriteFile", handle: number, port: number, buffer: Uint8Array) {
+  overlapped.fill(0);
+  if (!k32[op](handle, buffer, buffer.length, null, overlapped)) {
+    const error = k32.GetLastError();
+    if (error === ERROR_BROKEN_PIPE) return null;
+    if (error !== ERROR_IO_PENDING) throw new Error(`${op}: Win32 error ${error}`);
+    pended++;
+    while (view.getUint32(0, true) === STATUS_PENDING) {
+      if (MODE === "turns") await nextTurn();
+      k32.SwitchToThread();
+    }
+    // One call in flight per process: the packet is this one's.
+    while (!k32.GetQueuedCompletionStatusEx(port, entries, 4, removed, 0xffff_ffff, 0)) { /* retry */ }
+    const status = view.getUint32(0, true);
+    if (status === STATUS_PIPE_BROKEN) return null;
+    if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
+  }
+  return Number(view.getBigUint64(8, true));
+}
+
+if (isWriter) {
+  let handle = INVALID_HANDLE_VALUE;
+  while (
+    (handle = Number(k32.CreateFileW(wide(name), GENERIC_RW, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, 0))) ===
+      INVALID_HANDLE_VALUE
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  const port = attachToPort(handle);
+  const data = new Uint8Array(new ArrayBuffer(CHUNK));
+  for (let i = 0; i < WRITES; i++) await call("WriteFile", handle, port, data);
+  console.log(`writer: ${pended} of ${WRITES} writes pended`);
+  k32.CloseHandle(handle);
+  process.exit(0);
+}
+
+const handle = Number(
+  k32.CreateNamedPipeW(wide(name), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1, CHUNK, CHUNK, 0, null),
+);
+if (handle === INVALID_HANDLE_VALUE) throw new Error(`CreateNamedPipeW: Win32 error ${k32.GetLastError()}`);
+const writer = role === "reader"
+  ? undefined
+  : Bun.spawn([process.execPath, import.meta.path, MODE, String(MIB), "writer", name], { stdout: "inherit" });
+// Wait for the writer on an event (the connect is not measured).
+const connecting = new Uint8Array(new ArrayBuffer(32));
+const event = Number(k32.CreateEventW(null, 1, 0, null));
+new DataView(connecting.buffer).setBigUint64(24, BigInt(event), true);
+if (!k32.ConnectNamedPipe(handle, connecting)) {
+  const error = k32.GetLastError();
+  if (error === ERROR_IO_PENDING) k32.WaitForSingleObject(event, 0xffff_ffff);
+  else if (error !== ERROR_PIPE_CONNECTED) throw new Error(`ConnectNamedPipe: Win32 error ${error}`);
+}
+const port = attachToPort(handle);
+const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
+await call("ReadFile", handle, port, buffer); // the clock starts at the first data
+const start = performance.now();
+let bytes = 0, reads = 0;
+for (let n; (n = await call("ReadFile", handle, port, buffer)) !== null; reads++) bytes += n;
+const seconds = (performance.now() - start) / 1000;
+console.log(`${MODE}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${pended} of ${reads} reads pended`);
+await writer?.exited;
+process.exit(0);
