@@ -1,20 +1,31 @@
 /**
- * kernel32 for the profiles that bypass winpipe (deno_wait_strategies.ts,
+ * kernel32 for the Deno profiles that bypass winpipe (deno_wait_strategies.ts,
  * deno_bare_throughput.ts): the calls they make, bound with `Deno.dlopen`
- * directly, the constants they pass, and a pipe handle's completion port
+ * directly, the constants they pass (bare_calls.ts), and a pipe handle's completion port
  * as the kernel32 layer sets it up. Not winpipe's binding on purpose: these
  * scripts measure deno.exe's calls without its layers.
  *
  * @module
  */
 
-export const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000;
-export const PIPE_TYPE_BYTE = 0, PIPE_TYPE_MESSAGE = 4, PIPE_READMODE_MESSAGE = 2;
-export const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
-export const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
-export const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
+import { FILE_SKIP_COMPLETION_PORT_ON_SUCCESS } from "./bare_calls.ts";
+
+export {
+  ERROR_BROKEN_PIPE,
+  ERROR_IO_PENDING,
+  ERROR_PIPE_CONNECTED,
+  FILE_FLAG_OVERLAPPED,
+  GENERIC_RW,
+  OPEN_EXISTING,
+  PIPE_ACCESS_DUPLEX,
+  PIPE_READMODE_MESSAGE,
+  PIPE_TYPE_BYTE,
+  PIPE_TYPE_MESSAGE,
+  STATUS_PENDING,
+  STATUS_PIPE_BROKEN,
+} from "./bare_calls.ts";
+/** INVALID_HANDLE_VALUE as Deno gives a `"pointer"` result's value. */
 export const INVALID_HANDLE_VALUE = 0xffff_ffff_ffff_ffffn;
-const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
 
 /** The kernel32 functions the bare profiles call. */
 export const k32 = Deno.dlopen("kernel32.dll", {

@@ -30,12 +30,19 @@
  * @module
  */
 import { dlopen, FFIType } from "bun:ffi";
+import {
+  BareCalls,
+  FILE_FLAG_OVERLAPPED,
+  FILE_SKIP_COMPLETION_PORT_ON_SUCCESS,
+  GENERIC_RW,
+  OPEN_EXISTING,
+  PIPE_ACCESS_DUPLEX,
+  PIPE_TYPE_BYTE,
+  waitForClient,
+} from "./bare_calls.ts";
 
-const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000, PIPE_TYPE_BYTE = 0;
-const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3, INVALID_HANDLE_VALUE = -1;
-const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
-const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
-const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+/** INVALID_HANDLE_VALUE as `FFIType.i64_fast` gives it. */
+const INVALID_HANDLE_VALUE = -1;
 
 const HANDLE = FFIType.i64_fast;
 const k32 = dlopen("kernel32.dll", {
@@ -87,32 +94,7 @@ const nextTurn = () =>
   });
 
 const name = pipeArg ?? String.raw`\\.\pipe\winpipe-bun-bare-throughput-` + process.pid;
-const overlapped = new Uint8Array(new ArrayBuffer(32));
-const view = new DataView(overlapped.buffer);
-const entries = new Uint8Array(new ArrayBuffer(16 * 4));
-const removed = new Uint32Array(new ArrayBuffer(4));
-let pended = 0;
-
-/** One ReadFile or WriteFile of `buffer`; the bytes transferred, or null at the end of the data. */
-async function call(op: "ReadFile" | "WriteFile", handle: number, port: number, buffer: Uint8Array) {
-  overlapped.fill(0);
-  if (!k32[op](handle, buffer, buffer.length, null, overlapped)) {
-    const error = k32.GetLastError();
-    if (error === ERROR_BROKEN_PIPE) return null;
-    if (error !== ERROR_IO_PENDING) throw new Error(`${op}: Win32 error ${error}`);
-    pended++;
-    while (view.getUint32(0, true) === STATUS_PENDING) {
-      if (MODE === "turns") await nextTurn();
-      k32.SwitchToThread();
-    }
-    // One call in flight per process: the packet is this one's.
-    while (!k32.GetQueuedCompletionStatusEx(port, entries, 4, removed, 0xffff_ffff, 0)) { /* retry */ }
-    const status = view.getUint32(0, true);
-    if (status === STATUS_PIPE_BROKEN) return null;
-    if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
-  }
-  return Number(view.getBigUint64(8, true));
-}
+const calls = new BareCalls<number>(k32, MODE === "spin" ? undefined : nextTurn);
 
 if (isWriter) {
   let handle = INVALID_HANDLE_VALUE;
@@ -124,8 +106,8 @@ if (isWriter) {
   }
   const port = attachToPort(handle);
   const data = new Uint8Array(new ArrayBuffer(CHUNK));
-  for (let i = 0; i < WRITES; i++) await call("WriteFile", handle, port, data);
-  console.log(`writer: ${pended} of ${WRITES} writes pended`);
+  for (let i = 0; i < WRITES; i++) await calls.call("WriteFile", handle, port, data);
+  console.log(`writer: ${calls.pended} of ${WRITES} writes pended`);
   k32.CloseHandle(handle);
   process.exit(0);
 }
@@ -134,25 +116,12 @@ const handle = Number(
   k32.CreateNamedPipeW(wide(name), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1, CHUNK, CHUNK, 0, null),
 );
 if (handle === INVALID_HANDLE_VALUE) throw new Error(`CreateNamedPipeW: Win32 error ${k32.GetLastError()}`);
+const event = Number(k32.CreateEventW(null, 1, 0, null));
 const writer = role === "reader"
   ? undefined
   : Bun.spawn([process.execPath, import.meta.path, MODE, String(MIB), "writer", name], { stdout: "inherit" });
-// Wait for the writer on an event (the connect is not measured).
-const connecting = new Uint8Array(new ArrayBuffer(32));
-const event = Number(k32.CreateEventW(null, 1, 0, null));
-new DataView(connecting.buffer).setBigUint64(24, BigInt(event), true);
-if (!k32.ConnectNamedPipe(handle, connecting)) {
-  const error = k32.GetLastError();
-  if (error === ERROR_IO_PENDING) k32.WaitForSingleObject(event, 0xffff_ffff);
-  else if (error !== ERROR_PIPE_CONNECTED) throw new Error(`ConnectNamedPipe: Win32 error ${error}`);
-}
+waitForClient(k32, handle, event, BigInt(event));
 const port = attachToPort(handle);
-const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
-await call("ReadFile", handle, port, buffer); // the clock starts at the first data
-const start = performance.now();
-let bytes = 0, reads = 0;
-for (let n; (n = await call("ReadFile", handle, port, buffer)) !== null; reads++) bytes += n;
-const seconds = (performance.now() - start) / 1000;
-console.log(`${MODE}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${pended} of ${reads} reads pended`);
+console.log(`${MODE}: ${await calls.readAll(handle, port, new Uint8Array(new ArrayBuffer(CHUNK)))}`);
 await writer?.exited;
 process.exit(0);

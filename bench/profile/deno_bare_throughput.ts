@@ -32,11 +32,9 @@
  *
  * @module
  */
+import { BareCalls, waitForClient } from "./bare_calls.ts";
 import {
   attachToPort,
-  ERROR_BROKEN_PIPE,
-  ERROR_IO_PENDING,
-  ERROR_PIPE_CONNECTED,
   FILE_FLAG_OVERLAPPED,
   GENERIC_RW,
   INVALID_HANDLE_VALUE,
@@ -44,8 +42,6 @@ import {
   OPEN_EXISTING,
   PIPE_ACCESS_DUPLEX,
   PIPE_TYPE_BYTE,
-  STATUS_PENDING,
-  STATUS_PIPE_BROKEN,
   wide,
 } from "./bare_kernel32.ts";
 
@@ -61,37 +57,7 @@ const WRITES = (MIB * 1024 * 1024) / CHUNK;
 const setImmediate = (globalThis as unknown as { setImmediate(callback: () => void): unknown }).setImmediate;
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const name = pipeArg ?? String.raw`\\.\pipe\winpipe-bare-throughput-` + Deno.pid;
-const overlapped = new Uint8Array(new ArrayBuffer(32));
-const view = new DataView(overlapped.buffer);
-const entries = new Uint8Array(new ArrayBuffer(16 * 4));
-const removed = new Uint32Array(new ArrayBuffer(4));
-let pended = 0;
-
-/** One ReadFile or WriteFile of `buffer`; the bytes transferred, or null at the end of the data. */
-async function call(
-  op: "ReadFile" | "WriteFile",
-  handle: Deno.PointerValue,
-  port: Deno.PointerValue,
-  buffer: Uint8Array<ArrayBuffer>,
-): Promise<number | null> {
-  overlapped.fill(0);
-  if (!k32[op](handle, buffer, buffer.length, null, overlapped)) {
-    const error = k32.GetLastError();
-    if (error === ERROR_BROKEN_PIPE) return null;
-    if (error !== ERROR_IO_PENDING) throw new Error(`${op}: Win32 error ${error}`);
-    pended++;
-    while (view.getUint32(0, true) === STATUS_PENDING) {
-      if (MODE !== "spin") await nextTurn();
-      k32.SwitchToThread();
-    }
-    // One call in flight per process: the packet is this one's.
-    while (!k32.GetQueuedCompletionStatusEx(port, entries, 4, removed, 0xffff_ffff, 0)) { /* retry */ }
-    const status = view.getUint32(0, true);
-    if (status === STATUS_PIPE_BROKEN) return null;
-    if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
-  }
-  return Number(view.getBigUint64(8, true));
-}
+const calls = new BareCalls(k32, MODE === "spin" ? undefined : nextTurn);
 
 if (isWriter) {
   let handle: Deno.PointerValue = null;
@@ -106,9 +72,9 @@ if (isWriter) {
   const copy = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
   for (let i = 0; i < WRITES; i++) {
     copy?.set(data);
-    await call("WriteFile", handle, port, copy ?? data);
+    await calls.call("WriteFile", handle, port, copy ?? data);
   }
-  console.log(`writer: ${pended} of ${WRITES} writes pended`);
+  console.log(`writer: ${calls.pended} of ${WRITES} writes pended`);
   k32.CloseHandle(handle);
   Deno.exit(0);
 }
@@ -123,29 +89,14 @@ const handle = k32.CreateNamedPipeW(
   0,
   null,
 );
+const event = k32.CreateEventW(null, 1, 0, null);
 const writer = role === "reader" ? undefined : new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", import.meta.filename ?? new URL(import.meta.url).pathname, MODE, String(MIB), "writer", name],
 }).spawn();
-// Wait for the writer on an event (the connect is not measured).
-const connecting = new Uint8Array(new ArrayBuffer(32));
-const event = k32.CreateEventW(null, 1, 0, null);
-new DataView(connecting.buffer).setBigUint64(24, Deno.UnsafePointer.value(event), true);
-if (!k32.ConnectNamedPipe(handle, connecting)) {
-  const error = k32.GetLastError();
-  if (error === ERROR_IO_PENDING) k32.WaitForSingleObject(event, 0xffff_ffff);
-  else if (error !== ERROR_PIPE_CONNECTED) throw new Error(`ConnectNamedPipe: Win32 error ${error}`);
-}
+waitForClient(k32, handle, event, Deno.UnsafePointer.value(event));
 const port = attachToPort(handle);
-const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
-await call("ReadFile", handle, port, buffer); // the clock starts at the first data
-const start = performance.now();
-let bytes = 0, reads = 0;
 // `copies`: the bytes go on into the caller's buffer, as the API's read does.
 const delivered = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
-for (let n; (n = await call("ReadFile", handle, port, buffer)) !== null; reads++) {
-  delivered?.set(buffer.subarray(0, n));
-  bytes += n;
-}
-const seconds = (performance.now() - start) / 1000;
-console.log(`${MODE}: ${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${pended} of ${reads} reads pended`);
+const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
+console.log(`${MODE}: ${await calls.readAll(handle, port, buffer, (n) => delivered?.set(buffer.subarray(0, n)))}`);
 await writer?.status;

@@ -1,0 +1,124 @@
+/**
+ * What the profiles that bypass winpipe share whatever runtime binds
+ * kernel32 for them: the Win32 values they pass, and the one call of the
+ * bare throughput profiles (deno_bare_throughput.ts, bun_bare_throughput.ts),
+ * written once over the runtime's FFI functions: a ReadFile or WriteFile on an overlapped handle attached to a
+ * completion port with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, one call at a
+ * time. A call that pends is watched in memory (its status in the
+ * OVERLAPPED, SwitchToThread between looks, and a turn of the event loop
+ * before each look unless spinning), then its packet removed: kernel32's
+ * asynchronous pattern without winpipe's layers.
+ *
+ * @module
+ */
+
+export const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000;
+export const PIPE_TYPE_BYTE = 0, PIPE_TYPE_MESSAGE = 4, PIPE_READMODE_MESSAGE = 2;
+export const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
+export const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
+export const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
+export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+
+/** The kernel32 functions a bare call makes, with the runtime's type of HANDLE (`H`). */
+export interface BareFunctions<H> {
+  ReadFile(file: H, buffer: Uint8Array, length: number, transferred: null, overlapped: Uint8Array): number;
+  WriteFile(file: H, buffer: Uint8Array, length: number, transferred: null, overlapped: Uint8Array): number;
+  GetLastError(): number;
+  GetQueuedCompletionStatusEx(
+    port: H,
+    entries: Uint8Array,
+    count: number,
+    removed: Uint32Array,
+    milliseconds: number,
+    alertable: number,
+  ): number;
+  SwitchToThread(): number;
+}
+
+/** The functions {@linkcode waitForClient} calls. */
+export interface ConnectFunctions<H> {
+  ConnectNamedPipe(pipe: H, overlapped: Uint8Array): number;
+  GetLastError(): number;
+  WaitForSingleObject(handle: H, milliseconds: number): number;
+}
+
+/**
+ * Waits, blocking, for a client of the overlapped pipe `pipe` (the connect
+ * is not measured): an OVERLAPPED whose hEvent is `event`, whose value as a
+ * HANDLE is `eventValue`.
+ */
+export function waitForClient<H>(k32: ConnectFunctions<H>, pipe: H, event: H, eventValue: bigint): void {
+  const connecting = new Uint8Array(new ArrayBuffer(32));
+  new DataView(connecting.buffer).setBigUint64(24, eventValue, true);
+  if (!k32.ConnectNamedPipe(pipe, connecting)) {
+    const error = k32.GetLastError();
+    if (error === ERROR_IO_PENDING) k32.WaitForSingleObject(event, 0xffff_ffff);
+    else if (error !== ERROR_PIPE_CONNECTED) throw new Error(`ConnectNamedPipe: Win32 error ${error}`);
+  }
+}
+
+/**
+ * One process's bare calls: its OVERLAPPED (one call in flight at a time),
+ * and how many of the calls pended.
+ *
+ * @example
+ * ```ts ignore
+ * const calls = new BareCalls(k32, () => new Promise((resolve) => setImmediate(resolve)));
+ * const n = await calls.call("ReadFile", handle, port, buffer); // bytes, or null at the end of the data
+ * ```
+ */
+export class BareCalls<H> {
+  /** How many calls returned ERROR_IO_PENDING. */
+  pended = 0;
+  readonly #k32: BareFunctions<H>;
+  /** A turn of the event loop before each look at a pending call; undefined: look in a loop (spin). */
+  readonly #nextTurn: (() => Promise<void>) | undefined;
+  readonly #overlapped = new Uint8Array(new ArrayBuffer(32));
+  readonly #view = new DataView(this.#overlapped.buffer);
+  readonly #entries = new Uint8Array(new ArrayBuffer(16 * 4));
+  readonly #removed = new Uint32Array(new ArrayBuffer(4));
+
+  constructor(k32: BareFunctions<H>, nextTurn: (() => Promise<void>) | undefined) {
+    this.#k32 = k32;
+    this.#nextTurn = nextTurn;
+  }
+
+  /** One ReadFile or WriteFile of `buffer`; the bytes transferred, or null at the end of the data. */
+  async call(op: "ReadFile" | "WriteFile", handle: H, port: H, buffer: Uint8Array): Promise<number | null> {
+    const k32 = this.#k32, view = this.#view;
+    this.#overlapped.fill(0);
+    if (!k32[op](handle, buffer, buffer.length, null, this.#overlapped)) {
+      const error = k32.GetLastError();
+      if (error === ERROR_BROKEN_PIPE) return null;
+      if (error !== ERROR_IO_PENDING) throw new Error(`${op}: Win32 error ${error}`);
+      this.pended++;
+      while (view.getUint32(0, true) === STATUS_PENDING) {
+        if (this.#nextTurn !== undefined) await this.#nextTurn();
+        k32.SwitchToThread();
+      }
+      // One call in flight per process: the packet is this one's.
+      while (!k32.GetQueuedCompletionStatusEx(port, this.#entries, 4, this.#removed, 0xffff_ffff, 0)) { /* retry */ }
+      const status = view.getUint32(0, true);
+      if (status === STATUS_PIPE_BROKEN) return null;
+      if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
+    }
+    return Number(view.getBigUint64(8, true));
+  }
+
+  /**
+   * Reads into `buffer` until the end of the data, `each` given the size of
+   * each read; the clock starts at the first data. Returns the line the
+   * profiles print: MB/s and how many reads pended.
+   */
+  async readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
+    await this.call("ReadFile", handle, port, buffer);
+    const start = performance.now();
+    let bytes = 0, reads = 0;
+    for (let n; (n = await this.call("ReadFile", handle, port, buffer)) !== null; reads++) {
+      each?.(n);
+      bytes += n;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended`;
+  }
+}
