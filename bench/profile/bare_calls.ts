@@ -1,6 +1,6 @@
 /**
  * What the profiles that bypass winpipe share whatever runtime binds
- * kernel32 for them: the Win32 values they pass, and the one call of the
+ * kernel32 for them: the Win32 values and strings they pass, and the one call of the
  * bare throughput profiles (deno_bare_throughput.ts, bun_bare_throughput.ts),
  * written once over the runtime's FFI functions: a ReadFile or WriteFile on an overlapped handle attached to a
  * completion port with FILE_SKIP_COMPLETION_PORT_ON_SUCCESS, one call at a
@@ -18,6 +18,13 @@ export const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
 export const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
 export const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
 export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+
+/** `text` as a NUL-terminated UTF-16 string, for the `W` functions. */
+export function wide(text: string): Uint16Array<ArrayBuffer> {
+  const out = new Uint16Array(new ArrayBuffer((text.length + 1) * 2));
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
 /** The kernel32 functions a bare call makes, with the runtime's type of HANDLE (`H`). */
 export interface BareFunctions<H> {

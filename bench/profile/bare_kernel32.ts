@@ -23,6 +23,7 @@ export {
   PIPE_TYPE_MESSAGE,
   STATUS_PENDING,
   STATUS_PIPE_BROKEN,
+  wide,
 } from "./bare_calls.ts";
 /** INVALID_HANDLE_VALUE as Deno gives a `"pointer"` result's value. */
 export const INVALID_HANDLE_VALUE = 0xffff_ffff_ffff_ffffn;
@@ -56,10 +57,6 @@ export const k32 = Deno.dlopen("kernel32.dll", {
   SwitchToThread: { parameters: [], result: "i32" },
   CloseHandle: { parameters: ["pointer"], result: "i32" },
 }).symbols;
-
-/** `s` as a NUL-terminated UTF-16 string. */
-export const wide = (s: string): Uint16Array<ArrayBuffer> =>
-  new Uint16Array([...s].map((c) => c.charCodeAt(0)).concat(0));
 
 /**
  * Puts an overlapped pipe handle on a completion port of its own, with no

@@ -39,6 +39,7 @@ import {
   PIPE_ACCESS_DUPLEX,
   PIPE_TYPE_BYTE,
   waitForClient,
+  wide,
 } from "./bare_calls.ts";
 
 /** INVALID_HANDLE_VALUE as `FFIType.i64_fast` gives it. */
@@ -68,13 +69,6 @@ const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
 const CHUNK = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
-
-/** `s` as a NUL-terminated UTF-16 string. */
-function wide(s: string): Uint16Array {
-  const out = new Uint16Array(new ArrayBuffer((s.length + 1) * 2));
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
 
 /** Puts an overlapped pipe handle on a completion port of its own, as deno_bare_throughput.ts does. */
 function attachToPort(handle: number): number {

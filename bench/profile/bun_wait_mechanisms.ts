@@ -27,6 +27,7 @@
  * @module
  */
 import { dlopen, FFIType, JSCallback, ptr } from "bun:ffi";
+import { ERROR_IO_PENDING, wide } from "./bare_calls.ts";
 
 const HANDLE = FFIType.i64_fast;
 const k = dlopen("kernel32.dll", {
@@ -41,14 +42,6 @@ const k = dlopen("kernel32.dll", {
   PostQueuedCompletionStatus: { args: [HANDLE, "u32", "u64", "ptr"], returns: "i32" },
   BindIoCompletionCallback: { args: [HANDLE, "ptr", "u32"], returns: "i32" },
 }).symbols;
-
-const ERROR_IO_PENDING = 997;
-
-function wide(text: string): Uint16Array {
-  const out = new Uint16Array(new ArrayBuffer((text.length + 1) * 2));
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
-}
 
 /** A duplex byte pipe, both ends overlapped; associated with `bind`. */
 function pair(bind: (handle: number) => void): [number, number] {
