@@ -16,6 +16,12 @@ import { OVERLAPPED_SIZE, struct } from "./structs.ts";
 export interface OverlappedRecord {
   /** Internal, InternalHigh, Offset, OffsetHigh, hEvent (x64: 32 bytes). */
   readonly bytes: Uint8Array<ArrayBuffer>;
+  /**
+   * The same memory as 32-bit words, so that the status the kernel stores
+   * while JavaScript may be reading it is read in one load
+   * (pending_operation.ts says why).
+   */
+  readonly words: Uint32Array<ArrayBuffer>;
   /** The address of `bytes`: what a completion packet names. */
   readonly address: number;
 }
@@ -49,7 +55,7 @@ export class OverlappedPool {
     const reused = this.#free.pop();
     if (reused === undefined) {
       const bytes = struct(OVERLAPPED_SIZE);
-      return { bytes, address: this.#addressOf(bytes) };
+      return { bytes, words: new Uint32Array(bytes.buffer), address: this.#addressOf(bytes) };
     }
     reused.bytes.fill(0);
     return reused;

@@ -49,7 +49,7 @@ export class PendingOperation implements Completion {
     this.record = record;
     this.keep = keep;
     // As kernel32 does before each overlapped call: in flight until the kernel says otherwise.
-    writeUint32(record.bytes, 0, STATUS_PENDING);
+    record.words[0] = STATUS_PENDING;
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.reject = reject;
@@ -71,14 +71,24 @@ export class PendingOperation implements Completion {
     return this.status !== STATUS_PENDING;
   }
 
-  /** OVERLAPPED.Internal as the kernel has stored it so far: STATUS_PENDING while in flight. */
+  /**
+   * OVERLAPPED.Internal as the kernel has stored it so far: STATUS_PENDING
+   * while in flight. Read while the kernel may be storing it (from another
+   * thread), so in one 32-bit load: read a byte at a time, a store landing
+   * between two bytes gives a value that was never there (3 or 0x100 from
+   * STATUS_PENDING and STATUS_SUCCESS; docs/kernel32.md, "Reading a status
+   * the kernel is storing"). The load is an Atomics.load, so that nothing
+   * read after it (the information, the data) is read before it: the kernel
+   * stores the status last (Wine: a release store, paired with this
+   * acquire as GetOverlappedResult's is).
+   */
   storedStatus(): number {
-    return readUint32(this.record.bytes, 0);
+    return Atomics.load(this.record.words, 0);
   }
 
-  /** OVERLAPPED.InternalHigh as the kernel has stored it: bytes transferred (a ULONG_PTR). */
+  /** OVERLAPPED.InternalHigh as the kernel has stored it: bytes transferred (a ULONG_PTR). Read after the status. */
   storedInformation(): number {
-    return readUint32(this.record.bytes, 8) + readUint32(this.record.bytes, 12) * 2 ** 32;
+    return this.record.words[2] + this.record.words[3] * 2 ** 32;
   }
 
   /**
@@ -88,21 +98,8 @@ export class PendingOperation implements Completion {
    * the pool.
    */
   finish(): void {
-    this.information = this.storedInformation();
     this.status = this.storedStatus();
+    this.information = this.storedInformation();
     this.#resolve(this);
   }
-}
-
-/** The little-endian 32-bit value at `offset` (no DataView: one fewer object per pending operation). */
-function readUint32(bytes: Uint8Array, offset: number): number {
-  return (bytes[offset] | bytes[offset + 1] << 8 | bytes[offset + 2] << 16 | bytes[offset + 3] << 24) >>> 0;
-}
-
-/** Stores `value` as a little-endian 32-bit value at `offset`. */
-function writeUint32(bytes: Uint8Array, offset: number, value: number): void {
-  bytes[offset] = value & 0xff;
-  bytes[offset + 1] = (value >>> 8) & 0xff;
-  bytes[offset + 2] = (value >>> 16) & 0xff;
-  bytes[offset + 3] = value >>> 24;
 }
