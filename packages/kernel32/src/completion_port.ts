@@ -11,7 +11,7 @@
  */
 import type { Win32Library } from "./binding.ts";
 import { EventLoopTurns } from "./event_loop_turn.ts";
-import type { OverlappedPool } from "./overlapped_pool.ts";
+import type { OverlappedPool, OverlappedRecord } from "./overlapped_pool.ts";
 import type { PendingOperation } from "./pending_operation.ts";
 import { DEFAULT_POLL_WINDOW_MICROS, PollPolicy, type PollSettings } from "./poll_policy.ts";
 import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE, STATUS_PENDING, struct, validHandle } from "./structs.ts";
@@ -54,6 +54,12 @@ export class CompletionPort {
   #port: number | undefined;
   /** Operations waiting for their completion packet, by the address of their OVERLAPPED. */
   readonly #pending = new Map<number, PendingOperation>();
+  /**
+   * The OVERLAPPEDs of operations settled from memory, by address, whose
+   * packets are still in the port: out of the pool until their packet is
+   * removed, so that it cannot be taken for another operation's.
+   */
+  readonly #owed = new Map<number, OverlappedRecord>();
   /** The off-thread waiter's entries (it writes them while the main thread may poll into its own). */
   readonly #waiterEntries = new Entries();
   /** The main thread's entries. */
@@ -69,7 +75,7 @@ export class CompletionPort {
   #wakes = 0;
   /** When the last operation pended (performance.now()): each gets a whole window of polling. */
   #lastPend = 0;
-  /** A polling phase asks the port at least every this many turns (see {@linkcode CompletionPort.#maybeCompleted}). */
+  /** A polling phase asks the port at least every this many turns (see {@linkcode CompletionPort.#settleShown}). */
   #askEvery = ASK_EVERY;
 
   constructor(lib: Win32Library, overlappeds: OverlappedPool) {
@@ -177,8 +183,11 @@ export class CompletionPort {
 
   /**
    * A polling phase: between turns of the event loop, the main thread
-   * removes what has completed, until nothing is pending or nothing has
-   * completed for a window (then the waiter takes over).
+   * settles what has completed, until nothing is pending or nothing has
+   * completed for a window (then the waiter takes over). An operation whose
+   * status shows in memory is settled at once, with no system call; its
+   * packet is removed from the port later, in a turn that has nothing to
+   * settle (docs/kernel32.md, "Settled from memory, removed later").
    */
   async #poll(): Promise<void> {
     this.#polling = true;
@@ -195,8 +204,13 @@ export class CompletionPort {
       for (let turn = 1; this.#pending.size > 0; turn++) {
         await turns.next();
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
-        const shown = this.#maybeCompleted();
-        if (!shown && turn % this.#askEvery !== 0) {
+        const shown = judged ? this.#settleShown() : 0;
+        if (shown > 0) {
+          // Their continuations run before this phase's next turn: the port is asked in a later one.
+          found += shown;
+          since = performance.now();
+          this.#askEvery = ASK_EVERY_WHEN_SHOWN;
+        } else if (judged && this.#owed.size === 0 && turn % this.#askEvery !== 0) {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
         } else if (kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
@@ -204,8 +218,8 @@ export class CompletionPort {
           if (settled > 0) {
             found += settled;
             since = performance.now();
-            // Whether this kernel shows a status before its packet is removed decides how often to ask blind.
-            if (judged) this.#askEvery = shown ? ASK_EVERY_WHEN_SHOWN : ASK_EVERY;
+            // A completion memory did not show: this kernel stores a status when its packet is removed.
+            if (judged) this.#askEvery = ASK_EVERY;
           }
         }
         if (this.#policy.expired(Math.max(since, this.#lastPend), performance.now())) break;
@@ -219,24 +233,33 @@ export class CompletionPort {
   }
 
   /**
-   * Whether the port may hold a completion, judged from memory: the status
-   * a completed operation shows in its OVERLAPPED. Reading it costs no
-   * system call, where each GetQueuedCompletionStatusEx is one (a wineserver
-   * request under Wine), so a polling phase asks the port when something has
-   * completed, and otherwise only every {@linkcode ASK_EVERY}th turn: a
-   * kernel may store the status only when the packet is removed (Windows
-   * can finish an I/O request in the thread that dequeues it), and then
-   * only the periodic asking finds it. A kernel that stores it first (Wine:
-   * the status is there before the packet is queued) is asked blind only
-   * every {@linkcode ASK_EVERY_WHEN_SHOWN}th turn, for as long as the last
-   * completion found showed in memory first. With many operations pending,
-   * reading them all each turn would cost more than asking: then the answer
-   * is yes.
+   * Settles every pending operation whose final status shows in its
+   * OVERLAPPED; returns how many. Reading memory costs no system call,
+   * where each GetQueuedCompletionStatusEx is one (a wineserver request
+   * under Wine); the status is the kernel's last store for a completed
+   * operation (after the data and the byte count), so the operation is
+   * complete and its buffers are free. Only its packet is still to come,
+   * and until that has been removed its OVERLAPPED stays out of the pool.
+   * A kernel may store the status only when the packet is removed (Windows
+   * can finish an I/O request in the thread that dequeues it): then memory
+   * shows nothing, and a polling phase finds the completion by asking the
+   * port at least every {@linkcode ASK_EVERY}th turn. A kernel that stores
+   * it first (Wine: before the packet is queued) is asked blind only every
+   * {@linkcode ASK_EVERY_WHEN_SHOWN}th turn, for as long as the last
+   * completion found showed in memory first. Called only with few
+   * operations pending: reading them all each turn would cost more than
+   * asking.
    */
-  #maybeCompleted(): boolean {
-    if (this.#pending.size > MEMORY_CHECK_LIMIT) return true;
-    for (const op of this.#pending.values()) if (op.storedStatus() !== STATUS_PENDING) return true;
-    return false;
+  #settleShown(): number {
+    let settled = 0;
+    for (const op of this.#pending.values()) {
+      if (op.storedStatus() === STATUS_PENDING) continue;
+      this.#pending.delete(op.address);
+      this.#owed.set(op.address, op.record);
+      op.finish();
+      settled++;
+    }
+    return settled;
   }
 
   /**
@@ -252,6 +275,13 @@ export class CompletionPort {
       if (address === 0 && entries.key(i) === WAKE_KEY) {
         this.#wakes--;
         if (onMainThread && this.#waiting && this.#polling) rewake = true;
+        continue;
+      }
+      const owed = this.#owed.get(address);
+      if (owed !== undefined) {
+        // The packet of an operation settled from memory: its OVERLAPPED is free now.
+        this.#owed.delete(address);
+        this.#overlappeds.give(owed);
         continue;
       }
       const op = this.#pending.get(address);

@@ -104,8 +104,34 @@ Deno.test("a kernel whose completions show in memory first is asked blind only e
   for (let i = 0; i < 3; i++) assert.equal(await operation(3), 0); // each seen in memory at its next turn
   const asksBefore = fake.asks;
   await operation(150);
-  // Two blind asks in about 150 turns (the 64th and the 128th) and the one the completion showed for.
+  // One in its first turn, which removes the packet of the operation before (settled from memory), and
+  // two blind asks in about 150 turns (the 64th and the 128th); none for the completion itself.
   assert.equal(fake.asks - asksBefore, 3);
+});
+
+Deno.test("a completion that shows in memory is settled without asking; its OVERLAPPED is reused only after its packet is removed", async () => {
+  const fake = new FakePort(true);
+  const pool = new OverlappedPool(fake.lib.addressOf);
+  const port = new CompletionPort(fake.lib, pool);
+  port.configure({ windowMicros: 60_000_000 });
+  const op = new PendingOperation(pool.take(), []);
+  const done = port.wait(op);
+  await turns(2);
+  new DataView(op.overlapped.buffer).setUint32(8, 64, true); // the byte count, then the status
+  fake.complete(op.overlapped);
+  const asksBefore = fake.asks;
+  const settled = await done;
+  assert.equal(fake.asks, asksBefore, "the port was asked before the operation settled");
+  assert.deepEqual([settled.status, settled.information], [0, 64]);
+  // Its packet is still in the port: a new operation must not get its OVERLAPPED.
+  const next = new PendingOperation(pool.take(), []);
+  assert.notEqual(next.record, op.record);
+  const nextDone = port.wait(next);
+  await turns(3); // the next phase removes the packet while `next` is pending
+  assert.equal(fake.asks, asksBefore + 1);
+  fake.complete(next.overlapped);
+  await nextDone;
+  assert.equal(pool.take(), op.record, "the OVERLAPPED whose packet was removed went back to the pool");
 });
 
 Deno.test("a completion that only a blind ask found brings back asking every 4th turn", async () => {
