@@ -26,6 +26,13 @@ const MEMORY_CHECK_LIMIT = 32;
 const ASK_EVERY = 4;
 /** ...or every this many, while completions show in memory before their packets are removed (Wine). */
 const ASK_EVERY_WHEN_SHOWN = 64;
+/**
+ * A polling phase asks the port for the packets of operations settled from
+ * memory once, in its first turn with nothing to settle; after that only
+ * when this many are owed (or at a blind ask), so that a packet the kernel
+ * has not queued yet is not asked for turn after turn.
+ */
+const OWED_BATCH = 32;
 /** The completion key of the packets this module posts to wake the waiter (no OVERLAPPED). */
 const WAKE_KEY = 0x77616b65;
 
@@ -186,8 +193,9 @@ export class CompletionPort {
    * settles what has completed, until nothing is pending or nothing has
    * completed for a window (then the waiter takes over). An operation whose
    * status shows in memory is settled at once, with no system call; its
-   * packet is removed from the port later, in a turn that has nothing to
-   * settle (docs/kernel32.md, "Settled from memory, removed later").
+   * packet is removed from the port later, with others, in a turn that has
+   * nothing to settle (docs/kernel32.md, "Settled from memory, removed
+   * later").
    */
   async #poll(): Promise<void> {
     this.#polling = true;
@@ -197,24 +205,26 @@ export class CompletionPort {
     turns.open();
     let found = 0;
     let since = performance.now();
+    /** Whether this phase has asked the port for the packets owed (once, unless a batch piles up). */
+    let askedForOwed = false;
     try {
-      const port = this.#handle("GetQueuedCompletionStatusEx");
-      const entries = this.#pollEntries;
       const { kernel32 } = this.#lib;
       for (let turn = 1; this.#pending.size > 0; turn++) {
         await turns.next();
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
         const shown = judged ? this.#settleShown() : 0;
+        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && !askedForOwed);
         if (shown > 0) {
           // Their continuations run before this phase's next turn: the port is asked in a later one.
           found += shown;
           since = performance.now();
           this.#askEvery = ASK_EVERY_WHEN_SHOWN;
-        } else if (judged && this.#owed.size === 0 && turn % this.#askEvery !== 0) {
+        } else if (judged && !owedDue && turn % this.#askEvery !== 0) {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
-        } else if (kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) {
-          const settled = this.#dispatch(entries, true);
+        } else {
+          askedForOwed ||= this.#owed.size > 0;
+          const settled = this.#ask();
           if (settled > 0) {
             found += settled;
             since = performance.now();
@@ -229,7 +239,17 @@ export class CompletionPort {
       this.#polling = false;
     }
     this.#policy.phaseEnded(found);
+    // The waiter's first wait would return at once with the packets owed: one call here instead of a hand-over.
+    if (this.#pending.size > 0 && this.#owed.size > 0) this.#ask();
     if (this.#pending.size > 0 && !this.#waiting) this.#startWaiter();
+  }
+
+  /** Removes what the port holds, without waiting, on the main thread; returns how many operations that settled. */
+  #ask(): number {
+    const port = this.#handle("GetQueuedCompletionStatusEx");
+    const entries = this.#pollEntries;
+    if (!this.#lib.kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) return 0;
+    return this.#dispatch(entries, true);
   }
 
   /**

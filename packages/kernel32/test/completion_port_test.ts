@@ -27,9 +27,14 @@ class FakePort {
     this.storesStatusEarly = storesStatusEarly;
   }
 
-  /** The kernel completes the operation whose OVERLAPPED is `overlapped` (success). */
-  complete(overlapped: Uint8Array): void {
+  /** The kernel completes the operation whose OVERLAPPED is `overlapped` (success); `queued: false` holds its packet back. */
+  complete(overlapped: Uint8Array, queued = true): void {
     if (this.storesStatusEarly) overlapped.fill(0, 0, 4);
+    if (queued) this.#queue.push(overlapped);
+  }
+
+  /** Queues the packet `complete` held back. */
+  queue(overlapped: Uint8Array): void {
     this.#queue.push(overlapped);
   }
 
@@ -72,11 +77,17 @@ const turns = async (n: number) => {
   for (let i = 0; i < n; i++) await new Promise<void>((resolve) => afterThisTask(resolve));
 };
 
-/** A port over `fake` whose polling phases last as long as anything is pending. */
-function portOver(fake: FakePort) {
+/** A port over `fake` with its pool, whose polling phases last as long as anything is pending. */
+function portAndPool(fake: FakePort) {
   const pool = new OverlappedPool(fake.lib.addressOf);
   const port = new CompletionPort(fake.lib, pool);
   port.configure({ windowMicros: 60_000_000 });
+  return { pool, port };
+}
+
+/** A port over `fake` whose polling phases last as long as anything is pending. */
+function portOver(fake: FakePort) {
+  const { pool, port } = portAndPool(fake);
   /** One operation: pends, completes after `after` turns; resolves with the idle turns between its completion and its settling. */
   const operation = async (after: number) => {
     const op = new PendingOperation(pool.take(), []);
@@ -109,11 +120,9 @@ Deno.test("a kernel whose completions show in memory first is asked blind only e
   assert.equal(fake.asks - asksBefore, 3);
 });
 
-Deno.test("a completion that shows in memory is settled without asking; its OVERLAPPED is reused only after its packet is removed", async () => {
+Deno.test("a completion that shows in memory is settled without asking; its OVERLAPPED is reused only after the next phase removed its packet", async () => {
   const fake = new FakePort(true);
-  const pool = new OverlappedPool(fake.lib.addressOf);
-  const port = new CompletionPort(fake.lib, pool);
-  port.configure({ windowMicros: 60_000_000 });
+  const { pool, port } = portAndPool(fake);
   const op = new PendingOperation(pool.take(), []);
   const done = port.wait(op);
   await turns(2);
@@ -127,11 +136,36 @@ Deno.test("a completion that shows in memory is settled without asking; its OVER
   const next = new PendingOperation(pool.take(), []);
   assert.notEqual(next.record, op.record);
   const nextDone = port.wait(next);
-  await turns(3); // the next phase removes the packet while `next` is pending
+  await turns(3); // the next phase's first idle turn removes the packet
   assert.equal(fake.asks, asksBefore + 1);
   fake.complete(next.overlapped);
   await nextDone;
   assert.equal(pool.take(), op.record, "the OVERLAPPED whose packet was removed went back to the pool");
+});
+
+Deno.test("a phase asks once for a packet owed that the kernel has not queued yet, not turn after turn", async () => {
+  const fake = new FakePort(true);
+  const { pool, port } = portAndPool(fake);
+  const op = new PendingOperation(pool.take(), []);
+  const done = port.wait(op);
+  await turns(2);
+  fake.complete(op.overlapped, false); // the status is stored; the packet comes later
+  await done;
+  const asksBefore = fake.asks;
+  const next = new PendingOperation(pool.take(), []);
+  const nextDone = port.wait(next);
+  await turns(40);
+  assert.equal(fake.asks - asksBefore, 1, "asks in 40 turns of a phase that owed one packet");
+  fake.queue(op.overlapped);
+  fake.complete(next.overlapped);
+  await nextDone;
+  const third = new PendingOperation(pool.take(), []);
+  const thirdDone = port.wait(third);
+  await turns(3); // this phase's first idle turn removes both packets owed
+  fake.complete(third.overlapped);
+  await thirdDone;
+  const free = new Set([pool.take(), pool.take()]);
+  assert.ok(free.has(op.record) && free.has(next.record), "both OVERLAPPEDs went back once their packets were removed");
 });
 
 Deno.test("a completion that only a blind ask found brings back asking every 4th turn", async () => {
