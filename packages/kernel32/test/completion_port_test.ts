@@ -85,6 +85,24 @@ function portAndPool(fake: FakePort) {
   return { pool, port };
 }
 
+/**
+ * An operation from `pool` that pends on `port` and completes after two turns, with `information`
+ * bytes transferred (the byte count stored before the status, as a kernel does); `queued: false`
+ * holds its packet back. `done` settles when the port has seen the completion.
+ */
+async function pendThenComplete(
+  fake: FakePort,
+  { pool, port }: ReturnType<typeof portAndPool>,
+  { information = 0, queued = true } = {},
+) {
+  const op = new PendingOperation(pool.take(), []);
+  const done = port.wait(op);
+  await turns(2);
+  new DataView(op.overlapped.buffer).setUint32(8, information, true);
+  fake.complete(op.overlapped, queued);
+  return { op, done };
+}
+
 /** A port over `fake` whose polling phases last as long as anything is pending. */
 function portOver(fake: FakePort) {
   const { pool, port } = portAndPool(fake);
@@ -122,12 +140,9 @@ Deno.test("a kernel whose completions show in memory first is asked blind only e
 
 Deno.test("a completion that shows in memory is settled without asking; its OVERLAPPED is reused only after the next phase removed its packet", async () => {
   const fake = new FakePort(true);
-  const { pool, port } = portAndPool(fake);
-  const op = new PendingOperation(pool.take(), []);
-  const done = port.wait(op);
-  await turns(2);
-  new DataView(op.overlapped.buffer).setUint32(8, 64, true); // the byte count, then the status
-  fake.complete(op.overlapped);
+  const ported = portAndPool(fake);
+  const { pool, port } = ported;
+  const { op, done } = await pendThenComplete(fake, ported, { information: 64 });
   const asksBefore = fake.asks;
   const settled = await done;
   assert.equal(fake.asks, asksBefore, "the port was asked before the operation settled");
@@ -145,11 +160,9 @@ Deno.test("a completion that shows in memory is settled without asking; its OVER
 
 Deno.test("a phase asks once for a packet owed that the kernel has not queued yet, not turn after turn", async () => {
   const fake = new FakePort(true);
-  const { pool, port } = portAndPool(fake);
-  const op = new PendingOperation(pool.take(), []);
-  const done = port.wait(op);
-  await turns(2);
-  fake.complete(op.overlapped, false); // the status is stored; the packet comes later
+  const ported = portAndPool(fake);
+  const { pool, port } = ported;
+  const { op, done } = await pendThenComplete(fake, ported, { queued: false }); // the packet comes later
   await done;
   const asksBefore = fake.asks;
   const next = new PendingOperation(pool.take(), []);
