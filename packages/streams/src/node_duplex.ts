@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { ChunkReads } from "./read_chunks.ts";
 import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
@@ -129,9 +130,9 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   const chunkSize = opts.chunkSize === undefined
     ? undefined
     : requireInteger(opts.chunkSize, "chunkSize", 1, 0x7fffffff);
-  const size = chunkSize === undefined
-    ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
-    : new ReadSize(chunkSize, chunkSize);
+  const reads = new ChunkReads(
+    chunkSize === undefined ? new ReadSize(READ_SIZES.min, READ_SIZES.max) : new ReadSize(chunkSize, chunkSize),
+  );
   const maxMessageSize = requireInteger(
     opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     "maxMessageSize",
@@ -172,13 +173,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
         if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
       }
     }
-    const length = size.next;
-    const buffer = new Uint8Array(length);
-    const n = await readSome(conn, buffer, signal);
+    const target = reads.target();
+    const n = await readSome(conn, target, signal);
     if (n === null) return null;
-    size.update(n);
-    // A short read is copied out, so that a small chunk does not pin a whole read buffer.
-    return n * 2 >= length ? Buffer.from(buffer.buffer, 0, n) : Buffer.from(buffer.subarray(0, n));
+    const chunk = reads.chunk(target, n);
+    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   };
 
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as

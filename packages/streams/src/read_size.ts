@@ -9,9 +9,10 @@
  * given: they start at `min` (libuv's 64 KiB) and double, up to `max`,
  * while reads keep filling their buffer (a writer that is ahead: fewer,
  * larger ReadFiles, each one kernel operation), and halve when a read
- * returns half of its buffer or less (the pipe ran dry: a pending read holds
- * little memory again). Measured in docs/benchmarks.md ("Streams: larger
- * writes and reads while data waits").
+ * returns a quarter of its buffer or less (the pipe ran dry: a pending read
+ * holds little memory again). Measured in docs/benchmarks.md ("Streams:
+ * larger writes and reads while data waits", and "A read size that holds"
+ * for the quarter).
  */
 export const READ_SIZES = { min: 64 * 1024, max: 256 * 1024 } as const;
 
@@ -25,6 +26,8 @@ export const READ_SIZES = { min: 64 * 1024, max: 256 * 1024 } as const;
  * const size = new ReadSize(65536, 262144);
  * size.next; // 65536
  * size.update(65536); // the read filled its buffer
+ * size.next; // 131072
+ * size.update(65536); // half of it: the writer's writes are 64 KiB, the size holds
  * size.next; // 131072
  * size.update(100); // the pipe ran dry
  * size.next; // 65536
@@ -46,9 +49,14 @@ export class ReadSize {
     return this.#next;
   }
 
-  /** Learns from a read of `next` bytes that returned `bytesRead`. */
+  /**
+   * Learns from a read of `next` bytes that returned `bytesRead`. It halves
+   * at a quarter, not at half: halving at half, a writer of 64 KiB writes
+   * made the size swing between 64 and 128 KiB, and every other read took a
+   * fresh 128 KiB buffer for 64 KiB.
+   */
   update(bytesRead: number): void {
     if (bytesRead >= this.#next) this.#next = Math.min(this.#max, this.#next * 2);
-    else if (bytesRead * 2 <= this.#next) this.#next = Math.max(this.#min, this.#next / 2);
+    else if (bytesRead * 4 <= this.#next) this.#next = Math.max(this.#min, this.#next / 2);
   }
 }

@@ -6,6 +6,7 @@
  */
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { ChunkReads } from "./read_chunks.ts";
 import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
@@ -182,23 +183,20 @@ class ReadState {
 
 function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<Uint8Array<ArrayBuffer>> {
   const state = new ReadState(handle, settings);
-  const size = settings.chunkSize === undefined
-    ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
-    : new ReadSize(settings.chunkSize, settings.chunkSize);
-  /** The buffer of a read that came back less than half full: its bytes were copied out, the next read reuses it. */
-  let spare: Uint8Array<ArrayBuffer> | undefined;
+  const reads = new ChunkReads(
+    settings.chunkSize === undefined
+      ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
+      : new ReadSize(settings.chunkSize, settings.chunkSize),
+  );
   return new ReadableStream({
     type: "bytes",
     async pull(controller) {
       const request = controller.byobRequest;
       const given = request?.view;
       // A BYOB reader's view takes the data straight (the kernel's copy is the only one); a default
-      // reader gets a buffer of the adaptive size, the spare only if it has that size (a chunk handed
-      // over keeps its whole buffer alive).
+      // reader gets a buffer of the adaptive size (ChunkReads).
       const view = request && given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
-      const length = size.next;
-      const target = view ?? (spare?.length === length ? spare : new Uint8Array(length));
-      if (view === undefined) spare = undefined;
+      const target = view ?? reads.target();
       const result = await state.read(() => readSome(handle, target, state.signal));
       if (result === "cancelled") return;
       if (result === null) {
@@ -208,15 +206,7 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
         return;
       }
       if (view) return request!.respond(result);
-      size.update(result);
-      // More than half full: handed over as the chunk; else its bytes are copied out and the buffer
-      // serves the next read.
-      if (result * 2 > length) {
-        controller.enqueue(target.subarray(0, result));
-      } else {
-        controller.enqueue(target.slice(0, result));
-        spare = target as Uint8Array<ArrayBuffer>;
-      }
+      controller.enqueue(reads.chunk(target as Uint8Array<ArrayBuffer>, result));
     },
     cancel: () => state.cancel(),
   }, { highWaterMark: settings.highWaterMark });

@@ -78,6 +78,32 @@ export function readableTests(suite: StreamsSuite): void {
 
   scenario(
     suite,
+    "byte readable: a default reader's reads hold at 128 KiB while a writer's 64 KiB writes fill half of each",
+    async (ctx) => {
+      const asked = recordReadLengths(ctx);
+      using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+      const reader = pipe.reader.readable.getReader();
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < 5; i++) {
+        await pipe.writer.write(pattern(65536, i));
+        const { value } = await reader.read();
+        assert.deepEqual(value, pattern(65536, i));
+        chunks.push(value!);
+      }
+      // Halving at half full, the size swung between 64 and 128 KiB: a fresh 128 KiB buffer every other read.
+      assert.deepEqual(asked, [65536, 131072, 131072, 131072, 131072]);
+      assert.equal(chunks[0].buffer.byteLength, 65536, "the first read filled its buffer: handed over");
+      assert.ok(
+        chunks.slice(1).every((chunk) => chunk.buffer.byteLength === 65536),
+        "half of a 128 KiB read is copied out, not handed over with its buffer",
+      );
+      pipe.writer.close();
+      assert.equal((await reader.read()).done, true);
+    },
+  );
+
+  scenario(
+    suite,
     "byte readable: a pending BYOB read keeps its memory whatever the caller does with its buffer",
     async (ctx) => {
       using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
