@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync, handles=sync|overlapped, poll=MICROS, readahead=BYTES, readchunk=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, handles=sync|overlapped, poll=MICROS, readahead=BYTES, readchunk=BYTES, byob=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -149,6 +149,7 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
       ...(args.readchunk !== undefined ? { chunkSize: Number(args.readchunk) } : {}),
     })
     : conn.readable;
+  if (args.byob !== undefined) return await readStreamByob(readable, name, Number(args.byob));
   const reader = readable.getReader();
   if ((await reader.read()).done) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
@@ -157,6 +158,31 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
     const { value, done } = await reader.read();
     if (done) break;
     bytes += value.length;
+    end = performance.now();
+  }
+  const seconds = (end - start) / 1000;
+  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
+/**
+ * `byob=BYTES` (a remedy's before/after, docs/benchmarks.md): the reading side through a BYOB reader
+ * that reads into one buffer of BYTES, handed back by each read, instead of a default reader, whose
+ * every chunk is fresh memory.
+ */
+async function readStreamByob(readable: ReadableStream<Uint8Array>, name: string, size: number): Promise<void> {
+  const reader = readable.getReader({ mode: "byob" });
+  let buffer: ArrayBuffer = new ArrayBuffer(size);
+  const next = async () => {
+    const { value, done } = await reader.read(new Uint8Array(buffer));
+    if (value !== undefined) buffer = value.buffer as ArrayBuffer;
+    return done ? null : value!.length;
+  };
+  if ((await next()) === null) throw new Error(`${name}: the writer sent nothing`);
+  const start = performance.now();
+  let end = start, bytes = 0;
+  for (let n = await next(); n !== null; n = await next()) {
+    bytes += n;
     end = performance.now();
   }
   const seconds = (end - start) / 1000;

@@ -24,6 +24,9 @@
  *
  *   scripts/wine/run.sh -- wine /win/bun.exe bench/profile/bun_bare_throughput.ts [spin|turns] [MIB]
  *
+ * `BARE_CHUNK_KIB=256` in the environment makes each call 256 KiB (the pipe's
+ * buffers stay 64 KiB), as in deno_bare_throughput.ts.
+ *
  * With `reader PIPE` or `writer PIPE` after them it is one side only, on the
  * pipe PIPE (the reader makes it), as in deno_bare_throughput.ts.
  *
@@ -67,7 +70,10 @@ const [modeArg, mibArg, role, pipeArg] = process.argv.slice(2);
 const MODE = modeArg === "turns" ? "turns" : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-const CHUNK = 64 * 1024;
+/** The size of each WriteFile and ReadFile: 64 KiB, or `BARE_CHUNK_KIB` (the streams' 256 KiB gathers and reads). */
+const CHUNK = Number(process.env.BARE_CHUNK_KIB ?? 64) * 1024;
+/** The pipe's buffers: 64 KiB, as the bench's. */
+const PIPE_BUFFER = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Puts an overlapped pipe handle on a completion port of its own, as deno_bare_throughput.ts does. */
@@ -107,7 +113,16 @@ if (isWriter) {
 }
 
 const handle = Number(
-  k32.CreateNamedPipeW(wide(name), PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED, PIPE_TYPE_BYTE, 1, CHUNK, CHUNK, 0, null),
+  k32.CreateNamedPipeW(
+    wide(name),
+    PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+    PIPE_TYPE_BYTE,
+    1,
+    PIPE_BUFFER,
+    PIPE_BUFFER,
+    0,
+    null,
+  ),
 );
 if (handle === INVALID_HANDLE_VALUE) throw new Error(`CreateNamedPipeW: Win32 error ${k32.GetLastError()}`);
 const event = Number(k32.CreateEventW(null, 1, 0, null));

@@ -24,6 +24,10 @@
  *
  *   scripts/wine/run.sh -- wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts [spin|turns|copies] [MIB]
  *
+ * `BARE_CHUNK_KIB=256` in the environment makes each call 256 KiB (the pipe's
+ * buffers stay 64 KiB): the floor at the sizes of the streams' gathered
+ * writes and grown reads (docs/benchmarks.md, fourteenth round).
+ *
  * With `reader PIPE` or `writer PIPE` after them it is one side only, on the
  * pipe PIPE (the reader makes it), so that the other side can be a bench
  * peer's: bench/peers/winpipe_peer.ts's client writes to and its server
@@ -50,7 +54,10 @@ const [modeArg, mibArg, role, pipeArg] = Deno.args;
 const MODE = modeArg === "turns" || modeArg === "copies" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-const CHUNK = 64 * 1024;
+/** The size of each WriteFile and ReadFile: 64 KiB, or `BARE_CHUNK_KIB` (the streams' 256 KiB gathers and reads). */
+const CHUNK = Number(Deno.env.get("BARE_CHUNK_KIB") ?? 64) * 1024;
+/** The pipe's buffers: 64 KiB, as the bench's. */
+const PIPE_BUFFER = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
@@ -84,8 +91,8 @@ const handle = k32.CreateNamedPipeW(
   PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
   PIPE_TYPE_BYTE,
   1,
-  CHUNK,
-  CHUNK,
+  PIPE_BUFFER,
+  PIPE_BUFFER,
   0,
   null,
 );
