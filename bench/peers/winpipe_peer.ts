@@ -139,6 +139,13 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
 }
 
+/** Prints a streams case's figure: frames per second for frames-64b, MB/s for streams-64k. */
+function reportStream(name: string, bytes: number, ms: number): void {
+  const seconds = ms / 1000;
+  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
 /** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
 async function readStream(conn: PipeConnection, name: string): Promise<void> {
   // `readahead=BYTES` and `readchunk=BYTES` (a remedy's before/after, docs/benchmarks.md): a readable with
@@ -160,9 +167,7 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
     bytes += value.length;
     end = performance.now();
   }
-  const seconds = (end - start) / 1000;
-  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
-  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+  reportStream(name, bytes, end - start);
 }
 
 /**
@@ -185,9 +190,7 @@ async function readStreamByob(readable: ReadableStream<Uint8Array>, name: string
     bytes += n;
     end = performance.now();
   }
-  const seconds = (end - start) / 1000;
-  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
-  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+  reportStream(name, bytes, end - start);
 }
 
 /** streams-64k and frames-64b, writing side: chunks into conn.writable as pipeTo would (ready, then write). */
