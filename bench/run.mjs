@@ -256,6 +256,12 @@ if (testBed === true && impls.some((i) => i.name === "raw-c")) buildRawC();
 if (impls.some((i) => i.name === "winpipe-bun")) checkBunBinding();
 for (const [impl, reason] of missing) log(`${impl} missing: ${reason}`);
 
+/**
+ * What a Wine process prints when its connection to wineserver breaks as it starts, before any of
+ * the implementation's code runs (seen a few times in long runs: docs/benchmarks.md).
+ */
+const WINE_LOST_SERVER = /^wine client error:\d+: (recvmsg|sendmsg|write|read)\b/;
+
 /** job id → rounds in which it produced no figure. */
 const emptyJobs = new Map();
 /** impl → case → one value per round. */
@@ -277,6 +283,8 @@ for (let round = 1; round <= ROUNDS; round++) {
   const order = impls.map((_, i) => impls[(i + round - 1) % impls.length]);
   const jobs = order.flatMap((impl) => jobsFor(impl, round, dir));
 
+  /** Jobs of this round whose Wine process lost wineserver as it started: they run once more. */
+  const lostToWine = [];
   const onDone = (job, codes, seconds, fallback) => {
     const results = parseResults(job);
     // Indexed by round, so that figures of the same round can be paired (a failed round leaves a hole).
@@ -287,17 +295,36 @@ for (let round = 1; round <= ROUNDS; round++) {
     if (!ok) {
       const reason = failureReason(job, codes, PROCESS_TIMEOUT, fallback);
       status += `: ${reason}`;
-      // A job that produced nothing twice is not tried again in later rounds (once can be Wine's hiccup:
-      // "wine client error:0: recvmsg: Connection reset by peer" ended a job in 0.0 s in one run).
+      if (results.size === 0 && !job.again && WINE_LOST_SERVER.test(reason)) {
+        // Wine's client lost its connection to wineserver (the implementation never ran): not the
+        // implementation's failure, so the job runs again, once, in this round.
+        lostToWine.push(job);
+        log(`[round ${round}/${ROUNDS}] ${job.id.padEnd(17)} ${status}; running it again`);
+        return;
+      }
+      // A job that produced nothing twice is not tried again in later rounds.
       if (results.size === 0 && (emptyJobs.get(job.id) ?? 0) + 1 >= 2) missing.set(job.id, reason);
       if (results.size === 0) emptyJobs.set(job.id, (emptyJobs.get(job.id) ?? 0) + 1);
     }
     log(`[round ${round}/${ROUNDS}] ${job.id.padEnd(17)} ${status}`);
   };
-  const here = jobs.filter((job) => !UNDER_WINE || job.processes.length === 1);
-  const inWine = UNDER_WINE ? jobs.filter((job) => job.processes.length === 2) : [];
-  if (inWine.length > 0) wineVersion = (await runJobsInWine(inWine, dir, PROCESS_TIMEOUT, onDone)) || wineVersion;
-  await runJobsHere(here, PROCESS_TIMEOUT, onDone);
+  const runRound = async (jobs, dir) => {
+    const here = jobs.filter((job) => !UNDER_WINE || job.processes.length === 1);
+    const inWine = UNDER_WINE ? jobs.filter((job) => job.processes.length === 2) : [];
+    if (inWine.length > 0) wineVersion = (await runJobsInWine(inWine, dir, PROCESS_TIMEOUT, onDone)) || wineVersion;
+    await runJobsHere(here, PROCESS_TIMEOUT, onDone);
+  };
+  await runRound(jobs, dir);
+  if (lostToWine.length > 0) {
+    const againDir = `${dir}/again`;
+    fs.mkdirSync(againDir, { recursive: true });
+    const again = lostToWine.flatMap((lost) =>
+      jobsFor(impls.find((impl) => impl.name === lost.impl), `${round}again`, againDir)
+        .filter((job) => job.id === lost.id)
+        .map((job) => ({ ...job, again: true }))
+    );
+    await runRound(again, againDir);
+  }
 
   roundsRun = round;
   longestRound = Math.max(longestRound, (Date.now() - roundStarted) / 1000);
