@@ -11,6 +11,7 @@
  *
  * @module
  */
+import process from "node:process";
 
 export const PIPE_ACCESS_DUPLEX = 3, FILE_FLAG_OVERLAPPED = 0x4000_0000;
 export const PIPE_TYPE_BYTE = 0, PIPE_TYPE_MESSAGE = 4, PIPE_READMODE_MESSAGE = 2;
@@ -18,6 +19,15 @@ export const GENERIC_RW = 0xc000_0000, OPEN_EXISTING = 3;
 export const ERROR_IO_PENDING = 997, ERROR_PIPE_CONNECTED = 535, ERROR_BROKEN_PIPE = 109;
 export const STATUS_PENDING = 0x103, STATUS_PIPE_BROKEN = 0xc000_014b;
 export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
+
+/**
+ * The size of each WriteFile and ReadFile of the bare throughput profiles: 64 KiB (the bench's
+ * throughput-64k), or `BARE_CHUNK_KIB` KiB from the environment (256: the streams' gathered writes
+ * and grown reads, docs/benchmarks.md, fourteenth round).
+ */
+export const BARE_CHUNK = Number(process.env.BARE_CHUNK_KIB ?? 64) * 1024;
+/** The pipe buffers of the bare throughput profiles: 64 KiB, as the bench's, whatever the call size. */
+export const BARE_PIPE_BUFFER = 64 * 1024;
 
 /** `text` as a NUL-terminated UTF-16 string, for the `W` functions. */
 export function wide(text: string): Uint16Array<ArrayBuffer> {

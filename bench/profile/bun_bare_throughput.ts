@@ -34,6 +34,8 @@
  */
 import { dlopen, FFIType } from "bun:ffi";
 import {
+  BARE_CHUNK as CHUNK,
+  BARE_PIPE_BUFFER as PIPE_BUFFER,
   BareCalls,
   FILE_FLAG_OVERLAPPED,
   FILE_SKIP_COMPLETION_PORT_ON_SUCCESS,
@@ -70,10 +72,6 @@ const [modeArg, mibArg, role, pipeArg] = process.argv.slice(2);
 const MODE = modeArg === "turns" ? "turns" : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-/** The size of each WriteFile and ReadFile: 64 KiB, or `BARE_CHUNK_KIB` (the streams' 256 KiB gathers and reads). */
-const CHUNK = Number(process.env.BARE_CHUNK_KIB ?? 64) * 1024;
-/** The pipe's buffers: 64 KiB, as the bench's. */
-const PIPE_BUFFER = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Puts an overlapped pipe handle on a completion port of its own, as deno_bare_throughput.ts does. */

@@ -36,7 +36,7 @@
  *
  * @module
  */
-import { BareCalls, waitForClient } from "./bare_calls.ts";
+import { BARE_CHUNK as CHUNK, BARE_PIPE_BUFFER as PIPE_BUFFER, BareCalls, waitForClient } from "./bare_calls.ts";
 import {
   attachToPort,
   FILE_FLAG_OVERLAPPED,
@@ -54,10 +54,6 @@ const [modeArg, mibArg, role, pipeArg] = Deno.args;
 const MODE = modeArg === "turns" || modeArg === "copies" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-/** The size of each WriteFile and ReadFile: 64 KiB, or `BARE_CHUNK_KIB` (the streams' 256 KiB gathers and reads). */
-const CHUNK = Number(Deno.env.get("BARE_CHUNK_KIB") ?? 64) * 1024;
-/** The pipe's buffers: 64 KiB, as the bench's. */
-const PIPE_BUFFER = 64 * 1024;
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
