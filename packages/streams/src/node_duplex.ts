@@ -8,7 +8,6 @@ import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
@@ -130,9 +129,7 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   const chunkSize = opts.chunkSize === undefined
     ? undefined
     : requireInteger(opts.chunkSize, "chunkSize", 1, 0x7fffffff);
-  const reads = new ChunkReads(
-    chunkSize === undefined ? new ReadSize(READ_SIZES.min, READ_SIZES.max) : new ReadSize(chunkSize, chunkSize),
-  );
+  const reads = new ChunkReads(chunkSize);
   const maxMessageSize = requireInteger(
     opts.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE,
     "maxMessageSize",

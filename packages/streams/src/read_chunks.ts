@@ -4,12 +4,13 @@
  *
  * @module
  */
-import type { ReadSize } from "./read_size.ts";
+import { READ_SIZES, ReadSize } from "./read_size.ts";
 
 /**
  * Buffers for reads whose chunks their reader keeps (a default reader of a
- * byte readable, a Node Duplex): each read fills a buffer of the size
- * {@linkcode ReadSize} gives. A chunk that filled more than half of its
+ * byte readable, a Node Duplex): each read fills a buffer of `chunkSize`
+ * bytes, or, without one, of the size {@linkcode ReadSize} adapts within
+ * {@linkcode READ_SIZES}. A chunk that filled more than half of its
  * buffer is handed over as it is; a smaller one is copied out, so that a
  * 4-byte chunk does not keep 256 KiB alive, and its buffer serves the next
  * read of the same size. Memory a chunk was copied into is fresh memory,
@@ -19,8 +20,7 @@ import type { ReadSize } from "./read_size.ts";
  * @example
  * ```ts
  * import { ChunkReads } from "./read_chunks.ts";
- * import { ReadSize } from "./read_size.ts";
- * const reads = new ChunkReads(new ReadSize(65536, 262144));
+ * const reads = new ChunkReads(undefined); // adaptive: 64 KiB to 256 KiB
  * const first = reads.target(); // 64 KiB, fresh
  * reads.chunk(first, 65536).buffer === first.buffer; // true: handed over, the next read asks for 128 KiB
  * const second = reads.target();
@@ -33,8 +33,11 @@ export class ChunkReads {
   /** The buffer of a read whose bytes were copied out: the next read's, if it asks for its size. */
   #spare: Uint8Array<ArrayBuffer> | undefined;
 
-  constructor(size: ReadSize) {
-    this.#size = size;
+  /** `chunkSize`: the size of every read; undefined, the size adapts. */
+  constructor(chunkSize: number | undefined) {
+    this.#size = chunkSize === undefined
+      ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
+      : new ReadSize(chunkSize, chunkSize);
   }
 
   /** The buffer the next read fills: the spare if it has the size asked for, else a fresh one. */

@@ -7,7 +7,6 @@
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { READ_SIZES, ReadSize } from "./read_size.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
@@ -183,11 +182,7 @@ class ReadState {
 
 function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<Uint8Array<ArrayBuffer>> {
   const state = new ReadState(handle, settings);
-  const reads = new ChunkReads(
-    settings.chunkSize === undefined
-      ? new ReadSize(READ_SIZES.min, READ_SIZES.max)
-      : new ReadSize(settings.chunkSize, settings.chunkSize),
-  );
+  const reads = new ChunkReads(settings.chunkSize);
   return new ReadableStream({
     type: "bytes",
     async pull(controller) {
