@@ -36,6 +36,8 @@ export class GatherBuffer {
   /** A taken buffer given back, used by the next gather. */
   #spare: Uint8Array<ArrayBuffer> | undefined;
   #length = 0;
+  /** The length of the chunk appended last. */
+  #last = 0;
 
   constructor(limit: number) {
     this.limit = limit;
@@ -51,8 +53,17 @@ export class GatherBuffer {
     return this.#length + bytes <= this.limit;
   }
 
+  /**
+   * Whether the gather is as full as the producer will make it: one more
+   * chunk of the size appended last would not fit.
+   */
+  get full(): boolean {
+    return this.#length > 0 && !this.fits(this.#last);
+  }
+
   /** Copies `bytes` after what is gathered; the caller checked that they fit. */
   append(bytes: Uint8Array): void {
+    this.#last = bytes.length;
     const needed = this.#length + bytes.length;
     let buffer = this.#buffer;
     if (buffer === undefined || buffer.length < needed) {

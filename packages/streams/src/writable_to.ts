@@ -50,11 +50,13 @@ export interface WritableOptions {
   /**
    * How many WriteFiles the stream keeps pending in the kernel after their
    * `write()` resolved. Default 2: a write resolves once its WriteFile was
-   * issued (the bytes were copied), the next chunk's WriteFile is issued
-   * while the previous is still pending, and on a message pipe a third waits
-   * for one of them to complete (on a byte pipe it is gathered: see
-   * `gatherLimit` and {@linkcode writableTo}); so the kernel always has the
-   * next bytes and no turn of the event loop is lost between two writes.
+   * issued (the bytes were copied); on a message pipe the next chunk's
+   * WriteFile is issued while the previous is still pending and a third
+   * waits for one of them to complete; on a byte pipe the chunks behind a
+   * pending write are gathered and the second slot takes the gather once it
+   * is full (see `gatherLimit` and {@linkcode writableTo}); so the kernel
+   * always has the next bytes and no turn of the event loop is lost between
+   * two writes.
    * 0: each write resolves only once the kernel took
    * all its bytes, one WriteFile per chunk, none gathered (the strictest
    * acknowledgement, and the slowest). A nonblocking handle always behaves
@@ -106,18 +108,18 @@ const EMPTY = new Uint8Array(0);
  * - On a message pipe each chunk is one WriteFile, so one message (a
  *   zero-length chunk is a zero-length message).
  * - On a byte pipe, where chunk boundaries carry no meaning, chunks are
- *   gathered as Node's writev does. While every one of the `writesInFlight`
- *   WriteFiles is pending, the chunks given meanwhile are copied into one
- *   buffer of up to `gatherLimit` bytes (default four times the pipe's
- *   buffer, at most 256 KiB), written as one WriteFile when a slot frees: a
- *   producer that is ahead of the pipe makes a few large writes instead of
- *   many small ones. And small chunks (under the pipe's buffer size) are
- *   gathered within one turn of the event loop even while a slot is free:
- *   the first of a turn is written at once (a lone request waits for
- *   nothing), the ones after it go into the gather, written when it is full
- *   or the turn ends. Many small frames then cost one WriteFile per gather
- *   instead of one each. A chunk larger than `gatherLimit` is written on its
- *   own, in order.
+ *   gathered as Node's writev does. While a WriteFile is pending, the chunks
+ *   given meanwhile are copied into one buffer of up to `gatherLimit` bytes
+ *   (default four times the pipe's buffer, at most 256 KiB), written as one
+ *   WriteFile once it is full (in the next free slot) or once no write is
+ *   pending any more: a producer that is ahead of the pipe makes a few large
+ *   writes instead of many small ones. And small chunks (under the pipe's
+ *   buffer size) are gathered within one turn of the event loop even while
+ *   a slot is free: the first of a turn is written at once when nothing is
+ *   pending (a lone request waits for nothing), the ones after it go into
+ *   the gather, written when it is full or the turn ends. Many small frames
+ *   then cost one WriteFile per gather instead of one each. A chunk larger
+ *   than half of `gatherLimit` is written on its own, in order.
  * - Chunks may also be other ArrayBufferViews or ArrayBuffers.
  * - Backpressure follows the pipe: a WriteFile stays pending while the
  *   pipe's buffer is full, the next write waits once `writesInFlight` of

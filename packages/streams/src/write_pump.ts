@@ -14,8 +14,8 @@ import { GatherBuffer } from "./gather_buffer.ts";
  * producer writes in one turn of the event loop are gathered even while a
  * write slot is free (frames; Node's writev of a socket's queue works in
  * 64 KiB too). `max`: the most bytes one gathered write holds by default
- * (`writableTo`'s default is four small chunks, up to this). While every
- * slot is busy, chunks of any size are gathered, since one 256 KiB WriteFile
+ * (`writableTo`'s default is four small chunks, up to this). While a write
+ * is pending, chunks up to half a gather are gathered, since one 256 KiB WriteFile
  * costs the kernel one operation where four 64 KiB ones cost four (under
  * Wine each is a wineserver request): measured in docs/benchmarks.md
  * ("Streams: larger writes and reads while data waits").
@@ -41,15 +41,22 @@ interface Waiting {
  * to `onFailure` (the stream errors) and by every later call.
  *
  * Gathering (byte pipes, {@linkcode GATHER_LIMITS}):
- * - while every slot is busy, chunks of any size are copied into one gather
- *   of up to `gatherLimit` bytes, written as one WriteFile as soon as a slot
- *   frees: a producer that outpaces the pipe makes a few large writes
- *   instead of many small ones, as Node's writev does with a socket's queue;
- * - the first small chunk of a turn of the event loop is issued at once, so
- *   a lone write (a request) costs no latency; small chunks given after it
- *   in the same turn are gathered too, and written when the gather is full or
- *   the turn ends (`setImmediate`), whichever comes first: a producer writing
- *   many frames makes one WriteFile per gather.
+ * - while a write is pending, the chunks given meanwhile (up to half a
+ *   gather each; a larger one is written on its own) are copied into one
+ *   gather of up to `gatherLimit` bytes, written as one WriteFile once it is
+ *   full (in a free slot, or when one frees, the producer waiting with it)
+ *   or once no write is pending any more: a producer that outpaces the pipe
+ *   makes a few large writes instead of many small ones, as Node's writev
+ *   does with a socket's queue. A gather that is not full does not take a
+ *   free slot while another write is pending (the kernel still has bytes
+ *   for the reader), so the writes stay as large as the producer makes
+ *   them;
+ * - the first small chunk of a turn of the event loop is issued at once when
+ *   no write is pending, so a lone write (a request) costs no latency; small
+ *   chunks given after it in the same turn are gathered too, and written
+ *   when the gather is full or the turn ends (`setImmediate`) with a slot
+ *   free, whichever comes first: a producer writing many frames makes one
+ *   WriteFile per gather.
  *
  * Held on the writing side at most: `slots` writes in the kernel (each up to
  * a gather) and one gather, being filled or, once full, waiting for a slot
@@ -117,8 +124,12 @@ export class WritePump {
     if (gather === undefined) return this.#enqueue(bytes, false);
     if (bytes.length === 0) return; // a byte pipe has no zero-length write
     const small = bytes.length < this.#smallChunk;
-    if (gather.length === 0 && this.#slotFree && !(small && this.#inTurn)) {
-      // A slot is free and nothing is ahead: written at once (a small chunk opens a turn that gathers the next ones).
+    // Written at once when nothing is ahead and the kernel has nothing of ours, or the chunk is more than half a
+    // gather (gathering it would buy nothing). While a write is pending the kernel has bytes to give the reader,
+    // so a smaller chunk is gathered instead of going out as a small WriteFile of its own.
+    const alone = this.#inFlight === 0 || bytes.length * 2 > gather.limit;
+    if (gather.length === 0 && this.#slotFree && alone && !(small && this.#inTurn)) {
+      // (A small chunk opens a turn that gathers the next ones.)
       if (small) this.#startTurn();
       this.#issue(bytes, false);
       return;
@@ -140,7 +151,19 @@ export class WritePump {
   #gathered(gather: GatherBuffer, bytes: Uint8Array, small: boolean): void {
     gather.append(bytes);
     if (small) this.#startTurn();
-    else if (this.#slotFree) void this.#flushGather();
+    else if (this.#slotFree && this.#gatherDue) void this.#flushGather();
+  }
+
+  /**
+   * Whether the gather should go to a free slot now rather than wait for more: when no write is
+   * pending (the kernel would have nothing of ours), or when it is full. A partial gather waits
+   * while a write is pending: each WriteFile is one kernel operation (under Wine a wineserver
+   * request) whatever its size, and partial gathers sent as a slot freed made a third to a half
+   * of a fast producer's writes 64 or 128 KiB instead of 256 (docs/benchmarks.md, "Gathers that
+   * wait to fill").
+   */
+  get #gatherDue(): boolean {
+    return this.#inFlight === 0 || this.#gather!.full;
   }
 
   /** Writes what is gathered, waits until the kernel completed every write, then reports a failure. */
@@ -212,8 +235,11 @@ export class WritePump {
       this.#issue(next.data, next.gathered);
       next.resolve();
     }
-    // A slot is free: what was gathered while they were busy goes now, unless a turn still gathers frames.
-    if (!this.#inTurn && this.#inFlight < this.#slots) void this.#flushGather();
+    // A slot is free: what was gathered while they were busy goes now if it is due, unless a turn still gathers
+    // frames.
+    if (!this.#inTurn && this.#inFlight < this.#slots && this.#gather !== undefined && this.#gatherDue) {
+      void this.#flushGather();
+    }
     // Idle (nothing in flight, waiting or gathered): the gather's reusable buffer goes, up to 256 KiB per stream.
     if (this.#inFlight === 0 && this.#waiting.length === 0 && this.#gather?.length === 0) this.#gather.release();
     const waiters = this.#onSettled;

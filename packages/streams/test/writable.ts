@@ -34,28 +34,55 @@ export function writableTests(suite: StreamsSuite): void {
 
   scenario(
     suite,
-    "writable: writes are pipelined, two WriteFiles pending at once; while both are, later chunks are gathered up to gatherLimit, then the producer waits",
+    "writable: behind a pending write, chunks are gathered; a full gather is the second WriteFile in flight, and with both pending the producer waits",
     async (ctx) => {
       const counted = countWrites(ctx);
       using pipe = counted.pipes.createPipe({ bufferSize: 1024 });
       const writer = writableTo(pipe.writer, { gatherLimit: 8192 }).getWriter();
-      const chunks = [1, 2, 3, 4, 5].map((fill) => pattern(4096, fill));
+      const chunks = [1, 2, 3, 4, 5, 6].map((fill) => pattern(4096, fill));
       await writer.write(chunks[0]); // issued: resolves while the kernel still holds 3072 of its bytes
-      await writer.write(chunks[1]); // issued behind it
-      await writer.write(chunks[2]); // both WriteFiles pending: copied into the gather
-      await writer.write(chunks[3]); // the gather now holds its 8192
+      await writer.write(chunks[1]); // a write is pending: copied into the gather, which waits to fill
+      assert.equal(counted.writes(), 1, "the second chunk waits in the gather");
+      await writer.write(chunks[2]); // the gather holds its 8192: full, it takes the second slot
+      assert.equal(counted.writes(), 2, "the full gather is the second WriteFile");
+      assert.equal(counted.largest(), 8192);
+      await writer.write(chunks[3]); // both WriteFiles pending: gathered
+      await writer.write(chunks[4]); // the gather is full again, no slot is free
       assert.equal(counted.writes(), 2, "the gathered chunks are not written yet");
-      const fifth = writer.write(chunks[4]);
-      assert.ok(await ctx.isPending(fifth), "the gather is full and waits for a slot: the fifth chunk waits with it");
+      const sixth = writer.write(chunks[5]);
+      assert.ok(await ctx.isPending(sixth), "the gather is full and waits for a slot: the sixth chunk waits with it");
       assert.ok(await ctx.isPending(writer.ready), "ready waits with it");
-      for (const chunk of chunks.slice(0, 4)) chunk.fill(0); // accepted means copied: changing them changes nothing
+      for (const chunk of chunks.slice(0, 5)) chunk.fill(0); // accepted means copied: changing them changes nothing
       const closing = writer.close();
       const received = concat(await collect(readableFrom(pipe.reader, { closeOnEnd: true })));
-      await fifth;
+      await sixth;
       await closing;
-      assert.deepEqual(received, concat([1, 2, 3, 4, 5].map((fill) => pattern(4096, fill))));
-      assert.equal(counted.writes(), 4, "the two gathered chunks went as one WriteFile, the fifth on its own");
+      assert.deepEqual(received, concat([1, 2, 3, 4, 5, 6].map((fill) => pattern(4096, fill))));
+      assert.equal(counted.writes(), 4, "two gathers of two chunks each, the first and the sixth chunk on their own");
       assert.equal(counted.largest(), 8192);
+    },
+  );
+
+  scenario(
+    suite,
+    "writable: a chunk gathered behind a pending write goes out when that write completes, with no more chunks and no close",
+    async (ctx) => {
+      const counted = countWrites(ctx);
+      using pipe = counted.pipes.createPipe({ bufferSize: 1024 });
+      const writer = writableTo(pipe.writer, { gatherLimit: 65536, preventClose: true }).getWriter();
+      await writer.write(pattern(4096, 1)); // pending: the pipe holds 1024
+      await writer.write(pattern(4096, 2)); // gathered behind it
+      assert.equal(counted.writes(), 1, "the second chunk waits in the gather");
+      // The reader drains the first write; its completion sends the gather on.
+      const received = new Uint8Array(8192);
+      for (let at = 0; at < received.length;) {
+        const n = await pipe.reader.read(received.subarray(at));
+        assert.ok(n !== null && n > 0, "the data goes on");
+        at += n;
+      }
+      assert.deepEqual(received, concat([pattern(4096, 1), pattern(4096, 2)]));
+      assert.equal(counted.writes(), 2);
+      writer.releaseLock();
     },
   );
 
