@@ -26,6 +26,8 @@ export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
  * and grown reads, docs/benchmarks.md, fourteenth round).
  */
 export const BARE_CHUNK = Number(process.env.BARE_CHUNK_KIB ?? 64) * 1024;
+/** The chunks of the `streams` mode's writer: 64 KiB, the bench's streams-64k, gathered into calls of BARE_CHUNK. */
+export const STREAM_CHUNK = 64 * 1024;
 /** The pipe buffers of the bare throughput profiles: 64 KiB, as the bench's, whatever the call size. */
 export const BARE_PIPE_BUFFER = 64 * 1024;
 
@@ -120,6 +122,79 @@ export class BareCalls<H> {
       if (status !== 0) throw new Error(`${op}: NTSTATUS 0x${status.toString(16)}`);
     }
     return Number(view.getBigUint64(8, true));
+  }
+
+  /**
+   * Reads until the end of the data through a WHATWG byte stream and its
+   * default reader, as the thinnest streams binding over these calls would:
+   * each pull reads into a fresh buffer of `size` bytes (the consumer keeps
+   * its chunks, so their memory is new each time) and enqueues what came.
+   * Returns the line {@linkcode BareCalls.readAll} prints.
+   */
+  async readAllThroughStream(handle: H, port: H, size: number): Promise<string> {
+    const reader = new ReadableStream({
+      type: "bytes",
+      pull: async (controller) => {
+        const buffer = new Uint8Array(new ArrayBuffer(size));
+        const n = await this.call("ReadFile", handle, port, buffer);
+        if (n === null) controller.close();
+        else controller.enqueue(buffer.subarray(0, n));
+      },
+    }).getReader();
+    await reader.read();
+    const start = performance.now();
+    let bytes = 0, reads = 0;
+    for (let next = await reader.read(); !next.done; next = await reader.read(), reads++) bytes += next.value.length;
+    const seconds = (performance.now() - start) / 1000;
+    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended`;
+  }
+
+  /**
+   * Writes `count` chunks of `chunk` bytes through a WHATWG WritableStream
+   * as the thinnest gathering binding over these calls would: the sink
+   * copies chunks into one of two buffers of `gather` bytes; a full one is
+   * written while the producer fills the other, what was gathered goes as
+   * soon as the kernel has nothing of ours, and the producer waits only when
+   * both are busy (one call in flight, as here).
+   */
+  async writeAllThroughStream(handle: H, port: H, chunk: number, count: number, gather: number): Promise<void> {
+    const buffers = [new Uint8Array(new ArrayBuffer(gather)), new Uint8Array(new ArrayBuffer(gather))];
+    let filling = 0, length = 0, busy = false;
+    let inFlight: Promise<void> = Promise.resolve();
+    // Sends the buffer being filled (not empty, nothing in flight); once written, what gathered meanwhile goes too.
+    const issue = () => {
+      const bytes = buffers[filling].subarray(0, length);
+      filling = 1 - filling;
+      length = 0;
+      busy = true;
+      inFlight = this.call("WriteFile", handle, port, bytes).then(() => {
+        busy = false;
+        if (length > 0) issue();
+      });
+    };
+    const writer = new WritableStream<Uint8Array>({
+      write: async (bytes) => {
+        while (length + bytes.length > gather) { // no room: the full buffer goes first
+          if (busy) await inFlight;
+          else issue();
+        }
+        buffers[filling].set(bytes, length);
+        length += bytes.length;
+        if (!busy && length + bytes.length > gather) issue(); // full, and the kernel has nothing of ours
+      },
+      close: async () => {
+        while (busy || length > 0) {
+          if (busy) await inFlight;
+          else issue();
+        }
+      },
+    }, new CountQueuingStrategy({ highWaterMark: 1 })).getWriter();
+    const data = new Uint8Array(new ArrayBuffer(chunk));
+    for (let i = 0; i < count; i++) {
+      await writer.ready; // as pipeTo does
+      writer.write(data).catch(() => {}); // a failure shows in close()
+    }
+    await writer.close();
   }
 
   /**

@@ -8,7 +8,7 @@
  * call that pends is watched in memory (its status in the OVERLAPPED,
  * SwitchToThread between looks) and then its packet removed, as
  * `raw_pipe.c io=port` does in C and kernel32's polling phase does between
- * turns of the event loop. Two ways of looking:
+ * turns of the event loop. Two ways of looking, and streams:
  *
  * - `spin`: in a loop on the main thread, blocking the event loop (what C
  *   does; no option for winpipe, it shows what bun.exe's calls cost).
@@ -16,13 +16,15 @@
  *   polling phase takes it (a MessageChannel message, Bun's cheapest turn:
  *   packages/kernel32/src/event_loop_turn.ts), without its bookkeeping,
  *   promises or copies.
+ * - `streams`: `turns` through WHATWG streams as the thinnest binding would
+ *   make them, as in deno_bare_throughput.ts.
  *
  * The reader prints MB/s (from its first read to the end) and how many of
  * its reads pended. docs/benchmarks.md ("Bun's floor") compares it with raw
  * C and winpipe-bun in the same minutes. Run under the Wine test bed (the
  * writer is a child bun.exe):
  *
- *   scripts/wine/run.sh -- wine /win/bun.exe bench/profile/bun_bare_throughput.ts [spin|turns] [MIB]
+ *   scripts/wine/run.sh -- wine /win/bun.exe bench/profile/bun_bare_throughput.ts [spin|turns|streams] [MIB]
  *
  * `BARE_CHUNK_KIB=256` in the environment makes each call 256 KiB (the pipe's
  * buffers stay 64 KiB), as in deno_bare_throughput.ts.
@@ -43,6 +45,7 @@ import {
   OPEN_EXISTING,
   PIPE_ACCESS_DUPLEX,
   PIPE_TYPE_BYTE,
+  STREAM_CHUNK,
   waitForClient,
   wide,
 } from "./bare_calls.ts";
@@ -69,7 +72,7 @@ const k32 = dlopen("kernel32.dll", {
 
 /** [MODE] [MIB] [ROLE PIPE]; without a role, the reader starts a child bun.exe as its writer. */
 const [modeArg, mibArg, role, pipeArg] = process.argv.slice(2);
-const MODE = modeArg === "turns" ? "turns" : "spin";
+const MODE = modeArg === "turns" || modeArg === "streams" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
@@ -103,9 +106,13 @@ if (isWriter) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const port = attachToPort(handle);
-  const data = new Uint8Array(new ArrayBuffer(CHUNK));
-  for (let i = 0; i < WRITES; i++) await calls.call("WriteFile", handle, port, data);
-  console.log(`writer: ${calls.pended} of ${WRITES} writes pended`);
+  if (MODE === "streams") {
+    await calls.writeAllThroughStream(handle, port, STREAM_CHUNK, (MIB * 1024 * 1024) / STREAM_CHUNK, CHUNK);
+  } else {
+    const data = new Uint8Array(new ArrayBuffer(CHUNK));
+    for (let i = 0; i < WRITES; i++) await calls.call("WriteFile", handle, port, data);
+  }
+  console.log(`writer: ${calls.pended} writes pended`);
   k32.CloseHandle(handle);
   process.exit(0);
 }
@@ -129,6 +136,12 @@ const writer = role === "reader"
   : Bun.spawn([process.execPath, import.meta.path, MODE, String(MIB), "writer", name], { stdout: "inherit" });
 waitForClient(k32, handle, event, BigInt(event));
 const port = attachToPort(handle);
-console.log(`${MODE}: ${await calls.readAll(handle, port, new Uint8Array(new ArrayBuffer(CHUNK)))}`);
+console.log(
+  `${MODE}: ${
+    MODE === "streams"
+      ? await calls.readAllThroughStream(handle, port, CHUNK)
+      : await calls.readAll(handle, port, new Uint8Array(new ArrayBuffer(CHUNK)))
+  }`,
+);
 await writer?.exited;
 process.exit(0);

@@ -7,7 +7,7 @@
  * time per side. A call that pends is watched in memory (its status in the
  * OVERLAPPED, SwitchToThread between looks) and then its packet removed,
  * as `raw_pipe.c io=port` does in C and kernel32's polling phase does
- * between turns of the event loop. Two ways of looking:
+ * between turns of the event loop. Two ways of looking, and two variants of `turns`:
  *
  * - `spin`: in a loop on the main thread, blocking the event loop (what C
  *   does; no option for winpipe, it shows what deno.exe's calls cost).
@@ -16,13 +16,18 @@
  * - `copies`: `turns` with the two copies winpipe makes of each 64 KiB (the
  *   writer's data into memory of its own before each WriteFile, the bytes
  *   read out into the caller's buffer after each ReadFile).
+ * - `streams`: `turns` through WHATWG streams as the thinnest binding would
+ *   make them ({@linkcode BareCalls.readAllThroughStream}, a default reader
+ *   with a fresh buffer per read; {@linkcode BareCalls.writeAllThroughStream},
+ *   64 KiB chunks gathered into writes of the call size): the floor of
+ *   streams over these calls (docs/benchmarks.md, fifteenth round).
  *
  * The reader prints MB/s (from its first read to the end) and how many of
  * each side's calls pended. docs/benchmarks.md ("Where the asynchronous
  * throughput goes") compares it with raw C and the bindings in the same
  * minutes. Run under the Wine test bed (the writer is a child deno.exe):
  *
- *   scripts/wine/run.sh -- wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts [spin|turns|copies] [MIB]
+ *   scripts/wine/run.sh -- wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts [spin|turns|copies|streams] [MIB]
  *
  * `BARE_CHUNK_KIB=256` in the environment makes each call 256 KiB (the pipe's
  * buffers stay 64 KiB): the floor at the sizes of the streams' gathered
@@ -36,7 +41,13 @@
  *
  * @module
  */
-import { BARE_CHUNK as CHUNK, BARE_PIPE_BUFFER as PIPE_BUFFER, BareCalls, waitForClient } from "./bare_calls.ts";
+import {
+  BARE_CHUNK as CHUNK,
+  BARE_PIPE_BUFFER as PIPE_BUFFER,
+  BareCalls,
+  STREAM_CHUNK,
+  waitForClient,
+} from "./bare_calls.ts";
 import {
   attachToPort,
   FILE_FLAG_OVERLAPPED,
@@ -51,7 +62,7 @@ import {
 
 /** [MODE] [MIB] [ROLE PIPE]; without a role, the reader starts a child deno.exe as its writer. */
 const [modeArg, mibArg, role, pipeArg] = Deno.args;
-const MODE = modeArg === "turns" || modeArg === "copies" ? modeArg : "spin";
+const MODE = modeArg === "turns" || modeArg === "copies" || modeArg === "streams" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
 const WRITES = (MIB * 1024 * 1024) / CHUNK;
@@ -70,14 +81,18 @@ if (isWriter) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
   const port = attachToPort(handle);
-  const data = new Uint8Array(new ArrayBuffer(CHUNK));
-  // `copies`: the kernel gets a copy the layer owns, as kernel32.write does.
-  const copy = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
-  for (let i = 0; i < WRITES; i++) {
-    copy?.set(data);
-    await calls.call("WriteFile", handle, port, copy ?? data);
+  if (MODE === "streams") {
+    await calls.writeAllThroughStream(handle, port, STREAM_CHUNK, (MIB * 1024 * 1024) / STREAM_CHUNK, CHUNK);
+  } else {
+    const data = new Uint8Array(new ArrayBuffer(CHUNK));
+    // `copies`: the kernel gets a copy the layer owns, as kernel32.write does.
+    const copy = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
+    for (let i = 0; i < WRITES; i++) {
+      copy?.set(data);
+      await calls.call("WriteFile", handle, port, copy ?? data);
+    }
   }
-  console.log(`writer: ${calls.pended} of ${WRITES} writes pended`);
+  console.log(`writer: ${calls.pended} writes pended`);
   k32.CloseHandle(handle);
   Deno.exit(0);
 }
@@ -101,5 +116,11 @@ const port = attachToPort(handle);
 // `copies`: the bytes go on into the caller's buffer, as the API's read does.
 const delivered = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
 const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
-console.log(`${MODE}: ${await calls.readAll(handle, port, buffer, (n) => delivered?.set(buffer.subarray(0, n)))}`);
+console.log(
+  `${MODE}: ${
+    MODE === "streams"
+      ? await calls.readAllThroughStream(handle, port, CHUNK)
+      : await calls.readAll(handle, port, buffer, (n) => delivered?.set(buffer.subarray(0, n)))
+  }`,
+);
 await writer?.status;
