@@ -8,7 +8,7 @@ import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { readSome } from "./read_some.ts";
+import { readSomeOwned } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -170,10 +170,9 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
         if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
       }
     }
-    const target = reads.target();
-    const n = await readSome(conn, target, signal);
-    if (n === null) return null;
-    const chunk = reads.chunk(target, n);
+    const read = await readSomeOwned(conn, reads.size, signal);
+    if (read === null) return null;
+    const chunk = reads.chunk(read);
     return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   };
 

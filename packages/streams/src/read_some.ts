@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { PipeConnection, PipeReader, ReadResult } from "@winpipe/core";
+import type { PipeConnection, PipeReader, ReadData, ReadResult } from "@winpipe/core";
+import { readOwned } from "@winpipe/core/internal";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -22,5 +23,21 @@ export async function readSome(
     if (result === null) return null;
     const bytesRead = typeof result === "number" ? result : result.bytesRead;
     if (bytesRead > 0) return bytesRead;
+  }
+}
+
+/**
+ * {@linkcode readSome} into memory the backend hands over (`readOwned`):
+ * up to `length` bytes, or null at the end of the data.
+ */
+export async function readSomeOwned(
+  handle: PipeConnection | PipeReader,
+  length: number,
+  signal: AbortSignal,
+): Promise<ReadData | null> {
+  for (;;) {
+    const data = await untilData(() => readOwned(handle, length, signal), signal);
+    if (data === null || data.bytes.length > 0) return data;
+    data.release?.();
   }
 }

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
+import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader, type ReadData } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { readSome } from "./read_some.ts";
+import { readSome, readSomeOwned } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -188,11 +188,12 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
     async pull(controller) {
       const request = controller.byobRequest;
       const given = request?.view;
-      // A BYOB reader's view takes the data straight (the kernel's copy is the only one); a default
-      // reader gets a buffer of the adaptive size (ChunkReads).
+      // A BYOB reader's view gets the data copied in from the backend's buffer; a default reader's
+      // chunk is the backend's buffer itself, read at the adaptive size (ChunkReads).
       const view = request && given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
-      const target = view ?? reads.target();
-      const result = await state.read(() => readSome(handle, target, state.signal));
+      const result = await state.read<number | ReadData>(() =>
+        view ? readSome(handle, view, state.signal) : readSomeOwned(handle, reads.size, state.signal)
+      );
       if (result === "cancelled") return;
       if (result === null) {
         controller.close();
@@ -200,8 +201,8 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
         state.ended();
         return;
       }
-      if (view) return request!.respond(result);
-      controller.enqueue(reads.chunk(target as Uint8Array<ArrayBuffer>, result));
+      if (typeof result === "number") return request!.respond(result);
+      controller.enqueue(reads.chunk(result));
     },
     cancel: () => state.cancel(),
   }, { highWaterMark: settings.highWaterMark });

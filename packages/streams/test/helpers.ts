@@ -208,6 +208,18 @@ export function recordReadLengths(ctx: StreamsContext): number[] {
   return asked;
 }
 
+/** Records the bytes of every ReadFile of `ctx`'s kernel as the kernel delivered them (its memory), in order. */
+export function recordReadData(ctx: StreamsContext): Uint8Array[] {
+  const delivered: Uint8Array[] = [];
+  const original = ctx.kernel.read.bind(ctx.kernel);
+  ctx.kernel.read = async (handle, length, signal) => {
+    const data = await original(handle, length, signal);
+    delivered.push(data.bytes);
+    return data;
+  };
+  return delivered;
+}
+
 /** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
 export function countWrites(
   ctx: StreamsContext,

@@ -10,6 +10,7 @@ import {
   concat,
   connected,
   pattern,
+  recordReadData,
   recordReadLengths,
   scenario,
   type StreamsSuite,
@@ -97,6 +98,28 @@ export function readableTests(suite: StreamsSuite): void {
         chunks.slice(1).every((chunk) => chunk.buffer.byteLength === 65536),
         "half of a 128 KiB read is copied out, not handed over with its buffer",
       );
+      pipe.writer.close();
+      assert.equal((await reader.read()).done, true);
+    },
+  );
+
+  scenario(
+    suite,
+    "byte readable: a default reader's chunk is the memory the kernel read into, not a copy; a short one is copied out",
+    async (ctx) => {
+      const delivered = recordReadData(ctx);
+      using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+      const reader = pipe.reader.readable.getReader();
+      await pipe.writer.write(pattern(65536, 1));
+      const first = await reader.read();
+      assert.deepEqual(first.value, pattern(65536, 1));
+      // A byte stream's enqueue transfers the chunk's memory: the kernel's buffer is now the stream's.
+      assert.equal(delivered[0].buffer.byteLength, 0, "the buffer the kernel read into became the chunk");
+      await pipe.writer.write(utf8("short"));
+      const second = await reader.read();
+      assert.deepEqual(second.value, utf8("short"));
+      assert.equal(second.value!.buffer.byteLength, 5, "a short chunk is copied out");
+      assert.ok(delivered[1].buffer.byteLength > 0, "its read's buffer is not the chunk");
       pipe.writer.close();
       assert.equal((await reader.read()).done, true);
     },

@@ -156,6 +156,11 @@ export class PipeConnection extends NamedPipeHandle {
     });
   }
 
+  /** `readOwned` (@winpipe/core/internal) on a connection: with its timeouts, as {@linkcode PipeConnection.read}. */
+  protected override readOwned(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
+    return this.#timed("read", signal, true, (signal) => this.readData(length, signal));
+  }
+
   /**
    * Like {@linkcode PipeConnection.read}
    * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)),

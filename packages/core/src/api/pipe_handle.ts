@@ -162,6 +162,33 @@ export function onBeforeClose(handle: PipeHandle, callback: () => void): () => v
   return () => void callbacks.delete(callback);
 }
 
+/** {@linkcode readOwned}'s way in to a handle's protected {@linkcode PipeHandle.readOwned}; set by PipeHandle's static block. */
+let ownedRead: (handle: PipeHandle, length: number, signal: AbortSignal | undefined) => Promise<ReadData | null>;
+
+/**
+ * Reads up to `length` bytes (ReadFile, as `read` does: the handle's
+ * timeouts and `signal` apply) and hands over the memory the kernel read
+ * into, instead of copying it into a buffer of the caller's: the result's
+ * `bytes` are the caller's to keep, or to give back with `release`.
+ * Resolves with null at the end of the data. For @winpipe/streams, whose
+ * default readers keep every chunk: a chunk read this way costs no copy.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { readOwned } from "@winpipe/core/internal";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * await pipe.writer.write(new Uint8Array([1, 2, 3]));
+ * const data = await readOwned(pipe.reader, 16);
+ * data?.bytes; // Uint8Array [1, 2, 3]
+ * ```
+ */
+export function readOwned(handle: PipeHandle, length: number, signal?: AbortSignal): Promise<ReadData | null> {
+  return ownedRead(handle, length, signal);
+}
+
 /**
  * One end of a pipe: what every handle can do. Closing is idempotent; `using`
  * and `await using` close it.
@@ -181,6 +208,10 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   readonly #reads: ReadDelivery;
   #readable: ReadableStream<Uint8Array<ArrayBuffer>> | undefined;
   #writable: WritableStream<Uint8Array> | undefined;
+
+  static {
+    ownedRead = (handle, length, signal) => handle.readOwned(length, signal);
+  }
 
   /** @internal Wraps a kernel handle; use the factory functions instead. */
   constructor(context: HandleContext, handle: KernelHandle) {
@@ -241,6 +272,14 @@ export class PipeHandle implements Disposable, AsyncDisposable {
    */
   protected readData(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
     return this.#reads.read(length, signal);
+  }
+
+  /**
+   * What {@linkcode readOwned} does on this handle: {@linkcode PipeHandle.readData};
+   * a connection adds its timeouts.
+   */
+  protected readOwned(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
+    return this.readData(length, signal);
   }
 
   /** Reads into the caller's `buffer`: see {@linkcode ReadDelivery.readInto}. */
