@@ -28,6 +28,13 @@ export const FILE_SKIP_COMPLETION_PORT_ON_SUCCESS = 1;
 export const BARE_CHUNK = Number(process.env.BARE_CHUNK_KIB ?? 64) * 1024;
 /** The chunks of the `streams` mode's writer: 64 KiB, the bench's streams-64k, gathered into calls of BARE_CHUNK. */
 export const STREAM_CHUNK = 64 * 1024;
+/**
+ * How a bare throughput profile moves its data: `spin` (a pending call watched
+ * in a loop) or `turns` (once per turn of the event loop); `copies` and
+ * `streams` are `turns` with winpipe's two copies, or through the thinnest
+ * WHATWG streams ({@linkcode BareCalls.readSide}, {@linkcode BareCalls.writeSide}).
+ */
+export type BareMode = "spin" | "turns" | "copies" | "streams";
 /** The pipe buffers of the bare throughput profiles: 64 KiB, as the bench's, whatever the call size. */
 export const BARE_PIPE_BUFFER = 64 * 1024;
 
@@ -131,7 +138,7 @@ export class BareCalls<H> {
    * its chunks, so their memory is new each time) and enqueues what came.
    * Returns the line {@linkcode BareCalls.readAll} prints.
    */
-  async readAllThroughStream(handle: H, port: H, size: number): Promise<string> {
+  readAllThroughStream(handle: H, port: H, size: number): Promise<string> {
     const reader = new ReadableStream({
       type: "bytes",
       pull: async (controller) => {
@@ -141,12 +148,10 @@ export class BareCalls<H> {
         else controller.enqueue(buffer.subarray(0, n));
       },
     }).getReader();
-    await reader.read();
-    const start = performance.now();
-    let bytes = 0, reads = 0;
-    for (let next = await reader.read(); !next.done; next = await reader.read(), reads++) bytes += next.value.length;
-    const seconds = (performance.now() - start) / 1000;
-    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended`;
+    return this.#timedReads(async () => {
+      const next = await reader.read();
+      return next.done ? null : next.value.length;
+    });
   }
 
   /**
@@ -202,14 +207,59 @@ export class BareCalls<H> {
    * each read; the clock starts at the first data. Returns the line the
    * profiles print: MB/s and how many reads pended.
    */
-  async readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
-    await this.call("ReadFile", handle, port, buffer);
+  readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
+    return this.#timedReads(async () => {
+      const n = await this.call("ReadFile", handle, port, buffer);
+      if (n !== null) each?.(n);
+      return n;
+    });
+  }
+
+  /**
+   * The reading side of a profile in `mode` (BARE_CHUNK at a time): into one
+   * buffer (`spin`, `turns`), copied on into another (`copies`, as the API's
+   * read does), or through the thinnest streams (`streams`). Returns the line
+   * the profiles print.
+   */
+  readSide(mode: BareMode, handle: H, port: H): Promise<string> {
+    if (mode === "streams") return this.readAllThroughStream(handle, port, BARE_CHUNK);
+    const buffer = new Uint8Array(new ArrayBuffer(BARE_CHUNK));
+    if (mode !== "copies") return this.readAll(handle, port, buffer);
+    const delivered = new Uint8Array(new ArrayBuffer(BARE_CHUNK));
+    return this.readAll(handle, port, buffer, (n) => delivered.set(buffer.subarray(0, n)));
+  }
+
+  /**
+   * The writing side of a profile in `mode`: `mib` MiB in WriteFiles of
+   * BARE_CHUNK from one buffer (`spin`, `turns`), from a copy taken before
+   * each (`copies`, as kernel32.write does), or through the thinnest streams
+   * in chunks of STREAM_CHUNK (`streams`). Returns the line the profiles print.
+   */
+  async writeSide(mode: BareMode, handle: H, port: H, mib: number): Promise<string> {
+    const bytes = mib * 1024 * 1024;
+    if (mode === "streams") {
+      await this.writeAllThroughStream(handle, port, STREAM_CHUNK, bytes / STREAM_CHUNK, BARE_CHUNK);
+    } else {
+      const data = new Uint8Array(new ArrayBuffer(BARE_CHUNK));
+      const copy = mode === "copies" ? new Uint8Array(new ArrayBuffer(BARE_CHUNK)) : undefined;
+      for (let i = 0; i < bytes / BARE_CHUNK; i++) {
+        copy?.set(data);
+        await this.call("WriteFile", handle, port, copy ?? data);
+      }
+    }
+    return `writer: ${this.pended} writes pended`;
+  }
+
+  /**
+   * Takes reads from `next` (bytes, or null at the end) until the end; the
+   * clock starts after the first. The line the profiles print: MB/s and how
+   * many reads pended.
+   */
+  async #timedReads(next: () => Promise<number | null>): Promise<string> {
+    await next();
     const start = performance.now();
     let bytes = 0, reads = 0;
-    for (let n; (n = await this.call("ReadFile", handle, port, buffer)) !== null; reads++) {
-      each?.(n);
-      bytes += n;
-    }
+    for (let n; (n = await next()) !== null; reads++) bytes += n;
     const seconds = (performance.now() - start) / 1000;
     return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended`;
   }

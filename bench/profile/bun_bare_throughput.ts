@@ -36,7 +36,6 @@
  */
 import { dlopen, FFIType } from "bun:ffi";
 import {
-  BARE_CHUNK as CHUNK,
   BARE_PIPE_BUFFER as PIPE_BUFFER,
   BareCalls,
   FILE_FLAG_OVERLAPPED,
@@ -45,7 +44,6 @@ import {
   OPEN_EXISTING,
   PIPE_ACCESS_DUPLEX,
   PIPE_TYPE_BYTE,
-  STREAM_CHUNK,
   waitForClient,
   wide,
 } from "./bare_calls.ts";
@@ -75,7 +73,6 @@ const [modeArg, mibArg, role, pipeArg] = process.argv.slice(2);
 const MODE = modeArg === "turns" || modeArg === "streams" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Puts an overlapped pipe handle on a completion port of its own, as deno_bare_throughput.ts does. */
 function attachToPort(handle: number): number {
@@ -105,14 +102,7 @@ if (isWriter) {
   ) {
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  const port = attachToPort(handle);
-  if (MODE === "streams") {
-    await calls.writeAllThroughStream(handle, port, STREAM_CHUNK, (MIB * 1024 * 1024) / STREAM_CHUNK, CHUNK);
-  } else {
-    const data = new Uint8Array(new ArrayBuffer(CHUNK));
-    for (let i = 0; i < WRITES; i++) await calls.call("WriteFile", handle, port, data);
-  }
-  console.log(`writer: ${calls.pended} writes pended`);
+  console.log(await calls.writeSide(MODE, handle, attachToPort(handle), MIB));
   k32.CloseHandle(handle);
   process.exit(0);
 }
@@ -135,13 +125,6 @@ const writer = role === "reader"
   ? undefined
   : Bun.spawn([process.execPath, import.meta.path, MODE, String(MIB), "writer", name], { stdout: "inherit" });
 waitForClient(k32, handle, event, BigInt(event));
-const port = attachToPort(handle);
-console.log(
-  `${MODE}: ${
-    MODE === "streams"
-      ? await calls.readAllThroughStream(handle, port, CHUNK)
-      : await calls.readAll(handle, port, new Uint8Array(new ArrayBuffer(CHUNK)))
-  }`,
-);
+console.log(`${MODE}: ${await calls.readSide(MODE, handle, attachToPort(handle))}`);
 await writer?.exited;
 process.exit(0);

@@ -41,13 +41,7 @@
  *
  * @module
  */
-import {
-  BARE_CHUNK as CHUNK,
-  BARE_PIPE_BUFFER as PIPE_BUFFER,
-  BareCalls,
-  STREAM_CHUNK,
-  waitForClient,
-} from "./bare_calls.ts";
+import { BARE_PIPE_BUFFER as PIPE_BUFFER, BareCalls, waitForClient } from "./bare_calls.ts";
 import {
   attachToPort,
   FILE_FLAG_OVERLAPPED,
@@ -65,7 +59,6 @@ const [modeArg, mibArg, role, pipeArg] = Deno.args;
 const MODE = modeArg === "turns" || modeArg === "copies" || modeArg === "streams" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
 const isWriter = role === "writer";
-const WRITES = (MIB * 1024 * 1024) / CHUNK;
 
 /** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
 const setImmediate = (globalThis as unknown as { setImmediate(callback: () => void): unknown }).setImmediate;
@@ -80,19 +73,7 @@ if (isWriter) {
     if (Deno.UnsafePointer.value(handle) !== INVALID_HANDLE_VALUE) break;
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  const port = attachToPort(handle);
-  if (MODE === "streams") {
-    await calls.writeAllThroughStream(handle, port, STREAM_CHUNK, (MIB * 1024 * 1024) / STREAM_CHUNK, CHUNK);
-  } else {
-    const data = new Uint8Array(new ArrayBuffer(CHUNK));
-    // `copies`: the kernel gets a copy the layer owns, as kernel32.write does.
-    const copy = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
-    for (let i = 0; i < WRITES; i++) {
-      copy?.set(data);
-      await calls.call("WriteFile", handle, port, copy ?? data);
-    }
-  }
-  console.log(`writer: ${calls.pended} writes pended`);
+  console.log(await calls.writeSide(MODE, handle, attachToPort(handle), MIB));
   k32.CloseHandle(handle);
   Deno.exit(0);
 }
@@ -112,15 +93,5 @@ const writer = role === "reader" ? undefined : new Deno.Command(Deno.execPath(),
   args: ["run", "-A", import.meta.filename ?? new URL(import.meta.url).pathname, MODE, String(MIB), "writer", name],
 }).spawn();
 waitForClient(k32, handle, event, Deno.UnsafePointer.value(event));
-const port = attachToPort(handle);
-// `copies`: the bytes go on into the caller's buffer, as the API's read does.
-const delivered = MODE === "copies" ? new Uint8Array(new ArrayBuffer(CHUNK)) : undefined;
-const buffer = new Uint8Array(new ArrayBuffer(CHUNK));
-console.log(
-  `${MODE}: ${
-    MODE === "streams"
-      ? await calls.readAllThroughStream(handle, port, CHUNK)
-      : await calls.readAll(handle, port, buffer, (n) => delivered?.set(buffer.subarray(0, n)))
-  }`,
-);
+console.log(`${MODE}: ${await calls.readSide(MODE, handle, attachToPort(handle))}`);
 await writer?.status;
