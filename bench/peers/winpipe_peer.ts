@@ -139,13 +139,6 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
 }
 
-/** Prints a streams case's figure: frames per second for frames-64b, MB/s for streams-64k. */
-function reportStream(name: string, bytes: number, ms: number): void {
-  const seconds = ms / 1000;
-  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
-  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
-}
-
 /** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
 async function readStream(conn: PipeConnection, name: string): Promise<void> {
   // `readahead=BYTES` and `readchunk=BYTES` (a remedy's before/after, docs/benchmarks.md): a readable with
@@ -156,33 +149,7 @@ async function readStream(conn: PipeConnection, name: string): Promise<void> {
       ...(args.readchunk !== undefined ? { chunkSize: Number(args.readchunk) } : {}),
     })
     : conn.readable;
-  if (args.byob !== undefined) return await readStreamByob(readable, name, Number(args.byob));
-  const reader = readable.getReader();
-  if ((await reader.read()).done) throw new Error(`${name}: the writer sent nothing`);
-  const start = performance.now();
-  let end = start, bytes = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    bytes += value.length;
-    end = performance.now();
-  }
-  reportStream(name, bytes, end - start);
-}
-
-/**
- * `byob=BYTES` (a remedy's before/after, docs/benchmarks.md): the reading side through a BYOB reader
- * that reads into one buffer of BYTES, handed back by each read, instead of a default reader, whose
- * every chunk is fresh memory.
- */
-async function readStreamByob(readable: ReadableStream<Uint8Array>, name: string, size: number): Promise<void> {
-  const reader = readable.getReader({ mode: "byob" });
-  let buffer: ArrayBuffer = new ArrayBuffer(size);
-  const next = async () => {
-    const { value, done } = await reader.read(new Uint8Array(buffer));
-    if (value !== undefined) buffer = value.buffer as ArrayBuffer;
-    return done ? null : value!.length;
-  };
+  const next = args.byob !== undefined ? byobReads(readable, Number(args.byob)) : defaultReads(readable);
   if ((await next()) === null) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
   let end = start, bytes = 0;
@@ -190,7 +157,33 @@ async function readStreamByob(readable: ReadableStream<Uint8Array>, name: string
     bytes += n;
     end = performance.now();
   }
-  reportStream(name, bytes, end - start);
+  const seconds = (end - start) / 1000;
+  if (name === "frames-64b") console.log(`result ${name} ${(bytes / FRAME / seconds).toFixed(1)} msg/s`);
+  else console.log(`result ${name} ${(bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+}
+
+/** Reads of `readable` through a default reader: each resolves with the chunk's length, or null at the end. */
+function defaultReads(readable: ReadableStream<Uint8Array>): () => Promise<number | null> {
+  const reader = readable.getReader();
+  return async () => {
+    const { value, done } = await reader.read();
+    return done ? null : value.length;
+  };
+}
+
+/**
+ * `byob=BYTES` (a remedy's before/after, docs/benchmarks.md): reads of `readable` through a BYOB
+ * reader into one buffer of BYTES, handed back by each read, instead of a default reader, whose
+ * every chunk is fresh memory. Each resolves with the bytes read, or null at the end.
+ */
+function byobReads(readable: ReadableStream<Uint8Array>, size: number): () => Promise<number | null> {
+  const reader = readable.getReader({ mode: "byob" });
+  let buffer: ArrayBuffer = new ArrayBuffer(size);
+  return async () => {
+    const { value, done } = await reader.read(new Uint8Array(buffer));
+    if (value !== undefined) buffer = value.buffer as ArrayBuffer;
+    return done ? null : value!.length;
+  };
 }
 
 /** streams-64k and frames-64b, writing side: chunks into conn.writable as pipeTo would (ready, then write). */
