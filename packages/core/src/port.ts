@@ -182,7 +182,10 @@ export interface OpenPipeParams {
 export interface ReadData {
   /**
    * The bytes read, in memory the backend allocated for this operation and
-   * now hands over to the caller: nothing else refers to it.
+   * now hands over to the caller: nothing else refers to it. The rest of
+   * that memory (`bytes.buffer` beyond `bytes`) may hold what an earlier
+   * operation left there (kernel32 reuses its buffers): a caller that hands
+   * `bytes` on to a user keeps them with `keepBytes` (@winpipe/core/internal).
    */
   bytes: Uint8Array<ArrayBuffer>;
   /**

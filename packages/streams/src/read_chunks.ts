@@ -5,6 +5,7 @@
  * @module
  */
 import type { ReadData } from "@winpipe/core";
+import { keepBytes } from "@winpipe/core/internal";
 import { READ_SIZES, ReadSize } from "./read_size.ts";
 
 /**
@@ -13,10 +14,11 @@ import { READ_SIZES, ReadSize } from "./read_size.ts";
  * each read asks for `chunkSize` bytes or, without one, for the size
  * {@linkcode ReadSize} adapts within {@linkcode READ_SIZES}, and is read
  * with `readOwned` (@winpipe/core/internal) into memory the backend hands
- * over. A chunk that fills more than half of that memory is the memory
- * itself: the kernel's copy is the only one. A smaller one is copied out,
- * so that a 4-byte chunk does not keep 256 KiB alive, and the read's memory
- * goes back to the backend for the next read. Before, every read went into
+ * over, and kept as `keepBytes` (@winpipe/core/internal) keeps it: a chunk
+ * that fills more than half of that memory is the memory itself (the
+ * kernel's copy is the only one; the rest of it zeroed). A smaller one is
+ * copied out, so that a 4-byte chunk does not keep 256 KiB alive, and the
+ * read's memory goes back to the backend for the next read. Before, every read went into
  * a buffer of the stream's and was copied there from the backend's; under
  * Wine that copy into fresh memory cost bun.exe about a sixth of a 256 KiB
  * read's throughput (docs/benchmarks.md, "The default reader's chunks
@@ -51,11 +53,7 @@ export class ChunkReads {
 
   /** The chunk a read of {@linkcode ChunkReads.size} bytes delivered (more than 0 bytes). */
   chunk(read: ReadData): Uint8Array<ArrayBuffer> {
-    const { bytes } = read;
-    this.#size.update(bytes.length);
-    if (bytes.length * 2 > bytes.buffer.byteLength) return bytes;
-    const copy = bytes.slice();
-    read.release?.();
-    return copy;
+    this.#size.update(read.bytes.length);
+    return keepBytes(read);
   }
 }

@@ -127,6 +127,32 @@ export function readableTests(suite: StreamsSuite): void {
 
   scenario(
     suite,
+    "byte readable: a default reader's chunk carries nothing in its memory but its bytes, whatever the memory held before",
+    async (ctx) => {
+      // A read into the caller's buffer first: 64 KiB of 0xee through the backend's memory, which goes back for reuse.
+      using earlier = ctx.pipes.createPipe({ bufferSize: 65536 });
+      await earlier.writer.write(new Uint8Array(65536).fill(0xee));
+      const into = new Uint8Array(65536);
+      assert.equal(await earlier.reader.read(into), 65536);
+      using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });
+      const reader = pipe.reader.readable.getReader();
+      // The read is pending before the write: it has the reused memory, the write a copy of its own.
+      const reading = reader.read();
+      assert.ok(await ctx.isPending(reading), "the read waits for data");
+      const data = pattern(40_000, 3);
+      await pipe.writer.write(data);
+      const { value } = await reading;
+      assert.deepEqual(value, data);
+      // More than half of a 64 KiB read: handed over, not copied. The rest of its memory is zeros, not 0xee.
+      const memory = new Uint8Array(value!.buffer);
+      assert.equal(memory.length, 65536, "the chunk is the memory of a 64 KiB read");
+      assert.equal(memory.subarray(value!.length).findIndex((b) => b !== 0), -1, "nothing of an earlier read");
+      reader.releaseLock();
+    },
+  );
+
+  scenario(
+    suite,
     "byte readable: a pending BYOB read keeps its memory whatever the caller does with its buffer",
     async (ctx) => {
       using pipe = ctx.pipes.createPipe({ bufferSize: 65536 });

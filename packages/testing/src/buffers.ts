@@ -158,6 +158,28 @@ export function bufferOwnershipSuite(factory: KernelFactory, options: SuiteOptio
   const add = (name: string, fn: (kernel: PipeKernel) => Promise<void>) =>
     options.register(`buffers: ${name}`, async () => fn(await factory()), options.skip?.[`buffers: ${name}`]);
 
+  add("a message readMessage hands over carries nothing in its memory but its bytes", async (kernel) => {
+    const pipes = createWinpipe(kernel);
+    {
+      // 64 KiB of 0xee read into the caller's buffer: through the backend's memory, which goes back for reuse.
+      using earlier = await bytePair(pipes, uniquePipeName("earlier"));
+      await earlier.client.write(new Uint8Array(65536).fill(0xee));
+      assert.deepEqual(await readAll(earlier.server, 65536), new Uint8Array(65536).fill(0xee));
+    }
+    using pair = await messagePair(pipes, uniquePipeName("message"));
+    // The read is pending before the write: it has the reused memory, the write a copy of its own.
+    const reading = pair.server.readMessage();
+    await delay(pendingMs);
+    const data = pattern(40_000, 4);
+    await pair.client.write(data);
+    const message = (await reading)!;
+    assert.deepEqual(message, data);
+    // Whether handed over or copied, the rest of its memory holds no earlier operation's bytes.
+    const memory = new Uint8Array(message.buffer);
+    assert.equal(memory.subarray(message.byteOffset + message.length).findIndex((b) => b !== 0), -1);
+    assert.equal(memory.subarray(0, message.byteOffset).findIndex((b) => b !== 0), -1);
+  });
+
   for (const [how, detacher] of Object.entries(DETACHERS)) {
     add(
       `a read whose buffer is taken away (${how}) while pending rejects, and the next read gets every byte`,

@@ -152,7 +152,8 @@ export class ReadDelivery {
     this.#unclaimed = { bytes: unclaimed.bytes.subarray(length), messageComplete: unclaimed.messageComplete };
     // A part of a message leaves the rest to read (ERROR_MORE_DATA); byte read mode has no messages.
     const messageReadMode = !unclaimed.messageComplete || this.#readMode() === "message";
-    return { bytes: unclaimed.bytes.subarray(0, length), messageComplete: !messageReadMode };
+    // A copy: what is handed over may be kept, and shares no memory with the bytes still kept here.
+    return { bytes: unclaimed.bytes.slice(0, length), messageComplete: !messageReadMode };
   }
 
   /** Keeps `data` for the next read, ahead of anything kept before. */

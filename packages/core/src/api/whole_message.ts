@@ -7,6 +7,7 @@
  */
 import { ERROR_BROKEN_PIPE } from "../constants.ts";
 import { concatBytes } from "../concat_bytes.ts";
+import { keepBytes } from "../keep_bytes.ts";
 import { PipeError } from "../errors.ts";
 import type { ReadData } from "../port.ts";
 
@@ -85,16 +86,12 @@ async function discardMessage(source: MessageSource): Promise<void> {
 
 /**
  * The bytes of `parts` (`total` of them) in one array that the caller can
- * keep. A single part is returned as it is, unless it is small beside the
- * buffer it was read into: then it is copied out, so that the large buffer
- * can be freed or reused. Parts that were copied are released to their
- * backend.
+ * keep: a single part as {@linkcode keepBytes} keeps it (its own buffer, or
+ * a copy when it is small beside that buffer), several copied into one.
+ * Parts that were copied are released to their backend.
  */
 function concat(parts: readonly ReadData[], total: number): Uint8Array<ArrayBuffer> {
-  if (parts.length === 1) {
-    const [only] = parts;
-    if (only.bytes.length * 2 >= only.bytes.buffer.byteLength) return only.bytes;
-  }
+  if (parts.length === 1) return keepBytes(parts[0]);
   const whole = concatBytes(parts.map((part) => part.bytes), total);
   for (const part of parts) part.release?.();
   return whole;
