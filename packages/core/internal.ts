@@ -34,7 +34,7 @@ export {
   validateTimeout,
 } from "./src/validate.ts";
 export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
-export { onBeforeClose, readOwned } from "./src/api/pipe_handle.ts";
+export { onBeforeClose, readOwned, writeOwned } from "./src/api/pipe_handle.ts";
 export { concatBytes } from "./src/concat_bytes.ts";
 export { keepBytes } from "./src/keep_bytes.ts";
 export { startCall } from "./src/start_call.ts";

@@ -440,9 +440,13 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
   /**
    * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
    * Resolves with the bytes written (fewer than asked only in
-   * nonblocking mode). `data` is read during the call only.
+   * nonblocking mode). `data` is read during the call only, unless the
+   * caller hands it over (`owned`): then nothing else reads or changes its
+   * memory until the returned promise settles, that memory is an ArrayBuffer
+   * of its own (never a small typed array a garbage collector may move), and
+   * a backend may give it to the kernel as it is instead of a copy.
    */
-  write(handle: H, data: Uint8Array, signal?: AbortSignal): Promise<number>;
+  write(handle: H, data: Uint8Array, signal?: AbortSignal, owned?: boolean): Promise<number>;
   /**
    * [ConnectNamedPipe](https://learn.microsoft.com/en-us/windows/win32/api/namedpipeapi/nf-namedpipeapi-connectnamedpipe).
    * ERROR_PIPE_CONNECTED resolves.

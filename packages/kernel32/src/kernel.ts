@@ -393,24 +393,27 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
 
   /**
    * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile),
-   * from a copy of `data` this layer owns until the kernel is done with it.
+   * from a copy of `data` this layer owns until the kernel is done with it,
+   * or, when the caller hands `data` over (`owned`), from `data` itself.
    */
-  write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal): Promise<number> {
+  write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal, owned = false): Promise<number> {
     // A promise chain, not an async function: no suspended frame per pending write (see io.ts).
     return startCall(() => {
       const call = "WriteFile";
       const native = this.#start(handle, call, signal);
       const session = this.#session;
       const length = data.length;
-      const bytes = length === 0 ? EMPTY : session.buffers.take(length);
-      if (length > 0) bytes.set(data);
+      // Memory handed over is nobody else's until this settles (the port's contract): no copy is needed.
+      const copied = length > 0 && !owned;
+      const bytes = length === 0 ? EMPTY : copied ? session.buffers.take(length) : data as Uint8Array<ArrayBuffer>;
+      if (copied) bytes.set(data);
       return io(session, handle, native, call, [bytes], signal, {
         synchronous: (lib, native, iosb) =>
           lib.offThread("NtWriteFile", native, 0, null, null, iosb, bytes, length, null, null),
         overlapped: (lib, native, overlapped) => lib.kernel32.WriteFile(native, bytes, length, null, overlapped),
       }).then((done) => {
-        // The kernel is done with the copy.
-        if (bytes !== EMPTY) session.buffers.give(bytes);
+        // The kernel is done with the copy (memory handed over goes back to its owner as this settles).
+        if (copied) session.buffers.give(bytes);
         const code = completionCode(session, done);
         if (code !== 0) throw new PipeError(code, call, { pipeName: handle.pipeName });
         return done.information;

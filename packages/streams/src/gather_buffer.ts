@@ -11,20 +11,22 @@ const FIRST_CAPACITY = 4096;
 /**
  * Chunks copied end to end into one buffer of at most `limit` bytes, so that
  * they go to the kernel as one write. {@linkcode GatherBuffer.take} hands the
- * bytes over as one view and starts an empty gather; once the view's write
- * was issued (the backend copies the bytes during the call:
- * docs/buffer-ownership.md), {@linkcode GatherBuffer.recycle} gives its memory
- * back, so a steady stream of gathers allocates nothing;
- * {@linkcode GatherBuffer.release} drops it once the writer is idle.
+ * bytes over as one view and starts an empty gather; the view's memory is
+ * the kernel's while its write is pending (the writable hands it over:
+ * `writeOwned`, docs/buffer-ownership.md), and once that write has settled
+ * {@linkcode GatherBuffer.recycle} gives it back (up to `spares` buffers are
+ * kept), so a steady stream of gathers allocates nothing;
+ * {@linkcode GatherBuffer.release} drops them once the writer is idle. Each
+ * buffer is an ArrayBuffer of its own, as memory handed to the kernel must be.
  *
  * @example
  * ```ts
  * import { GatherBuffer } from "./gather_buffer.ts";
- * const gather = new GatherBuffer(65536);
+ * const gather = new GatherBuffer(65536, 2);
  * gather.append(new Uint8Array([1, 2]));
  * gather.append(new Uint8Array([3]));
  * const bytes = gather.take(); // Uint8Array [1, 2, 3]
- * gather.recycle(bytes); // after the write that took `bytes` was issued
+ * gather.recycle(bytes); // after the write that took `bytes` has settled
  * gather.append(new Uint8Array([4])); // reuses the recycled memory
  * gather.take(); // Uint8Array [4]
  * gather.release(); // the writer is idle: nothing kept
@@ -33,14 +35,18 @@ const FIRST_CAPACITY = 4096;
 export class GatherBuffer {
   readonly limit: number;
   #buffer: Uint8Array<ArrayBuffer> | undefined;
-  /** A taken buffer given back, used by the next gather. */
-  #spare: Uint8Array<ArrayBuffer> | undefined;
+  /** How many given-back buffers are kept. */
+  readonly #keep: number;
+  /** Taken buffers given back, for the next gathers. */
+  #spares: Uint8Array<ArrayBuffer>[] = [];
   #length = 0;
   /** The length of the chunk appended last. */
   #last = 0;
 
-  constructor(limit: number) {
+  /** `spares`: how many given-back buffers to keep (the writes that may be pending at once). */
+  constructor(limit: number, spares: number) {
     this.limit = limit;
+    this.#keep = spares;
   }
 
   /** How many bytes are gathered. */
@@ -67,14 +73,14 @@ export class GatherBuffer {
     const needed = this.#length + bytes.length;
     let buffer = this.#buffer;
     if (buffer === undefined || buffer.length < needed) {
-      const spare = this.#spare;
-      if (buffer === undefined && spare !== undefined && spare.length >= needed) {
-        buffer = spare;
-        this.#spare = undefined;
+      // The spare given back last is the one the kernel read last: the likeliest still in the CPU's caches.
+      const spare = buffer === undefined ? this.#spares.findLastIndex((spare) => spare.length >= needed) : -1;
+      if (spare >= 0) {
+        buffer = this.#spares.splice(spare, 1)[0];
       } else {
         let capacity = Math.max(FIRST_CAPACITY, buffer?.length ?? 0);
         while (capacity < needed) capacity *= 2;
-        const grown = new Uint8Array(Math.min(capacity, Math.max(this.limit, needed)));
+        const grown = new Uint8Array(new ArrayBuffer(Math.min(capacity, Math.max(this.limit, needed))));
         if (buffer !== undefined) grown.set(buffer.subarray(0, this.#length));
         buffer = grown;
       }
@@ -92,14 +98,22 @@ export class GatherBuffer {
     return bytes;
   }
 
-  /** Gives back the memory of a view from {@linkcode GatherBuffer.take} that nothing reads any more. */
+  /**
+   * Gives back the memory of a view from {@linkcode GatherBuffer.take} that
+   * nothing uses any more (its write has settled). When `spares` are kept
+   * already, the smallest of them and it makes way.
+   */
   recycle(bytes: Uint8Array<ArrayBuffer>): void {
-    const whole = new Uint8Array(bytes.buffer);
-    if (this.#spare === undefined || this.#spare.length < whole.length) this.#spare = whole;
+    const spares = this.#spares;
+    spares.push(new Uint8Array(bytes.buffer));
+    if (spares.length > this.#keep) {
+      spares.sort((a, b) => b.length - a.length);
+      spares.length = this.#keep;
+    }
   }
 
   /** Lets the memory kept for reuse go (the writer is idle): an idle stream holds no gather. */
   release(): void {
-    this.#spare = undefined;
+    this.#spares = [];
   }
 }

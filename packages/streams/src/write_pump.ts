@@ -5,7 +5,7 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { afterThisTask, onBeforeClose } from "@winpipe/core/internal";
+import { afterThisTask, onBeforeClose, writeOwned } from "@winpipe/core/internal";
 import { GatherBuffer } from "./gather_buffer.ts";
 
 /**
@@ -25,7 +25,7 @@ export const GATHER_LIMITS = { small: { min: 4096, max: 65536 }, max: 256 * 1024
 /** A write waiting for a free slot, and the promise its acceptance waits on. */
 interface Waiting {
   data: Uint8Array;
-  /** Whether `data` came from the gather (its memory goes back to it once issued). */
+  /** Whether `data` came from the gather (its memory goes back to it once its write has settled). */
   gathered: boolean;
   issued: Promise<void>;
   resolve(): void;
@@ -38,7 +38,10 @@ interface Waiting {
  * been issued (the backend copies the bytes during the call, so the caller
  * may reuse its memory) or, on a byte pipe, once it was copied into the
  * gather; the kernel completes the writes later, and a failure is reported
- * to `onFailure` (the stream errors) and by every later call.
+ * to `onFailure` (the stream errors) and by every later call. A gather is
+ * this pump's own memory, which nothing outside it can reach: it goes to the
+ * kernel as it is (`writeOwned` of @winpipe/core/internal) instead of being
+ * copied again, and is gathered into again only once its write has settled.
  *
  * Gathering (byte pipes, {@linkcode GATHER_LIMITS}):
  * - while a write is pending, the chunks given meanwhile (up to half a
@@ -105,7 +108,7 @@ export class WritePump {
     this.#handle = handle;
     this.#slots = options.slots;
     this.#smallChunk = options.smallChunk;
-    this.#gather = options.gatherLimit > 0 ? new GatherBuffer(options.gatherLimit) : undefined;
+    this.#gather = options.gatherLimit > 0 ? new GatherBuffer(options.gatherLimit, options.slots) : undefined;
     this.#signal = options.signal;
     this.#onFailure = options.onFailure;
     // Whoever closes the handle (this stream's close, a readable's cancel, the
@@ -213,22 +216,28 @@ export class WritePump {
 
   #issue(data: Uint8Array, gathered: boolean): void {
     this.#inFlight++;
-    this.#handle.write(data, { signal: this.#signal }).then(
-      () => this.#completed(),
+    // A gather's memory is handed to the kernel until the write settles; a chunk written alone is the caller's,
+    // which write() copies during the call (docs/buffer-ownership.md).
+    const gather = gathered ? data as Uint8Array<ArrayBuffer> : undefined;
+    const writing = gather === undefined
+      ? this.#handle.write(data, { signal: this.#signal })
+      : writeOwned(this.#handle, gather, this.#signal);
+    writing.then(
+      () => this.#completed(gather),
       (error) => {
         if (!this.#failure) {
           this.#failure = { error };
           this.#drop(error);
           this.#onFailure(error);
         }
-        this.#completed();
+        this.#completed(gather);
       },
     );
-    // write() copied the bytes during the call (docs/buffer-ownership.md): the gather may reuse them.
-    if (gathered) this.#gather!.recycle(data as Uint8Array<ArrayBuffer>);
   }
 
-  #completed(): void {
+  /** A write has settled; `gather`, the gather it wrote from, if any, may be gathered into again. */
+  #completed(gather: Uint8Array<ArrayBuffer> | undefined): void {
+    if (gather !== undefined) this.#gather!.recycle(gather);
     this.#inFlight--;
     while (this.#inFlight < this.#slots && this.#waiting.length > 0) {
       const next = this.#waiting.shift()!;

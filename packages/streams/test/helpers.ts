@@ -220,24 +220,52 @@ export function recordReadData(ctx: StreamsContext): Uint8Array[] {
   return delivered;
 }
 
-/** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
-export function countWrites(
-  ctx: StreamsContext,
-): { pipes: StreamsContext["pipes"]; writes(): number; largest(): number } {
-  let writes = 0;
-  let largest = 0;
+/** One WriteFile a scenario's kernel was asked for. */
+export interface RecordedWrite {
+  /** The bytes, as the kernel was given them (a view of the caller's memory when `owned`). */
+  data: Uint8Array;
+  /** Whether the caller handed `data` over until the write settled (no copy needed). */
+  owned: boolean;
+  /** Whether the write has settled. */
+  settled: boolean;
+  /** Whether `data` still held the bytes it held at the call when the write settled. */
+  intact: boolean;
+}
+
+/** The scenario's API over its kernel, recording every WriteFile it makes, in order. */
+export function recordWrites(ctx: StreamsContext): { pipes: StreamsContext["pipes"]; calls: RecordedWrite[] } {
+  const calls: RecordedWrite[] = [];
   const kernel = new Proxy(ctx.kernel, {
     get(target, key) {
       const value = Reflect.get(target, key, target);
       if (key !== "write" || typeof value !== "function") {
         return typeof value === "function" ? value.bind(target) : value;
       }
-      return (handle: unknown, data: Uint8Array, signal?: AbortSignal) => {
-        writes++;
-        largest = Math.max(largest, data.length);
-        return value.call(target, handle, data, signal);
+      return (handle: unknown, data: Uint8Array, signal?: AbortSignal, owned?: boolean) => {
+        const call: RecordedWrite = { data, owned: owned === true, settled: false, intact: true };
+        calls.push(call);
+        const before = data.slice();
+        const settle = () => {
+          call.settled = true;
+          call.intact = data.length === before.length && data.every((b, i) => b === before[i]);
+        };
+        const writing: Promise<number> = value.call(target, handle, data, signal, owned);
+        writing.then(settle, settle);
+        return writing;
       };
     },
   }) as PipeKernel;
-  return { pipes: createWinpipe(kernel, { streams }), writes: () => writes, largest: () => largest };
+  return { pipes: createWinpipe(kernel, { streams }), calls };
+}
+
+/** The scenario's API over its kernel, counting the WriteFiles it makes (and the largest). */
+export function countWrites(
+  ctx: StreamsContext,
+): { pipes: StreamsContext["pipes"]; writes(): number; largest(): number } {
+  const { pipes, calls } = recordWrites(ctx);
+  return {
+    pipes,
+    writes: () => calls.length,
+    largest: () => calls.reduce((largest, call) => Math.max(largest, call.data.length), 0),
+  };
 }

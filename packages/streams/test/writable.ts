@@ -12,6 +12,7 @@ import {
   connected,
   countWrites,
   pattern,
+  recordWrites,
   scenario,
   streamOf,
   type StreamsSuite,
@@ -60,6 +61,41 @@ export function writableTests(suite: StreamsSuite): void {
       assert.deepEqual(received, concat([1, 2, 3, 4, 5, 6].map((fill) => pattern(4096, fill))));
       assert.equal(counted.writes(), 4, "two gathers of two chunks each, the first and the sixth chunk on their own");
       assert.equal(counted.largest(), 8192);
+    },
+  );
+
+  scenario(
+    suite,
+    "writable: a gather goes to the kernel as it is, handed over and not copied again, and is gathered into again only once its write has settled",
+    async (ctx) => {
+      const recorded = recordWrites(ctx);
+      using pipe = recorded.pipes.createPipe({ bufferSize: 1024 });
+      const writer = writableTo(pipe.writer, { gatherLimit: 8192 }).getWriter();
+      const chunks = Array.from({ length: 16 }, (_, i) => pattern(4096, i + 1));
+      const writing = (async () => {
+        for (const chunk of chunks) {
+          await writer.ready; // as pipeTo does
+          writer.write(chunk).catch(() => {}); // a failure shows in close()
+        }
+        await writer.close();
+      })();
+      const received = concat(await collect(readableFrom(pipe.reader, { closeOnEnd: true })));
+      await writing;
+      assert.deepEqual(received, concat(chunks));
+      const gathers = recorded.calls.filter((call) => call.owned);
+      assert.ok(gathers.length >= 4, `gathers are handed over (${gathers.length} of ${recorded.calls.length} writes)`);
+      assert.ok(
+        gathers.every((call) => call.settled && call.intact),
+        "nothing wrote into a gather while its write was pending",
+      );
+      assert.ok(
+        new Set(gathers.map((call) => call.data.buffer)).size < gathers.length,
+        "a settled gather's memory is reused",
+      );
+      assert.ok(
+        recorded.calls.filter((call) => !call.owned).every((call) => call.data.length === 4096),
+        "only chunks written alone, one each, are not handed over",
+      );
     },
   );
 

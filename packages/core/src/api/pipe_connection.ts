@@ -280,6 +280,11 @@ export class PipeConnection extends NamedPipeHandle {
     await this.#timed("write", signal, false, (signal) => writeAll(this.kernel, this.kernelHandle, data, signal));
   }
 
+  /** `writeOwned` (@winpipe/core/internal) on a connection: with its timeouts, as {@linkcode PipeConnection.write}. */
+  protected override writeOwned(data: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<void> {
+    return this.#timed("write", signal, false, (signal) => super.writeOwned(data, signal));
+  }
+
   /**
    * Writes once
    * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile))

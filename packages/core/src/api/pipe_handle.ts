@@ -19,6 +19,7 @@ import type { HandleContext, StreamFactories } from "./handle_context.ts";
 import { modeBits, MODES, type PipeMode, type WaitMode, WAITS } from "./modes.ts";
 import { ReadDelivery, type ReadResult } from "./read_delivery.ts";
 import type { SignalOptions } from "./signals.ts";
+import { writeAll } from "./write_all.ts";
 
 /**
  * The state of a handle, from GetNamedPipeHandleState.
@@ -189,6 +190,34 @@ export function readOwned(handle: PipeHandle, length: number, signal?: AbortSign
   return ownedRead(handle, length, signal);
 }
 
+/** {@linkcode writeOwned}'s way in to a handle's protected {@linkcode PipeHandle.writeOwned}; set by PipeHandle's static block. */
+let ownedWrite: (handle: PipeHandle, data: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined) => Promise<void>;
+
+/**
+ * Writes all of `data` (WriteFile, as `write` does: the handle's timeouts
+ * and `signal` apply) from memory the caller hands over until the promise
+ * settles, instead of a copy taken during the call: the caller neither
+ * reads nor changes `data` meanwhile, and `data` is a view of an ArrayBuffer
+ * made for it. For @winpipe/streams, whose writable gathers chunks into
+ * memory of its own: a gathered write costs no second copy.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { writeOwned } from "@winpipe/core/internal";
+ * const { createPipe } = createWinpipe(createModelKernel());
+ * using pipe = createPipe();
+ * const gathered = new Uint8Array(new ArrayBuffer(3));
+ * gathered.set([1, 2, 3]);
+ * await writeOwned(pipe.writer, gathered); // the kernel wrote from `gathered`; it is the caller's again
+ * await pipe.reader.read(new Uint8Array(3)); // 3
+ * ```
+ */
+export function writeOwned(handle: PipeHandle, data: Uint8Array<ArrayBuffer>, signal?: AbortSignal): Promise<void> {
+  return ownedWrite(handle, data, signal);
+}
+
 /**
  * One end of a pipe: what every handle can do. Closing is idempotent; `using`
  * and `await using` close it.
@@ -211,6 +240,7 @@ export class PipeHandle implements Disposable, AsyncDisposable {
 
   static {
     ownedRead = (handle, length, signal) => handle.readOwned(length, signal);
+    ownedWrite = (handle, data, signal) => handle.writeOwned(data, signal);
   }
 
   /** @internal Wraps a kernel handle; use the factory functions instead. */
@@ -280,6 +310,14 @@ export class PipeHandle implements Disposable, AsyncDisposable {
    */
   protected readOwned(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
     return this.readData(length, signal);
+  }
+
+  /**
+   * What {@linkcode writeOwned} does on this handle: every byte of `data`,
+   * which the kernel may write from as it is; a connection adds its timeouts.
+   */
+  protected writeOwned(data: Uint8Array<ArrayBuffer>, signal: AbortSignal | undefined): Promise<void> {
+    return writeAll(this.kernel, this.#handle, data, signal, true);
   }
 
   /** Reads into the caller's `buffer`: see {@linkcode ReadDelivery.readInto}. */

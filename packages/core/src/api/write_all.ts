@@ -19,13 +19,16 @@ import { Backoff } from "./signals.ts";
  * fit (a 1-byte piece fits whenever there is any room), and the next try
  * waits a backoff of 1 ms doubling to 50 ms. A message cannot be split: it
  * is retried whole, and one larger than the buffer goes through only while
- * the reader has a read pending that takes the rest.
+ * the reader has a read pending that takes the rest. `owned`: the caller
+ * hands `data` over until this settles (the port's `write`), so the kernel
+ * may write from it without a copy.
  */
 export async function writeAll(
   kernel: PipeKernel,
   handle: KernelHandle,
   data: Uint8Array,
   signal: AbortSignal | undefined,
+  owned = false,
 ): Promise<void> {
   let offset = 0;
   const backoff = new Backoff();
@@ -44,7 +47,7 @@ export async function writeAll(
     }
     const written = await cancellable(
       signal,
-      () => kernel.write(handle, data.subarray(offset, offset + piece), signal),
+      () => kernel.write(handle, data.subarray(offset, offset + piece), signal, owned),
     );
     offset += written;
     if (offset === total) return;
