@@ -100,15 +100,16 @@ export class GatherBuffer {
 
   /**
    * Gives back the memory of a view from {@linkcode GatherBuffer.take} that
-   * nothing uses any more (its write has settled). When `spares` are kept
-   * already, the smallest of them and it makes way.
+   * nothing uses any more (its write has settled). Beyond `spares` kept, the
+   * smallest goes (the larger a spare, the more gathers it can take).
    */
   recycle(bytes: Uint8Array<ArrayBuffer>): void {
     const spares = this.#spares;
     spares.push(new Uint8Array(bytes.buffer));
     if (spares.length > this.#keep) {
-      spares.sort((a, b) => b.length - a.length);
-      spares.length = this.#keep;
+      let smallest = 0;
+      for (let i = 1; i < spares.length; i++) if (spares[i].length < spares[smallest].length) smallest = i;
+      spares.splice(smallest, 1);
     }
   }
 
