@@ -8,7 +8,6 @@ import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { readSomeOwned } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -170,10 +169,8 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
         if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
       }
     }
-    const read = await readSomeOwned(conn, reads.size, signal);
-    if (read === null) return null;
-    const chunk = reads.chunk(read);
-    return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
+    const chunk = await reads.read(conn, signal);
+    return chunk === null ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   };
 
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as

@@ -4,8 +4,9 @@
  *
  * @module
  */
-import type { ReadData } from "@winpipe/core";
+import type { PipeConnection, PipeReader, ReadData } from "@winpipe/core";
 import { keepBytes } from "@winpipe/core/internal";
+import { readSomeOwned } from "./read_some.ts";
 import { READ_SIZES, ReadSize } from "./read_size.ts";
 
 /**
@@ -55,5 +56,11 @@ export class ChunkReads {
   chunk(read: ReadData): Uint8Array<ArrayBuffer> {
     this.#size.update(read.bytes.length);
     return keepBytes(read);
+  }
+
+  /** The next chunk of `handle` (a read of {@linkcode ChunkReads.size} bytes, kept), or null at the end of the data. */
+  async read(handle: PipeConnection | PipeReader, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null> {
+    const read = await readSomeOwned(handle, this.size, signal);
+    return read === null ? null : this.chunk(read);
   }
 }

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader, type ReadData } from "@winpipe/core";
+import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
 import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
-import { readSome, readSomeOwned } from "./read_some.ts";
+import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -191,8 +191,8 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
       // A BYOB reader's view gets the data copied in from the backend's buffer; a default reader's
       // chunk is the backend's buffer itself, read at the adaptive size (ChunkReads).
       const view = request && given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
-      const result = await state.read<number | ReadData>(() =>
-        view ? readSome(handle, view, state.signal) : readSomeOwned(handle, reads.size, state.signal)
+      const result = await state.read<number | Uint8Array<ArrayBuffer>>(() =>
+        view ? readSome(handle, view, state.signal) : reads.read(handle, state.signal)
       );
       if (result === "cancelled") return;
       if (result === null) {
@@ -202,7 +202,7 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
         return;
       }
       if (typeof result === "number") return request!.respond(result);
-      controller.enqueue(reads.chunk(result));
+      controller.enqueue(result);
     },
     cancel: () => state.cancel(),
   }, { highWaterMark: settings.highWaterMark });
