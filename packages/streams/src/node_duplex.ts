@@ -6,7 +6,7 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
-import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { concatBytes, requireBoolean, requireInteger, requireOptions, show, writeOwned } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
 import { untilData } from "./until_data.ts";
 
@@ -212,7 +212,12 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     ...(bytePipe
       ? {
         writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void) {
-          writeBytes(Buffer.concat(chunks.map(({ chunk }) => chunk)), callback);
+          // Gathered into memory of its own that nothing else reaches, and handed to the kernel as it is
+          // (writeOwned): one copy, where Buffer.concat and write's own copy made two.
+          const parts = chunks.map(({ chunk }) => chunk);
+          const total = parts.reduce((sum, part) => sum + part.length, 0);
+          if (total === 0) return callback(); // empty chunks only: nothing to write (see writeBytes)
+          track(writeOwned(conn, concatBytes(parts, total), signal)).then(() => callback(), callback);
         },
       }
       : {}),

@@ -13,9 +13,9 @@ import { toNodeDuplex } from "../node.ts";
 import {
   concat,
   connected,
-  countWrites,
   pattern,
   recordReadLengths,
+  recordWrites,
   scenario,
   type StreamsSuite,
   tick,
@@ -161,8 +161,8 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
     suite,
     "node duplex: on a byte pipe the writes queued behind one go in one WriteFile (writev)",
     async (ctx) => {
-      const counted = countWrites(ctx);
-      await using c = await connected({ ...ctx, pipes: counted.pipes }, { inBufferSize: 65536, outBufferSize: 65536 });
+      const recorded = recordWrites(ctx);
+      await using c = await connected({ ...ctx, pipes: recorded.pipes }, { inBufferSize: 65536, outBufferSize: 65536 });
       const client = toNodeDuplex(c.client);
       const server = toNodeDuplex(c.conn);
       const atServer = received(server);
@@ -171,7 +171,12 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
       for (const frame of frames) client.write(frame); // one tick: the first is written, the rest queue behind it
       client.end();
       assert.deepEqual(concat(await atServer), concat(frames));
-      assert.equal(counted.writes(), 2, "the first write, then the 99 Node queued behind it in one");
+      assert.equal(recorded.calls.length, 2, "the first write, then the 99 Node queued behind it in one");
+      const [first, gathered] = recorded.calls;
+      assert.equal(first.owned, false, "a chunk written alone is the caller's: the kernel layer copies it");
+      assert.equal(gathered.owned, true, "the gather is handed over as it is, not copied again");
+      assert.equal(gathered.data.buffer.byteLength, 99 * 64, "in memory of its own, holding nothing but its bytes");
+      assert.ok(gathered.settled && gathered.intact, "unchanged until its write settled");
       await closed(server);
       await closed(client);
     },
