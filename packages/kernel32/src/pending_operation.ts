@@ -32,28 +32,40 @@ export class PendingOperation implements Completion {
   status: number = STATUS_PENDING;
   /** Bytes transferred, copied out with the status. */
   information = 0;
-  /**
-   * Settles with this operation (its own {@linkcode Completion}) once the
-   * completion has been seen. The operation is its own outcome, so that a
-   * pending call holds no more than this record and its promise: with many
-   * connections, what each pending read keeps alive is what a server's
-   * memory per connection is made of (docs/kernel32.md, "What a pending read
-   * holds in the JavaScript heap").
-   */
-  readonly done: Promise<PendingOperation>;
-  #resolve!: (op: PendingOperation) => void;
-  /** Fails the operation's wait (the port itself failed). */
-  reject!: (err: unknown) => void;
+  #done: Promise<PendingOperation> | undefined;
+  #resolve: ((op: PendingOperation) => void) | undefined;
+  #reject: ((err: unknown) => void) | undefined;
 
   constructor(record: OverlappedRecord, keep: readonly unknown[]) {
     this.record = record;
     this.keep = keep;
     // As kernel32 does before each overlapped call: in flight until the kernel says otherwise.
     record.words[0] = STATUS_PENDING;
-    this.done = new Promise((resolve, reject) => {
-      this.#resolve = resolve;
-      this.reject = reject;
-    });
+  }
+
+  /**
+   * Settles with this operation (its own {@linkcode Completion}) once the
+   * completion has been seen. The operation is its own outcome, so that a
+   * pending call holds no more than this record and its promise: with many
+   * connections, what each pending read keeps alive is what a server's
+   * memory per connection is made of (docs/kernel32.md, "What a pending read
+   * holds in the JavaScript heap"). Made when first asked for (by the port's
+   * wait, once the call has pended): most calls complete at once and never
+   * need it.
+   */
+  get done(): Promise<PendingOperation> {
+    if (this.#done === undefined) {
+      this.#done = this.finished ? Promise.resolve(this) : new Promise((resolve, reject) => {
+        this.#resolve = resolve;
+        this.#reject = reject;
+      });
+    }
+    return this.#done;
+  }
+
+  /** Fails the operation's wait (the port itself failed). */
+  reject(err: unknown): void {
+    this.#reject?.(err);
   }
 
   /** The OVERLAPPED, to pass to the call (and to CancelIoEx while the operation is pending). */
@@ -100,6 +112,6 @@ export class PendingOperation implements Completion {
   finish(): void {
     this.status = this.storedStatus();
     this.information = this.storedInformation();
-    this.#resolve(this);
+    this.#resolve?.(this);
   }
 }

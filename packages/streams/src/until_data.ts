@@ -18,13 +18,13 @@ function isNoData(err: unknown): boolean {
  * blocking handle never reports ERROR_NO_DATA and runs `attempt` once.
  */
 export async function untilData<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
-  const backoff = new Backoff();
+  let backoff: Backoff | undefined; // made at the first ERROR_NO_DATA: a blocking handle's reads never need one
   for (;;) {
     try {
       return await attempt();
     } catch (err) {
       if (!isNoData(err)) throw err;
     }
-    await backoff.wait(signal);
+    await (backoff ??= new Backoff()).wait(signal);
   }
 }

@@ -32,14 +32,12 @@ export function cancellable<T>(signal: AbortSignal | undefined, run: () => Promi
   return cancellableBy(signal, run);
 }
 
-async function cancellableBy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
-  if (signal.aborted) throw abortError(signal);
-  try {
-    return await run();
-  } catch (err) {
-    if (signal.aborted && isPipeError(err, ERROR_OPERATION_ABORTED)) throw abortError(signal, err);
-    throw err;
-  }
+function cancellableBy<T>(signal: AbortSignal, run: () => Promise<T>): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError(signal));
+  // A promise chain, not an async function: one promise per call instead of a frame and two.
+  return startCall(run).then(undefined, (err) => {
+    throw signal.aborted && isPipeError(err, ERROR_OPERATION_ABORTED) ? abortError(signal, err) : err;
+  });
 }
 
 /**
