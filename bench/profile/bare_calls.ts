@@ -258,9 +258,13 @@ export class BareCalls<H> {
   async #timedReads(next: () => Promise<number | null>): Promise<string> {
     await next();
     const start = performance.now();
+    const cpu = process.cpuUsage();
     let bytes = 0, reads = 0;
     for (let n; (n = await next()) !== null; reads++) bytes += n;
     const seconds = (performance.now() - start) / 1000;
-    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended`;
+    const used = process.cpuUsage(cpu);
+    const perRead = (used.user + used.system) / reads;
+    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended; ` +
+      `CPU ${perRead.toFixed(0)} µs per read (${(used.user / reads).toFixed(0)} user)`;
   }
 }

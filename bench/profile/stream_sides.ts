@@ -8,6 +8,7 @@
  *   reader MODE PIPE   makes PIPE (byte, 64 KiB buffers), reads until the end, prints MB/s:
  *     plain    conn.read into one 256 KiB buffer
  *     fresh    conn.read into a fresh 256 KiB buffer each time (the default reader's memory, no stream)
+ *     owned    256 KiB reads handed over as a default reader's are (readOwned, keepBytes), no stream
  *     byob     conn.readable through a BYOB reader into one 256 KiB buffer
  *     default  conn.readable through a default reader (the bench's streams-64k)
  *   writer MODE PIPE   connects to PIPE and writes 256 MiB, then closes:
@@ -23,17 +24,21 @@
  *
  * and `bun bench/profile/stream_sides.ts ...` for Bun. The bare reader prints
  * its MB/s and how many reads it made: 1,024 for 256 MiB means every write
- * carried 256 KiB.
+ * carried 256 KiB. Readers also print their process's CPU time per read
+ * (`process.cpuUsage`, every thread, from the first read to the last), which
+ * moves less from run to run than MB/s (docs/benchmarks.md, seventeenth
+ * round).
  *
  * @module
  */
 import process from "node:process";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
+import { keepBytes, readOwned } from "@winpipe/core/internal";
 
 const READ_SIZE = 256 * 1024;
 const TOTAL = 256 * 1024 * 1024;
 const [role, mode, pipe] = process.argv.slice(2);
-const READERS = ["plain", "fresh", "byob", "default"];
+const READERS = ["plain", "fresh", "owned", "byob", "default"];
 const WRITERS = ["plain", "streams", "streams256"];
 if (pipe === undefined || !(role === "reader" ? READERS : role === "writer" ? WRITERS : []).includes(mode)) {
   console.error(`usage: stream_sides.ts reader ${READERS.join("|")} PIPE | writer ${WRITERS.join("|")} PIPE`);
@@ -45,9 +50,12 @@ const pipes = await import("Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno
 /** Reads through `mode` until the end of the data and prints MB/s (from the end of the first read) and the reads. */
 async function readAll(conn: PipeConnection): Promise<void> {
   let bytes = 0, reads = 0, start = 0, end = 0;
+  let cpu: NodeJS.CpuUsage | undefined;
   const counted = (n: number) => {
-    if (start === 0) start = performance.now();
-    else bytes += n; // the clock starts at the first read's end, as the bench's readers time it
+    if (start === 0) {
+      start = performance.now();
+      cpu = process.cpuUsage();
+    } else bytes += n; // the clock starts at the first read's end, as the bench's readers time it
     reads++;
     end = performance.now();
   };
@@ -57,6 +65,14 @@ async function readAll(conn: PipeConnection): Promise<void> {
       const result = await conn.read(mode === "plain" ? reused : new Uint8Array(READ_SIZE));
       if (result === null) break;
       counted(result.bytesRead);
+    }
+  } else if (mode === "owned") {
+    // What a default reader's pull does below the stream: the backend's buffer handed over (readOwned), kept.
+    const signal = new AbortController().signal;
+    for (;;) {
+      const read = await readOwned(conn, READ_SIZE, signal);
+      if (read === null) break;
+      counted(keepBytes(read).length);
     }
   } else if (mode === "byob") {
     const reader = conn.readable.getReader({ mode: "byob" });
@@ -75,7 +91,12 @@ async function readAll(conn: PipeConnection): Promise<void> {
       counted(value.length);
     }
   }
-  console.log(`reader ${mode}: ${(bytes / 1e6 / ((end - start) / 1000)).toFixed(1)} MB/s, ${reads} reads`);
+  const used = process.cpuUsage(cpu);
+  const perRead = (used.user + used.system) / (reads - 1);
+  console.log(
+    `reader ${mode}: ${(bytes / 1e6 / ((end - start) / 1000)).toFixed(1)} MB/s, ${reads} reads, ` +
+      `CPU ${perRead.toFixed(0)} µs per read (${(used.user / (reads - 1)).toFixed(0)} user)`,
+  );
 }
 
 /** Writes 256 MiB through `mode`, then closes the handle (the reader sees the end). */
