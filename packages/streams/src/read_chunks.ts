@@ -59,8 +59,7 @@ export class ChunkReads {
   }
 
   /** The next chunk of `handle` (a read of {@linkcode ChunkReads.size} bytes, kept), or null at the end of the data. */
-  async read(handle: PipeConnection | PipeReader, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null> {
-    const read = await readSomeOwned(handle, this.size, signal);
-    return read === null ? null : this.chunk(read);
+  read(handle: PipeConnection | PipeReader, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null> {
+    return readSomeOwned(handle, this.size, signal).then((read) => read === null ? null : this.chunk(read));
   }
 }

@@ -30,14 +30,16 @@ export async function readSome(
  * {@linkcode readSome} into memory the backend hands over (`readOwned`):
  * up to `length` bytes, or null at the end of the data.
  */
-export async function readSomeOwned(
+export function readSomeOwned(
   handle: PipeConnection | PipeReader,
   length: number,
   signal: AbortSignal,
 ): Promise<ReadData | null> {
-  for (;;) {
-    const data = await untilData(() => readOwned(handle, length, signal), signal);
+  // A promise chain, not an async function: every chunk of a default reader and of toNodeDuplex comes
+  // through here (docs/benchmarks.md, seventeenth round).
+  return untilData(() => readOwned(handle, length, signal), signal).then((data) => {
     if (data === null || data.bytes.length > 0) return data;
     data.release?.();
-  }
+    return readSomeOwned(handle, length, signal); // an empty read: read again
+  });
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection, type PipeReader } from "@winpipe/core";
-import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import { requireBoolean, requireInteger, requireOptions, show, startCall } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
 import { readSome } from "./read_some.ts";
 import { untilData } from "./until_data.ts";
@@ -152,19 +152,23 @@ class ReadState {
    * e.g. the writable of the same connection was closed), or with
    * "cancelled" when cancel() interrupted it. Other failures reject.
    */
-  async read<T>(run: () => Promise<T | null>): Promise<T | null | "cancelled"> {
-    const op = run();
+  read<T>(run: () => Promise<T | null>): Promise<T | null | "cancelled"> {
+    // A promise chain, not an async function: it runs for every chunk (docs/benchmarks.md, seventeenth round).
+    const op = startCall(run);
     this.#inFlight = op;
-    try {
-      return await op;
-    } catch (err) {
-      if (this.cancelled) return "cancelled";
-      if (this.#handle.closed) return null;
-      this.ended();
-      throw err;
-    } finally {
-      this.#inFlight = undefined;
-    }
+    return op.then(
+      (result) => {
+        this.#inFlight = undefined;
+        return result;
+      },
+      (err) => {
+        this.#inFlight = undefined;
+        if (this.cancelled) return "cancelled";
+        if (this.#handle.closed) return null;
+        this.ended();
+        throw err;
+      },
+    );
   }
 
   /** The stream finished on its own (end of data or error). */
