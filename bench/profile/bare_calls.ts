@@ -138,7 +138,12 @@ export class BareCalls<H> {
    * its chunks, so their memory is new each time) and enqueues what came.
    * Returns the line {@linkcode BareCalls.readAll} prints.
    */
-  readAllThroughStream(handle: H, port: H, size: number): Promise<string> {
+  async readAllThroughStream(handle: H, port: H, size: number): Promise<string> {
+    return this.#line(await this.readThroughStream(handle, port, size));
+  }
+
+  /** {@linkcode BareCalls.readAllThroughStream}'s reads, measured (the bench's thinnest-streams peer). */
+  readThroughStream(handle: H, port: H, size: number): Promise<MeasuredReads> {
     const reader = new ReadableStream({
       type: "bytes",
       pull: async (controller) => {
@@ -148,7 +153,7 @@ export class BareCalls<H> {
         else controller.enqueue(buffer.subarray(0, n));
       },
     }).getReader();
-    return this.#timedReads(async () => {
+    return this.#measure(async () => {
       const next = await reader.read();
       return next.done ? null : next.value.length;
     });
@@ -207,12 +212,14 @@ export class BareCalls<H> {
    * each read; the clock starts at the first data. Returns the line the
    * profiles print: MB/s and how many reads pended.
    */
-  readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
-    return this.#timedReads(async () => {
-      const n = await this.call("ReadFile", handle, port, buffer);
-      if (n !== null) each?.(n);
-      return n;
-    });
+  async readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
+    return this.#line(
+      await this.#measure(async () => {
+        const n = await this.call("ReadFile", handle, port, buffer);
+        if (n !== null) each?.(n);
+        return n;
+      }),
+    );
   }
 
   /**
@@ -252,10 +259,9 @@ export class BareCalls<H> {
 
   /**
    * Takes reads from `next` (bytes, or null at the end) until the end; the
-   * clock starts after the first. The line the profiles print: MB/s and how
-   * many reads pended.
+   * clock starts after the first, as the bench's readers start theirs.
    */
-  async #timedReads(next: () => Promise<number | null>): Promise<string> {
+  async #measure(next: () => Promise<number | null>): Promise<MeasuredReads> {
     await next();
     const start = performance.now();
     const cpu = process.cpuUsage();
@@ -263,8 +269,44 @@ export class BareCalls<H> {
     for (let n; (n = await next()) !== null; reads++) bytes += n;
     const seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);
-    const perRead = (used.user + used.system) / reads;
-    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended; ` +
-      `CPU ${perRead.toFixed(0)} µs per read (${(used.user / reads).toFixed(0)} user)`;
+    return { bytes, seconds, reads, cpuMicros: used.user + used.system, userMicros: used.user };
   }
+
+  /** The line the profiles print: MB/s, how many reads pended, and the process's CPU time per read. */
+  #line({ bytes, seconds, reads, cpuMicros, userMicros }: MeasuredReads): string {
+    return `${(bytes / 1e6 / seconds).toFixed(1)} MB/s; reader: ${this.pended} of ${reads} reads pended; ` +
+      `CPU ${(cpuMicros / reads).toFixed(0)} µs per read (${(userMicros / reads).toFixed(0)} user)`;
+  }
+}
+
+/** What a reading side measured: from the end of its first read to the end of the data. */
+export interface MeasuredReads {
+  /** Bytes read after the first read. */
+  bytes: number;
+  seconds: number;
+  /** Reads after the first. */
+  reads: number;
+  /** The process's CPU time meanwhile (every thread), and the user part of it. */
+  cpuMicros: number;
+  userMicros: number;
+}
+
+/**
+ * One byte pipe between two processes as the bare profiles and the bench's
+ * thinnest-streams peer make it, on a runtime's FFI (bare_kernel32.ts for
+ * Deno, bun_bare_kernel32.ts for Bun): overlapped handles, 64 KiB pipe
+ * buffers, each end on a completion port of its own.
+ */
+export interface BarePipes<H> {
+  /** The runtime's bare calls, looking once per turn of the event loop (`spin`: in a loop). */
+  calls(spin: boolean): BareCalls<H>;
+  /** The server end of a new byte pipe `name` (one instance). */
+  createServer(name: string): H;
+  /** Waits, blocking, for a client of the server end `handle` (the connect is not measured). */
+  waitForClient(handle: H): void;
+  /** The client end of pipe `name`, tried every 2 ms until the pipe exists (for up to 30 s). */
+  connect(name: string): Promise<H>;
+  /** The completion port `handle` is attached to (its own). */
+  attachToPort(handle: H): H;
+  close(handle: H): void;
 }

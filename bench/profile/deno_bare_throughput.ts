@@ -41,57 +41,26 @@
  *
  * @module
  */
-import { BARE_PIPE_BUFFER as PIPE_BUFFER, BareCalls, waitForClient } from "./bare_calls.ts";
-import {
-  attachToPort,
-  FILE_FLAG_OVERLAPPED,
-  GENERIC_RW,
-  INVALID_HANDLE_VALUE,
-  k32,
-  OPEN_EXISTING,
-  PIPE_ACCESS_DUPLEX,
-  PIPE_TYPE_BYTE,
-  wide,
-} from "./bare_kernel32.ts";
+import { barePipes } from "./bare_kernel32.ts";
 
 /** [MODE] [MIB] [ROLE PIPE]; without a role, the reader starts a child deno.exe as its writer. */
 const [modeArg, mibArg, role, pipeArg] = Deno.args;
 const MODE = modeArg === "turns" || modeArg === "copies" || modeArg === "streams" ? modeArg : "spin";
 const MIB = Number(mibArg ?? 256);
-const isWriter = role === "writer";
-
-/** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
-const setImmediate = (globalThis as unknown as { setImmediate(callback: () => void): unknown }).setImmediate;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const name = pipeArg ?? String.raw`\\.\pipe\winpipe-bare-throughput-` + Deno.pid;
-const calls = new BareCalls(k32, MODE === "spin" ? undefined : nextTurn);
+const calls = barePipes.calls(MODE === "spin");
 
-if (isWriter) {
-  let handle: Deno.PointerValue = null;
-  for (;;) {
-    handle = k32.CreateFileW(wide(name), GENERIC_RW, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, null);
-    if (Deno.UnsafePointer.value(handle) !== INVALID_HANDLE_VALUE) break;
-    await new Promise((resolve) => setTimeout(resolve, 2));
-  }
-  console.log(await calls.writeSide(MODE, handle, attachToPort(handle), MIB));
-  k32.CloseHandle(handle);
+if (role === "writer") {
+  const handle = await barePipes.connect(name);
+  console.log(await calls.writeSide(MODE, handle, barePipes.attachToPort(handle), MIB));
+  barePipes.close(handle);
   Deno.exit(0);
 }
 
-const handle = k32.CreateNamedPipeW(
-  wide(name),
-  PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
-  PIPE_TYPE_BYTE,
-  1,
-  PIPE_BUFFER,
-  PIPE_BUFFER,
-  0,
-  null,
-);
-const event = k32.CreateEventW(null, 1, 0, null);
+const handle = barePipes.createServer(name);
 const writer = role === "reader" ? undefined : new Deno.Command(Deno.execPath(), {
   args: ["run", "-A", import.meta.filename ?? new URL(import.meta.url).pathname, MODE, String(MIB), "writer", name],
 }).spawn();
-waitForClient(k32, handle, event, Deno.UnsafePointer.value(event));
-console.log(`${MODE}: ${await calls.readSide(MODE, handle, attachToPort(handle))}`);
+barePipes.waitForClient(handle);
+console.log(`${MODE}: ${await calls.readSide(MODE, handle, barePipes.attachToPort(handle))}`);
 await writer?.status;
