@@ -19,6 +19,8 @@
 //   winpipe-bun   @winpipe/bun's public API in bun.exe
 //   node-libuv    node:net on a named pipe in node.exe (libuv)
 //   bun-node-net  node:net on a named pipe in bun.exe
+//   thinnest-streams-deno, thinnest-streams-bun   streams-64k only: the thinnest WHATWG streams over bare
+//                 kernel32 calls in deno.exe and bun.exe, the floor of winpipe's streams (printed as ratios)
 //   model         the reference model (@winpipe/core/model) in native Deno, in one process, for scale
 // Workloads: one-way throughput over a byte pipe with 4 KiB, 64 KiB and 1 MiB
 // writes; 64-byte request/reply round trips on a message pipe (p50, p99);
@@ -55,6 +57,8 @@ import {
   benchChart,
   CASES,
   checkTargets,
+  floorComparisons,
+  FLOORS_HEADING,
   latestJson,
   LEGEND,
   medians,
@@ -369,6 +373,8 @@ if (UNDER_WINE) console.log("Figures under Wine are not Windows figures: compare
 console.log("\nTargets:");
 for (const check of checks) console.log(`  ${check.text}`);
 if (checks.length === 0) console.log("  (no winpipe binding in this run)");
+const floors = floorComparisons(table, samples);
+if (floors.length > 0) console.log(`\n${FLOORS_HEADING}\n  ${floors.join("\n  ")}`);
 const comparisons = variantComparisons(impls, table, samples);
 if (comparisons.length > 0) {
   console.log(`\nVariants against their base (ratio of medians):\n  ${comparisons.join("\n  ")}`);
@@ -389,6 +395,7 @@ if (!SMOKE && PARTIAL) {
     samples,
     missing,
     checks,
+    floors,
     notes: NOTES,
   });
   // This run's results and every sample, for analysis (bench/.build is not committed).

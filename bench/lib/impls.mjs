@@ -52,6 +52,14 @@ export const IMPLS = [
     httpPeer: "bench/peers/node_http_peer.mjs",
   },
   { name: "bun-node-net", runner: "bun", peer: "bench/peers/node_net_peer.mjs" },
+  // The floor of winpipe's streams: the thinnest WHATWG streams over bare kernel32 calls in each runtime.
+  {
+    name: "thinnest-streams-deno",
+    runner: "deno",
+    peer: "bench/peers/thinnest_streams_peer.ts",
+    cases: ["streams-64k"],
+  },
+  { name: "thinnest-streams-bun", runner: "bun", peer: "bench/peers/thinnest_streams_peer.ts", cases: ["streams-64k"] },
   {
     name: "model",
     runner: "host-deno",
