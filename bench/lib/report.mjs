@@ -185,13 +185,13 @@ export const casesOfTable = (n) => CASES.filter((c) => (c.table ?? 1) === n);
 
 /**
  * Results table `n`: one row per implementation that has a figure in it, medians over the rounds; the
- * first table also shows the implementations that have no figure at all (missing).
+ * first table also shows the missing implementations that have no figure at all.
  */
 export function resultsTable(impls, table, missing, n = 1) {
   const cases = casesOfTable(n);
   const shown = (impl) => {
     const row = table.get(impl);
-    return cases.some((c) => row?.has(c.name)) || (n === 1 && (row === undefined || row.size === 0));
+    return cases.some((c) => row?.has(c.name)) || (n === 1 && missing.has(impl) && !row?.size);
   };
   const rows = impls.filter(shown).map((impl) => {
     const row = table.get(impl) ?? new Map();
