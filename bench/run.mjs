@@ -19,8 +19,10 @@
 //   winpipe-bun   @winpipe/bun's public API in bun.exe
 //   node-libuv    node:net on a named pipe in node.exe (libuv)
 //   bun-node-net  node:net on a named pipe in bun.exe
-//   thinnest-streams-deno, thinnest-streams-bun   streams-64k only: the thinnest WHATWG streams over bare
-//                 kernel32 calls in deno.exe and bun.exe, the floor of winpipe's streams (printed as ratios)
+//   bare-calls-deno, bare-calls-bun   throughput-64k and -1m only: kernel32's asynchronous calls with no
+//                 winpipe layer in deno.exe and bun.exe, the floor of winpipe's calls (printed as ratios)
+//   thinnest-streams-deno, thinnest-streams-bun   streams-64k only: the thinnest WHATWG streams over those
+//                 calls, the floor of winpipe's streams (printed as ratios)
 //   model         the reference model (@winpipe/core/model) in native Deno, in one process, for scale
 // Workloads: one-way throughput over a byte pipe with 4 KiB, 64 KiB and 1 MiB
 // writes; 64-byte request/reply round trips on a message pipe (p50, p99);

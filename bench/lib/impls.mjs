@@ -7,6 +7,9 @@ import process from "node:process";
 
 export const BUILD = "bench/.build";
 
+/** The peer of the floors' rows (bare-calls-*, thinnest-streams-*): bare kernel32 calls, no winpipe layer. */
+const BARE_PEER = "bench/peers/bare_peer.ts";
+
 /** The peer cases of the `-sync` rows: the ones raw_pipe.c makes with the same blocking calls. */
 const SYNC_CASES = ["rtt", "throughput-4k", "throughput-64k", "throughput-1m"];
 
@@ -52,14 +55,12 @@ export const IMPLS = [
     httpPeer: "bench/peers/node_http_peer.mjs",
   },
   { name: "bun-node-net", runner: "bun", peer: "bench/peers/node_net_peer.mjs" },
-  // The floor of winpipe's streams: the thinnest WHATWG streams over bare kernel32 calls in each runtime.
-  {
-    name: "thinnest-streams-deno",
-    runner: "deno",
-    peer: "bench/peers/thinnest_streams_peer.ts",
-    cases: ["streams-64k"],
-  },
-  { name: "thinnest-streams-bun", runner: "bun", peer: "bench/peers/thinnest_streams_peer.ts", cases: ["streams-64k"] },
+  // The floors of winpipe's figures in each runtime: kernel32's asynchronous calls with no winpipe layer
+  // (bare-calls-*), and the thinnest WHATWG streams over them (thinnest-streams-*).
+  ...["deno", "bun"].flatMap((runtime) => [
+    { name: `bare-calls-${runtime}`, runner: runtime, peer: BARE_PEER, cases: ["throughput-64k", "throughput-1m"] },
+    { name: `thinnest-streams-${runtime}`, runner: runtime, peer: BARE_PEER, cases: ["streams-64k"] },
+  ]),
   {
     name: "model",
     runner: "host-deno",

@@ -142,7 +142,7 @@ export class BareCalls<H> {
     return this.#line(await this.readThroughStream(handle, port, size));
   }
 
-  /** {@linkcode BareCalls.readAllThroughStream}'s reads, measured (the bench's thinnest-streams peer). */
+  /** {@linkcode BareCalls.readAllThroughStream}'s reads, measured (the bench's bare peer, streams-64k). */
   readThroughStream(handle: H, port: H, size: number): Promise<MeasuredReads> {
     const reader = new ReadableStream({
       type: "bytes",
@@ -213,13 +213,16 @@ export class BareCalls<H> {
    * profiles print: MB/s and how many reads pended.
    */
   async readAll(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<string> {
-    return this.#line(
-      await this.#measure(async () => {
-        const n = await this.call("ReadFile", handle, port, buffer);
-        if (n !== null) each?.(n);
-        return n;
-      }),
-    );
+    return this.#line(await this.readMeasured(handle, port, buffer, each));
+  }
+
+  /** {@linkcode BareCalls.readAll}'s reads, measured (the bench's bare-calls peer). */
+  readMeasured(handle: H, port: H, buffer: Uint8Array, each?: (bytesRead: number) => void): Promise<MeasuredReads> {
+    return this.#measure(async () => {
+      const n = await this.call("ReadFile", handle, port, buffer);
+      if (n !== null) each?.(n);
+      return n;
+    });
   }
 
   /**
@@ -293,7 +296,7 @@ export interface MeasuredReads {
 
 /**
  * One byte pipe between two processes as the bare profiles and the bench's
- * thinnest-streams peer make it, on a runtime's FFI (bare_kernel32.ts for
+ * bare peer (bench/peers/bare_peer.ts) make it, on a runtime's FFI (bare_kernel32.ts for
  * Deno, bun_bare_kernel32.ts for Bun): overlapped handles, 64 KiB pipe
  * buffers, each end on a completion port of its own.
  */

@@ -1,6 +1,6 @@
 /**
  * kernel32 for the Deno profiles that bypass winpipe (deno_wait_strategies.ts,
- * deno_bare_throughput.ts) and the bench's thinnest-streams peer: the calls
+ * deno_bare_throughput.ts) and the bench's bare peer (bench/peers/bare_peer.ts): the calls
  * they make, bound with `Deno.dlopen` directly, the constants they pass
  * (bare_calls.ts), a pipe handle's completion port as the kernel32 layer
  * sets it up, and the byte pipes of the bare throughput ({@linkcode barePipes}). Not winpipe's binding on purpose: these

@@ -1,6 +1,6 @@
 /**
  * kernel32 for the Bun profiles that bypass winpipe (bun_bare_throughput.ts)
- * and the bench's thinnest-streams peer, bound with `bun:ffi` directly: the
+ * and the bench's bare peer (bench/peers/bare_peer.ts), bound with `bun:ffi` directly: the
  * byte pipes of the bare throughput ({@linkcode barePipes}), as
  * bare_kernel32.ts has them for Deno. Not winpipe's binding on purpose:
  * these scripts measure bun.exe's calls without its layers.
