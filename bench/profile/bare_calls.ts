@@ -313,3 +313,94 @@ export interface BarePipes<H> {
   attachToPort(handle: H): H;
   close(handle: H): void;
 }
+
+/** The kernel32 functions {@linkcode barePipesOver} calls, with the runtime's type of HANDLE (`H`). */
+export interface PipeFunctions<H> extends BareFunctions<H>, ConnectFunctions<H> {
+  CreateNamedPipeW(
+    name: Uint16Array<ArrayBuffer>,
+    openMode: number,
+    pipeMode: number,
+    maxInstances: number,
+    outBufferSize: number,
+    inBufferSize: number,
+    defaultTimeout: number,
+    security: null,
+  ): H;
+  CreateFileW(
+    name: Uint16Array<ArrayBuffer>,
+    access: number,
+    share: number,
+    security: null,
+    disposition: number,
+    flags: number,
+    template: H,
+  ): H;
+  CreateEventW(security: null, manualReset: number, initialState: number, name: null): H;
+  CreateIoCompletionPort(file: H, port: H, key: bigint, threads: number): H;
+  SetFileCompletionNotificationModes(file: H, flags: number): number;
+  CloseHandle(handle: H): number;
+}
+
+/** What {@linkcode barePipesOver} needs of a runtime besides its functions. */
+export interface BareRuntime<H> {
+  /** The NULL handle, as the runtime's FFI takes it. */
+  none: H;
+  /** A handle's value, unsigned (INVALID_HANDLE_VALUE is 0xffff_ffff_ffff_ffff). */
+  value(handle: H): bigint;
+  /** A turn of the event loop, as winpipe's polling phase takes it in that runtime. */
+  nextTurn(): Promise<void>;
+}
+
+/** INVALID_HANDLE_VALUE, unsigned. */
+const INVALID_HANDLE = 0xffff_ffff_ffff_ffffn;
+
+/** {@linkcode BarePipes} over a runtime's kernel32 functions: written once for Deno and Bun. */
+export function barePipesOver<H>(k32: PipeFunctions<H>, runtime: BareRuntime<H>): BarePipes<H> {
+  const valid = (handle: H) => runtime.value(handle) !== INVALID_HANDLE;
+  return {
+    calls: (spin) => new BareCalls(k32, spin ? undefined : runtime.nextTurn),
+    createServer(name) {
+      const handle = k32.CreateNamedPipeW(
+        wide(name),
+        PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
+        PIPE_TYPE_BYTE,
+        1,
+        BARE_PIPE_BUFFER,
+        BARE_PIPE_BUFFER,
+        0,
+        null,
+      );
+      if (!valid(handle)) throw new Error(`CreateNamedPipeW: Win32 error ${k32.GetLastError()}`);
+      return handle;
+    },
+    waitForClient(handle) {
+      const event = k32.CreateEventW(null, 1, 0, null);
+      waitForClient(k32, handle, event, runtime.value(event));
+      k32.CloseHandle(event);
+    },
+    async connect(name) {
+      const deadline = performance.now() + 30_000;
+      for (;;) {
+        const handle = k32.CreateFileW(
+          wide(name),
+          GENERIC_RW,
+          0,
+          null,
+          OPEN_EXISTING,
+          FILE_FLAG_OVERLAPPED,
+          runtime.none,
+        );
+        if (valid(handle)) return handle;
+        if (performance.now() > deadline) throw new Error(`CreateFileW ${name}: Win32 error ${k32.GetLastError()}`);
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    },
+    // On a completion port of its own, with no packet for calls that complete at once, as the kernel32 layer does.
+    attachToPort(handle) {
+      const port = k32.CreateIoCompletionPort(handle, runtime.none, 0n, 0);
+      k32.SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
+      return port;
+    },
+    close: (handle) => void k32.CloseHandle(handle),
+  };
+}

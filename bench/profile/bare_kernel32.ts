@@ -9,19 +9,7 @@
  * @module
  */
 
-import {
-  BARE_PIPE_BUFFER,
-  BareCalls,
-  type BarePipes,
-  FILE_FLAG_OVERLAPPED,
-  FILE_SKIP_COMPLETION_PORT_ON_SUCCESS,
-  GENERIC_RW,
-  OPEN_EXISTING,
-  PIPE_ACCESS_DUPLEX,
-  PIPE_TYPE_BYTE,
-  waitForClient,
-  wide,
-} from "./bare_calls.ts";
+import { type BarePipes, barePipesOver } from "./bare_calls.ts";
 
 export {
   ERROR_BROKEN_PIPE,
@@ -71,6 +59,16 @@ export const k32 = Deno.dlopen("kernel32.dll", {
   CloseHandle: { parameters: ["pointer"], result: "i32" },
 }).symbols;
 
+/** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
+const setImmediate = (globalThis as unknown as { setImmediate(callback: () => void): unknown }).setImmediate;
+
+/** The bare byte pipes of deno.exe (bare_calls.ts, {@linkcode BarePipes}). */
+export const barePipes: BarePipes<Deno.PointerValue> = barePipesOver(k32, {
+  none: null,
+  value: (handle) => Deno.UnsafePointer.value(handle),
+  nextTurn: () => new Promise<void>((resolve) => setImmediate(resolve)),
+});
+
 /**
  * Puts an overlapped pipe handle on a completion port of its own, with no
  * packet for calls that complete at once
@@ -78,48 +76,5 @@ export const k32 = Deno.dlopen("kernel32.dll", {
  * its one port; returns the port.
  */
 export function attachToPort(handle: Deno.PointerValue): Deno.PointerValue {
-  const port = k32.CreateIoCompletionPort(handle, null, 0n, 0);
-  k32.SetFileCompletionNotificationModes(handle, FILE_SKIP_COMPLETION_PORT_ON_SUCCESS);
-  return port;
+  return barePipes.attachToPort(handle);
 }
-
-/** Deno 2 has `setImmediate` (a turn of the event loop, as kernel32's polling phase takes) but does not declare it. */
-const setImmediate = (globalThis as unknown as { setImmediate(callback: () => void): unknown }).setImmediate;
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** The bare byte pipes of deno.exe (bare_calls.ts, {@linkcode BarePipes}). */
-export const barePipes: BarePipes<Deno.PointerValue> = {
-  calls: (spin) => new BareCalls(k32, spin ? undefined : nextTurn),
-  createServer(name) {
-    const handle = k32.CreateNamedPipeW(
-      wide(name),
-      PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED,
-      PIPE_TYPE_BYTE,
-      1,
-      BARE_PIPE_BUFFER,
-      BARE_PIPE_BUFFER,
-      0,
-      null,
-    );
-    if (Deno.UnsafePointer.value(handle) === INVALID_HANDLE_VALUE) {
-      throw new Error(`CreateNamedPipeW: Win32 error ${k32.GetLastError()}`);
-    }
-    return handle;
-  },
-  waitForClient(handle) {
-    const event = k32.CreateEventW(null, 1, 0, null);
-    waitForClient(k32, handle, event, Deno.UnsafePointer.value(event));
-    k32.CloseHandle(event);
-  },
-  async connect(name) {
-    const deadline = performance.now() + 30_000;
-    for (;;) {
-      const handle = k32.CreateFileW(wide(name), GENERIC_RW, 0, null, OPEN_EXISTING, FILE_FLAG_OVERLAPPED, null);
-      if (Deno.UnsafePointer.value(handle) !== INVALID_HANDLE_VALUE) return handle;
-      if (performance.now() > deadline) throw new Error(`CreateFileW ${name}: Win32 error ${k32.GetLastError()}`);
-      await new Promise((resolve) => setTimeout(resolve, 2));
-    }
-  },
-  attachToPort,
-  close: (handle) => void k32.CloseHandle(handle),
-};
