@@ -176,12 +176,14 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as
   // net.Socket does: many small writes cost one call. A message pipe keeps one message per write().
   const bytePipe = conn.info().type === "byte";
-  const writeBytes = (data: Uint8Array, callback: (error?: Error | null) => void) => {
+  // `owned`: `data` is memory of this duplex's own, handed to the kernel as it is (writeOwned) instead of copied.
+  const writeBytes = (data: Uint8Array, callback: (error?: Error | null) => void, owned = false) => {
     // Node writes empty chunks (node:http ends a request with one). They carry nothing, and a
     // zero-length WriteFile is not nothing: on a message pipe it is a message, and on a byte pipe
     // kernel32 completes it only when the reader reads. So they are not written.
     if (data.length === 0) return callback();
-    track(conn.write(data, { signal })).then(() => callback(), callback);
+    const writing = owned ? writeOwned(conn, data as Uint8Array<ArrayBuffer>, signal) : conn.write(data, { signal });
+    track(writing).then(() => callback(), callback);
   };
 
   let reading = false;
@@ -212,12 +214,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     ...(bytePipe
       ? {
         writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void) {
-          // Gathered into memory of its own that nothing else reaches, and handed to the kernel as it is
-          // (writeOwned): one copy, where Buffer.concat and write's own copy made two.
+          // Gathered into memory of its own that nothing else reaches, and handed to the kernel as it is:
+          // one copy, where Buffer.concat and write's own copy made two.
           const parts = chunks.map(({ chunk }) => chunk);
           const total = parts.reduce((sum, part) => sum + part.length, 0);
-          if (total === 0) return callback(); // empty chunks only: nothing to write (see writeBytes)
-          track(writeOwned(conn, concatBytes(parts, total), signal)).then(() => callback(), callback);
+          writeBytes(concatBytes(parts, total), callback, true);
         },
       }
       : {}),
