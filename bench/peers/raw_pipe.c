@@ -189,7 +189,7 @@ static void read_all(HANDLE h, const char *case_name, DWORD buffer_size, int cou
   if (count_messages) printf("result %s %.1f msg/s\n", case_name, messages / (end - start));
   else printf("result %s %.1f MB/s\n", case_name, bytes / 1e6 / (end - start));
   if (strcmp(case_name, "throughput-1m") == 0) {
-    /* This process's peak resident set (Wine reports Linux's VmHWM), as the other peers sample theirs. */
+    /* This process's peak resident set (Wine reports Linux's VmHWM), as the other peers read theirs (maxRSS). */
     PROCESS_MEMORY_COUNTERS counters;
     if (GetProcessMemoryInfo(GetCurrentProcess(), &counters, sizeof counters)) {
       printf("result rss-1m %.1f MB\n", counters.PeakWorkingSetSize / 1e6);

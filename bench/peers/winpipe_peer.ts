@@ -56,6 +56,14 @@ const syncHandles = (args.handles ?? (syncApi ? "sync" : "overlapped")) === "syn
 const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b" || name === "conns-1000";
 /** The resident set of this process, in bytes. */
 const rss = () => process.memoryUsage().rss;
+/**
+ * The peak resident set of this process so far, in bytes, read once after
+ * throughput-1m as raw_pipe.c reads PeakWorkingSetSize (libuv's maxRSS is
+ * that figure in KiB). Sampling the resident set at every read instead
+ * cost the reader 6-8 % of its 1 MiB throughput under Wine, a wineserver
+ * request each (docs/benchmarks.md, eighteenth round).
+ */
+const peakRss = () => process.resourceUsage().maxRSS * 1024;
 
 /** The binding under test: the model for `both`, else this runtime's package. */
 async function loadWinpipe(): Promise<Winpipe> {
@@ -122,21 +130,17 @@ async function readAll(conn: PipeConnection, name: string, bufferSize: number, u
   if ((await conn.read(buffer)) === null) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
   let end = start, bytes = 0, messages = 0;
-  // throughput-1m also reports this process's peak resident set (sampled at every read).
-  const sampleRss = name === "throughput-1m";
-  let peak = sampleRss ? rss() : 0;
   for (;;) {
     const result = sync ? conn.readSync(buffer) : await conn.read(buffer);
     if (result === null) break;
     bytes += result.bytesRead;
     messages++;
     end = performance.now();
-    if (sampleRss) peak = Math.max(peak, rss());
   }
   const seconds = (end - start) / 1000;
   const value = unit === "MB/s" ? bytes / 1e6 / seconds : messages / seconds;
   console.log(`result ${name} ${value.toFixed(1)} ${unit}`);
-  if (sampleRss) console.log(`result rss-1m ${(peak / 1e6).toFixed(1)} MB`);
+  if (name === "throughput-1m") console.log(`result rss-1m ${(peakRss() / 1e6).toFixed(1)} MB`);
 }
 
 /** streams-64k and frames-64b, reading side: conn.readable until the end; the clock starts at the first chunk. */
