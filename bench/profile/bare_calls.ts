@@ -247,6 +247,7 @@ export class BareCalls<H> {
    */
   async writeSide(mode: BareMode, handle: H, port: H, mib: number): Promise<string> {
     const bytes = mib * 1024 * 1024;
+    const cpu = process.cpuUsage();
     if (mode === "streams") {
       await this.writeAllThroughStream(handle, port, STREAM_CHUNK, bytes / STREAM_CHUNK, BARE_CHUNK);
     } else {
@@ -257,7 +258,10 @@ export class BareCalls<H> {
         await this.call("WriteFile", handle, port, copy ?? data);
       }
     }
-    return `writer: ${this.pended} writes pended`;
+    const used = process.cpuUsage(cpu), writes = bytes / (mode === "streams" ? STREAM_CHUNK : BARE_CHUNK);
+    return `writer: ${this.pended} writes pended; CPU ${
+      ((used.user + used.system) / writes).toFixed(0)
+    } µs per write (${(used.user / writes).toFixed(0)} user)`;
   }
 
   /**

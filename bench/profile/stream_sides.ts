@@ -22,7 +22,10 @@
  *     wine /win/deno.exe run -A bench/profile/stream_sides.ts reader default "$P" &
  *     sleep 0.3; wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts turns 256 writer "$P"; wait'
  *
- * and `bun bench/profile/stream_sides.ts ...` for Bun. The bare reader prints
+ * and `bun bench/profile/stream_sides.ts ...` for Bun. `SIDES_CALL_KIB` in the
+ * environment sets the size of the `plain` and `fresh` reads and writes and
+ * of the other readers' buffers (default 256; 1024 with `BARE_CHUNK_KIB=1024`
+ * on the bare side: throughput-1m's calls, docs/benchmarks.md, eighteenth round). The bare reader prints
  * its MB/s and how many reads it made: 1,024 for 256 MiB means every write
  * carried 256 KiB. Readers also print their process's CPU time per read
  * (`process.cpuUsage`, every thread, from the first read to the last), which
@@ -35,8 +38,8 @@ import process from "node:process";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
 import { keepBytes, readOwned } from "@winpipe/core/internal";
 
-const READ_SIZE = 256 * 1024;
-const TOTAL = 256 * 1024 * 1024;
+const READ_SIZE = Number(process.env.SIDES_CALL_KIB ?? 256) * 1024;
+const TOTAL = Number(process.env.SIDES_MIB ?? 256) * 1024 * 1024;
 const [role, mode, pipe] = process.argv.slice(2);
 const READERS = ["plain", "fresh", "owned", "byob", "default"];
 const WRITERS = ["plain", "streams", "streams256"];
@@ -46,6 +49,10 @@ if (pipe === undefined || !(role === "reader" ? READERS : role === "writer" ? WR
 }
 // A computed specifier: each runtime resolves only its own package.
 const pipes = await import("Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno") as Winpipe;
+if (process.env.SIDES_POLL !== undefined) {
+  (pipes as unknown as { kernel32: { setWaitOptions(o: { pollWindowMicros: number }): void } }).kernel32
+    .setWaitOptions({ pollWindowMicros: Number(process.env.SIDES_POLL) });
+}
 
 /** Reads through `mode` until the end of the data and prints MB/s (from the end of the first read) and the reads. */
 async function readAll(conn: PipeConnection): Promise<void> {
@@ -103,7 +110,15 @@ async function readAll(conn: PipeConnection): Promise<void> {
 async function writeAll(conn: PipeConnection): Promise<void> {
   if (mode === "plain") {
     const data = new Uint8Array(READ_SIZE);
-    for (let sent = 0; sent < TOTAL; sent += data.length) await conn.write(data);
+    const cpu = process.cpuUsage();
+    let writes = 0;
+    for (let sent = 0; sent < TOTAL; sent += data.length, writes++) await conn.write(data);
+    const used = process.cpuUsage(cpu);
+    console.log(
+      `writer plain: CPU ${((used.user + used.system) / writes).toFixed(0)} µs per write (${
+        (used.user / writes).toFixed(0)
+      } user)`,
+    );
     conn.close();
     return;
   }
