@@ -28,11 +28,24 @@ const ASK_EVERY = 4;
 const ASK_EVERY_WHEN_SHOWN = 64;
 /**
  * A polling phase asks the port for the packets of operations settled from
- * memory once, in its first turn with nothing to settle; after that only
- * when this many are owed (or at a blind ask), so that a packet the kernel
- * has not queued yet is not asked for turn after turn.
+ * memory once after each operation that pends, in its first turn with
+ * nothing to settle (typically while that operation is pending, off the
+ * path of an exchange), and for exactly those packets (see
+ * {@linkcode CompletionPort.#ask}); after that only when this many are owed
+ * (or at a blind ask), so that a packet the kernel has not queued yet is not
+ * asked for turn after turn.
  */
 const OWED_BATCH = 32;
+/**
+ * Turns a polling phase keeps going with nothing pending before it ends: the
+ * continuation of the completion it settled last runs before the next turn,
+ * so one turn is enough for a loop that reads, or writes, or sends and
+ * receives to start its next operation in the same phase, instead of a
+ * phase of its own for each (its set-up, and its count of turns between
+ * blind asks starting over). docs/benchmarks.md (eighteenth round) has what
+ * it bought.
+ */
+const LINGER_TURNS = 1;
 /** The completion key of the packets this module posts to wake the waiter (no OVERLAPPED). */
 const WAKE_KEY = 0x77616b65;
 
@@ -190,11 +203,12 @@ export class CompletionPort {
 
   /**
    * A polling phase: between turns of the event loop, the main thread
-   * settles what has completed, until nothing is pending or nothing has
-   * completed for a window (then the waiter takes over). An operation whose
+   * settles what has completed, until nothing is pending (for one more
+   * turn: {@linkcode LINGER_TURNS}) or nothing has completed for a window
+   * (then the waiter takes over). An operation whose
    * status shows in memory is settled at once, with no system call; its
-   * packet is removed from the port later, with others, in a turn that has
-   * nothing to settle (docs/kernel32.md, "Settled from memory, removed
+   * packet is removed from the port later, in a turn that has nothing to
+   * settle (docs/kernel32.md, "Settled from memory, removed
    * later").
    */
   async #poll(): Promise<void> {
@@ -205,15 +219,18 @@ export class CompletionPort {
     turns.open();
     let found = 0;
     let since = performance.now();
-    /** Whether this phase has asked the port for the packets owed (once, unless a batch piles up). */
-    let askedForOwed = false;
+    /** When this phase last asked the port for the packets owed: once after each operation that pends (OWED_BATCH). */
+    let owedAskedAt = -1;
     try {
       const { kernel32 } = this.#lib;
-      for (let turn = 1; this.#pending.size > 0; turn++) {
+      for (let turn = 1, idle = 0; this.#pending.size > 0 || idle++ < LINGER_TURNS; turn++) {
         await turns.next();
+        // Nothing pending: the last completion's continuation had a turn to start the next operation and did not.
+        if (this.#pending.size === 0) continue;
+        idle = 0;
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
         const shown = judged ? this.#settleShown() : 0;
-        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && !askedForOwed);
+        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && owedAskedAt < this.#lastPend);
         if (shown > 0) {
           // Their continuations run before this phase's next turn: the port is asked in a later one.
           found += shown;
@@ -223,8 +240,10 @@ export class CompletionPort {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
         } else {
-          askedForOwed ||= this.#owed.size > 0;
-          const settled = this.#ask();
+          if (this.#owed.size > 0) owedAskedAt = performance.now();
+          // Only the packets owed are known to be there: ask for exactly those, unless this ask is blind.
+          const blind = !judged || turn % this.#askEvery === 0;
+          const settled = this.#ask(blind ? ENTRIES : this.#owed.size);
           if (settled > 0) {
             found += settled;
             since = performance.now();
@@ -240,15 +259,23 @@ export class CompletionPort {
     }
     this.#policy.phaseEnded(found);
     // The waiter's first wait would return at once with the packets owed: one call here instead of a hand-over.
-    if (this.#pending.size > 0 && this.#owed.size > 0) this.#ask();
+    if (this.#pending.size > 0 && this.#owed.size > 0) this.#ask(this.#owed.size);
     if (this.#pending.size > 0 && !this.#waiting) this.#startWaiter();
   }
 
-  /** Removes what the port holds, without waiting, on the main thread; returns how many operations that settled. */
-  #ask(): number {
+  /**
+   * Removes up to `count` packets from the port, without waiting, on the
+   * main thread; returns how many operations that settled. Wine's
+   * GetQueuedCompletionStatusEx removes one packet per wineserver request
+   * and, until it has `count`, makes one more that finds the port empty: an
+   * ask for exactly the packets known to be there (those owed) costs one
+   * request per packet, where asking for more costs one request more.
+   */
+  #ask(count: number): number {
     const port = this.#handle("GetQueuedCompletionStatusEx");
     const entries = this.#pollEntries;
-    if (!this.#lib.kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, ENTRIES, entries.removed, 0, 0)) return 0;
+    const asked = Math.min(count, ENTRIES);
+    if (!this.#lib.kernel32.GetQueuedCompletionStatusEx(port, entries.bytes, asked, entries.removed, 0, 0)) return 0;
     return this.#dispatch(entries, true);
   }
 

@@ -18,6 +18,8 @@ class FakePort {
   storesStatusEarly: boolean;
   /** GetQueuedCompletionStatusEx calls. */
   asks = 0;
+  /** The ulCount of each GetQueuedCompletionStatusEx call, in order. */
+  readonly counts: number[] = [];
   /** Turns that found nothing to ask about (each ends with SwitchToThread). */
   idleTurns = 0;
   #nextAddress = 0x10000;
@@ -45,11 +47,12 @@ class FakePort {
         this.idleTurns++;
         return 0;
       },
-      GetQueuedCompletionStatusEx: (_port: number, entries: Uint8Array, _count: number, removed: Uint32Array) => {
+      GetQueuedCompletionStatusEx: (_port: number, entries: Uint8Array, count: number, removed: Uint32Array) => {
         this.asks++;
+        this.counts.push(count);
         const view = new DataView(entries.buffer, entries.byteOffset);
         let i = 0;
-        for (const overlapped of this.#queue.splice(0)) {
+        for (const overlapped of this.#queue.splice(0, count)) {
           overlapped.fill(0, 0, 4); // stored now, if not before
 
           const address = [...this.#byAddress].find(([, bytes]) => bytes === overlapped)![0];
@@ -133,9 +136,23 @@ Deno.test("a kernel whose completions show in memory first is asked blind only e
   for (let i = 0; i < 3; i++) assert.equal(await operation(3), 0); // each seen in memory at its next turn
   const asksBefore = fake.asks;
   await operation(150);
-  // One in its first turn, which removes the packet of the operation before (settled from memory), and
-  // two blind asks in about 150 turns (the 64th and the 128th); none for the completion itself.
+  // One in its first idle turn, which removes the packet of the operation before (settled from memory), and
+  // two blind asks in about 150 turns (the 64th and the 128th of the phase, which began with the three
+  // operations before, a dozen turns earlier); none for the completion itself.
   assert.equal(fake.asks - asksBefore, 3);
+});
+
+Deno.test("a loop of operations stays in one polling phase, which asks for exactly the one packet each owes", async () => {
+  const fake = new FakePort(true);
+  const operation = portOver(fake);
+  for (let i = 0; i < 40; i++) assert.equal(await operation(2), 0); // each seen in memory at its next turn
+  const exact = fake.counts.filter((count) => count === 1).length;
+  const blind = fake.counts.filter((count) => count === 64).length;
+  assert.equal(exact + blind, fake.asks, `the counts asked for: ${fake.counts}`);
+  // Each operation after the first asks once for the packet of the one before (unless a blind ask removes it).
+  assert.ok(exact >= 36 && exact <= 39, `asks for the one packet owed: ${exact}`);
+  // About 120 turns in all: the blind ask of the 64th turn comes only if the phase outlived the operations.
+  assert.ok(blind >= 1, `blind asks: ${blind}`);
 });
 
 Deno.test("a completion that shows in memory is settled without asking; its OVERLAPPED is reused only after the next phase removed its packet", async () => {
@@ -151,7 +168,7 @@ Deno.test("a completion that shows in memory is settled without asking; its OVER
   const next = new PendingOperation(pool.take(), []);
   assert.notEqual(next.record, op.record);
   const nextDone = port.wait(next);
-  await turns(3); // the next phase's first idle turn removes the packet
+  await turns(3); // the phase's first idle turn since then removes the packet
   assert.equal(fake.asks, asksBefore + 1);
   fake.complete(next.overlapped);
   await nextDone;
