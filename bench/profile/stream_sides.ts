@@ -11,7 +11,7 @@
  *     owned    256 KiB reads handed over as a default reader's are (readOwned, keepBytes), no stream
  *     byob     conn.readable through a BYOB reader into one 256 KiB buffer
  *     default  conn.readable through a default reader (the bench's streams-64k)
- *   writer MODE PIPE   connects to PIPE and writes 256 MiB, then closes:
+ *   writer MODE PIPE   connects to PIPE and writes 256 MiB (SIDES_MIB), then closes:
  *     plain     conn.write of 256 KiB, one at a time
  *     streams   conn.writable, 64 KiB chunks as pipeTo writes them (the bench's streams-64k)
  *     streams256  conn.writable, 256 KiB chunks
@@ -22,10 +22,15 @@
  *     wine /win/deno.exe run -A bench/profile/stream_sides.ts reader default "$P" &
  *     sleep 0.3; wine /win/deno.exe run -A bench/profile/deno_bare_throughput.ts turns 256 writer "$P"; wait'
  *
- * and `bun bench/profile/stream_sides.ts ...` for Bun. `SIDES_CALL_KIB` in the
- * environment sets the size of the `plain` and `fresh` reads and writes and
- * of the other readers' buffers (default 256; 1024 with `BARE_CHUNK_KIB=1024`
- * on the bare side: throughput-1m's calls, docs/benchmarks.md, eighteenth round). The bare reader prints
+ * and `bun bench/profile/stream_sides.ts ...` for Bun. From the environment:
+ * `SIDES_CALL_KIB` sets the size of the `plain` and `fresh` reads and writes
+ * and of the other readers' buffers (default 256; 1024 with
+ * `BARE_CHUNK_KIB=1024` on the bare side: throughput-1m's calls,
+ * docs/benchmarks.md, eighteenth round), `SIDES_MIB` what a writer writes
+ * (default 256), `SIDES_POLL` the polling window in µs
+ * (`kernel32.setWaitOptions`). The `plain` writer prints its CPU time per
+ * write, as the bare writers do (a writer whose writes pend polls while it
+ * waits, so this is no measure of its layers' cost alone). The bare reader prints
  * its MB/s and how many reads it made: 1,024 for 256 MiB means every write
  * carried 256 KiB. Readers also print their process's CPU time per read
  * (`process.cpuUsage`, every thread, from the first read to the last), which
@@ -106,7 +111,7 @@ async function readAll(conn: PipeConnection): Promise<void> {
   );
 }
 
-/** Writes 256 MiB through `mode`, then closes the handle (the reader sees the end). */
+/** Writes TOTAL bytes through `mode`, then closes the handle (the reader sees the end). */
 async function writeAll(conn: PipeConnection): Promise<void> {
   if (mode === "plain") {
     const data = new Uint8Array(READ_SIZE);
