@@ -95,6 +95,8 @@ export class CompletionPort {
   #wakes = 0;
   /** When the last operation pended (performance.now()): each gets a whole window of polling. */
   #lastPend = 0;
+  /** Operations that have pended so far: a polling phase asks for the packets owed once after each. */
+  #pends = 0;
   /** A polling phase asks the port at least every this many turns (see {@linkcode CompletionPort.#settleShown}). */
   #askEvery = ASK_EVERY;
 
@@ -141,6 +143,7 @@ export class CompletionPort {
   wait(op: PendingOperation): Promise<PendingOperation> {
     this.#pending.set(op.address, op);
     this.#lastPend = performance.now();
+    this.#pends++;
     if (!this.#polling) {
       if (this.#policy.shouldPoll()) this.#startPolling();
       else if (!this.#waiting) this.#startWaiter();
@@ -219,8 +222,8 @@ export class CompletionPort {
     turns.open();
     let found = 0;
     let since = performance.now();
-    /** When this phase last asked the port for the packets owed: once after each operation that pends (OWED_BATCH). */
-    let owedAskedAt = -1;
+    /** How many operations had pended when this phase last asked for the packets owed (OWED_BATCH). */
+    let owedAskedAfter = -1;
     try {
       const { kernel32 } = this.#lib;
       for (let turn = 1, idle = 0; this.#pending.size > 0 || idle++ < LINGER_TURNS; turn++) {
@@ -230,7 +233,7 @@ export class CompletionPort {
         idle = 0;
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
         const shown = judged ? this.#settleShown() : 0;
-        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && owedAskedAt < this.#lastPend);
+        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && owedAskedAfter !== this.#pends);
         if (shown > 0) {
           // Their continuations run before this phase's next turn: the port is asked in a later one.
           found += shown;
@@ -240,7 +243,7 @@ export class CompletionPort {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
         } else {
-          if (this.#owed.size > 0) owedAskedAt = performance.now();
+          if (this.#owed.size > 0) owedAskedAfter = this.#pends;
           // Only the packets owed are known to be there: ask for exactly those, unless this ask is blind.
           const blind = !judged || turn % this.#askEvery === 0;
           const settled = this.#ask(blind ? ENTRIES : this.#owed.size);
