@@ -16,7 +16,10 @@
  * ```
  */
 export function concatBytes(parts: readonly Uint8Array[], total: number): Uint8Array<ArrayBuffer> {
-  const whole = new Uint8Array(total);
+  // An ArrayBuffer made first: a small typed array made without one may keep its bytes in the
+  // engine's heap, where they move, and the result may be handed to the kernel (toNodeDuplex's
+  // writev through writeOwned; docs/buffer-ownership.md, "In each runtime").
+  const whole = new Uint8Array(new ArrayBuffer(total));
   let at = 0;
   for (const part of parts) {
     whole.set(part, at);
