@@ -234,18 +234,19 @@ export class CompletionPort {
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
         const shown = judged ? this.#settleShown() : 0;
         const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && owedAskedAfter !== this.#pends);
+        // A blind ask: with many pending (reading them all would cost more), or its turn has come.
+        const blind = !judged || turn % this.#askEvery === 0;
         if (shown > 0) {
           // Their continuations run before this phase's next turn: the port is asked in a later one.
           found += shown;
           since = performance.now();
           this.#askEvery = ASK_EVERY_WHEN_SHOWN;
-        } else if (judged && !owedDue && turn % this.#askEvery !== 0) {
+        } else if (!owedDue && !blind) {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();
         } else {
           if (this.#owed.size > 0) owedAskedAfter = this.#pends;
           // Only the packets owed are known to be there: ask for exactly those, unless this ask is blind.
-          const blind = !judged || turn % this.#askEvery === 0;
           const settled = this.#ask(blind ? ENTRIES : this.#owed.size);
           if (settled > 0) {
             found += settled;
