@@ -46,3 +46,16 @@ export function parsePeerArgs(argv) {
     connections: Number(args.conns ?? 1000),
   };
 }
+
+/**
+ * `poll=MICROS` (remedy measurements only, docs/benchmarks.md): sets the
+ * polling window of a kernel32 binding's completion port; the model has
+ * none and ignores it.
+ *
+ * @param {object} pipes a winpipe API
+ * @param {string | undefined} micros the argument's value
+ */
+export function applyPollWindow(pipes, micros) {
+  if (micros === undefined) return;
+  pipes.kernel32?.setWaitOptions({ pollWindowMicros: Number(micros) });
+}

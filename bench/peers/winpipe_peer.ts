@@ -21,7 +21,7 @@
  */
 import process from "node:process";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
-import { parsePeerArgs } from "./peer_args.mjs";
+import { applyPollWindow, parsePeerArgs } from "./peer_args.mjs";
 
 /** The same quotas as node's libuv and raw_pipe.c. */
 const PIPE_BUFFER = 64 * 1024;
@@ -83,11 +83,7 @@ async function loadWinpipe(): Promise<Winpipe> {
 }
 
 const pipes = await loadWinpipe();
-// Remedy measurements only (docs/benchmarks.md): `poll=MICROS` sets the binding's polling window.
-if (args.poll !== undefined) {
-  (pipes as { kernel32?: { setWaitOptions(o: { pollWindowMicros: number }): void } }).kernel32
-    ?.setWaitOptions({ pollWindowMicros: Number(args.poll) });
-}
+applyPollWindow(pipes, args.poll);
 
 function createServer(name: string) {
   const type = isMessageCase(name) ? "message" : "byte";
