@@ -75,7 +75,8 @@ export const IMPLS = [
  * `--variant="deno-nopoll=winpipe-deno:poll=0"`), to measure a remedy against the code as it is in
  * the same rounds. An ARG starting with `--` goes to the runtime instead, before the script (e.g.
  * `--variant="deno-semi1=winpipe-deno:--v8-flags=--max-semi-space-size=1"`, or `bun-smol=winpipe-bun:--smol`).
- * Without HTTP: the variants are for the pipe cases.
+ * A variant runs the HTTP case too when its implementation has one: the HTTP peer takes `poll=` and
+ * the runtime's flags, and ignores the pipe cases' other arguments.
  */
 export function parseVariant(spec, known) {
   const match = /^([\w@.+-]+)=([\w-]+)(?::(.*))?$/.exec(spec);
@@ -84,7 +85,7 @@ export function parseVariant(spec, known) {
   const extra = (match[3] ?? "").split(/\s+/).filter((a) => a !== "");
   const runtimeArgs = extra.filter((a) => a.startsWith("--"));
   const args = [...(base.args ?? []), ...extra.filter((a) => !a.startsWith("--"))];
-  return { ...base, name: match[1], base: base.name, args, runtimeArgs, httpPeer: undefined };
+  return { ...base, name: match[1], base: base.name, args, runtimeArgs };
 }
 
 /**

@@ -7,12 +7,15 @@
  *   bun bench/peers/http_winpipe_peer.ts server|client ARGS           winpipe-bun (@winpipe/bun)
  *   deno run -A bench/peers/http_winpipe_peer.ts both ARGS            model (@winpipe/core/model, one process)
  *
- * ARGS are `key=value` pairs: prefix, seconds, connections (see bench/run.mjs).
+ * ARGS are `key=value` pairs: prefix, seconds, connections (see bench/run.mjs),
+ * and `poll=MICROS`, the binding's polling window (bench/peers/peer_args.mjs).
  * The client runs `connections` loops at once, each sending `GET /` and
  * reading the 2-byte reply, each on its own keep-alive connection (a
  * PipeHttpClient keeping that many idle), for `seconds`; requests completed
  * after the first tenth of the time count. It prints `result http-rps N req/s`,
- * then `GET /stop`, which ends the server. bench/peers/node_http_peer.mjs
+ * then `GET /stop`, which ends the server. Each side also prints its
+ * process's CPU time per request (`cpu http-rps server|client N us`, see
+ * {@linkcode cpuPerRequest}; not a bench figure). bench/peers/node_http_peer.mjs
  * does the same with node:http.
  *
  * @module
@@ -20,6 +23,7 @@
 import process from "node:process";
 import type { Winpipe } from "@winpipe/core";
 import { createHttp, PipeHttpClient, type WinpipeHttp } from "@winpipe/http";
+import { applyPollWindow } from "./peer_args.mjs";
 
 const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
@@ -43,13 +47,40 @@ async function load(): Promise<{ pipes: Winpipe; http: WinpipeHttp }> {
 }
 
 const { pipes, http } = await load();
+applyPollWindow(pipes, args.poll);
+
+/**
+ * Counts requests and prints this process's CPU time (user and system, all
+ * threads) per request from the 100th to the last: under Wine a figure that
+ * moves less than requests/s when the machine is shared, and that says
+ * which side's work a request costs (docs/benchmarks.md, nineteenth round).
+ */
+function cpuPerRequest(side: "server" | "client") {
+  let requests = 0, from: ReturnType<typeof process.cpuUsage> | undefined;
+  return {
+    count(): void {
+      if (++requests === 100) from = process.cpuUsage();
+    },
+    print(): void {
+      if (from === undefined) return;
+      const used = process.cpuUsage(from);
+      console.log(`cpu http-rps ${side} ${((used.user + used.system) / (requests - 100)).toFixed(1)} us`);
+    },
+  };
+}
 
 async function serve(): Promise<void> {
   const body = new TextEncoder().encode("ok");
   let stop!: () => void;
   const stopped = new Promise<void>((resolve) => (stop = resolve));
+  const cpu = cpuPerRequest("server");
   const server = http.serveHttp(pipeName, (request) => {
-    if (request.url.endsWith("/stop")) stop();
+    if (request.url.endsWith("/stop")) {
+      cpu.print();
+      stop();
+    } else {
+      cpu.count();
+    }
     return new Response(body);
   });
   await stopped;
@@ -77,14 +108,17 @@ async function request(): Promise<void> {
   const warm = start + seconds * 100; // the first tenth of the time does not count
   const end = start + seconds * 1000;
   let counted = 0;
+  const cpu = cpuPerRequest("client");
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < end) {
       const response = await client.fetch(pipeName, "/");
       await response.arrayBuffer();
+      cpu.count();
       if (performance.now() >= warm) counted++;
     }
   }));
   const elapsed = (performance.now() - warm) / 1000;
+  cpu.print();
   console.log(`result http-rps ${(counted / elapsed).toFixed(1)} req/s`);
   await (await client.fetch(pipeName, "/stop", { headers: { connection: "close" } })).arrayBuffer();
 }

@@ -7,7 +7,8 @@
 // with that many sockets, each sending `GET /` and reading the 2-byte reply,
 // for `seconds`; requests completed after the first tenth of the time count.
 // It prints `result http-rps N req/s`, then sends `GET /stop`, which ends
-// the server.
+// the server. Each side also prints its process's CPU time per request, as
+// http_winpipe_peer.ts does (`cpu http-rps server|client N us`).
 import http from "node:http";
 import process from "node:process";
 
@@ -17,9 +18,27 @@ const pipeName = `\\\\.\\pipe\\${args.prefix ?? "winpipe-bench"}-http-rps`;
 const seconds = Number(args.seconds ?? 3);
 const connections = Number(args.connections ?? 8);
 
+/** Counts requests; prints this process's CPU time per request from the 100th to the last (http_winpipe_peer.ts). */
+function cpuPerRequest(side) {
+  let requests = 0, from;
+  return {
+    count() {
+      if (++requests === 100) from = process.cpuUsage();
+    },
+    print() {
+      if (from === undefined) return;
+      const used = process.cpuUsage(from);
+      console.log(`cpu http-rps ${side} ${((used.user + used.system) / (requests - 100)).toFixed(1)} us`);
+    },
+  };
+}
+
 async function serve() {
   const body = Buffer.from("ok");
+  const cpu = cpuPerRequest("server");
   const server = http.createServer((req, res) => {
+    if (req.url === "/stop") cpu.print();
+    else cpu.count();
     res.end(body);
     if (req.url === "/stop") {
       server.close();
@@ -61,13 +80,16 @@ async function request() {
   const warm = start + seconds * 100;
   const end = start + seconds * 1000;
   let counted = 0;
+  const cpu = cpuPerRequest("client");
   await Promise.all(Array.from({ length: connections }, async () => {
     while (performance.now() < end) {
       await get(agent, "/");
+      cpu.count();
       if (performance.now() >= warm) counted++;
     }
   }));
   const elapsed = (performance.now() - warm) / 1000;
+  cpu.print();
   console.log(`result http-rps ${(counted / elapsed).toFixed(1)} req/s`);
   await get(agent, "/stop");
   agent.destroy();
