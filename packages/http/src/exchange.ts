@@ -35,11 +35,13 @@ export class Exchange {
    * data is the next request (kept), its end means the client went away,
    * which aborts the request's signal and cancels a response still being
    * produced (otherwise a stream that never ends would hold the connection).
+   * The watch ends when the next bytes arrive, even when the server's
+   * loop takes them first.
    */
   watchClient(reader: ConnReader, signal: AbortSignal): void {
     if (this.#watching) return;
     this.#watching = true;
-    reader.waitForData(signal).then((more) => {
+    reader.waitForArrival(signal).then((more) => {
       if (!more) this.clientGone();
     }, () => this.clientGone());
   }

@@ -45,6 +45,8 @@ export class ConnReader {
   #eof = false;
   /** The read in flight: one at a time, shared by whoever waits for data. */
   #filling: Promise<boolean> | undefined;
+  /** Bytes read from the pipe so far (see {@linkcode ConnReader.waitForArrival}). */
+  #received = 0;
 
   /** `capacity`: the buffer size, at least the largest head accepted. */
   constructor(conn: ByteConnection, capacity = READ_SIZE) {
@@ -90,12 +92,30 @@ export class ConnReader {
       return false;
     }
     this.#end += result.bytesRead;
+    this.#received += result.bytesRead;
     return true;
   }
 
   /** Resolves when a byte is buffered (true), or at the end of the data (false). */
   async waitForData(signal?: AbortSignal): Promise<boolean> {
     while (this.#start === this.#end) if (!(await this.fill(signal))) return false;
+    return true;
+  }
+
+  /**
+   * Resolves true when a byte is buffered or bytes arrive, whoever takes
+   * them; false at the end of the data. Unlike
+   * {@linkcode ConnReader.waitForData} it does not wait again when another
+   * reader took the bytes first: the server's watch for a client that goes
+   * away (exchange.ts) ends with the next request instead of waiting on,
+   * one more watch per request served on a keep-alive connection, each
+   * woken by every later read.
+   */
+  async waitForArrival(signal?: AbortSignal): Promise<boolean> {
+    const received = this.#received;
+    while (this.#start === this.#end && this.#received === received) {
+      if (!(await this.fill(signal))) return false;
+    }
     return true;
   }
 

@@ -1,0 +1,94 @@
+/**
+ * The server's watch for a client that goes away (src/exchange.ts) over a
+ * connection whose reads the test completes one by one, in the order that
+ * a pipe and the server's own loop may take: no backend needed.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { BodyDecoder } from "../src/body_in.ts";
+import { Exchange } from "../src/exchange.ts";
+import { type ByteConnection, ConnReader } from "../src/reader.ts";
+import { bytes, delay, type RegisterTest } from "./helpers.ts";
+
+/** A connection whose every read waits until the test completes it. */
+class ScriptedConnection implements ByteConnection {
+  readonly reads: { buffer: Uint8Array; complete: (result: { bytesRead: number } | null) => void }[] = [];
+  closed = false;
+
+  read(buffer: Uint8Array): Promise<{ bytesRead: number } | null> {
+    return new Promise((complete) => this.reads.push({ buffer, complete }));
+  }
+
+  write(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** Completes read `index` with `data`, or with the end of the data. */
+  deliver(index: number, data: Uint8Array | null): void {
+    const read = this.reads[index];
+    if (data === null) return read.complete(null);
+    read.buffer.set(data);
+    read.complete({ bytesRead: data.length });
+  }
+}
+
+/** An exchange whose request had no body, as the server makes it for a GET. */
+function exchangeOn(reader: ConnReader): Exchange {
+  return new Exchange(new BodyDecoder(reader, { kind: "none" }, { maxTrailerSize: 1024 }));
+}
+
+export function exchangeSuite(register: RegisterTest): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http server internals: ${name}`, fn);
+
+  t(
+    "the watch for a client going away ends with the next request, also when the server's loop takes it first",
+    async () => {
+      const conn = new ScriptedConnection();
+      const reader = new ConnReader(conn);
+      // The server's loop is already waiting for the next request, and its continuation takes the bytes
+      // before the watch looks (the order that left one more watch per request before, each woken by every
+      // later read and reading again when it found nothing buffered).
+      let taken: Uint8Array | undefined;
+      const serverLoop = reader.fill().then(() => (taken = reader.takeBuffered(3)));
+      const exchange = exchangeOn(reader);
+      exchange.watchClient(reader, new AbortController().signal);
+      conn.deliver(0, bytes("GET"));
+      await serverLoop;
+      await delay(10);
+      assert.deepEqual(taken, bytes("GET"));
+      assert.equal(conn.reads.length, 1, "the watch read again after the next request had come");
+      assert.equal(exchange.abort.signal.aborted, false);
+    },
+  );
+
+  t("the watch aborts the request's signal when the client goes away", async () => {
+    const conn = new ScriptedConnection();
+    const reader = new ConnReader(conn);
+    const exchange = exchangeOn(reader);
+    exchange.watchClient(reader, new AbortController().signal);
+    assert.equal(conn.reads.length, 1);
+    conn.deliver(0, null);
+    await delay(10);
+    assert.equal(exchange.abort.signal.aborted, true);
+    assert.equal((exchange.abort.signal.reason as DOMException).name, "AbortError");
+  });
+
+  t("waitForArrival resolves at once with bytes buffered, and with false at the end of the data", async () => {
+    const conn = new ScriptedConnection();
+    const reader = new ConnReader(conn);
+    const first = reader.waitForData();
+    conn.deliver(0, bytes("ab"));
+    assert.equal(await first, true);
+    assert.equal(await reader.waitForArrival(), true);
+    assert.equal(conn.reads.length, 1);
+    reader.takeBuffered(2);
+    const end = reader.waitForArrival();
+    conn.deliver(1, null);
+    assert.equal(await end, false);
+  });
+}
