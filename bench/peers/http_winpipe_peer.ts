@@ -14,8 +14,8 @@
  * PipeHttpClient keeping that many idle), for `seconds`; requests completed
  * after the first tenth of the time count. It prints `result http-rps N req/s`,
  * then `GET /stop`, which ends the server. Each side also prints its
- * process's CPU time per request (`cpu http-rps server|client N us`, see
- * {@linkcode cpuPerRequest}; not a bench figure). bench/peers/node_http_peer.mjs
+ * process's CPU time per request (`cpu http-rps server|client N us`,
+ * bench/peers/cpu_per_request.mjs; not a bench figure). bench/peers/node_http_peer.mjs
  * does the same with node:http.
  *
  * @module
@@ -23,6 +23,7 @@
 import process from "node:process";
 import type { Winpipe } from "@winpipe/core";
 import { createHttp, PipeHttpClient, type WinpipeHttp } from "@winpipe/http";
+import { cpuPerRequest } from "./cpu_per_request.mjs";
 import { applyPollWindow } from "./peer_args.mjs";
 
 const [role = "", ...rest] = process.argv.slice(2);
@@ -48,26 +49,6 @@ async function load(): Promise<{ pipes: Winpipe; http: WinpipeHttp }> {
 
 const { pipes, http } = await load();
 applyPollWindow(pipes, args.poll);
-
-/**
- * Counts requests and prints this process's CPU time (user and system, all
- * threads) per request from the 100th to the last: under Wine a figure that
- * moves less than requests/s when the machine is shared, and that says
- * which side's work a request costs (docs/benchmarks.md, nineteenth round).
- */
-function cpuPerRequest(side: "server" | "client") {
-  let requests = 0, from: ReturnType<typeof process.cpuUsage> | undefined;
-  return {
-    count(): void {
-      if (++requests === 100) from = process.cpuUsage();
-    },
-    print(): void {
-      if (from === undefined) return;
-      const used = process.cpuUsage(from);
-      console.log(`cpu http-rps ${side} ${((used.user + used.system) / (requests - 100)).toFixed(1)} us`);
-    },
-  };
-}
 
 async function serve(): Promise<void> {
   const body = new TextEncoder().encode("ok");

@@ -7,31 +7,17 @@
 // with that many sockets, each sending `GET /` and reading the 2-byte reply,
 // for `seconds`; requests completed after the first tenth of the time count.
 // It prints `result http-rps N req/s`, then sends `GET /stop`, which ends
-// the server. Each side also prints its process's CPU time per request, as
-// http_winpipe_peer.ts does (`cpu http-rps server|client N us`).
+// the server. Each side also prints its process's CPU time per request
+// (`cpu http-rps server|client N us`, cpu_per_request.mjs).
 import http from "node:http";
 import process from "node:process";
+import { cpuPerRequest } from "./cpu_per_request.mjs";
 
 const [role = "", ...rest] = process.argv.slice(2);
 const args = Object.fromEntries(rest.map((a) => [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)]));
 const pipeName = `\\\\.\\pipe\\${args.prefix ?? "winpipe-bench"}-http-rps`;
 const seconds = Number(args.seconds ?? 3);
 const connections = Number(args.connections ?? 8);
-
-/** Counts requests; prints this process's CPU time per request from the 100th to the last (http_winpipe_peer.ts). */
-function cpuPerRequest(side) {
-  let requests = 0, from;
-  return {
-    count() {
-      if (++requests === 100) from = process.cpuUsage();
-    },
-    print() {
-      if (from === undefined) return;
-      const used = process.cpuUsage(from);
-      console.log(`cpu http-rps ${side} ${((used.user + used.system) / (requests - 100)).toFixed(1)} us`);
-    },
-  };
-}
 
 async function serve() {
   const body = Buffer.from("ok");
