@@ -91,7 +91,8 @@ export function parseVariant(spec, known) {
 /**
  * `--baseline=REV`: the winpipe peers of another commit (its packages and peers, from `git archive`, in
  * bench/.build/baseline/REV), run as `winpipe-deno@REV`, `winpipe-bun@REV` and their `-sync` rows in the
- * same rounds: the before of a before/after measurement.
+ * same rounds (`http-rps` too, where that commit has its HTTP peer): the before of a before/after
+ * measurement.
  */
 export function baselineImpls(rev, known) {
   const resolved = spawnSync("git", ["rev-parse", "--short", rev], { encoding: "utf8" });
@@ -120,7 +121,10 @@ export function baselineImpls(rev, known) {
       peer: path.join(dir, impl.peer),
       // Deno finds its configuration from the working directory: point it at the baseline's workspace.
       config: `${dir}/deno.json`,
-      httpPeer: undefined,
+      // The HTTP case too, where that commit has its peer.
+      httpPeer: impl.httpPeer && fs.existsSync(path.join(dir, impl.httpPeer))
+        ? path.join(dir, impl.httpPeer)
+        : undefined,
     };
   });
 }
