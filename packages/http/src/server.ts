@@ -311,8 +311,6 @@ export class HttpServer implements AsyncDisposable {
       }
       exchange.expectContinue = head.minor === 1 && framing.kind !== "none";
     }
-    const headers = new Headers();
-    for (const [name, value] of head.fields) headers.append(name, value);
     // GET and HEAD cannot carry a body in a Request: one sent anyway is dropped after the response.
     const bodyless = head.method === "GET" || head.method === "HEAD" || framing.kind === "none";
     const body = bodyless ? null : bodyStream(exchange.decoder, {
@@ -333,7 +331,11 @@ export class HttpServer implements AsyncDisposable {
     });
     if (exchange.decoder.done) exchange.watchClient(reader, signal);
     try {
-      const request = new Request(url.href, { method: head.method, headers, body, duplex: "half" } as RequestInit);
+      const init = body === null ? { method: head.method } : { method: head.method, body, duplex: "half" };
+      const request = new Request(url.href, init as RequestInit);
+      // The fields go into the Request's own headers: a Headers (or list) in init is filled by iterating it,
+      // which made a Request cost Deno twice as much (7.1 against 3.0 µs natively; the same headers either way).
+      for (const [name, value] of head.fields) request.headers.append(name, value);
       // request.signal aborts when the client goes away. Set as an own property rather than through init.signal,
       // which makes Deno build a following signal (13 µs instead of 6 per Request). (A clone has its own signal.)
       Object.defineProperty(request, "signal", { value: exchange.abort.signal, enumerable: true });
@@ -360,22 +362,26 @@ export class HttpServer implements AsyncDisposable {
     const status = response.status;
     const noBody = head.method === "HEAD" || status === 204 || status === 304;
     const fields: [string, string][] = [];
-    let announced: number | undefined;
+    let lengthField: string | undefined;
     let hasDate = false;
-    for (const [name, value] of response.headers) {
-      if (HOP_BY_HOP.has(name)) continue;
-      if (name === "content-length") {
-        if (!/^[0-9]+$/.test(value)) {
-          this.#onError(new TypeError(`the response has an invalid Content-Length: ${value}`), request);
-          await conn.write(refusal(500, "the response had an invalid Content-Length")).catch(() => {});
-          await response.body?.cancel().catch(() => {});
-          return false;
-        }
-        announced = Number(value);
-        continue;
+    // forEach rather than the iterator: the same fields in the same order, at a fifth of the cost in Deno.
+    response.headers.forEach((value, name) => {
+      if (HOP_BY_HOP.has(name)) return;
+      if (name === "content-length") lengthField = value;
+      else {
+        if (name === "date") hasDate = true;
+        fields.push([name, value]);
       }
-      if (name === "date") hasDate = true;
-      fields.push([name, value]);
+    });
+    let announced: number | undefined;
+    if (lengthField !== undefined) {
+      if (!/^[0-9]+$/.test(lengthField)) {
+        this.#onError(new TypeError(`the response has an invalid Content-Length: ${lengthField}`), request);
+        await conn.write(refusal(500, "the response had an invalid Content-Length")).catch(() => {});
+        await response.body?.cancel().catch(() => {});
+        return false;
+      }
+      announced = Number(lengthField);
     }
     if (!hasDate) fields.push(["date", httpDate()]);
 
