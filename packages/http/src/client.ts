@@ -327,7 +327,10 @@ export class PipeHttpClient implements Disposable {
     const { conn, reader } = pooled;
     const { signal } = out;
     const fields: [string, string][] = [["host", out.url.host]];
-    for (const [field, value] of out.headers) if (!OWN_FIELDS.has(field)) fields.push([field, value]);
+    // forEach rather than the iterator: the same fields in the same order, at a fifth of the cost in Deno.
+    out.headers.forEach((value, field) => {
+      if (!OWN_FIELDS.has(field)) fields.push([field, value]);
+    });
     if (!out.headers.has("accept")) fields.push(["accept", "*/*"]);
     let framing: OutFraming = "none";
     let length = 0;
@@ -394,8 +397,6 @@ export class PipeHttpClient implements Disposable {
     } catch (err) {
       throw networkError(`an invalid response: ${(err as Error).message}`, err);
     }
-    const headers = new Headers();
-    for (const [field, value] of response.fields) headers.append(field, value);
     const reusable = keepsAlive(response) && responseFramingKind.kind !== "close";
     let released = false;
     const finish = (ok: boolean) => {
@@ -445,8 +446,11 @@ export class PipeHttpClient implements Disposable {
       result = new Response(nullBody ? null : whole ?? stream, {
         status: response.status,
         statusText: response.reason,
-        headers,
       });
+      // Into the Response's own headers: a Headers in init is filled by iterating it, which made a Response cost
+      // Deno twice as much (5.6 against 2.7 µs natively). The body is bytes, a stream or null, so the constructor
+      // adds no Content-Type of its own.
+      for (const [field, value] of response.fields) result.headers.append(field, value);
     } catch (err) {
       conn.close();
       throw networkError(`an invalid response: ${(err as Error).message}`, err);
