@@ -42,6 +42,7 @@
 import process from "node:process";
 import type { PipeConnection, Winpipe } from "@winpipe/core";
 import { keepBytes, readOwned } from "@winpipe/core/internal";
+import { applyPollWindow } from "../peers/peer_args.mjs";
 
 const READ_SIZE = Number(process.env.SIDES_CALL_KIB ?? 256) * 1024;
 const TOTAL = Number(process.env.SIDES_MIB ?? 256) * 1024 * 1024;
@@ -54,10 +55,7 @@ if (pipe === undefined || !(role === "reader" ? READERS : role === "writer" ? WR
 }
 // A computed specifier: each runtime resolves only its own package.
 const pipes = await import("Bun" in globalThis ? "@winpipe/bun" : "@winpipe/deno") as Winpipe;
-if (process.env.SIDES_POLL !== undefined) {
-  (pipes as unknown as { kernel32: { setWaitOptions(o: { pollWindowMicros: number }): void } }).kernel32
-    .setWaitOptions({ pollWindowMicros: Number(process.env.SIDES_POLL) });
-}
+applyPollWindow(pipes, process.env.SIDES_POLL);
 
 /** Reads through `mode` until the end of the data and prints MB/s (from the end of the first read) and the reads. */
 async function readAll(conn: PipeConnection): Promise<void> {
