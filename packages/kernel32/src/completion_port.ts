@@ -241,6 +241,12 @@ export class CompletionPort {
           found += shown;
           since = performance.now();
           this.#askEvery = ASK_EVERY_WHEN_SHOWN;
+          if (this.#owed.size >= OWED_BATCH) {
+            // Turns that all show a completion would otherwise never ask: the packets owed would pile up in
+            // the port, each holding an OVERLAPPED out of the pool (a new one made for every operation).
+            owedAskedAfter = this.#pends;
+            found += this.#ask(this.#owed.size);
+          }
         } else if (!owedDue && !blind) {
           // Nothing to remove yet: give the CPU to whoever is ready (the peer; wineserver under Wine).
           kernel32.SwitchToThread();

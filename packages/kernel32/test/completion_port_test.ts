@@ -35,6 +35,16 @@ class FakePort {
     if (queued) this.#queue.push(overlapped);
   }
 
+  /** Packets queued and not removed yet. */
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** OVERLAPPEDs made so far (each gets its address once). */
+  get records(): number {
+    return this.#byAddress.size;
+  }
+
   /** Queues the packet `complete` held back. */
   queue(overlapped: Uint8Array): void {
     this.#queue.push(overlapped);
@@ -208,4 +218,14 @@ Deno.test("a completion that only a blind ask found brings back asking every 4th
   const late: number[] = [];
   for (let i = 0; i < 5; i++) late.push(await operation(5 + i));
   assert.ok(Math.max(...late) <= 3, `idle turns between a completion and its settling: ${late}`);
+});
+
+Deno.test("packets owed are removed, and their OVERLAPPEDs reused, while every turn settles a completion from memory", async () => {
+  const fake = new FakePort(true);
+  const operation = portOver(fake);
+  // Each operation completes before the turn after it pended, so every turn of the phase shows one in memory.
+  for (let i = 0; i < 500; i++) assert.equal(await operation(0), 0);
+  // Owed packets are asked for once 32 are owed: the port never holds many, and the pool gets their OVERLAPPEDs back.
+  assert.ok(fake.queued <= 32, `packets still in the port after 500 operations: ${fake.queued}`);
+  assert.ok(fake.records <= 66, `OVERLAPPEDs made for 500 operations: ${fake.records}`);
 });
