@@ -32,8 +32,9 @@ const ASK_EVERY_WHEN_SHOWN = 64;
  * nothing to settle (typically while that operation is pending, off the
  * path of an exchange), and for exactly those packets (see
  * {@linkcode CompletionPort.#ask}); after that only when this many are owed
- * (or at a blind ask), so that a packet the kernel has not queued yet is not
- * asked for turn after turn.
+ * (then in any turn, also one that settles completions from memory) or at a
+ * blind ask, so that a packet the kernel has not queued yet is not asked for
+ * turn after turn.
  */
 const OWED_BATCH = 32;
 /**
