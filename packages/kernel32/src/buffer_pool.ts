@@ -13,13 +13,20 @@
 const MIN_CAPACITY = 64;
 /** Buffers larger than this are not kept. */
 const MAX_POOLED = 16 * 1024 * 1024;
-/** How many free buffers of one size class are kept. */
-const PER_CLASS = 4;
+/** Free buffers of one size class are kept up to this many bytes in all... */
+const BYTES_PER_CLASS = 1024 * 1024;
+/** ...but at least this many buffers (the large classes)... */
+const MIN_PER_CLASS = 4;
+/** ...and at most this many (the small ones). */
+const MAX_PER_CLASS = 64;
 
 /**
- * Free buffers by capacity (powers of two from 64 bytes to 16 MiB, at most
- * four of each). A buffer is in the pool only while no operation and no
- * caller uses it.
+ * Free buffers by capacity (powers of two from 64 bytes to 16 MiB): up to
+ * 1 MiB of each class, at least four and at most 64 buffers, so that
+ * operations started together (a batch of completions whose continuations
+ * each start the next read, writes to several pipes at once) find their
+ * buffers again instead of each beyond the fourth making a fresh one. A
+ * buffer is in the pool only while no operation and no caller uses it.
  */
 export class BufferPool {
   readonly #free = new Map<number, Uint8Array<ArrayBuffer>[]>();
@@ -37,8 +44,13 @@ export class BufferPool {
     if (capacity > MAX_POOLED || capacity !== capacityFor(capacity)) return;
     let free = this.#free.get(capacity);
     if (free === undefined) this.#free.set(capacity, free = []);
-    if (free.length < PER_CLASS) free.push(new Uint8Array(buffer.buffer));
+    if (free.length < keptOf(capacity)) free.push(new Uint8Array(buffer.buffer));
   }
+}
+
+/** How many free buffers of size class `capacity` are kept. */
+function keptOf(capacity: number): number {
+  return Math.min(MAX_PER_CLASS, Math.max(MIN_PER_CLASS, BYTES_PER_CLASS / capacity));
 }
 
 /** The size class of `length`: the next power of two, at least 64; exact above 16 MiB. */
