@@ -25,7 +25,7 @@ Deno.test("small classes keep at most 64 buffers, large ones at least 4", () => 
   assert.equal(reusedAfterBatch(new BufferPool(), 16 * 1024 * 1024, 8), 4);
 });
 
-Deno.test("a buffer comes back as its own size class, zero-length views included", () => {
+Deno.test("a view of part of a buffer gives the whole buffer back to its size class; none above 16 MiB is kept", () => {
   const pool = new BufferPool();
   const buffer = pool.take(100); // the 128-byte class
   assert.equal(buffer.length, 128);
