@@ -234,7 +234,8 @@ export class CompletionPort {
         idle = 0;
         const judged = this.#pending.size <= MEMORY_CHECK_LIMIT;
         const shown = judged ? this.#settleShown() : 0;
-        const owedDue = this.#owed.size >= OWED_BATCH || (this.#owed.size > 0 && owedAskedAfter !== this.#pends);
+        const batchOwed = this.#owed.size >= OWED_BATCH;
+        const owedDue = batchOwed || (this.#owed.size > 0 && owedAskedAfter !== this.#pends);
         // A blind ask: with many pending (reading them all would cost more), or its turn has come.
         const blind = !judged || turn % this.#askEvery === 0;
         if (shown > 0) {
@@ -242,7 +243,7 @@ export class CompletionPort {
           found += shown;
           since = performance.now();
           this.#askEvery = ASK_EVERY_WHEN_SHOWN;
-          if (this.#owed.size >= OWED_BATCH) {
+          if (batchOwed) {
             // Turns that all show a completion would otherwise never ask: the packets owed would pile up in
             // the port, each holding an OVERLAPPED out of the pool (a new one made for every operation).
             owedAskedAfter = this.#pends;
