@@ -435,8 +435,15 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
    * of up to `length` bytes into a buffer the backend owns while
    * the operation is pending. Resolves with the bytes read and whether the
    * message is complete.
+   *
+   * `into` (at least `length` bytes) is the caller's buffer for the bytes.
+   * A backend may read into it directly when its memory is shared
+   * (`isSharedMemory` of @winpipe/core/internal: nothing JavaScript does
+   * can take that memory away while the read is pending); the result's
+   * `bytes` are then a view of `into` from its start, with no `release`.
+   * Otherwise the bytes are in the backend's memory, as without it.
    */
-  read(handle: H, length: number, signal?: AbortSignal): Promise<ReadData>;
+  read(handle: H, length: number, signal?: AbortSignal, into?: Uint8Array): Promise<ReadData>;
   /**
    * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile).
    * Resolves with the bytes written (fewer than asked only in
@@ -444,7 +451,10 @@ export interface PipeKernel<H extends KernelHandle = KernelHandle> {
    * caller hands it over (`owned`): then nothing else reads or changes its
    * memory until the returned promise settles, that memory is an ArrayBuffer
    * of its own (never a small typed array a garbage collector may move), and
-   * a backend may give it to the kernel as it is instead of a copy.
+   * a backend may give it to the kernel as it is instead of a copy. So may
+   * it `data` in shared memory (`isSharedMemory` of
+   * @winpipe/core/internal), owned or not: its contents may change while
+   * the write is pending, but not its memory.
    */
   write(handle: H, data: Uint8Array, signal?: AbortSignal, owned?: boolean): Promise<number>;
   /**

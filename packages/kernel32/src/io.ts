@@ -196,6 +196,8 @@ export function completionCode(session: Session, done: Completion): number {
  * pool, or {@linkcode EMPTY}): its bytes, handed over now that the kernel is
  * done with them, and `release` to give the buffer back. ERROR_MORE_DATA is
  * a partial message, not an error; on a failure the buffer goes back at once.
+ * With `pooled` false, `buffer` is the caller's shared memory: the bytes
+ * are a view of it, and it goes nowhere.
  */
 export function readData(
   session: Session,
@@ -204,14 +206,17 @@ export function readData(
   call: "read" | "transact",
   name: string,
   handle: Kernel32Handle,
+  pooled = true,
 ): ReadData {
   const code = completionCode(session, done);
   const complete = code === 0;
   if (!complete && errorBehaviour(call, code) !== "partial-message") {
-    if (buffer !== EMPTY) session.buffers.give(buffer);
+    if (pooled && buffer !== EMPTY) session.buffers.give(buffer);
     throw new PipeError(code, name, { pipeName: handle.pipeName });
   }
   if (buffer === EMPTY) return { bytes: struct(0), messageComplete: complete };
+  // The caller's shared memory: the bytes are in it, and nothing goes back to the pool.
+  if (!pooled) return { bytes: buffer.subarray(0, done.information), messageComplete: complete };
   let released = false;
   return {
     bytes: buffer.subarray(0, done.information),

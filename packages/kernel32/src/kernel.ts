@@ -28,7 +28,7 @@ import type {
   ReadData,
   SyncReadResult,
 } from "@winpipe/core";
-import { requireOptions, show, startCall } from "@winpipe/core/internal";
+import { isSharedMemory, requireOptions, show, startCall } from "@winpipe/core/internal";
 import { createAnonymousPipe } from "./anonymous_pipe.ts";
 import type { Win32Binding } from "./binding.ts";
 import { Kernel32Handle } from "./handle.ts";
@@ -368,14 +368,21 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
    * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
    * into a buffer of `length` bytes this layer owns (from its pool); the
    * bytes are handed over once read, with `release` to give the buffer back.
+   * Into `into` itself when its memory is shared (nothing JavaScript does
+   * can take it away while the read is pending): no copy to make.
    */
-  read(handle: Kernel32Handle, length: number, signal?: AbortSignal): Promise<ReadData> {
+  read(handle: Kernel32Handle, length: number, signal?: AbortSignal, into?: Uint8Array): Promise<ReadData> {
     // A promise chain, not an async function: no suspended frame per pending read (see io.ts).
     return startCall(() => {
       const call = "ReadFile";
       const native = this.#start(handle, call, signal);
       const session = this.#session;
-      const data = length === 0 ? EMPTY : session.buffers.take(length);
+      const shared = length > 0 && into !== undefined && into.length >= length && isSharedMemory(into);
+      const data = length === 0
+        ? EMPTY
+        : shared
+        ? into!.subarray(0, length) as Uint8Array<ArrayBuffer>
+        : session.buffers.take(length);
       return io(session, handle, native, call, [data], signal, {
         synchronous: (lib, native, iosb) =>
           lib.offThread("NtReadFile", native, 0, null, null, iosb, data, length, null, null),
@@ -383,10 +390,10 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
       }).then((done) => {
         // ReadFile on a synchronous handle turns end of file into success with 0 bytes.
         if (!handle.overlapped && done.status === STATUS_END_OF_FILE) {
-          if (data !== EMPTY) session.buffers.give(data);
+          if (data !== EMPTY && !shared) session.buffers.give(data);
           return { bytes: struct(0), messageComplete: true };
         }
-        return readData(session, done, data, "read", call, handle);
+        return readData(session, done, data, "read", call, handle, !shared);
       });
     });
   }
@@ -394,7 +401,8 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
   /**
    * [WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile),
    * from a copy of `data` this layer owns until the kernel is done with it,
-   * or, when the caller hands `data` over (`owned`), from `data` itself.
+   * or from `data` itself when the caller hands it over (`owned`) or its
+   * memory is shared (nothing JavaScript does can take it away meanwhile).
    */
   write(handle: Kernel32Handle, data: Uint8Array, signal?: AbortSignal, owned = false): Promise<number> {
     // A promise chain, not an async function: no suspended frame per pending write (see io.ts).
@@ -403,8 +411,9 @@ export class Kernel32Kernel implements PipeKernel<Kernel32Handle> {
       const native = this.#start(handle, call, signal);
       const session = this.#session;
       const length = data.length;
-      // Memory handed over is nobody else's until this settles (the port's contract): no copy is needed.
-      const copied = length > 0 && !owned;
+      // Memory handed over is nobody else's until this settles (the port's contract), and shared memory stays
+      // where it is whatever JavaScript does: neither needs a copy.
+      const copied = length > 0 && !owned && !isSharedMemory(data);
       const bytes = length === 0 ? EMPTY : copied ? session.buffers.take(length) : data as Uint8Array<ArrayBuffer>;
       if (copied) bytes.set(data);
       return io(session, handle, native, call, [bytes], signal, {

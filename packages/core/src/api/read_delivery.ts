@@ -86,16 +86,22 @@ export class ReadDelivery {
     return this.#kernelRead(length, signal).then(undefined, endOfData);
   }
 
-  /** The kernel's ReadFile of up to `length` bytes; an abort by `signal` becomes its AbortError. */
-  #kernelRead(length: number, signal: AbortSignal | undefined): Promise<ReadData> {
-    return cancellable(signal, () => this.#kernel.read(this.#handle, length, signal));
+  /**
+   * The kernel's ReadFile of up to `length` bytes (into `into` if the
+   * backend reads into shared memory: see the port's `read`); an abort by
+   * `signal` becomes its AbortError.
+   */
+  #kernelRead(length: number, signal: AbortSignal | undefined, into?: Uint8Array): Promise<ReadData> {
+    return cancellable(signal, () => this.#kernel.read(this.#handle, length, signal, into));
   }
 
   /**
    * Reads into the caller's `buffer`: {@linkcode ReadDelivery.read}, then
    * one copy, made when the data has arrived. If `buffer` was detached or
    * shrunk meanwhile and cannot hold it, the bytes are kept for the next
-   * read and this throws a TypeError.
+   * read and this throws a TypeError. A backend may read into `buffer`
+   * itself when its memory is shared (a SharedArrayBuffer's): then there is
+   * no copy to make.
    */
   readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
     // One promise chain, not an async function: no suspended frame per pending read, and the end of
@@ -103,13 +109,16 @@ export class ReadDelivery {
     if (this.#unclaimed !== undefined) {
       return this.read(buffer.length, signal).then((data) => this.#deliver(data, buffer));
     }
-    return this.#kernelRead(buffer.length, signal).then((data) => this.#deliver(data, buffer), endOfData);
+    return this.#kernelRead(buffer.length, signal, buffer).then((data) => this.#deliver(data, buffer), endOfData);
   }
 
-  /** The copy {@linkcode ReadDelivery.readInto} makes once the data has arrived. */
+  /** The copy {@linkcode ReadDelivery.readInto} makes once the data has arrived (none if it arrived in `buffer`). */
   #deliver(data: ReadData | null, buffer: Uint8Array): ReadResult | null {
     if (data === null) return null;
     const { bytes, messageComplete } = data;
+    if (bytes.buffer === buffer.buffer && bytes.byteOffset === buffer.byteOffset) {
+      return { bytesRead: bytes.length, messageComplete };
+    }
     if (bytes.length > buffer.length) {
       this.#putBack(data);
       throw new TypeError(
