@@ -7,7 +7,9 @@
  * after that ("canaries", 4 MiB) must stay intact; the call either delivers
  * the data or rejects with a TypeError that says why; and nothing the peer
  * wrote is lost. A buffer that is already detached is refused with a
- * TypeError before any system call.
+ * TypeError before any system call. Shared memory (a SharedArrayBuffer's),
+ * which a backend may use as it is, is grown while the call is pending, and
+ * the call delivers as usual.
  *
  * The BYOB stream read is covered by @winpipe/streams' own suites.
  *
@@ -67,6 +69,11 @@ const DETACHERS: Record<string, Detacher> = {
 
 interface ResizableBufferConstructor {
   new (length: number, options: { maxByteLength: number }): ArrayBuffer;
+}
+
+/** SharedArrayBuffer's ES2024 growable form, typed here so the suite does not depend on a lib setting. */
+interface GrowableSharedConstructor {
+  new (length: number, options: { maxByteLength: number }): SharedArrayBuffer & { grow(length: number): void };
 }
 
 const SIZE = 1024 * 1024;
@@ -278,6 +285,57 @@ export function bufferOwnershipSuite(factory: KernelFactory, options: SuiteOptio
       },
     );
   }
+
+  add("a read into shared memory, grown while pending, delivers into it", async (kernel) => {
+    const pipes = createWinpipe(kernel);
+    using pair = await bytePair(pipes, uniquePipeName("shared-read"));
+    // A SharedArrayBuffer cannot be detached or shrunk, only grown in place: a backend may read into it directly.
+    const memory = new (SharedArrayBuffer as GrowableSharedConstructor)(SIZE, { maxByteLength: 2 * SIZE });
+    const view = new Uint8Array(memory, 4096, SIZE - 4096);
+    const reading = pair.server.read(view);
+    await delay(pendingMs);
+    memory.grow(2 * SIZE);
+    const spared = canaries();
+    const data = pattern(50_000, 10);
+    await pair.client.write(data);
+    assert.deepEqual(await reading, { bytesRead: data.length, messageComplete: true });
+    assert.deepEqual(view.slice(0, data.length), data);
+    assertIntact(spared);
+  });
+
+  add("a write from shared memory, grown while pending, delivers every byte", async (kernel) => {
+    const pipes = createWinpipe(kernel);
+    using pair = await bytePair(pipes, uniquePipeName("shared-write"), 4096);
+    const memory = new (SharedArrayBuffer as GrowableSharedConstructor)(SIZE, { maxByteLength: 2 * SIZE });
+    const source = new Uint8Array(memory);
+    const data = pattern(SIZE, 11);
+    source.set(data);
+    // More than the pipe holds: the write pends until the reader drains it.
+    const writing = pair.client.write(source);
+    await delay(pendingMs);
+    memory.grow(2 * SIZE);
+    const spared = canaries();
+    assert.deepEqual(await readAll(pair.server, SIZE), data);
+    await writing;
+    assertIntact(spared);
+  });
+
+  add(
+    "a read of part of a message into shared memory reports more data, and the next read the rest",
+    async (kernel) => {
+      const pipes = createWinpipe(kernel);
+      using pair = await messagePair(pipes, uniquePipeName("shared-part"));
+      const view = new Uint8Array(new SharedArrayBuffer(4));
+      const reading = pair.server.read(view);
+      await delay(pendingMs);
+      await pair.client.write(pattern(10, 12));
+      assert.deepEqual(await reading, { bytesRead: 4, messageComplete: false });
+      assert.deepEqual(view.slice(), pattern(10, 12).subarray(0, 4));
+      const rest = new Uint8Array(new SharedArrayBuffer(16));
+      assert.deepEqual(await pair.server.read(rest), { bytesRead: 6, messageComplete: true });
+      assert.deepEqual(rest.slice(0, 6), pattern(10, 12).subarray(4));
+    },
+  );
 
   add("a read into a buffer shrunk while pending, but still large enough, delivers into it", async (kernel) => {
     const pipes = createWinpipe(kernel);
