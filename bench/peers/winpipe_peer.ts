@@ -8,7 +8,7 @@
  *   deno run -A bench/peers/winpipe_peer.ts both ARGS            model (@winpipe/core/model, in one process)
  *
  * ARGS are `key=value` pairs: prefix, cases, bytes, seconds, exchanges,
- * warmup, messages (see bench/run.mjs), and api=sync, handles=sync|overlapped, poll=MICROS, readahead=BYTES, readchunk=BYTES, byob=BYTES, inflight=WRITES and gather=BYTES (below). Each case has its own pipe,
+ * warmup, messages (see bench/run.mjs), and api=sync, handles=sync|overlapped, poll=MICROS, readahead=BYTES, readchunk=BYTES, byob=BYTES, inflight=WRITES, gather=BYTES and buffers=shared (below). Each case has its own pipe,
  * `\\.\pipe\PREFIX-CASE`, made by the server. Results are printed as
  * `result CASE VALUE UNIT` by the side that sees the whole transfer: the
  * reader for throughput and message rate, the requester for round trips.
@@ -52,6 +52,16 @@ const syncCase = (name: string) => name === "rtt" || CHUNKS[name] !== undefined;
  * with `api=sync`, overlapped otherwise.
  */
 const syncHandles = (args.handles ?? (syncApi ? "sync" : "overlapped")) === "sync";
+/**
+ * `buffers=shared`: the one-way cases' buffers (the writer's data, the
+ * reader's buffer) in shared memory, a SharedArrayBuffer's, which the
+ * kernel32 layer reads and writes as it is instead of copying
+ * (docs/buffer-ownership.md, "Shared memory"): what the copies cost, through
+ * the public API (docs/benchmarks.md, twenty-first round).
+ */
+const sharedBuffers = args.buffers === "shared";
+/** `n` bytes for a one-way case's writer or reader: shared memory with `buffers=shared`. */
+const oneWayBytes = (n: number) => sharedBuffers ? new Uint8Array(new SharedArrayBuffer(n)) : new Uint8Array(n);
 
 const isMessageCase = (name: string) => name === "rtt" || name === "msgrate-64b" || name === "conns-1000";
 /** The resident set of this process, in bytes. */
@@ -121,7 +131,7 @@ function percentile(sorted: Float64Array, p: number): number {
 
 /** Reads until the writer closes; the clock starts at the first read so that connecting is not counted. */
 async function readAll(conn: PipeConnection, name: string, bufferSize: number, unit: "MB/s" | "msg/s") {
-  const buffer = new Uint8Array(bufferSize);
+  const buffer = oneWayBytes(bufferSize);
   const sync = syncApi && syncCase(name);
   if ((await conn.read(buffer)) === null) throw new Error(`${name}: the writer sent nothing`);
   const start = performance.now();
@@ -296,7 +306,7 @@ async function request(name: string): Promise<void> {
     return await writeStream(conn, STREAM_CHUNKS[name]);
   } else if (chunk !== undefined || name === "msgrate-64b") {
     // One way, until the byte (or message) limit or the time limit.
-    const data = new Uint8Array(chunk ?? FRAME);
+    const data = oneWayBytes(chunk ?? FRAME);
     const count = chunk !== undefined ? Math.floor(limitBytes / chunk) : limitMessages;
     const sync = syncApi && syncCase(name);
     const deadline = performance.now() + limitMs;
