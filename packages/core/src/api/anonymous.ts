@@ -116,7 +116,8 @@ export class PipeReader extends PipeHandle {
    * ([ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)).
    * Resolves with the number of bytes read once another process (or task) has
    * written, or null once every write end is closed and the data is consumed
-   * (ERROR_BROKEN_PIPE).
+   * (ERROR_BROKEN_PIPE). A `buffer` in shared memory (a SharedArrayBuffer's)
+   * the kernel reads into directly, with no copy.
    *
    * @example
    * ```ts
@@ -224,7 +225,9 @@ export class PipeWriter extends PipeHandle {
    * Writes all of `data`
    * ([WriteFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-writefile)).
    * Waits while the buffer is full until a reader makes room; fails with
-   * ERROR_NO_DATA once the read end is closed.
+   * ERROR_NO_DATA once the read end is closed. `data` in shared memory (a
+   * SharedArrayBuffer's) the kernel writes from directly, with no copy, so
+   * leave it unchanged until the write settles.
    *
    * @example
    * ```ts

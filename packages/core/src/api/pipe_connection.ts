@@ -130,7 +130,10 @@ export class PipeConnection extends NamedPipeHandle {
    * of the data (the other end closed and everything was read:
    * ERROR_BROKEN_PIPE). A blocking handle waits for data; on a nonblocking
    * handle with nothing to read this throws ERROR_NO_DATA (use
-   * {@linkcode PipeConnection.tryRead}).
+   * {@linkcode PipeConnection.tryRead}). The bytes are copied into `buffer`
+   * when the read completes; a `buffer` in shared memory (a
+   * SharedArrayBuffer's) the kernel reads into directly, with no copy
+   * (docs/buffer-ownership.md, "Shared memory").
    *
    * @example
    * ```ts
@@ -262,6 +265,9 @@ export class PipeConnection extends NamedPipeHandle {
    * drains the pipe. A message larger than the buffer goes through only while
    * the reader has a read pending that takes it (a reader that polls with
    * tryRead never does): use a blocking handle, or a larger buffer, for those.
+   * `data` is copied during the call; `data` in shared memory (a
+   * SharedArrayBuffer's) the kernel writes from directly, with no copy, so
+   * leave it unchanged until the write settles.
    *
    * @example
    * ```ts
