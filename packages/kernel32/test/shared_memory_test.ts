@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import { createWinpipe } from "@winpipe/core";
 import { isSharedMemory } from "@winpipe/core/internal";
-import { Kernel32Kernel, type Win32Library } from "../mod.ts";
+import { Kernel32Kernel } from "../mod.ts";
+import { inMemoryLibrary, storeOutcome } from "./in_memory_library.ts";
 
 /** The intrinsic `buffer` getter of typed arrays: the memory a view really has, whatever it claims. */
 const realBuffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "buffer")!.get!;
@@ -13,43 +14,14 @@ const realBuffer = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Ar
 /** A kernel32 layer over a library in memory; `given` holds the buffer of each ReadFile and WriteFile. */
 function recordingPipes() {
   const given: { call: "ReadFile" | "WriteFile"; buffer: Uint8Array }[] = [];
-  let nextHandle = 0x100;
-  const complete = (length: number, overlapped: Uint8Array) => {
-    const words = new Uint32Array(overlapped.buffer, overlapped.byteOffset, 4);
-    words[2] = length; // InternalHigh: the bytes transferred
-    words[0] = 0; // Internal: STATUS_SUCCESS
-    return 1;
-  };
-  const lib = {
-    kernel32: {
-      GetCurrentProcessId: () => 1,
-      CreateIoCompletionPort: () => 0x50,
-      SetFileCompletionNotificationModes: () => 1,
-      CloseHandle: () => 1,
-      GetLastError: () => 0,
-      ReadFile: (_file: number, buffer: Uint8Array, length: number, _read: null, overlapped: Uint8Array) => {
-        given.push({ call: "ReadFile", buffer });
-        for (let i = 0; i < length; i++) buffer[i] = (i * 7 + 3) & 0xff;
-        return complete(length, overlapped);
-      },
-      WriteFile: (_file: number, buffer: Uint8Array, length: number, _written: null, overlapped: Uint8Array) => {
-        given.push({ call: "WriteFile", buffer });
-        return complete(length, overlapped);
-      },
+  const lib = inMemoryLibrary({
+    transfer(call, buffer, length, overlapped) {
+      given.push({ call, buffer });
+      if (call === "ReadFile") { for (let i = 0; i < length; i++) buffer[i] = (i * 7 + 3) & 0xff; }
+      storeOutcome(overlapped, length);
+      return 1; // done at once
     },
-    ntdll: {
-      // The anonymous pipe's two ends (anonymous_pipe.ts), each a new handle value.
-      NtCreateNamedPipeFile: (out: BigUint64Array) => (out[0] = BigInt(nextHandle += 4), 0),
-      NtOpenFile: (out: BigUint64Array) => (out[0] = BigInt(nextHandle += 4), 0),
-      RtlNtStatusToDosError: () => 0,
-    },
-    advapi32: {},
-    offThread: () => new Promise(() => {}), // never called: every call completes at once
-    offThreadSlots: 1,
-    addressOf: () => 0x1000,
-    eventLoopTurn: "setImmediate",
-    unrefTimer: () => {},
-  } as unknown as Win32Library;
+  });
   const pipes = createWinpipe(new Kernel32Kernel({ name: "in-memory", load: () => lib }));
   return { pipe: pipes.createPipe(), given };
 }
