@@ -35,6 +35,7 @@ import { Kernel32Kernel } from "@winpipe/kernel32";
 import {
   addressOf,
   inMemoryLibrary,
+  OVERLAPPED_SIZE,
   STATUS_PENDING,
   storeOutcome,
 } from "../../packages/kernel32/test/in_memory_library.ts";
@@ -71,7 +72,7 @@ const lib = inMemoryLibrary({
   transfer,
   packets,
   onAddress: (view) => {
-    if (view.byteLength === 32) overlappedsMade++; // OVERLAPPED_SIZE: the pool makes one
+    if (view.byteLength === OVERLAPPED_SIZE) overlappedsMade++; // the OVERLAPPED pool makes a record
   },
 });
 

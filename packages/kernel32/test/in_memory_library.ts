@@ -8,12 +8,12 @@
  *
  * @module
  */
+import { ERROR_IO_PENDING } from "@winpipe/core";
 import type { Win32Library } from "../mod.ts";
+import { OVERLAPPED_ENTRY_OVERLAPPED, OVERLAPPED_ENTRY_SIZE } from "../src/structs.ts";
 
-/** STATUS_PENDING and ERROR_IO_PENDING. */
-export const STATUS_PENDING = 0x103, ERROR_IO_PENDING = 997;
-/** An OVERLAPPED_ENTRY's size and where it keeps lpOverlapped (x64). */
-const ENTRY_SIZE = 32, ENTRY_OVERLAPPED = 8;
+// For the harness, which reaches this layer's structs through this file only.
+export { OVERLAPPED_SIZE, STATUS_PENDING } from "../src/structs.ts";
 
 /** What ReadFile and WriteFile do in the library. */
 export interface InMemoryCalls {
@@ -68,7 +68,7 @@ export function inMemoryLibrary(calls: InMemoryCalls): Win32Library {
         const view = new DataView(entries.buffer, entries.byteOffset);
         let i = 0;
         for (; i < count && packets.length > 0; i++) {
-          view.setBigUint64(i * ENTRY_SIZE + ENTRY_OVERLAPPED, BigInt(packets.shift()!), true);
+          view.setBigUint64(i * OVERLAPPED_ENTRY_SIZE + OVERLAPPED_ENTRY_OVERLAPPED, BigInt(packets.shift()!), true);
         }
         removed[0] = i;
         return i > 0 ? 1 : 0;
