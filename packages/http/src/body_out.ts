@@ -9,6 +9,7 @@
  */
 import { concatBytes } from "@winpipe/core/internal";
 import type { ByteConnection } from "./reader.ts";
+import { settlesAtOnce } from "./settles_at_once.ts";
 import { isFieldValue, writeLatin1 } from "./syntax.ts";
 
 /** How an outgoing body is delimited. */
@@ -165,19 +166,26 @@ export async function writeMessage(
  * the read in flight. It reads one chunk, then
  * looks whether the stream already ended (a body made from a string or
  * bytes has); it never waits for a stream that is still producing, so a
- * streamed response starts at once.
+ * streamed response starts at once. `onWait` is called before it waits for
+ * a first chunk that is not there yet.
  */
-export async function startBody(reader: ChunkReader): Promise<OutgoingBody> {
+export async function startBody(reader: ChunkReader, onWait?: () => void): Promise<OutgoingBody> {
   const first: Uint8Array[] = [];
-  const one = await reader.read();
+  const reading = reader.read();
+  if (onWait !== undefined && !(await settlesAtOnce(reading))) onWait();
+  const one = await reading;
   if (one.done) return { first };
   first.push(bytesOf(one.value));
   const next = reader.read();
-  let settled: ChunkRead | undefined;
-  next.then((r) => (settled = r), () => {});
-  // A stream that is already closed (or has the next chunk queued) settles within a few microtasks.
-  for (let i = 0; i < 8 && settled === undefined; i++) await null;
-  if (settled === undefined) return { first, reader, pending: next };
+  // A stream that is already closed (or has the next chunk queued) settles at once.
+  if (!(await settlesAtOnce(next))) return { first, reader, pending: next };
+  let settled: ChunkRead;
+  try {
+    settled = await next;
+  } catch {
+    // Its failure is the writer's to meet, after what was read so far.
+    return { first, reader, pending: next };
+  }
   if (settled.done) return { first };
   first.push(bytesOf(settled.value));
   return { first, reader };

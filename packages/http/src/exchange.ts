@@ -28,20 +28,35 @@ export class Exchange {
   readonly abort = new AbortController();
   /** The response body being written, cancelled when the client goes away. */
   responseBody?: ChunkReader;
+  readonly #reader: ConnReader;
+  readonly #signal: AbortSignal;
   #watching = false;
 
   /**
-   * Once the request is read, a read stays pending on the connection: its
-   * data is the next request (kept), its end means the client went away,
-   * which aborts the request's signal and cancels a response still being
-   * produced (otherwise a stream that never ends would hold the connection).
-   * The watch ends when the next bytes arrive, even when the server's
-   * loop takes them first.
+   * The server now waits for the handler or for its response body, and the
+   * client may go away meanwhile: the watch starts, once the request body
+   * has all been read (a body still being read starts it at its end). An
+   * exchange that never waits (a handler that answered at once, with a body
+   * already there) starts none: its response is written first and the
+   * connection's next read, the next request's, comes after it, off the
+   * path from a request to its response (under Wine a read that stays
+   * pending costs a wineserver request; docs/http.md).
    */
-  watchClient(reader: ConnReader, signal: AbortSignal): void {
+  watchWhileWaiting(): void {
+    if (this.decoder.done) this.watchClient();
+  }
+
+  /**
+   * A read stays pending on the connection: its data is the next request
+   * (kept), its end means the client went away, which aborts the request's
+   * signal and cancels a response still being produced (otherwise a stream
+   * that never ends would hold the connection). The watch ends when the
+   * next bytes arrive, even when the server's loop takes them first.
+   */
+  watchClient(): void {
     if (this.#watching) return;
     this.#watching = true;
-    reader.waitForArrival(signal).then((more) => {
+    this.#reader.waitForArrival(this.#signal).then((more) => {
       if (!more) this.clientGone();
     }, () => this.clientGone());
   }
@@ -52,7 +67,10 @@ export class Exchange {
     void this.responseBody?.cancel(this.abort.signal.reason).catch(() => {});
   }
 
-  constructor(decoder: BodyDecoder) {
+  /** `reader`: the connection's; `signal`: cancels the watch's read (the connection's timers). */
+  constructor(decoder: BodyDecoder, reader: ConnReader, signal: AbortSignal) {
     this.decoder = decoder;
+    this.#reader = reader;
+    this.#signal = signal;
   }
 }

@@ -18,6 +18,7 @@ import {
   requestHost,
 } from "./head.ts";
 import { Exchange } from "./exchange.ts";
+import { settlesAtOnce } from "./settles_at_once.ts";
 import { ConnReader } from "./reader.ts";
 import {
   type HttpHandler,
@@ -236,7 +237,9 @@ export class HttpServer implements AsyncDisposable {
 
     let response: Response;
     try {
-      response = await this.#handler(request, info);
+      const answer = Promise.resolve(this.#handler(request, info));
+      if (!(await settlesAtOnce(answer))) exchange.watchWhileWaiting();
+      response = await answer;
       if (!(response instanceof Response)) {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
@@ -303,7 +306,8 @@ export class HttpServer implements AsyncDisposable {
     } else {
       throw new HttpParseError(400, `an invalid request target: ${JSON.stringify(target)}`);
     }
-    const exchange = new Exchange(new BodyDecoder(reader, framing, { maxTrailerSize: this.#limits.maxHeaderSize }));
+    const decoder = new BodyDecoder(reader, framing, { maxTrailerSize: this.#limits.maxHeaderSize });
+    const exchange = new Exchange(decoder, reader, signal);
     const expect = fieldValues(head, "expect");
     if (expect.length > 0) {
       if (expect.length > 1 || expect[0].toLowerCase() !== "100-continue") {
@@ -323,13 +327,12 @@ export class HttpServer implements AsyncDisposable {
       onAbort: (reason) => {
         exchange.bodyError ??= reason;
       },
-      onEnd: () => exchange.watchClient(reader, signal),
+      onEnd: () => exchange.watchClient(),
       refusal: () =>
         exchange.bodyDropped
           ? new TypeError("the request body was dropped: it was not read before the response was sent")
           : undefined,
     });
-    if (exchange.decoder.done) exchange.watchClient(reader, signal);
     try {
       const init = body === null ? { method: head.method } : { method: head.method, body, duplex: "half" };
       const request = new Request(url.href, init as RequestInit);
@@ -405,7 +408,7 @@ export class HttpServer implements AsyncDisposable {
         fields.push(["content-length", String(announced)]);
         body = reader === undefined ? { first: [] } : { first: [], reader };
       } else {
-        body = reader === undefined ? { first: [] } : await startBody(reader);
+        body = reader === undefined ? { first: [] } : await startBody(reader, () => exchange.watchWhileWaiting());
         if (body.reader === undefined) {
           framing = "length";
           length = body.first.reduce((n, c) => n + c.length, 0);
@@ -426,6 +429,8 @@ export class HttpServer implements AsyncDisposable {
     }
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);
+    // The rest of the body comes from a stream that may take its time: the client may go away meanwhile.
+    if (body?.reader !== undefined) exchange.watchWhileWaiting();
 
     let headBytes: Uint8Array;
     try {

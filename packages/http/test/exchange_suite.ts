@@ -39,7 +39,11 @@ class ScriptedConnection implements ByteConnection {
 
 /** An exchange whose request had no body, as the server makes it for a GET. */
 function exchangeOn(reader: ConnReader): Exchange {
-  return new Exchange(new BodyDecoder(reader, { kind: "none" }, { maxTrailerSize: 1024 }));
+  return new Exchange(
+    new BodyDecoder(reader, { kind: "none" }, { maxTrailerSize: 1024 }),
+    reader,
+    new AbortController().signal,
+  );
 }
 
 export function exchangeSuite(register: RegisterTest): void {
@@ -56,7 +60,7 @@ export function exchangeSuite(register: RegisterTest): void {
       let taken: Uint8Array | undefined;
       const serverLoop = reader.fill().then(() => (taken = reader.takeBuffered(3)));
       const exchange = exchangeOn(reader);
-      exchange.watchClient(reader, new AbortController().signal);
+      exchange.watchClient();
       conn.deliver(0, bytes("GET"));
       await serverLoop;
       await delay(10);
@@ -70,7 +74,7 @@ export function exchangeSuite(register: RegisterTest): void {
     const conn = new ScriptedConnection();
     const reader = new ConnReader(conn);
     const exchange = exchangeOn(reader);
-    exchange.watchClient(reader, new AbortController().signal);
+    exchange.watchClient();
     assert.equal(conn.reads.length, 1);
     conn.deliver(0, null);
     await delay(10);

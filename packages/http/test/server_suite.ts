@@ -315,6 +315,36 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(rest, "second");
   });
 
+  t(
+    "the client going away aborts request.signal of a handler still waiting, and cancels a stream still producing",
+    async () => {
+      const name = uniqueName("gone");
+      const seen: string[] = [];
+      let cancelled!: (reason: unknown) => void;
+      const cancel = new Promise<unknown>((resolve) => (cancelled = resolve));
+      await using _server = b.http.serveHttp(name, async (request) => {
+        if (new URL(request.url).pathname === "/wait") {
+          await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
+          seen.push(`aborted: ${(request.signal.reason as Error).name}`);
+          return new Response("too late");
+        }
+        // A stream that produces nothing: only the watch can end it.
+        return new Response(new ReadableStream({ cancel: cancelled }));
+      }, { onError: () => {} });
+      for (const path of ["/wait", "/silent"]) {
+        const conn = await b.pipes.connect(name, { timeout: 5000 });
+        await conn.write(bytes(`GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`));
+        await delay(50);
+        conn.close();
+      }
+      const signal = AbortSignal.timeout(5000);
+      while (seen.length === 0 && !signal.aborted) await delay(10);
+      assert.deepEqual(seen, ["aborted: AbortError"]);
+      const reason = await Promise.race([cancel, delay(5000).then(() => "no cancel within 5 s")]);
+      assert.equal((reason as Error).name, "AbortError");
+    },
+  );
+
   t("a body that does not match its Content-Length breaks the response and goes to onError", async () => {
     const name = uniqueName("bad-length");
     const errors: unknown[] = [];

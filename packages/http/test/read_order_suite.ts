@@ -1,0 +1,65 @@
+/**
+ * When a server connection issues its reads, seen on the model through a
+ * kernel that records the server's ReadFile and WriteFile calls in order: a
+ * handler that answers at once has its response written before the
+ * connection's next read, so that no read that stays pending (under Wine a
+ * wineserver request) lies between a request and its response; one that
+ * waits has the watch's read first (docs/http.md, "The client going
+ * away").
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { createWinpipe, type PipeKernel } from "@winpipe/core";
+import { createModelKernel } from "@winpipe/core/model";
+import { createHttp } from "@winpipe/http";
+import { bytes, delay, rawExchange, type RegisterTest, uniqueName } from "./helpers.ts";
+
+/** The model behind two APIs: one that records the calls named `read` and `write`, and one that does not. */
+function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: string[] } {
+  const plain = createModelKernel();
+  const calls: string[] = [];
+  const recorded = new Proxy(plain, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== "function") return value;
+      if (key !== "read" && key !== "write") return value.bind(target);
+      return (...args: unknown[]) => {
+        calls.push(key);
+        return value.apply(target, args);
+      };
+    },
+  }) as PipeKernel;
+  return { recorded, plain, calls };
+}
+
+export function readOrderSuite(register: RegisterTest): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http server internals: ${name}`, fn);
+
+  t(
+    "a handler that answers at once has its response written before the next read; one that waits, after the watch's read",
+    async () => {
+      const { recorded, plain, calls } = recordedModel();
+      const name = uniqueName("read-order");
+      await using _server = createHttp(createWinpipe(recorded)).serveHttp(name, async (request) => {
+        if (new URL(request.url).pathname === "/wait") await delay(20);
+        return new Response("ok");
+      });
+      const client = createWinpipe(plain); // the same pipes, its calls not recorded
+      const order: Record<string, string[]> = {};
+      for (const path of ["/now", "/wait"]) {
+        calls.length = 0;
+        const reply = await rawExchange(
+          client,
+          name,
+          bytes(`GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`),
+          (text) => text.endsWith("ok"),
+        );
+        assert.match(reply.text, /^HTTP\/1\.1 200 OK\r\n/);
+        await delay(20); // the server's loop issues its next read after the response
+        order[path] = [...calls];
+      }
+      assert.deepEqual(order, { "/now": ["read", "write", "read"], "/wait": ["read", "read", "write"] });
+    },
+  );
+}
