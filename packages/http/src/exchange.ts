@@ -7,6 +7,7 @@
 import type { BodyDecoder } from "./body_in.ts";
 import type { ChunkReader } from "./body_out.ts";
 import type { ConnReader } from "./reader.ts";
+import { settlesAtOnce } from "./settles_at_once.ts";
 
 /** The state of one request and its response. */
 export class Exchange {
@@ -31,6 +32,46 @@ export class Exchange {
   readonly #reader: ConnReader;
   readonly #signal: AbortSignal;
   #watching = false;
+  /** The handler's answer, once the server waits for it. */
+  #answer: Promise<unknown> | undefined;
+  /** The response body is written from a stream that may go on: its writer waits for it. */
+  #streaming = false;
+
+  /**
+   * Waits for the handler's `answer`; if it does not settle at once, the
+   * server now waits for the handler, and the watch starts. A request body
+   * not read to its end yet starts it at its end instead, if the handler
+   * does not answer at once then ({@linkcode Exchange.bodyEnded}).
+   */
+  async awaitAnswer<T>(answer: Promise<T>): Promise<T> {
+    this.#answer = answer;
+    const bodyRead = this.decoder.done;
+    if (!(await settlesAtOnce(answer)) && bodyRead) this.watchClient();
+    return await answer;
+  }
+
+  /** The response body comes from a stream that may take its time: the server waits for it. */
+  streamResponse(): void {
+    this.#streaming = true;
+    this.watchWhileWaiting();
+  }
+
+  /**
+   * The request body was read to its end. The watch starts now if the
+   * server is waiting on something that takes its time: a handler that does
+   * not answer at once after reading the body, or a response stream; a
+   * handler that answers at once after reading it starts none.
+   */
+  bodyEnded(): void {
+    const answer = this.#answer;
+    if (answer === undefined || this.#streaming) {
+      this.watchClient();
+      return;
+    }
+    void settlesAtOnce(answer).then((settled) => {
+      if (!settled || this.#streaming) this.watchClient();
+    });
+  }
 
   /**
    * The server now waits for the handler or for its response body, and the

@@ -18,7 +18,6 @@ import {
   requestHost,
 } from "./head.ts";
 import { Exchange } from "./exchange.ts";
-import { settlesAtOnce } from "./settles_at_once.ts";
 import { ConnReader } from "./reader.ts";
 import {
   type HttpHandler,
@@ -237,9 +236,7 @@ export class HttpServer implements AsyncDisposable {
 
     let response: Response;
     try {
-      const answer = Promise.resolve(this.#handler(request, info));
-      if (!(await settlesAtOnce(answer))) exchange.watchWhileWaiting();
-      response = await answer;
+      response = await exchange.awaitAnswer(Promise.resolve(this.#handler(request, info)));
       if (!(response instanceof Response)) {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
@@ -327,7 +324,7 @@ export class HttpServer implements AsyncDisposable {
       onAbort: (reason) => {
         exchange.bodyError ??= reason;
       },
-      onEnd: () => exchange.watchClient(),
+      onEnd: () => exchange.bodyEnded(),
       refusal: () =>
         exchange.bodyDropped
           ? new TypeError("the request body was dropped: it was not read before the response was sent")
@@ -430,7 +427,7 @@ export class HttpServer implements AsyncDisposable {
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);
     // The rest of the body comes from a stream that may take its time: the client may go away meanwhile.
-    if (body?.reader !== undefined) exchange.watchWhileWaiting();
+    if (body?.reader !== undefined) exchange.streamResponse();
 
     let headBytes: Uint8Array;
     try {

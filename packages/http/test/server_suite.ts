@@ -324,6 +324,7 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
       const cancel = new Promise<unknown>((resolve) => (cancelled = resolve));
       await using _server = b.http.serveHttp(name, async (request) => {
         if (new URL(request.url).pathname === "/wait") {
+          if (request.method === "POST") await request.text(); // the watch starts at the body's end
           await new Promise((resolve) => request.signal.addEventListener("abort", resolve, { once: true }));
           seen.push(`aborted: ${(request.signal.reason as Error).name}`);
           return new Response("too late");
@@ -331,15 +332,20 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
         // A stream that produces nothing: only the watch can end it.
         return new Response(new ReadableStream({ cancel: cancelled }));
       }, { onError: () => {} });
-      for (const path of ["/wait", "/silent"]) {
+      const requests = [
+        "GET /wait HTTP/1.1\r\nHost: a\r\n\r\n",
+        "POST /wait HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\nhi",
+        "GET /silent HTTP/1.1\r\nHost: a\r\n\r\n",
+      ];
+      for (const request of requests) {
         const conn = await b.pipes.connect(name, { timeout: 5000 });
-        await conn.write(bytes(`GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`));
+        await conn.write(bytes(request));
         await delay(50);
         conn.close();
       }
       const signal = AbortSignal.timeout(5000);
-      while (seen.length === 0 && !signal.aborted) await delay(10);
-      assert.deepEqual(seen, ["aborted: AbortError"]);
+      while (seen.length < 2 && !signal.aborted) await delay(10);
+      assert.deepEqual(seen, ["aborted: AbortError", "aborted: AbortError"]);
       const reason = await Promise.race([cancel, delay(5000).then(() => "no cancel within 5 s")]);
       assert.equal((reason as Error).name, "AbortError");
     },
