@@ -295,11 +295,11 @@ export class HttpServer implements AsyncDisposable {
     const target = head.target;
     let url: URL;
     if (target.startsWith("/")) {
-      url = new URL(`http://${host || "localhost"}${target}`);
+      url = requestUrl(`http://${host || "localhost"}${target}`);
     } else if (/^https?:\/\//i.test(target)) {
-      url = new URL(target);
+      url = requestUrl(target);
     } else if (target === "*" && head.method === "OPTIONS") {
-      url = new URL(`http://${host || "localhost"}/*`);
+      url = requestUrl(`http://${host || "localhost"}/*`);
     } else {
       throw new HttpParseError(400, `an invalid request target: ${JSON.stringify(target)}`);
     }
@@ -448,6 +448,20 @@ export class HttpServer implements AsyncDisposable {
       return false;
     }
     return keepAlive;
+  }
+}
+
+/**
+ * The URL of a request: a 400 when the URL standard refuses it (a port out
+ * of range, an invalid IPv4 address or percent-encoding in the host, which
+ * the Host check lets through), rather than a connection closed without an
+ * answer.
+ */
+function requestUrl(text: string): URL {
+  try {
+    return new URL(text);
+  } catch {
+    throw new HttpParseError(400, `an invalid request target or Host: ${JSON.stringify(text)}`);
   }
 }
 
