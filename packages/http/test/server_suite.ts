@@ -351,6 +351,35 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     },
   );
 
+  t(
+    "an extension method reaches the handler as sent, or is refused with 501 where the runtime cannot carry it",
+    async () => {
+      const name = uniqueName("methods");
+      const { server, calls } = echoServer(b, name);
+      await using _ = server;
+      for (const method of ["PURGE", "FOO", "patch", "M-SEARCH"]) {
+        const before = calls.length;
+        const { text } = await rawExchange(
+          b.pipes,
+          name,
+          bytes(`${method} /m HTTP/1.1\r\nHost: a\r\n\r\n`),
+          (so) => /\r\n\r\n/.test(so) && (so.startsWith("HTTP/1.1 501") || /x-method: \S+\r\n/.test(so)),
+        );
+        const [status] = statuses(text);
+        if (status === 200) {
+          // Served: the handler saw the very method sent, never another.
+          assert.deepEqual(calls.slice(before), [`${method} /m`], `${method}: ${JSON.stringify(text)}`);
+          assert.match(text, new RegExp(`x-method: ${method}\r\n`));
+        } else {
+          assert.equal(status, 501, `${method}: ${JSON.stringify(text)}`);
+          assert.equal(calls.length, before, `${method}: the handler was called`);
+        }
+      }
+      // A method every runtime's Request knows is served in both.
+      assert.ok(calls.includes("PURGE /m"));
+    },
+  );
+
   t("a body that does not match its Content-Length breaks the response and goes to onError", async () => {
     const name = uniqueName("bad-length");
     const errors: unknown[] = [];
