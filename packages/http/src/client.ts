@@ -17,6 +17,7 @@ import {
 } from "./head.ts";
 import { integerOption, msOption } from "./options.ts";
 import { ConnReader } from "./reader.ts";
+import { normalisedMethod } from "./syntax.ts";
 
 /**
  * The fetch options of pipeFetch: RequestInit and what pipes add.
@@ -206,6 +207,11 @@ export class PipeHttpClient implements Disposable {
     const { connectTimeout, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
     const target = requestUrl(input);
     const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
+    if (requestInit.method !== undefined && request.method !== normalisedMethod(String(requestInit.method))) {
+      // Bun 1.4's Request turns a method it does not know into GET, and `patch` into PATCH: refused rather than
+      // sent as another method.
+      throw new TypeError(`this runtime's Request reads the method ${requestInit.method} as ${request.method}`);
+    }
     const streamed = requestInit.body instanceof ReadableStream ||
       (input instanceof Request && requestInit.body === undefined && input.body !== null);
     const out: Outgoing = {

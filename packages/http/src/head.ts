@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { CR, FIELD_VALUE, HTAB, latin1, LF, listHas, SP, TARGET, TOKEN } from "./syntax.ts";
+import { CR, FIELD_VALUE, HTAB, latin1, LF, listHas, normalisedMethod, SP, TARGET, TOKEN } from "./syntax.ts";
 
 /**
  * A message the parser refuses. `status` is what a server answers (400,
@@ -136,9 +136,6 @@ function parseVersion(bytes: Uint8Array, at: number, end: number): 0 | 1 {
   return minor as 0 | 1;
 }
 
-/** The methods fetch's Request normalises to upper case (Fetch standard, "normalize a method"). */
-const CASE_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
-
 /**
  * Parses a request head, `bytes[start..end)` as found by {@linkcode scanHead}
  * (empty lines before it already skipped).
@@ -149,8 +146,7 @@ export function parseRequestHead(bytes: Uint8Array, start: number, end: number):
   while (i < lineEnd && TOKEN[bytes[i]] === 1) i++;
   if (i === start || bytes[i] !== SP) throw new HttpParseError(400, "a malformed request line (method)");
   const method = latin1(bytes, start, i);
-  const upper = method.toUpperCase();
-  if (upper !== method && CASE_NORMALISED.has(upper)) {
+  if (normalisedMethod(method) !== method) {
     // fetch's Request would turn "get" into "GET": a different method to HTTP, which is case-sensitive.
     throw new HttpParseError(400, `method names are case-sensitive: ${JSON.stringify(method)}`);
   }

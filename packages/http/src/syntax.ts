@@ -56,6 +56,15 @@ export function isFieldValue(text: string): boolean {
   return true;
 }
 
+/** The methods fetch's Request writes in upper case in whatever case they come (Fetch standard, "normalize a method"). */
+const CASE_NORMALISED = new Set(["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"]);
+
+/** `method` as fetch's Request reads it: one of those six in upper case, any other as it is. */
+export function normalisedMethod(method: string): string {
+  const upper = method.toUpperCase();
+  return CASE_NORMALISED.has(upper) ? upper : method;
+}
+
 /** The bytes `start..end` of `bytes` as Latin-1 text (one character per byte, as HTTP field values are). */
 export function latin1(bytes: Uint8Array, start: number, end: number): string {
   let text = "";

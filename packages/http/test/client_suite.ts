@@ -135,6 +135,33 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(streamed.url, "http://localhost/s");
   });
 
+  t(
+    "a method goes out as given, or is refused with a TypeError where the runtime's Request cannot carry it",
+    async () => {
+      const name = uniqueName("methods");
+      const seen: string[] = [];
+      await using _server = b.http.serveHttp(name, (request) => {
+        seen.push(request.method);
+        return new Response(request.method);
+      });
+      for (const method of ["PURGE", "FOO", "patch", "M-SEARCH", "delete"]) {
+        const before = seen.length;
+        try {
+          const response = await b.http.pipeFetch(name, "/", { method });
+          // Sent: the server saw the method fetch's Request makes of it (only the six standard ones change case).
+          const expected = method === "delete" ? "DELETE" : method;
+          assert.equal(await response.text(), expected, method);
+          assert.deepEqual(seen.slice(before), [expected], method);
+        } catch (err) {
+          assert.ok(err instanceof TypeError, `${method}: ${err}`);
+          assert.match(err.message, /reads the method/);
+          assert.equal(seen.length, before, `${method}: something was sent`);
+        }
+      }
+      assert.ok(seen.includes("PURGE") && seen.includes("DELETE"));
+    },
+  );
+
   t("init.signal aborts a request waiting for its response, and a body being read", async () => {
     const name = uniqueName("abort");
     let release!: () => void;
