@@ -295,11 +295,11 @@ export class HttpServer implements AsyncDisposable {
     const target = head.target;
     let url: URL;
     if (target.startsWith("/")) {
-      url = requestUrl(`http://${host || "localhost"}${target}`);
+      url = targetUrl(`http://${host || "localhost"}${target}`);
     } else if (/^https?:\/\//i.test(target)) {
-      url = requestUrl(target);
+      url = targetUrl(target);
     } else if (target === "*" && head.method === "OPTIONS") {
-      url = requestUrl(`http://${host || "localhost"}/*`);
+      url = targetUrl(`http://${host || "localhost"}/*`);
     } else {
       throw new HttpParseError(400, `an invalid request target: ${JSON.stringify(target)}`);
     }
@@ -462,7 +462,7 @@ export class HttpServer implements AsyncDisposable {
  * the Host check lets through), rather than a connection closed without an
  * answer.
  */
-function requestUrl(text: string): URL {
+function targetUrl(text: string): URL {
   try {
     return new URL(text);
   } catch {
