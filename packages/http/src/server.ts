@@ -27,7 +27,7 @@ import {
   type ServeHttpOptions,
 } from "./serve_options.ts";
 import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
-import { listHas, REASONS } from "./syntax.ts";
+import { isFieldValue, listHas, REASONS } from "./syntax.ts";
 
 export type { HttpHandler, HttpRequestInfo, ServeHttpOptions } from "./serve_options.ts";
 export type { PipeClientIdentity } from "./client_identity.ts";
@@ -240,6 +240,12 @@ export class HttpServer implements AsyncDisposable {
       if (!(response instanceof Response)) {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
+      // What Deno.serve refuses too: nothing of these can be sent as the handler meant it.
+      if (response.type === "error") throw new TypeError("the handler returned Response.error(), not a response");
+      if (response.bodyUsed) throw new TypeError("the handler returned a Response whose body was already read");
+      if (response.body?.locked) {
+        throw new TypeError("the handler returned a Response whose body is locked to a reader");
+      }
     } catch (err) {
       if (!(exchange.bodyError instanceof HttpParseError)) this.#onError(err, request);
       response = new Response("Internal Server Error\n", {
@@ -437,6 +443,10 @@ export class HttpServer implements AsyncDisposable {
     let headBytes: Uint8Array;
     try {
       const reason = response.statusText || REASONS[status] || "";
+      // Bun's Response takes any status text, CR and LF included: written as it is, it would add header lines.
+      if (!isFieldValue(reason)) {
+        throw new TypeError(`the response has an invalid status text: ${JSON.stringify(reason)}`);
+      }
       headBytes = encodeHead(`HTTP/1.1 ${status} ${reason}`, fields);
     } catch (err) {
       this.#onError(err, request);

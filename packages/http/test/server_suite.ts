@@ -174,6 +174,41 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal((errors[0] as Error).message, "boom");
   });
 
+  t("Response.error(), a body already read or locked, and a status text with CR LF get a 500 and onError", async () => {
+    const name = uniqueName("unsendable");
+    const errors: string[] = [];
+    await using _server = b.http.serveHttp(name, async (request) => {
+      switch (new URL(request.url).pathname) {
+        case "/error":
+          return Response.error();
+        case "/used": {
+          const response = new Response("read already");
+          await response.text();
+          return response;
+        }
+        case "/locked": {
+          const response = new Response("locked");
+          response.body!.getReader();
+          return response;
+        }
+        default:
+          // Deno's Response refuses this status text (a handler failure); Bun's takes it.
+          return new Response("injected?", { statusText: "OK\r\nX-Injected: yes" });
+      }
+    }, { onError: (error) => errors.push((error as Error).message) });
+    for (const path of ["/error", "/used", "/locked", "/status-text"]) {
+      const { text } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(`GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`),
+        (so) => /\r\n\r\n.*\n$/s.test(so),
+      );
+      assert.deepEqual(statuses(text), [500], `${path}: ${JSON.stringify(text)}`);
+      assert.doesNotMatch(text, /x-injected/i, path);
+    }
+    assert.equal(errors.length, 4, errors.join("; "));
+  });
+
   t("a handler that returns something other than a Response gets a 500 and onError", async () => {
     const name = uniqueName("not-response");
     const errors: unknown[] = [];
