@@ -195,9 +195,10 @@ export class PipeHttpClient implements Disposable {
    * goes), a path alone (`"/v1.43/info"`) means `http://localhost/...`.
    * Same-origin redirects are followed (unless `redirect` says otherwise),
    * redirects to other hosts are returned as they are. Rejects with a
-   * PipeError when the pipe cannot be opened, a TypeError when the response
-   * is not valid HTTP or the connection broke, the signal's reason when
-   * `init.signal` aborts.
+   * TypeError, before the pipe is opened, for a URL that is not `http:` or
+   * `https:`; with a PipeError when the pipe cannot be opened, a TypeError
+   * when the response is not valid HTTP or the connection broke, the
+   * signal's reason when `init.signal` aborts.
    */
   async fetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response> {
     const pipeName = parsePipeName(name).full;
@@ -211,6 +212,10 @@ export class PipeHttpClient implements Disposable {
       // Bun 1.4's Request turns a method it does not know into GET, and `patch` into PATCH: refused rather than
       // sent as another method.
       throw new TypeError(`this runtime's Request reads the method ${requestInit.method} as ${request.method}`);
+    }
+    const scheme = new URL(request.url).protocol;
+    if (scheme !== "http:" && scheme !== "https:") {
+      throw new TypeError(`pipeFetch: ${request.url} is not an HTTP URL (${scheme} ...)`);
     }
     const streamed = requestInit.body instanceof ReadableStream ||
       (input instanceof Request && requestInit.body === undefined && input.body !== null);

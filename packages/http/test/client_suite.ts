@@ -298,6 +298,11 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     await assert.rejects(b.http.pipeFetch(uniqueName("x"), "/", { connectTimeout: -5 }), RangeError);
     assert.throws(() => new PipeHttpClient(b.pipes, { maxIdlePerPipe: -1 }), RangeError);
     assert.throws(() => new PipeHttpClient({} as never), TypeError);
+    // A URL that is not HTTP is refused before the pipe is opened: this pipe does not exist, and the error is not
+    // CreateFile's.
+    for (const url of ["ftp://a/file", "file:///etc/hosts", "data:,x"]) {
+      await assert.rejects(b.http.pipeFetch(uniqueName("not-http"), url), /not an HTTP URL/, url);
+    }
     const name = uniqueName("message");
     using server = b.pipes.createServer(name, { type: "message", readMode: "message" });
     const accepted = server.accept().catch(() => undefined);
