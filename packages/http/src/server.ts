@@ -240,7 +240,7 @@ export class HttpServer implements AsyncDisposable {
       if (!(response instanceof Response)) {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
-      // What Deno.serve refuses too: nothing of these can be sent as the handler meant it.
+      // Deno.serve refuses these too: none of them can be sent as the handler meant it.
       if (response.type === "error") throw new TypeError("the handler returned Response.error(), not a response");
       if (response.bodyUsed) throw new TypeError("the handler returned a Response whose body was already read");
       if (response.body?.locked) {
