@@ -4,12 +4,20 @@
  *
  * @module
  */
-import { pipePath } from "@winpipe/core";
+import { parsePipeName, pipePath } from "@winpipe/core";
+import { UsageError } from "./exit_codes.ts";
 import type { CliEnvironment } from "./environment.ts";
 
-/** A full pipe name: `\\.\pipe\NAME` and `\\SERVER\pipe\NAME` stay as given, a bare NAME gets the local prefix. */
+/**
+ * A full pipe name: `\\.\pipe\NAME` and `\\SERVER\pipe\NAME` stay as given, a bare NAME gets the local
+ * prefix. One that is no pipe name is a wrong command line (a UsageError), not a failed pipe call.
+ */
 export function fullPipeName(name: string): string {
-  return name.startsWith("\\\\") ? name : pipePath(name);
+  try {
+    return parsePipeName(name.startsWith("\\\\") ? name : pipePath(name)).full;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 /** How much one read asks for on a byte pipe (cat, listen). */

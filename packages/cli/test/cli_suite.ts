@@ -84,6 +84,12 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     exits(option, 2, "an unknown option");
     assert.match(option.stderr, /cat: Unknown option '--frob'/);
     exits(await harness.run(["info", "x", "--timeout", "soon"]), 2, "a --timeout that is no number");
+    // A NAME that is no pipe name is a wrong command line too, not a failed pipe call.
+    for (const name of ["\\\\.\\pipe\\", "\\\\server"]) {
+      const bad = await harness.run(["send", name, "x"]);
+      exits(bad, 2, `send to ${name}`);
+      assert.match(bad.stderr, /pipe name must look like[\s\S]*usage: winpipe send NAME/);
+    }
   });
 
   add("ls lists a pipe with its instances, or says why this system cannot list", async () => {
