@@ -213,15 +213,15 @@ export class PipeHttpClient implements Disposable {
       // sent as another method.
       throw new TypeError(`this runtime's Request reads the method ${requestInit.method} as ${request.method}`);
     }
-    const scheme = new URL(request.url).protocol;
-    if (scheme !== "http:" && scheme !== "https:") {
-      throw new TypeError(`pipeFetch: ${request.url} is not an HTTP URL (${scheme} ...)`);
+    const url = new URL(request.url);
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+      throw new TypeError(`pipeFetch: ${request.url} is not an HTTP URL (${url.protocol} ...)`);
     }
     const streamed = requestInit.body instanceof ReadableStream ||
       (input instanceof Request && requestInit.body === undefined && input.body !== null);
     const out: Outgoing = {
       method: request.method,
-      url: new URL(request.url),
+      url,
       headers: request.headers,
       body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
       signal: request.signal,
