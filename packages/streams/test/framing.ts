@@ -102,6 +102,26 @@ export function framingTests(suite: StreamsSuite): void {
     },
   );
 
+  scenario(suite, "lines: the limit holds for a last line without an ending, however it is cut", async () => {
+    const limit = { maxLineLength: 3 };
+    // A line of exactly the limit passes, with or without its ending.
+    assert.deepEqual(await through([utf8("abc\r\nabc")], new LineDecoderStream(limit)), ["abc", "abc"]);
+    // One byte over it fails at the end of the data as it does before a "\n", a CR included
+    // (a CR that no LF follows is the line's, not an ending).
+    for (const last of ["abcd", "abc\r"]) {
+      for (const chunks of splits(utf8(last))) {
+        await assert.rejects(through(chunks, new LineDecoderStream(limit)), {
+          name: "RangeError",
+          message: "line 1 is longer than the limit of 3 bytes (maxLineLength): no line ending came within it",
+        });
+      }
+    }
+    await assert.rejects(through([utf8("1\n22")], new JsonLinesDecoderStream({ maxLineLength: 1 })), {
+      name: "RangeError",
+      message: "line 2 is longer than the limit of 1 bytes (maxLineLength): no line ending came within it",
+    });
+  });
+
   scenario(suite, "lines: the decoder reads only as fast as lines are taken (backpressure)", async (ctx) => {
     using pipe = ctx.pipes.createPipe({ bufferSize: 4096 });
     const lineCount = 64 * 1024;

@@ -62,6 +62,9 @@ export class LineSplitter {
   /** The last line when the data ended without a line ending (as it is), or undefined. */
   end(): Uint8Array | undefined {
     if (this.#partial.length === 0) return undefined;
+    // push held one byte more than the limit for a CR that a LF would have
+    // made an ending; no LF came, so that byte is the line's and over it.
+    if (this.#partial.length > this.#maxLineLength) throw this.#tooLong();
     this.#lines++;
     return this.#partial.view();
   }
