@@ -4,7 +4,8 @@
 //   npm run bump -- 0.2.0        a version
 //   npm run bump -- minor        0.1.0 → 0.2.0 (major, minor or patch of the current one)
 //
-// - every packages/*/package.json and deno.json get the version, and each
+// - every packages/*/package.json and deno.json get the version (and src/version.ts
+//   where a package has one: the CLI's --version), and each
 //   dependency on another @winpipe package becomes "^VERSION";
 // - CHANGELOG.md: what is under "## [Unreleased]" moves under
 //   "## [VERSION] - DATE", and an empty "## [Unreleased]" stays on top;
@@ -16,6 +17,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeSourceVersion } from "./packages.mjs";
 
 const SEMVER = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 
@@ -66,6 +68,7 @@ export function bump(root, version, date) {
     }
     writeFileSync(npmPath, JSON.stringify(npm, null, 2) + "\n");
     writeFileSync(denoPath, JSON.stringify(deno, null, 2) + "\n");
+    writeSourceVersion(dir, version);
     names.push(npm.name);
   }
   const changelog = join(root, "CHANGELOG.md");

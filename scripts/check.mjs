@@ -68,7 +68,10 @@ function bunProject() {
 /** Checks run in this process: a name and a function returning what is wrong. */
 const inProcess = [];
 if (isPackage) {
-  inProcess.push(["manifests agree (package.json, deno.json, tsconfig.json)", () => manifestProblems(target)]);
+  inProcess.push([
+    "manifests agree (package.json, deno.json, tsconfig.json, src/version.ts)",
+    () => manifestProblems(target),
+  ]);
 } else {
   inProcess.push([
     "every export of every package has an example",

@@ -1,5 +1,5 @@
 // What the build and check scripts read from a package's own files.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 
 /** A package's exports as deno.json lists them: subpath → source file (the one list of its entry points). */
@@ -19,10 +19,31 @@ export function builtExport(source) {
   return { types: `./dist/${stem}.d.ts`, default: `./dist/${stem}.js` };
 }
 
+/** A package's source file that holds its version for run time (the CLI's `--version`), if it has one. */
+export const VERSION_SOURCE = join("src", "version.ts");
+const VERSION_LINE = /^export const VERSION = "([^"]*)";$/m;
+
+/** The version in a package's src/version.ts, or undefined when it has none. */
+export function sourceVersion(dir) {
+  const path = join(dir, VERSION_SOURCE);
+  if (!existsSync(path)) return undefined;
+  const match = VERSION_LINE.exec(readFileSync(path, "utf8"));
+  if (match === null) throw new Error(`${path} has no line \`export const VERSION = "x.y.z";\``);
+  return match[1];
+}
+
+/** Writes `version` into a package's src/version.ts, if it has one. */
+export function writeSourceVersion(dir, version) {
+  const path = join(dir, VERSION_SOURCE);
+  if (sourceVersion(dir) === undefined) return;
+  writeFileSync(path, readFileSync(path, "utf8").replace(VERSION_LINE, `export const VERSION = "${version}";`));
+}
+
 /**
  * What is wrong with how a package describes itself (an empty list if
  * nothing): its package.json and deno.json must agree on name and version,
- * the package.json exports must be the built form of the deno.json ones, the
+ * and src/version.ts where there is one, the package.json exports must be
+ * the built form of the deno.json ones, the
  * root tsconfig.json must send each export to its source, and other
  * @winpipe packages must be depended on by a caret range of their version.
  */
@@ -33,6 +54,10 @@ export function manifestProblems(dir, rootDir = ".") {
   const { compilerOptions } = JSON.parse(readFileSync(join(rootDir, "tsconfig.json"), "utf8"));
   if (npm.name !== deno.name) problems.push(`package.json names ${npm.name}, deno.json ${deno.name}`);
   if (npm.version !== deno.version) problems.push(`package.json is version ${npm.version}, deno.json ${deno.version}`);
+  const source = sourceVersion(dir);
+  if (source !== undefined && source !== npm.version) {
+    problems.push(`${VERSION_SOURCE} says ${source}, package.json ${npm.version}`);
+  }
   const sources = sourceExports(dir);
   const expected = Object.fromEntries(Object.entries(sources).map(([path, source]) => [path, builtExport(source)]));
   if (JSON.stringify(npm.exports) !== JSON.stringify(expected)) {

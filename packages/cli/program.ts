@@ -35,3 +35,4 @@ export {
   EXIT_USAGE,
 } from "./src/exit_codes.ts";
 export { runCli } from "./src/run.ts";
+export { VERSION } from "./src/version.ts";

@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { FAILED, PASSED, secondsSince, SKIPPED, writeReport } from "../junit.mjs";
 import { npmrc, startRegistry } from "./registry.mjs";
 import { bump, packageDirs } from "../bump.mjs";
-import { builtExport, manifestProblems, sourceExports } from "../packages.mjs";
+import { builtExport, manifestProblems, sourceExports, sourceVersion, VERSION_SOURCE } from "../packages.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const programs = join(root, "scripts", "consumers", "programs");
@@ -183,7 +183,9 @@ step("npm run bump: one command moves every package, its dependencies and the ch
   // On a copy of the manifests, so that the repository stays as it is.
   const copy = join(work, "bump");
   for (const dir of packageDirs(root)) {
-    for (const file of ["package.json", "deno.json"]) cpSync(join(dir, file), join(copy, relative(root, dir), file));
+    for (const file of ["package.json", "deno.json", VERSION_SOURCE]) {
+      if (existsSync(join(dir, file))) cpSync(join(dir, file), join(copy, relative(root, dir), file));
+    }
   }
   for (const file of ["tsconfig.json", "CHANGELOG.md"]) cpSync(join(root, file), join(copy, file));
   const names = bump(copy, "0.99.0", "2099-01-02");
@@ -194,6 +196,9 @@ step("npm run bump: one command moves every package, its dependencies and the ch
     const problems = manifestProblems(dir, copy);
     if (problems.length > 0) throw new Error(`${npm.name}: ${problems.join("; ")}`);
   }
+  // The CLI's --version comes from its source, which bump moves with the manifests.
+  const cliVersion = sourceVersion(join(copy, "packages", "cli"));
+  if (cliVersion !== "0.99.0") throw new Error(`@winpipe/cli's ${VERSION_SOURCE} is at ${cliVersion}`);
   const changelog = readFileSync(join(copy, "CHANGELOG.md"), "utf8");
   if (!/^## \[Unreleased\]\n\n## \[0\.99\.0\] - 2099-01-02\n/m.test(changelog)) {
     throw new Error("CHANGELOG.md did not get the release heading under an empty Unreleased section");
@@ -240,17 +245,26 @@ try {
     copyPrograms(bunApp, "@winpipe/bun");
   }, { needs: [published] });
 
-  step("bun: `bunx @winpipe/cli --help` runs the winpipe tool from the registry, without installing it", () => {
-    // bunx installs into a cache of its own, outside the project: the project's bunfig.toml scope does
-    // not reach it, so the registry comes from the environment (every @winpipe dependency is there).
-    const env = { ...bunEnv, BUN_CONFIG_REGISTRY: registry.url };
-    const result = must(run(bin("bun"), ["x", "@winpipe/cli", "--help"], { cwd: bunApp, env }), "bunx @winpipe/cli");
-    for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
-      if (!new RegExp(`^\\s+${command}\\b`, "m").test(result)) {
-        throw new Error(`the help lists no ${command}:\n${result}`);
+  step(
+    "bun: `bunx @winpipe/cli --help` runs the winpipe tool from the registry, without installing it; --version is the published one",
+    () => {
+      // bunx installs into a cache of its own, outside the project: the project's bunfig.toml scope does
+      // not reach it, so the registry comes from the environment (every @winpipe dependency is there).
+      const env = { ...bunEnv, BUN_CONFIG_REGISTRY: registry.url };
+      const result = must(run(bin("bun"), ["x", "@winpipe/cli", "--help"], { cwd: bunApp, env }), "bunx @winpipe/cli");
+      for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
+        if (!new RegExp(`^\\s+${command}\\b`, "m").test(result)) {
+          throw new Error(`the help lists no ${command}:\n${result}`);
+        }
       }
-    }
-  }, { needs: [bunInstalled] });
+      const version = must(run(bin("bun"), ["x", "@winpipe/cli", "--version"], { cwd: bunApp, env }), "bunx --version");
+      const wanted = JSON.parse(readFileSync(join(root, "packages", "cli", "package.json"), "utf8")).version;
+      if (!version.split("\n").includes(`winpipe ${wanted}`)) {
+        throw new Error(`--version printed no "winpipe ${wanted}":\n${version}`);
+      }
+    },
+    { needs: [bunInstalled] },
+  );
 
   const tsc = () =>
     existsSync(join(bunApp, "node_modules", ".bin", "tsc")) ? join(bunApp, "node_modules", ".bin", "tsc") : bin("tsc");

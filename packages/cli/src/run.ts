@@ -14,6 +14,7 @@ import { send } from "./commands/send.ts";
 import type { CliEnvironment } from "./environment.ts";
 import { adviceFor, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeOf, UsageError } from "./exit_codes.ts";
 import { OPTIONS, parseCommandArguments } from "./options.ts";
+import { VERSION } from "./version.ts";
 
 const COMMANDS: readonly Command[] = [ls, info, send, call, listen, cat];
 
@@ -32,7 +33,7 @@ function overview(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "NAME is \\\\.\\pipe\\NAME, \\\\SERVER\\pipe\\NAME, or just NAME for \\\\.\\pipe\\NAME.",
-    "`winpipe help COMMAND` (or COMMAND --help) tells more.",
+    "`winpipe help COMMAND` (or COMMAND --help) tells more; `winpipe --version` prints the version.",
     ...EXIT_CODES,
   ].join("\n") + "\n";
 }
@@ -87,6 +88,13 @@ export async function runCli(args: readonly string[], env: CliEnvironment): Prom
     if (name === undefined) {
       env.stderr(overview().trimEnd());
       return EXIT_USAGE;
+    }
+    if (name === "--version") {
+      if (rest.length > 0) {
+        throw new UsageError(`--version takes no arguments: got ${rest.map((a) => `"${a}"`).join(", ")}`);
+      }
+      await env.stdout(`winpipe ${VERSION}\n`);
+      return EXIT_OK;
     }
     if (name === "help" || name === "--help" || name === "-h") {
       await env.stdout(rest[0] === undefined ? overview() : commandHelp(findCommand(rest[0])));

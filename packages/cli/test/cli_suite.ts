@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import type { RegisterTest } from "@winpipe/testing";
 import type { PipeServer, Winpipe } from "@winpipe/core";
+import cliPackage from "../package.json" with { type: "json" };
 
 /** What one run of the tool gave. */
 export interface CliResult {
@@ -91,6 +92,20 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       assert.match(bad.stderr, /pipe name must look like[\s\S]*usage: winpipe send NAME/);
     }
   });
+
+  add(
+    "--version prints the package's version and exits 0; with more arguments it is a wrong command line",
+    async () => {
+      const version = await harness.run(["--version"]);
+      exits(version, 0, "--version");
+      assert.equal(version.stdout, `winpipe ${cliPackage.version}\n`);
+      assert.equal(version.stderr, "");
+      assert.match((await harness.run(["help"])).stdout, /`winpipe --version` prints the version/);
+      const extra = await harness.run(["--version", "ls"]);
+      exits(extra, 2, "--version with an argument");
+      assert.match(extra.stderr, /--version takes no arguments: got "ls"/);
+    },
+  );
 
   add("ls lists a pipe with its instances, or says why this system cannot list", async () => {
     const name = shortName("ls");
