@@ -130,14 +130,19 @@ export class BodyDecoder {
   async #trailers(signal: AbortSignal | undefined): Promise<void> {
     let size = 0;
     for (;;) {
-      const line = await this.#reader.readLine(this.#limits.maxTrailerSize, signal);
+      const line = await this.#reader.readLine(this.#limits.maxTrailerSize - size, signal, trailerTooLarge);
       if (line === null) throw new PrematureEndError();
       if (line.length === 0) return;
       size += line.length + 2;
-      if (size > this.#limits.maxTrailerSize) throw new HttpParseError(431, "the trailer section is too large");
+      if (size > this.#limits.maxTrailerSize) throw trailerTooLarge();
       checkFieldLine(line);
     }
   }
+}
+
+/** The refusal of a trailer section above its limit, whether a line or the lines together pass it. */
+function trailerTooLarge(): HttpParseError {
+  return new HttpParseError(431, "the trailer section is too large");
 }
 
 /** Checks one `name: value` line (without its CRLF) by the rules of a header field line. */

@@ -158,20 +158,28 @@ export class ConnReader {
   /**
    * Reads one line ending with CRLF of at most `maxSize` bytes (a chunk
    * size, a trailer field) and returns its bytes without the CRLF, as a
-   * view valid until the next read; null at the end of the data.
+   * view valid until the next read; null at the end of the data. A longer
+   * line throws `tooLong()` (by default a 400), however its bytes arrive:
+   * whole in one read, or without its end in the bytes read so far.
    */
-  async readLine(maxSize: number, signal?: AbortSignal): Promise<Uint8Array | null> {
+  async readLine(
+    maxSize: number,
+    signal?: AbortSignal,
+    tooLong: () => HttpParseError = () => new HttpParseError(400, `a line longer than ${maxSize} bytes`),
+  ): Promise<Uint8Array | null> {
     let scanned = 0;
     for (;;) {
       const view = this.#buf.subarray(this.#start, this.#end);
       const lf = view.indexOf(LF, scanned);
       if (lf !== -1) {
         if (lf === 0 || view[lf - 1] !== CR) throw new HttpParseError(400, "a line ends with LF without CR");
+        if (lf - 1 > maxSize) throw tooLong();
         this.#start += lf + 1;
         return view.subarray(0, lf - 1);
       }
       scanned = view.length;
-      if (view.length > maxSize) throw new HttpParseError(400, `a line longer than ${maxSize} bytes`);
+      // One byte more than the line may be its CR, whose LF has not come yet.
+      if (view.length > maxSize + 1) throw tooLong();
       if (!(await this.fill(signal))) return null;
     }
   }

@@ -199,6 +199,20 @@ export const INVALID: CorpusCase[] = [
     inBody: true,
   },
   {
+    name: "a chunk-size line longer than 4096 bytes (its extensions)",
+    request: `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5;${"e".repeat(4095)}\r\nhello\r\n0\r\n\r\n`,
+    status: 400,
+    inBody: true,
+  },
+  {
+    name: "a trailer field line longer than the header limit (16384 bytes)",
+    request: `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: ${
+      "t".repeat(16380)
+    }\r\n\r\n`,
+    status: 431,
+    inBody: true,
+  },
+  {
     name: "obsolete line folding in the trailers",
     request: `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\nX-T: a\r\n b\r\n\r\n`,
     status: 400,
@@ -232,6 +246,12 @@ export const VALID: CorpusCase[] = [
       `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\nA;name=value\r\n0123456789\r\n1 ; x\r\n!\r\n0\r\nX-Trailer: t\r\n\r\n`,
     status: 200,
     body: "0123456789!",
+  },
+  {
+    name: "a chunk-size line of exactly 4096 bytes",
+    request: `POST / HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\n\r\n5;${"e".repeat(4094)}\r\nhello\r\n0\r\n\r\n`,
+    status: 200,
+    body: "hello",
   },
   {
     name: "whitespace around a header value",

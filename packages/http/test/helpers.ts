@@ -49,6 +49,8 @@ export function bytes(text: string): Uint8Array {
  * server may close first), and reads until the server closes the
  * connection or `until` says the bytes so far are enough. Resolves with
  * what came back, as Latin-1 text, and whether the server closed.
+ * `gapMs` waits between the parts of a request, so that the server reads
+ * them apart.
  */
 export async function rawExchange(
   pipes: Winpipe,
@@ -56,12 +58,16 @@ export async function rawExchange(
   request: Uint8Array | Uint8Array[],
   until?: (text: string) => boolean,
   timeoutMs = 10_000,
+  gapMs = 0,
 ): Promise<{ text: string; closed: boolean }> {
   await using conn = await pipes.connect(name, { timeout: 5000 });
   const signal = AbortSignal.timeout(timeoutMs);
   const parts = Array.isArray(request) ? request : [request];
   const writing = (async () => {
-    for (const part of parts) await conn.write(part, { signal });
+    for (const [i, part] of parts.entries()) {
+      if (i > 0 && gapMs > 0) await delay(gapMs);
+      await conn.write(part, { signal });
+    }
   })().catch(() => {});
   let text = "";
   const buf = new Uint8Array(65536);

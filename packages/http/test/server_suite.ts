@@ -67,6 +67,35 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(calls.length, VALID.length);
   });
 
+  t("a chunk-size line or a trailer is held to its limit however its bytes arrive", async () => {
+    const name = uniqueName("line-limits");
+    const { server, calls } = echoServer(b, name);
+    await using _ = server;
+    const head = `POST / HTTP/1.1\r\nHost: pipe\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    // A chunk-size line of exactly 4096 bytes whose LF comes after its CR, in a read of its own.
+    const exact = await rawExchange(
+      b.pipes,
+      name,
+      [bytes(`${head}5;${"e".repeat(4094)}\r`), bytes("\nhello\r\n0\r\n\r\n")],
+      (text) => text.endsWith("\r\n\r\nhello"),
+      10_000,
+      50,
+    );
+    assert.deepEqual(statuses(exact.text), [200], exact.text);
+    // A trailer line over the limit: 431 when it arrives whole (the corpus) and when it arrives in parts.
+    const trailer = await rawExchange(
+      b.pipes,
+      name,
+      [bytes(`${head}5\r\nhello\r\n0\r\nX-T: ${"t".repeat(8000)}`), bytes(`${"t".repeat(9000)}\r\n\r\n`)],
+      undefined,
+      10_000,
+      50,
+    );
+    assert.deepEqual(statuses(trailer.text), [431], trailer.text);
+    assert.equal(trailer.closed, true);
+    assert.equal(calls.length, 2);
+  });
+
   t("keep-alive: pipelined requests are answered in order on one connection", async () => {
     const name = uniqueName("pipelining");
     const seen: string[] = [];
