@@ -10,8 +10,10 @@ import { register } from "@winpipe/testing/bun";
 import { exchangeSuite } from "./exchange_suite.ts";
 import { backend } from "./helpers.ts";
 import { readOrderSuite } from "./read_order_suite.ts";
+import { splitSuite } from "./split_suite.ts";
 import { httpSuites } from "./suites.ts";
 
 httpSuites(register, backend("model", createWinpipe(createModelKernel()), 1024 * 1024 * 1024));
 exchangeSuite(register);
 readOrderSuite(register);
+splitSuite(register);
