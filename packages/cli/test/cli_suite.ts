@@ -100,8 +100,8 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       exits(version, 0, "--version");
       assert.equal(version.stdout, `winpipe ${cliPackage.version}\n`);
       // Nothing of the tool's own on standard error (bun.exe under Wine adds its "directory mismatch"
-    // lines there, docs/windows-test-bed.md).
-    assert.doesNotMatch(version.stderr, /winpipe/);
+      // lines there, docs/windows-test-bed.md).
+      assert.doesNotMatch(version.stderr, /winpipe/);
       assert.match((await harness.run(["help"])).stdout, /`winpipe --version` prints the version/);
       const extra = await harness.run(["--version", "ls"]);
       exits(extra, 2, "--version with an argument");
