@@ -240,6 +240,9 @@ export class HttpServer implements AsyncDisposable {
       if (!(response instanceof Response)) {
         throw new TypeError(`the handler returned ${typeof response}, not a Response`);
       }
+      // Bun 1.4 keeps the Content-Type it takes from a body (FormData, URLSearchParams, a Blob's or
+      // Bun.file's type) only when the headers are read before the body: read them first (docs/http.md).
+      void response.headers;
       // Deno.serve refuses these too: none of them can be sent as the handler meant it.
       if (response.type === "error") throw new TypeError("the handler returned Response.error(), not a response");
       if (response.bodyUsed) throw new TypeError("the handler returned a Response whose body was already read");

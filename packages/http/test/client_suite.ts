@@ -98,6 +98,27 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(b.pipes.liveHandles(), before - 1);
   });
 
+  t("a request body's own Content-Type goes out: FormData, URLSearchParams, a Blob with a type", async () => {
+    const name = uniqueName("request-type");
+    await using _server = b.http.serveHttp(name, async (request) => {
+      const type = request.headers.get("content-type");
+      // The form is read back as the handler would read it: with the boundary its Content-Type names.
+      const field = type?.startsWith("multipart/form-data") ? (await request.formData()).get("field") : null;
+      return Response.json({ type, field });
+    });
+    const form = new FormData();
+    form.set("field", "value");
+    const sent = async (body: BodyInit) => await (await b.http.pipeFetch(name, "/", { method: "POST", body })).json();
+    assert.deepEqual(await sent(new Blob(["\x89PNG"], { type: "image/png" })), { type: "image/png", field: null });
+    assert.deepEqual(await sent(new URLSearchParams({ q: "x" })), {
+      type: "application/x-www-form-urlencoded;charset=UTF-8",
+      field: null,
+    });
+    const formSent = await sent(form);
+    assert.match(formSent.type, /^multipart\/form-data; ?boundary=/);
+    assert.equal(formSent.field, "value");
+  });
+
   t("sends the URL's host and path, the method, the fields and a body with its length", async () => {
     const name = uniqueName("request");
     await using _server = b.http.serveHttp(name, async (request) =>
