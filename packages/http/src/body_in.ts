@@ -70,6 +70,11 @@ export class BodyDecoder {
     this.#done = framing.kind === "none";
   }
 
+  /** The bytes of a Content-Length body not read yet; undefined for a chunked one (whose rest is unknown). */
+  get lengthLeft(): number | undefined {
+    return this.#framing.kind === "length" ? this.#left : undefined;
+  }
+
   /** True once the whole body was read. */
   get done(): boolean {
     return this.#done;

@@ -275,6 +275,7 @@ export class HttpServer implements AsyncDisposable {
     const decoder = exchange.decoder;
     if (!decoder.done) {
       if (exchange.bodyStarted) return false; // the handler is reading it still, or gave up in the middle
+      if (this.#tooLargeToDrop(exchange)) return false;
       exchange.bodyStarted = true;
       exchange.bodyDropped = true;
       while (!decoder.done) {
@@ -283,6 +284,16 @@ export class HttpServer implements AsyncDisposable {
       }
     }
     return !this.#closing;
+  }
+
+  /**
+   * Whether the request body nobody has read is one the server will not
+   * drop after the response: a Content-Length body whose rest is above
+   * maxDrainSize. (A chunked body's size shows only while it is dropped.)
+   */
+  #tooLargeToDrop(exchange: Exchange): boolean {
+    const left = exchange.decoder.lengthLeft;
+    return !exchange.bodyStarted && left !== undefined && left > this.#limits.maxDrainSize;
   }
 
   /** Dropping a body takes no longer than a head may. */
@@ -438,6 +449,9 @@ export class HttpServer implements AsyncDisposable {
       await conn.write(refusal(500, "the response body failed")).catch(() => {});
       return false;
     }
+    // A response complete in hand, to a request whose body nobody read and the server will not drop: the
+    // connection ends after it, and the response says so (RFC 9112 §9.6), so a client does not send into it.
+    if (keepAlive && body?.reader === undefined && this.#tooLargeToDrop(exchange)) keepAlive = false;
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);
     // The rest of the body comes from a stream that may take its time: the client may go away meanwhile.

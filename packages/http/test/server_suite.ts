@@ -324,6 +324,11 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual(statuses(text), [200, 200, 200, 200]);
     assert.deepEqual([...text.matchAll(/request (\d)/g)].map((m) => m[1]), ["1", "2", "3", "4"]);
     assert.equal(closed, true, "a body over maxDrainSize closes the connection after its response");
+    // The response before that close says so; the others keep the connection.
+    const connectionFields = text.split(/(?=HTTP\/1\.1 )/).map((response) =>
+      /\r\nconnection: ([^\r]*)\r\n/i.exec(response)?.[1] ?? null
+    );
+    assert.deepEqual(connectionFields, [null, null, null, "close"]);
   });
 
   t(
