@@ -161,6 +161,32 @@ export async function writeMessage(
 }
 
 /**
+ * The length of a body that is all there at once (one made from a string,
+ * bytes or a Blob), read and dropped: what a HEAD response says it would
+ * have sent. A stream still producing is cancelled instead, and gives
+ * undefined; so does a stream that fails.
+ */
+export async function lengthAtOnce(reader: ChunkReader): Promise<number | undefined> {
+  let length = 0;
+  for (;;) {
+    const reading = reader.read();
+    if (!(await settlesAtOnce(reading))) {
+      reading.catch(() => {});
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    let read: ChunkRead;
+    try {
+      read = await reading;
+    } catch {
+      return undefined;
+    }
+    if (read.done) return length;
+    length += bytesOf(read.value).length;
+  }
+}
+
+/**
  * Reads the start of a body stream to choose its framing: resolves with the
  * chunks read and, unless that was all of it (no `reader`), the reader and
  * the read in flight. It reads one chunk, then

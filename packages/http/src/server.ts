@@ -7,7 +7,15 @@
 import type { PipeConnection, PipeServer, ServerInstance, Winpipe } from "@winpipe/core";
 import { clientIdentityOf } from "./client_identity.ts";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
-import { BodyLengthError, type ChunkReader, encodeHead, type OutFraming, startBody, writeMessage } from "./body_out.ts";
+import {
+  BodyLengthError,
+  type ChunkReader,
+  encodeHead,
+  lengthAtOnce,
+  type OutFraming,
+  startBody,
+  writeMessage,
+} from "./body_out.ts";
 import {
   fieldValues,
   HttpParseError,
@@ -422,7 +430,12 @@ export class HttpServer implements AsyncDisposable {
     try {
       if (noBody) {
         framing = "none";
-        if (announced !== undefined && status !== 204) fields.push(["content-length", String(announced)]);
+        // HEAD: the Content-Length a GET would have had (RFC 9110 §9.3.2), when the body says it at once.
+        const wouldSend = announced ??
+          (head.method === "HEAD" && status !== 204 && status !== 304
+            ? reader === undefined ? 0 : await lengthAtOnce(reader)
+            : undefined);
+        if (wouldSend !== undefined && status !== 204) fields.push(["content-length", String(wouldSend)]);
         await reader?.cancel().catch(() => {});
       } else if (announced !== undefined) {
         framing = "length";

@@ -141,6 +141,41 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.match(getPart, /\r\ncontent-length: 12\r\n(?:[\s\S]*\r\n)?\r\ntwelve bytes$/);
   });
 
+  t("HEAD: the Content-Length a GET would have, when the body gives it at once; none for a stream", async () => {
+    const name = uniqueName("head-length");
+    let cancelled = 0;
+    await using _server = b.http.serveHttp(name, (request) => {
+      switch (new URL(request.url).pathname) {
+        case "/text":
+          return new Response("twelve bytes");
+        case "/bytes":
+          return new Response(new Uint8Array(300));
+        case "/blob":
+          return new Response(new Blob(["abc", "def"]));
+        case "/empty":
+          return new Response(null);
+        default:
+          // A stream that produces nothing yet: cancelled, and no length is made up for it.
+          return new Response(new ReadableStream({ cancel: () => void cancelled++ }));
+      }
+    });
+    const headOf = async (path: string) => {
+      const { text } = await rawExchange(
+        b.pipes,
+        name,
+        bytes(`HEAD ${path} HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n`),
+      );
+      assert.ok(text.endsWith("\r\n\r\n"), `no body after a HEAD response: ${JSON.stringify(text)}`);
+      return /\r\ncontent-length: ([^\r]*)\r\n/i.exec(text)?.[1] ?? null;
+    };
+    assert.equal(await headOf("/text"), "12");
+    assert.equal(await headOf("/bytes"), "300");
+    assert.equal(await headOf("/blob"), "6");
+    assert.equal(await headOf("/empty"), "0");
+    assert.equal(await headOf("/stream"), null);
+    assert.equal(cancelled, 1);
+  });
+
   t("Expect: 100-continue: 100 Continue when the handler reads the body, then the response", async () => {
     const name = uniqueName("continue");
     await using _server = b.http.serveHttp(name, async (request) => new Response(`got ${await request.text()}`));
