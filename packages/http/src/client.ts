@@ -231,6 +231,8 @@ export class PipeHttpClient implements Disposable {
     };
     for (let redirects = 0;; redirects++) {
       const response = await this.#send(pipeName, out);
+      // fetch's `redirected`: the response came after following at least one redirect.
+      if (redirects > 0) Object.defineProperty(response, "redirected", { value: true });
       if (!REDIRECTS.has(response.status) || request.redirect === "manual") return response;
       const location = response.headers.get("location");
       if (location === null) return response;

@@ -230,7 +230,7 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     );
   });
 
-  t("follows redirects on the pipe, not to other hosts", async () => {
+  t("follows redirects on the pipe, not to other hosts; the response says it was redirected", async () => {
     const name = uniqueName("redirect");
     await using _server = b.http.serveHttp(name, async (request) => {
       const path = new URL(request.url).pathname;
@@ -244,13 +244,18 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     const followed = await b.http.pipeFetch(name, "/here");
     assert.equal(await followed.text(), "GET /there ");
     assert.equal(followed.url, "http://localhost/there");
+    assert.equal(followed.redirected, true, "fetch's redirected: a redirect was followed");
     const posted = await b.http.pipeFetch(name, "/post", { method: "POST", body: "x" });
     assert.equal(await posted.text(), "GET /there ", "303 turns POST into GET");
+    assert.equal(posted.redirected, true);
+    assert.equal((await b.http.pipeFetch(name, "/there")).redirected, false);
     const away = await b.http.pipeFetch(name, "/away");
     assert.equal(away.status, 301);
     assert.equal(away.headers.get("location"), "http://elsewhere.example/x");
+    assert.equal(away.redirected, false);
     const manual = await b.http.pipeFetch(name, "/here", { redirect: "manual" });
     assert.equal(manual.status, 302);
+    assert.equal(manual.redirected, false);
     await assert.rejects(b.http.pipeFetch(name, "/here", { redirect: "error" }), TypeError);
   });
 
