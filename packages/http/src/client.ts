@@ -7,7 +7,9 @@
 import { parsePipeName, type PipeConnection, type ServerOwner, type Winpipe } from "@winpipe/core";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import { type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
+import { decodedBody, decodingFormats } from "./content_coding.ts";
 import {
+  fieldValues,
   type Framing,
   HttpParseError,
   keepsAlive,
@@ -454,9 +456,21 @@ export class PipeHttpClient implements Disposable {
       void stream.cancel();
       stream = null;
     }
+    let responseBody: BodyInit | null = nullBody ? null : whole ?? stream;
+    const codings = fieldValues(response, "content-encoding");
+    const formats = responseBody === null || codings.length === 0 ? undefined : decodingFormats(codings.join(","));
+    if (formats !== undefined) {
+      const raw = whole === undefined ? stream! : new ReadableStream({
+        start(controller) {
+          controller.enqueue(whole!);
+          controller.close();
+        },
+      });
+      responseBody = decodedBody(raw, formats);
+    }
     let result: Response;
     try {
-      result = new Response(nullBody ? null : whole ?? stream, {
+      result = new Response(responseBody, {
         status: response.status,
         statusText: response.reason,
       });

@@ -98,6 +98,46 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(b.pipes.liveHandles(), before - 1);
   });
 
+  t("a gzip or deflate Content-Encoding is undone, as fetch does; other codings are left as sent", async () => {
+    const name = uniqueName("content-coding");
+    const text = "compressible ".repeat(2000);
+    const compressed = async (format: CompressionFormat) =>
+      new Uint8Array(
+        await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream(format))).arrayBuffer(),
+      );
+    const gzip = await compressed("gzip");
+    const deflate = await compressed("deflate");
+    const twice = await new Response(new Blob([gzip]).stream().pipeThrough(new CompressionStream("deflate")))
+      .arrayBuffer();
+    await using _server = b.http.serveHttp(name, (request) => {
+      switch (new URL(request.url).pathname) {
+        case "/gzip":
+          return new Response(gzip, { headers: { "content-encoding": "gzip" } });
+        case "/deflate":
+          // A stream: the body reaches pipeFetch in pieces, chunked.
+          return new Response(streamOf([deflate.subarray(0, 100), deflate.subarray(100)]), {
+            headers: { "content-encoding": "deflate" },
+          });
+        case "/twice":
+          return new Response(twice, { headers: { "content-encoding": "gzip, deflate" } });
+        case "/br":
+          return new Response(gzip, { headers: { "content-encoding": "br" } });
+        default:
+          return new Response(gzip.subarray(0, 50), { headers: { "content-encoding": "gzip" } });
+      }
+    });
+    for (const path of ["/gzip", "/deflate", "/twice"]) {
+      const response = await b.http.pipeFetch(name, path);
+      assert.equal(await response.text(), text, path);
+      assert.equal(response.headers.has("content-encoding"), true, "the field stays, as fetch's");
+    }
+    // A coding this client does not undo: the bytes as they came.
+    const br = new Uint8Array(await (await b.http.pipeFetch(name, "/br")).arrayBuffer());
+    assert.deepEqual(br, gzip);
+    // A body that is not the gzip it claims: reading it fails, as fetch's does.
+    await assert.rejects((await b.http.pipeFetch(name, "/cut")).text(), TypeError);
+  });
+
   t("a request body's own Content-Type goes out: FormData, URLSearchParams, a Blob with a type", async () => {
     const name = uniqueName("request-type");
     await using _server = b.http.serveHttp(name, async (request) => {
