@@ -13,7 +13,7 @@ const CHUNK = 64 * 1024;
 const MAX_IN_FLIGHT = 1024 * 1024;
 /**
  * Nor may the process grow by this much while it moves the bodies: an unbounded buffer would grow by all of
- * it, while garbage not yet collected (Deno leaves up to 200 MiB of 64 KiB arrays) stays well below.
+ * it, while garbage not yet collected (Deno leaves up to 260 MiB of 64 KiB arrays) stays well below.
  */
 const MAX_RSS_GROWTH = 512 * 1024 * 1024;
 
