@@ -456,7 +456,9 @@ export class PipeHttpClient implements Disposable {
       void stream.cancel();
       stream = null;
     }
-    let responseBody: BodyInit | null = nullBody ? null : whole ?? stream;
+    let responseBody: ReadableStream<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer> | null = nullBody
+      ? null
+      : whole ?? stream;
     const codings = fieldValues(response, "content-encoding");
     const formats = responseBody === null || codings.length === 0 ? undefined : decodingFormats(codings.join(","));
     if (formats !== undefined) {

@@ -8,15 +8,18 @@
  * @module
  */
 
+/** A DecompressionStream format this client uses (spelled here: Bun's types have no CompressionFormat). */
+export type DecodingFormat = "gzip" | "deflate";
+
 /** DecompressionStream's format for each coding undone (RFC 9110 §8.4.1: `deflate` is the zlib format). */
-const FORMATS: Record<string, CompressionFormat> = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate" };
+const FORMATS: Record<string, DecodingFormat> = { gzip: "gzip", "x-gzip": "gzip", deflate: "deflate" };
 
 /**
  * The formats to undo a `Content-Encoding` field value with, last applied
  * first; undefined when there is nothing to undo or a coding is not one of
  * ours (the body is then left as it is, whole).
  */
-export function decodingFormats(contentEncoding: string): CompressionFormat[] | undefined {
+export function decodingFormats(contentEncoding: string): DecodingFormat[] | undefined {
   const codings = contentEncoding.split(",").map((coding) => coding.trim().toLowerCase()).filter((c) => c !== "");
   const formats = codings.filter((coding) => coding !== "identity").map((coding) => FORMATS[coding]);
   if (formats.length === 0 || formats.includes(undefined as never)) return undefined;
@@ -26,7 +29,7 @@ export function decodingFormats(contentEncoding: string): CompressionFormat[] | 
 /** `body` with the codings of `formats` undone, in that order. */
 export function decodedBody(
   body: ReadableStream<Uint8Array<ArrayBuffer>>,
-  formats: CompressionFormat[],
+  formats: DecodingFormat[],
 ): ReadableStream<Uint8Array<ArrayBuffer>> {
   let decoded = body;
   for (const format of formats) {

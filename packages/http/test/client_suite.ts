@@ -101,7 +101,7 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
   t("a gzip or deflate Content-Encoding is undone, as fetch does; other codings are left as sent", async () => {
     const name = uniqueName("content-coding");
     const text = "compressible ".repeat(2000);
-    const compressed = async (format: CompressionFormat) =>
+    const compressed = async (format: "gzip" | "deflate") =>
       new Uint8Array(
         await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream(format))).arrayBuffer(),
       );
@@ -148,7 +148,11 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     });
     const form = new FormData();
     form.set("field", "value");
-    const sent = async (body: BodyInit) => await (await b.http.pipeFetch(name, "/", { method: "POST", body })).json();
+    const sent = async (body: Blob | URLSearchParams | FormData): Promise<{ type: string; field: string | null }> =>
+      await (await b.http.pipeFetch(name, "/", { method: "POST", body })).json() as {
+        type: string;
+        field: string | null;
+      };
     assert.deepEqual(await sent(new Blob(["\x89PNG"], { type: "image/png" })), { type: "image/png", field: null });
     assert.deepEqual(await sent(new URLSearchParams({ q: "x" })), {
       type: "application/x-www-form-urlencoded;charset=UTF-8",
