@@ -279,29 +279,35 @@ export class HttpServer implements AsyncDisposable {
       // A client still waiting for 100 Continue may or may not send its body now: what comes next is ambiguous.
       !(exchange.expectContinue && !exchange.bodyStarted);
     if (!(await this.#respond(conn, head, response, keepAlive, request, exchange))) return false;
-    // The rest of the request body, if the handler left some: dropped when it is small, otherwise the connection closes.
+    // The rest of the request body, if the handler left some (a streamed response's handler may still read it
+    // while the response goes out): dropped when it is small, otherwise the connection closes.
+    return await this.#dropBody(exchange) && !this.#closing;
+  }
+
+  /**
+   * Reads and drops the request body nobody read, up to maxDrainSize;
+   * resolves with whether it ended within that (the connection can carry
+   * another request). A body the handler started and left unfinished, a
+   * Content-Length body whose rest is above the limit (not read at all), a
+   * chunked one that passes it, or one that breaks while dropped: false.
+   */
+  async #dropBody(exchange: Exchange): Promise<boolean> {
     const decoder = exchange.decoder;
-    if (!decoder.done) {
-      if (exchange.bodyStarted) return false; // the handler is reading it still, or gave up in the middle
-      if (this.#tooLargeToDrop(exchange)) return false;
-      exchange.bodyStarted = true;
-      exchange.bodyDropped = true;
+    if (decoder.done) return true;
+    if (exchange.bodyStarted) return false; // the handler is reading it still, or gave up in the middle
+    const left = decoder.lengthLeft;
+    if (left !== undefined && left > this.#limits.maxDrainSize) return false;
+    exchange.bodyStarted = true;
+    exchange.bodyDropped = true;
+    try {
       while (!decoder.done) {
         if (decoder.received > this.#limits.maxDrainSize) return false;
         await decoder.next(this.#drainSignal());
       }
+    } catch {
+      return false; // a malformed chunk, the client gone, or too slow: what follows cannot be trusted
     }
-    return !this.#closing;
-  }
-
-  /**
-   * Whether the request body nobody has read is one the server will not
-   * drop after the response: a Content-Length body whose rest is above
-   * maxDrainSize. (A chunked body's size shows only while it is dropped.)
-   */
-  #tooLargeToDrop(exchange: Exchange): boolean {
-    const left = exchange.decoder.lengthLeft;
-    return !exchange.bodyStarted && left !== undefined && left > this.#limits.maxDrainSize;
+    return true;
   }
 
   /** Dropping a body takes no longer than a head may. */
@@ -462,9 +468,12 @@ export class HttpServer implements AsyncDisposable {
       await conn.write(refusal(500, "the response body failed")).catch(() => {});
       return false;
     }
-    // A response complete in hand, to a request whose body nobody read and the server will not drop: the
-    // connection ends after it, and the response says so (RFC 9112 §9.6), so a client does not send into it.
-    if (keepAlive && body?.reader === undefined && this.#tooLargeToDrop(exchange)) keepAlive = false;
+    // A response complete in hand, to a request whose body nobody read: the body is dropped now, before the head
+    // (as Go's server does), so that the head can say whether the connection goes on (RFC 9112 §9.6). A client
+    // told keep-alive must not find the connection closed under its next request.
+    if (keepAlive && body?.reader === undefined && !exchange.decoder.done && !exchange.bodyStarted) {
+      keepAlive = await this.#dropBody(exchange);
+    }
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);
     // The rest of the body comes from a stream that may take its time: the client may go away meanwhile.

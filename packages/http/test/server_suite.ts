@@ -364,7 +364,48 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
       /\r\nconnection: ([^\r]*)\r\n/i.exec(response)?.[1] ?? null
     );
     assert.deepEqual(connectionFields, [null, null, null, "close"]);
+    // A chunked body's size shows only as it is read: the server drops it before the response's head, so that
+    // the head can say the connection closes when it was over the limit.
+    const chunked = await rawExchange(
+      b.pipes,
+      name,
+      bytes(
+        `POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n` +
+          `${"7d0\r\n" + "z".repeat(2000) + "\r\n"}0\r\n\r\nGET /never HTTP/1.1\r\nHost: a\r\n\r\n`,
+      ),
+    );
+    assert.deepEqual(statuses(chunked.text), [200]);
+    assert.match(chunked.text, /\r\nconnection: close\r\n/);
+    assert.equal(chunked.closed, true);
   });
+
+  t(
+    "pipeFetch after a streamed upload the handler ignored: told to close, the next request goes on a new connection",
+    async () => {
+      const name = uniqueName("ignored-upload");
+      await using _server = b.http.serveHttp(name, (_request, info) => new Response(`connection ${info.connection}`));
+      using client = new PipeHttpClient(b.pipes);
+      const upload = () => {
+        let sent = 0;
+        return new ReadableStream<Uint8Array>({
+          pull(controller) {
+            if (sent >= 200_000) return controller.close();
+            sent += 10_000;
+            controller.enqueue(new Uint8Array(10_000));
+          },
+        });
+      };
+      for (const expected of ["connection 1", "connection 2", "connection 3"]) {
+        const response = await client.fetch(
+          name,
+          "/",
+          { method: "POST", body: upload(), duplex: "half" } as RequestInit,
+        );
+        assert.equal(response.headers.get("connection"), "close");
+        assert.equal(await response.text(), expected);
+      }
+    },
+  );
 
   t(
     "a body the handler reads only after its response was sent is dropped by the server: the late read fails",
