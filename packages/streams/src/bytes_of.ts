@@ -3,17 +3,32 @@
  *
  * @module
  */
-import { show } from "@winpipe/core/internal";
+import { isDetached, show } from "@winpipe/core/internal";
 
 /**
  * A chunk as a Uint8Array over the same memory (never a copy): chunks may be
  * Uint8Arrays, other ArrayBufferViews or ArrayBuffers. Anything else is a
- * TypeError; a string gets a hint to encode it first.
+ * TypeError; a string gets a hint to encode it first. So is a chunk whose
+ * memory was detached (transferred) after it was handed to the stream and
+ * before the stream got to it: a stream holds its chunks by reference, as
+ * every WHATWG stream does, and such a chunk would otherwise pass as empty,
+ * its bytes lost without a word.
  */
 export function bytesOf(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
+  if (chunk instanceof Uint8Array) return attached(chunk);
+  if (ArrayBuffer.isView(chunk)) return new Uint8Array(attached(chunk).buffer, chunk.byteOffset, chunk.byteLength);
+  if (chunk instanceof ArrayBuffer) return attached(new Uint8Array(chunk));
   const hint = typeof chunk === "string" ? " (pipe text through a TextEncoderStream first)" : "";
   throw new TypeError(`Chunk must be a Uint8Array, an ArrayBufferView or an ArrayBuffer: got ${show(chunk)}${hint}`);
+}
+
+/** `view`, unless its memory was detached. */
+function attached<V extends ArrayBufferView>(view: V): V {
+  if (view.byteLength === 0 && isDetached(view)) {
+    throw new TypeError(
+      "a chunk's buffer was detached (transferred) after it was written to the stream and before the stream " +
+        "used it: a stream holds its chunks, so keep a chunk's memory until its write() resolves",
+    );
+  }
+  return view;
 }

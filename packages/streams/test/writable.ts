@@ -350,6 +350,36 @@ export function writableTests(suite: StreamsSuite): void {
     });
   });
 
+  scenario(
+    suite,
+    "writable: a chunk whose buffer is detached before the stream used it errors the stream, not written as empty",
+    async (ctx) => {
+      using pipe = ctx.pipes.createPipe();
+      const writer = pipe.writer.writable.getWriter();
+      await writer.write(utf8("kept"));
+      // The first chunk reaches the idle stream's sink at once (the Streams spec calls it within write());
+      // the second waits in the stream's queue behind it, and is taken away there.
+      const chunks = [new Uint8Array(100).fill(1), new Uint8Array(100).fill(2)];
+      const writes = chunks.map((chunk) => writer.write(chunk));
+      for (const chunk of chunks) structuredClone(chunk.buffer, { transfer: [chunk.buffer] });
+      const detached = {
+        name: "TypeError",
+        message: /^a chunk's buffer was detached \(transferred\) after it was written to the stream/,
+      };
+      await writes[0];
+      await assert.rejects(writes[1], detached);
+      await assert.rejects(writer.closed, detached);
+      // What the stream took before reaches the pipe (the first chunk was gathered: it goes out after this
+      // task); nothing is written for the detached chunk.
+      const buf = new Uint8Array(256);
+      let got = 0;
+      while (got < 104) got += (await pipe.reader.read(buf.subarray(got), { signal: AbortSignal.timeout(5000) }))!;
+      assert.deepEqual(buf.subarray(0, got), concat([utf8("kept"), new Uint8Array(100).fill(1)]));
+      await tick(ctx.backend.pendingDelayMs);
+      assert.equal(pipe.reader.peek().bytesAvailable, 0);
+    },
+  );
+
   scenario(suite, "writable: a failing write errors the stream and leaves the handle open", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     pipe.reader.close();
