@@ -15,19 +15,21 @@ import { isDetached, show } from "@winpipe/core/internal";
  * its bytes lost without a word.
  */
 export function bytesOf(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return attached(chunk);
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(attached(chunk).buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return attached(new Uint8Array(chunk));
+  if (chunk instanceof Uint8Array) return requireAttached(chunk);
+  if (ArrayBuffer.isView(chunk)) {
+    return new Uint8Array(requireAttached(chunk).buffer, chunk.byteOffset, chunk.byteLength);
+  }
+  if (chunk instanceof ArrayBuffer) return requireAttached(new Uint8Array(chunk));
   const hint = typeof chunk === "string" ? " (pipe text through a TextEncoderStream first)" : "";
   throw new TypeError(`Chunk must be a Uint8Array, an ArrayBufferView or an ArrayBuffer: got ${show(chunk)}${hint}`);
 }
 
-/** `view`, unless its memory was detached. */
-function attached<V extends ArrayBufferView>(view: V): V {
+/** `view`, unless its memory was detached (a TypeError that says what happened). */
+export function requireAttached<V extends ArrayBufferView>(view: V): V {
   if (view.byteLength === 0 && isDetached(view)) {
     throw new TypeError(
       "a chunk's buffer was detached (transferred) after it was written to the stream and before the stream " +
-        "used it: a stream holds its chunks, so keep a chunk's memory until its write() resolves",
+        "used it: a stream holds its chunks, so keep a chunk's memory until its write is done",
     );
   }
   return view;

@@ -7,6 +7,7 @@ import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
 import { concatBytes, requireBoolean, requireInteger, requireOptions, show, writeOwned } from "@winpipe/core/internal";
+import { requireAttached } from "./bytes_of.ts";
 import { ChunkReads } from "./read_chunks.ts";
 import { untilData } from "./until_data.ts";
 
@@ -209,6 +210,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
       );
     },
     write(chunk: Buffer, _encoding, callback) {
+      try {
+        requireAttached(chunk);
+      } catch (err) {
+        return callback(err as Error);
+      }
       writeBytes(chunk, callback);
     },
     ...(bytePipe
@@ -217,6 +223,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
           // Gathered into memory of its own that nothing else reaches, and handed to the kernel as it is:
           // one copy, where Buffer.concat and write's own copy made two.
           const parts = chunks.map(({ chunk }) => chunk);
+          try {
+            for (const part of parts) requireAttached(part);
+          } catch (err) {
+            return callback(err as Error);
+          }
           const total = parts.reduce((sum, part) => sum + part.length, 0);
           writeBytes(concatBytes(parts, total), callback, true);
         },

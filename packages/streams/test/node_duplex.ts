@@ -194,6 +194,31 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
     assert.equal(await c.client.read(new Uint8Array(8)), null, "the client sees the end of the data");
   });
 
+  scenario(
+    suite,
+    "node duplex: a chunk detached before its write errors the duplex (not a throw out of Node's stream code)",
+    async (ctx) => {
+      await using c = await connected(ctx);
+      const client = toNodeDuplex(c.client);
+      const errored = once(client, "error");
+      const first = new Uint8Array(10).fill(1), second = new Uint8Array(10).fill(2), third = new Uint8Array(10).fill(3);
+      // The first goes out at once; the next two wait behind it (writev on a byte pipe) and are taken away there.
+      const callbacks = [first, second, third].map((chunk) =>
+        new Promise<Error | null | undefined>((resolve) => client.write(chunk, resolve))
+      );
+      for (const chunk of [second, third]) structuredClone(chunk.buffer, { transfer: [chunk.buffer] });
+      const [, , lastError] = await Promise.all(callbacks);
+      assert.match(String(lastError?.message), /^a chunk's buffer was detached \(transferred\)/);
+      const [error] = await errored;
+      assert.equal(error, lastError, "the duplex emits the write's error");
+      await closed(client);
+      // The first chunk's bytes went out; none were made up for the others.
+      const buf = new Uint8Array(64);
+      assert.equal((await c.conn.read(buf))?.bytesRead, 10);
+      assert.deepEqual(buf.subarray(0, 10), new Uint8Array(10).fill(1));
+    },
+  );
+
   scenario(suite, "node duplex: arguments are checked before any system call", async (ctx) => {
     await using c = await connected(ctx);
     assert.throws(() => toNodeDuplex({} as never), {
