@@ -6,6 +6,7 @@
  */
 import type { PipeConnection, PipeServer, ServerInstance, Winpipe } from "@winpipe/core";
 import { clientIdentityOf } from "./client_identity.ts";
+import { settlesAtOnce } from "./settles_at_once.ts";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import {
   BodyLengthError,
@@ -290,8 +291,10 @@ export class HttpServer implements AsyncDisposable {
    * another request). A body the handler started and left unfinished, a
    * Content-Length body whose rest is above the limit (not read at all), a
    * chunked one that passes it, or one that breaks while dropped: false.
+   * `atOnce`: only what has arrived; a body still coming gives false rather
+   * than hold up the response that waits on this.
    */
-  async #dropBody(exchange: Exchange): Promise<boolean> {
+  async #dropBody(exchange: Exchange, atOnce = false): Promise<boolean> {
     const decoder = exchange.decoder;
     if (decoder.done) return true;
     if (exchange.bodyStarted) return false; // the handler is reading it still, or gave up in the middle
@@ -302,7 +305,12 @@ export class HttpServer implements AsyncDisposable {
     try {
       while (!decoder.done) {
         if (decoder.received > this.#limits.maxDrainSize) return false;
-        await decoder.next(this.#drainSignal());
+        const next = decoder.next(this.#drainSignal());
+        if (atOnce && !(await settlesAtOnce(next))) {
+          next.catch(() => {}); // the connection closes after the response, which ends this read
+          return false;
+        }
+        await next;
       }
     } catch {
       return false; // a malformed chunk, the client gone, or too slow: what follows cannot be trusted
@@ -468,11 +476,12 @@ export class HttpServer implements AsyncDisposable {
       await conn.write(refusal(500, "the response body failed")).catch(() => {});
       return false;
     }
-    // A response complete in hand, to a request whose body nobody read: the body is dropped now, before the head
-    // (as Go's server does), so that the head can say whether the connection goes on (RFC 9112 §9.6). A client
-    // told keep-alive must not find the connection closed under its next request.
+    // A response complete in hand, to a request whose body nobody read: what has arrived of the body is dropped
+    // now, before the head, so that the head can say whether the connection goes on (RFC 9112 §9.6). A client told
+    // keep-alive must not find the connection closed under its next request. A body still coming is not waited
+    // for (Go's server waits for up to 256 KiB of it): the response goes out at once and ends the connection.
     if (keepAlive && body?.reader === undefined && !exchange.decoder.done && !exchange.bodyStarted) {
-      keepAlive = await this.#dropBody(exchange);
+      keepAlive = await this.#dropBody(exchange, true);
     }
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);
