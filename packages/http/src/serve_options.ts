@@ -88,7 +88,11 @@ export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode
    * first byte within this time (or is closed). Default 30000.
    */
   headerTimeout?: number;
-  /** How long an idle keep-alive connection stays open waiting for the next request, in ms. Default 5000. */
+  /**
+   * How long an idle keep-alive connection stays open waiting for the next
+   * request, in ms. Default 5000. 0: no keep-alive (every response says
+   * `Connection: close`); Infinity: no limit.
+   */
   keepAliveTimeout?: number;
   /**
    * Unread request body that is read and dropped after the response so

@@ -276,7 +276,9 @@ export class HttpServer implements AsyncDisposable {
     // A 100 Continue being written goes first; none is sent once the response started.
     await exchange.continueWrite?.catch(() => {});
     exchange.responseStarted = true;
-    const keepAlive = keepsAlive(head) && !this.#closing && !listHas(response.headers.get("connection"), "close") &&
+    // keepAliveTimeout 0: no idle wait for a next request, so the response says the connection ends.
+    const keepAlive = keepsAlive(head) && !this.#closing && this.#limits.keepAliveTimeout > 0 &&
+      !listHas(response.headers.get("connection"), "close") &&
       // A client still waiting for 100 Continue may or may not send its body now: what comes next is ambiguous.
       !(exchange.expectContinue && !exchange.bodyStarted);
     if (!(await this.#respond(conn, head, response, keepAlive, request, exchange))) return false;

@@ -324,21 +324,31 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual(calls, []);
   });
 
-  t("an idle keep-alive connection is closed after keepAliveTimeout", async () => {
-    const name = uniqueName("idle");
-    const { server } = echoServer(b, name, { keepAliveTimeout: 200 });
-    await using _ = server;
-    await using conn = await b.pipes.connect(name);
-    await conn.write(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
-    const buf = new Uint8Array(4096);
-    const first = await conn.read(buf);
-    assert.match(new TextDecoder().decode(buf.subarray(0, first!.bytesRead)), /^HTTP\/1\.1 200 /);
-    assert.equal(server.connections, 1);
-    const started = performance.now();
-    assert.equal(await conn.read(buf), null, "the server closes the idle connection");
-    const waited = performance.now() - started;
-    assert.ok(waited >= 100, `closed after ${waited} ms`);
-  });
+  t(
+    "an idle keep-alive connection is closed after keepAliveTimeout; 0 is no keep-alive, said in the response",
+    async () => {
+      const name = uniqueName("idle");
+      const { server } = echoServer(b, name, { keepAliveTimeout: 200 });
+      await using _ = server;
+      await using conn = await b.pipes.connect(name);
+      await conn.write(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+      const buf = new Uint8Array(4096);
+      const first = await conn.read(buf);
+      assert.match(new TextDecoder().decode(buf.subarray(0, first!.bytesRead)), /^HTTP\/1\.1 200 /);
+      assert.equal(server.connections, 1);
+      const started = performance.now();
+      assert.equal(await conn.read(buf), null, "the server closes the idle connection");
+      const waited = performance.now() - started;
+      assert.ok(waited >= 100, `closed after ${waited} ms`);
+      // keepAliveTimeout 0 is no keep-alive: the response says so before the connection ends.
+      const noWait = uniqueName("no-keep-alive");
+      await using _none = echoServer(b, noWait, { keepAliveTimeout: 0 }).server;
+      const { text, closed } = await rawExchange(b.pipes, noWait, bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"));
+      assert.deepEqual(statuses(text), [200]);
+      assert.match(text, /\r\nconnection: close\r\n/);
+      assert.equal(closed, true);
+    },
+  );
 
   t("an unread small request body is dropped and the connection serves the next request", async () => {
     const name = uniqueName("drain");
