@@ -19,7 +19,7 @@ import {
 } from "./head.ts";
 import { integerOption, msOption } from "./options.ts";
 import { ConnReader } from "./reader.ts";
-import { normalisedMethod } from "./syntax.ts";
+import { listHas, normalisedMethod } from "./syntax.ts";
 
 /**
  * The fetch options of pipeFetch: RequestInit and what pipes add.
@@ -347,6 +347,11 @@ export class PipeHttpClient implements Disposable {
       if (!OWN_FIELDS.has(field)) fields.push([field, value]);
     });
     if (!out.headers.has("accept")) fields.push(["accept", "*/*"]);
+    // A connection this client will not keep says so (RFC 9112 §9.3): the caller's `Connection: close`, or a
+    // client that keeps none (maxIdlePerPipe or idleTimeout 0).
+    const closeAfter = this.#maxIdle === 0 || this.#idleTimeout === 0 ||
+      listHas(out.headers.get("connection"), "close");
+    if (closeAfter) fields.push(["connection", "close"]);
     let framing: OutFraming = "none";
     let length = 0;
     if (out.body instanceof Uint8Array) {
@@ -412,7 +417,7 @@ export class PipeHttpClient implements Disposable {
     } catch (err) {
       throw networkError(`an invalid response: ${(err as Error).message}`, err);
     }
-    const reusable = keepsAlive(response) && responseFramingKind.kind !== "close";
+    const reusable = !closeAfter && keepsAlive(response) && responseFramingKind.kind !== "close";
     let released = false;
     const finish = (ok: boolean) => {
       if (released) return;

@@ -98,6 +98,32 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(b.pipes.liveHandles(), before - 1);
   });
 
+  t(
+    "a connection the client will not keep says Connection: close: the caller's field, or a client that keeps none",
+    async () => {
+      const name = uniqueName("connection-close");
+      await using _server = b.http.serveHttp(
+        name,
+        (request, info) => new Response(`${info.connection} ${request.headers.get("connection")}`),
+      );
+      using pooled = new PipeHttpClient(b.pipes);
+      assert.equal(await (await pooled.fetch(name, "/")).text(), "1 null");
+      assert.equal(await (await pooled.fetch(name, "/")).text(), "1 null", "kept and reused");
+      const closing = await pooled.fetch(name, "/", { headers: { connection: "close" } });
+      assert.equal(await closing.text(), "1 close", "the caller's Connection: close goes out");
+      assert.equal(await (await pooled.fetch(name, "/")).text(), "2 null", "and that connection was not kept");
+      for (const options of [{ maxIdlePerPipe: 0 }, { idleTimeout: 0 }]) {
+        using unpooled = new PipeHttpClient(b.pipes, options);
+        const [first, second] = [
+          await (await unpooled.fetch(name, "/")).text(),
+          await (await unpooled.fetch(name, "/")).text(),
+        ];
+        assert.match(first, / close$/, JSON.stringify(options));
+        assert.notEqual(first.split(" ")[0], second.split(" ")[0], "a new connection each time");
+      }
+    },
+  );
+
   t("a gzip or deflate Content-Encoding is undone, as fetch does; other codings are left as sent", async () => {
     const name = uniqueName("content-coding");
     const text = "compressible ".repeat(2000);
