@@ -263,6 +263,22 @@ export function readableTests(suite: StreamsSuite): void {
     assert.deepEqual(await c.conn.readMessage(), pattern(3));
   });
 
+  scenario(
+    suite,
+    "read-ahead: the messages read before a failure reach the consumer first, then the failure",
+    async (ctx) => {
+      await using c = await connected(ctx, { type: "message", readMode: "message" });
+      for (const n of [1, 2, 30, 3]) await c.client.write(pattern(n));
+      // highWaterMark 4: the stream reads the first two messages ahead, then meets the oversized one.
+      const messages = readableFrom(c.conn, { maxMessageSize: 10, highWaterMark: 4 }).getReader();
+      await tick(ctx.backend.pendingDelayMs);
+      assert.deepEqual((await messages.read()).value, pattern(1));
+      assert.deepEqual((await messages.read()).value, pattern(2));
+      await assert.rejects(messages.read(), RangeError);
+      assert.deepEqual(await c.conn.readMessage(), pattern(3), "the message after it stays in the pipe");
+    },
+  );
+
   scenario(suite, "message readable: zeroLengthMessageEnds ends at a zero-length message", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     await c.client.write(utf8("a"));
