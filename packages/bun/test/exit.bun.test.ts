@@ -22,7 +22,11 @@ windowsRegister("exit: a process exits by itself once all its pipes are closed",
   if (outcome === "timeout") {
     child.kill();
     await child.exited;
-    throw new Error(`the child did not exit within ${TIMEOUT_MS} ms of starting`);
+    const [stdout, stderr] = [await new Response(child.stdout).text(), await new Response(child.stderr).text()];
+    throw new Error(
+      `the child did not exit within ${TIMEOUT_MS} ms of starting; ` +
+        `its stdout: ${JSON.stringify(stdout)}, its stderr: ${JSON.stringify(stderr)}`,
+    );
   }
   const stdout = await new Response(child.stdout).text();
   const stderr = await new Response(child.stderr).text();

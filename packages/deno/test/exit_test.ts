@@ -23,15 +23,21 @@ Deno.test({
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timedOut = new Promise<"timeout">((resolve) => timer = setTimeout(() => resolve("timeout"), TIMEOUT_MS));
     const started = performance.now();
-    const outcome = await Promise.race([child.output(), timedOut]);
+    // One output(): it takes the child's stdout and stderr, so a second call would throw "'stdout' is locked".
+    const output = child.output();
+    const outcome = await Promise.race([output, timedOut]);
     clearTimeout(timer);
+    const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
     if (outcome === "timeout") {
       child.kill();
-      await child.output();
-      assert.fail(`the child did not exit within ${TIMEOUT_MS} ms of starting`);
+      const late = await output;
+      assert.fail(
+        `the child did not exit within ${TIMEOUT_MS} ms of starting; ` +
+          `its stdout: ${JSON.stringify(text(late.stdout))}, its stderr: ${JSON.stringify(text(late.stderr))}`,
+      );
     }
-    const stdout = new TextDecoder().decode(outcome.stdout);
-    const stderr = new TextDecoder().decode(outcome.stderr);
+    const stdout = text(outcome.stdout);
+    const stderr = text(outcome.stderr);
     assert.equal(outcome.code, 0, `child failed: ${stderr}`);
     assert.match(stdout, /child done/);
     console.log(`child exited by itself after ${(performance.now() - started).toFixed(0)} ms`);
