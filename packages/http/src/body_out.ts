@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { concatBytes } from "@winpipe/core/internal";
+import { bytesOf, concatBytes } from "@winpipe/core/internal";
 import type { ByteConnection } from "./reader.ts";
 import { settlesAtOnce } from "./settles_at_once.ts";
 import { isFieldValue, writeLatin1 } from "./syntax.ts";
@@ -36,14 +36,6 @@ export function encodeHead(firstLine: string, fields: Iterable<[string, string]>
   const out = new Uint8Array(text.length);
   writeLatin1(text, out, 0);
   return out;
-}
-
-/** A chunk as Uint8Array: any ArrayBufferView or ArrayBuffer; anything else is a TypeError. */
-export function bytesOf(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk;
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk);
-  throw new TypeError(`a body chunk must be a Uint8Array: got ${typeof chunk}`);
 }
 
 /** The size line of a chunk. */
@@ -108,10 +100,33 @@ export class BodyLengthError extends Error {
 }
 
 /**
+ * The body's own stream failed: a read of it rejected, or it gave a chunk
+ * that is not bytes. Not the connection's failure: the peer is still there
+ * and must be told the message is broken. `cause` is what the stream gave.
+ */
+export class BodySourceError extends Error {
+  constructor(cause: unknown) {
+    super(`the body's stream failed: ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+    this.name = "BodySourceError";
+  }
+}
+
+/** The next chunk of a body's stream as bytes; a failure of the stream is a BodySourceError. */
+async function nextChunk(reading: Promise<ChunkRead>): Promise<Uint8Array | undefined> {
+  try {
+    const { done, value } = await reading;
+    return done ? undefined : bytesOf(value);
+  } catch (err) {
+    throw new BodySourceError(err);
+  }
+}
+
+/**
  * Writes `head` and `body` framed as `framing` ("length": exactly `length`
  * bytes, a BodyLengthError otherwise, after which the connection must
  * close). Reads the body's stream only after the previous piece was
- * written. A failure leaves the reader for the caller to cancel.
+ * written. A failure of the body's stream is a BodySourceError; any
+ * failure leaves the reader for the caller to cancel.
  */
 export async function writeMessage(
   conn: ByteConnection,
@@ -148,10 +163,10 @@ export async function writeMessage(
       for (;;) {
         // The stream may take its time: what is gathered goes out first.
         await batch.flush(conn, signal);
-        const { done, value } = await (pending ?? body.reader.read());
+        const chunk = await nextChunk(pending ?? body.reader.read());
         pending = undefined;
-        if (done) break;
-        await add(bytesOf(value));
+        if (chunk === undefined) break;
+        await add(chunk);
       }
     }
   }

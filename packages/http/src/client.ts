@@ -6,7 +6,7 @@
  */
 import { parsePipeName, type PipeConnection, type ServerOwner, type Winpipe } from "@winpipe/core";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
-import { type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
+import { BodySourceError, type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
 import { decodedBody, decodingFormats } from "./content_coding.ts";
 import {
   fieldValues,
@@ -379,10 +379,21 @@ export class PipeHttpClient implements Disposable {
       ? { first: [], reader: sourceReader }
       : undefined;
     let written = false;
+    // The request body's own stream failing: the server waits for the rest of a body that will not come, so
+    // the connection is closed, and the request fails with what the stream gave (fetch rejects likewise).
+    let bodyFailed: BodySourceError | undefined;
     const writing = writeMessage(conn, head, body, framing, length, signal).then(() => {
       written = true;
     });
-    writing.catch(() => sourceReader?.cancel().catch(() => {}));
+    writing.catch((err) => {
+      sourceReader?.cancel().catch(() => {});
+      if (err instanceof BodySourceError) {
+        bodyFailed = err;
+        conn.close();
+      }
+    });
+    const failedBody = () =>
+      networkError(`the request body failed: ${(bodyFailed!.cause as Error)?.message}`, bodyFailed!.cause);
 
     let response: ResponseHead;
     for (;;) {
@@ -392,11 +403,13 @@ export class PipeHttpClient implements Disposable {
       } catch (err) {
         if (err instanceof HttpParseError) throw networkError(`an invalid response: ${err.message}`, err);
         if (signal.aborted) throw err;
+        if (bodyFailed !== undefined) throw failedBody();
         throw new StaleConnection(err);
       }
       if (bytes === null) {
         // Nothing came back: the server closed the connection (a reused one it had timed out, typically).
         await writing.catch(() => {});
+        if (bodyFailed !== undefined) throw failedBody();
         throw new StaleConnection(undefined);
       }
       try {

@@ -10,6 +10,7 @@ import { settlesAtOnce } from "./settles_at_once.ts";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import {
   BodyLengthError,
+  BodySourceError,
   type ChunkReader,
   encodeHead,
   lengthAtOnce,
@@ -508,8 +509,13 @@ export class HttpServer implements AsyncDisposable {
       await writeMessage(conn, headBytes, body, framing, length);
     } catch (err) {
       // After the head went out nothing can be corrected: the connection ends, the handler's stream is cancelled.
-      await reader?.cancel(err).catch(() => {});
-      if (err instanceof BodyLengthError || !(isConnectionError(err))) this.#onError(err, request);
+      // The stream's own failure goes to onError as it is, even one that looks like a pipe's (a body proxied
+      // from another pipe): only the connection's failures are the client going away.
+      const failure = err instanceof BodySourceError ? err.cause : err;
+      await reader?.cancel(failure).catch(() => {});
+      if (err instanceof BodySourceError || err instanceof BodyLengthError || !isConnectionError(err)) {
+        this.#onError(failure, request);
+      }
       return false;
     }
     return keepAlive;

@@ -303,6 +303,59 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     await assert.rejects(b.http.pipeFetch(name, "/", { signal: AbortSignal.abort() }), { name: "AbortError" });
   });
 
+  t(
+    "a request body whose stream fails (errors, or gives a detached chunk) rejects with a TypeError, not a hang",
+    async () => {
+      const name = uniqueName("body-fails");
+      const handlerSaw: string[] = [];
+      await using _server = b.http.serveHttp(name, async (request) => {
+        try {
+          return new Response(await request.text());
+        } catch (err) {
+          // The client gave up on the body: the server sees it end before its last chunk.
+          handlerSaw.push((err as Error).name);
+          throw err;
+        }
+      }, { onError: () => {} });
+      await using client = new PipeHttpClient(b.pipes);
+      const boom = new RangeError("boom");
+      const failing = new ReadableStream({
+        start(controller) {
+          controller.enqueue(utf8("a;"));
+          controller.error(boom);
+        },
+      });
+      const failed = await client.fetch(name, "/", { method: "POST", body: failing, duplex: "half" } as RequestInit)
+        .then(
+          () => assert.fail("pipeFetch resolved"),
+          (err) => err,
+        );
+      assert.ok(failed instanceof TypeError);
+      assert.match(failed.message, /^pipeFetch: the request body failed: boom/);
+      assert.equal(failed.cause, boom);
+      const detaching = new ReadableStream({
+        start(controller) {
+          controller.enqueue(utf8("a;"));
+          const second = new TextEncoder().encode("b;");
+          controller.enqueue(second);
+          // Taken away while the stream still holds it: it would otherwise go out as nothing.
+          second.buffer.transfer();
+          controller.enqueue(utf8("c"));
+          controller.close();
+        },
+      });
+      await assert.rejects(
+        client.fetch(name, "/", { method: "POST", body: detaching, duplex: "half" } as RequestInit),
+        (err: Error) => err instanceof TypeError && err.cause instanceof TypeError && /detached/.test(err.message),
+      );
+      // The connections were closed, not returned to the pool: the next request goes on a new one.
+      const after = await client.fetch(name, "/", { method: "POST", body: "fine" });
+      assert.equal(await after.text(), "fine");
+      await delay(20);
+      assert.equal(handlerSaw.length, 2);
+    },
+  );
+
   t("waits while every instance is busy, up to connectTimeout", async () => {
     const name = uniqueName("busy");
     await using _server = b.http.serveHttp(name, () => new Response("served"), { maxInstances: 1 });

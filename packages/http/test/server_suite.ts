@@ -18,6 +18,7 @@ import {
   statuses,
   streamOf,
   uniqueName,
+  utf8,
 } from "./helpers.ts";
 
 /** An echo handler that counts its calls. */
@@ -622,6 +623,88 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
     await assert.rejects(response.text(), TypeError);
     assert.equal(errors.length, 1);
     assert.match((errors[0] as Error).message, /Content-Length says 10/);
+  });
+
+  t(
+    "a chunk detached after it was enqueued is a failed body (500, or a broken response), not bytes lost unseen",
+    async () => {
+      const name = uniqueName("detached-chunk");
+      const errors: unknown[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      /** "first;", then `second` taken away while the stream still holds it (the server reads it later), then "third". */
+      const enqueueDetached = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+        const second = new TextEncoder().encode("second;");
+        controller.enqueue(second);
+        second.buffer.transfer();
+        controller.enqueue(new TextEncoder().encode("third"));
+        controller.close();
+      };
+      await using _server = b.http.serveHttp(
+        name,
+        (request) =>
+          new Response(
+            new ReadableStream({
+              async start(controller) {
+                controller.enqueue(new TextEncoder().encode("first;"));
+                if (new URL(request.url).pathname === "/streamed") {
+                  await gate;
+                  // The server is waiting for a chunk: this one goes to it at once, the next ones are queued.
+                  controller.enqueue(new TextEncoder().encode("more;"));
+                }
+                enqueueDetached(controller);
+              },
+            }),
+          ),
+        { onError: (error) => errors.push(error) },
+      );
+      const detached = /^a chunk's buffer was detached \(transferred\)/;
+      // All there before anything was sent: the response is still a 500.
+      const atOnce = await b.http.pipeFetch(name, "/at-once");
+      assert.equal(atOnce.status, 500);
+      await atOnce.body?.cancel();
+      assert.equal(errors.length, 1);
+      assert.ok(errors[0] instanceof TypeError);
+      assert.match((errors[0] as Error).message, detached);
+      // After the head went out: the chunked body ends without its last chunk, so the client knows it is cut short.
+      const streamed = await b.http.pipeFetch(name, "/streamed");
+      assert.equal(streamed.status, 200);
+      const reader = streamed.body!.getReader();
+      assert.equal(new TextDecoder().decode((await reader.read()).value), "first;");
+      release();
+      await assert.rejects(
+        (async () => {
+          while (!(await reader.read()).done);
+        })(),
+        TypeError,
+      );
+      assert.equal(errors.length, 2);
+      assert.match((errors[1] as Error).message, detached);
+    },
+  );
+
+  t("a body stream failing with an error that has a Win32 code (a proxied pipe's) goes to onError", async () => {
+    const name = uniqueName("body-code");
+    const errors: unknown[] = [];
+    // As a PipeError of another pipe, read to make this body, would carry: not this connection's failure.
+    const upstream = Object.assign(new Error("the upstream pipe failed"), { code: 64 });
+    await using _server = b.http.serveHttp(
+      name,
+      () =>
+        new Response(
+          new ReadableStream({
+            async start(controller) {
+              controller.enqueue(utf8("first;"));
+              await delay(10);
+              controller.error(upstream);
+            },
+          }),
+        ),
+      { onError: (error) => errors.push(error) },
+    );
+    const response = await b.http.pipeFetch(name, "/");
+    await assert.rejects(response.text(), TypeError);
+    assert.deepEqual(errors, [upstream]);
   });
 
   t("info.client: the client's process id, session id and user, read from the kernel", async () => {

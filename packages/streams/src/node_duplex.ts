@@ -6,8 +6,15 @@
 import { Buffer } from "node:buffer";
 import { Duplex } from "node:stream";
 import { DEFAULT_MAX_MESSAGE_SIZE, type PipeConnection } from "@winpipe/core";
-import { concatBytes, requireBoolean, requireInteger, requireOptions, show, writeOwned } from "@winpipe/core/internal";
-import { requireAttached } from "./bytes_of.ts";
+import {
+  concatBytes,
+  requireAttached,
+  requireBoolean,
+  requireInteger,
+  requireOptions,
+  show,
+  writeOwned,
+} from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
 import { untilData } from "./until_data.ts";
 

@@ -5,8 +5,7 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
-import { bytesOf } from "./bytes_of.ts";
+import { bytesOf, requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { GATHER_LIMITS, WritePump } from "./write_pump.ts";
 
 /**

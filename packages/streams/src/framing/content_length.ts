@@ -7,8 +7,7 @@
  * @module
  */
 import { DEFAULT_MAX_MESSAGE_SIZE } from "@winpipe/core";
-import { requireInteger, requireOptions } from "@winpipe/core/internal";
-import { bytesOf } from "../bytes_of.ts";
+import { bytesOf, requireInteger, requireOptions } from "@winpipe/core/internal";
 import { GrowableBytes } from "./_growable_bytes.ts";
 
 /**

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { bytesOf } from "../bytes_of.ts";
+import { bytesOf } from "@winpipe/core/internal";
 import { parseJson, stringifyJson } from "./_json_text.ts";
 
 /**

@@ -5,8 +5,7 @@
  * @module
  */
 import { DEFAULT_MAX_MESSAGE_SIZE } from "@winpipe/core";
-import { requireInteger, requireOptions } from "@winpipe/core/internal";
-import { bytesOf } from "../bytes_of.ts";
+import { bytesOf, requireInteger, requireOptions } from "@winpipe/core/internal";
 import { LineSplitter } from "./_line_splitter.ts";
 import { parseJson, stringifyJson } from "./_json_text.ts";
 import { MAX_LINE_LIMIT } from "./lines.ts";

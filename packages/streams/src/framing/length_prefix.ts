@@ -6,8 +6,7 @@
  * @module
  */
 import { DEFAULT_MAX_MESSAGE_SIZE } from "@winpipe/core";
-import { requireInteger, requireOptions, show } from "@winpipe/core/internal";
-import { bytesOf } from "../bytes_of.ts";
+import { bytesOf, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 
 /**
  * The byte order of the length prefix: "big" (network order, the default) or "little".

@@ -4,8 +4,7 @@
  *
  * @module
  */
-import { requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
-import { bytesOf } from "../bytes_of.ts";
+import { bytesOf, requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
 import { LineSplitter } from "./_line_splitter.ts";
 
 /** The default longest line a {@linkcode LineDecoderStream} accepts: 1 MiB. */
