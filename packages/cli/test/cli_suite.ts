@@ -91,6 +91,10 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       exits(bad, 2, `send to ${name}`);
       assert.match(bad.stderr, /pipe name must look like[\s\S]*usage: winpipe send NAME/);
     }
+    // A server can only be made on this machine: another machine's pipe name is wrong for listen.
+    const remote = await harness.run(["listen", "\\\\server\\pipe\\x"]);
+    exits(remote, 2, "listen on another machine's pipe");
+    assert.match(remote.stderr, /must be a local pipe name[\s\S]*usage: winpipe listen NAME/);
   });
 
   add(

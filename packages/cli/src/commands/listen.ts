@@ -24,7 +24,7 @@ export const listen: Command = {
   options: ["message", "echo", "once", "json", "max-instances"],
   positionals: [1, 1],
   async run([given], values, env) {
-    const name = fullPipeName(given);
+    const name = fullPipeName(given, { localOnly: true });
     const type = values.message ? "message" : "byte";
     const maxInstances = numberOption(values, "max-instances", 1, 254, 255);
     using server = env.pipes.createServer(name, { type, readMode: type, maxInstances });
