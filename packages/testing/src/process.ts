@@ -324,6 +324,15 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.equal(await proc.wait(), 0);
   });
 
+  add("env: of two names that differ only in case, the later one reaches the child", async ({ spawn }) => {
+    // `{ ...Deno.env.toObject(), PATH: x }` where this process has "Path": the spread's own value must not win.
+    await using proc = spawn(options.runtime, child("env", "WINPIPE_PROCESS_TEST"), {
+      env: { ...inheritedEnvironment(), winpipe_process_test: "inherited", WINPIPE_PROCESS_TEST: "given later" },
+    });
+    assert.match(await text(proc.stdout!.readable), /^given later\r?\n$/);
+    assert.equal(await proc.wait(), 0);
+  });
+
   add("cwd reaches the child", async ({ spawn }) => {
     const windows = inheritedEnvironment().SystemRoot ?? String.raw`C:\windows`;
     await using proc = spawn(options.runtime, child("cwd"), { cwd: windows });

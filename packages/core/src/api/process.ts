@@ -75,7 +75,8 @@ export interface SpawnOptions {
    * The child's whole environment. Default: this process's. It replaces
    * the environment (as Node's `env` does): to add a variable, spread this
    * process's, e.g. `{ ...Deno.env.toObject(), NAME: "value" }`. Windows
-   * programs often need `SystemRoot` and `PATH`.
+   * programs often need `SystemRoot` and `PATH`. Names are one variable
+   * whatever their case: of `Path` and `PATH` the later one is kept.
    */
   env?: Record<string, string>;
   /** The child's standard input. Default `"null"`. */

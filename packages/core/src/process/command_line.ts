@@ -76,7 +76,8 @@ export function windowsCommandLine(program: string, args: readonly string[]): st
  * strings sorted by name without regard to case (as Windows expects), each
  * NUL-terminated, and a final NUL, in UTF-16LE. Names must be non-empty and
  * contain no `=` after the first character (Windows keeps `=C:`-style names)
- * and no NUL; values no NUL.
+ * and no NUL; values no NUL. Of two names that differ only in case (one
+ * variable to Windows) the later in `env` is kept, name and value.
  *
  * @example
  * ```ts
@@ -87,7 +88,16 @@ export function windowsCommandLine(program: string, args: readonly string[]): st
  */
 export function windowsEnvironmentBlock(env: Readonly<Record<string, string>>): Uint8Array {
   if (env === null || typeof env !== "object") throw new TypeError(`env must be an object: got ${env}`);
-  const entries = Object.entries(env);
+  // One entry per name without regard to case, the later one kept (as Deno.Command and Rust's std do): Windows
+  // has one variable whatever the case, and a child finds the first of two in the block. So
+  // `{ ...Deno.env.toObject(), PATH: x }`, where this process has "Path", gives the child x.
+  const byName = new Map<string, [string, string]>();
+  for (const entry of Object.entries(env)) {
+    const key = entry[0].toUpperCase();
+    byName.delete(key);
+    byName.set(key, entry);
+  }
+  const entries = [...byName.values()];
   for (const [name, value] of entries) {
     if (name === "" || name.includes("\0") || name.indexOf("=", 1) !== -1) {
       throw new TypeError(`env name must be non-empty without "=" or NUL: got "${name}"`);

@@ -94,4 +94,11 @@ export function commandLineTests(register: RegisterTest): void {
     assert.throws(() => windowsEnvironmentBlock({ A: "x\0" }), TypeError);
     assert.throws(() => windowsEnvironmentBlock({ A: 1 as never }), TypeError);
   });
+
+  register("windowsEnvironmentBlock keeps the later of two names that differ only in case, as Deno.Command", () => {
+    const decode = (b: Uint8Array) => new TextDecoder("utf-16le").decode(b);
+    // Windows names are one name whatever their case; a block with both would give a child the first.
+    assert.equal(decode(windowsEnvironmentBlock({ Path: "old", B: "2", PATH: "new" })), "B=2\0PATH=new\0\0");
+    assert.equal(decode(windowsEnvironmentBlock({ PATH: "old", path: "new" })), "path=new\0\0");
+  });
 }
