@@ -80,8 +80,8 @@ interface ErrorEntry {
 /** What a failed call was about, for the wording of its message. */
 type Subject = "pipe" | "process";
 
-/** The calls that start programs; every other call winpipe makes is about a pipe (or a handle to one). */
-const PROCESS_CALLS: ReadonlySet<string> = new Set(["CreateProcessW", "spawn"]);
+/** The calls that find and start programs; every other call winpipe makes is about a pipe (or a handle to one). */
+const PROCESS_CALLS: ReadonlySet<string> = new Set(["CreateProcessW", "SearchPathW", "GetSystemDirectoryW", "spawn"]);
 
 /**
  * Every code the Win32 calls winpipe makes can report, with its name

@@ -56,6 +56,13 @@ export type ChildStdio<H extends KernelHandle = KernelHandle> = H | "inherit" | 
 export interface SpawnProcessParams<H extends KernelHandle = KernelHandle> {
   /** lpCommandLine: the program and its arguments, quoted (see `windowsCommandLine`). */
   commandLine: string;
+  /**
+   * lpApplicationName: the full path of the program to start, or undefined
+   * for the first word of `commandLine`, searched for. spawn gives it for a
+   * batch file: the system directory's cmd.exe, so that no cmd.exe found
+   * elsewhere (this program's directory comes first in the search) starts.
+   */
+  applicationName?: string;
   /** lpEnvironment: a CREATE_UNICODE_ENVIRONMENT block (see `windowsEnvironmentBlock`), or undefined for this process's. */
   environment: Uint8Array | undefined;
   /** lpCurrentDirectory, or undefined for this process's. */
@@ -156,4 +163,18 @@ export interface ProcessKernel<H extends KernelHandle = KernelHandle, P extends 
   adoptHandle(value: number): H;
   /** The handle's value: what a child that inherits it gets (and passes to {@linkcode ProcessKernel.adoptHandle}). */
   handleValue(handle: H): number;
+  /**
+   * The full path of the file `fileName` names, found as
+   * [SearchPathW](https://learn.microsoft.com/en-us/windows/win32/api/processenv/nf-processenv-searchpathw)(NULL,
+   * fileName, NULL) finds it: this program's directory, the system
+   * directories, the current directory, then PATH. A PipeError of
+   * ERROR_FILE_NOT_FOUND when there is none.
+   */
+  searchPath(fileName: string): string;
+  /**
+   * The system directory
+   * ([GetSystemDirectoryW](https://learn.microsoft.com/en-us/windows/win32/api/sysinfoapi/nf-sysinfoapi-getsystemdirectoryw)),
+   * where the cmd.exe that runs batch files is.
+   */
+  systemDirectory(): string;
 }

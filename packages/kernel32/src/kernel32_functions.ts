@@ -266,6 +266,33 @@ export const KERNEL32_FUNCTIONS = {
     ],
     result: "i32", // BOOL
   },
+  /**
+   * DWORD SearchPathW(LPCWSTR lpPath, LPCWSTR lpFileName, LPCWSTR
+   * lpExtension, DWORD nBufferLength, LPWSTR lpBuffer, LPWSTR *lpFilePart):
+   * where a batch file that spawn is given is.
+   */
+  SearchPathW: {
+    parameters: [
+      "buffer", // LPCWSTR lpPath (NULL: the system's search order)
+      "buffer", // LPCWSTR lpFileName
+      "buffer", // LPCWSTR lpExtension (NULL)
+      "u32", // DWORD nBufferLength (in characters)
+      "buffer", // LPWSTR lpBuffer
+      "buffer", // LPWSTR* lpFilePart (NULL)
+    ],
+    result: "u32", // DWORD: the length copied, without the NUL; the size needed when too small; 0 on failure
+  },
+  /**
+   * UINT GetSystemDirectoryW(LPWSTR lpBuffer, UINT uSize): the system
+   * directory, where the cmd.exe that runs batch files is taken from.
+   */
+  GetSystemDirectoryW: {
+    parameters: [
+      "buffer", // LPWSTR lpBuffer
+      "u32", // UINT uSize (in characters, with the NUL)
+    ],
+    result: "u32", // UINT: the length copied, without the NUL; 0 on failure
+  },
   /** BOOL InitializeProcThreadAttributeList(...): called once with NULL for the size, then to initialise. */
   InitializeProcThreadAttributeList: {
     parameters: [

@@ -38,6 +38,8 @@ const PROCESS_INFORMATION_SIZE = 24;
 const STD_HANDLES = { stdin: 0xfffffff6, stdout: 0xfffffff5, stderr: 0xfffffff4 } as const;
 /** GetFileType: a pipe (named or anonymous). */
 const FILE_TYPE_PIPE = 3;
+/** Characters of a path before long paths: the first buffer a path is read into. */
+const MAX_PATH = 260;
 /** NtQueryInformationFile class: FILE_MODE_INFORMATION. */
 const FILE_MODE_INFORMATION = 16;
 /** FILE_MODE_INFORMATION.Mode bits of a synchronous handle. */
@@ -154,7 +156,7 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
         const environment = params.environment === undefined ? null : struct(params.environment.byteLength);
         if (environment !== null) environment.set(params.environment!);
         const ok = kernel32.CreateProcessW(
-          null,
+          params.applicationName === undefined ? null : wideString(params.applicationName),
           wideString(params.commandLine),
           null,
           null,
@@ -177,6 +179,29 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     } finally {
       for (const native of copies) kernel32.CloseHandle(native);
     }
+  }
+
+  /**
+   * [SearchPathW](https://learn.microsoft.com/en-us/windows/win32/api/processenv/nf-processenv-searchpathw)(NULL,
+   * fileName, NULL, size, buffer, NULL): the full path of the file.
+   */
+  searchPath(fileName: string): string {
+    const lib = this.#access.session().lib;
+    const name = wideString(fileName);
+    return readWide(
+      lib,
+      "SearchPathW",
+      (buffer, size) => lib.kernel32.SearchPathW(null, name, null, size, buffer, null),
+    );
+  }
+
+  /**
+   * [GetSystemDirectoryW](https://learn.microsoft.com/en-us/windows/win32/api/sysinfoapi/nf-sysinfoapi-getsystemdirectoryw)(buffer,
+   * size).
+   */
+  systemDirectory(): string {
+    const lib = this.#access.session().lib;
+    return readWide(lib, "GetSystemDirectoryW", (buffer, size) => lib.kernel32.GetSystemDirectoryW(buffer, size));
   }
 
   /** The inheritable handle a child gets for one standard handle (recorded in `copies`, closed after the call). */
@@ -280,5 +305,21 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     const status = ntdll.NtQueryInformationFile(value, iosb, mode, 4, FILE_MODE_INFORMATION) >>> 0;
     if (status !== 0) throw new PipeError(session.dosError(status), "NtQueryInformationFile");
     return this.#access.adopt(value, (mode[0] & FILE_SYNCHRONOUS_IO) === 0);
+  }
+}
+
+/**
+ * A string a call writes into a buffer of `size` characters, returning its
+ * length without the NUL, or the size it needs (NUL included) when the
+ * buffer is too small, or 0 on failure (a PipeError naming `call`).
+ */
+function readWide(lib: Win32Library, call: string, fill: (buffer: Uint16Array, size: number) => number): string {
+  let size = MAX_PATH;
+  for (;;) {
+    const buffer = new Uint16Array(new ArrayBuffer(2 * size));
+    const length = fill(buffer, size);
+    check(lib, length, call);
+    if (length < size) return new TextDecoder("utf-16le").decode(buffer.subarray(0, length));
+    size = length;
   }
 }

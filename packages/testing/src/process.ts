@@ -24,6 +24,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ERROR_DIRECTORY, ERROR_FILE_NOT_FOUND, ERROR_INVALID_HANDLE } from "@winpipe/core";
 import { isPipeError } from "@winpipe/core";
 import type { StreamFactories } from "@winpipe/core";
@@ -332,6 +335,53 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.match(await text(proc.stdout!.readable), /^given later\r?\n$/);
     assert.equal(await proc.wait(), 0);
   });
+
+  add(
+    "a batch file gets its arguments as given, and none of them runs a command of its own (BatBadBut)",
+    async ({ spawn }) => {
+      // A .cmd that hands its arguments (%*) on to a child that prints them: what cmd.exe made of them, exactly.
+      const dir = mkdtempSync(join(tmpdir(), "winpipe-batch-"));
+      const forward = [options.runtime, ...child("args")].map((part) => `"${part}"`).join(" ");
+      const script = join(dir, "forward.cmd");
+      writeFileSync(script, `@${forward} %*\r\n`);
+      try {
+        const args = [
+          "plain",
+          "two words",
+          "",
+          '"&echo INJECTED',
+          "a&echo INJECTED",
+          "|<>^",
+          "%PATH%",
+          "100%",
+          "!PATH!",
+          "trailing\\",
+          '\\"quoted\\"',
+          'a"b"c',
+          "é ü €",
+        ];
+        // Also when the name ends in a dot or a space, which Windows drops: still a batch file.
+        for (const name of [script, script.toUpperCase(), script + "."]) {
+          await using proc = spawn(name, args);
+          const output = await text(proc.stdout!.readable);
+          assert.doesNotMatch(output, /^INJECTED/m, `an argument ran a command in ${name}`);
+          assert.deepEqual(JSON.parse(output), args, `what ${name} got`);
+          assert.equal(await proc.wait(), 0);
+        }
+        assert.throws(() => spawn(script, ["line\nbreak"]), {
+          name: "TypeError",
+          message: /args\[0\] holds a line break/,
+        });
+        // A missing one fails as a missing program does, not as a cmd.exe that cannot find it.
+        assert.throws(
+          () => spawn(join(dir, "missing.cmd"), ["x"], { stdout: "pipe" }),
+          (err) => isPipeError(err, ERROR_FILE_NOT_FOUND) && /the program was not found/.test(err.message),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
   add("cwd reaches the child", async ({ spawn }) => {
     const windows = inheritedEnvironment().SystemRoot ?? String.raw`C:\windows`;

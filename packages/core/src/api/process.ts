@@ -9,6 +9,7 @@ import { ERROR_OPERATION_ABORTED } from "../constants.ts";
 import { abortError, isPipeError } from "../errors.ts";
 import type { KernelHandle, KernelProcess, PipeKernel, ProcessKernel } from "../port.ts";
 import { windowsCommandLine, windowsEnvironmentBlock } from "../process/command_line.ts";
+import { isBatchFile, windowsBatchCommandLine } from "../process/batch_command_line.ts";
 import {
   requireChoice,
   requireInteger,
@@ -277,11 +278,22 @@ function requireSameKernel(handle: PipeHandle, kernel: PipeKernel, what: string)
   return handle.kernelHandle;
 }
 
+/** A RangeError for a command line longer than CreateProcessW takes. */
+function requireCommandLineLength(commandLine: string): void {
+  if (commandLine.length > MAX_COMMAND_LINE) {
+    throw new RangeError(`the command line is ${commandLine.length} characters long: at most ${MAX_COMMAND_LINE}`);
+  }
+}
+
 /**
  * Starts `command` with `args` (CreateProcessW; the command line is quoted
  * with `quoteWindowsArgument`, and the program is found as
  * CreateProcessW finds it: the directory of this program, the current
  * directory, the system directories, then PATH; `.exe` may be left out).
+ * A batch file is found with SearchPathW (its order puts the current
+ * directory after the system directories) and runs through the system
+ * directory's cmd.exe, with a command line written for cmd
+ * (`windowsBatchCommandLine`).
  * The child inherits its three standard handles and `options.handles`,
  * nothing else. Prefer the bound `spawn` of a runtime package.
  */
@@ -300,10 +312,11 @@ export function spawnOn(
     if (arg.includes("\0")) throw new TypeError(`args[${i}] must not contain NUL characters`);
   });
   const opts = requireOptions<SpawnOptions>(options);
-  const commandLine = windowsCommandLine(command, args);
-  if (commandLine.length > MAX_COMMAND_LINE) {
-    throw new RangeError(`the command line is ${commandLine.length} characters long: at most ${MAX_COMMAND_LINE}`);
-  }
+  // A batch file runs through cmd.exe, which reads its command line by other rules than a C program's (checked
+  // here with the name as given, for the TypeErrors; written again below with the script's full path).
+  const batch = isBatchFile(command);
+  let commandLine = batch ? windowsBatchCommandLine(command, args) : windowsCommandLine(command, args);
+  requireCommandLineLength(commandLine);
   const cwd = opts.cwd === undefined ? undefined : requireString(opts.cwd, "cwd");
   if (cwd !== undefined && (cwd === "" || cwd.includes("\0"))) {
     throw new TypeError("cwd must be a non-empty string without NUL");
@@ -324,6 +337,14 @@ export function spawnOn(
   const signal = requireSignal(opts.signal);
   if (signal?.aborted) throw abortError(signal);
   const processes = processesOf(kernel, NO_PROCESSES);
+  let applicationName: string | undefined;
+  if (batch) {
+    // The script found as CreateProcessW would find it, so that a missing one fails here and the child's cwd
+    // does not change which one runs; cmd.exe from the system directory, never one found elsewhere.
+    commandLine = windowsBatchCommandLine(processes.searchPath(command), args);
+    requireCommandLineLength(commandLine);
+    applicationName = processes.systemDirectory() + "\\cmd.exe";
+  }
 
   // For "pipe": the child's end is made inheritable (synchronous, as a child expects) and closed here after
   // CreateProcessW; this process keeps the other end.
@@ -349,6 +370,7 @@ export function spawnOn(
     const stderr = resolve(stderrOption, false);
     const process = processes.spawnProcess({
       commandLine,
+      applicationName,
       environment,
       cwd,
       stdin: stdin.theirs,

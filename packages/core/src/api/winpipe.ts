@@ -263,6 +263,11 @@ export interface Winpipe {
    * `"pipe"`, stderr `"inherit"`. Throws on a kernel that cannot start
    * processes (the model).
    *
+   * A batch file (`.bat`, `.cmd`) runs through the system's cmd.exe with its
+   * arguments quoted for cmd, as Deno.Command does, so an argument such as
+   * `"&calc` reaches the script as text instead of running `calc` (the
+   * BatBadBut flaw); an argument with CR or LF is a TypeError there.
+   *
    * @example Reading a child's output as lines of text
    * ```ts ignore
    * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"

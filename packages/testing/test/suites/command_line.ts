@@ -1,6 +1,7 @@
 // Quoting of command lines and environment blocks for CreateProcessW.
 import assert from "node:assert/strict";
 import { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "@winpipe/core";
+import { isBatchFile, windowsBatchCommandLine } from "@winpipe/core/internal";
 import type { RegisterTest } from "../../mod.ts";
 
 /**
@@ -100,5 +101,29 @@ export function commandLineTests(register: RegisterTest): void {
     // Windows names are one name whatever their case; a block with both would give a child the first.
     assert.equal(decode(windowsEnvironmentBlock({ Path: "old", B: "2", PATH: "new" })), "B=2\0PATH=new\0\0");
     assert.equal(decode(windowsEnvironmentBlock({ PATH: "old", path: "new" })), "path=new\0\0");
+  });
+
+  register("windowsBatchCommandLine writes a command line for cmd.exe as Rust's std does; isBatchFile", () => {
+    const script = String.raw`C:\x\t.bat`;
+    // Each expected line worked out by hand from Rust's make_bat_command_line (library/std/src/sys/args/windows.rs).
+    const cases: [string[], string][] = [
+      [[], String.raw`cmd.exe /e:ON /v:OFF /d /c ""C:\x\t.bat""`],
+      [
+        ["plain", "C:\\dir\\f.txt", "-x=1"],
+        String.raw`cmd.exe /e:ON /v:OFF /d /c ""C:\x\t.bat" plain C:\dir\f.txt "-x=1""`,
+      ],
+      [["a b", '"&calc', ""], String.raw`cmd.exe /e:ON /v:OFF /d /c ""C:\x\t.bat" "a b" """&calc" """`],
+      [["100%", "%PATH%"], String.raw`cmd.exe /e:ON /v:OFF /d /c ""C:\x\t.bat" "100%%cd:~,%" "%%cd:~,%PATH%%cd:~,%""`],
+      [["x\\", 'a\\"b'], String.raw`cmd.exe /e:ON /v:OFF /d /c ""C:\x\t.bat" "x\\" "a\\""b""`],
+      [["\u0007"], 'cmd.exe /e:ON /v:OFF /d /c ""C:\\x\\t.bat" "\u0007""'],
+    ];
+    for (const [args, line] of cases) assert.equal(windowsBatchCommandLine(script, args), line, JSON.stringify(args));
+    assert.throws(() => windowsBatchCommandLine(script, ["a\rb"]), /args\[0\] holds a line break/);
+    assert.throws(() => windowsBatchCommandLine('C:\\x\\"t.bat', []), TypeError);
+    assert.throws(() => windowsBatchCommandLine("C:\\x\\", []), TypeError);
+    for (const name of ["t.bat", "T.BAT", "t.cmd", "t.Cmd", "t.bat.", "t.bat  ", "t.bat. ."]) {
+      assert.ok(isBatchFile(name), name);
+    }
+    for (const name of ["t.exe", "t", "bat", "t.bat.exe", "t.batch", "cmd"]) assert.ok(!isBatchFile(name), name);
   });
 }
