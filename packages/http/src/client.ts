@@ -245,8 +245,13 @@ export class PipeHttpClient implements Disposable {
       let next: URL;
       try {
         next = new URL(location, out.url);
-      } catch {
-        return response;
+      } catch (err) {
+        // The Fetch standard's network error, as both runtimes' fetch give; `redirect: "manual"` returns it.
+        await response.body?.cancel();
+        throw networkError(
+          `the Location of a ${response.status} redirect is not a URL: ${JSON.stringify(location)}`,
+          err,
+        );
       }
       // The pipe is the host: a redirect elsewhere is not followed; nor one that would need a streamed body again.
       if (next.origin !== out.url.origin) return response;
@@ -502,7 +507,10 @@ export class PipeHttpClient implements Disposable {
       conn.close();
       throw networkError(`an invalid response: ${(err as Error).message}`, err);
     }
-    Object.defineProperty(result, "url", { value: out.url.href });
+    // fetch's Response.url is its URL without the fragment (the Fetch standard; Deno's, where Bun 1.4 keeps it).
+    const url = new URL(out.url);
+    url.hash = "";
+    Object.defineProperty(result, "url", { value: url.href });
     return result;
   }
 }

@@ -382,6 +382,8 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
       if (path === "/away") {
         return new Response(null, { status: 301, headers: { location: "http://elsewhere.example/x" } });
       }
+      if (path === "/fragment") return new Response(null, { status: 308, headers: { location: "/there?q=1#part" } });
+      if (path === "/broken") return new Response(null, { status: 302, headers: { location: "http://[broken" } });
       return new Response(`${request.method} ${path} ${request.body ? await request.text() : ""}`);
     });
     const followed = await b.http.pipeFetch(name, "/here");
@@ -400,6 +402,15 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(manual.status, 302);
     assert.equal(manual.redirected, false);
     await assert.rejects(b.http.pipeFetch(name, "/here", { redirect: "error" }), TypeError);
+    // A response's url is without its fragment, as fetch's (Deno's; Bun 1.4 keeps it).
+    assert.equal((await b.http.pipeFetch(name, "/fragment")).url, "http://localhost/there?q=1");
+    assert.equal((await b.http.pipeFetch(name, "/there#top")).url, "http://localhost/there");
+    // A Location that is no URL: a network error when following (fetch, in both runtimes); manual returns it.
+    await assert.rejects(
+      b.http.pipeFetch(name, "/broken"),
+      (err: Error) => err instanceof TypeError && /Location/.test(err.message),
+    );
+    assert.equal((await b.http.pipeFetch(name, "/broken", { redirect: "manual" })).status, 302);
   });
 
   t("a reused connection the server closed meanwhile is replaced, once, for an idempotent request", async () => {
