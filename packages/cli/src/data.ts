@@ -54,6 +54,55 @@ export function jsonData(bytes: Uint8Array): { text: string } | { base64: string
   }
 }
 
+/**
+ * Reads of a byte pipe as `--json` data, one value per read: the bytes of a
+ * character that a read cut in two are held back and shown whole with the
+ * next read, so that UTF-8 text always shows as `{ text }`, however the
+ * reads fall. Only bytes that are no UTF-8 show as `{ base64 }`.
+ */
+export class JsonReads {
+  #held = new Uint8Array(0);
+
+  /** The data of one read, without a character it ends in the middle of; null when nothing is whole yet. */
+  next(bytes: Uint8Array): { text: string } | { base64: string } | null {
+    const all = this.#held.length === 0 ? bytes : concat(this.#held, bytes);
+    const whole = completeLength(all);
+    this.#held = all.slice(whole);
+    return whole === 0 ? null : jsonData(all.subarray(0, whole));
+  }
+
+  /** What is still held when the data ends (the start of a character that never came whole), or null. */
+  end(): { text: string } | { base64: string } | null {
+    const rest = this.#held;
+    this.#held = new Uint8Array(0);
+    return rest.length === 0 ? null : jsonData(rest);
+  }
+}
+
+/** `bytes` without the start of a UTF-8 sequence at its end that is not complete yet: its length. */
+function completeLength(bytes: Uint8Array): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // a continuation byte: its lead is further back
+    const needs = byte >= 0xf0 && byte <= 0xf4
+      ? 4
+      : byte >= 0xe0 && byte < 0xf0
+      ? 3
+      : byte >= 0xc2 && byte < 0xe0
+      ? 2
+      : 1;
+    return needs > back ? bytes.length - back : bytes.length;
+  }
+  return bytes.length;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const all = new Uint8Array(a.length + b.length);
+  all.set(a);
+  all.set(b, a.length);
+  return all;
+}
+
 /** One JSON value on a line of standard output. */
 export function printJson(env: CliEnvironment, value: unknown): Promise<void> {
   return env.stdout(JSON.stringify(value) + "\n");

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { RegisterTest } from "@winpipe/testing";
-import type { PipeServer, Winpipe } from "@winpipe/core";
+import type { PipeConnection, PipeServer, Winpipe } from "@winpipe/core";
 import cliPackage from "../package.json" with { type: "json" };
 
 /** What one run of the tool gave. */
@@ -59,6 +59,7 @@ function serving(
 }
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Registers the cases over `harness`. */
 export function cliSuite(register: RegisterTest, harness: CliHarness): void {
@@ -254,6 +255,37 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     } finally {
       await stop();
     }
+  });
+
+  add("--json shows a character that two reads cut in two whole, as text (cat and listen)", async () => {
+    const name = shortName("cut");
+    const sendCut = async (conn: PipeConnection) => {
+      // "aé€" then "b", its bytes in three writes that cut é and € (each read takes one write).
+      for (const part of [[0x61, 0xc3], [0xa9, 0xe2, 0x82], [0xac, 0x62]]) {
+        await conn.write(new Uint8Array(part));
+        await delay(30);
+      }
+    };
+    const stop = serving(pipes.createServer(full(name)), sendCut);
+    try {
+      const json = await harness.run(["cat", name, "--json"]);
+      exits(json, 0, "cat --json");
+      // However the reads fall (apart, or some together), every line is text and together they are the whole.
+      const lines = json.stdout.trim().split("\n").map((line) => JSON.parse(line));
+      assert.ok(lines.every((line) => typeof line.text === "string"), json.stdout);
+      assert.equal(lines.map((line) => line.text).join(""), "aé€b");
+    } finally {
+      await stop();
+    }
+    const listened = harness.run(["listen", name, "--once", "--json"]);
+    const conn = await pipes.connect(full(name), { waitForCreation: true, timeout: 60_000 });
+    await sendCut(conn);
+    conn.close();
+    const listen = await listened;
+    exits(listen, 0, "listen --json");
+    const data = listen.stdout.trim().split("\n").map((line) => JSON.parse(line)).filter((e) => e.event === "data");
+    assert.ok(data.every((e) => typeof e.text === "string"), listen.stdout);
+    assert.equal(data.map((e) => e.text).join(""), "aé€b");
   });
 
   add("listen --echo --once serves one client, prints what it sent and exits 0", async () => {

@@ -5,7 +5,7 @@
  * @module
  */
 import { type Command, waitOptions } from "../command.ts";
-import { fullPipeName, jsonData, printJson, READ_CHUNK, withNewline } from "../data.ts";
+import { fullPipeName, jsonData, JsonReads, printJson, READ_CHUNK, withNewline } from "../data.ts";
 
 export const cat: Command = {
   name: "cat",
@@ -13,7 +13,8 @@ export const cat: Command = {
   summary: "connect to a pipe and copy what it sends to standard output until it ends",
   details: [
     "--message (message pipes): each message on its own line.",
-    "--json: one line per read (or per message) with { text } or { base64 }.",
+    "--json: one line per read (or per message) with { text } or { base64 }; a character cut between",
+    "two reads is shown whole with the second.",
   ],
   options: ["message", "json", "wait", "timeout"],
   positionals: [1, 1],
@@ -29,6 +30,17 @@ export const cat: Command = {
       return;
     }
     const buffer = new Uint8Array(READ_CHUNK);
+    if (values.json) {
+      // One line per read, each with whole characters.
+      const reads = new JsonReads();
+      for (let got; (got = await conn.read(buffer, { signal })) !== null;) {
+        const data = reads.next(buffer.subarray(0, got.bytesRead));
+        if (data !== null) await printJson(env, data);
+      }
+      const rest = reads.end();
+      if (rest !== null) await printJson(env, rest);
+      return;
+    }
     for (let got; (got = await conn.read(buffer, { signal })) !== null;) {
       if (got.bytesRead > 0) await show(buffer.slice(0, got.bytesRead));
     }

@@ -6,7 +6,7 @@
  */
 import type { PipeConnection } from "@winpipe/core";
 import type { Command } from "../command.ts";
-import { fullPipeName, jsonData, printJson, READ_CHUNK, withNewline } from "../data.ts";
+import { fullPipeName, jsonData, JsonReads, printJson, READ_CHUNK, withNewline } from "../data.ts";
 import type { CliEnvironment } from "../environment.ts";
 import { numberOption, type OptionValues } from "../options.ts";
 
@@ -18,8 +18,8 @@ export const listen: Command = {
     "What clients send goes to standard output; who comes and goes, to standard error.",
     "--message: a message pipe read in message mode, each message on its own line.",
     "--once: stop when the first client has gone.",
-    "--json: events on standard output, one per line: listening, connected, data ({ text } or { base64 }),",
-    "disconnected (with the bytes it sent).",
+    "--json: events on standard output, one per line: listening, connected, data ({ text } or { base64 }; a",
+    "character cut between two reads shown whole with the second), disconnected (with the bytes it sent).",
   ],
   options: ["message", "echo", "once", "json", "max-instances"],
   positionals: [1, 1],
@@ -65,6 +65,7 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
   await event(env, values, { event: "connected", client }, `client ${client} connected`);
   let bytes = 0;
   const buffer = new Uint8Array(READ_CHUNK);
+  const reads = values.message ? undefined : new JsonReads();
   for (;;) {
     let data: Uint8Array | null;
     const signal = env.interrupted;
@@ -81,9 +82,14 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
     }
     if (data === null) break;
     bytes += data.length;
-    if (values.json) await printJson(env, { event: "data", client, ...jsonData(data) });
-    else await env.stdout(values.message ? withNewline(data) : data);
+    if (values.json) {
+      // A message as it is; a byte pipe's read with whole characters only.
+      const shown = reads === undefined ? jsonData(data) : reads.next(data);
+      if (shown !== null) await printJson(env, { event: "data", client, ...shown });
+    } else await env.stdout(values.message ? withNewline(data) : data);
     if (values.echo) await conn.write(data);
   }
+  const rest = values.json ? reads?.end() : null;
+  if (rest) await printJson(env, { event: "data", client, ...rest });
   await event(env, values, { event: "disconnected", client, bytes }, `client ${client} left after ${bytes} bytes`);
 }
