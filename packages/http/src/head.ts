@@ -124,7 +124,12 @@ function parseFields(bytes: Uint8Array, at: number, end: number): [string, strin
   return fields;
 }
 
-/** "HTTP/1.1" or "HTTP/1.0" at `bytes[at..at+8)`: the minor version; 505 for other versions, 400 for no version. */
+/**
+ * "HTTP/1.x" at `bytes[at..at+8)`: the minor version, a higher one than 1
+ * read as 1 (RFC 9110 §2.5: a message of a higher minor version is
+ * processed as of the highest one the recipient knows; Go's server does
+ * so too); 505 for other major versions, 400 for no version.
+ */
 function parseVersion(bytes: Uint8Array, at: number, end: number): 0 | 1 {
   const ok = end - at === 8 && bytes[at] === 0x48 && bytes[at + 1] === 0x54 && bytes[at + 2] === 0x54 &&
     bytes[at + 3] === 0x50 && bytes[at + 4] === 0x2f && bytes[at + 6] === 0x2e;
@@ -132,8 +137,8 @@ function parseVersion(bytes: Uint8Array, at: number, end: number): 0 | 1 {
   if (!ok || major < 0 || major > 9 || minor < 0 || minor > 9) {
     throw new HttpParseError(400, "a malformed HTTP version");
   }
-  if (major !== 1 || minor > 1) throw new HttpParseError(505, `HTTP/${major}.${minor} is not supported`);
-  return minor as 0 | 1;
+  if (major !== 1) throw new HttpParseError(505, `HTTP/${major}.${minor} is not supported`);
+  return minor === 0 ? 0 : 1;
 }
 
 /**

@@ -455,6 +455,9 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
           return "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
         case "/close":
           return null;
+        case "/minor":
+          // A higher minor version is read as the highest this side knows, HTTP/1.1 (RFC 9110 §2.5).
+          return "HTTP/1.2 200 OK\r\nContent-Length: 5\r\n\r\nminor";
         default:
           return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
       }
@@ -471,6 +474,7 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     await reader.cancel();
     await assert.rejects(client.fetch(name, "/close", { method: "POST", body: "x" }), TypeError);
     assert.equal(await (await client.fetch(name, "/")).text(), "ok");
+    assert.equal(await (await client.fetch(name, "/minor")).text(), "minor");
   });
 
   t("bad arguments are refused; a message pipe is refused with a clear error", async () => {

@@ -278,6 +278,13 @@ export const VALID: CorpusCase[] = [
     body: "abs",
   },
   {
+    // RFC 9110 §2.5: a higher minor version of a major version the server knows is read as its highest, 1.1.
+    name: "a higher minor version (HTTP/1.2), served as HTTP/1.1",
+    request: `POST / HTTP/1.2\r\n${H}Content-Length: 3\r\n\r\n1.2`,
+    status: 200,
+    body: "1.2",
+  },
+  {
     name: "an HTTP/1.0 request without Host",
     request: `POST / HTTP/1.0\r\nContent-Length: 4\r\n\r\n1.0!`,
     status: 200,
