@@ -5,6 +5,7 @@
  * @module
  */
 import { parsePipeName, pipePath } from "@winpipe/core";
+import { concatBytes } from "@winpipe/core/internal";
 import { UsageError } from "./exit_codes.ts";
 import type { CliEnvironment } from "./environment.ts";
 
@@ -29,13 +30,7 @@ export async function inputData(data: string | undefined, env: CliEnvironment): 
   if (data !== undefined && data !== "-") return new TextEncoder().encode(data);
   const chunks: Uint8Array[] = [];
   for await (const chunk of env.stdin()) chunks.push(chunk);
-  const all = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
-  }
-  return all;
+  return concatBytes(chunks, chunks.reduce((n, c) => n + c.length, 0));
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -65,7 +60,7 @@ export class JsonReads {
 
   /** The data of one read, without a character it ends in the middle of; null when nothing is whole yet. */
   next(bytes: Uint8Array): { text: string } | { base64: string } | null {
-    const all = this.#held.length === 0 ? bytes : concat(this.#held, bytes);
+    const all = this.#held.length === 0 ? bytes : concatBytes([this.#held, bytes], this.#held.length + bytes.length);
     const whole = completeLength(all);
     this.#held = all.slice(whole);
     return whole === 0 ? null : jsonData(all.subarray(0, whole));
@@ -94,13 +89,6 @@ function completeLength(bytes: Uint8Array): number {
     return needs > back ? bytes.length - back : bytes.length;
   }
   return bytes.length;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const all = new Uint8Array(a.length + b.length);
-  all.set(a);
-  all.set(b, a.length);
-  return all;
 }
 
 /** One JSON value on a line of standard output. */
