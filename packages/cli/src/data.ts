@@ -91,6 +91,26 @@ function completeLength(bytes: Uint8Array): number {
   return bytes.length;
 }
 
+/** Characters a terminal would act on or reorder: C0 and C1 controls, DEL, line separators, bidi controls. */
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE_OR_QUOTING = /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A name from the system (anyone may name a pipe) as a line of text may
+ * show it: as it is, or, when it holds a character a terminal would act on
+ * (a line break that would fake a row, an escape sequence, a bidi control
+ * that reorders what is shown), in quotes with those characters, `"` and
+ * `\` escaped (`\u001b`), as `ls` quotes such file names.
+ */
+export function shownName(name: string): string {
+  if (!UNSAFE.test(name)) return name;
+  const escaped = name.replace(
+    UNSAFE_OR_QUOTING,
+    (c) => c === '"' || c === "\\" ? "\\" + c : "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
+  return `"${escaped}"`;
+}
+
 /** One JSON value on a line of standard output. */
 export function printJson(env: CliEnvironment, value: unknown): Promise<void> {
   return env.stdout(JSON.stringify(value) + "\n");

@@ -139,6 +139,34 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     server.close();
   });
 
+  add("ls shows a name with a line break, an escape sequence or a bidi control quoted, never as it is", async () => {
+    // Anyone may name a pipe: this one would fake a row of the table, clear the screen and reverse the rest.
+    const name = shortName("ls-spoof") + "\n  1    1  trusted\u001b[2J\u202eevil";
+    using _server = pipes.createServer(full(name));
+    let canList = true;
+    try {
+      pipes.listPipes();
+    } catch {
+      canList = false; // Wine 10 (docs/wine-findings.md, W-L80)
+    }
+    const prefix = name.slice(0, name.indexOf("\n"));
+    const table = await harness.run(["ls", prefix]);
+    if (!canList) {
+      // Where nothing can be listed, ls says so (and then the quoting is checked on the model and on Windows).
+      exits(table, 1, "ls where listing fails");
+      assert.match(table.stderr, /cannot list its names/);
+      return;
+    }
+    exits(table, 0, "ls");
+    assert.doesNotMatch(table.stdout, /[\u001b\u202e]/, "no control character reaches the terminal");
+    const lines = table.stdout.trimEnd().split("\n");
+    assert.equal(lines.length, 2, table.stdout);
+    assert.ok(lines[1].endsWith(`"${prefix}\\u000a  1    1  trusted\\u001b[2J\\u202eevil"`), lines[1]);
+    // --json keeps the name exactly.
+    const listed = await harness.run(["ls", prefix, "--json"]);
+    assert.equal(JSON.parse(listed.stdout)[0].name, full(name));
+  });
+
   add(
     "info shows type, direction, buffers, instances, owner and descriptor; a missing pipe exits 3 with advice",
     async () => {

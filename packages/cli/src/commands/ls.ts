@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { printJson } from "../data.ts";
+import { printJson, shownName } from "../data.ts";
 
 const WILDCARD = /[*?]/;
 
@@ -15,7 +15,8 @@ export const ls: Command = {
   details: [
     "PATTERN: * stands for any characters, ? for one; without either, the names that start with PATTERN.",
     "Case does not matter, as for pipe names. Opens no pipe: no server sees a client.",
-    "--json prints an array of { name, instances, maxInstances }.",
+    "--json prints an array of { name, instances, maxInstances }. A name with a control character (a line",
+    "break, an escape sequence, a bidi control) is shown quoted, with it escaped.",
   ],
   options: ["json"],
   positionals: [0, 1],
@@ -23,7 +24,11 @@ export const ls: Command = {
     const filter = pattern === undefined ? {} : WILDCARD.test(pattern) ? { pattern } : { prefix: pattern };
     const pipes = env.pipes.listPipes(filter);
     if (values.json) return await printJson(env, pipes);
-    const rows = pipes.map((p) => [String(p.instances), String(p.maxInstances), p.name.slice("\\\\.\\pipe\\".length)]);
+    const rows = pipes.map((p) => [
+      String(p.instances),
+      String(p.maxInstances),
+      shownName(p.name.slice("\\\\.\\pipe\\".length)),
+    ]);
     const table = [["INSTANCES", "MAX", "NAME"], ...rows];
     const width = [0, 1].map((column) => Math.max(...table.map((row) => row[column].length)));
     const lines = table.map(([now, max, name]) => `${now.padStart(width[0])}  ${max.padStart(width[1])}  ${name}`);
