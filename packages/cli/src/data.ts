@@ -92,7 +92,9 @@ function completeLength(bytes: Uint8Array): number {
 }
 
 /** Characters a terminal would act on or reorder: C0 and C1 controls, DEL, line separators, bidi controls. */
+// deno-lint-ignore no-control-regex -- matching control characters is the point
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+// deno-lint-ignore no-control-regex -- as UNSAFE, with the quote and the backslash
 const UNSAFE_OR_QUOTING = /["\\\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 /**
