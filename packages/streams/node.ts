@@ -32,3 +32,4 @@
  * @module
  */
 export { type NodeDuplexOptions, toNodeDuplex } from "./src/node_duplex.ts";
+export type { SocketMethods } from "./src/socket_methods.ts";

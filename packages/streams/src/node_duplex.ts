@@ -16,6 +16,7 @@ import {
   writeOwned,
 } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
+import { addSocketMethods, type SocketMethods } from "./socket_methods.ts";
 import { untilData } from "./until_data.ts";
 
 /**
@@ -94,10 +95,13 @@ export interface NodeDuplexOptions {
  * - `destroy()` cancels the pending ReadFile and WriteFile (CancelIoEx),
  *   waits for them to settle, then closes the handle.
  *
- * Socket methods (`setNoDelay`, `setKeepAlive`, `setTimeout`, `ref`,
- * `unref`, `remoteAddress`) are not provided: a pipe has none of them, and
- * `node:http` works without them (give `http.request` a `signal` instead
- * of a `timeout`).
+ * The `net.Socket` methods that code written for sockets calls are there
+ * ({@linkcode SocketMethods}), so that a keep-alive `http.Agent` can keep
+ * and reuse the duplex: `setTimeout` works as a socket's (a `"timeout"`
+ * event after that long without a read or a write), `setKeepAlive` and
+ * `setNoDelay` have nothing to do on a pipe, and `ref` and `unref` change
+ * nothing: a pending read keeps the event loop alive, so destroy the duplex
+ * (`agent.destroy()`) to let the process exit.
  *
  * @example node:http over a named pipe, both ends in this process
  * ```ts
@@ -124,7 +128,7 @@ export interface NodeDuplexOptions {
  * server.close();
  * ```
  */
-export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions): Duplex {
+export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions): Duplex & SocketMethods {
   if (typeof (conn as { readMessage?: unknown } | null)?.readMessage !== "function") {
     throw new TypeError(`conn must be a PipeConnection: got ${show(conn)}`);
   }
@@ -181,6 +185,9 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     return chunk === null ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   };
 
+  // Each read and write restarts the idle timer of setTimeout (set once the duplex exists).
+  let active = () => {};
+
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as
   // net.Socket does: many small writes cost one call. A message pipe keeps one message per write().
   const bytePipe = conn.info().type === "byte";
@@ -190,8 +197,12 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     // zero-length WriteFile is not nothing: on a message pipe it is a message, and on a byte pipe
     // kernel32 completes it only when the reader reads. So they are not written.
     if (data.length === 0) return callback();
+    active();
     const writing = owned ? writeOwned(conn, data as Uint8Array<ArrayBuffer>, signal) : conn.write(data, { signal });
-    track(writing).then(() => callback(), callback);
+    track(writing).then(() => {
+      active();
+      callback();
+    }, callback);
   };
 
   let reading = false;
@@ -205,6 +216,7 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
       track(readChunk()).then(
         (chunk) => {
           reading = false;
+          active();
           if (!duplex.destroyed) duplex.push(chunk);
         },
         (err) => {
@@ -256,5 +268,6 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
       });
     },
   });
-  return duplex;
+  active = addSocketMethods(duplex);
+  return duplex as Duplex & SocketMethods;
 }

@@ -270,4 +270,112 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
     await closed(client);
     await closed(server);
   });
+
+  scenario(
+    suite,
+    "node:http over a pipe: a keep-alive http.Agent keeps the duplex and sends the next request on it",
+    async (ctx) => {
+      const name = ctx.name();
+      const pipeServer = ctx.pipes.createServer(name);
+      let connections = 0;
+      // A keep-alive HTTP/1.1 server written out by hand: node:http's server over an emitted connection closes
+      // it after each response in Deno 2, which would hide what the client does.
+      const serving: Promise<void>[] = [];
+      const accepting = (async () => {
+        for await (const conn of pipeServer) {
+          connections++;
+          serving.push((async () => {
+            let pending = "";
+            const buffer = new Uint8Array(4096);
+            try {
+              for (let got; (got = await conn.read(buffer)) !== null;) {
+                pending += new TextDecoder().decode(buffer.subarray(0, got.bytesRead));
+                for (let end; (end = pending.indexOf("\r\n\r\n")) !== -1; pending = pending.slice(end + 4)) {
+                  const body = `hello ${pending.split(" ")[1]}`;
+                  await conn.write(utf8(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`));
+                }
+              }
+            } catch {
+              // the client went away
+            } finally {
+              conn.close();
+            }
+          })());
+        }
+      })();
+      // The pattern of clients that reach a service on a pipe through node:http: an Agent that makes pipe duplexes.
+      // A keep-alive Agent calls setKeepAlive, unref and setTimeout on each socket it keeps, ref when it reuses one.
+      class PipeAgent extends http.Agent {
+        override createConnection(_options: unknown, callback?: (err: Error | null, stream: Duplex) => void) {
+          ctx.pipes.connect(name).then(
+            (conn) => callback!(null, toNodeDuplex(conn)),
+            (err) => callback!(err, undefined as never),
+          );
+          return undefined;
+        }
+      }
+      const agent = new PipeAgent({ keepAlive: true });
+      const get = (path: string) =>
+        new Promise<string>((resolve, reject) => {
+          http.request({ path, agent }, (response) => {
+            let text = "";
+            response.setEncoding("utf8").on("data", (part: string) => (text += part)).on("end", () => resolve(text));
+          }).on("error", reject).end();
+        });
+      try {
+        assert.equal(await get("/first"), "hello /first");
+        assert.equal(await get("/second"), "hello /second");
+        assert.equal(connections, 1, "the second request went on the kept connection");
+      } finally {
+        agent.destroy();
+        pipeServer.close();
+        await accepting;
+        await Promise.all(serving);
+      }
+    },
+  );
+
+  scenario(
+    suite,
+    "node duplex: setTimeout emits timeout after idle time and leaves it open; the socket methods are there",
+    async (ctx) => {
+      await using c = await connected(ctx);
+      const duplex = toNodeDuplex(c.client);
+      const peer = toNodeDuplex(c.conn);
+      peer.resume();
+      assert.equal(duplex.timeout, undefined);
+      for (const same of [duplex.setKeepAlive(true, 1000), duplex.setNoDelay(true), duplex.ref(), duplex.unref()]) {
+        assert.equal(same, duplex);
+      }
+      assert.throws(() => duplex.setTimeout(-1), RangeError);
+      assert.throws(() => duplex.setTimeout(Number.NaN), RangeError);
+      assert.throws(() => duplex.setTimeout(10, "soon" as never), TypeError);
+      // The idle timer is unref'd, as net.Socket's: something else must keep the event loop alive meanwhile.
+      const keepAlive = setInterval(() => {}, 1000);
+      let calls = 0;
+      const fired = once(duplex, "timeout");
+      assert.equal(duplex.setTimeout(30, () => calls++), duplex);
+      assert.equal(duplex.timeout, 30);
+      await fired;
+      assert.equal(calls, 1);
+      assert.equal(duplex.destroyed, false, "a timeout only tells; the duplex stays open");
+      // Writing restarts the idle time: a write every 10 ms for 600 ms meets no timeout of 300 ms.
+      let timeouts = 0;
+      duplex.on("timeout", () => timeouts++);
+      duplex.setTimeout(300);
+      for (let i = 0; i < 60; i++) {
+        duplex.write(utf8("x"));
+        await tick(10);
+      }
+      assert.equal(timeouts, 0);
+      duplex.setTimeout(0);
+      await tick(350);
+      assert.equal(timeouts, 0, "0 turns it off");
+      clearInterval(keepAlive);
+      duplex.destroy();
+      peer.destroy();
+      await closed(duplex);
+      await closed(peer);
+    },
+  );
 }
