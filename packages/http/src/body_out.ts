@@ -105,9 +105,13 @@ export class BodyLengthError extends Error {
  * and must be told the message is broken. `cause` is what the stream gave.
  */
 export class BodySourceError extends Error {
+  /** What the stream's failure says: its message, or the value it failed with. */
+  readonly detail: string;
   constructor(cause: unknown) {
-    super(`the body's stream failed: ${(cause as Error | null)?.message ?? String(cause)}`, { cause });
+    const detail = (cause as Error | null)?.message ?? String(cause);
+    super(`the body's stream failed: ${detail}`, { cause });
     this.name = "BodySourceError";
+    this.detail = detail;
   }
 }
 

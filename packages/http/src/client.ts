@@ -397,8 +397,7 @@ export class PipeHttpClient implements Disposable {
         conn.close();
       }
     });
-    const failedBody = () =>
-      networkError(`the request body failed: ${(bodyFailed!.cause as Error)?.message}`, bodyFailed!.cause);
+    const failedBody = () => networkError(`the request body failed: ${bodyFailed!.detail}`, bodyFailed!.cause);
 
     let response: ResponseHead;
     for (;;) {
