@@ -3,7 +3,13 @@
  *
  * @module
  */
-import type { PipeConnection } from "@winpipe/core";
+import {
+  ERROR_BROKEN_PIPE,
+  ERROR_NO_DATA,
+  ERROR_PIPE_NOT_CONNECTED,
+  isPipeError,
+  type PipeConnection,
+} from "@winpipe/core";
 import { readableFrom, writableTo } from "@winpipe/streams";
 
 /**
@@ -21,6 +27,9 @@ import { readableFrom, writableTo } from "@winpipe/streams";
  * ```
  */
 export type PipeAddr = Deno.UnixAddr;
+
+/** The codes of a write whose pipe the other end closed: being closed, ended, or no longer connected. */
+const PEER_GONE = [ERROR_NO_DATA, ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED];
 
 /** The message of the error unref() throws. */
 const NO_UNREF = "a pipe operation in progress always keeps the event loop alive (winpipe has no unref)";
@@ -42,7 +51,11 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
     this.remoteAddr = this.localAddr;
   }
 
-  /** Runs one operation; a failure because the handle was closed is Deno's BadResource. */
+  /**
+   * Runs one operation. A failure because this handle was closed is Deno's
+   * BadResource; a write the other end's close refused is Deno's BrokenPipe,
+   * as a TCP connection's: code written for Deno.Conn catches those.
+   */
   async #io<T>(what: string, run: () => Promise<T>): Promise<T> {
     if (this.#conn.closed) throw new Deno.errors.BadResource(`${what}: the pipe connection is closed`);
     try {
@@ -50,6 +63,11 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
     } catch (err) {
       if (this.#conn.closed) {
         throw new Deno.errors.BadResource(`${what}: the pipe connection was closed`, { cause: err });
+      }
+      if (what !== "read" && PEER_GONE.some((code) => isPipeError(err, code))) {
+        throw new Deno.errors.BrokenPipe(`${what}: the other end closed the pipe (${(err as Error).message})`, {
+          cause: err,
+        });
       }
       throw err;
     }
@@ -141,7 +159,9 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
  * - There is no `setNoDelay` / `setKeepAlive` (as for `Deno.UnixConn`).
  * - A call on a closed connection, or one the connection's closing
  *   interrupted, rejects with `Deno.errors.BadResource`, as Deno's own
- *   connections do; other failures are winpipe's `PipeError`s.
+ *   connections do; a write (or `closeWrite`) after the other end closed
+ *   rejects with `Deno.errors.BrokenPipe` (its `cause` the PipeError), as a
+ *   TCP write does; other failures are winpipe's `PipeError`s.
  *
  * `Deno.serve` and `Deno.startTls` need a connection of Deno's own (a
  * resource id) and cannot take one; for HTTP over a pipe use `node:http`

@@ -138,6 +138,22 @@ export function denoAdapterTests(register: RegisterTest, backend: AdapterBackend
     await serving;
   });
 
+  scenario("a write after the other end closed is Deno's BrokenPipe, the PipeError its cause", async (pipes, name) => {
+    using listener = toDenoListener(pipes.createServer(name));
+    const accepted = listener.accept();
+    using client = toDenoConn(await pipes.connect(name));
+    const conn = await accepted;
+    conn.close();
+    // Code written for Deno.Conn catches BrokenPipe when its peer went away (a TCP write gives it too).
+    await assert.rejects(client.write(pattern(10)), (err) => {
+      assert.ok(err instanceof Deno.errors.BrokenPipe, String(err));
+      assert.match(err.message, /^write: the other end closed the pipe/);
+      assert.equal((err.cause as { name?: string })?.name, "PipeError");
+      return true;
+    });
+    assert.equal(await client.read(new Uint8Array(8)), null, "and a read is the end of the data");
+  });
+
   scenario("what a pipe cannot do is a clear error; closed means BadResource", async (pipes, name) => {
     const listener = toDenoListener(pipes.createServer(name));
     const accepted = listener.accept();
