@@ -10,13 +10,13 @@ import { UsageError } from "./exit_codes.ts";
 import type { CliEnvironment } from "./environment.ts";
 
 /**
- * A full pipe name: `\\.\pipe\NAME` and `\\SERVER\pipe\NAME` stay as given, a bare NAME gets the local
- * prefix. One that is no pipe name is a wrong command line (a UsageError), not a failed pipe call; so is
+ * A full pipe name: `\\.\pipe\NAME`, `\\SERVER\pipe\NAME` and other names that start with two separators
+ * (`//./pipe/NAME`) are read as Windows reads them, a bare NAME gets the local prefix. One that is no pipe name is a wrong command line (a UsageError), not a failed pipe call; so is
  * another machine's, with `localOnly` (a server is made on this machine).
  */
 export function fullPipeName(name: string, options: { localOnly?: boolean } = {}): string {
   try {
-    return parsePipeName(name.startsWith("\\\\") ? name : pipePath(name), options).full;
+    return parsePipeName(/^[\\/]{2}/.test(name) ? name : pipePath(name), options).full;
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -225,6 +225,8 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     try {
       exits(await harness.run(["send", bytes, "hello"]), 0, "send DATA");
       exits(await harness.run(["send", bytes, "-"], "from stdin"), 0, "send -");
+      // Docker's spelling of a pipe name (npipe:////./pipe/NAME) is the same pipe, as Windows reads it.
+      exits(await harness.run(["send", `//./pipe/${bytes}`, "slashes"]), 0, "send //./pipe/NAME");
       const json = await harness.run(["send", messages, "--message", "--json"], "one\ntwo");
       exits(json, 0, "send --message --json");
       assert.deepEqual(JSON.parse(json.stdout), { name: full(messages), bytes: 7, writes: 1 });
@@ -235,7 +237,7 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       await stopBytes();
       await stopMessages();
     }
-    assert.deepEqual(received.sort(), ["", "from stdin", "hello", "message: one\ntwo"]);
+    assert.deepEqual(received.sort(), ["", "from stdin", "hello", "message: one\ntwo", "slashes"]);
   });
 
   add("call prints the reply of a message server; --json; a byte pipe gets advice", async () => {

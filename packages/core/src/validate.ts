@@ -6,6 +6,7 @@
  * @module
  */
 import { PIPE_UNLIMITED_INSTANCES } from "./constants.ts";
+import { win32PipePath } from "./win32_path.ts";
 
 /**
  * The longest pipe name Windows accepts, prefix included.
@@ -249,7 +250,11 @@ export function validateMaxInstances(value: unknown): number {
  * ```
  */
 export interface ParsedPipeName {
-  /** The name as Windows will see it: `\\server\pipe\name` with the prefix spelled as given. */
+  /**
+   * The name as Windows will see it: `\\server\pipe\name` with the prefix
+   * spelled as given, normalized as Windows normalizes it (see
+   * `win32PipePath`).
+   */
   full: string;
   /** "." for the local machine, otherwise the server name. */
   server: string;
@@ -262,8 +267,11 @@ const PIPE_NAME = /^\\\\([^\\]+)\\pipe\\(.+)$/is;
 /**
  * Parses and checks a pipe name: `\\.\pipe\NAME` or `\\SERVER\pipe\NAME`
  * (the prefix is case-insensitive), at most 256 characters, NAME non-empty.
- * With `localOnly`, only `\\.\pipe\` is accepted (servers cannot create
- * remote pipes).
+ * The name is read as Windows reads it (see `win32PipePath`): `/` as `\`,
+ * `.` and `..` resolved, trailing dots and spaces dropped, so
+ * `//./pipe/docker_engine` is `\\.\pipe\docker_engine`; `\\?\pipe\NAME`
+ * is a local name taken verbatim. With `localOnly`, only local names are
+ * accepted (servers cannot create remote pipes).
  *
  * @example
  * ```ts
@@ -273,19 +281,29 @@ const PIPE_NAME = /^\\\\([^\\]+)\\pipe\\(.+)$/is;
  */
 export function parsePipeName(value: unknown, options: { localOnly?: boolean; what?: string } = {}): ParsedPipeName {
   const what = options.what ?? "pipe name";
-  const full = requireString(value, what);
+  const given = requireString(value, what);
+  if (given.includes("\0")) throw new TypeError(`${what} must not contain NUL characters: got ${show(given)}`);
+  // The name Windows' path handling makes of it (//./pipe/x, \\.\pipe\x., \\.\pipe\a\..\x are \\.\pipe\x).
+  const full = win32PipePath(given);
+  const readAs = full === given ? "" : ` (Windows reads it as ${show(full)})`;
   if (full.length > MAX_PIPE_NAME_LENGTH) {
-    throw new RangeError(`${what} must be at most ${MAX_PIPE_NAME_LENGTH} characters: got ${full.length}`);
+    throw new RangeError(`${what} must be at most ${MAX_PIPE_NAME_LENGTH} characters: got ${full.length}${readAs}`);
   }
-  if (full.includes("\0")) throw new TypeError(`${what} must not contain NUL characters: got ${show(full)}`);
   const match = PIPE_NAME.exec(full);
   if (match === null) {
-    throw new TypeError(`${what} must look like \\\\.\\pipe\\NAME or \\\\SERVER\\pipe\\NAME: got ${show(full)}`);
+    throw new TypeError(
+      `${what} must look like \\\\.\\pipe\\NAME or \\\\SERVER\\pipe\\NAME: got ${show(given)}${readAs}`,
+    );
   }
-  const [, server, name] = match;
+  // \\?\pipe\NAME is a local name too, taken verbatim (NAME as it is, no normalization).
+  const server = match[1] === "?" ? "." : match[1];
+  const name = match[2];
   if (options.localOnly && server !== ".") {
-    throw new TypeError(`${what} must be a local pipe name (\\\\.\\pipe\\NAME) to create a server: got ${show(full)}`);
+    throw new TypeError(`${what} must be a local pipe name (\\\\.\\pipe\\NAME) to create a server: got ${show(given)}`);
   }
+  // What is handed to the kernel must name the same pipe when Windows normalizes it again: a name that would
+  // change once more (\\.\pipe\a..\b is a.\b, which again would be a\b) goes verbatim, or as given when remote.
+  if (win32PipePath(full) !== full) return { full: server === "." ? `\\\\?\\pipe\\${name}` : given, server, name };
   return { full, server, name };
 }
 

@@ -8,8 +8,10 @@
  *
  * @module
  */
+import { win32PipePath } from "../win32_path.ts";
 
-const LOCAL_PIPE_NAME = /^\\\\\.\\pipe\\([\s\S]+)$/i;
+/** `\\.\pipe\NAME`, or the verbatim `\\?\pipe\NAME`: both are `\??\pipe\NAME` to the object manager. */
+const LOCAL_PIPE_NAME = /^\\\\[.?]\\pipe\\([\s\S]+)$/i;
 
 /**
  * The namespace key of a local pipe name: the part after `\\.\pipe\`,
@@ -17,13 +19,14 @@ const LOCAL_PIPE_NAME = /^\\\\\.\\pipe\\([\s\S]+)$/i;
  * non-empty NAME.
  */
 export function pipeKey(name: string): string | undefined {
-  const match = LOCAL_PIPE_NAME.exec(name);
+  // Read as CreateNamedPipeW and CreateFileW read it: Windows' path handling first.
+  const match = LOCAL_PIPE_NAME.exec(win32PipePath(name));
   return match === null ? undefined : upcase(match[1]);
 }
 
 /** The part of a local pipe name after `\\.\pipe\`, as spelled; undefined when `name` is not a local pipe name. */
 export function localPart(name: string): string | undefined {
-  return LOCAL_PIPE_NAME.exec(name)?.[1];
+  return LOCAL_PIPE_NAME.exec(win32PipePath(name))?.[1];
 }
 
 /**

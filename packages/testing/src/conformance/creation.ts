@@ -178,4 +178,36 @@ export const creationCases: readonly ConformanceCase[] = [
     await s.expectWrite(client, OBUF);
     await s.expectRead(second, 32, OBUF);
   }),
+
+  // ---------------------------------------------------------------- A85
+  defineCase(
+    "A85",
+    "a pipe name reads as Windows' path handling makes it: / is \\, . and .. resolved, trailing dots dropped",
+    async (s) => {
+      const base = s.pipeName().slice("\\\\.\\pipe\\".length);
+      // Each server spelling, and the spelling a client reaches it with.
+      const pairs: [string, string][] = [
+        [`\\\\.\\pipe\\${base}-a`, `//./pipe/${base}-a`],
+        [`\\\\.\\pipe\\${base}-b.`, `\\\\.\\pipe\\${base}-b`],
+        [`\\\\.\\pipe\\${base}-c . `, `\\\\.\\pipe\\${base}-c`],
+        [`\\\\.\\pipe\\${base}-d/e`, `\\\\.\\pipe\\${base}-d\\e`],
+        [`\\\\.\\pipe\\${base}-x\\..\\${base}-f`, `\\\\.\\pipe\\${base}-f`],
+        [`\\\\.\\pipe\\${base}-g\\.\\\\h`, `\\\\.\\pipe\\${base}-g\\h`],
+        [`\\\\.\\pipe\\..\\pipe\\${base}-i`, `\\\\.\\pipe\\${base}-i`],
+        // One trailing dot of a component goes: "j.." is "j.", which only the verbatim prefix can spell.
+        [`\\\\.\\pipe\\${base}-j..\\k`, `\\\\?\\pipe\\${base}-j.\\k`],
+        // The verbatim prefix: the same pipe as \\.\pipe\ with that spelling.
+        [`\\\\?\\pipe\\${base}-l`, `\\\\.\\pipe\\${base}-l`],
+      ];
+      for (const [serverName, clientName] of pairs) {
+        const server = s.server({ name: serverName });
+        const client = s.client(clientName);
+        await s.expectWrite(client, OBUF);
+        await s.expectRead(server, 32, OBUF);
+      }
+      // Verbatim keeps what the other spelling drops: a trailing dot is part of the name.
+      s.server({ name: `\\\\?\\pipe\\${base}-m.` });
+      s.failsSync(() => s.client(`\\\\.\\pipe\\${base}-m`), ERROR_FILE_NOT_FOUND);
+    },
+  ),
 ];

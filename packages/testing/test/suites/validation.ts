@@ -17,6 +17,47 @@ export function validationTests(register: RegisterTest): void {
     assert.equal(parsePipeName(String.raw`\\.\pipe\a\b`).name, String.raw`a\b`);
   });
 
+  register("parsePipeName reads a name as Windows' path handling does (A85), and \\\\?\\pipe\\ verbatim", () => {
+    const local = (name: string) => ({ full: "\\\\.\\pipe\\" + name, server: ".", name });
+    // The cases measured under Wine 10 (the A85 conformance case and its probes).
+    const cases: [string, ReturnType<typeof local>][] = [
+      ["//./pipe/docker_engine", local("docker_engine")],
+      [String.raw`\\.\pipe\a/b`, local(String.raw`a\b`)],
+      [String.raw`\\.\pipe\dot.`, local("dot")],
+      [String.raw`\\.\pipe\sp . `, local("sp")],
+      [String.raw`\\.\pipe\mid.\x`, local(String.raw`mid\x`)],
+      [String.raw`\\.\pipe\s \x`, local(String.raw`s \x`)],
+      [String.raw`\\.\pipe\a\..\b`, local("b")],
+      [String.raw`\\.\pipe\w\x\..\..\y`, local("y")],
+      [String.raw`\\.\pipe\c\.\d`, local(String.raw`c\d`)],
+      [String.raw`\\.\pipe\e\\\f`, local(String.raw`e\f`)],
+      ["\\\\.\\pipe\\g\\", local("g\\")],
+      [String.raw`\\.\pipe\..\pipe\top`, local("top")],
+    ];
+    for (const [given, parsed] of cases) assert.deepEqual(parsePipeName(given), parsed, given);
+    // Verbatim: local, nothing dropped.
+    assert.deepEqual(parsePipeName(String.raw`\\?\pipe\dq.`), {
+      full: String.raw`\\?\pipe\dq.`,
+      server: ".",
+      name: "dq.",
+    });
+    assert.equal(parsePipeName(String.raw`\\?\pipe\x`, { localOnly: true }).server, ".");
+    // A name that Windows would change once more goes verbatim: "j..\k" is "j.\k", which \\.\ would make "j\k".
+    assert.deepEqual(parsePipeName(String.raw`\\.\pipe\j..\k`), {
+      full: String.raw`\\?\pipe\j.\k`,
+      server: ".",
+      name: String.raw`j.\k`,
+    });
+    assert.equal(parsePipeName(String.raw`\\server\pipe\a\..\b`).full, String.raw`\\server\pipe\b`);
+    // What Windows reads as no pipe name is refused, saying how Windows reads it.
+    assert.throws(() => parsePipeName(String.raw`\\.\pipe\..\x`), {
+      name: "TypeError",
+      message: String
+        .raw`pipe name must look like \\.\pipe\NAME or \\SERVER\pipe\NAME: got "\\.\pipe\..\x" (Windows reads it as "\\.\x")`,
+    });
+    assert.throws(() => parsePipeName(String.raw`\\.\pipe\...`), TypeError);
+  });
+
   register("parsePipeName rejects what is not a pipe name", () => {
     assert.throws(() => parsePipeName(42), { name: "TypeError", message: "pipe name must be a string: got 42" });
     assert.throws(() => parsePipeName("app"), {
