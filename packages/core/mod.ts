@@ -73,6 +73,7 @@ export type { ConnectionTimeoutOptions } from "./src/api/connection_timeouts.ts"
 export type { ListedPipe, ListPipesOptions } from "./src/api/discovery.ts";
 export { quoteWindowsArgument, windowsCommandLine, windowsEnvironmentBlock } from "./src/process/command_line.ts";
 export {
+  type ChildOutput,
   ChildProcess,
   type InheritedEnd,
   MAX_COMMAND_LINE,

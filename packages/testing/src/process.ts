@@ -319,6 +319,42 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     },
   );
 
+  add(
+    "output() reads stdout and stderr side by side to their end, closes stdin first, and gives the exit code",
+    async ({ spawn }) => {
+      // 20,000 lines to each (about 200 kB, far past a pipe's buffer): read one after the other, the child would
+      // block on the unread pipe and never exit.
+      const lines = 20_000;
+      await using proc = spawn(options.runtime, child("both", String(lines)), { stdout: "pipe", stderr: "pipe" });
+      const { code, stdout, stderr } = await proc.output();
+      assert.equal(code, 0);
+      const out = new TextDecoder().decode(stdout!).split(/\r?\n/).filter((line) => line !== "");
+      const err = new TextDecoder().decode(stderr!).split(/\r?\n/).filter((line) =>
+        line !== "" && !(options.runtimeNoise?.test(line + "\n") ?? false)
+      );
+      assert.equal(out.length, lines);
+      assert.equal(out[lines - 1], `out ${lines - 1}`);
+      assert.equal(err.length, lines);
+      assert.equal(err[lines - 1], `err ${lines - 1}`);
+      assert.equal(proc.exitCode, 0);
+
+      // The input is written, then output() closes stdin: a child that reads to the end of its input finishes.
+      await using echo = spawn(options.runtime, child("echo"), { stdin: "pipe", stdout: "pipe" });
+      await echo.stdin!.write(new TextEncoder().encode("the whole input"));
+      const echoed = await echo.output();
+      assert.deepEqual([echoed.code, new TextDecoder().decode(echoed.stdout!), echoed.stderr], [
+        0,
+        "the whole input",
+        null,
+      ]);
+
+      // An aborted signal rejects at once and leaves the child running.
+      await using held = spawn(options.runtime, child("hold"), { stdin: "pipe" });
+      await assert.rejects(held.output({ signal: AbortSignal.abort() }), { name: "AbortError" });
+      assert.equal(held.stdin!.closed, false, "nothing was closed");
+    },
+  );
+
   add("env reaches the child", async ({ spawn }) => {
     await using proc = spawn(options.runtime, child("env", "WINPIPE_PROCESS_TEST"), {
       env: { ...inheritedEnvironment(), WINPIPE_PROCESS_TEST: "value with spaces" },

@@ -8,6 +8,7 @@
 import { ERROR_OPERATION_ABORTED } from "../constants.ts";
 import { abortError, isPipeError } from "../errors.ts";
 import type { KernelHandle, KernelProcess, PipeKernel, ProcessKernel } from "../port.ts";
+import { concatBytes } from "../concat_bytes.ts";
 import { windowsCommandLine, windowsEnvironmentBlock } from "../process/command_line.ts";
 import { isBatchFile, windowsBatchCommandLine } from "../process/batch_command_line.ts";
 import {
@@ -198,6 +199,51 @@ export class ChildProcess implements AsyncDisposable {
   }
 
   /**
+   * Collects what the child writes to its standard output and standard
+   * error (those that are pipes) until their end, and resolves once it has
+   * exited with its exit code and those bytes (null for an output that is
+   * not a pipe), as Deno.Command's `output()`. Both are read side by side: a
+   * child that fills one pipe while this process waited on the other would
+   * never finish. This process's end of the child's standard input, when it
+   * is a pipe, is closed first, so a child that reads it sees the end of its
+   * input: write the input, then call `output()`. Not together with
+   * `stdout.readable` or other reads of the same ends. Aborting
+   * `options.signal` stops the reads and the wait (the child runs on).
+   *
+   * @example
+   * ```ts ignore
+   * import { spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+   * await using child = spawn("cmd.exe", ["/c", "echo out& echo err>&2& exit 3"], { stderr: "pipe" });
+   * const { code, stdout, stderr } = await child.output();
+   * code; // 3
+   * new TextDecoder().decode(stdout!); // "out\r\n"
+   * new TextDecoder().decode(stderr!); // "err\r\n"
+   * ```
+   */
+  async output(options?: SignalOptions): Promise<ChildOutput> {
+    const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
+    if (signal?.aborted) throw abortError(signal);
+    this.stdin?.close();
+    // One read failing stops the other (and the signal stops both).
+    const stop = new AbortController();
+    const both = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
+    const collect = (reader: PipeReader | null) =>
+      readToEnd(reader, both).catch((err) => {
+        stop.abort(err);
+        throw err;
+      });
+    let stdout: Uint8Array | null, stderr: Uint8Array | null;
+    try {
+      [stdout, stderr] = await Promise.all([collect(this.stdout), collect(this.stderr)]);
+    } catch (err) {
+      if (signal?.aborted) throw abortError(signal, err);
+      throw stop.signal.reason ?? err;
+    }
+    const code = await this.wait({ signal });
+    return { code, stdout, stderr };
+  }
+
+  /**
    * Terminates the child
    * ([TerminateProcess](https://learn.microsoft.com/en-us/windows/win32/api/processthreadsapi/nf-processthreadsapi-terminateprocess))
    * with `exitCode` (default 1); nothing happens once it has exited.
@@ -247,6 +293,39 @@ export class ChildProcess implements AsyncDisposable {
       this.close();
     }
   }
+}
+
+/**
+ * What {@linkcode ChildProcess.output} resolves with.
+ *
+ * @example
+ * ```ts ignore
+ * import { type ChildOutput, spawn } from "@winpipe/deno"; // or "@winpipe/bun"
+ * await using child = spawn("cmd.exe", ["/c", "ver"]);
+ * const result: ChildOutput = await child.output();
+ * result.code; // 0
+ * ```
+ */
+export interface ChildOutput {
+  /** The exit code (an unsigned 32-bit number). */
+  code: number;
+  /** Everything the child wrote to its standard output, or null when that was not `"pipe"`. */
+  stdout: Uint8Array | null;
+  /** Everything the child wrote to its standard error, or null when that was not `"pipe"`. */
+  stderr: Uint8Array | null;
+}
+
+/** Everything `reader` gives until the end of its data; null for no reader. */
+async function readToEnd(reader: PipeReader | null, signal: AbortSignal): Promise<Uint8Array | null> {
+  if (reader === null) return null;
+  const buffer = new Uint8Array(64 * 1024);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (let got; (got = await reader.read(buffer, { signal })) !== null;) {
+    chunks.push(buffer.slice(0, got));
+    total += got;
+  }
+  return concatBytes(chunks, total);
 }
 
 /** Why a kernel without processes (the model) cannot run spawn or openInheritedHandle. */
