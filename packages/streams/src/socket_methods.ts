@@ -81,7 +81,8 @@ export function addSocketMethods(duplex: Duplex): () => void {
     ref: () => self,
     unref: () => self,
     setTimeout(ms: number, callback?: () => void) {
-      if (typeof ms !== "number" || !(ms >= 0) || !Number.isFinite(ms)) {
+      if (typeof ms !== "number") throw new TypeError(`timeout must be a number of ms: got ${show(ms)}`);
+      if (!(ms >= 0) || !Number.isFinite(ms)) {
         throw new RangeError(`timeout must be a finite number of ms, 0 or more: got ${show(ms)}`);
       }
       if (callback !== undefined && typeof callback !== "function") {

@@ -349,6 +349,7 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
       }
       assert.throws(() => duplex.setTimeout(-1), RangeError);
       assert.throws(() => duplex.setTimeout(Number.NaN), RangeError);
+      assert.throws(() => duplex.setTimeout("10" as never), TypeError);
       assert.throws(() => duplex.setTimeout(10, "soon" as never), TypeError);
       // The idle timer is unref'd, as net.Socket's: something else must keep the event loop alive meanwhile.
       const keepAlive = setInterval(() => {}, 1000);
