@@ -408,6 +408,13 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
           name: "TypeError",
           message: /args\[0\] holds a line break/,
         });
+        // Named without its extension, CreateProcessW looks for an .exe only: the error says what to give instead.
+        assert.throws(
+          () => spawn(join(dir, "forward"), []),
+          (err) =>
+            isPipeError(err, ERROR_FILE_NOT_FOUND) &&
+            /forward\.cmd is a batch file on the search path/.test(err.message),
+        );
         // A missing one fails as a missing program does, not as a cmd.exe that cannot find it.
         assert.throws(
           () => spawn(join(dir, "missing.cmd"), ["x"], { stdout: "pipe" }),

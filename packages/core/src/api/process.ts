@@ -5,8 +5,8 @@
  *
  * @module
  */
-import { ERROR_OPERATION_ABORTED } from "../constants.ts";
-import { abortError, isPipeError } from "../errors.ts";
+import { ERROR_FILE_NOT_FOUND, ERROR_OPERATION_ABORTED } from "../constants.ts";
+import { abortError, isPipeError, PipeError } from "../errors.ts";
 import type { KernelHandle, KernelProcess, PipeKernel, ProcessKernel } from "../port.ts";
 import { concatBytes } from "../concat_bytes.ts";
 import { windowsCommandLine, windowsEnvironmentBlock } from "../process/command_line.ts";
@@ -469,11 +469,33 @@ export function spawnOn(
     );
   } catch (err) {
     for (const handle of made) handle.close();
-    throw err;
+    throw batch ? err : withBatchHint(err, command, processes);
   } finally {
     // This process's copies of the child's ends: a write end kept here would keep the reader from ever seeing the end.
     for (const handle of childEnds) kernel.close(handle);
   }
+}
+
+/**
+ * `err`, or, when it is CreateProcessW's ERROR_FILE_NOT_FOUND for a name
+ * without an extension that names a batch file on the search path (`npm`
+ * for npm.cmd; CreateProcessW looks only for `.exe`), the same error saying
+ * which name to give.
+ */
+function withBatchHint(err: unknown, command: string, processes: ProcessKernel): unknown {
+  if (!isPipeError(err, ERROR_FILE_NOT_FOUND) || /\.[^.\\/]*$/.test(command)) return err;
+  for (const extension of [".cmd", ".bat"]) {
+    try {
+      processes.searchPath(command + extension);
+    } catch {
+      continue;
+    }
+    return new PipeError(err.code, err.call, {
+      detail: `${command}${extension} is a batch file on the search path: spawn("${command}${extension}", ...) runs it`,
+      cause: err,
+    });
+  }
+  return err;
 }
 
 /**
