@@ -37,6 +37,7 @@ export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
 export { onBeforeClose, readOwned, writeOwned } from "./src/api/pipe_handle.ts";
 export { concatBytes } from "./src/concat_bytes.ts";
 export { win32PipePath } from "./src/win32_path.ts";
+export { upcase } from "./src/upcase.ts";
 export { bytesOf, requireAttached } from "./src/chunk_bytes.ts";
 export { isBatchFile, windowsBatchCommandLine } from "./src/process/batch_command_line.ts";
 export { isSharedMemory } from "./src/shared_memory.ts";

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { upcase } from "../upcase.ts";
 import { win32PipePath } from "../win32_path.ts";
 
 /** `\\.\pipe\NAME`, or the verbatim `\\?\pipe\NAME`: both are `\??\pipe\NAME` to the object manager. */
@@ -27,17 +28,4 @@ export function pipeKey(name: string): string | undefined {
 /** The part of a local pipe name after `\\.\pipe\`, as spelled; undefined when `name` is not a local pipe name. */
 export function localPart(name: string): string | undefined {
   return LOCAL_PIPE_NAME.exec(win32PipePath(name))?.[1];
-}
-
-/**
- * Upper-cases one character at a time, like RtlUpcaseUnicodeChar: a
- * character whose upper case is longer (such as "ß") stays as it is.
- */
-function upcase(text: string): string {
-  let out = "";
-  for (const char of text) {
-    const upper = char.toUpperCase();
-    out += upper.length === char.length ? upper : char;
-  }
-  return out;
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { upcase } from "../upcase.ts";
 import { requireString } from "../validate.ts";
 
 /** Characters that make an argument need quotes (as libuv and Rust's std decide). */
@@ -93,7 +94,7 @@ export function windowsEnvironmentBlock(env: Readonly<Record<string, string>>): 
   // `{ ...Deno.env.toObject(), PATH: x }`, where this process has "Path", gives the child x.
   const byName = new Map<string, [string, string]>();
   for (const entry of Object.entries(env)) {
-    const key = entry[0].toUpperCase();
+    const key = upcase(entry[0]);
     byName.delete(key);
     byName.set(key, entry);
   }
@@ -106,7 +107,7 @@ export function windowsEnvironmentBlock(env: Readonly<Record<string, string>>): 
     if (value.includes("\0")) throw new TypeError(`env value of "${name}" must not contain NUL characters`);
   }
   entries.sort(([a], [b]) => {
-    const x = a.toUpperCase(), y = b.toUpperCase();
+    const x = upcase(a), y = upcase(b);
     return x < y ? -1 : x > y ? 1 : 0;
   });
   const text = entries.map(([n, v]) => `${n}=${v}\0`).join("") + "\0";

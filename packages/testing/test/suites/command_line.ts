@@ -101,6 +101,8 @@ export function commandLineTests(register: RegisterTest): void {
     // Windows names are one name whatever their case; a block with both would give a child the first.
     assert.equal(decode(windowsEnvironmentBlock({ Path: "old", B: "2", PATH: "new" })), "B=2\0PATH=new\0\0");
     assert.equal(decode(windowsEnvironmentBlock({ PATH: "old", path: "new" })), "path=new\0\0");
+    // Windows upcases one character at a time: "ß" stays "ß", so these are two variables, both kept.
+    assert.equal(decode(windowsEnvironmentBlock({ straße: "1", STRASSE: "2" })), "STRASSE=2\0straße=1\0\0");
   });
 
   register("windowsBatchCommandLine writes a command line for cmd.exe as Rust's std does; isBatchFile", () => {
