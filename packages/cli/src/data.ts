@@ -11,8 +11,9 @@ import type { CliEnvironment } from "./environment.ts";
 
 /**
  * A full pipe name: `\\.\pipe\NAME`, `\\SERVER\pipe\NAME` and other names that start with two separators
- * (`//./pipe/NAME`) are read as Windows reads them, a bare NAME gets the local prefix. One that is no pipe name is a wrong command line (a UsageError), not a failed pipe call; so is
- * another machine's, with `localOnly` (a server is made on this machine).
+ * (`//./pipe/NAME`) are read as Windows reads them, a bare NAME gets the local prefix. One that is no pipe
+ * name is a wrong command line (a UsageError), not a failed pipe call; so is another machine's, with
+ * `localOnly` (a server is made on this machine).
  */
 export function fullPipeName(name: string, options: { localOnly?: boolean } = {}): string {
   try {

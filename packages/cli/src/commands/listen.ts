@@ -65,7 +65,8 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
   await event(env, values, { event: "connected", client }, `client ${client} connected`);
   let bytes = 0;
   const buffer = new Uint8Array(READ_CHUNK);
-  const reads = values.message ? undefined : new JsonReads();
+  // --json on a byte pipe: each read with whole characters only (a message is shown as it is).
+  const reads = values.json && !values.message ? new JsonReads() : undefined;
   for (;;) {
     let data: Uint8Array | null;
     const signal = env.interrupted;
@@ -83,13 +84,12 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
     if (data === null) break;
     bytes += data.length;
     if (values.json) {
-      // A message as it is; a byte pipe's read with whole characters only.
       const shown = reads === undefined ? jsonData(data) : reads.next(data);
       if (shown !== null) await printJson(env, { event: "data", client, ...shown });
     } else await env.stdout(values.message ? withNewline(data) : data);
     if (values.echo) await conn.write(data);
   }
-  const rest = values.json ? reads?.end() : null;
+  const rest = reads?.end();
   if (rest) await printJson(env, { event: "data", client, ...rest });
   await event(env, values, { event: "disconnected", client, bytes }, `client ${client} left after ${bytes} bytes`);
 }

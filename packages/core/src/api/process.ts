@@ -237,7 +237,7 @@ export class ChildProcess implements AsyncDisposable {
       [stdout, stderr] = await Promise.all([collect(this.stdout), collect(this.stderr)]);
     } catch (err) {
       if (signal?.aborted) throw abortError(signal, err);
-      throw stop.signal.reason ?? err;
+      throw err; // the first failure: the one that stopped the other read
     }
     const code = await this.wait({ signal });
     return { code, stdout, stderr };
