@@ -10,9 +10,13 @@
  *   Response is a standard one (`json()`, `headers`).
  * - A missing pipe is a PipeError with ERROR_FILE_NOT_FOUND (code 2), told
  *   apart from other failures by its code.
+ * - The engine's pipe is a message pipe (go-winio's `MessageMode`, so that
+ *   its clients can half-close with a zero-length message); pipeFetch reads
+ *   it as a byte stream, as the Docker CLI does.
  * - `--stand-in`: serves a tiny stand-in of the Engine API (two containers)
- *   with `serveHttp` on a private pipe and lists from it, so the listing
- *   can be seen on a machine without Docker (the smoke test runs both ways).
+ *   with `serveHttp` on a private message pipe, made as the engine makes its
+ *   own (`type: "message"`), and lists from it, so the listing can be seen
+ *   on a machine without Docker (the smoke test runs both ways).
  *
  * Run it on Windows:
  *
@@ -55,7 +59,7 @@ function serveStandIn() {
       return Response.json(all ? containers : containers.filter((c) => c.State === "running"));
     }
     return Response.json({ message: "page not found" }, { status: 404 });
-  });
+  }, { type: "message" });
 }
 
 await using _standIn = standIn ? serveStandIn() : undefined;

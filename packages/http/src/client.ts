@@ -299,17 +299,9 @@ export class PipeHttpClient implements Disposable {
       signal: out.signal,
       ...(out.serverOwner === undefined ? {} : { serverOwner: out.serverOwner }),
     });
-    let type: string;
-    try {
-      type = conn.info().type;
-    } catch (err) {
-      conn.close();
-      throw err;
-    }
-    if (type === "message") {
-      conn.close();
-      throw new TypeError(`pipeFetch: "${name}" is a message pipe; HTTP needs a byte pipe`);
-    }
+    // A message pipe (go-winio's MessageMode, as the Docker Engine's) is read in byte mode, as a client handle
+    // starts (S15): its messages are one byte stream. This client's writes are never empty (an empty message
+    // would be go-winio's CloseWrite).
     return { conn, reader: new ConnReader(conn, out.maxHeaderSize + 1024), reused: false, owner: out.serverOwner };
   }
 

@@ -36,7 +36,18 @@ export interface HeadBytes {
   end: number;
 }
 
-/** Buffered reads over a byte pipe connection. */
+/**
+ * True when a read says the peer's data has ended: the pipe broke (null),
+ * or a read of 0 bytes. A read into room never returns 0 bytes on a byte
+ * pipe (D33); on a message pipe read in byte mode it is a zero-length
+ * message, which is how go-winio's `CloseWrite` ends a side of a connection
+ * (the Docker Engine's pipe is such a message pipe): no more data follows.
+ */
+function isEnd(result: { bytesRead: number } | null): result is null {
+  return result === null || result.bytesRead === 0;
+}
+
+/** Buffered reads over a byte stream on a pipe (a byte pipe, or a message pipe read in byte mode). */
 export class ConnReader {
   readonly #conn: ByteConnection;
   #buf: Uint8Array;
@@ -87,7 +98,7 @@ export class ConnReader {
     if (this.#end === this.#buf.length) throw new Error("ConnReader: the buffer is full"); // callers bound what they keep
     const room = this.#buf.subarray(this.#end, this.#end + FILL_SIZE);
     const result = await this.#conn.read(room, { signal });
-    if (result === null) {
+    if (isEnd(result)) {
       this.#eof = true;
       return false;
     }
@@ -194,7 +205,7 @@ export class ConnReader {
       this.#start = this.#end = 0;
       const out = new Uint8Array(Math.min(max, READ_SIZE));
       const result = await this.#conn.read(out, { signal });
-      if (result === null) {
+      if (isEnd(result)) {
         this.#eof = true;
         return null;
       }

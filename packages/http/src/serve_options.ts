@@ -70,9 +70,15 @@ export type HttpHandler = (request: Request, info: HttpRequestInfo) => Response 
  * ```
  */
 export interface ServeHttpOptions extends Omit<ServerOptions, "type" | "readMode" | "access" | "wait"> {
-  /** Must be "byte" (or absent): HTTP needs a byte stream. */
-  type?: "byte";
-  /** Must be "byte" (or absent). */
+  /**
+   * The pipe's type. "byte" (the default), or "message" for a pipe made as
+   * go-winio makes the Docker Engine's (`PipeConfig.MessageMode`): each
+   * write is a message, the server reads them in byte mode as one stream,
+   * and a zero-length message from a client (go-winio's `CloseWrite`) ends
+   * what it sends. Clients of either kind of pipe read it as a byte stream.
+   */
+  type?: "byte" | "message";
+  /** Must be "byte" (or absent): HTTP is read as a byte stream, also from a message pipe. */
   readMode?: "byte";
   /** Must be "duplex" (or absent). */
   access?: "duplex";
@@ -129,9 +135,11 @@ export function serveConfig(
     throw new TypeError(`options must be an object: got ${options === null ? "null" : typeof options}`);
   }
   const opts: ServeHttpOptions = options ?? {};
+  if (opts.type !== undefined && opts.type !== "byte" && opts.type !== "message") {
+    throw new TypeError(`serveHttp: type must be "byte" or "message": got ${JSON.stringify(opts.type)}`);
+  }
   const fixed: [keyof ServeHttpOptions, string, string][] = [
-    ["type", "byte", "a message pipe cannot carry HTTP, which needs a byte stream"],
-    ["readMode", "byte", "HTTP reads a byte stream"],
+    ["readMode", "byte", "HTTP is read as a byte stream, also from a message pipe"],
     ["access", "duplex", "HTTP needs both directions"],
     ["wait", "blocking", "HTTP serves on blocking handles"],
   ];
@@ -162,5 +170,5 @@ export function serveConfig(
     onError: _e,
     ...pipeOptions
   } = opts;
-  return { serverOptions: { ...pipeOptions, type: "byte", readMode: "byte" }, limits, opts };
+  return { serverOptions: { ...pipeOptions, type: opts.type ?? "byte", readMode: "byte" }, limits, opts };
 }

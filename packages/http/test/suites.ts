@@ -6,12 +6,15 @@
 import { clientSuite } from "./client_suite.ts";
 import type { HttpBackend, RegisterTest } from "./helpers.ts";
 import { loadSuite } from "./load_suite.ts";
+import { messagePipeServerSuite, messagePipeSuite } from "./message_pipe_suite.ts";
 import { nodeInteropSuite } from "./node_interop.ts";
 import { serverSuite } from "./server_suite.ts";
 
 export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   serverSuite(register, backend);
   clientSuite(register, backend);
+  messagePipeSuite(register, backend);
+  messagePipeServerSuite(register, backend);
   loadSuite(register, backend);
 }
 
