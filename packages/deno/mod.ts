@@ -278,6 +278,7 @@ export type {
   PipeClientIdentity,
   PipeFetchInit,
   ServeHttpOptions,
+  UpgradedConnection,
 } from "@winpipe/http";
 
 /**
@@ -328,3 +329,21 @@ export const serveHttp: WinpipeHttp["serveHttp"] = http.serveHttp;
  * ```
  */
 export const pipeFetch: WinpipeHttp["pipeFetch"] = http.pipeFetch;
+
+/**
+ * {@linkcode WinpipeHttp.pipeUpgrade} on kernel32: a request that asks the
+ * server on a pipe to switch protocols (`Upgrade`); after its `101` the
+ * connection is an `UpgradedConnection` with a readable and a writable
+ * (the Docker Engine's attach and exec), any other answer the Response.
+ *
+ * @example
+ * ```ts ignore
+ * import { pipeUpgrade } from "@winpipe/deno";
+ * const result = await pipeUpgrade(String.raw`\\.\pipe\docker_engine`, "/containers/web/attach?stream=1&stdout=1", {
+ *   method: "POST",
+ *   headers: { upgrade: "tcp" },
+ * });
+ * if (!(result instanceof Response)) for await (const chunk of result.readable) console.log(chunk);
+ * ```
+ */
+export const pipeUpgrade: WinpipeHttp["pipeUpgrade"] = http.pipeUpgrade;

@@ -17,7 +17,11 @@
  * - `pipeFetch(name, input, init?)`: fetch's signature after the pipe name;
  *   a standard Response whose body streams; idle connections kept per pipe
  *   ({@linkcode PipeHttpClient}); `init.signal`; waits while the pipe is busy
- *   (`connectTimeout`); follows no redirect to another host.
+ *   (`connectTimeout`); follows no redirect to another host. Servers on
+ *   message pipes (the Docker Engine's) are read as byte streams.
+ * - `pipeUpgrade(name, input, init?)`: a request with `Upgrade` (Docker's
+ *   attach and exec); after `101` the pipe is an
+ *   {@linkcode UpgradedConnection} with a readable and a writable.
  *
  * The parser is this package's own, strict one ({@linkcode HttpParseError}):
  * see docs/http.md for why and for what it refuses.
@@ -49,3 +53,4 @@ export {
 } from "./src/server.ts";
 export { type PipeFetchInit, PipeHttpClient, type PipeHttpClientOptions } from "./src/client.ts";
 export { HttpParseError } from "./src/head.ts";
+export type { UpgradedConnection } from "./src/upgraded.ts";

@@ -20,6 +20,7 @@ import {
 import { integerOption, msOption } from "./options.ts";
 import { ConnReader } from "./reader.ts";
 import { listHas, normalisedMethod } from "./syntax.ts";
+import { type UpgradedConnection, upgradedConnection } from "./upgraded.ts";
 
 /**
  * The fetch options of pipeFetch: RequestInit and what pipes add.
@@ -99,6 +100,8 @@ interface Outgoing {
   connectTimeout: number;
   maxHeaderSize: number;
   serverOwner: ServerOwner | undefined;
+  /** Sent by {@linkcode PipeHttpClient.upgrade}: a 101 answer hands the connection over. */
+  upgrade: boolean;
 }
 
 /** Methods that may be sent again on a new connection when a reused one turned out closed (RFC 9110 §9.2.2). */
@@ -126,6 +129,55 @@ function requestUrl(input: Request | string | URL): Request | string {
 /** A network error as fetch reports it: a TypeError whose cause says what happened. */
 function networkError(message: string, cause: unknown): TypeError {
   return new TypeError(`pipeFetch: ${message}`, { cause });
+}
+
+/**
+ * What `input` and `init` ask to send to pipe `name`, checked: TypeErrors and RangeErrors before any pipe
+ * is opened. `upgrade`: for {@linkcode PipeHttpClient.upgrade}, which needs an `Upgrade` field and a body
+ * that is all there (bytes), since the connection carries another protocol once it is sent.
+ */
+async function outgoing(
+  name: string,
+  input: Request | string | URL,
+  init: PipeFetchInit | undefined,
+  upgrade: boolean,
+): Promise<{ pipeName: string; request: Request; out: Outgoing }> {
+  const pipeName = parsePipeName(name).full;
+  if (init !== undefined && (typeof init !== "object" || init === null)) {
+    throw new TypeError("init must be an object");
+  }
+  const { connectTimeout, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
+  const target = requestUrl(input);
+  const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
+  if (requestInit.method !== undefined && request.method !== normalisedMethod(String(requestInit.method))) {
+    // Bun 1.4's Request turns a method it does not know into GET, and `patch` into PATCH: refused rather than
+    // sent as another method.
+    throw new TypeError(`this runtime's Request reads the method ${requestInit.method} as ${request.method}`);
+  }
+  const url = new URL(request.url);
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`pipeFetch: ${request.url} is not an HTTP URL (${url.protocol} ...)`);
+  }
+  const streamed = requestInit.body instanceof ReadableStream ||
+    (input instanceof Request && requestInit.body === undefined && input.body !== null);
+  const out: Outgoing = {
+    method: request.method,
+    url,
+    headers: request.headers,
+    body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
+    signal: request.signal,
+    connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
+    maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
+    serverOwner,
+    upgrade,
+  };
+  if (upgrade) {
+    if (!out.headers.get("upgrade")) {
+      throw new TypeError('upgrade: the request needs an Upgrade field naming the protocol (Docker\'s: "tcp")');
+    }
+    if (streamed) throw new TypeError("upgrade: the request body must be all there (bytes, a string), not a stream");
+  }
+  return { pipeName, request, out };
 }
 
 /**
@@ -203,36 +255,9 @@ export class PipeHttpClient implements Disposable {
    * signal's reason when `init.signal` aborts.
    */
   async fetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response> {
-    const pipeName = parsePipeName(name).full;
-    if (init !== undefined && (typeof init !== "object" || init === null)) {
-      throw new TypeError("init must be an object");
-    }
-    const { connectTimeout, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
-    const target = requestUrl(input);
-    const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
-    if (requestInit.method !== undefined && request.method !== normalisedMethod(String(requestInit.method))) {
-      // Bun 1.4's Request turns a method it does not know into GET, and `patch` into PATCH: refused rather than
-      // sent as another method.
-      throw new TypeError(`this runtime's Request reads the method ${requestInit.method} as ${request.method}`);
-    }
-    const url = new URL(request.url);
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw new TypeError(`pipeFetch: ${request.url} is not an HTTP URL (${url.protocol} ...)`);
-    }
-    const streamed = requestInit.body instanceof ReadableStream ||
-      (input instanceof Request && requestInit.body === undefined && input.body !== null);
-    const out: Outgoing = {
-      method: request.method,
-      url,
-      headers: request.headers,
-      body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
-      signal: request.signal,
-      connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
-      maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
-      serverOwner,
-    };
+    const { pipeName, request, out } = await outgoing(name, input, init, false);
     for (let redirects = 0;; redirects++) {
-      const response = await this.#send(pipeName, out);
+      const response = await this.#send(pipeName, out) as Response;
       // fetch's `redirected`: the response came after following at least one redirect.
       if (redirects > 0) Object.defineProperty(response, "redirected", { value: true });
       if (!REDIRECTS.has(response.status) || request.redirect === "manual") return response;
@@ -273,6 +298,44 @@ export class PipeHttpClient implements Disposable {
         }
       }
     }
+  }
+
+  /**
+   * Sends a request that asks the server on pipe `name` to switch protocols
+   * (its `Upgrade` field names the protocol; the client adds `Connection:
+   * upgrade`) and resolves with the connection when the server answers `101
+   * Switching Protocols`: from then on it carries that protocol, read and
+   * written through the {@linkcode UpgradedConnection}'s streams. This is how
+   * the Docker Engine API attaches to a container or starts an exec with
+   * its standard input (`Upgrade: tcp`, answered `101 UPGRADED`). Any other
+   * answer resolves as the Response it is (a 404 for a container that does
+   * not exist), as pipeFetch would give it; redirects are not followed.
+   * Rejects as pipeFetch does, and with a TypeError, before the pipe is
+   * opened, when the request has no `Upgrade` field or its body is a
+   * stream.
+   *
+   * @example The Docker Engine: attach to a container's standard streams
+   * ```ts ignore
+   * import { PipeHttpClient } from "@winpipe/http";
+   * import * as pipes from "@winpipe/deno";
+   * using client = new PipeHttpClient(pipes);
+   * const result = await client.upgrade(String.raw`\\.\pipe\docker_engine`,
+   *   "/containers/web/attach?stream=1&stdin=1&stdout=1&stderr=1", { method: "POST", headers: { upgrade: "tcp" } });
+   * if (result instanceof Response) throw new Error(`attach: ${result.status} ${await result.text()}`);
+   * await using attached = result;
+   * const stdin = attached.writable.getWriter();
+   * await stdin.write(new TextEncoder().encode("ls\n"));
+   * await stdin.close(); // go-winio's CloseWrite: the container's stdin ends
+   * for await (const chunk of attached.readable) console.log(chunk); // Docker's multiplexed frames
+   * ```
+   */
+  async upgrade(
+    name: string,
+    input: Request | string | URL,
+    init?: PipeFetchInit,
+  ): Promise<UpgradedConnection | Response> {
+    const { pipeName, out } = await outgoing(name, input, init, true);
+    return await this.#send(pipeName, out);
   }
 
   /** An idle connection to `name`, or a new one (waiting while the pipe is busy). */
@@ -319,7 +382,7 @@ export class PipeHttpClient implements Disposable {
   }
 
   /** One exchange: on a reused connection that the server had closed, once more on a new one. */
-  async #send(name: string, out: Outgoing): Promise<Response> {
+  async #send(name: string, out: Outgoing): Promise<Response | UpgradedConnection> {
     for (let attempt = 1;; attempt++) {
       const { conn, reader, reused, owner } = await this.#checkout(name, out);
       try {
@@ -335,7 +398,11 @@ export class PipeHttpClient implements Disposable {
     }
   }
 
-  async #exchange(name: string, pooled: Omit<Pooled, "since">, out: Outgoing): Promise<Response> {
+  async #exchange(
+    name: string,
+    pooled: Omit<Pooled, "since">,
+    out: Outgoing,
+  ): Promise<Response | UpgradedConnection> {
     const { conn, reader } = pooled;
     const { signal } = out;
     const fields: [string, string][] = [["host", out.url.host]];
@@ -348,7 +415,8 @@ export class PipeHttpClient implements Disposable {
     // client that keeps none (maxIdlePerPipe or idleTimeout 0).
     const closeAfter = this.#maxIdle === 0 || this.#idleTimeout === 0 ||
       listHas(out.headers.get("connection"), "close");
-    if (closeAfter) fields.push(["connection", "close"]);
+    if (out.upgrade) fields.push(["connection", closeAfter ? "upgrade, close" : "upgrade"]);
+    else if (closeAfter) fields.push(["connection", "close"]);
     let framing: OutFraming = "none";
     let length = 0;
     if (out.body instanceof Uint8Array) {
@@ -415,7 +483,10 @@ export class PipeHttpClient implements Disposable {
       }
       if (response.status >= 200) break;
       if (response.status === 101) {
-        throw networkError("the server switched protocols (101), which pipeFetch does not do", undefined);
+        if (!out.upgrade) {
+          throw networkError("the server switched protocols (101), which pipeFetch does not do", undefined);
+        }
+        return await switched(pooled, response, writing);
       }
       // 100 Continue and other interim responses: the final one follows.
     }
@@ -504,6 +575,23 @@ export class PipeHttpClient implements Disposable {
     Object.defineProperty(result, "url", { value: url.href });
     return result;
   }
+}
+
+/**
+ * The connection handed over after a 101, once the request is all out (its
+ * body went before the switch). Bytes that came with the 101's head stay in
+ * `reader` and are the first the UpgradedConnection reads.
+ */
+async function switched(
+  { conn, reader }: Omit<Pooled, "since">,
+  head: ResponseHead,
+  writing: Promise<void>,
+): Promise<UpgradedConnection> {
+  await writing;
+  const headers = new Headers();
+  for (const [field, value] of head.fields) headers.append(field, value);
+  const messagePipe = conn.info().type === "message";
+  return upgradedConnection(conn, reader, { status: head.status, statusText: head.reason, headers }, messagePipe);
 }
 
 /** True when an idle connection's server end is still there and sent nothing unasked. */

@@ -6,6 +6,7 @@
 import type { Winpipe } from "@winpipe/core";
 import { type PipeFetchInit, PipeHttpClient } from "./client.ts";
 import { type HttpHandler, type HttpServer, serveHttpOn, type ServeHttpOptions } from "./server.ts";
+import type { UpgradedConnection } from "./upgraded.ts";
 
 /**
  * serveHttp and pipeFetch of one winpipe API (a kernel32 binding, or the model).
@@ -33,6 +34,16 @@ export interface WinpipeHttp {
    * shared by every call (8 idle connections per pipe, at most).
    */
   pipeFetch(name: string, input: Request | string | URL, init?: PipeFetchInit): Promise<Response>;
+  /**
+   * A request to switch protocols (`Upgrade`), through the same client as
+   * pipeFetch: the connection after a `101`, or the Response of any other
+   * answer. See {@linkcode PipeHttpClient.upgrade}.
+   */
+  pipeUpgrade(
+    name: string,
+    input: Request | string | URL,
+    init?: PipeFetchInit,
+  ): Promise<UpgradedConnection | Response>;
 }
 
 /**
@@ -58,5 +69,6 @@ export function createHttp(pipes: Winpipe): WinpipeHttp {
   return {
     serveHttp: (name, handler, options) => serveHttpOn(pipes, name, handler, options),
     pipeFetch: (name, input, init) => (client ??= new PipeHttpClient(pipes)).fetch(name, input, init),
+    pipeUpgrade: (name, input, init) => (client ??= new PipeHttpClient(pipes)).upgrade(name, input, init),
   };
 }

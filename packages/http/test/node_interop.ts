@@ -2,8 +2,8 @@
  * Interop with peers nobody here wrote: Node's `http` module in node.exe.
  * Its client (`http.request({ socketPath })` with a keep-alive Agent, a
  * chunked upload, 10 MiB both ways, 50 concurrent keep-alive clients)
- * against serveHttp; pipeFetch against its server
- * (`http.createServer().listen(pipe)`). Windows only (node.exe under the
+ * against serveHttp; pipeFetch and pipeUpgrade against its server
+ * (`http.createServer().listen(pipe)`, with an 'upgrade' listener). Windows only (node.exe under the
  * Wine test bed, or on PATH).
  *
  * node.exe is WINPIPE_NODE_EXE, else `Z:\win\node.exe` (the test bed's
@@ -193,7 +193,7 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
   );
 
   t(
-    "pipeFetch against node.exe's http server: keep-alive, 10 MiB both ways, a redirect, 50 concurrent clients",
+    "pipeFetch against node.exe's http server: keep-alive, 10 MiB both ways, a redirect, 50 clients, an upgrade",
     async () => {
       const deadline = Date.now() + DEADLINE_MS;
       const name = uniqueName("node-server");
@@ -225,11 +225,27 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
         return got.every((text, r) => text === `/many/${c}/${r}`);
       }));
       assert.equal(many.filter(Boolean).length, 50);
+      // Node's 'upgrade' event: a 101 with bytes of the new protocol behind it, then an echo (a byte pipe).
+      const result = await client.upgrade(name, "/shout", { headers: { upgrade: "shout" } });
+      assert.ok(!(result instanceof Response), "node switched");
+      assert.equal(result.status, 101);
+      assert.equal(result.headers.get("upgrade"), "shout");
+      const reader = result.readable.getReader();
+      let text = "";
+      while (text.length < "welcome\n".length) text += new TextDecoder().decode((await reader.read()).value);
+      assert.equal(text, "welcome\n");
+      const writer = result.writable.getWriter();
+      await writer.write(new TextEncoder().encode("ping"));
+      text = "";
+      while (text.length < 4) text += new TextDecoder().decode((await reader.read()).value);
+      assert.equal(text, "PING");
+      result.close();
       assert.equal(await (await client.fetch(name, "/shutdown")).text(), "bye");
       const done = await peer.waitFor("done", deadline);
       assert.equal(await peer.exited, 0);
       assert.ok((done.sockets as number) <= 51, `node saw ${done.sockets} sockets for 50 clients`);
       assert.deepEqual(done.uploads, [{ bytes: SIZE, badAt: -1 }]);
+      assert.equal(done.upgraded, "ping");
     },
   );
 }

@@ -9,12 +9,14 @@ import { loadSuite } from "./load_suite.ts";
 import { messagePipeServerSuite, messagePipeSuite } from "./message_pipe_suite.ts";
 import { nodeInteropSuite } from "./node_interop.ts";
 import { serverSuite } from "./server_suite.ts";
+import { upgradeSuite } from "./upgrade_suite.ts";
 
 export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   serverSuite(register, backend);
   clientSuite(register, backend);
   messagePipeSuite(register, backend);
   messagePipeServerSuite(register, backend);
+  upgradeSuite(register, backend);
   loadSuite(register, backend);
 }
 

@@ -1,0 +1,257 @@
+/**
+ * pipeUpgrade (PipeHttpClient.upgrade): requests that switch protocols,
+ * against a server that answers as the Docker Engine answers `attach` and
+ * `exec` (`101 UPGRADED` on a message pipe, then a raw stream each way,
+ * each side ending its own with go-winio's CloseWrite), and against servers
+ * that do not switch.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { ERROR_FILE_NOT_FOUND, isPipeError, type PipeConnection } from "@winpipe/core";
+import { PipeHttpClient, type UpgradedConnection } from "@winpipe/http";
+import { type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
+
+const latin1 = new TextDecoder("latin1");
+
+/** What the engine saw of one connection. */
+interface EngineSeen {
+  /** The request head and body, as Latin-1 text. */
+  request?: string;
+  /** The raw bytes the client sent after the switch, until its CloseWrite. */
+  received: string;
+  /** Whether the client's CloseWrite (a zero-length message) came. */
+  clientClosedWrite: boolean;
+  /** Who ended the connection after the engine's own CloseWrite: the client, or the engine after its hold. */
+  endedBy?: "client" | "engine";
+}
+
+/**
+ * A stand-in of the Docker Engine's attach on a message pipe, written as
+ * go-winio and Go's net/http serve it: reads the request (head, and a body
+ * of Content-Length), answers `101 UPGRADED` with the first raw bytes in
+ * the same message, echoes what the client sends upper-cased until the
+ * client's CloseWrite, then sends "bye", does its own CloseWrite (flush, a
+ * zero-length message) and holds the connection until the client closes it.
+ */
+function dockerStyleEngine(b: HttpBackend, name: string, holdMs = 10_000) {
+  const server = b.pipes.createServer(name, { type: "message" });
+  const seen: EngineSeen[] = [];
+  const serve = async (c: PipeConnection, s: EngineSeen) => {
+    const buf = new Uint8Array(65536);
+    let text = "";
+    try {
+      for (;;) {
+        const r = await c.read(buf);
+        if (r === null || r.bytesRead === 0) return;
+        text += latin1.decode(buf.subarray(0, r.bytesRead));
+        const end = text.indexOf("\r\n\r\n");
+        if (end === -1) continue;
+        const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+        if (text.length >= end + 4 + length) break;
+      }
+      s.request = text;
+      await c.write(utf8(
+        "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\n" +
+          "Upgrade: tcp\r\n\r\nready\n",
+      ));
+      for (;;) {
+        const r = await c.read(buf);
+        if (r === null) return;
+        if (r.bytesRead === 0) break;
+        const got = latin1.decode(buf.subarray(0, r.bytesRead));
+        s.received += got;
+        await c.write(utf8(got.toUpperCase()));
+      }
+      s.clientClosedWrite = true;
+      await c.write(utf8("bye"));
+      await c.flush();
+      await c.write(new Uint8Array(0));
+      const held = AbortSignal.timeout(holdMs);
+      while ((await c.read(buf, { signal: held }).catch(() => null)) !== null);
+      s.endedBy = held.aborted ? "engine" : "client";
+    } catch {
+      // the client went away
+    } finally {
+      c.close();
+    }
+  };
+  const serving = (async () => {
+    const connections: Promise<void>[] = [];
+    for await (const conn of server) {
+      const s: EngineSeen = { received: "", clientClosedWrite: false };
+      seen.push(s);
+      connections.push(serve(conn, s));
+    }
+    await Promise.all(connections);
+  })();
+  const closed = () => {
+    server.close();
+    return serving;
+  };
+  return { seen, closed, [Symbol.asyncDispose]: closed };
+}
+
+/** The text of the next chunks of `reader` until it holds `expected`'s length (or the stream ends). */
+async function readText(
+  reader: { read(): Promise<{ done: boolean; value?: Uint8Array }> },
+  expected: string,
+): Promise<string> {
+  let text = "";
+  while (text.length < expected.length) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    text += latin1.decode(value!);
+  }
+  return text;
+}
+
+/** A server answering each request head with `reply` (raw), recording the heads. */
+function replyingServer(b: HttpBackend, name: string, reply: string) {
+  const server = b.pipes.createServer(name);
+  const heads: string[] = [];
+  const serving = (async () => {
+    for await (const c of server) {
+      const buf = new Uint8Array(65536);
+      let text = "";
+      try {
+        for (;;) {
+          const r = await c.read(buf);
+          if (r === null) break;
+          text += latin1.decode(buf.subarray(0, r.bytesRead));
+          const end = text.indexOf("\r\n\r\n");
+          if (end === -1) continue;
+          heads.push(text.slice(0, end));
+          text = text.slice(end + 4);
+          await c.write(utf8(reply));
+        }
+      } catch {
+        // the client went away
+      } finally {
+        c.close();
+      }
+    }
+  })();
+  return {
+    heads,
+    [Symbol.asyncDispose]: async () => {
+      server.close();
+      await serving;
+    },
+  };
+}
+
+export function upgradeSuite(register: RegisterTest, b: HttpBackend): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http upgrade (${b.name}): ${name}`, fn);
+
+  t(
+    "pipeUpgrade against a Docker-style engine on a message pipe: 101, a raw stream each way, CloseWrite each way",
+    async () => {
+      const name = uniqueName("docker-attach");
+      await using engine = dockerStyleEngine(b, name);
+      const result = await b.http.pipeUpgrade(name, "/v1.47/exec/4f1c/start", {
+        method: "POST",
+        headers: { upgrade: "tcp", "content-type": "application/json" },
+        body: JSON.stringify({ Detach: false, Tty: false }),
+      });
+      assert.ok(!(result instanceof Response), "the engine switched");
+      const upgraded: UpgradedConnection = result;
+      assert.equal(upgraded.status, 101);
+      assert.equal(upgraded.statusText, "UPGRADED");
+      assert.equal(upgraded.headers.get("upgrade"), "tcp");
+      assert.equal(upgraded.headers.get("content-type"), "application/vnd.docker.raw-stream");
+      // The request went out whole, with the fields an upgrade needs, before the switch.
+      const request = engine.seen[0].request!;
+      assert.match(request, /^POST \/v1\.47\/exec\/4f1c\/start HTTP\/1\.1\r\n/);
+      assert.match(request, /\r\nupgrade: tcp\r\n/i);
+      assert.match(request, /\r\nconnection: upgrade\r\n/i);
+      assert.match(request, /\r\n\r\n\{"Detach":false,"Tty":false\}$/);
+      const reader = upgraded.readable.getReader();
+      // The bytes that came in the 101's own message come first.
+      assert.equal(await readText(reader, "ready\n"), "ready\n");
+      const writer = upgraded.writable.getWriter();
+      await writer.write(utf8("hello"));
+      assert.equal(await readText(reader, "HELLO"), "HELLO");
+      await writer.write(new Uint8Array(0)); // nothing: an empty message would end this side
+      await writer.write(utf8(" again"));
+      assert.equal(await readText(reader, " AGAIN"), " AGAIN");
+      // Closing the writable is the CloseWrite: the engine sees the end of what we send and answers.
+      await writer.close();
+      assert.equal(await readText(reader, "bye"), "bye");
+      // The engine's CloseWrite ends the readable while the engine still holds the connection.
+      assert.equal((await reader.read()).done, true);
+      assert.equal(upgraded.connection.closed, false);
+      await upgraded[Symbol.asyncDispose]();
+      assert.equal(upgraded.connection.closed, true);
+      await engine.closed();
+      assert.equal(engine.seen.length, 1);
+      assert.equal(engine.seen[0].received, "hello again");
+      assert.equal(engine.seen[0].clientClosedWrite, true);
+      assert.equal(engine.seen[0].endedBy, "client");
+    },
+  );
+
+  t("a server that does not switch: its Response, as pipeFetch gives it, and the connection is reused", async () => {
+    const name = uniqueName("no-switch");
+    const body = JSON.stringify({ message: "No such container: nope" });
+    await using server = replyingServer(
+      b,
+      name,
+      `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+    );
+    using client = new PipeHttpClient(b.pipes);
+    const result = await client.upgrade(name, "/containers/nope/attach?stream=1", {
+      method: "POST",
+      headers: { upgrade: "tcp" },
+    });
+    assert.ok(result instanceof Response);
+    assert.equal(result.status, 404);
+    assert.deepEqual(await result.json(), { message: "No such container: nope" });
+    assert.equal(client.idleConnections(name), 1);
+    assert.equal((await client.fetch(name, "/again")).status, 404);
+    assert.equal(server.heads.length, 2);
+    assert.match(server.heads[0], /\r\nconnection: upgrade(\r\n|$)/i);
+    assert.doesNotMatch(server.heads[1], /upgrade/i);
+  });
+
+  t("pipeFetch still refuses a 101: it does not switch protocols", async () => {
+    const name = uniqueName("unasked-101");
+    await using _server = replyingServer(
+      b,
+      name,
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\nConnection: Upgrade\r\n\r\n",
+    );
+    await assert.rejects(
+      b.http.pipeFetch(name, "/", { headers: { upgrade: "x" } }),
+      (err: unknown) => err instanceof TypeError && /switched protocols/.test(err.message),
+    );
+  });
+
+  t("bad requests are TypeErrors before the pipe is opened; a signal aborts the wait for the 101", async () => {
+    const missing = uniqueName("never-created");
+    await assert.rejects(b.http.pipeUpgrade(missing, "/attach"), /needs an Upgrade field/);
+    await assert.rejects(
+      b.http.pipeUpgrade(missing, "/attach", {
+        method: "POST",
+        headers: { upgrade: "tcp" },
+        body: streamOf([utf8("x")]),
+      }),
+      /must be all there/,
+    );
+    await assert.rejects(
+      b.http.pipeUpgrade(missing, "/attach", { headers: { upgrade: "tcp" } }),
+      (err: unknown) => isPipeError(err, ERROR_FILE_NOT_FOUND),
+    );
+    // A server that never answers: the signal ends the wait, with its reason.
+    const name = uniqueName("silent");
+    using server = b.pipes.createServer(name);
+    const accepted = server.accept();
+    const controller = new AbortController();
+    const upgrading = b.http.pipeUpgrade(name, "/attach", { headers: { upgrade: "tcp" }, signal: controller.signal });
+    const conn = await accepted;
+    await conn.read(new Uint8Array(4096)); // the request
+    controller.abort(new Error("gave up"));
+    await assert.rejects(upgrading, /gave up/);
+    conn.close();
+  });
+}
