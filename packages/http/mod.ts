@@ -50,6 +50,8 @@ export {
   type PipeClientIdentity,
   serveHttpOn,
   type ServeHttpOptions,
+  type ServerUpgrade,
+  type ServerUpgradeOptions,
 } from "./src/server.ts";
 export { type PipeFetchInit, PipeHttpClient, type PipeHttpClientOptions } from "./src/client.ts";
 export { HttpParseError } from "./src/head.ts";

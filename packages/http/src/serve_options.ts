@@ -8,6 +8,65 @@
 import { parsePipeName, type ServerOptions } from "@winpipe/core";
 import type { PipeClientIdentity } from "./client_identity.ts";
 import { integerOption, msOption } from "./options.ts";
+import type { UpgradedConnection } from "./upgraded.ts";
+
+/**
+ * What {@linkcode HttpRequestInfo.upgrade} puts in the `101 Switching
+ * Protocols` it has the server send.
+ *
+ * @example
+ * ```ts
+ * import type { ServerUpgradeOptions } from "@winpipe/http";
+ * // As the Docker Engine answers an attach: its protocol, and the type of its stream.
+ * const options: ServerUpgradeOptions = { protocol: "tcp", headers: { "content-type": "application/vnd.docker.raw-stream" } };
+ * ```
+ */
+export interface ServerUpgradeOptions {
+  /** The protocol the 101's `Upgrade` field names. Default: the request's `Upgrade` field, when it names one. */
+  protocol?: string;
+  /** More fields of the 101 (a WebSocket's `Sec-WebSocket-Accept`, a stream's `Content-Type`): what `new Headers()` takes. */
+  headers?: ConstructorParameters<typeof Headers>[0];
+}
+
+/**
+ * What {@linkcode HttpRequestInfo.upgrade} gives: the Response to return,
+ * and the connection once the 101 for it is written.
+ *
+ * @example
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp, type ServerUpgrade } from "@winpipe/http";
+ * const { serveHttp, pipeUpgrade } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\server-upgrade`;
+ * await using server = serveHttp(name, (_request, info) => {
+ *   const upgrade: ServerUpgrade = info.upgrade();
+ *   upgrade.connection.then(async (upgraded) => {
+ *     await upgraded.writable.getWriter().write(new TextEncoder().encode("switched"));
+ *   });
+ *   return upgrade.response;
+ * });
+ * const result = await pipeUpgrade(name, "/", { headers: { upgrade: "demo" } });
+ * if (result instanceof Response) throw new Error("not switched");
+ * const { value } = await result.readable.getReader().read();
+ * new TextDecoder().decode(value); // "switched"
+ * result.close();
+ * ```
+ */
+export interface ServerUpgrade {
+  /**
+   * Return this from the handler: the server then answers `101 Switching
+   * Protocols` instead (a Response cannot have status 101 itself).
+   */
+  response: Response;
+  /**
+   * The connection, once the 101 went out; from then on it is no longer
+   * the server's (its timeouts and `shutdown()` leave it alone) but yours
+   * to close. Rejects with a TypeError when the handler returned another
+   * Response or failed, or the 101 could not be written.
+   */
+  connection: Promise<UpgradedConnection>;
+}
 
 /**
  * The second argument of a handler: the connection a request came on.
@@ -32,6 +91,16 @@ export interface HttpRequestInfo {
   request: number;
   /** The client at the other end, as far as it is known (see {@linkcode PipeClientIdentity}). */
   client: PipeClientIdentity;
+  /**
+   * Switches this connection to the protocol the request asks for (its
+   * `Upgrade` field, listed in its `Connection` field, as RFC 9110 §7.8
+   * has it): return the `response` it gives, and the server answers `101
+   * Switching Protocols` and hands the connection over through
+   * `connection`. Bytes the client sent behind its request are the first
+   * the connection's readable gives. Throws a TypeError for a request that
+   * asks for no upgrade, and when called twice.
+   */
+  upgrade(options?: ServerUpgradeOptions): ServerUpgrade;
 }
 
 /**

@@ -37,9 +37,17 @@ import {
   type ServeHttpOptions,
 } from "./serve_options.ts";
 import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
+import { PendingSwitch } from "./server_upgrade.ts";
 import { isFieldValue, listHas, REASONS } from "./syntax.ts";
+import { upgradedConnection } from "./upgraded.ts";
 
-export type { HttpHandler, HttpRequestInfo, ServeHttpOptions } from "./serve_options.ts";
+export type {
+  HttpHandler,
+  HttpRequestInfo,
+  ServeHttpOptions,
+  ServerUpgrade,
+  ServerUpgradeOptions,
+} from "./serve_options.ts";
 export type { PipeClientIdentity } from "./client_identity.ts";
 
 /** One connection's state, as shutdown() and the timeout sweep see it. */
@@ -85,6 +93,8 @@ export class HttpServer implements AsyncDisposable {
   readonly #handler: HttpHandler;
   readonly #limits: Limits;
   readonly #onError: (error: unknown, request: Request | undefined) => void;
+  /** The pipe is a message pipe (`type: "message"`): an upgraded connection's CloseWrite is a zero-length message. */
+  readonly #messagePipe: boolean;
   readonly #connections = new Set<Connection>();
   readonly #finished: Promise<void>;
   #closing = false;
@@ -103,6 +113,7 @@ export class HttpServer implements AsyncDisposable {
     this.#handler = handler;
     this.#limits = limits;
     this.#onError = options.onError ?? ((error) => console.error("serveHttp: the handler failed:", error));
+    this.#messagePipe = options.type === "message";
     const signal = options.signal;
     if (signal !== undefined) {
       if (signal.aborted) this.#startShutdown();
@@ -182,11 +193,16 @@ export class HttpServer implements AsyncDisposable {
     if (failure !== undefined) throw failure;
   }
 
-  /** Serves the requests of one connection, one after the other, then closes it. */
+  /**
+   * Serves the requests of one connection, one after the other, then closes
+   * it; unless a handler switched it to another protocol, which makes it
+   * the handler's.
+   */
   async #serve(conn: ServerInstance, connection: Connection, number: number): Promise<void> {
     const limits = this.#limits;
     const reader = new ConnReader(conn, limits.maxHeaderSize + 1024);
     const info = { pipeName: this.name, connection: number, client: clientIdentityOf(conn) };
+    let switched = false;
     try {
       for (let index = 1;; index++) {
         // Waiting for a request: the first one within the header timeout, the next ones within the keep-alive timeout.
@@ -214,27 +230,40 @@ export class HttpServer implements AsyncDisposable {
         } finally {
           connection.deadline = Infinity;
         }
-        const request = { ...info, request: index };
-        if (!(await this.#exchange(conn, reader, head, request, connection.abort.signal))) return;
+        const next = await this.#exchange(conn, reader, head, info, index, connection.abort.signal);
+        if (next === "switched") switched = true;
+        if (next !== true) return;
       }
     } catch {
       // The client went away (a failed read or write), or a timer cancelled a read: the connection is over.
     } finally {
-      conn.close();
+      if (!switched) conn.close();
     }
   }
 
   /**
    * One request and its response. Resolves with whether the connection can
-   * carry another request.
+   * carry another request, or "switched" when the handler took it over
+   * (`info.upgrade()`).
    */
   async #exchange(
     conn: PipeConnection,
     reader: ConnReader,
     head: RequestHead,
-    info: HttpRequestInfo,
+    connectionInfo: Omit<HttpRequestInfo, "request" | "upgrade">,
+    index: number,
     signal: AbortSignal,
-  ): Promise<boolean> {
+  ): Promise<boolean | "switched"> {
+    let pending: PendingSwitch | undefined;
+    const info: HttpRequestInfo = {
+      ...connectionInfo,
+      request: index,
+      upgrade: (options) => {
+        if (pending !== undefined) throw new TypeError("upgrade: already called for this request");
+        pending = new PendingSwitch(head, options);
+        return pending.upgrade;
+      },
+    };
     let request: Request, exchange: Exchange;
     try {
       ({ request, exchange } = this.#request(head, reader, conn, signal));
@@ -266,6 +295,16 @@ export class HttpServer implements AsyncDisposable {
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
+    // The handler called info.upgrade(): a switch if it returned its response and the request was whole.
+    const upgrade = pending as PendingSwitch | undefined;
+    if (upgrade !== undefined) {
+      if (response === upgrade.response && !(exchange.bodyError instanceof HttpParseError)) {
+        return await this.#switch(conn, reader, exchange, upgrade);
+      }
+      upgrade.refuse(
+        response === upgrade.response ? "the request body was malformed" : "the handler answered otherwise",
+      );
+    }
     if (exchange.bodyError instanceof HttpParseError && !exchange.responseStarted) {
       // The body was malformed (a bad chunk): the answer is the parser's, whatever the handler made of it.
       await response.body?.cancel().catch(() => {});
@@ -286,6 +325,38 @@ export class HttpServer implements AsyncDisposable {
     // The rest of the request body, if the handler left some (a streamed response's handler may still read it
     // while the response goes out): dropped when it is small, otherwise the connection closes.
     return await this.#dropBody(exchange) && !this.#closing;
+  }
+
+  /**
+   * Answers `101 Switching Protocols` for `upgrade` and hands the connection
+   * to its handler: after the request's body (what the handler left of it
+   * is dropped first, up to maxDrainSize), so the bytes that follow are the
+   * new protocol's. False when that cannot be done (the connection closes).
+   */
+  async #switch(
+    conn: PipeConnection,
+    reader: ConnReader,
+    exchange: Exchange,
+    upgrade: PendingSwitch,
+  ): Promise<"switched" | false> {
+    await exchange.continueWrite?.catch(() => {});
+    exchange.responseStarted = true;
+    if (!(await this.#dropBody(exchange))) {
+      upgrade.refuse("the request body was not read to its end");
+      await conn.write(refusal(500, "the request body was not read before switching protocols")).catch(() => {});
+      return false;
+    }
+    try {
+      await conn.write(encodeHead("HTTP/1.1 101 Switching Protocols", upgrade.fields));
+    } catch (err) {
+      upgrade.refuse("the 101 could not be written", err);
+      return false;
+    }
+    const headers = new Headers();
+    for (const [name, value] of upgrade.fields) headers.append(name, value);
+    const head = { status: 101, statusText: "Switching Protocols", headers };
+    upgrade.switched(upgradedConnection(conn, reader, head, this.#messagePipe));
+    return "switched";
   }
 
   /**

@@ -1,8 +1,8 @@
 /**
  * Interop with peers nobody here wrote: Node's `http` module in node.exe.
  * Its client (`http.request({ socketPath })` with a keep-alive Agent, a
- * chunked upload, 10 MiB both ways, 50 concurrent keep-alive clients)
- * against serveHttp; pipeFetch and pipeUpgrade against its server
+ * chunked upload, 10 MiB both ways, 50 concurrent keep-alive clients, an
+ * `Upgrade` through its 'upgrade' event) against serveHttp; pipeFetch and pipeUpgrade against its server
  * (`http.createServer().listen(pipe)`, with an 'upgrade' listener). Windows only (node.exe under the
  * Wine test bed, or on PATH).
  *
@@ -78,6 +78,7 @@ const PEER = fileURLToPath(new URL("./fixtures/node_http_peer.mjs", import.meta.
 /** What the node.exe client reports (fixtures/node_http_peer.mjs). */
 interface ClientResults {
   hello: { status: number; body: string; connection: string }[];
+  upgrade: { status: number; upgrade: string; echoed: string };
   upload: { status: number; body: unknown; connection: string };
   download: { status: number; bytes: number; badAt: number; transferEncoding: string; connection: string };
   many: { requests: number; ok: number; connections: number; ms: number };
@@ -154,7 +155,7 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
   const t = (name: string, fn: () => Promise<void>) => register(`http interop (${b.name}): ${name}`, fn, skip);
 
   t(
-    "node.exe's http client (keep-alive agent, chunked upload, 10 MiB both ways, 50 clients) against serveHttp",
+    "node.exe's http client (keep-alive agent, chunked upload, 10 MiB both ways, 50 clients, an upgrade) against serveHttp",
     async () => {
       const deadline = Date.now() + DEADLINE_MS;
       const name = uniqueName("node-client");
@@ -170,6 +171,22 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
         }
         if (path === "/download") return new Response(patternStream(), { headers });
         if (path.startsWith("/many/")) return new Response(path, { headers });
+        if (path === "/shout") {
+          const upgrade = info.upgrade();
+          void upgrade.connection.then(async (upgraded) => {
+            const writer = upgraded.writable.getWriter();
+            try {
+              for await (const chunk of upgraded.readable) {
+                await writer.write(new TextEncoder().encode(new TextDecoder().decode(chunk).toUpperCase()));
+              }
+            } catch {
+              // node destroyed the socket
+            } finally {
+              upgraded.close();
+            }
+          });
+          return upgrade.response;
+        }
         return new Response("not found", { status: 404 });
       });
       await using peer = await NodePeer.start(node!, "client", name);
@@ -189,6 +206,7 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
       assert.equal(results.many.ok, 200);
       assert.ok(results.many.connections <= 50, `${results.many.connections} connections for 50 clients`);
       assert.deepEqual(uploads, [{ bytes: SIZE, badAt: -1 }]);
+      assert.deepEqual(results.upgrade, { status: 101, upgrade: "shout", echoed: "PING" });
     },
   );
 

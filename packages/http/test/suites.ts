@@ -9,7 +9,7 @@ import { loadSuite } from "./load_suite.ts";
 import { messagePipeServerSuite, messagePipeSuite } from "./message_pipe_suite.ts";
 import { nodeInteropSuite } from "./node_interop.ts";
 import { serverSuite } from "./server_suite.ts";
-import { upgradeSuite } from "./upgrade_suite.ts";
+import { serverUpgradeSuite, upgradeSuite } from "./upgrade_suite.ts";
 
 export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   serverSuite(register, backend);
@@ -17,6 +17,7 @@ export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   messagePipeSuite(register, backend);
   messagePipeServerSuite(register, backend);
   upgradeSuite(register, backend);
+  serverUpgradeSuite(register, backend);
   loadSuite(register, backend);
 }
 

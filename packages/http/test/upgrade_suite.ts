@@ -255,3 +255,140 @@ export function upgradeSuite(register: RegisterTest, b: HttpBackend): void {
     conn.close();
   });
 }
+
+/** A serveHttp handler's side of an upgrade: echoes upper-cased what comes, and ends its side when the client's ends. */
+async function shout(upgraded: UpgradedConnection): Promise<void> {
+  const writer = upgraded.writable.getWriter();
+  try {
+    for await (const chunk of upgraded.readable) await writer.write(utf8(latin1.decode(chunk).toUpperCase()));
+    // The client's side ended: on a message pipe it still reads (its CloseWrite); on a byte pipe it closed.
+    await writer.write(utf8("bye"));
+    await writer.close();
+  } catch {
+    // the client closed the connection
+  } finally {
+    upgraded.close();
+  }
+}
+
+export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void {
+  const t = (name: string, fn: () => Promise<void>) => register(`http upgrade (${b.name}): ${name}`, fn);
+
+  for (const type of ["byte", "message"] as const) {
+    t(
+      `serveHttp on a ${type} pipe: info.upgrade() answers 101 and hands the connection over, after the request body`,
+      async () => {
+        const name = uniqueName(`serve-upgrade-${type}`);
+        const switched: Promise<void>[] = [];
+        const server = b.http.serveHttp(name, (_request, info) => {
+          const upgrade = info.upgrade({ headers: { "x-protocol": "shout/1", "content-length": "5" } });
+          switched.push(upgrade.connection.then(shout));
+          return upgrade.response;
+        }, { type });
+        try {
+          // One write: a request whose body the handler does not read, and the first bytes of the new protocol.
+          await using conn = await b.pipes.connect(name);
+          const body = JSON.stringify({ Detach: false });
+          await conn.write(utf8(
+            `POST /exec/start HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: shout\r\n` +
+              `Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}early`,
+          ));
+          const buf = new Uint8Array(4096);
+          let text = "";
+          while (!text.includes("EARLY")) {
+            const r = await conn.read(buf, { signal: AbortSignal.timeout(10_000) });
+            assert.ok(r !== null, `the connection ended after ${JSON.stringify(text)}`);
+            text += latin1.decode(buf.subarray(0, r.bytesRead));
+          }
+          const [head, rest] = text.split("\r\n\r\n");
+          assert.equal(
+            head,
+            "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: shout\r\nx-protocol: shout/1",
+          );
+          // The body went before the switch: the new protocol starts with what followed it.
+          assert.equal(rest, "EARLY");
+          // The connection is the handler's now: the server does not count it, and stops without waiting for it.
+          assert.equal(server.connections, 0);
+          await server.shutdown();
+          await conn.write(utf8("still here"));
+          text = "";
+          while (text.length < "STILL HERE".length) {
+            const r = await conn.read(buf, { signal: AbortSignal.timeout(10_000) });
+            assert.ok(r !== null);
+            text += latin1.decode(buf.subarray(0, r.bytesRead));
+          }
+          assert.equal(text, "STILL HERE");
+          if (type === "message") {
+            // go-winio's CloseWrite from this side: the handler's readable ends, it says bye and ends its own side.
+            await conn.flush();
+            await conn.write(new Uint8Array(0));
+            text = "";
+            for (;;) {
+              const r = await conn.read(buf, { signal: AbortSignal.timeout(10_000) });
+              assert.ok(r !== null, "the handler's side ended with a zero-length message, not a close");
+              if (r.bytesRead === 0) break;
+              text += latin1.decode(buf.subarray(0, r.bytesRead));
+            }
+            assert.equal(text, "bye");
+          }
+          conn.close();
+          await Promise.all(switched);
+        } finally {
+          await server.shutdown();
+        }
+      },
+    );
+  }
+
+  t(
+    "pipeUpgrade to serveHttp: both sides' streams, the 101's fields, a declined upgrade and a request asking none",
+    async () => {
+      const name = uniqueName("serve-upgrade-pair");
+      const refusals: string[] = [];
+      await using _server = b.http.serveHttp(name, async (request, info) => {
+        const path = new URL(request.url).pathname;
+        if (path === "/plain") {
+          try {
+            info.upgrade();
+          } catch (err) {
+            refusals.push(`${(err as Error).name}: ${(err as Error).message}`);
+          }
+          return new Response("plain");
+        }
+        const upgrade = info.upgrade({ headers: { "content-type": "application/vnd.docker.raw-stream" } });
+        if (path === "/declined") {
+          upgrade.connection.catch((err: Error) => refusals.push(`${err.name}: ${err.message}`));
+          return new Response("no such exec", { status: 404 });
+        }
+        void upgrade.connection.then(shout);
+        await request.arrayBuffer();
+        return upgrade.response;
+      });
+      using client = new PipeHttpClient(b.pipes);
+      const result = await client.upgrade(name, "/exec", {
+        method: "POST",
+        headers: { upgrade: "tcp" },
+        body: "{}",
+      });
+      assert.ok(!(result instanceof Response));
+      assert.equal(result.status, 101);
+      assert.equal(result.statusText, "Switching Protocols");
+      assert.equal(result.headers.get("upgrade"), "tcp");
+      assert.equal(result.headers.get("content-type"), "application/vnd.docker.raw-stream");
+      const writer = result.writable.getWriter();
+      const reader = result.readable.getReader();
+      await writer.write(utf8("abc"));
+      assert.equal(await readText(reader, "ABC"), "ABC");
+      result.close();
+      const declined = await client.upgrade(name, "/declined", { headers: { upgrade: "tcp" } });
+      assert.ok(declined instanceof Response);
+      assert.equal(declined.status, 404);
+      assert.equal(await declined.text(), "no such exec");
+      assert.equal(await (await client.fetch(name, "/plain")).text(), "plain");
+      assert.deepEqual(refusals, [
+        "TypeError: upgrade: the connection was not switched: the handler answered otherwise",
+        "TypeError: upgrade: the request asks for no upgrade (HTTP/1.1 with an Upgrade field listed in its Connection field)",
+      ]);
+    },
+  );
+}
