@@ -123,6 +123,21 @@ const EXAMPLES: Example[] = [
     ],
   },
   {
+    // No Docker here, as above.
+    file: "docker_exec.ts",
+    expect: ["Docker Engine is not running here: \\\\.\\pipe\\docker_engine does not exist"],
+  },
+  {
+    // exec create, exec start through pipeUpgrade (a 101, then Docker's frames), exec inspect, on the stand-in.
+    file: "docker_exec.ts",
+    args: ["--stand-in"],
+    expect: [
+      "exec e1 in web: 101 application/vnd.docker.multiplexed-stream",
+      "stdout: hello from web",
+      "exit code 0",
+    ],
+  },
+  {
     // The child is the same script under the same deno.exe, started through winpipe's spawn.
     file: "process_output.ts",
     expect: [
