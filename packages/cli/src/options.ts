@@ -18,6 +18,10 @@ export const OPTIONS = {
   timeout: { type: "string", description: "MS: how long to wait for a busy (or, with --wait, missing) pipe" },
   "max-reply": { type: "string", description: "BYTES: the largest reply accepted (default 16 MiB)" },
   "max-instances": { type: "string", description: "N: instances the server may have, 1 to 254 (default unlimited)" },
+  method: { type: "string", short: "X", description: "METHOD: the HTTP method (default GET, or POST with --data)" },
+  header: { type: "string", short: "H", multiple: true, description: '"NAME: VALUE": a request header (repeatable)' },
+  data: { type: "string", short: "d", description: "DATA: the request body as UTF-8 text; - reads standard input" },
+  include: { type: "boolean", short: "i", description: "print the status line and the headers before the body" },
   help: { type: "boolean", short: "h", description: "show the command's help" },
 } as const;
 
@@ -25,7 +29,11 @@ export const OPTIONS = {
 export type OptionName = keyof typeof OPTIONS;
 
 /** The parsed options: booleans and strings by name. */
-export type OptionValues = { [N in OptionName]?: (typeof OPTIONS)[N]["type"] extends "boolean" ? boolean : string };
+export type OptionValues = {
+  [N in OptionName]?: (typeof OPTIONS)[N] extends { multiple: true } ? string[]
+    : (typeof OPTIONS)[N]["type"] extends "boolean" ? boolean
+    : string;
+};
 
 /** The positionals and options of one command's arguments. */
 export interface ParsedArguments {
@@ -41,8 +49,8 @@ export function parseCommandArguments(
 ): ParsedArguments {
   const options = Object.fromEntries(
     [...allowed, "help" as const].map((name) => {
-      const { type } = OPTIONS[name];
-      return [name, "short" in OPTIONS[name] ? { type, short: (OPTIONS[name] as { short: string }).short } : { type }];
+      const { description: _, ...option } = OPTIONS[name];
+      return [name, option];
     }),
   );
   try {

@@ -7,6 +7,7 @@
 import type { Command } from "./command.ts";
 import { call } from "./commands/call.ts";
 import { cat } from "./commands/cat.ts";
+import { fetch } from "./commands/fetch.ts";
 import { info } from "./commands/info.ts";
 import { listen } from "./commands/listen.ts";
 import { ls } from "./commands/ls.ts";
@@ -16,7 +17,7 @@ import { adviceFor, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeOf, UsageErro
 import { OPTIONS, parseCommandArguments } from "./options.ts";
 import { VERSION } from "./version.ts";
 
-const COMMANDS: readonly Command[] = [ls, info, send, call, listen, cat];
+const COMMANDS: readonly Command[] = [ls, info, send, call, listen, cat, fetch];
 
 const EXIT_CODES = [
   "exit codes: 0 done, 1 a pipe call failed, 2 wrong command line, 3 no such pipe,",
@@ -39,7 +40,10 @@ function overview(): string {
 }
 
 function commandHelp(command: Command): string {
-  const options = command.options.map((name) => `  --${name.padEnd(14)} ${OPTIONS[name].description}`);
+  const options = command.options.map((name) => {
+    const option: { short?: string; description: string } = OPTIONS[name];
+    return `  ${option.short ? `-${option.short}, ` : "    "}--${name.padEnd(14)} ${option.description}`;
+  });
   return [
     `usage: winpipe ${command.usage}`,
     "",

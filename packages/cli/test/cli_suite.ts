@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import type { RegisterTest } from "@winpipe/testing";
 import type { PipeConnection, PipeServer, Winpipe } from "@winpipe/core";
+import { createHttp } from "@winpipe/http";
 import cliPackage from "../package.json" with { type: "json" };
 
 /** What one run of the tool gave. */
@@ -70,7 +71,7 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     const help = await harness.run(["help"]);
     exits(help, 0, "help");
     assert.match(help.stdout, /usage: winpipe COMMAND/);
-    for (const command of ["ls", "info", "send", "call", "listen", "cat"]) {
+    for (const command of ["ls", "info", "send", "call", "listen", "cat", "fetch"]) {
       assert.match(help.stdout, new RegExp(` ${command} `));
     }
     const sendHelp = await harness.run(["send", "--help"]);
@@ -353,4 +354,97 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     exits(result, 0, "send --wait");
     assert.equal(got, "late");
   });
+
+  /** An HTTP server on `name` for the fetch cases: echoes what it got as JSON; /missing is a 404. */
+  function httpServer(name: string, type: "byte" | "message" = "byte") {
+    return createHttp(pipes).serveHttp(full(name), async (request) => {
+      const url = new URL(request.url);
+      if (url.pathname === "/missing") return Response.json({ message: "page not found" }, { status: 404 });
+      if (url.pathname === "/binary") return new Response(new Uint8Array([0xff, 0x00, 0x41]));
+      return Response.json({
+        method: request.method,
+        url: request.url,
+        header: request.headers.get("x-test"),
+        type: request.headers.get("content-type"),
+        body: await request.text(),
+      }, { headers: { "x-served": "yes" } });
+    }, { type });
+  }
+
+  add("fetch prints the response body; -i the status line and headers first; a message pipe too", async () => {
+    for (const type of ["byte", "message"] as const) {
+      const name = shortName(`fetch-${type}`);
+      await using _server = httpServer(name, type);
+      const got = await harness.run(["fetch", name, "/v1/info?x=1"]);
+      exits(got, 0, `fetch on a ${type} pipe`);
+      assert.deepEqual(JSON.parse(got.stdout), {
+        method: "GET",
+        url: "http://localhost/v1/info?x=1",
+        header: null,
+        type: null,
+        body: "",
+      });
+      const included = await harness.run(["fetch", name, "http://docker/version", "-i"]);
+      exits(included, 0, "fetch -i");
+      const [head, body] = included.stdout.split("\r\n\r\n");
+      assert.match(head, /^HTTP\/1\.1 200 OK\r\n/);
+      assert.match(head, /\r\nx-served: yes(\r\n|$)/);
+      assert.equal(JSON.parse(body).url, "http://docker/version");
+    }
+  });
+
+  add("fetch sends -X, -H and -d (- reads standard input); --json shows status, headers and body", async () => {
+    const name = shortName("fetch-send");
+    await using _server = httpServer(name);
+    const posted = await harness.run([
+      "fetch",
+      name,
+      "/create",
+      "-d",
+      '{"Image":"alpine"}',
+      "-H",
+      "content-type: application/json",
+      "-H",
+      "x-test: one",
+    ]);
+    exits(posted, 0, "fetch -d -H");
+    assert.deepEqual(JSON.parse(posted.stdout), {
+      method: "POST",
+      url: "http://localhost/create",
+      header: "one",
+      type: "application/json",
+      body: '{"Image":"alpine"}',
+    });
+    const put = await harness.run(["fetch", name, "/put", "-X", "PUT", "--data", "-"], "from stdin");
+    exits(put, 0, "fetch -X PUT --data -");
+    assert.equal(JSON.parse(put.stdout).body, "from stdin");
+    assert.equal(JSON.parse(put.stdout).method, "PUT");
+    const json = await harness.run(["fetch", name, "/binary", "--json"]);
+    exits(json, 0, "fetch --json");
+    const shown = JSON.parse(json.stdout);
+    assert.equal(shown.status, 200);
+    assert.equal(shown.statusText, "OK");
+    assert.equal(shown.bytes, 3);
+    assert.equal(shown.base64, "/wBB");
+    assert.equal(shown.name, full(name));
+  });
+
+  add(
+    "fetch: a 404 prints its body and exits 1; no such pipe exits 3; a bad header, method or path exits 2",
+    async () => {
+      const name = shortName("fetch-fail");
+      await using _server = httpServer(name);
+      const missing = await harness.run(["fetch", name, "/missing"]);
+      exits(missing, 1, "fetch of a 404");
+      assert.deepEqual(JSON.parse(missing.stdout), { message: "page not found" });
+      assert.match(missing.stderr, /the server answered 404 Not Found/);
+      exits(await harness.run(["fetch", shortName("nobody"), "/"]), 3, "fetch of a missing pipe");
+      for (
+        const args of [["-H", "no colon"], ["-H", "bad name: x"], ["-X", "GE T"], ["not-a-path"], ["/", "--include=x"]]
+      ) {
+        const bad = await harness.run(["fetch", name, ...(args[0].startsWith("-") ? ["/", ...args] : args)]);
+        exits(bad, 2, `fetch ${args.join(" ")}`);
+      }
+    },
+  );
 }

@@ -203,13 +203,13 @@ async function outgoing(
  * ```
  */
 export class PipeHttpClient implements Disposable {
-  readonly #pipes: Winpipe;
+  readonly #pipes: Pick<Winpipe, "connect">;
   readonly #maxIdle: number;
   readonly #idleTimeout: number;
   readonly #idle = new Map<string, Pooled[]>();
 
-  /** A client that connects through `pipes` (a winpipe API: the model's, or kernel32's). */
-  constructor(pipes: Winpipe, options?: PipeHttpClientOptions) {
+  /** A client that connects through `pipes` (a winpipe API: the model's, or kernel32's; it uses `connect`). */
+  constructor(pipes: Pick<Winpipe, "connect">, options?: PipeHttpClientOptions) {
     if (typeof (pipes as Partial<Winpipe> | null)?.connect !== "function") {
       throw new TypeError(
         "pipes must be a winpipe API (createWinpipe(kernel), or the API of @winpipe/deno or @winpipe/bun)",
