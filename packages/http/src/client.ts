@@ -160,6 +160,12 @@ async function outgoing(
   }
   const streamed = requestInit.body instanceof ReadableStream ||
     (input instanceof Request && requestInit.body === undefined && input.body !== null);
+  if (upgrade) {
+    if (!request.headers.get("upgrade")) {
+      throw new TypeError('upgrade: the request needs an Upgrade field naming the protocol (Docker\'s: "tcp")');
+    }
+    if (streamed) throw new TypeError("upgrade: the request body must be all there (bytes, a string), not a stream");
+  }
   const out: Outgoing = {
     method: request.method,
     url,
@@ -171,12 +177,6 @@ async function outgoing(
     serverOwner,
     upgrade,
   };
-  if (upgrade) {
-    if (!out.headers.get("upgrade")) {
-      throw new TypeError('upgrade: the request needs an Upgrade field naming the protocol (Docker\'s: "tcp")');
-    }
-    if (streamed) throw new TypeError("upgrade: the request body must be all there (bytes, a string), not a stream");
-  }
   return { pipeName, request, out };
 }
 
