@@ -14,6 +14,7 @@ import {
 } from "../constants.ts";
 import { isPipeError, PipeError } from "../errors.ts";
 import type { PipeKernel } from "../port.ts";
+import { upcase } from "../upcase.ts";
 import { parsePipeName, requireOptions, requireSignal, requireString } from "../validate.ts";
 import { cancellable } from "./failures.ts";
 import type { SignalOptions } from "./signals.ts";
@@ -77,12 +78,17 @@ export interface ListedPipe {
   maxInstances: number | "unlimited";
 }
 
-/** A case-insensitive whole-name matcher for `*` / `?` patterns. */
+/**
+ * A whole-name matcher for `*` / `?` patterns, for names upper-cased with
+ * {@linkcode upcase}: case-insensitive as the pipe file system compares
+ * names, not by the Unicode case folding of a RegExp's `i` flag (which
+ * takes the Kelvin sign for "k").
+ */
 function patternMatcher(pattern: string): RegExp {
-  const source = [...pattern].map((char) =>
+  const source = [...upcase(pattern)].map((char) =>
     char === "*" ? "[\\s\\S]*" : char === "?" ? "[\\s\\S]" : char.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
   ).join("");
-  return new RegExp(`^${source}$`, "iu");
+  return new RegExp(`^${source}$`, "u");
 }
 
 /**
@@ -94,7 +100,8 @@ function patternMatcher(pattern: string): RegExp {
  */
 export function listPipesOn(kernel: PipeKernel, options?: ListPipesOptions): ListedPipe[] {
   const opts = requireOptions<ListPipesOptions>(options);
-  const prefix = opts.prefix === undefined ? undefined : requireString(opts.prefix, "prefix").toUpperCase();
+  // Upper-cased character by character, as the pipe file system compares names: toUpperCase would read "ß" as "SS".
+  const prefix = opts.prefix === undefined ? undefined : upcase(requireString(opts.prefix, "prefix"));
   const matcher = opts.pattern === undefined ? undefined : patternMatcher(requireString(opts.pattern, "pattern"));
   let entries;
   try {
@@ -109,8 +116,8 @@ export function listPipesOn(kernel: PipeKernel, options?: ListPipesOptions): Lis
     });
   }
   return entries
-    .filter(({ name }) => prefix === undefined || name.toUpperCase().startsWith(prefix))
-    .filter(({ name }) => matcher === undefined || matcher.test(name))
+    .filter(({ name }) => prefix === undefined || upcase(name).startsWith(prefix))
+    .filter(({ name }) => matcher === undefined || matcher.test(upcase(name)))
     .map(({ name, currentInstances, maxInstances }): ListedPipe => ({
       name: PIPE_ROOT + name,
       instances: currentInstances,

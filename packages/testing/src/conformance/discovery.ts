@@ -55,6 +55,19 @@ export const discoveryCases: readonly ConformanceCase[] = [
       assert.deepEqual(pipes.listPipes({ pattern: "*" }).filter((p) => p.name === unlimited).length, 1);
       s.k.close(only);
       assert.deepEqual(ours().map((entry) => entry.name), [shortName(limited)]);
+
+      // The filters compare names as the pipe file system does, each character upper-cased on its own
+      // (RtlUpcaseUnicodeChar): "ß" is not "SS", and the Kelvin sign is not "k".
+      const other = s.pipeName("k68b");
+      const sharp = `${other}-straße`, doubled = `${other}-STRASSE`, kelvin = `${other}-kelvin`;
+      const kelvinSign = `${other}-\u212Aelvin`;
+      for (const name of [sharp, doubled, kelvin, kelvinSign]) s.server({ name });
+      const listed = (options: { prefix?: string; pattern?: string }) => pipes.listPipes(options).map((p) => p.name);
+      assert.deepEqual(listed({ prefix: `${shortName(other)}-STRAßE` }), [sharp]);
+      assert.deepEqual(listed({ prefix: `${shortName(other)}-strasse` }), [doubled]);
+      assert.deepEqual(listed({ pattern: `${shortName(other)}-straße` }), [sharp]);
+      assert.deepEqual(listed({ pattern: `${shortName(other)}-K*` }), [kelvin]);
+      assert.deepEqual(listed({ prefix: `${shortName(other)}-\u212A` }), [kelvinSign]);
     },
   ),
   defineCase("L80", "listPipes checks its filters before any call", (s) => {
