@@ -61,6 +61,12 @@ export interface NodeDuplexOptions {
    * duplex, since a Windows pipe cannot be half-closed anyway.
    */
   allowHalfOpen?: boolean;
+  /**
+   * End the data at a zero-length message, as go-winio's `CloseWrite` means
+   * it (message mode: an empty message; byte mode on a message pipe: a read
+   * of 0 bytes), instead of skipping it. Default false.
+   */
+  zeroLengthMessageEnds?: boolean;
   /** Bytes (or, in message mode, bytes of messages) buffered ahead of the consumer before reads stop. Node's default. */
   readableHighWaterMark?: number;
   /** Bytes queued by `write()` before it returns false. Node's default. */
@@ -148,6 +154,7 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     0xffffffff,
   );
   const allowHalfOpen = requireBoolean(opts.allowHalfOpen ?? false, "allowHalfOpen");
+  const emptyEnds = requireBoolean(opts.zeroLengthMessageEnds ?? false, "zeroLengthMessageEnds");
   // Undefined leaves Node's default.
   const highWaterMark = (value: unknown, what: string) =>
     value === undefined ? undefined : requireInteger(value ?? 0, what, 0, Number.MAX_SAFE_INTEGER);
@@ -177,11 +184,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     if (messages) {
       for (;;) {
         const message = await untilData(() => conn.readMessage({ maxSize: maxMessageSize, signal }), signal);
-        if (message === null) return null;
+        if (message === null || (message.length === 0 && emptyEnds)) return null;
         if (message.length > 0) return Buffer.from(message.buffer, message.byteOffset, message.length);
       }
     }
-    const chunk = await reads.read(conn, signal);
+    const chunk = await reads.read(conn, signal, emptyEnds);
     return chunk === null ? null : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
   };
 

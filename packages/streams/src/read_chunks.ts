@@ -58,8 +58,15 @@ export class ChunkReads {
     return keepBytes(read);
   }
 
-  /** The next chunk of `handle` (a read of {@linkcode ChunkReads.size} bytes, kept), or null at the end of the data. */
-  read(handle: PipeConnection | PipeReader, signal: AbortSignal): Promise<Uint8Array<ArrayBuffer> | null> {
-    return readSomeOwned(handle, this.size, signal).then((read) => read === null ? null : this.chunk(read));
+  /**
+   * The next chunk of `handle` (a read of {@linkcode ChunkReads.size} bytes, kept), or null at the end of the
+   * data (with `emptyEnds`, also at a read of 0 bytes: see readSome).
+   */
+  read(
+    handle: PipeConnection | PipeReader,
+    signal: AbortSignal,
+    emptyEnds = false,
+  ): Promise<Uint8Array<ArrayBuffer> | null> {
+    return readSomeOwned(handle, this.size, signal, emptyEnds).then((read) => read === null ? null : this.chunk(read));
   }
 }

@@ -85,11 +85,13 @@ export interface ReadableOptions {
    */
   maxMessageSize?: number;
   /**
-   * Message mode: end the stream at a zero-length message instead of
-   * delivering it, like go-winio, whose `CloseWrite` sends a zero-length
-   * message as the end-of-stream marker (see `endOfStreamMessage` of
-   * `writableTo`). The handle stays open (unless `closeOnEnd`), so this end
-   * can still write its reply. Default false.
+   * End the stream at a zero-length message instead of delivering it (message
+   * read mode) or reading on past it (byte read mode, where a message pipe's
+   * zero-length message is a read of 0 bytes), like go-winio, whose
+   * `CloseWrite` sends a zero-length message as the end-of-stream marker (see
+   * `endOfStreamMessage` of `writableTo`) and which reads message pipes in
+   * byte mode. The handle stays open (unless `closeOnEnd`), so this end can
+   * still write its reply. Default false.
    */
   zeroLengthMessageEnds?: boolean;
   /**
@@ -230,7 +232,9 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
       // chunk is the backend's buffer itself, read at the adaptive size (ChunkReads).
       const view = request && given ? new Uint8Array(given.buffer, given.byteOffset, given.byteLength) : undefined;
       const result = await state.read<number | Uint8Array<ArrayBuffer>>(() =>
-        view ? readSome(handle, view, state.signal) : reads.read(handle, state.signal)
+        view
+          ? readSome(handle, view, state.signal, settings.zeroLengthMessageEnds)
+          : reads.read(handle, state.signal, settings.zeroLengthMessageEnds)
       );
       if (result === "cancelled") return;
       if (result === null) {

@@ -219,6 +219,32 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
     },
   );
 
+  scenario(
+    suite,
+    "node duplex: zeroLengthMessageEnds ends the data at go-winio's CloseWrite, in byte and message read mode",
+    async (ctx) => {
+      for (const readMode of ["byte", "message"] as const) {
+        await using c = await connected(ctx, { type: "message", readMode });
+        const server = toNodeDuplex(c.conn, { zeroLengthMessageEnds: true, allowHalfOpen: true });
+        const atServer = received(server);
+        await c.client.write(utf8("abc"));
+        await c.client.flush();
+        await c.client.write(new Uint8Array(0));
+        const outcome = await Promise.race([atServer, tick(5000).then(() => "still reading" as const)]);
+        assert.notEqual(outcome, "still reading", `${readMode}: 'end' came at the zero-length message`);
+        assert.deepEqual(concat(outcome as Uint8Array[]), utf8("abc"), readMode);
+        // allowHalfOpen: the duplex still writes after its data ended, as a go-winio peer still reads.
+        const buffer = new Uint8Array(16);
+        const reading = c.client.read(buffer);
+        server.end(utf8("reply"));
+        const read = await reading;
+        assert.equal(new TextDecoder().decode(buffer.subarray(0, read?.bytesRead)), "reply", readMode);
+      }
+      await using c = await connected(ctx);
+      assert.throws(() => toNodeDuplex(c.conn, { zeroLengthMessageEnds: "yes" as unknown as boolean }), TypeError);
+    },
+  );
+
   scenario(suite, "node duplex: arguments are checked before any system call", async (ctx) => {
     await using c = await connected(ctx);
     assert.throws(() => toNodeDuplex({} as never), {

@@ -18,6 +18,17 @@ import {
   utf8,
 } from "./helpers.ts";
 
+/** Every chunk a BYOB reader reads (16 bytes at a time) until the stream ends. */
+async function collectByob(stream: ReadableStream<Uint8Array<ArrayBuffer>>): Promise<Uint8Array[]> {
+  const reader = stream.getReader({ mode: "byob" });
+  const chunks: Uint8Array[] = [];
+  for (;;) {
+    const { done, value } = await reader.read(new Uint8Array(16));
+    if (done) return chunks;
+    chunks.push(value);
+  }
+}
+
 /** Registers the readable suites. */
 export function readableTests(suite: StreamsSuite): void {
   scenario(
@@ -289,6 +300,32 @@ export function readableTests(suite: StreamsSuite): void {
     assert.equal(c.conn.closed, false);
     assert.deepEqual(await c.conn.readMessage(), utf8("after"));
   });
+
+  scenario(
+    suite,
+    "byte readable of a message pipe: zeroLengthMessageEnds ends at a read of 0 bytes (go-winio's CloseWrite)",
+    async (ctx) => {
+      for (const reader of ["default", "byob"] as const) {
+        // The server handle of a message pipe reads in byte mode, as go-winio's do.
+        await using c = await connected(ctx, { type: "message" });
+        assert.equal(c.conn.state().readMode, "byte");
+        const stream = readableFrom(c.conn, { zeroLengthMessageEnds: true });
+        const collecting = reader === "default" ? collect(stream) : collectByob(stream);
+        // go-winio's CloseWrite: the flush waits until the reader took the data, then an empty message.
+        await c.client.write(utf8("abc"));
+        await c.client.flush();
+        await c.client.write(new Uint8Array(0));
+        const outcome = await Promise.race([collecting, tick(5000).then(() => "still reading" as const)]);
+        assert.notEqual(outcome, "still reading", `${reader}: the stream ended at the zero-length message`);
+        assert.deepEqual(concat(outcome as Uint8Array[]), utf8("abc"), reader);
+        assert.equal(c.conn.closed, false, `${reader}: the handle stays open`);
+        await c.client.write(utf8("reply?"));
+        const buffer = new Uint8Array(16);
+        const read = await c.conn.read(buffer);
+        assert.equal(new TextDecoder().decode(buffer.subarray(0, read?.bytesRead)), "reply?");
+      }
+    },
+  );
 
   scenario(suite, "cancel during a pending read cancels it, settles it and closes the handle", async (ctx) => {
     const baseline = ctx.kernel.liveHandles();
