@@ -6,51 +6,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import {
-  ERROR_ACCESS_DENIED,
-  ERROR_FILE_NOT_FOUND,
-  ERROR_PIPE_BUSY,
-  isPipeError,
-  type PipeConnection,
-} from "@winpipe/core";
+import { ERROR_ACCESS_DENIED, ERROR_FILE_NOT_FOUND, ERROR_PIPE_BUSY, isPipeError } from "@winpipe/core";
 import { PipeHttpClient } from "@winpipe/http";
-import { bytes, delay, type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
-
-/** A server that answers every request on a connection with `reply` (raw bytes), reading one head each time. */
-function rawServer(b: HttpBackend, name: string, reply: (request: string) => string | null) {
-  const server = b.pipes.createServer(name);
-  const serving = (async () => {
-    for await (const conn of server) {
-      void (async (c: PipeConnection) => {
-        const buf = new Uint8Array(65536);
-        let pending = "";
-        try {
-          for (;;) {
-            const r = await c.read(buf);
-            if (r === null) break;
-            pending += new TextDecoder("latin1").decode(buf.subarray(0, r.bytesRead));
-            const end = pending.indexOf("\r\n\r\n");
-            if (end === -1) continue;
-            const text = reply(pending.slice(0, end));
-            pending = pending.slice(end + 4);
-            if (text === null) break;
-            await c.write(bytes(text));
-          }
-        } catch {
-          // the client went away
-        } finally {
-          c.close();
-        }
-      })(conn);
-    }
-  })();
-  return {
-    [Symbol.asyncDispose]: async () => {
-      server.close();
-      await serving;
-    },
-  };
-}
+import { delay, type HttpBackend, rawServer, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
 
 export function clientSuite(register: RegisterTest, b: HttpBackend): void {
   const t = (name: string, fn: () => Promise<void>) => register(`http client (${b.name}): ${name}`, fn);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Winpipe } from "@winpipe/core";
+import type { PipeConnection, Winpipe } from "@winpipe/core";
 import type { RegisterTest } from "@winpipe/testing";
 import { createHttp, type WinpipeHttp } from "@winpipe/http";
 
@@ -142,4 +142,40 @@ export function streamOf<T>(chunks: T[]): ReadableStream<T> {
       else controller.close();
     },
   });
+}
+
+/** A server that answers every request on a connection with `reply` (raw bytes), reading one head each time. */
+export function rawServer(b: HttpBackend, name: string, reply: (request: string) => string | null) {
+  const server = b.pipes.createServer(name);
+  const serving = (async () => {
+    for await (const conn of server) {
+      void (async (c: PipeConnection) => {
+        const buf = new Uint8Array(65536);
+        let pending = "";
+        try {
+          for (;;) {
+            const r = await c.read(buf);
+            if (r === null) break;
+            pending += new TextDecoder("latin1").decode(buf.subarray(0, r.bytesRead));
+            const end = pending.indexOf("\r\n\r\n");
+            if (end === -1) continue;
+            const text = reply(pending.slice(0, end));
+            pending = pending.slice(end + 4);
+            if (text === null) break;
+            await c.write(bytes(text));
+          }
+        } catch {
+          // the client went away
+        } finally {
+          c.close();
+        }
+      })(conn);
+    }
+  })();
+  return {
+    [Symbol.asyncDispose]: async () => {
+      server.close();
+      await serving;
+    },
+  };
 }

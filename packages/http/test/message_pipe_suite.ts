@@ -11,8 +11,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { PipeConnection } from "@winpipe/core";
 import { PipeHttpClient } from "@winpipe/http";
+import { closeWriteAndHold, messagePipeServer } from "./go_winio_peer.ts";
 import { type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
 
 /** What the go-winio-style server answers to one request: its messages, and whether it then closes its side. */
@@ -46,62 +46,29 @@ function goWinioStyleServer(
   complete: (request: string) => boolean = (request) => request.endsWith("\r\n\r\n"),
   holdMs = 10_000,
 ) {
-  const server = b.pipes.createServer(name, { type: "message" });
-  const seen: SeenConnection[] = [];
   const latin1 = new TextDecoder("latin1");
-  const serve = async (c: PipeConnection, connection: SeenConnection) => {
+  return messagePipeServer(b, name, (): SeenConnection => ({ requests: [], emptyMessages: 0 }), async (c, seen) => {
     const buf = new Uint8Array(65536);
     let pending = "";
-    try {
-      for (;;) {
-        const r = await c.read(buf);
-        if (r === null) return;
-        if (r.bytesRead === 0) {
-          connection.emptyMessages++;
-          continue;
-        }
-        pending += latin1.decode(buf.subarray(0, r.bytesRead));
-        if (!complete(pending)) continue;
-        connection.requests.push(pending);
-        const { messages, closeWrite } = answer(pending);
-        pending = "";
-        for (const message of messages) await c.write(utf8(message));
-        if (closeWrite) {
-          await c.flush();
-          await c.write(new Uint8Array(0));
-          const held = AbortSignal.timeout(holdMs);
-          while ((await c.read(buf, { signal: held }).catch(() => null)) !== null);
-          connection.endedBy = held.aborted ? "server" : "client";
-          return;
-        }
+    for (;;) {
+      const r = await c.read(buf);
+      if (r === null) return;
+      if (r.bytesRead === 0) {
+        seen.emptyMessages++;
+        continue;
       }
-    } catch {
-      // the client went away
-    } finally {
-      c.close();
+      pending += latin1.decode(buf.subarray(0, r.bytesRead));
+      if (!complete(pending)) continue;
+      seen.requests.push(pending);
+      const { messages, closeWrite } = answer(pending);
+      pending = "";
+      for (const message of messages) await c.write(utf8(message));
+      if (closeWrite) {
+        seen.endedBy = await closeWriteAndHold(c, holdMs);
+        return;
+      }
     }
-  };
-  const serving = (async () => {
-    const connections: Promise<void>[] = [];
-    for await (const conn of server) {
-      const connection: SeenConnection = { requests: [], emptyMessages: 0 };
-      seen.push(connection);
-      connections.push(serve(conn, connection));
-    }
-    await Promise.all(connections);
-  })();
-  return {
-    seen,
-    /** Resolves once the server stopped listening and every connection ended. */
-    closed: () => {
-      server.close();
-      return serving;
-    },
-    [Symbol.asyncDispose]: async () => {
-      server.close();
-      await serving;
-    },
-  };
+  });
 }
 
 /** A JSON response in several messages: the head, then the body cut in three. */

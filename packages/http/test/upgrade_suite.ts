@@ -8,9 +8,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ERROR_FILE_NOT_FOUND, isPipeError, type PipeConnection } from "@winpipe/core";
+import { ERROR_FILE_NOT_FOUND, isPipeError } from "@winpipe/core";
 import { PipeHttpClient, type UpgradedConnection } from "@winpipe/http";
-import { type HttpBackend, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
+import { closeWriteAndHold, messagePipeServer } from "./go_winio_peer.ts";
+import { type HttpBackend, rawServer, type RegisterTest, streamOf, uniqueName, utf8 } from "./helpers.ts";
 
 const latin1 = new TextDecoder("latin1");
 
@@ -23,7 +24,7 @@ interface EngineSeen {
   /** Whether the client's CloseWrite (a zero-length message) came. */
   clientClosedWrite: boolean;
   /** Who ended the connection after the engine's own CloseWrite: the client, or the engine after its hold. */
-  endedBy?: "client" | "engine";
+  endedBy?: "client" | "server";
 }
 
 /**
@@ -35,61 +36,36 @@ interface EngineSeen {
  * zero-length message) and holds the connection until the client closes it.
  */
 function dockerStyleEngine(b: HttpBackend, name: string, holdMs = 10_000) {
-  const server = b.pipes.createServer(name, { type: "message" });
-  const seen: EngineSeen[] = [];
-  const serve = async (c: PipeConnection, s: EngineSeen) => {
+  const newRecord = (): EngineSeen => ({ received: "", clientClosedWrite: false });
+  return messagePipeServer(b, name, newRecord, async (c, s) => {
     const buf = new Uint8Array(65536);
     let text = "";
-    try {
-      for (;;) {
-        const r = await c.read(buf);
-        if (r === null || r.bytesRead === 0) return;
-        text += latin1.decode(buf.subarray(0, r.bytesRead));
-        const end = text.indexOf("\r\n\r\n");
-        if (end === -1) continue;
-        const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
-        if (text.length >= end + 4 + length) break;
-      }
-      s.request = text;
-      await c.write(utf8(
-        "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\n" +
-          "Upgrade: tcp\r\n\r\nready\n",
-      ));
-      for (;;) {
-        const r = await c.read(buf);
-        if (r === null) return;
-        if (r.bytesRead === 0) break;
-        const got = latin1.decode(buf.subarray(0, r.bytesRead));
-        s.received += got;
-        await c.write(utf8(got.toUpperCase()));
-      }
-      s.clientClosedWrite = true;
-      await c.write(utf8("bye"));
-      await c.flush();
-      await c.write(new Uint8Array(0));
-      const held = AbortSignal.timeout(holdMs);
-      while ((await c.read(buf, { signal: held }).catch(() => null)) !== null);
-      s.endedBy = held.aborted ? "engine" : "client";
-    } catch {
-      // the client went away
-    } finally {
-      c.close();
+    for (;;) {
+      const r = await c.read(buf);
+      if (r === null || r.bytesRead === 0) return;
+      text += latin1.decode(buf.subarray(0, r.bytesRead));
+      const end = text.indexOf("\r\n\r\n");
+      if (end === -1) continue;
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(text.slice(0, end))?.[1] ?? 0);
+      if (text.length >= end + 4 + length) break;
     }
-  };
-  const serving = (async () => {
-    const connections: Promise<void>[] = [];
-    for await (const conn of server) {
-      const s: EngineSeen = { received: "", clientClosedWrite: false };
-      seen.push(s);
-      connections.push(serve(conn, s));
+    s.request = text;
+    await c.write(utf8(
+      "HTTP/1.1 101 UPGRADED\r\nContent-Type: application/vnd.docker.raw-stream\r\nConnection: Upgrade\r\n" +
+        "Upgrade: tcp\r\n\r\nready\n",
+    ));
+    for (;;) {
+      const r = await c.read(buf);
+      if (r === null) return;
+      if (r.bytesRead === 0) break;
+      const got = latin1.decode(buf.subarray(0, r.bytesRead));
+      s.received += got;
+      await c.write(utf8(got.toUpperCase()));
     }
-    await Promise.all(connections);
-  })();
-  const closed = () => {
-    server.close();
-    return serving;
-  };
-  return { seen, closed, [Symbol.asyncDispose]: closed };
+    s.clientClosedWrite = true;
+    await c.write(utf8("bye"));
+    s.endedBy = await closeWriteAndHold(c, holdMs);
+  });
 }
 
 /** The text of the next chunks of `reader` until it holds `expected`'s length (or the stream ends). */
@@ -108,37 +84,12 @@ async function readText(
 
 /** A server answering each request head with `reply` (raw), recording the heads. */
 function replyingServer(b: HttpBackend, name: string, reply: string) {
-  const server = b.pipes.createServer(name);
   const heads: string[] = [];
-  const serving = (async () => {
-    for await (const c of server) {
-      const buf = new Uint8Array(65536);
-      let text = "";
-      try {
-        for (;;) {
-          const r = await c.read(buf);
-          if (r === null) break;
-          text += latin1.decode(buf.subarray(0, r.bytesRead));
-          const end = text.indexOf("\r\n\r\n");
-          if (end === -1) continue;
-          heads.push(text.slice(0, end));
-          text = text.slice(end + 4);
-          await c.write(utf8(reply));
-        }
-      } catch {
-        // the client went away
-      } finally {
-        c.close();
-      }
-    }
-  })();
-  return {
-    heads,
-    [Symbol.asyncDispose]: async () => {
-      server.close();
-      await serving;
-    },
-  };
+  const server = rawServer(b, name, (head) => {
+    heads.push(head);
+    return reply;
+  });
+  return { heads, [Symbol.asyncDispose]: server[Symbol.asyncDispose] };
 }
 
 export function upgradeSuite(register: RegisterTest, b: HttpBackend): void {
