@@ -312,7 +312,8 @@ export class PipeHttpClient implements Disposable {
    * not exist), as pipeFetch would give it; redirects are not followed.
    * Rejects as pipeFetch does, and with a TypeError, before the pipe is
    * opened, when the request has no `Upgrade` field or its body is a
-   * stream.
+   * stream. `init.signal` covers the request until the answer; the
+   * connection after a 101 ends with its `close()`.
    *
    * @example The Docker Engine: attach to a container's standard streams
    * ```ts ignore
