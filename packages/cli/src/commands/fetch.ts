@@ -45,7 +45,8 @@ export const fetch: Command = {
   details: [
     "PATH is the request's path (default /), or a whole http:// URL whose host goes in the Host field.",
     "The body goes to standard output as it comes; -i prints the status line and headers first.",
-    "--data sends DATA as UTF-8 text (- reads standard input to its end), and makes the default method POST.",
+    "--data sends DATA as UTF-8 text (- reads standard input to its end, so `-d - < FILE` sends a file; DATA is",
+    "never read as @FILE, as curl would), and makes the default method POST.",
     "A response of 400 and up is printed too, and the exit code is 1. --json prints",
     "{ status, statusText, headers, bytes, text } (or base64 for a body that is not UTF-8).",
   ],
