@@ -22,7 +22,10 @@ import type { UpgradedConnection } from "./upgraded.ts";
  * ```
  */
 export interface ServerUpgradeOptions {
-  /** The protocol the 101's `Upgrade` field names. Default: the request's `Upgrade` field, when it names one. */
+  /**
+   * The protocol the 101's `Upgrade` field names: one the request offers (a TypeError otherwise). Default: the
+   * request's `Upgrade` field, when it names one.
+   */
   protocol?: string;
   /** More fields of the 101 (a WebSocket's `Sec-WebSocket-Accept`, a stream's `Content-Type`): what `new Headers()` takes. */
   headers?: ConstructorParameters<typeof Headers>[0];

@@ -292,7 +292,7 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
   }
 
   t(
-    "pipeUpgrade to serveHttp: both sides' streams, the 101's fields, a declined upgrade and a request asking none",
+    "pipeUpgrade to serveHttp: both sides' streams, the 101's fields; a declined upgrade, none asked, one not offered",
     async () => {
       const name = uniqueName("serve-upgrade-pair");
       const refusals: string[] = [];
@@ -305,6 +305,14 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
             refusals.push(`${(err as Error).name}: ${(err as Error).message}`);
           }
           return new Response("plain");
+        }
+        if (path === "/unoffered") {
+          try {
+            info.upgrade({ protocol: "websocket" });
+          } catch (err) {
+            refusals.push(`${(err as Error).name}: ${(err as Error).message}`);
+          }
+          return new Response("not switched", { status: 426 });
         }
         const upgrade = info.upgrade({ headers: { "content-type": "application/vnd.docker.raw-stream" } });
         if (path === "/declined") {
@@ -336,9 +344,14 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
       assert.equal(declined.status, 404);
       assert.equal(await declined.text(), "no such exec");
       assert.equal(await (await client.fetch(name, "/plain")).text(), "plain");
+      const unoffered = await client.upgrade(name, "/unoffered", { headers: { upgrade: "tcp" } });
+      assert.ok(unoffered instanceof Response);
+      assert.equal(unoffered.status, 426);
+      await unoffered.body?.cancel();
       assert.deepEqual(refusals, [
         "TypeError: upgrade: the connection was not switched: the handler answered otherwise",
         "TypeError: upgrade: the request asks for no upgrade (HTTP/1.1 with an Upgrade field listed in its Connection field)",
+        'TypeError: upgrade: the request offers tcp, not "websocket"',
       ]);
     },
   );
