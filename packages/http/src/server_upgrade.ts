@@ -47,13 +47,13 @@ export class PendingSwitch {
     if (protocol === undefined) {
       throw new TypeError(`upgrade: the request offers ${protocols.join(", ")}: say which (options.protocol)`);
     }
-    // RFC 9110 §7.8: a server must not switch to a protocol the client did not offer.
-    if (!protocols.some((offered) => offered.toLowerCase() === String(protocol).toLowerCase())) {
-      throw new TypeError(`upgrade: the request offers ${protocols.join(", ")}, not ${JSON.stringify(protocol)}`);
-    }
     // RFC 9110 §7.8: protocol-name ["/" protocol-version], both tokens.
     if (typeof protocol !== "string" || protocol.split("/").length > 2 || !protocol.split("/").every(isToken)) {
       throw new TypeError(`upgrade: ${JSON.stringify(protocol)} is not a protocol name (token or token/version)`);
+    }
+    // RFC 9110 §7.8: a server must not switch to a protocol the client did not offer.
+    if (!protocols.some((offered) => offered.toLowerCase() === protocol.toLowerCase())) {
+      throw new TypeError(`upgrade: the request offers ${protocols.join(", ")}, not ${JSON.stringify(protocol)}`);
     }
     this.fields = [["connection", "upgrade"], ["upgrade", protocol], ...extraFields(options?.headers)];
     this.response = new Response(null, { status: 200 });
