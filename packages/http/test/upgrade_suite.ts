@@ -307,10 +307,12 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
           return new Response("plain");
         }
         if (path === "/unoffered") {
-          try {
-            info.upgrade({ protocol: "websocket" });
-          } catch (err) {
-            refusals.push(`${(err as Error).name}: ${(err as Error).message}`);
+          for (const protocol of ["websocket", "t c p"]) {
+            try {
+              info.upgrade({ protocol });
+            } catch (err) {
+              refusals.push(`${(err as Error).name}: ${(err as Error).message}`);
+            }
           }
           return new Response("not switched", { status: 426 });
         }
@@ -352,6 +354,7 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
         "TypeError: upgrade: the connection was not switched: the handler answered otherwise",
         "TypeError: upgrade: the request asks for no upgrade (HTTP/1.1 with an Upgrade field listed in its Connection field)",
         'TypeError: upgrade: the request offers tcp, not "websocket"',
+        'TypeError: upgrade: "t c p" is not a protocol name (token or token/version)',
       ]);
     },
   );
