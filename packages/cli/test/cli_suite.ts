@@ -429,6 +429,16 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     assert.equal(shown.name, full(name));
   });
 
+  add("fetch --wait reaches a server created after it started", async () => {
+    const name = shortName("fetch-wait");
+    const asking = harness.run(["fetch", name, "/late", "--wait", "--timeout", "60000"]);
+    await delay(300);
+    await using _server = httpServer(name);
+    const result = await asking;
+    exits(result, 0, "fetch --wait");
+    assert.equal(JSON.parse(result.stdout).url, "http://localhost/late");
+  });
+
   add(
     "fetch: a 404 prints its body and exits 1; no such pipe exits 3; a bad header, method or path exits 2",
     async () => {

@@ -41,9 +41,17 @@ export interface PipeFetchInit extends RequestInit {
   /**
    * How long to wait for a free pipe instance while every instance of the
    * server is busy (ERROR_PIPE_BUSY, waited out with WaitNamedPipe), in ms.
-   * Default 30000. A pipe that does not exist fails at once.
+   * Default 30000. A pipe that does not exist fails at once (see `waitForCreation`).
    */
   connectTimeout?: number;
+  /**
+   * Wait for a pipe that does not exist yet, as `connect`'s
+   * `waitForCreation` does (a script that starts a server and asks it at
+   * once): within `connectTimeout`, which then bounds the whole wait, for
+   * the name and then for a free instance. Default false: a missing pipe
+   * fails at once.
+   */
+  waitForCreation?: boolean;
   /** The largest response head accepted, in bytes. Default 65536. */
   maxHeaderSize?: number;
   /**
@@ -98,6 +106,7 @@ interface Outgoing {
   body: Uint8Array | ReadableStream<Uint8Array> | null;
   signal: AbortSignal;
   connectTimeout: number;
+  waitForCreation: boolean;
   maxHeaderSize: number;
   serverOwner: ServerOwner | undefined;
   /** Sent by {@linkcode PipeHttpClient.upgrade}: a 101 answer hands the connection over. */
@@ -146,7 +155,10 @@ async function outgoing(
   if (init !== undefined && (typeof init !== "object" || init === null)) {
     throw new TypeError("init must be an object");
   }
-  const { connectTimeout, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
+  const { connectTimeout, waitForCreation, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
+  if (waitForCreation !== undefined && typeof waitForCreation !== "boolean") {
+    throw new TypeError(`waitForCreation must be a boolean: got ${typeof waitForCreation}`);
+  }
   const target = requestUrl(input);
   const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
   if (requestInit.method !== undefined && request.method !== normalisedMethod(String(requestInit.method))) {
@@ -173,6 +185,7 @@ async function outgoing(
     body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
     signal: request.signal,
     connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
+    waitForCreation: waitForCreation ?? false,
     maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
     serverOwner,
     upgrade,
@@ -360,6 +373,7 @@ export class PipeHttpClient implements Disposable {
     }
     const conn = await this.#pipes.connect(name, {
       timeout: out.connectTimeout,
+      waitForCreation: out.waitForCreation,
       signal: out.signal,
       ...(out.serverOwner === undefined ? {} : { serverOwner: out.serverOwner }),
     });

@@ -435,6 +435,24 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(await (await client.fetch(name, "/minor")).text(), "minor");
   });
 
+  t(
+    "waitForCreation: a request waits for a server that creates its pipe later; without it, fails at once",
+    async () => {
+      const name = uniqueName("late");
+      await assert.rejects(b.http.pipeFetch(name, "/"), (err: unknown) => isPipeError(err, ERROR_FILE_NOT_FOUND));
+      const asking = b.http.pipeFetch(name, "/late", { waitForCreation: true, connectTimeout: 20_000 });
+      await delay(300);
+      await using _server = b.http.serveHttp(name, (request) => new Response(new URL(request.url).pathname));
+      assert.equal(await (await asking).text(), "/late");
+      // Within connectTimeout: a pipe nobody creates is ERROR_FILE_NOT_FOUND once it has passed.
+      await assert.rejects(
+        b.http.pipeFetch(uniqueName("never"), "/", { waitForCreation: true, connectTimeout: 200 }),
+        (err: unknown) => isPipeError(err, ERROR_FILE_NOT_FOUND),
+      );
+      await assert.rejects(b.http.pipeFetch(name, "/", { waitForCreation: "yes" as unknown as boolean }), TypeError);
+    },
+  );
+
   t("bad arguments are refused", async () => {
     await assert.rejects(b.http.pipeFetch("nope", "/"), TypeError);
     await assert.rejects(b.http.pipeFetch(uniqueName("x"), "/", { connectTimeout: -5 }), RangeError);

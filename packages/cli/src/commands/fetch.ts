@@ -40,7 +40,7 @@ function headerPairs(given: readonly string[]): [string, string][] {
 
 export const fetch: Command = {
   name: "fetch",
-  usage: 'fetch NAME [PATH|URL] [-X METHOD] [-H "NAME: VALUE"]... [-d DATA|-] [-i] [--json] [--timeout MS]',
+  usage: 'fetch NAME [PATH|URL] [-X METHOD] [-H "NAME: VALUE"]... [-d DATA|-] [-i] [--json] [--wait] [--timeout MS]',
   summary: "send an HTTP request to a server on a pipe and print the response body (pipeFetch)",
   details: [
     "PATH is the request's path (default /), or a whole http:// URL whose host goes in the Host field.",
@@ -50,7 +50,7 @@ export const fetch: Command = {
     "A response of 400 and up is printed too, and the exit code is 1. --json prints",
     "{ status, statusText, headers, bytes, text } (or base64 for a body that is not UTF-8).",
   ],
-  options: ["method", "header", "data", "include", "json", "timeout"],
+  options: ["method", "header", "data", "include", "json", "wait", "timeout"],
   positionals: [1, 2],
   async run([given, path = "/"], values, env) {
     const name = fullPipeName(given);
@@ -64,9 +64,10 @@ export const fetch: Command = {
     if (!TOKEN.test(method)) {
       throw new UsageError(`--method must be an HTTP method (a token): got ${JSON.stringify(method)}`);
     }
-    const { timeout, signal } = waitOptions(values, env);
+    const { timeout, signal, waitForCreation } = waitOptions(values, env);
     using client = new PipeHttpClient(env.pipes, { maxIdlePerPipe: 0 });
-    const response = await client.fetch(name, path, { method, headers, body, connectTimeout: timeout, signal });
+    const init = { method, headers, body, connectTimeout: timeout, waitForCreation, signal };
+    const response = await client.fetch(name, path, init);
     const failed = response.status >= 400 ? new HttpStatusError(response.status, response.statusText) : undefined;
     if (values.json) {
       const chunks: Uint8Array[] = [];
