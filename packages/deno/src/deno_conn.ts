@@ -92,6 +92,9 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
   write(p: Uint8Array): Promise<number> {
     return this.#io("write", async () => {
       if (this.#writeClosed) throw new Deno.errors.BrokenPipe("write: closeWrite() ended writing on this connection");
+      // Nothing to write, as Deno's connections take it; a zero-length WriteFile would be a message on a message
+      // pipe: the end-of-stream marker of closeWrite(), which the other side would take for the end.
+      if (p.length === 0) return 0;
       await this.#conn.write(p);
       return p.length;
     });
@@ -111,6 +114,9 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
       }
       if (this.#writeClosed) return;
       this.#writeClosed = true;
+      // As go-winio's CloseWrite: the marker only once the reader took the data, or a byte-mode read on
+      // Windows may take it along with the data and never see the end (docs/wine-findings.md, W-D33).
+      await this.#conn.flush();
       await this.#conn.write(new Uint8Array(0));
     });
   }
@@ -150,9 +156,10 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
  * - `localAddr` / `remoteAddr`: {@linkcode PipeAddr}, the pipe's name as a
  *   `"unix"` address, the same on both.
  * - `closeWrite()`: only on a message pipe, where it sends a zero-length
- *   message, the end-of-stream marker of go-winio's `CloseWrite`; the
- *   other side's `read()` then returns null (and its `readable` ends)
- *   while it can still reply. On a byte pipe it rejects with
+ *   message, the end-of-stream marker of go-winio's `CloseWrite`, once the
+ *   other side has read what was written (FlushFileBuffers, as go-winio);
+ *   the other side's `read()` then returns null (and its `readable` ends)
+ *   while it can still reply. `write()` of 0 bytes writes nothing. On a byte pipe it rejects with
  *   `Deno.errors.NotSupported`: closing a pipe handle ends both directions.
  * - `ref()` does nothing and `unref()` throws `Deno.errors.NotSupported`:
  *   a pending pipe operation always keeps the event loop alive.

@@ -75,10 +75,15 @@ export interface WritableOptions {
   /**
    * `close()` first writes a zero-length message, the end-of-stream marker
    * of go-winio's `CloseWrite`; a reader with `zeroLengthMessageEnds` (or a
-   * go-winio peer) sees the end of the data. Only meaningful on message
-   * pipes: a zero-length write on a byte pipe sends nothing. Combine with
-   * `preventClose` to keep reading replies on the same handle (a
-   * half-close, which Windows pipes otherwise do not have). Default false.
+   * go-winio peer) sees the end of the data. As go-winio does, it first
+   * waits until the reader took every byte (FlushFileBuffers), so that the
+   * marker is read on its own: on Windows a byte-mode read that takes data
+   * may take a zero-length message queued behind it along (W-D33), and the
+   * reader would never see the end. So `close()` resolves once the reader
+   * has read the data. Only meaningful on message pipes: a zero-length write
+   * on a byte pipe sends nothing. Combine with `preventClose` to keep
+   * reading replies on the same handle (a half-close, which Windows pipes
+   * otherwise do not have). Default false.
    */
   endOfStreamMessage?: boolean;
   /**
@@ -130,7 +135,7 @@ const EMPTY = new Uint8Array(0);
  *   the pipe's buffer.
  * - `close()` waits until the kernel completed every write (and rejects with
  *   the failure of any), writes the end-of-stream message
- *   if `endOfStreamMessage`, then closes the handle (unless
+ *   if `endOfStreamMessage` (once the reader took the data), then closes the handle (unless
  *   `preventClose`): the reader then reads what is left and sees the end.
  *   On a duplex connection that also ends reading on this handle, since
  *   Windows pipes cannot be half-closed; see `endOfStreamMessage`.
@@ -220,7 +225,11 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
     async close() {
       try {
         await pump?.drain();
-        if (endOfStreamMessage) await handle.write(EMPTY);
+        if (endOfStreamMessage) {
+          // go-winio's CloseWrite: the marker only once the reader has taken the data (W-D33).
+          await handle.flush();
+          await handle.write(EMPTY);
+        }
       } finally {
         release();
       }

@@ -326,6 +326,26 @@ export function writableTests(suite: StreamsSuite): void {
     assert.deepEqual(await collect(c.client.readable), [utf8("reply")]);
   });
 
+  scenario(
+    suite,
+    "writable: endOfStreamMessage waits for the reader before the marker, so a late byte-mode reader sees it (W-D33)",
+    async (ctx) => {
+      // The server reads in byte mode, as go-winio does; it starts reading only after the writer closed.
+      await using c = await connected(ctx, { type: "message" });
+      const writer = writableTo(c.client, { endOfStreamMessage: true, preventClose: true }).getWriter();
+      await writer.write(utf8("abc"));
+      const closing = writer.close();
+      await tick(50);
+      // Had the marker gone out behind the data, one read in byte mode could take both (the model does, as
+      // Windows' pipe file system does by W-D33), and the stream would wait for an end that never comes.
+      const reading = collect(readableFrom(c.conn, { zeroLengthMessageEnds: true }));
+      const outcome = await Promise.race([reading, tick(5000).then(() => "still reading" as const)]);
+      assert.notEqual(outcome, "still reading", "the reader saw the end-of-stream marker");
+      assert.deepEqual(concat(outcome as Uint8Array[]), utf8("abc"));
+      await closing;
+    },
+  );
+
   scenario(suite, "writable: endOfStreamMessage without preventClose sends the marker, then closes", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     await streamOf([utf8("a")]).pipeTo(writableTo(c.client, { endOfStreamMessage: true }));

@@ -138,6 +138,45 @@ export function denoAdapterTests(register: RegisterTest, backend: AdapterBackend
     await serving;
   });
 
+  scenario(
+    "a write of 0 bytes writes nothing: on a message pipe it would be the end of the data",
+    async (pipes, name) => {
+      using listener = toDenoListener(pipes.createServer(name, { type: "message" }));
+      const accepted = listener.accept();
+      using client = toDenoConn(await pipes.connect(name));
+      using conn = await accepted;
+      const reading = readAll(conn); // pending: an empty message would complete its read with 0 bytes
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(await client.write(new Uint8Array(0)), 0);
+      await writeAll(client, new TextEncoder().encode("abc"));
+      await client.closeWrite();
+      assert.equal(new TextDecoder().decode(await reading), "abc");
+    },
+  );
+
+  scenario(
+    "closeWrite() waits for the reader before its marker, which a late byte-mode read sees on its own (W-D33)",
+    async (pipes, name) => {
+      // The server reads in byte mode (as go-winio does), and only after the client's closeWrite() began.
+      using listener = toDenoListener(pipes.createServer(name, { type: "message" }));
+      const accepted = listener.accept();
+      using client = toDenoConn(await pipes.connect(name));
+      using conn = await accepted;
+      await writeAll(client, new TextEncoder().encode("abc"));
+      const closing = client.closeWrite();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // A marker written behind the data could be taken along by one byte-mode read (the model does, as
+      // Windows' pipe file system does), and readAll would wait for an end that never comes.
+      const outcome = await Promise.race([
+        readAll(conn),
+        new Promise<"still reading">((resolve) => setTimeout(() => resolve("still reading"), 5000)),
+      ]);
+      assert.notEqual(outcome, "still reading", "the reader saw the end of the data");
+      assert.equal(new TextDecoder().decode(outcome as Uint8Array), "abc");
+      await closing;
+    },
+  );
+
   scenario("a write after the other end closed is Deno's BrokenPipe, the PipeError its cause", async (pipes, name) => {
     using listener = toDenoListener(pipes.createServer(name));
     const accepted = listener.accept();
