@@ -174,8 +174,10 @@ const EMPTY = new Uint8Array(0);
  * await using client = await pipes.connect(name, { readMode: "message" });
  * await using conn = await accepted;
  * const request = writableTo(client, { endOfStreamMessage: true, preventClose: true });
+ * // The server reads while the client writes: close() waits until the server took the data.
+ * const receiving = Array.fromAsync(readableFrom(conn, { zeroLengthMessageEnds: true }));
  * await ReadableStream.from([new Uint8Array([1]), new Uint8Array([2])]).pipeTo(request);
- * const received = await Array.fromAsync(readableFrom(conn, { zeroLengthMessageEnds: true })); // 2 messages
+ * const received = await receiving; // 2 messages
  * await conn.write(new Uint8Array([received.length])); // the reply, on the same handles
  * await client.readMessage(); // Uint8Array [2]
  * ```

@@ -317,10 +317,11 @@ export function writableTests(suite: StreamsSuite): void {
   scenario(suite, "writable: endOfStreamMessage with preventClose is go-winio's CloseWrite", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
     const request = writableTo(c.client, { endOfStreamMessage: true, preventClose: true });
+    // The server reads as the writer writes, as a peer does: close() waits until it took the data.
+    const received = collect(readableFrom(c.conn, { zeroLengthMessageEnds: true }));
     await streamOf([utf8("a"), utf8("b")]).pipeTo(request);
     assert.equal(c.client.closed, false, "the client can still read the reply");
-    const received = await collect(readableFrom(c.conn, { zeroLengthMessageEnds: true }));
-    assert.deepEqual(received, [utf8("a"), utf8("b")]);
+    assert.deepEqual(await received, [utf8("a"), utf8("b")]);
     // The server answers on the same instance, then closes its side.
     await streamOf([utf8("reply")]).pipeTo(c.conn.writable);
     assert.deepEqual(await collect(c.client.readable), [utf8("reply")]);
@@ -348,9 +349,10 @@ export function writableTests(suite: StreamsSuite): void {
 
   scenario(suite, "writable: endOfStreamMessage without preventClose sends the marker, then closes", async (ctx) => {
     await using c = await connected(ctx, { type: "message", readMode: "message" });
+    const received = collect(c.conn.readable);
     await streamOf([utf8("a")]).pipeTo(writableTo(c.client, { endOfStreamMessage: true }));
     assert.equal(c.client.closed, true);
-    assert.deepEqual(await collect(c.conn.readable), [utf8("a"), new Uint8Array(0)]);
+    assert.deepEqual(await received, [utf8("a"), new Uint8Array(0)]);
   });
 
   scenario(suite, "writable: other buffer types are written from their memory; text is refused", async (ctx) => {
