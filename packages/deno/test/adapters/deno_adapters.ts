@@ -52,6 +52,26 @@ async function readFull(reader: Reader, length: number): Promise<Uint8Array> {
   return out;
 }
 
+/**
+ * A message pipe as Deno connections: its listener, a client, and the server's side of the client (which reads in
+ * byte mode, as go-winio's do); disposing closes the three.
+ */
+async function messagePipeConns(pipes: Winpipe, name: string) {
+  const listener = toDenoListener(pipes.createServer(name, { type: "message" }));
+  const accepted = listener.accept();
+  const client = toDenoConn(await pipes.connect(name));
+  const conn = await accepted;
+  return {
+    client,
+    conn,
+    [Symbol.dispose]() {
+      conn.close();
+      client.close();
+      listener.close();
+    },
+  };
+}
+
 /** The echo server of Deno's manual: every connection's readable piped to its writable. */
 async function echoServer(listener: Deno.Listener): Promise<number> {
   const echoing: Promise<void>[] = [];
@@ -141,10 +161,8 @@ export function denoAdapterTests(register: RegisterTest, backend: AdapterBackend
   scenario(
     "a write of 0 bytes writes nothing: on a message pipe it would be the end of the data",
     async (pipes, name) => {
-      using listener = toDenoListener(pipes.createServer(name, { type: "message" }));
-      const accepted = listener.accept();
-      using client = toDenoConn(await pipes.connect(name));
-      using conn = await accepted;
+      using pair = await messagePipeConns(pipes, name);
+      const { client, conn } = pair;
       const reading = readAll(conn); // pending: an empty message would complete its read with 0 bytes
       await new Promise((resolve) => setTimeout(resolve, 50));
       assert.equal(await client.write(new Uint8Array(0)), 0);
@@ -158,10 +176,8 @@ export function denoAdapterTests(register: RegisterTest, backend: AdapterBackend
     "closeWrite() waits for the reader before its marker, which a late byte-mode read sees on its own (W-D33)",
     async (pipes, name) => {
       // The server reads in byte mode (as go-winio does), and only after the client's closeWrite() began.
-      using listener = toDenoListener(pipes.createServer(name, { type: "message" }));
-      const accepted = listener.accept();
-      using client = toDenoConn(await pipes.connect(name));
-      using conn = await accepted;
+      using pair = await messagePipeConns(pipes, name);
+      const { client, conn } = pair;
       await writeAll(client, new TextEncoder().encode("abc"));
       const closing = client.closeWrite();
       await new Promise((resolve) => setTimeout(resolve, 50));
