@@ -67,6 +67,16 @@ export interface NodeDuplexOptions {
    * of 0 bytes), instead of skipping it. Default false.
    */
   zeroLengthMessageEnds?: boolean;
+  /**
+   * Message pipes: `end()` sends go-winio's `CloseWrite` (a zero-length
+   * message, once the reader took the data) instead of closing the handle,
+   * so the readable side goes on until the peer's own end, as `end()` of a
+   * TCP socket with `allowHalfOpen` sends a FIN and goes on reading. The
+   * handle closes when both sides are done. Needs `allowHalfOpen` (or the
+   * readable would end with the writable), and a message pipe (a byte pipe
+   * has no zero-length messages): a TypeError otherwise. Default false.
+   */
+  endOfStreamMessage?: boolean;
   /** Bytes (or, in message mode, bytes of messages) buffered ahead of the consumer before reads stop. Node's default. */
   readableHighWaterMark?: number;
   /** Bytes queued by `write()` before it returns false. Node's default. */
@@ -97,7 +107,9 @@ export interface NodeDuplexOptions {
  * - `end()` closes the pipe handle once the queued writes are done: the
  *   peer reads what is left and then the end. Windows pipes cannot be
  *   half-closed, so this also ends the readable side (after the data
- *   already buffered in it).
+ *   already buffered in it). On a message pipe, `endOfStreamMessage` (with
+ *   `allowHalfOpen`) makes `end()` go-winio's `CloseWrite` instead: the
+ *   peer sees the end of the data and the readable side goes on.
  * - `destroy()` cancels the pending ReadFile and WriteFile (CancelIoEx),
  *   waits for them to settle, then closes the handle.
  *
@@ -155,6 +167,10 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   );
   const allowHalfOpen = requireBoolean(opts.allowHalfOpen ?? false, "allowHalfOpen");
   const emptyEnds = requireBoolean(opts.zeroLengthMessageEnds ?? false, "zeroLengthMessageEnds");
+  const halfClose = requireBoolean(opts.endOfStreamMessage ?? false, "endOfStreamMessage");
+  if (halfClose && !allowHalfOpen) {
+    throw new TypeError("endOfStreamMessage needs allowHalfOpen: true (the readable side goes on after end())");
+  }
   // Undefined leaves Node's default.
   const highWaterMark = (value: unknown, what: string) =>
     value === undefined ? undefined : requireInteger(value ?? 0, what, 0, Number.MAX_SAFE_INTEGER);
@@ -198,6 +214,11 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
   // On a byte pipe, what Node queued behind a pending write goes in one WriteFile (writev), as
   // net.Socket does: many small writes cost one call. A message pipe keeps one message per write().
   const bytePipe = conn.info().type === "byte";
+  if (halfClose && bytePipe) {
+    throw new TypeError(
+      `endOfStreamMessage needs a message pipe: "${conn.pipeName}" is a byte pipe, which has no zero-length messages`,
+    );
+  }
   // `owned`: `data` is memory of this duplex's own, handed to the kernel as it is (writeOwned) instead of copied.
   const writeBytes = (data: Uint8Array, callback: (error?: Error | null) => void, owned = false) => {
     // Node writes empty chunks (node:http ends a request with one). They carry nothing, and a
@@ -261,6 +282,14 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
       : {}),
     final(callback) {
       // Node calls this once every write's callback ran: the bytes are in the pipe.
+      if (halfClose) {
+        // go-winio's CloseWrite: the marker once the reader took the data (W-D33); the readable goes on.
+        track(conn.flush({ signal }).then(() => conn.write(new Uint8Array(0), { signal }))).then(
+          () => callback(),
+          callback,
+        );
+        return;
+      }
       conn.close();
       // Nothing more can be read on a closed handle: a pending read ends the readable side when it fails.
       if (!reading) duplex.push(null);

@@ -9,14 +9,17 @@ import assert from "node:assert/strict";
 import { once } from "node:events";
 import http from "node:http";
 import type { Duplex } from "node:stream";
+import { readableFrom, writableTo } from "../mod.ts";
 import { toNodeDuplex } from "../node.ts";
 import {
+  collect,
   concat,
   connected,
   pattern,
   recordReadLengths,
   recordWrites,
   scenario,
+  streamOf,
   type StreamsSuite,
   tick,
   utf8,
@@ -242,6 +245,35 @@ export function nodeDuplexTests(suite: StreamsSuite): void {
       }
       await using c = await connected(ctx);
       assert.throws(() => toNodeDuplex(c.conn, { zeroLengthMessageEnds: "yes" as unknown as boolean }), TypeError);
+    },
+  );
+
+  scenario(
+    suite,
+    "node duplex: endOfStreamMessage makes end() go-winio's CloseWrite: the peer sees the end, the reply still comes",
+    async (ctx) => {
+      await using c = await connected(ctx, { type: "message" });
+      const client = toNodeDuplex(c.client, {
+        endOfStreamMessage: true,
+        allowHalfOpen: true,
+        zeroLengthMessageEnds: true,
+      });
+      const atClient = received(client);
+      client.end(utf8("request"));
+      // The server reads in byte mode, as go-winio does, until the client's CloseWrite.
+      assert.deepEqual(concat(await collect(readableFrom(c.conn, { zeroLengthMessageEnds: true }))), utf8("request"));
+      assert.equal(c.client.closed, false, "end() left the client's handle open");
+      await streamOf([utf8("reply")]).pipeTo(writableTo(c.conn, { endOfStreamMessage: true, preventClose: true }));
+      assert.deepEqual(concat(await atClient), utf8("reply"));
+      // Both sides done: the duplex closes its handle.
+      await closed(client);
+      assert.equal(c.client.closed, true);
+      await using b = await connected(ctx);
+      assert.throws(
+        () => toNodeDuplex(b.client, { endOfStreamMessage: true, allowHalfOpen: true }),
+        /endOfStreamMessage needs a message pipe/,
+      );
+      assert.throws(() => toNodeDuplex(c.conn, { endOfStreamMessage: true }), /needs allowHalfOpen/);
     },
   );
 
