@@ -10,6 +10,7 @@ import {
   isPipeError,
   type PipeConnection,
 } from "@winpipe/core";
+import { writeEndOfStream } from "@winpipe/core/internal";
 import { readableFrom, writableTo } from "@winpipe/streams";
 
 /**
@@ -114,10 +115,7 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
       }
       if (this.#writeClosed) return;
       this.#writeClosed = true;
-      // As go-winio's CloseWrite: the marker only once the reader took the data, or a byte-mode read on
-      // Windows may take it along with the data and never see the end (docs/wine-findings.md, W-D33).
-      await this.#conn.flush();
-      await this.#conn.write(new Uint8Array(0));
+      await writeEndOfStream(this.#conn);
     });
   }
 

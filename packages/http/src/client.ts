@@ -5,6 +5,7 @@
  * @module
  */
 import { parsePipeName, type PipeConnection, type ServerOwner, type Winpipe } from "@winpipe/core";
+import { requireBoolean } from "@winpipe/core/internal";
 import { BodyDecoder, bodyStream } from "./body_in.ts";
 import { BodySourceError, type ChunkReader, encodeHead, type OutFraming, writeMessage } from "./body_out.ts";
 import { decodedBody, decodingFormats } from "./content_coding.ts";
@@ -156,9 +157,6 @@ async function outgoing(
     throw new TypeError("init must be an object");
   }
   const { connectTimeout, waitForCreation, maxHeaderSize, serverOwner, ...requestInit } = init ?? {};
-  if (waitForCreation !== undefined && typeof waitForCreation !== "boolean") {
-    throw new TypeError(`waitForCreation must be a boolean: got ${typeof waitForCreation}`);
-  }
   const target = requestUrl(input);
   const request = typeof target === "string" ? new Request(target, requestInit) : new Request(target, requestInit);
   if (requestInit.method !== undefined && request.method !== normalisedMethod(String(requestInit.method))) {
@@ -185,7 +183,7 @@ async function outgoing(
     body: request.body === null ? null : streamed ? request.body : new Uint8Array(await request.arrayBuffer()),
     signal: request.signal,
     connectTimeout: msOption(connectTimeout, "connectTimeout", 30_000),
-    waitForCreation: waitForCreation ?? false,
+    waitForCreation: requireBoolean(waitForCreation ?? false, "waitForCreation"),
     maxHeaderSize: integerOption(maxHeaderSize, "maxHeaderSize", 256, 16 * 1024 * 1024, 65536),
     serverOwner,
     upgrade,
@@ -603,10 +601,13 @@ async function switched(
   writing: Promise<void>,
 ): Promise<UpgradedConnection> {
   await writing;
-  const headers = new Headers();
-  for (const [field, value] of head.fields) headers.append(field, value);
   const messagePipe = conn.info().type === "message";
-  return upgradedConnection(conn, reader, { status: head.status, statusText: head.reason, headers }, messagePipe);
+  return upgradedConnection(
+    conn,
+    reader,
+    { status: head.status, reason: head.reason, fields: head.fields },
+    messagePipe,
+  );
 }
 
 /** True when an idle connection's server end is still there and sent nothing unasked. */

@@ -352,9 +352,7 @@ export class HttpServer implements AsyncDisposable {
       upgrade.refuse("the 101 could not be written", err);
       return false;
     }
-    const headers = new Headers();
-    for (const [name, value] of upgrade.fields) headers.append(name, value);
-    const head = { status: 101, statusText: "Switching Protocols", headers };
+    const head = { status: 101, reason: "Switching Protocols", fields: upgrade.fields };
     upgrade.switched(upgradedConnection(conn, reader, head, this.#messagePipe));
     return "switched";
   }

@@ -6,7 +6,7 @@
  * @module
  */
 import type { PipeConnection } from "@winpipe/core";
-import { bytesOf } from "@winpipe/core/internal";
+import { bytesOf, writeEndOfStream } from "@winpipe/core/internal";
 import type { ConnReader } from "./reader.ts";
 
 /** The most bytes one chunk of {@linkcode UpgradedConnection.readable} holds. */
@@ -70,13 +70,15 @@ export interface UpgradedConnection extends AsyncDisposable {
   close(): void;
 }
 
-/** The UpgradedConnection over `connection` once `reader` has read the 101's head. */
+/** The UpgradedConnection over `connection` once `reader` has read the 101's head (or, serving, written it). */
 export function upgradedConnection(
   connection: PipeConnection,
   reader: ConnReader,
-  head: { status: number; statusText: string; headers: Headers },
+  head: { status: number; reason: string; fields: readonly (readonly [string, string])[] },
   messagePipe: boolean,
 ): UpgradedConnection {
+  const headers = new Headers();
+  for (const [field, value] of head.fields) headers.append(field, value);
   const readable = new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       let chunk: Uint8Array | null;
@@ -98,11 +100,7 @@ export function upgradedConnection(
       if (bytes.length > 0) await connection.write(bytes);
     },
     async close() {
-      if (!messagePipe) return;
-      // go-winio's CloseWrite: the flush waits until the server took every byte, so that the empty message is
-      // read on its own (a read in byte mode that takes the data may take it along on Windows: W-D33).
-      await connection.flush();
-      await connection.write(new Uint8Array(0));
+      if (messagePipe) await writeEndOfStream(connection);
     },
     abort() {
       connection.close();
@@ -111,8 +109,8 @@ export function upgradedConnection(
   const close = () => connection.close();
   return {
     status: head.status,
-    statusText: head.statusText,
-    headers: head.headers,
+    statusText: head.reason,
+    headers,
     connection,
     readable,
     writable,

@@ -9,6 +9,7 @@
  * @module
  */
 import type { PipeConnection } from "@winpipe/core";
+import { writeEndOfStream } from "@winpipe/core/internal";
 import type { HttpBackend } from "./helpers.ts";
 
 /**
@@ -17,8 +18,7 @@ import type { HttpBackend } from "./helpers.ts";
  * client closes its end or `holdMs` passed. Says who ended the connection.
  */
 export async function closeWriteAndHold(c: PipeConnection, holdMs: number): Promise<"client" | "server"> {
-  await c.flush();
-  await c.write(new Uint8Array(0));
+  await writeEndOfStream(c);
   const held = AbortSignal.timeout(holdMs);
   const buf = new Uint8Array(4096);
   while ((await c.read(buf, { signal: held }).catch(() => null)) !== null);

@@ -13,6 +13,7 @@ import {
   requireInteger,
   requireOptions,
   show,
+  writeEndOfStream,
   writeOwned,
 } from "@winpipe/core/internal";
 import { ChunkReads } from "./read_chunks.ts";
@@ -283,11 +284,8 @@ export function toNodeDuplex(conn: PipeConnection, options?: NodeDuplexOptions):
     final(callback) {
       // Node calls this once every write's callback ran: the bytes are in the pipe.
       if (halfClose) {
-        // go-winio's CloseWrite: the marker once the reader took the data (W-D33); the readable goes on.
-        track(conn.flush({ signal }).then(() => conn.write(new Uint8Array(0), { signal }))).then(
-          () => callback(),
-          callback,
-        );
+        // go-winio's CloseWrite; the readable side goes on.
+        track(writeEndOfStream(conn, signal)).then(() => callback(), callback);
         return;
       }
       conn.close();

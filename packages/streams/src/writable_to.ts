@@ -5,7 +5,14 @@
  * @module
  */
 import type { PipeConnection, PipeWriter } from "@winpipe/core";
-import { bytesOf, requireBoolean, requireInteger, requireOptions, show } from "@winpipe/core/internal";
+import {
+  bytesOf,
+  requireBoolean,
+  requireInteger,
+  requireOptions,
+  show,
+  writeEndOfStream,
+} from "@winpipe/core/internal";
 import { GATHER_LIMITS, WritePump } from "./write_pump.ts";
 
 /**
@@ -94,8 +101,6 @@ export interface WritableOptions {
    */
   preventClose?: boolean;
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * Makes a WritableStream whose chunks are written to `handle`: a
@@ -227,11 +232,7 @@ export function writableTo(handle: WritableHandle, options?: WritableOptions): W
     async close() {
       try {
         await pump?.drain();
-        if (endOfStreamMessage) {
-          // go-winio's CloseWrite: the marker only once the reader has taken the data (W-D33).
-          await handle.flush();
-          await handle.write(EMPTY);
-        }
+        if (endOfStreamMessage) await writeEndOfStream(handle);
       } finally {
         release();
       }

@@ -116,8 +116,10 @@ export function listPipesOn(kernel: PipeKernel, options?: ListPipesOptions): Lis
     });
   }
   return entries
-    .filter(({ name }) => prefix === undefined || upcase(name).startsWith(prefix))
-    .filter(({ name }) => matcher === undefined || matcher.test(upcase(name)))
+    .filter(({ name }) => {
+      const key = upcase(name);
+      return (prefix === undefined || key.startsWith(prefix)) && (matcher === undefined || matcher.test(key));
+    })
     .map(({ name, currentInstances, maxInstances }): ListedPipe => ({
       name: PIPE_ROOT + name,
       instances: currentInstances,
