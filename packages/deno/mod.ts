@@ -277,8 +277,12 @@ export type {
   HttpServer,
   PipeClientIdentity,
   PipeFetchInit,
+  PipeWebSocket,
+  PipeWebSocketInit,
   ServeHttpOptions,
   UpgradedConnection,
+  WebSocketUpgrade,
+  WebSocketUpgradeOptions,
 } from "@winpipe/http";
 
 /**
@@ -347,3 +351,25 @@ export const pipeFetch: WinpipeHttp["pipeFetch"] = http.pipeFetch;
  * ```
  */
 export const pipeUpgrade: WinpipeHttp["pipeUpgrade"] = http.pipeUpgrade;
+
+/**
+ * {@linkcode WinpipeHttp.pipeWebSocket} on kernel32: a WebSocket to the
+ * server on a pipe, as `new WebSocket(url, protocols)` with the pipe name
+ * first (a `PipeWebSocket`: the WHATWG WebSocket interface). A serveHttp
+ * handler makes the other end with `info.upgradeWebSocket()`.
+ *
+ * @example
+ * ```ts ignore
+ * import { pipeWebSocket, serveHttp } from "@winpipe/deno";
+ * const name = String.raw`\\.\pipe\chat`;
+ * await using server = serveHttp(name, (_request, info) => {
+ *   const { socket, response } = info.upgradeWebSocket();
+ *   socket.onmessage = (event) => socket.send(`echo: ${event.data}`);
+ *   return response;
+ * });
+ * await using socket = pipeWebSocket(name, "/chat");
+ * socket.onopen = () => socket.send("hello");
+ * socket.onmessage = (event) => console.log(event.data); // "echo: hello"
+ * ```
+ */
+export const pipeWebSocket: WinpipeHttp["pipeWebSocket"] = http.pipeWebSocket;

@@ -22,6 +22,9 @@
  * - `pipeUpgrade(name, input, init?)`: a request with `Upgrade` (Docker's
  *   attach and exec); after `101` the pipe is an
  *   {@linkcode UpgradedConnection} with a readable and a writable.
+ * - `pipeWebSocket(name, url, protocols?)` and, in a handler,
+ *   `info.upgradeWebSocket()`: WebSockets (RFC 6455) with the interface of
+ *   the WHATWG `WebSocket` ({@linkcode PipeWebSocket}).
  *
  * The parser is this package's own, strict one ({@linkcode HttpParseError}):
  * see docs/http.md for why and for what it refuses.
@@ -56,3 +59,7 @@ export {
 export { type PipeFetchInit, PipeHttpClient, type PipeHttpClientOptions } from "./src/client.ts";
 export { HttpParseError } from "./src/head.ts";
 export type { UpgradedConnection } from "./src/upgraded.ts";
+export { PipeWebSocket, type PipeWebSocketEventMap, type WebSocketBinaryType } from "./src/websocket.ts";
+export type { PipeWebSocketInit } from "./src/websocket_client.ts";
+export type { WebSocketOptions } from "./src/websocket_options.ts";
+export type { WebSocketUpgrade, WebSocketUpgradeOptions } from "./src/websocket_upgrade.ts";

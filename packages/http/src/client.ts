@@ -22,6 +22,8 @@ import { integerOption, msOption } from "./options.ts";
 import { ConnReader } from "./reader.ts";
 import { listHas, normalisedMethod } from "./syntax.ts";
 import { type UpgradedConnection, upgradedConnection } from "./upgraded.ts";
+import type { PipeWebSocket } from "./websocket.ts";
+import { openWebSocket, type PipeWebSocketInit } from "./websocket_client.ts";
 
 /**
  * The fetch options of pipeFetch: RequestInit and what pipes add.
@@ -348,6 +350,42 @@ export class PipeHttpClient implements Disposable {
   ): Promise<UpgradedConnection | Response> {
     const { pipeName, out } = await outgoing(name, input, init, true);
     return await this.#send(pipeName, out);
+  }
+
+  /**
+   * Opens a WebSocket to the server on pipe `name` (RFC 6455; the
+   * handshake is a request through {@linkcode PipeHttpClient.upgrade}):
+   * the socket comes back at once, CONNECTING, as `new WebSocket(url,
+   * protocols)` gives it, and fires `open` once the server switched, or
+   * `error` and `close` (code 1006) when it did not. `input` is a path (on
+   * `ws://localhost`) or a ws: URL; the third argument is the subprotocols
+   * or a {@linkcode PipeWebSocketInit}. A bad URL or subprotocol throws a
+   * SyntaxError, bad options a TypeError or RangeError, before any pipe is
+   * opened.
+   *
+   * @example
+   * ```ts
+   * import { createWinpipe } from "@winpipe/core";
+   * import { createModelKernel } from "@winpipe/core/model";
+   * import { createHttp, PipeHttpClient } from "@winpipe/http";
+   * const pipes = createWinpipe(createModelKernel());
+   * const name = String.raw`\\.\pipe\client-websocket`;
+   * await using server = createHttp(pipes).serveHttp(name, (_request, info) => {
+   *   const { socket, response } = info.upgradeWebSocket({ protocol: "shout" });
+   *   socket.onmessage = (event) => socket.send(String(event.data).toUpperCase());
+   *   return response;
+   * });
+   * using client = new PipeHttpClient(pipes);
+   * await using socket = client.webSocket(name, "/", ["shout"]);
+   * await new Promise((resolve) => (socket.onopen = resolve));
+   * socket.protocol; // "shout"
+   * socket.send("hi");
+   * const event = await new Promise<MessageEvent>((resolve) => (socket.onmessage = resolve));
+   * event.data; // "HI"
+   * ```
+   */
+  webSocket(name: string, input: string | URL, protocolsOrInit?: string | string[] | PipeWebSocketInit): PipeWebSocket {
+    return openWebSocket(this, name, input, protocolsOrInit);
   }
 
   /** An idle connection to `name`, or a new one (waiting while the pipe is busy). */

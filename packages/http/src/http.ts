@@ -7,6 +7,8 @@ import type { Winpipe } from "@winpipe/core";
 import { type PipeFetchInit, PipeHttpClient } from "./client.ts";
 import { type HttpHandler, type HttpServer, serveHttpOn, type ServeHttpOptions } from "./server.ts";
 import type { UpgradedConnection } from "./upgraded.ts";
+import type { PipeWebSocket } from "./websocket.ts";
+import type { PipeWebSocketInit } from "./websocket_client.ts";
 
 /**
  * serveHttp and pipeFetch of one winpipe API (a kernel32 binding, or the model).
@@ -44,6 +46,16 @@ export interface WinpipeHttp {
     input: Request | string | URL,
     init?: PipeFetchInit,
   ): Promise<UpgradedConnection | Response>;
+  /**
+   * Opens a WebSocket to the server on pipe `name`, through the same
+   * client as pipeFetch: `new WebSocket(url, protocols)` with the pipe
+   * name first. See {@linkcode PipeHttpClient.webSocket}.
+   */
+  pipeWebSocket(
+    name: string,
+    input: string | URL,
+    protocolsOrInit?: string | string[] | PipeWebSocketInit,
+  ): PipeWebSocket;
 }
 
 /**
@@ -70,5 +82,6 @@ export function createHttp(pipes: Winpipe): WinpipeHttp {
     serveHttp: (name, handler, options) => serveHttpOn(pipes, name, handler, options),
     pipeFetch: (name, input, init) => (client ??= new PipeHttpClient(pipes)).fetch(name, input, init),
     pipeUpgrade: (name, input, init) => (client ??= new PipeHttpClient(pipes)).upgrade(name, input, init),
+    pipeWebSocket: (name, input, init) => (client ??= new PipeHttpClient(pipes)).webSocket(name, input, init),
   };
 }

@@ -9,6 +9,7 @@ import { parsePipeName, type ServerOptions } from "@winpipe/core";
 import type { PipeClientIdentity } from "./client_identity.ts";
 import { integerOption, msOption } from "./options.ts";
 import type { UpgradedConnection } from "./upgraded.ts";
+import type { WebSocketUpgrade, WebSocketUpgradeOptions } from "./websocket_upgrade.ts";
 
 /**
  * What {@linkcode HttpRequestInfo.upgrade} puts in the `101 Switching
@@ -104,6 +105,16 @@ export interface HttpRequestInfo {
    * asks for no upgrade, and when called twice.
    */
   upgrade(options?: ServerUpgradeOptions): ServerUpgrade;
+  /**
+   * Makes this request's connection a WebSocket, as `Deno.upgradeWebSocket`
+   * does: return the `response` it gives; `socket` opens once the 101 (with
+   * its Sec-WebSocket-Accept) is written. Throws a TypeError for a request
+   * that is not a WebSocket handshake (RFC 6455 §4.2.1: GET, HTTP/1.1,
+   * `Upgrade: websocket` listed in `Connection`, a Sec-WebSocket-Key of 16
+   * bytes, Sec-WebSocket-Version 13), for a `protocol` the request does not
+   * offer, and when an upgrade was already asked for.
+   */
+  upgradeWebSocket(options?: WebSocketUpgradeOptions): WebSocketUpgrade;
 }
 
 /**

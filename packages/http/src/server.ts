@@ -40,6 +40,7 @@ import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
 import { PendingSwitch } from "./server_upgrade.ts";
 import { isFieldValue, listHas, REASONS } from "./syntax.ts";
 import { upgradedConnection } from "./upgraded.ts";
+import { webSocketSwitch } from "./websocket_upgrade.ts";
 
 export type {
   HttpHandler,
@@ -250,7 +251,7 @@ export class HttpServer implements AsyncDisposable {
     conn: PipeConnection,
     reader: ConnReader,
     head: RequestHead,
-    connectionInfo: Omit<HttpRequestInfo, "request" | "upgrade">,
+    connectionInfo: Omit<HttpRequestInfo, "request" | "upgrade" | "upgradeWebSocket">,
     index: number,
     signal: AbortSignal,
   ): Promise<boolean | "switched"> {
@@ -262,6 +263,14 @@ export class HttpServer implements AsyncDisposable {
         if (pending !== undefined) throw new TypeError("upgrade: already called for this request");
         pending = new PendingSwitch(head, options);
         return pending.upgrade;
+      },
+      upgradeWebSocket: (options) => {
+        if (pending !== undefined) {
+          throw new TypeError("upgradeWebSocket: an upgrade was already asked for this request");
+        }
+        const asked = webSocketSwitch(head, request.url, options);
+        pending = asked.pending;
+        return asked.upgrade;
       },
     };
     let request: Request, exchange: Exchange;
@@ -346,13 +355,15 @@ export class HttpServer implements AsyncDisposable {
       await conn.write(refusal(500, "the request body was not read before switching protocols")).catch(() => {});
       return false;
     }
+    let fields: [string, string][];
     try {
-      await conn.write(encodeHead("HTTP/1.1 101 Switching Protocols", upgrade.fields));
+      fields = await upgrade.fields;
+      await conn.write(encodeHead("HTTP/1.1 101 Switching Protocols", fields));
     } catch (err) {
       upgrade.refuse("the 101 could not be written", err);
       return false;
     }
-    const head = { status: 101, reason: "Switching Protocols", fields: upgrade.fields };
+    const head = { status: 101, reason: "Switching Protocols", fields };
     upgrade.switched(upgradedConnection(conn, reader, head, this.#messagePipe));
     return "switched";
   }

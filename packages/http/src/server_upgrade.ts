@@ -24,15 +24,22 @@ function extraFields(headers: ServerUpgradeOptions["headers"]): [string, string]
 export class PendingSwitch {
   /** The Response the handler must return for the switch to happen. */
   readonly response: Response;
-  /** The fields of the 101, in order: Connection, Upgrade, then the handler's. */
-  readonly fields: [string, string][];
+  /** The fields of the 101, in order: Connection, Upgrade, the handler's, then `later`'s (a WebSocket's accept). */
+  readonly fields: Promise<[string, string][]>;
   readonly #connection: Promise<UpgradedConnection>;
   #resolve!: (connection: UpgradedConnection) => void;
   #reject!: (reason: unknown) => void;
   #settled = false;
 
-  /** Checks that `head` asks for an upgrade (TypeError otherwise) and makes the marker Response. */
-  constructor(head: RequestHead, options: ServerUpgradeOptions | undefined) {
+  /**
+   * Checks that `head` asks for an upgrade (TypeError otherwise) and makes the marker Response. `later`: fields
+   * the 101 carries that take a while to make (a WebSocket's Sec-WebSocket-Accept is a SHA-1 digest).
+   */
+  constructor(
+    head: RequestHead,
+    options: ServerUpgradeOptions | undefined,
+    later: Promise<[string, string][]> = Promise.resolve([]),
+  ) {
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw new TypeError("upgrade: options must be an object");
     }
@@ -55,7 +62,12 @@ export class PendingSwitch {
     if (!protocols.some((offered) => offered.toLowerCase() === protocol.toLowerCase())) {
       throw new TypeError(`upgrade: the request offers ${protocols.join(", ")}, not ${JSON.stringify(protocol)}`);
     }
-    this.fields = [["connection", "upgrade"], ["upgrade", protocol], ...extraFields(options?.headers)];
+    const fields: [string, string][] = [
+      ["connection", "upgrade"],
+      ["upgrade", protocol],
+      ...extraFields(options?.headers),
+    ];
+    this.fields = later.then((more) => [...fields, ...more]);
     this.response = new Response(null, { status: 200 });
     this.#connection = new Promise<UpgradedConnection>((resolve, reject) => {
       this.#resolve = resolve;

@@ -10,6 +10,7 @@ import { messagePipeServerSuite, messagePipeSuite } from "./message_pipe_suite.t
 import { nodeInteropSuite } from "./node_interop.ts";
 import { serverSuite } from "./server_suite.ts";
 import { serverUpgradeSuite, upgradeSuite } from "./upgrade_suite.ts";
+import { webSocketSuite } from "./websocket_suite.ts";
 
 export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   serverSuite(register, backend);
@@ -18,6 +19,7 @@ export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   messagePipeServerSuite(register, backend);
   upgradeSuite(register, backend);
   serverUpgradeSuite(register, backend);
+  webSocketSuite(register, backend);
   loadSuite(register, backend);
 }
 

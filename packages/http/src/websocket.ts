@@ -1,0 +1,586 @@
+/**
+ * {@linkcode PipeWebSocket}: the WHATWG `WebSocket` interface over an
+ * {@linkcode UpgradedConnection}, for either end of a pipe (RFC 6455 after
+ * the handshake: frames, fragmented messages, ping and pong, the closing
+ * handshake, and failing the connection on what the RFC says to).
+ *
+ * @module
+ */
+import type { UpgradedConnection } from "./upgraded.ts";
+import { encodeFrame, type Frame, FrameParser, isControl, Opcode, WebSocketProtocolError } from "./websocket_frames.ts";
+
+/**
+ * How a {@linkcode PipeWebSocket} hands binary messages to `message` listeners, as `WebSocket.binaryType`.
+ *
+ * @example
+ * ```ts
+ * import type { WebSocketBinaryType } from "@winpipe/http";
+ * const type: WebSocketBinaryType = "arraybuffer"; // event.data is an ArrayBuffer, not a Blob
+ * ```
+ */
+export type WebSocketBinaryType = "blob" | "arraybuffer";
+
+/** Limits of one socket, as the options of pipeWebSocket and upgradeWebSocket give them. */
+export interface WebSocketLimits {
+  maxMessageSize: number;
+  closeTimeout: number;
+}
+
+/** What makes a socket: its end, its URL, and the handshake that opens it (rejects when it fails). */
+interface Making extends WebSocketLimits {
+  role: "client" | "server";
+  url: string;
+  opening: Promise<{ upgraded: UpgradedConnection; protocol: string }>;
+  /** Stops a handshake still under way (close() while CONNECTING). */
+  abortOpening: () => void;
+}
+
+/** The socket being made: the constructor takes it from here (it takes no argument a user could give). */
+let making: Making | undefined;
+
+/** Makes the socket for a handshake under way. */
+export function makeWebSocket(what: Making): PipeWebSocket {
+  making = what;
+  try {
+    return new PipeWebSocket();
+  } finally {
+    making = undefined;
+  }
+}
+
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
+const encoder = new TextEncoder();
+
+/** RFC 6455 §7.4: the codes a close frame may carry (ws and the browsers accept the same). */
+function isValidCloseCode(code: number): boolean {
+  return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
+    (code >= 3000 && code <= 4999);
+}
+
+/** A close frame's payload: the code and the reason, or nothing. */
+function closePayload(code: number | undefined, reason: string): Uint8Array {
+  if (code === undefined) return new Uint8Array(0);
+  const text = encoder.encode(reason);
+  const payload = new Uint8Array(2 + text.length);
+  payload[0] = code >> 8;
+  payload[1] = code & 0xff;
+  payload.set(text, 2);
+  return payload;
+}
+
+/**
+ * The events of a {@linkcode PipeWebSocket}, by type, as `WebSocketEventMap`.
+ *
+ * @example
+ * ```ts
+ * import type { PipeWebSocketEventMap } from "@winpipe/http";
+ * const onMessage = (event: PipeWebSocketEventMap["message"]) => console.log(event.data);
+ * ```
+ */
+export interface PipeWebSocketEventMap {
+  /** The handshake succeeded. */
+  open: Event;
+  /** A message came: `data` is a string, a Blob or an ArrayBuffer (see `binaryType`). */
+  message: MessageEvent;
+  /** The connection failed (an ErrorEvent whose `error` says why). */
+  error: Event;
+  /** The connection is closed. */
+  close: CloseEvent;
+}
+/** How the handlers are kept, whatever their event. */
+type AnyHandler = ((this: PipeWebSocket, event: Event) => unknown) | null;
+
+/**
+ * A WebSocket over a named pipe: the interface of the WHATWG `WebSocket`
+ * (`readyState`, `send()`, `close()`, `binaryType`, `bufferedAmount`,
+ * `protocol`, and the `open`, `message`, `error` and `close` events, as
+ * listeners or `on...` properties), so code written for a browser's or
+ * Deno's WebSocket works with it. `pipeWebSocket` of `createHttp`,
+ * `@winpipe/deno` and `@winpipe/bun` opens one to a server;
+ * `info.upgradeWebSocket()` makes one in a serveHttp handler. It cannot be
+ * constructed directly.
+ *
+ * What the RFC says fails the connection does (a close frame with 1002,
+ * 1007 or 1009 goes out, then `error` and `close` with code 1006 fire):
+ * unmasked frames from a client or masked ones from a server, reserved
+ * bits, unknown opcodes, broken fragmentation, text that is not UTF-8,
+ * messages above `maxMessageSize`. Pings are answered. No extension is
+ * negotiated (no compression). Beyond WebSocket: `await using` closes it
+ * and waits for its `close` event.
+ *
+ * @example A server and a client on one pipe
+ * ```ts
+ * import { createWinpipe } from "@winpipe/core";
+ * import { createModelKernel } from "@winpipe/core/model";
+ * import { createHttp } from "@winpipe/http";
+ * const { serveHttp, pipeWebSocket } = createHttp(createWinpipe(createModelKernel()));
+ * const name = String.raw`\\.\pipe\websocket-example`;
+ * await using server = serveHttp(name, (_request, info) => {
+ *   const { socket, response } = info.upgradeWebSocket();
+ *   socket.onmessage = (event) => socket.send(`echo: ${event.data}`);
+ *   return response;
+ * });
+ * const socket = pipeWebSocket(name, "/chat");
+ * const reply = new Promise((resolve) => (socket.onmessage = (event) => resolve(event.data)));
+ * socket.onopen = () => socket.send("hello");
+ * await reply; // "echo: hello"
+ * socket.close();
+ * ```
+ */
+export class PipeWebSocket extends EventTarget {
+  /** The handshake is under way. */
+  static readonly CONNECTING = 0;
+  /** Messages go both ways. */
+  static readonly OPEN = 1;
+  /** The closing handshake is under way. */
+  static readonly CLOSING = 2;
+  /** The connection is closed. */
+  static readonly CLOSED = 3;
+  /** The handshake is under way. */
+  readonly CONNECTING = 0;
+  /** Messages go both ways. */
+  readonly OPEN = 1;
+  /** The closing handshake is under way. */
+  readonly CLOSING = 2;
+  /** The connection is closed. */
+  readonly CLOSED = 3;
+
+  readonly #role: "client" | "server";
+  readonly #url: string;
+  readonly #origin: string;
+  readonly #limits: WebSocketLimits;
+  readonly #abortOpening: () => void;
+  #readyState = 0;
+  #protocol = "";
+  #binaryType: WebSocketBinaryType = "blob";
+  #bufferedAmount = 0;
+  #upgraded: UpgradedConnection | undefined;
+  #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
+  /** The last frame written, done when it is (the connection closes behind the close frame). */
+  #lastWrite: Promise<void> = Promise.resolve();
+  /** Sends waiting for a Blob's bytes, in order; undefined when none is. */
+  #queue: Promise<void> | undefined;
+  #queued = 0;
+  #sentClose = false;
+  #receivedClose: { code: number; reason: string } | undefined;
+  /** Why the connection failed, when it did: the `error` event's. */
+  #failure: unknown;
+  #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #closed: Promise<void>;
+  #markClosed!: () => void;
+  readonly #handlers: Record<keyof PipeWebSocketEventMap, AnyHandler> = {
+    open: null,
+    message: null,
+    error: null,
+    close: null,
+  };
+
+  /** Not for use: a PipeWebSocket comes from pipeWebSocket or info.upgradeWebSocket() (a TypeError otherwise). */
+  constructor() {
+    super();
+    const what = making;
+    making = undefined;
+    if (what === undefined) {
+      throw new TypeError("PipeWebSocket: not a constructor to call; use pipeWebSocket or info.upgradeWebSocket()");
+    }
+    this.#role = what.role;
+    this.#url = what.url;
+    this.#origin = new URL(what.url).origin;
+    this.#limits = { maxMessageSize: what.maxMessageSize, closeTimeout: what.closeTimeout };
+    this.#abortOpening = what.abortOpening;
+    this.#closed = new Promise((resolve) => (this.#markClosed = resolve));
+    what.opening.then(
+      ({ upgraded, protocol }) => this.#open(upgraded, protocol),
+      (err) => {
+        this.#failure ??= err;
+        this.#finish();
+      },
+    );
+  }
+
+  /** The URL the socket was opened with (`ws://localhost/path`; a server's: its request's, as `ws:`). */
+  get url(): string {
+    return this.#url;
+  }
+  /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
+  get readyState(): number {
+    return this.#readyState;
+  }
+  /** The subprotocol the server chose, or "". */
+  get protocol(): string {
+    return this.#protocol;
+  }
+  /** The extensions in use: always "" (none is negotiated). */
+  get extensions(): string {
+    return "";
+  }
+  /** The bytes of data passed to `send()` and not yet written to the pipe. */
+  get bufferedAmount(): number {
+    return this.#bufferedAmount;
+  }
+  /** What binary messages arrive as: "blob" (the default, as WebSocket's) or "arraybuffer". */
+  get binaryType(): WebSocketBinaryType {
+    return this.#binaryType;
+  }
+  set binaryType(type: WebSocketBinaryType) {
+    // As WebSocket's: any other value is ignored.
+    if (type === "blob" || type === "arraybuffer") this.#binaryType = type;
+  }
+
+  /** Listener of the `open` event. */
+  get onopen(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null {
+    return this.#handlers.open as ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null;
+  }
+  set onopen(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null) {
+    this.#setHandler("open", handler);
+  }
+  /** Listener of `message` events (a MessageEvent; `data` is a string, a Blob or an ArrayBuffer). */
+  get onmessage(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null {
+    return this.#handlers.message as ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null;
+  }
+  set onmessage(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null) {
+    this.#setHandler("message", handler);
+  }
+  /** Listener of the `error` event (an ErrorEvent whose `error` says why the connection failed). */
+  get onerror(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null {
+    return this.#handlers.error as ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null;
+  }
+  set onerror(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null) {
+    this.#setHandler("error", handler);
+  }
+  /** Listener of the `close` event (a CloseEvent: `code`, `reason`, `wasClean`). */
+  get onclose(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null {
+    return this.#handlers.close as ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null;
+  }
+  set onclose(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null) {
+    this.#setHandler("close", handler);
+  }
+
+  #setHandler<K extends keyof PipeWebSocketEventMap>(
+    type: K,
+    handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown) | null,
+  ): void {
+    const first = this.#handlers[type] === null;
+    this.#handlers[type] = typeof handler === "function" ? handler as AnyHandler : null;
+    if (first && this.#handlers[type] !== null) {
+      // As an event handler attribute: one listener, added when first set, calling whatever is set now.
+      this.addEventListener(type, (event) => this.#handlers[type]?.call(this, event));
+    }
+  }
+
+  /** Adds a listener; for the four events of a WebSocket, typed as {@linkcode PipeWebSocketEventMap} says. */
+  override addEventListener<K extends keyof PipeWebSocketEventMap>(
+    type: K,
+    listener: (this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /** Adds a listener of any event type, as EventTarget's. */
+  override addEventListener(
+    type: string,
+    listener: Parameters<EventTarget["addEventListener"]>[1],
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: Parameters<EventTarget["addEventListener"]>[1] | ((event: never) => unknown),
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener as Parameters<EventTarget["addEventListener"]>[1], options);
+  }
+
+  /** Removes a listener added with addEventListener. */
+  override removeEventListener<K extends keyof PipeWebSocketEventMap>(
+    type: K,
+    listener: (this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /** Removes a listener of any event type, as EventTarget's. */
+  override removeEventListener(
+    type: string,
+    listener: Parameters<EventTarget["addEventListener"]>[1],
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    listener: Parameters<EventTarget["addEventListener"]>[1] | ((event: never) => unknown),
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener as Parameters<EventTarget["addEventListener"]>[1], options);
+  }
+
+  /**
+   * Sends a message: a string as text, an ArrayBuffer, a view of one or a
+   * Blob as binary. Throws an InvalidStateError while CONNECTING; once
+   * closing, the data is counted in `bufferedAmount` and not sent, as
+   * WebSocket does.
+   */
+  send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    if (this.#readyState === this.CONNECTING) {
+      throw new DOMException("send: the WebSocket is not open yet", "InvalidStateError");
+    }
+    if (data instanceof Blob) {
+      this.#enqueue(data.size, async () => new Uint8Array(await data.arrayBuffer()), Opcode.binary);
+      return;
+    }
+    let opcode: number, bytes: Uint8Array;
+    if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && data instanceof SharedArrayBuffer)) {
+      [opcode, bytes] = [Opcode.binary, new Uint8Array(data)];
+    } else if (ArrayBuffer.isView(data)) {
+      [opcode, bytes] = [Opcode.binary, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
+    } else {
+      // WebIDL: anything else is converted to a string.
+      [opcode, bytes] = [Opcode.text, encoder.encode(String(data))];
+    }
+    if (this.#queued > 0) {
+      const copy = bytes.slice();
+      this.#enqueue(copy.length, () => copy, opcode);
+    } else {
+      this.#sendData(opcode, bytes);
+    }
+  }
+
+  /**
+   * Starts the closing handshake: `code` 1000 or 3000-4999 (an
+   * InvalidAccessError otherwise), `reason` at most 123 bytes of UTF-8 (a
+   * SyntaxError otherwise). While CONNECTING it stops the handshake; the
+   * `close` event then has code 1006.
+   */
+  close(code?: number, reason?: string): void {
+    if (code !== undefined) {
+      code = Number(code);
+      if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
+        throw new DOMException(`close: the code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
+      }
+    }
+    const why = reason === undefined ? "" : String(reason);
+    if (encoder.encode(why).length > 123) {
+      throw new DOMException("close: the reason is longer than 123 bytes of UTF-8", "SyntaxError");
+    }
+    if (this.#readyState === this.CLOSING || this.#readyState === this.CLOSED) return;
+    if (this.#readyState === this.CONNECTING) {
+      this.#readyState = this.CLOSING;
+      this.#failure = new DOMException("the WebSocket was closed before it opened", "AbortError");
+      this.#abortOpening();
+      return;
+    }
+    this.#readyState = this.CLOSING;
+    this.#sendClose(code, why);
+    this.#closeTimer = setTimeout(() => this.#upgraded?.close(), this.#limits.closeTimeout);
+  }
+
+  /** Closes the socket (code 1000) and waits for its `close` event. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#readyState === this.OPEN) this.close(1000);
+    else this.close();
+    await this.#closed;
+  }
+
+  /** The handshake succeeded: OPEN, then read frames until the connection ends. */
+  #open(upgraded: UpgradedConnection, protocol: string): void {
+    this.#upgraded = upgraded;
+    if (this.#readyState !== this.CONNECTING) {
+      // close() was called meanwhile and the switch happened anyway.
+      upgraded.close();
+      this.#finish();
+      return;
+    }
+    this.#writer = upgraded.writable.getWriter();
+    this.#writer.closed.catch(() => {});
+    this.#protocol = protocol;
+    this.#readyState = this.OPEN;
+    this.dispatchEvent(new Event("open"));
+    void this.#read(upgraded).then(() => this.#drained()).then(() => this.#finish());
+  }
+
+  /** Resolves when the frames written so far are out (a close frame before the connection closes), or after closeTimeout. */
+  #drained(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#limits.closeTimeout)));
+    return Promise.race([this.#lastWrite, late]).finally(() => clearTimeout(timer));
+  }
+
+  /** Reads and handles frames until the connection ends or fails. */
+  async #read(upgraded: UpgradedConnection): Promise<void> {
+    const reader = upgraded.readable.getReader();
+    const parser = new FrameParser(this.#role === "server", this.#limits.maxMessageSize);
+    const message: { opcode: number; parts: Uint8Array[]; size: number } = { opcode: -1, parts: [], size: 0 };
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        if (this.#receivedClose !== undefined) continue; // nothing after a close frame counts
+        parser.push(value);
+        for (let frame; (frame = parser.next()) !== null;) {
+          this.#frame(frame, message);
+          if (this.#receivedClose !== undefined) break;
+        }
+      }
+    } catch (err) {
+      if (err instanceof WebSocketProtocolError) this.#fail(err);
+      // Otherwise the pipe broke (or this side closed it): the connection is over.
+    } finally {
+      reader.releaseLock();
+    }
+  }
+
+  /** One frame: a part of a message, a control frame. */
+  #frame(frame: Frame, message: { opcode: number; parts: Uint8Array[]; size: number }): void {
+    if (isControl(frame.opcode)) {
+      if (frame.opcode === Opcode.ping) {
+        if (!this.#sentClose) this.#write(encodeFrame(Opcode.pong, frame.payload, this.#role === "client"), 0);
+      } else if (frame.opcode === Opcode.close) {
+        this.#closeFrame(frame.payload);
+      }
+      return;
+    }
+    if (frame.opcode === Opcode.continuation) {
+      if (message.opcode === -1) throw new WebSocketProtocolError(1002, "a continuation frame starts no message");
+    } else {
+      if (message.opcode !== -1) throw new WebSocketProtocolError(1002, "a new message began inside a fragmented one");
+      message.opcode = frame.opcode;
+    }
+    message.size += frame.payload.length;
+    if (message.size > this.#limits.maxMessageSize) {
+      throw new WebSocketProtocolError(1009, `a message above maxMessageSize (${this.#limits.maxMessageSize} bytes)`);
+    }
+    message.parts.push(frame.payload);
+    if (!frame.fin) return;
+    const bytes = message.parts.length === 1 ? message.parts[0] : concat(message.parts, message.size);
+    const opcode = message.opcode;
+    message.opcode = -1;
+    message.parts = [];
+    message.size = 0;
+    let data: string | Blob | ArrayBuffer;
+    if (opcode === Opcode.text) {
+      try {
+        data = fatalUtf8.decode(bytes);
+      } catch {
+        throw new WebSocketProtocolError(1007, "a text message is not UTF-8");
+      }
+    } else {
+      data = this.#binaryType === "blob" ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : bytes.buffer as ArrayBuffer;
+    }
+    // HTML: a message that arrives once this side started closing is not delivered.
+    if (this.#readyState !== this.OPEN) return;
+    this.dispatchEvent(new MessageEvent("message", { data, origin: this.#origin }));
+  }
+
+  /** The peer's close frame: answered with the same code, then the connection ends (RFC 6455 §5.5.1). */
+  #closeFrame(payload: Uint8Array): void {
+    let code = 1005, reason = "";
+    if (payload.length === 1) throw new WebSocketProtocolError(1002, "a close frame of 1 byte");
+    if (payload.length >= 2) {
+      code = (payload[0] << 8) | payload[1];
+      if (!isValidCloseCode(code)) throw new WebSocketProtocolError(1002, `a close frame with the code ${code}`);
+      try {
+        reason = fatalUtf8.decode(payload.subarray(2));
+      } catch {
+        throw new WebSocketProtocolError(1007, "a close frame's reason is not UTF-8");
+      }
+    }
+    this.#receivedClose = { code, reason };
+    if (!this.#sentClose) {
+      this.#readyState = this.CLOSING;
+      this.#sendClose(code === 1005 ? undefined : code, "");
+    }
+    if (this.#role === "server") {
+      // §7.1.1: the server closes the connection first, once its close frame is out.
+      void this.#lastWrite.finally(() => this.#upgraded?.close());
+    } else {
+      // The client waits for the server to close it, for closeTimeout at most.
+      clearTimeout(this.#closeTimer);
+      this.#closeTimer = setTimeout(() => this.#upgraded?.close(), this.#limits.closeTimeout);
+    }
+  }
+
+  /** Fails the connection (RFC 6455 §7.1.7): a close frame with the reason's code, then the connection closes. */
+  #fail(err: WebSocketProtocolError): void {
+    this.#failure ??= err;
+    this.#readyState = this.CLOSING;
+    if (!this.#sentClose) this.#sendClose(err.code, "");
+    void this.#lastWrite.finally(() => this.#upgraded?.close());
+  }
+
+  /** The connection is over: CLOSED, then `error` (if it failed) and `close`. */
+  #finish(): void {
+    if (this.#readyState === this.CLOSED) return;
+    clearTimeout(this.#closeTimer);
+    this.#upgraded?.close();
+    this.#readyState = this.CLOSED;
+    const received = this.#receivedClose;
+    const clean = this.#failure === undefined && received !== undefined && this.#sentClose;
+    if (this.#failure !== undefined) {
+      const error = this.#failure;
+      const message = error instanceof Error ? error.message : String(error);
+      this.dispatchEvent(new ErrorEvent("error", { error, message }));
+    }
+    this.dispatchEvent(
+      new CloseEvent("close", {
+        wasClean: clean,
+        code: this.#failure === undefined && received !== undefined ? received.code : 1006,
+        reason: this.#failure === undefined && received !== undefined ? received.reason : "",
+      }),
+    );
+    this.#markClosed();
+  }
+
+  /** Sends a close frame; nothing goes out after it. */
+  #sendClose(code: number | undefined, reason: string): void {
+    this.#sentClose = true;
+    this.#write(encodeFrame(Opcode.close, closePayload(code, reason), this.#role === "client"), 0);
+  }
+
+  /** A data frame now, or (closing) only counted, as WebSocket counts it. */
+  #sendData(opcode: number, bytes: Uint8Array): void {
+    if (this.#readyState !== this.OPEN || this.#sentClose) {
+      this.#bufferedAmount += bytes.length;
+      return;
+    }
+    this.#write(encodeFrame(opcode, bytes, this.#role === "client"), bytes.length);
+  }
+
+  /** A send that waits for a Blob's bytes, or for one before it. */
+  #enqueue(size: number, bytes: () => Uint8Array | Promise<Uint8Array>, opcode: number): void {
+    this.#queued++;
+    this.#bufferedAmount += size;
+    this.#queue = (this.#queue ?? Promise.resolve()).then(async () => {
+      let data: Uint8Array;
+      try {
+        data = await bytes();
+      } catch (err) {
+        // A Blob that cannot be read: HTML fails the connection... with nothing to tell the peer but 1011.
+        this.#bufferedAmount -= size;
+        if (this.#readyState === this.OPEN) this.#fail(new WebSocketProtocolError(1011, `send: ${err}`));
+        return;
+      } finally {
+        if (--this.#queued === 0) this.#queue = undefined;
+      }
+      this.#bufferedAmount -= size;
+      this.#sendData(opcode, data);
+    });
+  }
+
+  /** Writes a frame; `data` bytes of it count in bufferedAmount until it is written. */
+  #write(frame: Uint8Array, data: number): void {
+    const writer = this.#writer;
+    if (writer === undefined) return;
+    this.#bufferedAmount += data;
+    const done = writer.write(frame).then(() => {
+      this.#bufferedAmount -= data;
+    }, () => {
+      // The pipe broke: the reader sees the end, and the close event says so.
+    });
+    this.#lastWrite = done;
+  }
+}
+
+/** The parts of a fragmented message, joined. */
+function concat(parts: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}

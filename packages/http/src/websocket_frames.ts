@@ -1,0 +1,198 @@
+/**
+ * The WebSocket's frames (RFC 6455 §5): {@linkcode encodeFrame} makes one,
+ * {@linkcode FrameParser} reads them from a byte stream and refuses what
+ * the RFC says must fail the connection ({@linkcode WebSocketProtocolError}).
+ *
+ * @module
+ */
+
+/** Frame opcodes (RFC 6455 §5.2). */
+export const Opcode = {
+  continuation: 0x0,
+  text: 0x1,
+  binary: 0x2,
+  close: 0x8,
+  ping: 0x9,
+  pong: 0xa,
+} as const;
+
+/** One frame, its payload unmasked. */
+export interface Frame {
+  fin: boolean;
+  opcode: number;
+  payload: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * A reason to fail the WebSocket connection (RFC 6455 §7.1.7): `code` is
+ * the status code the close frame sent for it carries (1002 protocol
+ * error, 1007 invalid data, 1009 message too big).
+ */
+export class WebSocketProtocolError extends Error {
+  /** The close code to send. */
+  readonly code: number;
+  /** Makes one. */
+  constructor(code: number, message: string) {
+    super(message);
+    this.name = "WebSocketProtocolError";
+    this.code = code;
+  }
+}
+
+/** Whether `opcode` is a control frame's (close, ping, pong). */
+export function isControl(opcode: number): boolean {
+  return (opcode & 0x8) !== 0;
+}
+
+/**
+ * One frame as bytes: FIN set, payload masked with a new random key when
+ * `masked` (a client's frames must be, a server's must not: §5.1).
+ */
+export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean): Uint8Array<ArrayBuffer> {
+  const length = payload.length;
+  const lengthBytes = length < 126 ? 0 : length <= 0xffff ? 2 : 8;
+  const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
+  const frame = new Uint8Array(headerLength + length);
+  frame[0] = 0x80 | opcode;
+  frame[1] = (masked ? 0x80 : 0) | (lengthBytes === 0 ? length : lengthBytes === 2 ? 126 : 127);
+  const view = new DataView(frame.buffer);
+  if (lengthBytes === 2) view.setUint16(2, length);
+  else if (lengthBytes === 8) view.setBigUint64(2, BigInt(length));
+  if (!masked) {
+    frame.set(payload, headerLength);
+    return frame;
+  }
+  const key = crypto.getRandomValues(new Uint8Array(4));
+  frame.set(key, headerLength - 4);
+  for (let i = 0; i < length; i++) frame[headerLength + i] = payload[i] ^ key[i & 3];
+  return frame;
+}
+
+/**
+ * Reads frames from the chunks of a byte stream as they come. Refuses,
+ * with a {@linkcode WebSocketProtocolError}: reserved bits set (no
+ * extension is negotiated), unknown opcodes, control frames that are
+ * fragmented or longer than 125 bytes, frames masked when they must not
+ * be or unmasked when they must be, and payloads above `maxPayload`
+ * (before reading them).
+ */
+export class FrameParser {
+  readonly #masked: boolean;
+  readonly #maxPayload: number;
+  #chunks: Uint8Array[] = [];
+  #buffered = 0;
+
+  /**
+   * `masked`: whether the peer's frames must be masked (a server reads a
+   * client's). `maxPayload`: the largest payload accepted (1009 beyond).
+   */
+  constructor(masked: boolean, maxPayload: number) {
+    this.#masked = masked;
+    this.#maxPayload = maxPayload;
+  }
+
+  /** Adds bytes read from the stream. */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+  }
+
+  /** The next whole frame, or null until more bytes come. */
+  next(): Frame | null {
+    if (this.#buffered < 2) return null;
+    const head = this.#peek(Math.min(this.#buffered, 14));
+    const fin = (head[0] & 0x80) !== 0;
+    const opcode = head[0] & 0x0f;
+    const masked = (head[1] & 0x80) !== 0;
+    if ((head[0] & 0x70) !== 0) throw new WebSocketProtocolError(1002, "a frame has reserved bits set");
+    if (opcode > 0xa || (opcode > 0x2 && opcode < 0x8)) {
+      throw new WebSocketProtocolError(1002, `a frame has the unknown opcode ${opcode}`);
+    }
+    if (masked !== this.#masked) {
+      throw new WebSocketProtocolError(
+        1002,
+        this.#masked ? "a client's frame is not masked" : "a server's frame is masked",
+      );
+    }
+    let length = head[1] & 0x7f;
+    let at = 2;
+    if (length === 126) {
+      if (head.length < 4) return null;
+      length = (head[2] << 8) | head[3];
+      at = 4;
+    } else if (length === 127) {
+      if (head.length < 10) return null;
+      const view = new DataView(head.buffer, head.byteOffset, head.length);
+      const big = view.getBigUint64(2);
+      if (big >> 63n) throw new WebSocketProtocolError(1002, "a frame's 64-bit length has its top bit set");
+      if (big > BigInt(this.#maxPayload)) {
+        throw new WebSocketProtocolError(1009, `a frame of ${big} bytes is above maxMessageSize`);
+      }
+      length = Number(big);
+      at = 10;
+    }
+    if (isControl(opcode) && (!fin || length > 125)) {
+      throw new WebSocketProtocolError(1002, "a control frame is fragmented or longer than 125 bytes");
+    }
+    if (length > this.#maxPayload) {
+      throw new WebSocketProtocolError(1009, `a frame of ${length} bytes is above maxMessageSize`);
+    }
+    const keyAt = at;
+    if (masked) at += 4;
+    if (this.#buffered < at + length) return null;
+    const key = masked ? head.slice(keyAt, keyAt + 4) : undefined;
+    this.#skip(at);
+    const payload = this.#take(length);
+    if (key !== undefined) {
+      for (let i = 0; i < length; i++) payload[i] ^= key[i & 3];
+    }
+    return { fin, opcode, payload };
+  }
+
+  /** The first `n` buffered bytes, without consuming them. */
+  #peek(n: number): Uint8Array {
+    const first = this.#chunks[0];
+    if (first.length >= n) return first.subarray(0, n);
+    const out = new Uint8Array(n);
+    let filled = 0;
+    for (const chunk of this.#chunks) {
+      const part = chunk.subarray(0, n - filled);
+      out.set(part, filled);
+      filled += part.length;
+      if (filled === n) break;
+    }
+    return out;
+  }
+
+  /** Consumes `n` buffered bytes. */
+  #skip(n: number): void {
+    this.#buffered -= n;
+    while (n > 0) {
+      const first = this.#chunks[0];
+      if (first.length <= n) {
+        this.#chunks.shift();
+        n -= first.length;
+      } else {
+        this.#chunks[0] = first.subarray(n);
+        n = 0;
+      }
+    }
+  }
+
+  /** Consumes `n` buffered bytes into a new array (the payload is unmasked in place, so never a view). */
+  #take(n: number): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const first = this.#chunks[0];
+      const part = first.subarray(0, n - filled);
+      out.set(part, filled);
+      filled += part.length;
+      if (part.length === first.length) this.#chunks.shift();
+      else this.#chunks[0] = first.subarray(part.length);
+    }
+    this.#buffered -= n;
+    return out;
+  }
+}
