@@ -30,8 +30,8 @@ const CHUNK = 64 * 1024;
 /** node.exe's whole part of one test must end within this. */
 const DEADLINE_MS = 120_000;
 
-/** Byte `i` of a body sent by `sender`; the same function is in fixtures/node_http_peer.mjs. */
-function patternByte(sender: "node" | "winpipe", i: number): number {
+/** Byte `i` of a body sent by `sender`; the same function is in fixtures/node_http_peer.mjs and node_ws_peer.mjs. */
+export function patternByte(sender: "node" | "winpipe", i: number): number {
   return ((i * 7) + (i >>> 8) * 13 + (i >>> 16) * 29 + (sender === "node" ? 101 : 0)) & 255;
 }
 
@@ -62,8 +62,11 @@ async function checkPattern(stream: ReadableStream<Uint8Array>, sender: "node" |
   return { bytes, badAt };
 }
 
+/** Why the node.exe interop tests are skipped when {@linkcode findNode} finds none. */
+export const NO_NODE = "node.exe not found (WINPIPE_NODE_EXE, Z:\\win\\node.exe, PATH)";
+
 /** Where node.exe is, or undefined. */
-function findNode(): string | undefined {
+export function findNode(): string | undefined {
   const fromEnv = process.env.WINPIPE_NODE_EXE;
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
   if (existsSync("Z:\\win\\node.exe")) return "Z:\\win\\node.exe";
@@ -84,15 +87,15 @@ interface ClientResults {
   many: { requests: number; ok: number; connections: number; ms: number };
 }
 
-/** A status line of the node.exe peer. */
-interface PeerStatus {
+/** A status line of a node.exe peer. */
+export interface PeerStatus {
   phase: "listening" | "done" | "error";
   message?: string;
   [key: string]: unknown;
 }
 
 /** A running node.exe peer, read through its status file. */
-class NodePeer {
+export class NodePeer {
   readonly #child: ChildProcess;
   readonly #dir: string;
   readonly #statusFile: string;
@@ -115,11 +118,15 @@ class NodePeer {
     });
   }
 
-  static async start(node: string, role: "client" | "server", pipeName: string): Promise<NodePeer> {
+  /**
+   * Starts `node.exe fixture ...args STATUS_FILE`, its standard streams
+   * ignored: the script reports through STATUS_FILE, one JSON object a line.
+   */
+  static async start(node: string, fixture: string, args: string[]): Promise<NodePeer> {
     const dir = await mkdtemp(join(tmpdir(), "winpipe-http-node-"));
     const statusFile = join(dir, "status.jsonl");
     await writeFile(statusFile, "");
-    const child = spawn(node, [PEER, role, pipeName, String(SIZE), statusFile], { stdio: "ignore" });
+    const child = spawn(node, [fixture, ...args, statusFile], { stdio: "ignore" });
     return new NodePeer(child, dir, statusFile);
   }
 
@@ -151,7 +158,7 @@ class NodePeer {
 
 export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
   const node = findNode();
-  const skip = node === undefined ? "node.exe not found (WINPIPE_NODE_EXE, Z:\\win\\node.exe, PATH)" : undefined;
+  const skip = node === undefined ? NO_NODE : undefined;
   const t = (name: string, fn: () => Promise<void>) => register(`http interop (${b.name}): ${name}`, fn, skip);
 
   t(
@@ -189,7 +196,7 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
         }
         return new Response("not found", { status: 404 });
       });
-      await using peer = await NodePeer.start(node!, "client", name);
+      await using peer = await NodePeer.start(node!, PEER, ["client", name, String(SIZE)]);
       const done = await peer.waitFor("done", deadline);
       assert.equal(await peer.exited, 0);
       const results = done.results as ClientResults;
@@ -215,7 +222,7 @@ export function nodeInteropSuite(register: RegisterTest, b: HttpBackend): void {
     async () => {
       const deadline = Date.now() + DEADLINE_MS;
       const name = uniqueName("node-server");
-      await using peer = await NodePeer.start(node!, "server", name);
+      await using peer = await NodePeer.start(node!, PEER, ["server", name, String(SIZE)]);
       await peer.waitFor("listening", deadline);
       using client = new PipeHttpClient(b.pipes, { maxIdlePerPipe: 50 });
       const sockets = new Set<string>();

@@ -8,6 +8,7 @@ import type { HttpBackend, RegisterTest } from "./helpers.ts";
 import { loadSuite } from "./load_suite.ts";
 import { messagePipeServerSuite, messagePipeSuite } from "./message_pipe_suite.ts";
 import { nodeInteropSuite } from "./node_interop.ts";
+import { nodeWebSocketInteropSuite } from "./node_websocket_interop.ts";
 import { serverSuite } from "./server_suite.ts";
 import { serverUpgradeSuite, upgradeSuite } from "./upgrade_suite.ts";
 import { webSocketSuite } from "./websocket_suite.ts";
@@ -23,8 +24,9 @@ export function httpSuites(register: RegisterTest, backend: HttpBackend): void {
   loadSuite(register, backend);
 }
 
-/** The suites of a kernel32 backend: every suite, and interop with node.exe. */
+/** The suites of a kernel32 backend: every suite, and interop with node.exe (its http module, and ws). */
 export function httpKernel32Suites(register: RegisterTest, backend: HttpBackend): void {
   httpSuites(register, backend);
   nodeInteropSuite(register, backend);
+  nodeWebSocketInteropSuite(register, backend);
 }
