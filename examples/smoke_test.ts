@@ -138,6 +138,22 @@ const EXAMPLES: Example[] = [
     ],
   },
   {
+    // A chat room: info.upgradeWebSocket on the server, pipeWebSocket clients, the closing handshake.
+    file: "websocket_chat.ts",
+    expect: [
+      /^chat on \\\\\.\\pipe\\winpipe-example-chat-\d+$/,
+      "GET / without a handshake -> 426 this is a WebSocket chat",
+      "ada connected, subprotocol chat.v1",
+      "ada heard: * ada joined | * bob joined | ada: hello bob | bob: hi ada",
+      "bob heard: * bob joined | ada: hello bob | bob: hi ada",
+      "ada closed: 1000, clean: true",
+      "bob closed: 1000, clean: true",
+      'server: ada left (1000 "ada says bye", clean: true)',
+      'server: bob left (1000 "bob says bye", clean: true)',
+      "websocket chat: done",
+    ],
+  },
+  {
     // The child is the same script under the same deno.exe, started through winpipe's spawn.
     file: "process_output.ts",
     expect: [
