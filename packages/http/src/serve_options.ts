@@ -60,7 +60,10 @@ export interface ServerUpgradeOptions {
 export interface ServerUpgrade {
   /**
    * Return this from the handler: the server then answers `101 Switching
-   * Protocols` instead (a Response cannot have status 101 itself).
+   * Protocols` instead (a Response cannot have status 101 itself). A
+   * framework's copy of it (Hono's middleware copies a Response to set a
+   * header) switches too: it keeps the `x-winpipe-switch` field that names
+   * this switch, which never goes out. Fields set on it go into the 101.
    */
   response: Response;
   /**

@@ -307,12 +307,11 @@ export class HttpServer implements AsyncDisposable {
     // The handler called info.upgrade(): a switch if it returned its response and the request was whole.
     const upgrade = pending as PendingSwitch | undefined;
     if (upgrade !== undefined) {
-      if (response === upgrade.response && !(exchange.bodyError instanceof HttpParseError)) {
-        return await this.#switch(conn, reader, exchange, upgrade);
+      const switching = upgrade.isSwitch(response);
+      if (switching && !(exchange.bodyError instanceof HttpParseError)) {
+        return await this.#switch(conn, reader, exchange, upgrade, response);
       }
-      upgrade.refuse(
-        response === upgrade.response ? "the request body was malformed" : "the handler answered otherwise",
-      );
+      upgrade.refuse(switching ? "the request body was malformed" : "the handler answered otherwise");
     }
     if (exchange.bodyError instanceof HttpParseError && !exchange.responseStarted) {
       // The body was malformed (a bad chunk): the answer is the parser's, whatever the handler made of it.
@@ -347,7 +346,10 @@ export class HttpServer implements AsyncDisposable {
     reader: ConnReader,
     exchange: Exchange,
     upgrade: PendingSwitch,
+    response: Response,
   ): Promise<"switched" | false> {
+    // A framework's copy of the marker may have been given a body: the 101 has none.
+    await response.body?.cancel().catch(() => {});
     await exchange.continueWrite?.catch(() => {});
     exchange.responseStarted = true;
     if (!(await this.#dropBody(exchange))) {
@@ -357,7 +359,7 @@ export class HttpServer implements AsyncDisposable {
     }
     let fields: [string, string][];
     try {
-      fields = await upgrade.fields;
+      fields = await upgrade.fieldsFor(response);
       await conn.write(encodeHead("HTTP/1.1 101 Switching Protocols", fields));
     } catch (err) {
       upgrade.refuse("the 101 could not be written", err);

@@ -20,25 +20,43 @@ function extraFields(headers: ServerUpgradeOptions["headers"]): [string, string]
   return fields;
 }
 
+/**
+ * The field of the marker Response that names its switch: frameworks that
+ * set headers after a handler returned (Hono's middleware) wrap the marker
+ * in a new Response, which keeps the field but not the identity. The
+ * server never writes it.
+ */
+export const SWITCH_FIELD = "x-winpipe-switch";
+
+/** What a kind of switch adds to the 101: fields made later, and the names only it may set. */
+export interface SwitchFields {
+  /** Fields that take a while to make (a WebSocket's Sec-WebSocket-Accept is a SHA-1 digest). */
+  later: Promise<[string, string][]>;
+  /** Names the returned Response's own fields may not set (a WebSocket's handshake fields). */
+  reserved: (name: string) => boolean;
+}
+
 /** One request's switch of protocols, asked by its handler. */
 export class PendingSwitch {
   /** The Response the handler must return for the switch to happen. */
   readonly response: Response;
-  /** The fields of the 101, in order: Connection, Upgrade, the handler's, then `later`'s (a WebSocket's accept). */
-  readonly fields: Promise<[string, string][]>;
+  readonly #token = crypto.randomUUID();
+  /** Connection, Upgrade, options.headers', then what the kind of switch adds. */
+  readonly #fields: Promise<[string, string][]>;
+  readonly #reserved: (name: string) => boolean;
   readonly #connection: Promise<UpgradedConnection>;
   #resolve!: (connection: UpgradedConnection) => void;
   #reject!: (reason: unknown) => void;
   #settled = false;
 
   /**
-   * Checks that `head` asks for an upgrade (TypeError otherwise) and makes the marker Response. `later`: fields
-   * the 101 carries that take a while to make (a WebSocket's Sec-WebSocket-Accept is a SHA-1 digest).
+   * Checks that `head` asks for an upgrade (TypeError otherwise) and makes the marker Response; `kind` is what
+   * a kind of switch (a WebSocket's) adds.
    */
   constructor(
     head: RequestHead,
     options: ServerUpgradeOptions | undefined,
-    later: Promise<[string, string][]> = Promise.resolve([]),
+    kind: SwitchFields = { later: Promise.resolve([]), reserved: () => false },
   ) {
     if (options !== undefined && (typeof options !== "object" || options === null)) {
       throw new TypeError("upgrade: options must be an object");
@@ -67,8 +85,9 @@ export class PendingSwitch {
       ["upgrade", protocol],
       ...extraFields(options?.headers),
     ];
-    this.fields = later.then((more) => [...fields, ...more]);
-    this.response = new Response(null, { status: 200 });
+    this.#fields = kind.later.then((more) => [...fields, ...more]);
+    this.#reserved = kind.reserved;
+    this.response = new Response(null, { status: 200, headers: { [SWITCH_FIELD]: this.#token } });
     this.#connection = new Promise<UpgradedConnection>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -81,6 +100,26 @@ export class PendingSwitch {
   /** What `info.upgrade()` returns. */
   get upgrade(): ServerUpgrade {
     return { response: this.response, connection: this.#connection };
+  }
+
+  /** Whether the handler's `response` is the marker, or a framework's copy of it. */
+  isSwitch(response: Response): boolean {
+    return response === this.response || response.headers.get(SWITCH_FIELD) === this.#token;
+  }
+
+  /**
+   * The fields of the 101 for the `response` the handler returned: Connection, Upgrade, options.headers,
+   * what the kind of switch adds, then the response's own fields (set on the marker, as on
+   * `Deno.upgradeWebSocket`'s, or by a framework's middleware) that none of those named.
+   */
+  async fieldsFor(response: Response): Promise<[string, string][]> {
+    const fields = await this.#fields;
+    const named = new Set(fields.map(([name]) => name));
+    const own: [string, string][] = [];
+    response.headers.forEach((value, name) => {
+      if (!named.has(name) && name !== SWITCH_FIELD && !this.#reserved(name)) own.push([name, value]);
+    });
+    return [...fields, ...extraFields(own)];
   }
 
   /** The 101 is out: the connection is the handler's. */

@@ -53,7 +53,11 @@ export interface WebSocketUpgradeOptions extends WebSocketOptions {
  * ```
  */
 export interface WebSocketUpgrade {
-  /** Return this from the handler: the server answers `101 Switching Protocols` for it. */
+  /**
+   * Return this from the handler (or a framework's copy of it, as for
+   * `info.upgrade()`'s response): the server answers `101 Switching
+   * Protocols` for it.
+   */
   response: Response;
   /**
    * The server's end of the WebSocket: CONNECTING until the 101 is
@@ -105,7 +109,10 @@ export function webSocketSwitch(
     ["sec-websocket-accept", accept],
     ...(protocol === undefined ? [] : [["sec-websocket-protocol", protocol] as [string, string]]),
   ]);
-  const pending = new PendingSwitch(head, { protocol: "websocket", headers }, more);
+  const pending = new PendingSwitch(head, { protocol: "websocket", headers }, {
+    later: more,
+    reserved: (field) => field.startsWith("sec-websocket-"),
+  });
   const socket = makeWebSocket({
     role: "server",
     url: url.replace(/^http/, "ws"),

@@ -358,4 +358,38 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
       ]);
     },
   );
+
+  t(
+    "a framework's copy of the marker Response (a field added after the handler, as Hono's middleware does) still switches; the Response's fields go into the 101",
+    async () => {
+      const name = uniqueName("serve-upgrade-copied");
+      const switched: Promise<void>[] = [];
+      await using _server = b.http.serveHttp(name, (_request, info) => {
+        const upgrade = info.upgrade({ headers: { "x-protocol": "shout/1" } });
+        switched.push(upgrade.connection.then(shout));
+        upgrade.response.headers.set("x-set-on-the-marker", "1"); // as on Deno.upgradeWebSocket's response
+        // What Hono's c.header() does once the handler returned: a new Response with the old one's parts.
+        const copy = new Response(upgrade.response.body, upgrade.response);
+        copy.headers.set("x-powered-by", "middleware");
+        copy.headers.set("connection", "close"); // the connection's own fields are the server's
+        return copy;
+      });
+      await using conn = await b.pipes.connect(name);
+      await conn.write(utf8("GET / HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: shout\r\n\r\nhi"));
+      const buf = new Uint8Array(4096);
+      let text = "";
+      while (!text.includes("HI")) {
+        const r = await conn.read(buf, { signal: AbortSignal.timeout(10_000) });
+        assert.ok(r !== null, `the connection ended after ${JSON.stringify(text)}`);
+        text += latin1.decode(buf.subarray(0, r.bytesRead));
+      }
+      assert.equal(
+        text,
+        "HTTP/1.1 101 Switching Protocols\r\nconnection: upgrade\r\nupgrade: shout\r\nx-protocol: shout/1\r\n" +
+          "x-powered-by: middleware\r\nx-set-on-the-marker: 1\r\n\r\nHI",
+      );
+      conn.close();
+      await Promise.all(switched);
+    },
+  );
 }
