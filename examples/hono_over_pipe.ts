@@ -11,6 +11,10 @@
  *   the requests share one keep-alive connection (the server's
  *   `info.connection` says which), so the app answers them all on one
  *   pipe instance.
+ * - A WebSocket route: the handler's second argument is Hono's `c.env`,
+ *   so `c.env.upgradeWebSocket()` (as `Deno.upgradeWebSocket`) gives the
+ *   socket and the response to return; the middleware's header, set after
+ *   the handler, goes out on the `101`. `pipeWebSocket` is the client.
  * - Ending by itself: leaving the `await using` block shuts the server down
  *   (stops accepting, finishes requests in progress, closes connections).
  *
@@ -25,12 +29,12 @@
  * @module
  */
 import { Hono } from "hono";
-import { pipeFetch, serveHttp } from "@winpipe/deno";
+import { type HttpRequestInfo, pipeFetch, pipeWebSocket, serveHttp } from "@winpipe/deno";
 
 const name = String.raw`\\.\pipe\winpipe-example-hono-` + Deno.pid;
 
-// A plain Hono app: nothing in it knows about pipes.
-const app = new Hono<{ Variables: { connection: number } }>();
+// A plain Hono app: nothing in it knows about pipes but its WebSocket route, which takes the socket from c.env.
+const app = new Hono<{ Bindings: HttpRequestInfo }>();
 app.use("*", async (c, next) => {
   await next();
   c.header("x-powered-by", "hono over a named pipe");
@@ -41,12 +45,17 @@ app.post("/sum", async (c) => {
   const { numbers } = await c.req.json<{ numbers: number[] }>();
   return c.json({ sum: numbers.reduce((a, b) => a + b, 0) });
 });
+app.get("/ws", (c) => {
+  const { socket, response } = c.env.upgradeWebSocket();
+  socket.onmessage = (event) => socket.send(`hono echoes: ${event.data}`);
+  return response;
+});
 
 const connections = new Set<number>();
 {
   await using server = serveHttp(name, (request, info) => {
     connections.add(info.connection);
-    return app.fetch(request);
+    return app.fetch(request, info);
   });
   console.log(`serving the Hono app on ${server.name}`);
 
@@ -65,6 +74,15 @@ const connections = new Set<number>();
 
   const missing = await pipeFetch(name, "/nowhere");
   console.log(`GET /nowhere -> ${missing.status} "${await missing.text()}"`);
+  console.log(`4 requests on ${connections.size} keep-alive connection${connections.size === 1 ? "" : "s"}`);
+
+  const socket = pipeWebSocket(name, "/ws");
+  const reply = new Promise((resolve) => (socket.onmessage = (event) => resolve(event.data)));
+  const closed = new Promise<CloseEvent>((resolve) => (socket.onclose = resolve));
+  socket.onopen = () => socket.send("hello");
+  console.log(`WebSocket /ws: "${await reply}"`);
+  socket.close(1000);
+  const close = await closed;
+  console.log(`WebSocket /ws: closed ${close.code}, clean: ${close.wasClean}`);
 }
-console.log(`4 requests on ${connections.size} keep-alive connection${connections.size === 1 ? "" : "s"}`);
 console.log("hono over pipe: done");

@@ -102,6 +102,8 @@ const EXAMPLES: Example[] = [
       'POST /sum [1,2,3,4] -> 200 {"sum":10}',
       'GET /nowhere -> 404 "404 Not Found"',
       "4 requests on 1 keep-alive connection",
+      'WebSocket /ws: "hono echoes: hello"',
+      "WebSocket /ws: closed 1000, clean: true",
       "hono over pipe: done",
     ],
   },
