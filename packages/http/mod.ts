@@ -61,5 +61,6 @@ export { HttpParseError } from "./src/head.ts";
 export type { UpgradedConnection } from "./src/upgraded.ts";
 export { PipeWebSocket, type PipeWebSocketEventMap, type WebSocketBinaryType } from "./src/websocket.ts";
 export type { PipeWebSocketInit } from "./src/websocket_client.ts";
+export { WebSocketProtocolError } from "./src/websocket_frames.ts";
 export type { WebSocketOptions } from "./src/websocket_options.ts";
 export type { WebSocketUpgrade, WebSocketUpgradeOptions } from "./src/websocket_upgrade.ts";

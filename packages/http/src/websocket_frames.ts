@@ -24,9 +24,22 @@ export interface Frame {
 }
 
 /**
- * A reason to fail the WebSocket connection (RFC 6455 §7.1.7): `code` is
- * the status code the close frame sent for it carries (1002 protocol
- * error, 1007 invalid data, 1009 message too big).
+ * Why a `PipeWebSocket` failed its connection (RFC 6455 §7.1.7):
+ * what the peer sent that the RFC forbids. `code` is the status code of
+ * the close frame sent for it (1002 protocol error, 1007 text that is not
+ * UTF-8, 1009 a message above maxMessageSize). It is the `error` of the
+ * socket's `error` event; the `close` event then has code 1006.
+ *
+ * @example
+ * ```ts
+ * import { type PipeWebSocket, WebSocketProtocolError } from "@winpipe/http";
+ * function logFailures(socket: PipeWebSocket) {
+ *   socket.onerror = (event) => {
+ *     const error = (event as ErrorEvent).error;
+ *     if (error instanceof WebSocketProtocolError) console.log(`the peer broke the protocol (${error.code}): ${error.message}`);
+ *   };
+ * }
+ * ```
  */
 export class WebSocketProtocolError extends Error {
   /** The close code to send. */

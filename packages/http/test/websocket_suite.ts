@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { PipeConnection } from "@winpipe/core";
-import { PipeWebSocket } from "@winpipe/http";
+import { PipeWebSocket, WebSocketProtocolError } from "@winpipe/http";
 import { delay, type HttpBackend, type RegisterTest, uniqueName, utf8 } from "./helpers.ts";
 
 const latin1 = new TextDecoder("latin1");
@@ -467,7 +467,8 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       const close = await serverSeen!.closed;
       assert.deepEqual([close.code, close.wasClean], [1006, false], what);
       assert.deepEqual(serverSeen!.events.slice(-2), ["error", "close"], what);
-      assert.equal((serverSeen!.error as { code?: number }).code, code, what);
+      assert.ok(serverSeen!.error instanceof WebSocketProtocolError, what);
+      assert.equal(serverSeen!.error.code, code, what);
       assert.deepEqual(serverSeen!.messages, [], what);
       peer.conn.close();
     }
