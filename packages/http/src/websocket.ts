@@ -88,14 +88,16 @@ export interface PipeWebSocketEventMap {
   close: CloseEvent;
 }
 /** How the handlers are kept, whatever their event. */
-type AnyHandler = ((this: PipeWebSocket, event: Event) => unknown) | null;
+type AnyHandler = ((event: Event) => unknown) | null;
 
 /**
  * A WebSocket over a named pipe: the interface of the WHATWG `WebSocket`
  * (`readyState`, `send()`, `close()`, `binaryType`, `bufferedAmount`,
  * `protocol`, and the `open`, `message`, `error` and `close` events, as
  * listeners or `on...` properties), so code written for a browser's or
- * Deno's WebSocket works with it. `pipeWebSocket` of `createHttp`,
+ * Deno's WebSocket works with it, and TypeScript takes it where a
+ * standard `WebSocket` is expected (Deno's or the DOM's type; Bun's adds
+ * members of its own). `pipeWebSocket` of `createHttp`,
  * `@winpipe/deno` and `@winpipe/bun` opens one to a server;
  * `info.upgradeWebSocket()` makes one in a serveHttp handler. It cannot be
  * constructed directly.
@@ -150,7 +152,7 @@ export class PipeWebSocket extends EventTarget {
   readonly #origin: string;
   readonly #limits: WebSocketLimits;
   readonly #abortOpening: () => void;
-  #readyState = 0;
+  #readyState: 0 | 1 | 2 | 3 = 0;
   #protocol = "";
   #binaryType: WebSocketBinaryType = "blob";
   #bufferedAmount = 0;
@@ -203,7 +205,7 @@ export class PipeWebSocket extends EventTarget {
     return this.#url;
   }
   /** CONNECTING (0), OPEN (1), CLOSING (2) or CLOSED (3). */
-  get readyState(): number {
+  get readyState(): 0 | 1 | 2 | 3 {
     return this.#readyState;
   }
   /** The subprotocol the server chose, or "". */
@@ -228,37 +230,37 @@ export class PipeWebSocket extends EventTarget {
   }
 
   /** Listener of the `open` event. */
-  get onopen(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null {
-    return this.#handlers.open as ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null;
+  get onopen(): ((event: PipeWebSocketEventMap["open"]) => unknown) | null {
+    return this.#handlers.open as ((event: PipeWebSocketEventMap["open"]) => unknown) | null;
   }
-  set onopen(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["open"]) => unknown) | null) {
+  set onopen(handler: ((event: PipeWebSocketEventMap["open"]) => unknown) | null) {
     this.#setHandler("open", handler);
   }
   /** Listener of `message` events (a MessageEvent; `data` is a string, a Blob or an ArrayBuffer). */
-  get onmessage(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null {
-    return this.#handlers.message as ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null;
+  get onmessage(): ((event: PipeWebSocketEventMap["message"]) => unknown) | null {
+    return this.#handlers.message as ((event: PipeWebSocketEventMap["message"]) => unknown) | null;
   }
-  set onmessage(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["message"]) => unknown) | null) {
+  set onmessage(handler: ((event: PipeWebSocketEventMap["message"]) => unknown) | null) {
     this.#setHandler("message", handler);
   }
   /** Listener of the `error` event (an ErrorEvent whose `error` says why the connection failed). */
-  get onerror(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null {
-    return this.#handlers.error as ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null;
+  get onerror(): ((event: PipeWebSocketEventMap["error"]) => unknown) | null {
+    return this.#handlers.error as ((event: PipeWebSocketEventMap["error"]) => unknown) | null;
   }
-  set onerror(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["error"]) => unknown) | null) {
+  set onerror(handler: ((event: PipeWebSocketEventMap["error"]) => unknown) | null) {
     this.#setHandler("error", handler);
   }
   /** Listener of the `close` event (a CloseEvent: `code`, `reason`, `wasClean`). */
-  get onclose(): ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null {
-    return this.#handlers.close as ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null;
+  get onclose(): ((event: PipeWebSocketEventMap["close"]) => unknown) | null {
+    return this.#handlers.close as ((event: PipeWebSocketEventMap["close"]) => unknown) | null;
   }
-  set onclose(handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap["close"]) => unknown) | null) {
+  set onclose(handler: ((event: PipeWebSocketEventMap["close"]) => unknown) | null) {
     this.#setHandler("close", handler);
   }
 
   #setHandler<K extends keyof PipeWebSocketEventMap>(
     type: K,
-    handler: ((this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown) | null,
+    handler: ((event: PipeWebSocketEventMap[K]) => unknown) | null,
   ): void {
     const first = this.#handlers[type] === null;
     this.#handlers[type] = typeof handler === "function" ? handler as AnyHandler : null;
@@ -271,7 +273,7 @@ export class PipeWebSocket extends EventTarget {
   /** Adds a listener; for the four events of a WebSocket, typed as {@linkcode PipeWebSocketEventMap} says. */
   override addEventListener<K extends keyof PipeWebSocketEventMap>(
     type: K,
-    listener: (this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown,
+    listener: (event: PipeWebSocketEventMap[K]) => unknown,
     options?: boolean | AddEventListenerOptions,
   ): void;
   /** Adds a listener of any event type, as EventTarget's. */
@@ -291,7 +293,7 @@ export class PipeWebSocket extends EventTarget {
   /** Removes a listener added with addEventListener. */
   override removeEventListener<K extends keyof PipeWebSocketEventMap>(
     type: K,
-    listener: (this: PipeWebSocket, event: PipeWebSocketEventMap[K]) => unknown,
+    listener: (event: PipeWebSocketEventMap[K]) => unknown,
     options?: boolean | EventListenerOptions,
   ): void;
   /** Removes a listener of any event type, as EventTarget's. */

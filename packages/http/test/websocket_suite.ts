@@ -22,6 +22,30 @@ async function accept(key: string): Promise<string> {
   return btoa(String.fromCharCode(...new Uint8Array(digest)));
 }
 
+/** The members of the WHATWG WebSocket interface (Bun's WebSocket type adds its own). */
+type StandardWebSocket = Pick<
+  WebSocket,
+  | "url"
+  | "readyState"
+  | "bufferedAmount"
+  | "extensions"
+  | "protocol"
+  | "binaryType"
+  | "onopen"
+  | "onmessage"
+  | "onerror"
+  | "onclose"
+  | "send"
+  | "close"
+  | "addEventListener"
+  | "removeEventListener"
+  | "dispatchEvent"
+  | "CONNECTING"
+  | "OPEN"
+  | "CLOSING"
+  | "CLOSED"
+>;
+
 /** One frame as a peer writes it, including what a peer must not write. */
 function frame(
   opcode: number,
@@ -279,6 +303,10 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     await using _server = echoServer(name);
     await using socket = b.http.pipeWebSocket(name, "/echo?x=1");
     assert.equal(socket.readyState, PipeWebSocket.CONNECTING);
+    // To TypeScript it is a standard WebSocket: code typed for one takes it (type-checked in Deno and with
+    // bun-types, whose WebSocket adds Bun's own members).
+    const typedAsWebSocket: StandardWebSocket = socket;
+    assert.equal(typedAsWebSocket.url, socket.url);
     assert.equal(socket.url, "ws://localhost/echo?x=1");
     const seen = watch(socket);
     await opened(socket);
