@@ -33,6 +33,12 @@ export interface PipeWebSocketInit
     Pick<PipeFetchInit, "headers" | "signal" | "connectTimeout" | "waitForCreation" | "serverOwner" | "maxHeaderSize"> {
   /** The subprotocols offered, as `new WebSocket(url, protocols)` takes them; the server picks one or none. */
   protocols?: string | string[];
+  /**
+   * Stops the handshake when it aborts (the socket then fires `error` and
+   * `close` with 1006, as `close()` while CONNECTING does); once the socket
+   * is open it has no effect.
+   */
+  signal?: AbortSignal | null;
 }
 
 /** Fields of the handshake that the client writes itself. */

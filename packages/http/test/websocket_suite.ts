@@ -654,6 +654,15 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual(seen.events, ["error", "close"]);
     assert.deepEqual([close.code, close.wasClean], [1006, false]);
     assert.equal(socket.readyState, socket.CLOSED);
+
+    // init.signal does the same.
+    const controller = new AbortController();
+    const aborted = b.http.pipeWebSocket(name, "/", { signal: controller.signal });
+    const abortedSeen = watch(aborted);
+    controller.abort(new Error("changed my mind"));
+    assert.equal((await abortedSeen.closed).code, 1006);
+    assert.deepEqual(abortedSeen.events, ["error", "close"]);
+    assert.match(String(abortedSeen.error), /changed my mind/);
   });
 
   t("a peer that goes away without a close frame: close 1006, not clean, no error", async () => {
