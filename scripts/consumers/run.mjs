@@ -6,12 +6,13 @@
 // - publish readiness: `deno publish --dry-run` (type check, slow types,
 //   licences) and `npm pack --dry-run` (only built files, no tests);
 // - a Bun project made by `bun init`: `bun add @winpipe/bun`, its default
-//   tsconfig type-checks clean, and under Wine a named-pipe echo and a
-//   `spawn` with piped output run from source, from a `bun build` bundle
+//   tsconfig type-checks clean, and under Wine a named-pipe echo, a
+//   `spawn` with piped output and an HTTP exchange with a WebSocket
+//   (@winpipe/http, a dependency of the runtime packages) run from source, from a `bun build` bundle
 //   (alone in a directory, no node_modules) and as a `bun build --compile`
 //   executable;
 // - a Deno project: `deno add npm:@winpipe/deno`, `deno check` clean, the
-//   same two programs under Wine with `--allow-ffi` as the only permission;
+//   same programs under Wine with `--allow-ffi` as the only permission;
 // - a Deno project on the JSR-shaped packages: the file set the dry run
 //   would publish, copied out and used through `links`;
 // - in each project a planted type error is caught by the type check.
@@ -42,7 +43,7 @@ const bin = (name) => join(root, "node_modules", ".bin", name);
 const PACKAGES = readdirSync(join(root, "packages")).filter((dir) =>
   existsSync(join(root, "packages", dir, "package.json"))
 );
-const PROGRAMS = ["echo.ts", "spawn.ts"];
+const PROGRAMS = ["echo.ts", "spawn.ts", "http.ts"];
 const PLANTED = "planted_type_error.ts";
 const WINE_SKIPPED = 77;
 
