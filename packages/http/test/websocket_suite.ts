@@ -776,6 +776,33 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual([close.code, close.wasClean], [1000, true]);
   });
 
+  t("50 sockets at once, 100 messages each way on each, every one back in order on its own socket", async () => {
+    const name = uniqueName("ws-many");
+    const serverCloses: Promise<CloseEvent>[] = [];
+    await using _server = b.http.serveHttp(name, (request, info) => {
+      const who = new URL(request.url).searchParams.get("who");
+      const { socket, response } = info.upgradeWebSocket();
+      socket.onmessage = (event) => socket.send(`${who}:${event.data}`);
+      serverCloses.push(new Promise((resolve) => (socket.onclose = resolve)));
+      return response;
+    }, { maxInstances: 64 });
+    const clients = Array.from({ length: 50 }, async (_, who) => {
+      const socket = b.http.pipeWebSocket(name, `/?who=${who}`, { connectTimeout: 60_000 });
+      const seen = watch(socket);
+      await opened(socket);
+      for (let i = 0; i < 100; i++) socket.send(String(i));
+      const got = await seen.nextMessage(100, 60_000);
+      assert.deepEqual(got, Array.from({ length: 100 }, (_, i) => `${who}:${i}`));
+      socket.close(1000);
+      const close = await seen.closed;
+      assert.deepEqual([close.code, close.wasClean], [1000, true]);
+    });
+    await Promise.all(clients);
+    const closes = await Promise.all(serverCloses);
+    assert.equal(closes.length, 50);
+    assert.ok(closes.every((c) => c.code === 1000 && c.wasClean));
+  });
+
   t("bad arguments throw before any pipe is opened", async () => {
     const name = uniqueName("ws-args");
     const syntax = (err: unknown) => err instanceof DOMException && err.name === "SyntaxError";
