@@ -58,6 +58,22 @@ export function isControl(opcode: number): boolean {
 }
 
 /**
+ * XORs `bytes` with the 4-byte `key` in place (§5.3), a word at a time
+ * where `bytes` starts on a word boundary of its buffer.
+ */
+export function maskInPlace(bytes: Uint8Array, key: Uint8Array): void {
+  let i = 0;
+  if (bytes.byteOffset % 4 === 0 && bytes.length >= 16) {
+    // The key as a word in this machine's byte order, so that each byte meets its own key byte.
+    const word = new Uint32Array(key.slice(0, 4).buffer)[0];
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+    for (let w = 0; w < words.length; w++) words[w] ^= word;
+    i = words.length << 2;
+  }
+  for (; i < bytes.length; i++) bytes[i] ^= key[i & 3];
+}
+
+/**
  * One frame as bytes: FIN set, payload masked with a new random key when
  * `masked` (a client's frames must be, a server's must not: §5.1).
  */
@@ -65,10 +81,12 @@ export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean
   const length = payload.length;
   const lengthBytes = length < 126 ? 0 : length <= 0xffff ? 2 : 8;
   const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
-  const frame = new Uint8Array(headerLength + length);
+  // The frame starts where its payload lands on a word boundary, for maskInPlace.
+  const lead = (4 - headerLength % 4) % 4;
+  const frame = new Uint8Array(lead + headerLength + length).subarray(lead) as Uint8Array<ArrayBuffer>;
   frame[0] = 0x80 | opcode;
   frame[1] = (masked ? 0x80 : 0) | (lengthBytes === 0 ? length : lengthBytes === 2 ? 126 : 127);
-  const view = new DataView(frame.buffer);
+  const view = new DataView(frame.buffer, frame.byteOffset);
   if (lengthBytes === 2) view.setUint16(2, length);
   else if (lengthBytes === 8) view.setBigUint64(2, BigInt(length));
   if (!masked) {
@@ -77,7 +95,8 @@ export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean
   }
   const key = crypto.getRandomValues(new Uint8Array(4));
   frame.set(key, headerLength - 4);
-  for (let i = 0; i < length; i++) frame[headerLength + i] = payload[i] ^ key[i & 3];
+  frame.set(payload, headerLength);
+  maskInPlace(frame.subarray(headerLength), key);
   return frame;
 }
 
@@ -157,9 +176,7 @@ export class FrameParser {
     const key = masked ? head.slice(keyAt, keyAt + 4) : undefined;
     this.#skip(at);
     const payload = this.#take(length);
-    if (key !== undefined) {
-      for (let i = 0; i < length; i++) payload[i] ^= key[i & 3];
-    }
+    if (key !== undefined) maskInPlace(payload, key);
     return { fin, opcode, payload };
   }
 
