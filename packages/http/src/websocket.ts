@@ -48,13 +48,23 @@ export function makeWebSocket(what: Making): PipeWebSocket {
   }
 }
 
-const fatalUtf8 = new TextDecoder("utf-8", { fatal: true });
+/** UTF-8 that keeps a leading U+FEFF: a message's text is its data as it is (WHATWG: "UTF-8 decode without BOM"). */
+const fatalUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /** RFC 6455 §7.4: the codes a close frame may carry (ws and the browsers accept the same). */
 function isValidCloseCode(code: number): boolean {
   return (code >= 1000 && code <= 1014 && code !== 1004 && code !== 1005 && code !== 1006) ||
     (code >= 3000 && code <= 4999);
+}
+
+/** WebIDL's `[Clamp] unsigned short`: NaN is 0, the rest clamped to 0-65535 and rounded half to even. */
+function clampedUnsignedShort(value: unknown): number {
+  const x = Number(value);
+  if (Number.isNaN(x)) return 0;
+  const clamped = Math.min(Math.max(x, 0), 65535);
+  const floor = Math.floor(clamped), fraction = clamped - floor;
+  return fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
 }
 
 /** A close frame's payload: the code and the reason, or nothing. */
@@ -158,18 +168,25 @@ export class PipeWebSocket extends EventTarget {
   #bufferedAmount = 0;
   #upgraded: UpgradedConnection | undefined;
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
-  /** The last frame written, done when it is (the connection closes behind the close frame). */
-  #lastWrite: Promise<void> = Promise.resolve();
+  /** The last frame written: true once it is, false if it could not be (the connection closes behind the close frame). */
+  #lastWrite: Promise<boolean> = Promise.resolve(true);
   /** Sends waiting for a Blob's bytes, in order; undefined when none is. */
   #queue: Promise<void> | undefined;
   #queued = 0;
+  /** close() was called: data sent from then on is only counted. */
+  #closeAsked = false;
+  /** A close frame was handed to the writer (nothing goes out after it). */
   #sentClose = false;
+  /** ... and written: the handshake can be clean. */
+  #closeWritten = false;
   #receivedClose: { code: number; reason: string } | undefined;
   /** Why the connection failed, when it did: the `error` event's. */
   #failure: unknown;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #closed: Promise<void>;
   #markClosed!: () => void;
+  /** The listener each set event handler attribute has. */
+  readonly #handlerListeners = new Map<keyof PipeWebSocketEventMap, (event: Event) => void>();
   readonly #handlers: Record<keyof PipeWebSocketEventMap, AnyHandler> = {
     open: null,
     message: null,
@@ -258,15 +275,24 @@ export class PipeWebSocket extends EventTarget {
     this.#setHandler("close", handler);
   }
 
+  /**
+   * Sets an event handler attribute as HTML does: one listener while it is
+   * non-null, added when it is set and removed when it is set to null
+   * (set again, it listens after the listeners added meanwhile).
+   */
   #setHandler<K extends keyof PipeWebSocketEventMap>(
     type: K,
     handler: ((event: PipeWebSocketEventMap[K]) => unknown) | null,
   ): void {
-    const first = this.#handlers[type] === null;
     this.#handlers[type] = typeof handler === "function" ? handler as AnyHandler : null;
-    if (first && this.#handlers[type] !== null) {
-      // As an event handler attribute: one listener, added when first set, calling whatever is set now.
-      this.addEventListener(type, (event) => this.#handlers[type]?.call(this, event));
+    const listener = this.#handlerListeners.get(type);
+    if (this.#handlers[type] === null && listener !== undefined) {
+      this.removeEventListener(type, listener);
+      this.#handlerListeners.delete(type);
+    } else if (this.#handlers[type] !== null && listener === undefined) {
+      const added = (event: Event) => this.#handlers[type]?.call(this, event);
+      this.addEventListener(type, added);
+      this.#handlerListeners.set(type, added);
     }
   }
 
@@ -317,11 +343,16 @@ export class PipeWebSocket extends EventTarget {
    * WebSocket does.
    */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
+    // WebIDL: the argument is required, and a Symbol converts to no string.
+    if (arguments.length === 0) throw new TypeError("send: 1 argument required, but only 0 present");
+    if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
     if (this.#readyState === this.CONNECTING) {
       throw new DOMException("send: the WebSocket is not open yet", "InvalidStateError");
     }
+    // Whether it goes out is decided now: data sent before close() goes out even when it waits for a Blob.
+    const sendable = this.#readyState === this.OPEN && !this.#closeAsked;
     if (data instanceof Blob) {
-      this.#enqueue(data.size, async () => new Uint8Array(await data.arrayBuffer()), Opcode.binary);
+      this.#enqueue(data.size, async () => new Uint8Array(await data.arrayBuffer()), Opcode.binary, sendable);
       return;
     }
     let opcode: number, bytes: Uint8Array;
@@ -335,9 +366,9 @@ export class PipeWebSocket extends EventTarget {
     }
     if (this.#queued > 0) {
       const copy = bytes.slice();
-      this.#enqueue(copy.length, () => copy, opcode);
+      this.#enqueue(copy.length, () => copy, opcode, sendable);
     } else {
-      this.#sendData(opcode, bytes);
+      this.#sendData(opcode, bytes, sendable);
     }
   }
 
@@ -349,8 +380,8 @@ export class PipeWebSocket extends EventTarget {
    */
   close(code?: number, reason?: string): void {
     if (code !== undefined) {
-      code = Number(code);
-      if (!Number.isInteger(code) || (code !== 1000 && (code < 3000 || code > 4999))) {
+      code = clampedUnsignedShort(code);
+      if (code !== 1000 && (code < 3000 || code > 4999)) {
         throw new DOMException(`close: the code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
       }
     }
@@ -366,7 +397,16 @@ export class PipeWebSocket extends EventTarget {
       return;
     }
     this.#readyState = this.CLOSING;
-    this.#sendClose(code, why);
+    this.#closeAsked = true;
+    // Messages sent before close() go first, a Blob's too (they wait in the queue).
+    if (this.#queue === undefined) this.#sendClose(code, why);
+    else void this.#queue.then(() => this.#sendClose(code, why));
+    this.#armCloseTimer();
+  }
+
+  /** Closes the pipe if the closing handshake has not ended within closeTimeout. */
+  #armCloseTimer(): void {
+    clearTimeout(this.#closeTimer);
     this.#closeTimer = setTimeout(() => this.#upgraded?.close(), this.#limits.closeTimeout);
   }
 
@@ -396,9 +436,11 @@ export class PipeWebSocket extends EventTarget {
 
   /** Resolves when the frames written so far are out (a close frame before the connection closes), or after closeTimeout. */
   #drained(): Promise<void> {
+    // A pipe already closed (by closeTimeout) takes no more writes: nothing to wait for.
+    if (this.#upgraded?.connection.closed) return Promise.resolve();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#limits.closeTimeout)));
-    return Promise.race([this.#lastWrite, late]).finally(() => clearTimeout(timer));
+    return Promise.race([this.#lastWrite.then(() => {}), late]).finally(() => clearTimeout(timer));
   }
 
   /** Reads and handles frames until the connection ends or fails. */
@@ -412,7 +454,7 @@ export class PipeWebSocket extends EventTarget {
         if (done) return;
         if (this.#receivedClose !== undefined) continue; // nothing after a close frame counts
         parser.push(value);
-        for (let frame; (frame = parser.next()) !== null;) {
+        for (let frame; (frame = parser.next(this.#limits.maxMessageSize - message.size)) !== null;) {
           this.#frame(frame, message);
           if (this.#receivedClose !== undefined) break;
         }
@@ -485,14 +527,10 @@ export class PipeWebSocket extends EventTarget {
       this.#readyState = this.CLOSING;
       this.#sendClose(code === 1005 ? undefined : code, "");
     }
-    if (this.#role === "server") {
-      // §7.1.1: the server closes the connection first, once its close frame is out.
-      void this.#lastWrite.finally(() => this.#upgraded?.close());
-    } else {
-      // The client waits for the server to close it, for closeTimeout at most.
-      clearTimeout(this.#closeTimer);
-      this.#closeTimer = setTimeout(() => this.#upgraded?.close(), this.#limits.closeTimeout);
-    }
+    // §7.1.1: the server closes the connection first, once its close frame is out; the client waits for it.
+    // Either waits for closeTimeout at most (a peer that does not read can hold the close frame back).
+    if (this.#role === "server") void this.#lastWrite.finally(() => this.#upgraded?.close());
+    this.#armCloseTimer();
   }
 
   /** Fails the connection (RFC 6455 §7.1.7): a close frame with the reason's code, then the connection closes. */
@@ -510,7 +548,7 @@ export class PipeWebSocket extends EventTarget {
     this.#upgraded?.close();
     this.#readyState = this.CLOSED;
     const received = this.#receivedClose;
-    const clean = this.#failure === undefined && received !== undefined && this.#sentClose;
+    const clean = this.#failure === undefined && received !== undefined && this.#closeWritten;
     if (this.#failure !== undefined) {
       const error = this.#failure;
       const message = error instanceof Error ? error.message : String(error);
@@ -528,13 +566,15 @@ export class PipeWebSocket extends EventTarget {
 
   /** Sends a close frame; nothing goes out after it. */
   #sendClose(code: number | undefined, reason: string): void {
+    if (this.#sentClose) return;
     this.#sentClose = true;
     this.#write(encodeFrame(Opcode.close, closePayload(code, reason), this.#role === "client"), 0);
+    void this.#lastWrite.then((written) => (this.#closeWritten = written));
   }
 
-  /** A data frame now, or (closing) only counted, as WebSocket counts it. */
-  #sendData(opcode: number, bytes: Uint8Array): void {
-    if (this.#readyState !== this.OPEN || this.#sentClose) {
+  /** A data frame now, or (sent once closing, or after a close frame) only counted, as WebSocket counts it. */
+  #sendData(opcode: number, bytes: Uint8Array, sendable: boolean): void {
+    if (!sendable || this.#sentClose) {
       this.#bufferedAmount += bytes.length;
       return;
     }
@@ -542,7 +582,7 @@ export class PipeWebSocket extends EventTarget {
   }
 
   /** A send that waits for a Blob's bytes, or for one before it. */
-  #enqueue(size: number, bytes: () => Uint8Array | Promise<Uint8Array>, opcode: number): void {
+  #enqueue(size: number, bytes: () => Uint8Array | Promise<Uint8Array>, opcode: number, sendable: boolean): void {
     this.#queued++;
     this.#bufferedAmount += size;
     this.#queue = (this.#queue ?? Promise.resolve()).then(async () => {
@@ -558,7 +598,7 @@ export class PipeWebSocket extends EventTarget {
         if (--this.#queued === 0) this.#queue = undefined;
       }
       this.#bufferedAmount -= size;
-      this.#sendData(opcode, data);
+      this.#sendData(opcode, data, sendable);
     });
   }
 
@@ -567,12 +607,13 @@ export class PipeWebSocket extends EventTarget {
     const writer = this.#writer;
     if (writer === undefined) return;
     this.#bufferedAmount += data;
-    const done = writer.write(frame).then(() => {
+    this.#lastWrite = writer.write(frame).then(() => {
       this.#bufferedAmount -= data;
+      return true;
     }, () => {
       // The pipe broke: the reader sees the end, and the close event says so.
+      return false;
     });
-    this.#lastWrite = done;
   }
 }
 

@@ -9,7 +9,7 @@ import { parsePipeName } from "@winpipe/core";
 import type { PipeFetchInit, PipeHttpClient } from "./client.ts";
 import { listHas } from "./syntax.ts";
 import { makeWebSocket, type PipeWebSocket } from "./websocket.ts";
-import { acceptFor, listElements, newKey, subprotocols } from "./websocket_handshake.ts";
+import { acceptFor, newKey, subprotocols } from "./websocket_handshake.ts";
 import { webSocketLimits, type WebSocketOptions } from "./websocket_options.ts";
 
 /**
@@ -60,7 +60,10 @@ function webSocketUrl(input: string | URL): URL {
   if (url.protocol !== "ws:") {
     throw new DOMException(`pipeWebSocket: ${text} is not a ws: URL`, "SyntaxError");
   }
-  url.hash = "";
+  // WHATWG: a fragment is a SyntaxError (a WebSocket URL has none to go to).
+  if (url.hash !== "" || url.href.endsWith("#")) {
+    throw new DOMException(`pipeWebSocket: ${text} has a fragment`, "SyntaxError");
+  }
   return url;
 }
 
@@ -126,8 +129,8 @@ export function openWebSocket(
       return new TypeError(`pipeWebSocket: the server's 101 ${why}`);
     };
     // RFC 6455 §4.1: what the client checks of the server's handshake, failing the connection otherwise.
-    if (!listElements([result.headers.get("upgrade") ?? ""]).some((p) => p.toLowerCase() === "websocket")) {
-      throw refuse("does not switch to websocket (its Upgrade field)");
+    if (result.headers.get("upgrade")?.trim().toLowerCase() !== "websocket") {
+      throw refuse("does not switch to websocket alone (its Upgrade field)");
     }
     if (!listHas(result.headers.get("connection"), "upgrade")) throw refuse("has no Connection: upgrade");
     if (result.headers.get("sec-websocket-accept") !== await acceptFor(key)) {
@@ -138,6 +141,8 @@ export function openWebSocket(
     if (protocol !== "" && !protocols.includes(protocol)) {
       throw refuse(`chose the subprotocol ${JSON.stringify(protocol)}, which was not offered`);
     }
+    // WHATWG: subprotocols were offered and the server chose none (ws fails it too; Deno's WebSocket opens).
+    if (protocol === "" && protocols.length > 0) throw refuse(`chose none of the offered subprotocols`);
     return { upgraded: result, protocol };
   })();
   return makeWebSocket({

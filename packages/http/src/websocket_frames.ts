@@ -130,8 +130,12 @@ export class FrameParser {
     this.#buffered += chunk.length;
   }
 
-  /** The next whole frame, or null until more bytes come. */
-  next(): Frame | null {
+  /**
+   * The next whole frame, or null until more bytes come. A data frame may
+   * carry `room` bytes at most (what a message in progress has left of
+   * maxPayload; 1009 beyond, told from its header before its payload is read).
+   */
+  next(room: number = this.#maxPayload): Frame | null {
     if (this.#buffered < 2) return null;
     const head = this.#peek(Math.min(this.#buffered, 14));
     const fin = (head[0] & 0x80) !== 0;
@@ -167,8 +171,8 @@ export class FrameParser {
     if (isControl(opcode) && (!fin || length > 125)) {
       throw new WebSocketProtocolError(1002, "a control frame is fragmented or longer than 125 bytes");
     }
-    if (length > this.#maxPayload) {
-      throw new WebSocketProtocolError(1009, `a frame of ${length} bytes is above maxMessageSize`);
+    if (!isControl(opcode) && length > room) {
+      throw new WebSocketProtocolError(1009, `a frame of ${length} bytes takes a message above maxMessageSize`);
     }
     const keyAt = at;
     if (masked) at += 4;

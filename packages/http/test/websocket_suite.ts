@@ -528,7 +528,7 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
   });
 
   t(
-    "handshakes the client refuses: a 404, a wrong accept, no Upgrade, an unoffered subprotocol, an extension",
+    "handshakes the client refuses: a 404, a wrong accept, no Upgrade or another beside websocket, an unoffered subprotocol or none when offered, an extension",
     async () => {
       const answers: [string, (acceptValue: string) => string, RegExp][] = [
         ["a 404", () => "HTTP/1.1 404 Not Found\r\nContent-Length: 4\r\n\r\nnope", /404/],
@@ -551,6 +551,18 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
             `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n` +
             "Sec-WebSocket-Protocol: other\r\n\r\n",
           /other/,
+        ],
+        [
+          "Upgrade naming another protocol beside websocket",
+          (a) =>
+            `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket, h2c\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n\r\n`,
+          /Upgrade/,
+        ],
+        [
+          "no subprotocol when one was offered",
+          (a) =>
+            `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n\r\n`,
+          /none of the offered subprotocols/,
         ],
         [
           "an extension",
@@ -776,6 +788,110 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual([close.code, close.wasClean], [1000, true]);
   });
 
+  t("close() right behind a Blob send: what was sent before close() goes out first, in order", async () => {
+    const name = uniqueName("ws-close-after-blob");
+    let serverSeen: ReturnType<typeof watch> | undefined;
+    await using _server = echoServer(name, (socket) => (serverSeen = watch(socket)));
+    const socket = b.http.pipeWebSocket(name, "/");
+    const seen = watch(socket);
+    await opened(socket);
+    socket.send("before");
+    socket.send(new Blob(["blob!"]));
+    socket.send("after the blob");
+    socket.close(1000);
+    socket.send("after close()"); // counted, never sent
+    const close = await seen.closed;
+    assert.deepEqual([close.code, close.wasClean], [1000, true]);
+    assert.deepEqual(
+      serverSeen!.messages.map((m) => typeof m === "string" ? m : new TextDecoder().decode(m as ArrayBuffer)),
+      ["before", "blob!", "after the blob"],
+    );
+    assert.equal(socket.bufferedAmount, "after close()".length);
+  });
+
+  t(
+    "on... handlers as HTML sets them: set to null removes the listener, set again adds one (no handler runs twice)",
+    async () => {
+      const name = uniqueName("ws-handlers");
+      await using _server = echoServer(name);
+      const socket = b.http.pipeWebSocket(name, "/");
+      await opened(socket);
+      const calls: string[] = [];
+      socket.onmessage = () => calls.push("h1");
+      socket.onmessage = null;
+      assert.equal(socket.onmessage, null);
+      socket.onmessage = () => calls.push("h2");
+      socket.addEventListener("message", () => calls.push("listener"));
+      socket.onmessage = () => calls.push("h3"); // replaces h2 in its place, before the listener
+      socket.send("one");
+      const seen = watch(socket);
+      await seen.nextMessage(1);
+      assert.deepEqual(calls, ["h3", "listener"]);
+      socket.close();
+      await seen.closed;
+    },
+  );
+
+  t("text keeps a leading U+FEFF, in messages and close reasons (WHATWG: UTF-8 decode without BOM)", async () => {
+    const name = uniqueName("ws-bom");
+    await using _server = rawWebSocketServer(b, name, async (peer) => {
+      await peer.write(frame(0x1, "\uFEFFhi", { mask: false }));
+      await peer.write(frame(0x8, closeBody(1000, "\uFEFFbye"), { mask: false }));
+      await peer.readFrame();
+    });
+    const socket = b.http.pipeWebSocket(name, "/");
+    const seen = watch(socket);
+    const close = await seen.closed;
+    assert.deepEqual(seen.messages, ["\uFEFFhi"]);
+    assert.equal(close.reason, "\uFEFFbye");
+  });
+
+  t(
+    "a peer that sends its close frame and stops reading: the server closes the pipe after closeTimeout, not clean",
+    async () => {
+      const name = uniqueName("ws-close-unread");
+      let serverSeen: ReturnType<typeof watch> | undefined;
+      await using _server = b.http.serveHttp(name, (_request, info) => {
+        const { socket, response } = info.upgradeWebSocket({ closeTimeout: 200 });
+        serverSeen = watch(socket);
+        // More than the pipe holds, to a peer that never reads: writes stay pending.
+        socket.onopen = () => {
+          for (let i = 0; i < 64; i++) socket.send(new Uint8Array(65536));
+        };
+        return response;
+      });
+      const { peer } = await rawClient(b, name);
+      await delay(50);
+      await peer.write(frame(0x8, closeBody(1000)));
+      const close = await serverSeen!.closed;
+      assert.deepEqual([close.code, close.wasClean], [1000, false], "its close frame was never written");
+      peer.conn.close();
+    },
+  );
+
+  t(
+    "a data frame that would take a message past maxMessageSize fails at its header (1009), before its payload",
+    async () => {
+      const name = uniqueName("ws-budget");
+      let serverSeen: ReturnType<typeof watch> | undefined;
+      await using _server = b.http.serveHttp(name, (_request, info) => {
+        const { socket, response } = info.upgradeWebSocket({ maxMessageSize: 1024 });
+        serverSeen = watch(socket);
+        return response;
+      });
+      const { peer } = await rawClient(b, name);
+      // 600 bytes, then the header of 600 more (masked, length 600) and none of its payload.
+      const second = frame(0x0, new Uint8Array(600));
+      await peer.write(frame(0x2, new Uint8Array(600), { fin: false }), second.subarray(0, 8));
+      const closeFrame = await peer.readFrame();
+      assert.equal(closeFrame?.opcode, 0x8);
+      assert.equal((closeFrame!.payload[0] << 8) | closeFrame!.payload[1], 1009);
+      // A ping inside a message near its limit still fits: control frames do not count.
+      assert.equal((await serverSeen!.closed).code, 1006);
+      peer.conn.close();
+    },
+  );
+
   t("50 sockets at once, 100 messages each way on each, every one back in order on its own socket", async () => {
     const name = uniqueName("ws-many");
     const serverCloses: Promise<CloseEvent>[] = [];
@@ -817,17 +933,24 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.throws(() => b.http.pipeWebSocket(name, "/", { headers: { upgrade: "h2c" } }), TypeError);
     assert.throws(() => b.http.pipeWebSocket(name, "/", { headers: { "sec-websocket-protocol": "x" } }), TypeError);
     assert.throws(() => new (PipeWebSocket as unknown as new () => unknown)(), TypeError);
-    // An http: URL is read as ws:, as WebSocket reads it; the fragment is dropped.
+    // WHATWG: a fragment is a SyntaxError, an empty one too.
+    assert.throws(() => b.http.pipeWebSocket(name, "/chat#frag"), syntax);
+    assert.throws(() => b.http.pipeWebSocket(name, "ws://localhost/chat#"), syntax);
+    // An http: URL is read as ws:, as WebSocket reads it.
     await using _server = echoServer(name);
-    const socket = b.http.pipeWebSocket(name, "http://localhost/a#frag");
-    assert.equal(socket.url, "ws://localhost/a");
+    const socket = b.http.pipeWebSocket(name, "http://localhost/a?b");
+    assert.equal(socket.url, "ws://localhost/a?b");
     await opened(socket);
     const invalidAccess = (err: unknown) => err instanceof DOMException && err.name === "InvalidAccessError";
     assert.throws(() => socket.close(1001), invalidAccess);
     assert.throws(() => socket.close(5000), invalidAccess);
     assert.throws(() => socket.close(1000, "x".repeat(124)), syntax);
+    assert.throws(() => socket.close(NaN), invalidAccess, "WebIDL [Clamp] makes NaN 0");
+    assert.throws(() => (socket.send as (this: PipeWebSocket) => void).call(socket), /1 argument required/);
+    assert.throws(() => socket.send(Symbol("s") as never), /a Symbol is not a message/);
     assert.equal(socket.readyState, socket.OPEN, "a refused close() leaves the socket open");
-    socket.close(3000, "é".repeat(61));
+    // WebIDL [Clamp] unsigned short: 2999.5 rounds to even (3000).
+    socket.close(2999.5, "é".repeat(61));
     const seen = watch(socket);
     assert.equal((await seen.closed).code, 3000);
   });
