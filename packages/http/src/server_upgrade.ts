@@ -8,7 +8,7 @@
 import { fieldValues, type RequestHead } from "./head.ts";
 import type { ServerUpgrade, ServerUpgradeOptions } from "./serve_options.ts";
 import { HOP_BY_HOP } from "./server_writes.ts";
-import { isToken, listHas } from "./syntax.ts";
+import { isToken, listElements, listHas } from "./syntax.ts";
 import type { UpgradedConnection } from "./upgraded.ts";
 
 /** Fields a 101 carries from the handler: none that frames a body or is the connection's own. */
@@ -67,7 +67,7 @@ export class PendingSwitch {
         "upgrade: the request asks for no upgrade (HTTP/1.1 with an Upgrade field listed in its Connection field)",
       );
     }
-    const protocols = asked.join(",").split(",").map((p) => p.trim()).filter((p) => p !== "");
+    const protocols = listElements(asked);
     const protocol = options?.protocol ?? (protocols.length === 1 ? protocols[0] : undefined);
     if (protocol === undefined) {
       throw new TypeError(`upgrade: the request offers ${protocols.join(", ")}: say which (options.protocol)`);

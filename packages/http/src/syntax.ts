@@ -135,6 +135,11 @@ export const REASONS: Readonly<Record<number, string>> = {
   505: "HTTP Version Not Supported",
 };
 
+/** The elements of a list field (RFC 9110 §5.6.1) given as its values: split at commas, trimmed, empty ones dropped. */
+export function listElements(values: readonly string[]): string[] {
+  return values.join(",").split(",").map((p) => p.trim()).filter((p) => p !== "");
+}
+
 /** True when `value`, a comma-separated list of tokens (the Connection field), holds `token` (lower case). */
 export function listHas(value: string | null | undefined, token: string): boolean {
   if (!value) return false;

@@ -48,8 +48,3 @@ export function subprotocols(protocols: string | readonly string[] | undefined):
   }
   return list;
 }
-
-/** The comma-separated elements of the values of a list field. */
-export function listElements(values: readonly string[]): string[] {
-  return values.join(",").split(",").map((p) => p.trim()).filter((p) => p !== "");
-}

@@ -8,7 +8,8 @@
 import { fieldValues, type RequestHead } from "./head.ts";
 import { PendingSwitch } from "./server_upgrade.ts";
 import { makeWebSocket, type PipeWebSocket } from "./websocket.ts";
-import { acceptFor, isKey, listElements } from "./websocket_handshake.ts";
+import { listElements } from "./syntax.ts";
+import { acceptFor, isKey } from "./websocket_handshake.ts";
 import { webSocketLimits, type WebSocketOptions } from "./websocket_options.ts";
 
 /**
