@@ -68,6 +68,12 @@ function frame(
   return out;
 }
 
+/** The code a close frame carries (a failed assertion for anything else). */
+function closeCode(frame: ReadFrame | null): number {
+  assert.equal(frame?.opcode, 0x8, "a close frame");
+  return (frame!.payload[0] << 8) | frame!.payload[1];
+}
+
 /** A close frame's payload. */
 function closeBody(code: number, reason = ""): Uint8Array {
   const text = utf8(reason);
@@ -288,6 +294,19 @@ function opened(socket: PipeWebSocket): Promise<void> {
 export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
   const t = (name: string, fn: () => Promise<void>) => register(`websocket (${b.name}): ${name}`, fn);
 
+  /** A server whose sockets take messages up to `maxMessageSize`; `seen` watches the last one. */
+  const limitedServer = (name: string, maxMessageSize: number) => {
+    const watched: { server: ReturnType<typeof b.http.serveHttp>; seen?: ReturnType<typeof watch> } = {
+      server: b.http.serveHttp(name, (_request, info) => {
+        const { socket, response } = info.upgradeWebSocket({ maxMessageSize });
+        socket.binaryType = "arraybuffer";
+        watched.seen = watch(socket);
+        return response;
+      }),
+    };
+    return watched;
+  };
+
   /** A serveHttp server whose handler upgrades every request and hands the socket to `onSocket`. */
   const echoServer = (name: string, onSocket?: (socket: PipeWebSocket, request: Request) => void) =>
     b.http.serveHttp(name, (request, info) => {
@@ -480,18 +499,13 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     ];
     for (const [what, frames, code] of cases) {
       const name = uniqueName("ws-fail");
-      let serverSeen: ReturnType<typeof watch> | undefined;
-      await using _server = b.http.serveHttp(name, (_request, info) => {
-        const { socket, response } = info.upgradeWebSocket({ maxMessageSize: 1024 });
-        serverSeen = watch(socket);
-        return response;
-      });
+      const watched = limitedServer(name, 1024);
+      await using _server = watched.server;
       const { peer } = await rawClient(b, name);
       await peer.write(...frames);
-      const closeFrame = await peer.readFrame();
-      assert.equal(closeFrame?.opcode, 0x8, what);
-      assert.equal((closeFrame!.payload[0] << 8) | closeFrame!.payload[1], code, what);
+      assert.equal(closeCode(await peer.readFrame()), code, what);
       await peer.ended();
+      const serverSeen = watched.seen;
       const close = await serverSeen!.closed;
       assert.deepEqual([close.code, close.wasClean], [1006, false], what);
       assert.deepEqual(serverSeen!.events.slice(-2), ["error", "close"], what);
@@ -870,24 +884,26 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
   );
 
   t(
-    "a data frame that would take a message past maxMessageSize fails at its header (1009), before its payload",
+    "a data frame that would take a message past maxMessageSize fails at its header (1009); control frames do not count",
     async () => {
       const name = uniqueName("ws-budget");
-      let serverSeen: ReturnType<typeof watch> | undefined;
-      await using _server = b.http.serveHttp(name, (_request, info) => {
-        const { socket, response } = info.upgradeWebSocket({ maxMessageSize: 1024 });
-        serverSeen = watch(socket);
-        return response;
-      });
+      const watched = limitedServer(name, 1024);
+      await using _server = watched.server;
       const { peer } = await rawClient(b, name);
+      // 1000 bytes, a ping of 100 inside (more than the 24 the message has left), the last 24: one message.
+      await peer.write(
+        frame(0x2, new Uint8Array(1000), { fin: false }),
+        frame(0x9, new Uint8Array(100)),
+        frame(0x0, new Uint8Array(24)),
+      );
+      assert.equal((await peer.readFrame())?.opcode, 0xa, "the ping was answered");
+      await watched.seen!.nextMessage(1);
+      assert.equal((watched.seen!.messages[0] as ArrayBuffer).byteLength, 1024);
       // 600 bytes, then the header of 600 more (masked, length 600) and none of its payload.
       const second = frame(0x0, new Uint8Array(600));
       await peer.write(frame(0x2, new Uint8Array(600), { fin: false }), second.subarray(0, 8));
-      const closeFrame = await peer.readFrame();
-      assert.equal(closeFrame?.opcode, 0x8);
-      assert.equal((closeFrame!.payload[0] << 8) | closeFrame!.payload[1], 1009);
-      // A ping inside a message near its limit still fits: control frames do not count.
-      assert.equal((await serverSeen!.closed).code, 1006);
+      assert.equal(closeCode(await peer.readFrame()), 1009);
+      assert.equal((await watched.seen!.closed).code, 1006);
       peer.conn.close();
     },
   );
