@@ -6,8 +6,8 @@
  *
  * What it shows:
  * - `info.upgradeWebSocket({ protocol })`, as `Deno.upgradeWebSocket`:
- *   return its `response`, keep its `socket`; a request that is no
- *   WebSocket handshake gets a 426 from the handler.
+ *   return its `response`, keep its `socket`; a request without
+ *   `Upgrade: websocket` gets a 426 from the handler.
  * - `pipeWebSocket(name, url, protocols)`, as `new WebSocket(url,
  *   protocols)` with the pipe name first: the same events (`open`,
  *   `message`, `close`) and methods (`send`, `close`) as a browser's.

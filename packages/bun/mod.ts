@@ -368,9 +368,12 @@ export const pipeUpgrade: WinpipeHttp["pipeUpgrade"] = http.pipeUpgrade;
  *   socket.onmessage = (event) => socket.send(`echo: ${event.data}`);
  *   return response;
  * });
- * await using socket = pipeWebSocket(name, "/chat");
+ * const socket = pipeWebSocket(name, "/chat");
  * socket.onopen = () => socket.send("hello");
- * socket.onmessage = (event) => console.log(event.data); // "echo: hello"
+ * const reply = await new Promise<MessageEvent>((resolve) => (socket.onmessage = resolve));
+ * console.log(reply.data); // "echo: hello"
+ * socket.close(1000);
+ * await new Promise((resolve) => (socket.onclose = resolve)); // before the server goes
  * ```
  */
 export const pipeWebSocket: WinpipeHttp["pipeWebSocket"] = http.pipeWebSocket;

@@ -115,7 +115,9 @@ export interface HttpRequestInfo {
    * that is not a WebSocket handshake (RFC 6455 §4.2.1: GET, HTTP/1.1,
    * `Upgrade: websocket` listed in `Connection`, a Sec-WebSocket-Key of 16
    * bytes, Sec-WebSocket-Version 13), for a `protocol` the request does not
-   * offer, and when an upgrade was already asked for.
+   * offer, and when an upgrade was already asked for; bad options (a
+   * `maxMessageSize` or `closeTimeout` that is no whole number in range)
+   * throw a TypeError or RangeError.
    */
   upgradeWebSocket(options?: WebSocketUpgradeOptions): WebSocketUpgrade;
 }

@@ -374,9 +374,12 @@ export class PipeWebSocket extends EventTarget {
 
   /**
    * Starts the closing handshake: `code` 1000 or 3000-4999 (an
-   * InvalidAccessError otherwise), `reason` at most 123 bytes of UTF-8 (a
-   * SyntaxError otherwise). While CONNECTING it stops the handshake; the
-   * `close` event then has code 1006.
+   * InvalidAccessError otherwise; 1000 when only a reason is given),
+   * `reason` at most 123 bytes of UTF-8 (a SyntaxError otherwise), behind
+   * the messages sent before it. While CONNECTING, a client's socket stops
+   * its handshake; a server's, whose handler is still to return its
+   * response, closes the pipe once the 101 is out. Either way the `close`
+   * event has code 1006.
    */
   close(code?: number, reason?: string): void {
     if (code !== undefined) {
@@ -389,6 +392,8 @@ export class PipeWebSocket extends EventTarget {
     if (encoder.encode(why).length > 123) {
       throw new DOMException("close: the reason is longer than 123 bytes of UTF-8", "SyntaxError");
     }
+    // WHATWG: a reason without a code goes out with 1000 (a close frame has no reason without a code).
+    if (code === undefined && why !== "") code = 1000;
     if (this.#readyState === this.CLOSING || this.#readyState === this.CLOSED) return;
     if (this.#readyState === this.CONNECTING) {
       this.#readyState = this.CLOSING;
@@ -460,7 +465,7 @@ export class PipeWebSocket extends EventTarget {
         }
       }
     } catch (err) {
-      if (err instanceof WebSocketProtocolError) this.#fail(err);
+      if (err instanceof WebSocketProtocolError) this.#fail(err.code, err);
       // Otherwise the pipe broke (or this side closed it): the connection is over.
     } finally {
       reader.releaseLock();
@@ -484,9 +489,7 @@ export class PipeWebSocket extends EventTarget {
       message.opcode = frame.opcode;
     }
     message.size += frame.payload.length;
-    if (message.size > this.#limits.maxMessageSize) {
-      throw new WebSocketProtocolError(1009, `a message above maxMessageSize (${this.#limits.maxMessageSize} bytes)`);
-    }
+    // (The parser refused a frame that would take the message past maxMessageSize, from its header.)
     message.parts.push(frame.payload);
     if (!frame.fin) return;
     const bytes = message.parts.length === 1 ? message.parts[0] : concat(message.parts, message.size);
@@ -533,11 +536,11 @@ export class PipeWebSocket extends EventTarget {
     this.#armCloseTimer();
   }
 
-  /** Fails the connection (RFC 6455 §7.1.7): a close frame with the reason's code, then the connection closes. */
-  #fail(err: WebSocketProtocolError): void {
-    this.#failure ??= err;
+  /** Fails the connection (RFC 6455 §7.1.7): a close frame with `code`, then the pipe closes; `why` is the error event's. */
+  #fail(code: number, why: unknown): void {
+    this.#failure ??= why;
     this.#readyState = this.CLOSING;
-    if (!this.#sentClose) this.#sendClose(err.code, "");
+    if (!this.#sentClose) this.#sendClose(code, "");
     void this.#lastWrite.finally(() => this.#upgraded?.close());
   }
 
@@ -590,9 +593,10 @@ export class PipeWebSocket extends EventTarget {
       try {
         data = await bytes();
       } catch (err) {
-        // A Blob that cannot be read: HTML fails the connection... with nothing to tell the peer but 1011.
+        // A Blob that cannot be read fails the connection (HTML); the peer is told 1011 (an unexpected condition),
+        // the `error` event gets the Blob's own error.
         this.#bufferedAmount -= size;
-        if (this.#readyState === this.OPEN) this.#fail(new WebSocketProtocolError(1011, `send: ${err}`));
+        if (this.#readyState === this.OPEN) this.#fail(1011, err);
         return;
       } finally {
         if (--this.#queued === 0) this.#queue = undefined;

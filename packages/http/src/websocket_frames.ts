@@ -28,7 +28,9 @@ export interface Frame {
  * what the peer sent that the RFC forbids. `code` is the status code of
  * the close frame sent for it (1002 protocol error, 1007 text that is not
  * UTF-8, 1009 a message above maxMessageSize). It is the `error` of the
- * socket's `error` event; the `close` event then has code 1006.
+ * socket's `error` event; the `close` event then has code 1006. (A Blob
+ * passed to `send()` that cannot be read fails the connection too, with
+ * 1011 and the Blob's own error.)
  *
  * @example
  * ```ts

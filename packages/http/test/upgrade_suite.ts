@@ -371,6 +371,7 @@ export function serverUpgradeSuite(register: RegisterTest, b: HttpBackend): void
         // What Hono's c.header() does once the handler returned: a new Response with the old one's parts.
         const copy = new Response(upgrade.response.body, upgrade.response);
         copy.headers.set("x-powered-by", "middleware");
+        copy.headers.set("x-protocol", "from the copy"); // options.headers named it: theirs goes out
         copy.headers.set("connection", "close"); // the connection's own fields are the server's
         return copy;
       });

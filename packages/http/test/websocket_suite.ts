@@ -439,6 +439,9 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       assert.deepEqual([serverClose.code, serverClose.reason, serverClose.wasClean], [4001, "done here", true]);
       assert.deepEqual(serverSeen!.messages, [], "the send after close() never arrived");
       socket.close(); // closing a closed socket does nothing
+      assert.equal(socket.readyState, socket.CLOSED);
+      await delay(20);
+      assert.equal(seen.events.filter((e) => e === "close").length, 1, "one close event");
     },
   );
 
@@ -488,7 +491,14 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       ["a new message inside a fragmented one", [frame(0x1, "a", { fin: false }), frame(0x1, "b")], 1002],
       ["text that is not UTF-8", [frame(0x1, new Uint8Array([0xc3, 0x28]))], 1007],
       ["a close frame of one byte", [frame(0x8, new Uint8Array([3]))], 1002],
-      ["a close frame with the code 1005", [frame(0x8, closeBody(1005))], 1002],
+      ...[999, 1004, 1005, 1006, 1015, 2999, 5000].map((
+        bad,
+      ): [string, Uint8Array[], number] => [`a close frame with the code ${bad}`, [frame(0x8, closeBody(bad))], 1002]),
+      [
+        "a 64-bit length with its top bit set",
+        [new Uint8Array([0x82, 0xff, 0x80, 0, 0, 0, 0, 0, 0, 1, 1, 2, 3, 4])],
+        1002,
+      ],
       ["a close reason that is not UTF-8", [frame(0x8, new Uint8Array([3, 232, 0xff]))], 1007],
       ["a message above maxMessageSize", [frame(0x2, new Uint8Array(1025))], 1009],
       [
@@ -565,6 +575,16 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
             `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n` +
             "Sec-WebSocket-Protocol: other\r\n\r\n",
           /other/,
+        ],
+        [
+          "no Upgrade field",
+          (a) => `HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${a}\r\n\r\n`,
+          /Upgrade/,
+        ],
+        [
+          "no Connection: upgrade",
+          (a) => `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: ${a}\r\n\r\n`,
+          /Connection/,
         ],
         [
           "Upgrade naming another protocol beside websocket",
@@ -665,37 +685,37 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     },
   );
 
-  t("close() while CONNECTING stops the handshake (error, close 1006, never open); send() then throws", async () => {
-    const name = uniqueName("ws-close-connecting");
-    await using _server = echoServer(name);
-    const socket = b.http.pipeWebSocket(name, "/");
-    assert.throws(
-      () => socket.send("early"),
-      (err: unknown) => err instanceof DOMException && err.name === "InvalidStateError",
-    );
-    const seen = watch(socket);
-    socket.close();
-    assert.equal(socket.readyState, socket.CLOSING);
-    const close = await seen.closed;
-    assert.deepEqual(seen.events, ["error", "close"]);
-    assert.deepEqual([close.code, close.wasClean], [1006, false]);
-    assert.equal(socket.readyState, socket.CLOSED);
+  t(
+    "close() while CONNECTING stops the handshake (error, close 1006, never open); send() before open throws",
+    async () => {
+      const name = uniqueName("ws-close-connecting");
+      await using _server = echoServer(name);
+      const socket = b.http.pipeWebSocket(name, "/");
+      assert.throws(
+        () => socket.send("early"),
+        (err: unknown) => err instanceof DOMException && err.name === "InvalidStateError",
+      );
+      const seen = watch(socket);
+      socket.close();
+      assert.equal(socket.readyState, socket.CLOSING);
+      const close = await seen.closed;
+      assert.deepEqual(seen.events, ["error", "close"]);
+      assert.deepEqual([close.code, close.wasClean], [1006, false]);
+      assert.equal(socket.readyState, socket.CLOSED);
 
-    // init.signal does the same.
-    const controller = new AbortController();
-    const aborted = b.http.pipeWebSocket(name, "/", { signal: controller.signal });
-    const abortedSeen = watch(aborted);
-    controller.abort(new Error("changed my mind"));
-    assert.equal((await abortedSeen.closed).code, 1006);
-    assert.deepEqual(abortedSeen.events, ["error", "close"]);
-    assert.match(String(abortedSeen.error), /changed my mind/);
-  });
+      // init.signal does the same.
+      const controller = new AbortController();
+      const aborted = b.http.pipeWebSocket(name, "/", { signal: controller.signal });
+      const abortedSeen = watch(aborted);
+      controller.abort(new Error("changed my mind"));
+      assert.equal((await abortedSeen.closed).code, 1006);
+      assert.deepEqual(abortedSeen.events, ["error", "close"]);
+      assert.match(String(abortedSeen.error), /changed my mind/);
+    },
+  );
 
   t("a peer that goes away without a close frame: close 1006, not clean, no error", async () => {
     const name = uniqueName("ws-abrupt");
-    await using _server = echoServer(name, (socket) => {
-      socket.onmessage = () => {};
-    });
     await using rawServer = rawWebSocketServer(b, `${name}-raw`, async (peer) => {
       await peer.write(frame(0x1, "one", { mask: false }));
       peer.conn.close();
@@ -736,6 +756,35 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual([close.code, close.wasClean], [1006, false]);
     assert.equal(seenByPeer[0]?.opcode, 0x8);
     assert.deepEqual(seenByPeer[0]?.payload, closeBody(1000, "bye"));
+  });
+
+  t("after the closing handshake the client waits for the server to close the pipe, closeTimeout at most", async () => {
+    const name = uniqueName("ws-client-waits");
+    let answered = 0, ended = 0;
+    await using server = rawWebSocketServer(b, name, async (peer) => {
+      const closeFrame = await peer.readFrame();
+      // close() with only a reason: WHATWG sends 1000 with it.
+      assert.deepEqual(closeFrame?.payload, closeBody(1000, "only a reason"));
+      await peer.write(frame(0x8, closeBody(1000), { mask: false }));
+      answered = Date.now();
+      await peer.ended(10_000); // this server holds the pipe: the client must close it
+      ended = Date.now();
+    });
+    const socket = b.http.pipeWebSocket(name, "/", { closeTimeout: 300 });
+    const seen = watch(socket);
+    await opened(socket);
+    socket.close(undefined, "only a reason");
+    const close = await seen.closed;
+    assert.deepEqual([close.code, close.wasClean], [1000, true]);
+    await withDeadline(
+      (async () => {
+        while (ended === 0 && server.failures.length === 0) await delay(5);
+      })(),
+      5000,
+      "the raw server did not see the end",
+    );
+    assert.deepEqual(server.failures, []);
+    assert.ok(ended - answered >= 250, `the client closed the pipe ${ended - answered} ms after the handshake`);
   });
 
   t("a message that arrives after close() is not delivered (HTML: the socket is CLOSING)", async () => {
@@ -832,15 +881,15 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       await opened(socket);
       const calls: string[] = [];
       socket.onmessage = () => calls.push("h1");
-      socket.onmessage = null;
-      assert.equal(socket.onmessage, null);
-      socket.onmessage = () => calls.push("h2");
       socket.addEventListener("message", () => calls.push("listener"));
-      socket.onmessage = () => calls.push("h3"); // replaces h2 in its place, before the listener
+      socket.onmessage = null; // its listener goes
+      assert.equal(socket.onmessage, null);
+      socket.onmessage = () => calls.push("h2"); // a new one, after the listener
+      socket.onmessage = () => calls.push("h3"); // takes h2's place
       socket.send("one");
       const seen = watch(socket);
       await seen.nextMessage(1);
-      assert.deepEqual(calls, ["h3", "listener"]);
+      assert.deepEqual(calls, ["listener", "h3"]);
       socket.close();
       await seen.closed;
     },
