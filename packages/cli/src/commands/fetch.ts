@@ -10,9 +10,7 @@ import { PipeHttpClient } from "@winpipe/http";
 import { type Command, waitOptions } from "../command.ts";
 import { fullPipeName, inputData, jsonData, printJson } from "../data.ts";
 import { UsageError } from "../exit_codes.ts";
-
-/** An HTTP token (RFC 9110 §5.6.2): a method, a field name. */
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+import { headerPairs, TOKEN } from "../http_headers.ts";
 
 /** The server answered with an error status (400 and up): the body was printed, the exit code is 1. */
 export class HttpStatusError extends Error {
@@ -20,22 +18,6 @@ export class HttpStatusError extends Error {
     super(`the server answered ${status}${statusText ? " " + statusText : ""}`);
     this.name = "HttpStatusError";
   }
-}
-
-/** `--header "Name: value"` values as header pairs; a malformed one is a UsageError. */
-function headerPairs(given: readonly string[]): [string, string][] {
-  return given.map((line) => {
-    const colon = line.indexOf(":");
-    const name = line.slice(0, colon);
-    const value = line.slice(colon + 1).trim();
-    // deno-lint-ignore no-control-regex -- a field value may hold no control character but HTAB
-    if (colon <= 0 || !TOKEN.test(name) || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-      throw new UsageError(
-        `--header must be "NAME: VALUE" (a token, then text on one line): got ${JSON.stringify(line)}`,
-      );
-    }
-    return [name, value];
-  });
 }
 
 export const fetch: Command = {
