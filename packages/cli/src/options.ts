@@ -22,6 +22,8 @@ export const OPTIONS = {
   header: { type: "string", short: "H", multiple: true, description: '"NAME: VALUE": a request header (repeatable)' },
   data: { type: "string", short: "d", description: "DATA: the request body as UTF-8 text; - reads standard input" },
   include: { type: "boolean", short: "i", description: "print the status line and the headers before the body" },
+  protocol: { type: "string", multiple: true, description: "P: a WebSocket subprotocol to offer (repeatable)" },
+  count: { type: "string", description: "N: close after N messages came (default: when the server closes)" },
   help: { type: "boolean", short: "h", description: "show the command's help" },
 } as const;
 

@@ -12,12 +12,13 @@ import { info } from "./commands/info.ts";
 import { listen } from "./commands/listen.ts";
 import { ls } from "./commands/ls.ts";
 import { send } from "./commands/send.ts";
+import { ws } from "./commands/ws.ts";
 import type { CliEnvironment } from "./environment.ts";
 import { adviceFor, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, exitCodeOf, UsageError } from "./exit_codes.ts";
 import { OPTIONS, parseCommandArguments } from "./options.ts";
 import { VERSION } from "./version.ts";
 
-const COMMANDS: readonly Command[] = [ls, info, send, call, listen, cat, fetch];
+const COMMANDS: readonly Command[] = [ls, info, send, call, listen, cat, fetch, ws];
 
 const EXIT_CODES = [
   "exit codes: 0 done, 1 a pipe call failed, 2 wrong command line, 3 no such pipe,",

@@ -71,7 +71,7 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     const help = await harness.run(["help"]);
     exits(help, 0, "help");
     assert.match(help.stdout, /usage: winpipe COMMAND/);
-    for (const command of ["ls", "info", "send", "call", "listen", "cat", "fetch"]) {
+    for (const command of ["ls", "info", "send", "call", "listen", "cat", "fetch", "ws"]) {
       assert.match(help.stdout, new RegExp(` ${command} `));
     }
     const sendHelp = await harness.run(["send", "--help"]);
@@ -454,6 +454,78 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       ) {
         const bad = await harness.run(["fetch", name, ...(args[0].startsWith("-") ? ["/", ...args] : args)]);
         exits(bad, 2, `fetch ${args.join(" ")}`);
+      }
+    },
+  );
+
+  /**
+   * A WebSocket server on `name`: echoes each text message as "echo: TEXT", answers "bin" with 3 bytes,
+   * closes with 4000 on "bye", and /closes says one thing and closes with 1000.
+   */
+  function webSocketServer(name: string) {
+    return createHttp(pipes).serveHttp(full(name), (request, info) => {
+      const path = new URL(request.url).pathname;
+      const offered = request.headers.get("sec-websocket-protocol");
+      const { socket, response } = info.upgradeWebSocket(offered ? { protocol: offered.split(",")[0].trim() } : {});
+      socket.onopen = () => {
+        if (path !== "/closes") return;
+        socket.send("just this");
+        socket.close(1000);
+      };
+      socket.onmessage = (event) => {
+        if (event.data === "bye") socket.close(4000, "asked to go");
+        else if (event.data === "bin") socket.send(new Uint8Array([0xff, 0x00, 0x41]));
+        else socket.send(`echo: ${event.data}`);
+      };
+      return response;
+    });
+  }
+
+  add("ws sends each line of standard input and prints each message; --count closes after N", async () => {
+    const name = shortName("ws-echo");
+    await using _server = webSocketServer(name);
+    const got = await harness.run(["ws", name, "/chat", "--count", "3"], "one\ntwo\r\n\nthree");
+    exits(got, 0, "ws --count 3");
+    assert.equal(got.stdout, "echo: one\necho: two\necho: \n");
+    assert.match(got.stderr, /connected to ws:\/\/localhost\/chat/);
+    // The server closes by itself: ws ends with it, after what it said.
+    const closes = await harness.run(["ws", name, "/closes"]);
+    exits(closes, 0, "ws of a server that closes with 1000");
+    assert.equal(closes.stdout, "just this\n");
+  });
+
+  add("ws --json shows open (with the subprotocol), messages (text or base64) and close", async () => {
+    const name = shortName("ws-json");
+    await using _server = webSocketServer(name);
+    const got = await harness.run(["ws", name, "/", "--json", "--protocol", "chat.v2", "--count", "2"], "hi\nbin\n");
+    exits(got, 0, "ws --json");
+    assert.deepEqual(got.stdout.trim().split("\n").map((line) => JSON.parse(line)), [
+      { event: "open", url: "ws://localhost/", protocol: "chat.v2" },
+      { event: "message", text: "echo: hi" },
+      { event: "message", base64: "/wBB" },
+      { event: "close", code: 1000, reason: "", wasClean: true },
+    ]);
+  });
+
+  add(
+    "ws: a close with another code exits 1; no such pipe exits 3; a refused handshake 1; bad arguments 2",
+    async () => {
+      const name = shortName("ws-fail");
+      await using _server = webSocketServer(name);
+      const bye = await harness.run(["ws", name, "/"], "first\nbye\n");
+      exits(bye, 1, "ws closed with 4000");
+      assert.equal(bye.stdout, "echo: first\n");
+      assert.match(bye.stderr, /the server closed the WebSocket with 4000 \("asked to go"\)/);
+      exits(await harness.run(["ws", shortName("nobody"), "/"]), 3, "ws to a missing pipe");
+      const httpName = shortName("ws-http-only");
+      await using _http = httpServer(httpName);
+      const refused = await harness.run(["ws", httpName, "/missing"]);
+      exits(refused, 1, "ws to a server that answers 404");
+      assert.match(refused.stderr, /the server answered 404/);
+      for (
+        const args of [["not-a-path"], ["/", "--count", "0"], ["/#frag"], ["/", "--protocol", "a b"], ["/", "-H", "x"]]
+      ) {
+        exits(await harness.run(["ws", name, ...args]), 2, `ws ${args.join(" ")}`);
       }
     },
   );
