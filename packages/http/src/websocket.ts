@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { concatBytes } from "@winpipe/core/internal";
 import type { UpgradedConnection } from "./upgraded.ts";
 import { encodeFrame, type Frame, FrameParser, isControl, Opcode, WebSocketProtocolError } from "./websocket_frames.ts";
 
@@ -170,11 +171,8 @@ export class PipeWebSocket extends EventTarget {
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   /** The last frame written: true once it is, false if it could not be (the connection closes behind the close frame). */
   #lastWrite: Promise<boolean> = Promise.resolve(true);
-  /** Sends waiting for a Blob's bytes, in order; undefined when none is. */
+  /** Sends waiting for a Blob's bytes, in order: the last one's promise; undefined when none waits. */
   #queue: Promise<void> | undefined;
-  #queued = 0;
-  /** close() was called: data sent from then on is only counted. */
-  #closeAsked = false;
   /** A close frame was handed to the writer (nothing goes out after it). */
   #sentClose = false;
   /** ... and written: the handshake can be clean. */
@@ -349,8 +347,9 @@ export class PipeWebSocket extends EventTarget {
     if (this.#readyState === this.CONNECTING) {
       throw new DOMException("send: the WebSocket is not open yet", "InvalidStateError");
     }
-    // Whether it goes out is decided now: data sent before close() goes out even when it waits for a Blob.
-    const sendable = this.#readyState === this.OPEN && !this.#closeAsked;
+    // Whether it goes out is decided now (close() makes the socket CLOSING): data sent before close() goes
+    // out even when it waits for a Blob.
+    const sendable = this.#readyState === this.OPEN;
     if (data instanceof Blob) {
       this.#enqueue(data.size, async () => new Uint8Array(await data.arrayBuffer()), Opcode.binary, sendable);
       return;
@@ -364,7 +363,7 @@ export class PipeWebSocket extends EventTarget {
       // WebIDL: anything else is converted to a string.
       [opcode, bytes] = [Opcode.text, encoder.encode(String(data))];
     }
-    if (this.#queued > 0) {
+    if (this.#queue !== undefined) {
       const copy = bytes.slice();
       this.#enqueue(copy.length, () => copy, opcode, sendable);
     } else {
@@ -402,7 +401,6 @@ export class PipeWebSocket extends EventTarget {
       return;
     }
     this.#readyState = this.CLOSING;
-    this.#closeAsked = true;
     // Messages sent before close() go first, a Blob's too (they wait in the queue).
     if (this.#queue === undefined) this.#sendClose(code, why);
     else void this.#queue.then(() => this.#sendClose(code, why));
@@ -492,7 +490,7 @@ export class PipeWebSocket extends EventTarget {
     // (The parser refused a frame that would take the message past maxMessageSize, from its header.)
     message.parts.push(frame.payload);
     if (!frame.fin) return;
-    const bytes = message.parts.length === 1 ? message.parts[0] : concat(message.parts, message.size);
+    const bytes = message.parts.length === 1 ? message.parts[0] : concatBytes(message.parts, message.size);
     const opcode = message.opcode;
     message.opcode = -1;
     message.parts = [];
@@ -586,9 +584,8 @@ export class PipeWebSocket extends EventTarget {
 
   /** A send that waits for a Blob's bytes, or for one before it. */
   #enqueue(size: number, bytes: () => Uint8Array | Promise<Uint8Array>, opcode: number, sendable: boolean): void {
-    this.#queued++;
     this.#bufferedAmount += size;
-    this.#queue = (this.#queue ?? Promise.resolve()).then(async () => {
+    const queued: Promise<void> = (this.#queue ?? Promise.resolve()).then(async () => {
       let data: Uint8Array;
       try {
         data = await bytes();
@@ -599,11 +596,13 @@ export class PipeWebSocket extends EventTarget {
         if (this.#readyState === this.OPEN) this.#fail(1011, err);
         return;
       } finally {
-        if (--this.#queued === 0) this.#queue = undefined;
+        // The last send queued leaves the queue empty.
+        if (this.#queue === queued) this.#queue = undefined;
       }
       this.#bufferedAmount -= size;
       this.#sendData(opcode, data, sendable);
     });
+    this.#queue = queued;
   }
 
   /** Writes a frame; `data` bytes of it count in bufferedAmount until it is written. */
@@ -619,15 +618,4 @@ export class PipeWebSocket extends EventTarget {
       return false;
     });
   }
-}
-
-/** The parts of a fragmented message, joined. */
-function concat(parts: Uint8Array[], size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
