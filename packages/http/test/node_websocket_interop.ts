@@ -15,7 +15,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { PipeWebSocket } from "@winpipe/http";
-import { type HttpBackend, type RegisterTest, uniqueName } from "./helpers.ts";
+import { type HttpBackend, type RegisterTest, uniqueName, withDeadline } from "./helpers.ts";
 import { findNode, NO_NODE, NodePeer, patternByte } from "./node_interop.ts";
 
 /** Bytes of each binary message. */
@@ -44,11 +44,7 @@ function checkBytes(bytes: Uint8Array, sender: "node" | "winpipe"): { bytes: num
 
 /** `promise`, or a rejection naming `what` once `deadline` (a Date.now() time) passed. */
 function within<T>(promise: Promise<T>, deadline: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no ${what} in time`)), Math.max(0, deadline - Date.now()));
-  });
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+  return withDeadline(promise, Math.max(0, deadline - Date.now()), `no ${what} in time`);
 }
 
 /** What a close event said. */

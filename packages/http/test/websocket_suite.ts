@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import type { PipeConnection } from "@winpipe/core";
 import { PipeWebSocket, WebSocketProtocolError } from "@winpipe/http";
-import { delay, type HttpBackend, type RegisterTest, uniqueName, utf8 } from "./helpers.ts";
+import { delay, type HttpBackend, type RegisterTest, uniqueName, utf8, withDeadline } from "./helpers.ts";
 
 const latin1 = new TextDecoder("latin1");
 const utf8Text = new TextDecoder();
@@ -268,15 +268,6 @@ function watch(socket: PipeWebSocket) {
     closed: withDeadline(closed, 10_000, "no close event"),
     nextMessage,
   };
-}
-
-/** `promise`, or a rejection after `ms`. */
-function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(what)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /** Resolves when `socket` is open; rejects if it closes first. */
