@@ -64,6 +64,13 @@ function turbo(args) {
 }
 
 const lines = [];
+/** `label: name: first line of its message` of every failed case, repeated in the summary (a log's tail is often all one sees). */
+const failures = [];
+/** Says a failure now, and keeps it for the summary. */
+function reportFailure(text) {
+  failures.push(text);
+  console.error(text);
+}
 let totalPassed = 0, totalFailed = 0, totalSkipped = 0, exitCode = 0;
 for (const suite of suites) {
   console.log(`\n=== ${suite.label} ===`);
@@ -94,7 +101,7 @@ for (const suite of suites) {
     if (reports.length === 0) {
       // The runner failed before it could report (a type error, a crash): that is a failure, never a pass.
       failed++;
-      console.error(`${suite.label}: ${parts[i].dir} wrote no report (see its output above)`);
+      reportFailure(`${suite.label}: ${parts[i].dir} wrote no report (see its output above)`);
       continue;
     }
     for (const { cases } of reports) {
@@ -103,7 +110,7 @@ for (const suite of suites) {
         else if (c.outcome === SKIPPED) skipped++;
         else if (c.outcome === FAILED) {
           failed++;
-          console.error(`${suite.label}: FAILED ${c.name}${c.message ? `: ${c.message.split("\n")[0]}` : ""}`);
+          reportFailure(`${suite.label}: FAILED ${c.name}${c.message ? `: ${c.message.split("\n")[0]}` : ""}`);
         }
       }
     }
@@ -111,7 +118,7 @@ for (const suite of suites) {
   if (code !== 0 && failed === 0 && skipReasons.length === 0) {
     // turbo failed but no report says why (a task crashed after writing a passing report): one failure.
     failed++;
-    console.error(`${suite.label}: turbo exited with ${code}`);
+    reportFailure(`${suite.label}: turbo exited with ${code}`);
   }
   if (skipReasons.length > 0 && passed + failed === 0) {
     lines.push(`${suite.label} skipped: ${skipReasons[0]}`);
@@ -128,5 +135,8 @@ for (const suite of suites) {
 }
 console.log("\n=== summary ===");
 for (const line of lines) console.log(line);
+if (failures.length > 0) {
+  console.log(["", "failed:", ...failures.map((failure) => `  ${failure.slice(0, 500)}`), ""].join("\n"));
+}
 console.log(`${totalPassed} passed, ${totalFailed} failed` + (totalSkipped ? `, ${totalSkipped} skipped` : ""));
 process.exit(exitCode);
