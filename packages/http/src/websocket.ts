@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { concatBytes } from "@winpipe/core/internal";
+import { concatBytes, isSharedMemory } from "@winpipe/core/internal";
 import type { UpgradedConnection } from "./upgraded.ts";
 import { encodeFrame, type Frame, FrameParser, isControl, Opcode, WebSocketProtocolError } from "./websocket_frames.ts";
 
@@ -66,6 +66,30 @@ function clampedUnsignedShort(value: unknown): number {
   const clamped = Math.min(Math.max(x, 0), 65535);
   const floor = Math.floor(clamped), fraction = clamped - floor;
   return fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+}
+
+/**
+ * send()'s argument as WebIDL converts `(BufferSource or Blob or
+ * USVString)`: a Blob as it is; an ArrayBuffer or a view of one as binary
+ * bytes (a view of the caller's memory); anything else as text. Shared
+ * memory is refused (send()'s BufferSource is not `[AllowShared]`, and
+ * Deno's and Bun's WebSocket refuse it too), as are a Symbol and no
+ * argument.
+ */
+function messageOf(count: number, data: unknown): Blob | { opcode: number; bytes: Uint8Array } {
+  if (count === 0) throw new TypeError("send: 1 argument required, but only 0 present");
+  if (data instanceof Blob) return data;
+  if (data instanceof ArrayBuffer) return { opcode: Opcode.binary, bytes: new Uint8Array(data) };
+  if (ArrayBuffer.isView(data)) {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (isSharedMemory(bytes)) throw new TypeError("send: a view of a SharedArrayBuffer is not a message");
+    return { opcode: Opcode.binary, bytes };
+  }
+  if (typeof SharedArrayBuffer === "function" && data instanceof SharedArrayBuffer) {
+    throw new TypeError("send: a SharedArrayBuffer is not a message");
+  }
+  if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
+  return { opcode: Opcode.text, bytes: encoder.encode(String(data)) };
 }
 
 /** A close frame's payload: the code and the reason, or nothing. */
@@ -341,33 +365,21 @@ export class PipeWebSocket extends EventTarget {
    * WebSocket does.
    */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
-    // WebIDL: the argument is required, and a Symbol converts to no string.
-    if (arguments.length === 0) throw new TypeError("send: 1 argument required, but only 0 present");
-    if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
+    // WebIDL converts the argument before the method runs: its TypeErrors come before the state's error.
+    const message = messageOf(arguments.length, data);
     if (this.#readyState === this.CONNECTING) {
       throw new DOMException("send: the WebSocket is not open yet", "InvalidStateError");
     }
     // Whether it goes out is decided now (close() makes the socket CLOSING): data sent before close() goes
     // out even when it waits for a Blob.
-    const sendable = this.#readyState === this.OPEN;
-    if (data instanceof Blob) {
-      this.#enqueue(data.size, async () => new Uint8Array(await data.arrayBuffer()), Opcode.binary, sendable);
-      return;
-    }
-    let opcode: number, bytes: Uint8Array;
-    if (data instanceof ArrayBuffer || (typeof SharedArrayBuffer === "function" && data instanceof SharedArrayBuffer)) {
-      [opcode, bytes] = [Opcode.binary, new Uint8Array(data)];
-    } else if (ArrayBuffer.isView(data)) {
-      [opcode, bytes] = [Opcode.binary, new Uint8Array(data.buffer, data.byteOffset, data.byteLength)];
+    const goesOut = this.#readyState === this.OPEN;
+    if (message instanceof Blob) {
+      this.#enqueue(message.size, async () => new Uint8Array(await message.arrayBuffer()), Opcode.binary, goesOut);
+    } else if (this.#queue !== undefined) {
+      const copy = message.bytes.slice();
+      this.#enqueue(copy.length, () => copy, message.opcode, goesOut);
     } else {
-      // WebIDL: anything else is converted to a string.
-      [opcode, bytes] = [Opcode.text, encoder.encode(String(data))];
-    }
-    if (this.#queue !== undefined) {
-      const copy = bytes.slice();
-      this.#enqueue(copy.length, () => copy, opcode, sendable);
-    } else {
-      this.#sendData(opcode, bytes, sendable);
+      this.#sendData(message.opcode, message.bytes, goesOut);
     }
   }
 

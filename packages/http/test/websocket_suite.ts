@@ -686,6 +686,8 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
         () => socket.send("early"),
         (err: unknown) => err instanceof DOMException && err.name === "InvalidStateError",
       );
+      // WebIDL converts the argument first: a bad one is a TypeError even now.
+      assert.throws(() => socket.send(new SharedArrayBuffer(1)), TypeError);
       const seen = watch(socket);
       socket.close();
       assert.equal(socket.readyState, socket.CLOSING);
@@ -1004,6 +1006,12 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.throws(() => socket.close(NaN), invalidAccess, "WebIDL [Clamp] makes NaN 0");
     assert.throws(() => (socket.send as (this: PipeWebSocket) => void).call(socket), /1 argument required/);
     assert.throws(() => socket.send(Symbol("s") as never), /a Symbol is not a message/);
+    // WebIDL: send()'s BufferSource does not allow shared memory.
+    const shared = new SharedArrayBuffer(8);
+    assert.throws(() => socket.send(shared), TypeError);
+    assert.throws(() => socket.send(new Uint8Array(shared, 2, 4)), TypeError);
+    assert.throws(() => socket.send(new DataView(shared)), TypeError);
+    assert.equal(socket.bufferedAmount, 0, "nothing refused was counted");
     assert.equal(socket.readyState, socket.OPEN, "a refused close() leaves the socket open");
     // WebIDL [Clamp] unsigned short: 2999.5 rounds to even (3000).
     socket.close(2999.5, "é".repeat(61));
