@@ -31,3 +31,4 @@ export * from "./src/immediate_failures.ts";
 export * from "./src/security.ts";
 export * from "./src/peer_identity.ts";
 export * from "./src/robustness.ts";
+export * from "./src/status_lines.ts";

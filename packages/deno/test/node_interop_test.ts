@@ -14,6 +14,7 @@
  *
  * @module
  */
+import { statusLines } from "@winpipe/testing";
 import { connect, createServer } from "../mod.ts";
 import { onWindows, uniqueName } from "./util.ts";
 
@@ -101,10 +102,9 @@ class NodePeer {
     return new NodePeer(child, dir, statusFile);
   }
 
-  /** The status lines so far. */
+  /** The whole status lines so far (one node.exe is still writing is read next time). */
   async lines(): Promise<PeerStatus[]> {
-    const text = await Deno.readTextFile(this.#statusFile);
-    return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as PeerStatus);
+    return statusLines<PeerStatus>(await Deno.readTextFile(this.#statusFile));
   }
 
   /** Resolves with the first status line of `phase`; rejects on an error line, an early exit or the deadline. */

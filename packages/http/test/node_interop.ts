@@ -22,6 +22,7 @@ import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { PipeHttpClient } from "@winpipe/http";
+import { statusLines } from "@winpipe/testing";
 import { type HttpBackend, type RegisterTest, uniqueName } from "./helpers.ts";
 
 /** Bytes each way in the big-body exchanges. */
@@ -130,9 +131,9 @@ export class NodePeer {
     return new NodePeer(child, dir, statusFile);
   }
 
+  /** The whole lines node.exe has written so far (one it is still writing is read next time). */
   async #lines(): Promise<PeerStatus[]> {
-    const text = await readFile(this.#statusFile, "utf8");
-    return text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as PeerStatus);
+    return statusLines<PeerStatus>(await readFile(this.#statusFile, "utf8"));
   }
 
   /** The first status line of `phase`; rejects on an error line, an early exit or the deadline. */

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import type { PipeConnection } from "@winpipe/core";
+import { statusLines } from "@winpipe/testing";
 import { toNodeDuplex } from "../node.ts";
 import { connected, scenario, type StreamsContext, type StreamsSuite, tick } from "./helpers.ts";
 import { interopHandlers, JsonRpcPeer } from "./jsonrpc_peer.ts";
@@ -72,8 +73,7 @@ class NodeExePeer implements AsyncDisposable {
     this.child.wait().then(() => (exited = true), () => (exited = true));
     const deadline = Date.now() + PEER_TIMEOUT_MS;
     for (;;) {
-      const lines = (await readFile(this.statusFile, "utf8")).split("\n").filter((line) => line.trim() !== "");
-      const statuses = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+      const statuses = statusLines(await readFile(this.statusFile, "utf8"));
       const error = statuses.find((s) => s.phase === "error");
       if (error) throw new Error(`node.exe failed: ${error.message}`);
       const found = statuses.find((s) => s.phase === phase);
