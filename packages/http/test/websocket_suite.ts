@@ -758,8 +758,10 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       const closeFrame = await peer.readFrame();
       // close() with only a reason: WHATWG sends 1000 with it.
       assert.deepEqual(closeFrame?.payload, closeBody(1000, "only a reason"));
-      await peer.write(frame(0x8, closeBody(1000), { mask: false }));
+      // From before the write: the client may read the frame (and start its wait) before this write's completion
+      // reaches this side.
       answered = Date.now();
+      await peer.write(frame(0x8, closeBody(1000), { mask: false }));
       await peer.ended(10_000); // this server holds the pipe: the client must close it
       ended = Date.now();
     });
