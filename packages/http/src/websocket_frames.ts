@@ -59,6 +59,9 @@ export function isControl(opcode: number): boolean {
   return (opcode & 0x8) !== 0;
 }
 
+/** Whether this machine stores a word's low byte first (maskInPlace reads the key as a word). */
+const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * XORs `bytes` with the 4-byte `key` in place (§5.3), a word at a time
  * where `bytes` starts on a word boundary of its buffer.
@@ -67,12 +70,32 @@ export function maskInPlace(bytes: Uint8Array, key: Uint8Array): void {
   let i = 0;
   if (bytes.byteOffset % 4 === 0 && bytes.length >= 16) {
     // The key as a word in this machine's byte order, so that each byte meets its own key byte.
-    const word = new Uint32Array(key.slice(0, 4).buffer)[0];
+    const word = littleEndian
+      ? (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24))
+      : ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]);
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
     for (let w = 0; w < words.length; w++) words[w] ^= word;
     i = words.length << 2;
   }
   for (; i < bytes.length; i++) bytes[i] ^= key[i & 3];
+}
+
+/**
+ * Random bytes for masking keys, drawn from the system's generator (RFC 6455
+ * §5.3: unpredictable keys) 4 KiB at a time: one call per frame cost more
+ * than the rest of a small frame's making.
+ */
+const keyPool = new Uint8Array(4096);
+let keyPoolUsed = keyPool.length;
+
+/** Writes a new masking key into `target` (4 bytes). */
+function newKey(target: Uint8Array): void {
+  if (keyPoolUsed === keyPool.length) {
+    crypto.getRandomValues(keyPool);
+    keyPoolUsed = 0;
+  }
+  target.set(keyPool.subarray(keyPoolUsed, keyPoolUsed + 4));
+  keyPoolUsed += 4;
 }
 
 /**
@@ -88,17 +111,18 @@ export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean
   const frame = new Uint8Array(lead + headerLength + length).subarray(lead) as Uint8Array<ArrayBuffer>;
   frame[0] = 0x80 | opcode;
   frame[1] = (masked ? 0x80 : 0) | (lengthBytes === 0 ? length : lengthBytes === 2 ? 126 : 127);
-  const view = new DataView(frame.buffer, frame.byteOffset);
-  if (lengthBytes === 2) view.setUint16(2, length);
-  else if (lengthBytes === 8) view.setBigUint64(2, BigInt(length));
-  if (!masked) {
-    frame.set(payload, headerLength);
-    return frame;
+  if (lengthBytes === 2) {
+    frame[2] = length >>> 8;
+    frame[3] = length & 0xff;
+  } else if (lengthBytes === 8) {
+    new DataView(frame.buffer, frame.byteOffset).setBigUint64(2, BigInt(length));
   }
-  const key = crypto.getRandomValues(new Uint8Array(4));
-  frame.set(key, headerLength - 4);
   frame.set(payload, headerLength);
-  maskInPlace(frame.subarray(headerLength), key);
+  if (masked) {
+    const key = frame.subarray(headerLength - 4, headerLength);
+    newKey(key);
+    maskInPlace(frame.subarray(headerLength), key);
+  }
   return frame;
 }
 
@@ -115,6 +139,8 @@ export class FrameParser {
   readonly #maxPayload: number;
   #chunks: Uint8Array[] = [];
   #buffered = 0;
+  /** The masking key of the frame being read. */
+  readonly #key = new Uint8Array(4);
 
   /**
    * `masked`: whether the peer's frames must be masked (a server reads a
@@ -139,7 +165,11 @@ export class FrameParser {
    */
   next(room: number = this.#maxPayload): Frame | null {
     if (this.#buffered < 2) return null;
-    const head = this.#peek(Math.min(this.#buffered, 14));
+    // A header is 14 bytes at most: read it in place when the first chunk holds it (or all there is).
+    const first = this.#chunks[0];
+    const head = first.length >= 14 || first.length === this.#buffered
+      ? first
+      : this.#peek(Math.min(this.#buffered, 14));
     const fin = (head[0] & 0x80) !== 0;
     const opcode = head[0] & 0x0f;
     const masked = (head[1] & 0x80) !== 0;
@@ -179,10 +209,10 @@ export class FrameParser {
     const keyAt = at;
     if (masked) at += 4;
     if (this.#buffered < at + length) return null;
-    const key = masked ? head.slice(keyAt, keyAt + 4) : undefined;
+    if (masked) this.#key.set(head.subarray(keyAt, keyAt + 4));
     this.#skip(at);
     const payload = this.#take(length);
-    if (key !== undefined) maskInPlace(payload, key);
+    if (masked) maskInPlace(payload, this.#key);
     return { fin, opcode, payload };
   }
 

@@ -8,6 +8,7 @@ import { createWinpipe } from "@winpipe/core";
 import { createModelKernel } from "@winpipe/core/model";
 import { register } from "@winpipe/testing/bun";
 import { exchangeSuite } from "./exchange_suite.ts";
+import { framesSuite } from "./frames_suite.ts";
 import { backend } from "./helpers.ts";
 import { readOrderSuite } from "./read_order_suite.ts";
 import { splitSuite } from "./split_suite.ts";
@@ -17,3 +18,4 @@ httpSuites(register, backend("model", createWinpipe(createModelKernel()), 1024 *
 exchangeSuite(register);
 readOrderSuite(register);
 splitSuite(register);
+framesSuite(register);
