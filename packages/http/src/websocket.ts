@@ -195,6 +195,9 @@ export class PipeWebSocket extends EventTarget {
   #writer: WritableStreamDefaultWriter<Uint8Array> | undefined;
   /** The last frame written: true once it is, false if it could not be (the connection closes behind the close frame). */
   #lastWrite: Promise<boolean> = Promise.resolve(true);
+  /** Frames waiting for the write in flight, gathered into writes of at most GATHER_BYTES (or one frame). */
+  readonly #batches: OutgoingBatch[] = [];
+  #writing = false;
   /** Sends waiting for a Blob's bytes, in order: the last one's promise; undefined when none waits. */
   #queue: Promise<void> | undefined;
   /** A close frame was handed to the writer (nothing goes out after it). */
@@ -617,17 +620,64 @@ export class PipeWebSocket extends EventTarget {
     this.#queue = queued;
   }
 
-  /** Writes a frame; `data` bytes of it count in bufferedAmount until it is written. */
+  /**
+   * Writes a frame; `data` bytes of it count in bufferedAmount until it is
+   * written. A frame sent while a write is in flight waits for it with the
+   * others sent meanwhile, and they go out in one write: one WriteFile for
+   * many small messages, as Node's sockets gather their queued writes.
+   */
   #write(frame: Uint8Array, data: number): void {
     const writer = this.#writer;
     if (writer === undefined) return;
     this.#bufferedAmount += data;
-    this.#lastWrite = writer.write(frame).then(() => {
-      this.#bufferedAmount -= data;
-      return true;
-    }, () => {
+    let batch = this.#batches.at(-1);
+    if (batch === undefined || batch.size + frame.length > GATHER_BYTES) {
+      batch = new OutgoingBatch();
+      this.#batches.push(batch);
+    }
+    batch.add(frame, data);
+    this.#lastWrite = batch.written;
+    if (!this.#writing) void this.#writeBatches(writer);
+  }
+
+  /** Writes the batches in order, one write each, until none is left. */
+  async #writeBatches(writer: WritableStreamDefaultWriter<Uint8Array>): Promise<void> {
+    this.#writing = true;
+    for (let batch; (batch = this.#batches.shift()) !== undefined;) {
+      const written = await writer.write(batch.bytes()).then(() => true, () => false);
       // The pipe broke: the reader sees the end, and the close event says so.
-      return false;
-    });
+      if (written) this.#bufferedAmount -= batch.data;
+      batch.settle(written);
+    }
+    this.#writing = false;
+  }
+}
+
+/** Frames gathered into one write: at most this many bytes, unless one frame is larger. */
+const GATHER_BYTES = 64 * 1024;
+
+/** Frames that go out in one write, and whether they were written. */
+class OutgoingBatch {
+  #frames: Uint8Array[] = [];
+  size = 0;
+  /** The bytes of messages among them (bufferedAmount's part). */
+  data = 0;
+  /** Resolves with whether the write succeeded. */
+  readonly written: Promise<boolean>;
+  settle!: (written: boolean) => void;
+
+  constructor() {
+    this.written = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  add(frame: Uint8Array, data: number): void {
+    this.#frames.push(frame);
+    this.size += frame.length;
+    this.data += data;
+  }
+
+  /** The frames as one array (the frame itself when it is alone). */
+  bytes(): Uint8Array {
+    return this.#frames.length === 1 ? this.#frames[0] : concatBytes(this.#frames, this.size);
   }
 }
