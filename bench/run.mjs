@@ -27,9 +27,10 @@
 // Workloads: one-way throughput over a byte pipe with 4 KiB, 64 KiB and 1 MiB
 // writes; 64-byte request/reply round trips on a message pipe (p50, p99);
 // pipelined 64-byte messages one way (messages/s); and http-rps, small GET
-// requests over 8 keep-alive connections on one pipe (requests/s), for the
-// implementations that speak HTTP (winpipe's serveHttp and pipeFetch in Deno,
-// Bun and the model; node:http in node.exe).
+// requests over 8 keep-alive connections on one pipe (requests/s), and a
+// WebSocket's 64-byte round trip and one-way message rate, for the
+// implementations that speak HTTP (winpipe's serveHttp, pipeFetch and
+// WebSockets in Deno, Bun and the model; node:http and the npm ws in node.exe).
 //
 // On Linux everything but the model runs under Wine (scripts/wine/run.sh, set
 // up here if needed), one Wine run per round; on Windows natively. Server and
@@ -144,6 +145,10 @@ const NOTES = [
   `HTTP: ${HTTP_CONNECTIONS} loops at once, each sending GET / and reading its 2-byte reply on its own keep-alive ` +
   `connection, for ${WORKLOAD.seconds} s (the first tenth not counted); winpipe: serveHttp and pipeFetch ` +
   "(@winpipe/http), node-libuv: node:http's server and a keep-alive Agent, all on one pipe name per run.",
+  `WebSocket: on the HTTP peers' server, one socket: ${WORKLOAD.exchanges} round trips of a 64-byte binary ` +
+  `message and its echo (after ${WORKLOAD.warmup} unmeasured; the median), then 64-byte binary messages one way ` +
+  `in batches of 1,000 each followed by a text message the server answers, for up to ${WORKLOAD.seconds} s; ` +
+  "winpipe: pipeWebSocket and info.upgradeWebSocket(), node-libuv: the npm package ws on node:http.",
   "node-libuv and bun-node-net: node:net has no message mode, so round trips and the message rate use a byte " +
   "pipe with fixed 64-byte frames; node coalesces queued frames into one WriteFile and reads up to 64 KiB at " +
   "a time, so its messages/s counts frames, many per pipe operation.",
@@ -239,10 +244,15 @@ function jobsFor(impl, round, dir) {
     ], pipeCases.map((c) => c.name)));
   }
   const httpId = `${impl.name}-http`;
-  const http = CASES_RUN.find((c) => c.job === "http" && runsCase(c, impl.name, base));
-  if (impl.httpPeer && http && !missing.has(httpId)) {
+  const httpCases = CASES_RUN.filter((c) => c.job === "http" && runsCase(c, impl.name, base)).map((c) => c.name);
+  if (impl.httpPeer && httpCases.length > 0 && !missing.has(httpId)) {
     jobs.push(
-      job(httpId, true, [prefix, `seconds=${WORKLOAD.seconds}`, `connections=${HTTP_CONNECTIONS}`], [http.name]),
+      job(
+        httpId,
+        true,
+        [prefix, `cases=${httpCases.join(",")}`, ...workloadArgs(WORKLOAD), `connections=${HTTP_CONNECTIONS}`],
+        httpCases,
+      ),
     );
   }
   return jobs;

@@ -96,6 +96,23 @@ export const CASES = [
     table: 2,
   },
   {
+    name: "ws-rtt-p50",
+    unit: "us",
+    heading: "WebSocket rtt p50 µs",
+    job: "http",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+    lower: true,
+  },
+  {
+    name: "ws-msgs-64b",
+    unit: "msg/s",
+    heading: "WebSocket 64 B msg/s",
+    job: "http",
+    impls: [...WINPIPE, "node-libuv", "model"],
+    table: 2,
+  },
+  {
     name: "rss-1m",
     unit: "MB",
     heading: "peak RSS MB, 1 MiB",
@@ -121,7 +138,9 @@ export const LEGEND = "4 KiB / 64 KiB / 1 MiB MB/s: one-way throughput by write 
   "the largest resident set of the server during 1,000 conns and of the reader during throughput-1m (lower " +
   "is better for these three); streams 64 KiB MB/s: one way, 64 KiB chunks through conn.writable into " +
   "conn.readable (node: its socket); streams 64 B frames/s: 64-byte frames on a byte pipe through the same " +
-  "streams (higher is better for these two).";
+  "streams (higher is better for these two); WebSocket rtt p50 µs: a 64-byte binary message and its echo on a " +
+  "WebSocket over the pipe (lower is better); WebSocket 64 B msg/s: 64-byte binary messages one way on it " +
+  "(higher is better); winpipe: pipeWebSocket and info.upgradeWebSocket(), node: the npm package ws.";
 
 /** The targets of the bench, each a ratio of one winpipe binding's median to a baseline's median. */
 export const TARGETS = [
@@ -427,10 +446,17 @@ const CHART_PANELS = [
       ["64 KiB chunks, streams", "streams-64k"],
     ],
   },
-  { title: "64-byte request/reply round trip on a message pipe", groups: [["p50", "rtt-p50"], ["p99", "rtt-p99"]] },
+  {
+    title: "64-byte request/reply round trip",
+    groups: [["p50, message pipe", "rtt-p50"], ["p99, message pipe", "rtt-p99"], ["p50, WebSocket", "ws-rtt-p50"]],
+  },
   {
     title: "64-byte messages one way, pipelined",
-    groups: [["messages, pipe API", "msgrate-64b"], ["frames on a byte pipe, streams", "frames-64b"]],
+    groups: [
+      ["messages, pipe API", "msgrate-64b"],
+      ["frames on a byte pipe, streams", "frames-64b"],
+      ["messages, WebSocket", "ws-msgs-64b"],
+    ],
   },
   {
     title: "Requests per second",
