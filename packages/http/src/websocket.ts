@@ -473,7 +473,9 @@ export class PipeWebSocket extends EventTarget {
         if (this.#receivedClose !== undefined) continue; // nothing after a close frame counts
         parser.push(value);
         for (let frame; (frame = parser.next(this.#limits.maxMessageSize - message.size)) !== null;) {
-          this.#frame(frame, message);
+          // The microtasks a message's listeners queued run before the next message's listeners, as they do
+          // after each event of Deno's and Bun's WebSocket (whose events are dispatched with nothing on the stack).
+          if (this.#frame(frame, message)) await undefined;
           if (this.#receivedClose !== undefined) break;
         }
       }
@@ -485,15 +487,15 @@ export class PipeWebSocket extends EventTarget {
     }
   }
 
-  /** One frame: a part of a message, a control frame. */
-  #frame(frame: Frame, message: { opcode: number; parts: Uint8Array[]; size: number }): void {
+  /** One frame: a part of a message, a control frame. True when a `message` event was dispatched. */
+  #frame(frame: Frame, message: { opcode: number; parts: Uint8Array[]; size: number }): boolean {
     if (isControl(frame.opcode)) {
       if (frame.opcode === Opcode.ping) {
         if (!this.#sentClose) this.#write(encodeFrame(Opcode.pong, frame.payload, this.#role === "client"), 0);
       } else if (frame.opcode === Opcode.close) {
         this.#closeFrame(frame.payload);
       }
-      return;
+      return false;
     }
     if (frame.opcode === Opcode.continuation) {
       if (message.opcode === -1) throw new WebSocketProtocolError(1002, "a continuation frame starts no message");
@@ -504,7 +506,7 @@ export class PipeWebSocket extends EventTarget {
     message.size += frame.payload.length;
     // (The parser refused a frame that would take the message past maxMessageSize, from its header.)
     message.parts.push(frame.payload);
-    if (!frame.fin) return;
+    if (!frame.fin) return false;
     const bytes = message.parts.length === 1 ? message.parts[0] : concatBytes(message.parts, message.size);
     const opcode = message.opcode;
     message.opcode = -1;
@@ -521,8 +523,9 @@ export class PipeWebSocket extends EventTarget {
       data = this.#binaryType === "blob" ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : bytes.buffer as ArrayBuffer;
     }
     // HTML: a message that arrives once this side started closing is not delivered.
-    if (this.#readyState !== this.OPEN) return;
+    if (this.#readyState !== this.OPEN) return false;
     this.dispatchEvent(new MessageEvent("message", { data, origin: this.#origin }));
+    return true;
   }
 
   /** The peer's close frame: answered with the same code, then the connection ends (RFC 6455 §5.5.1). */

@@ -800,6 +800,34 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.deepEqual(server.failures, []);
   });
 
+  t(
+    "the microtasks a message's listener queues run before the next message's listener (as in Deno and Bun)",
+    async () => {
+      const name = uniqueName("ws-microtasks");
+      await using server = rawWebSocketServer(b, name, async (peer) => {
+        // Three messages in one write: the client reads them together.
+        const parts = ["a", "b", "c"].map((text) => frame(0x1, text, { mask: false }));
+        const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+        parts.reduce((at, part) => (all.set(part, at), at + part.length), 0);
+        await peer.write(all);
+        assert.equal((await peer.readFrame())?.opcode, 0x8);
+        await peer.write(frame(0x8, closeBody(1000), { mask: false }));
+      });
+      const socket = b.http.pipeWebSocket(name, "/");
+      const seen = watch(socket);
+      const order: string[] = [];
+      socket.onmessage = (event) => {
+        order.push(`message ${event.data}`);
+        queueMicrotask(() => order.push(`microtask ${event.data}`));
+        void Promise.resolve().then(() => order.push(`then ${event.data}`));
+        if (event.data === "c") socket.close(1000);
+      };
+      await seen.closed;
+      assert.deepEqual(order, ["a", "b", "c"].flatMap((m) => [`message ${m}`, `microtask ${m}`, `then ${m}`]));
+      assert.deepEqual(server.failures, []);
+    },
+  );
+
   t("a ping from the client peer is answered with its payload; pongs are not answered", async () => {
     const name = uniqueName("ws-ping");
     await using _server = echoServer(name);
