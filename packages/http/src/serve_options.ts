@@ -117,7 +117,8 @@ export interface HttpRequestInfo {
    * bytes, Sec-WebSocket-Version 13), for a `protocol` the request does not
    * offer, and when an upgrade was already asked for; bad options (a
    * `maxMessageSize` or `closeTimeout` that is no whole number in range)
-   * throw a TypeError or RangeError.
+   * throw a TypeError or RangeError. The server's `shutdown()` closes the
+   * socket with 1001 "Server shutting down" and waits for its close.
    */
   upgradeWebSocket(options?: WebSocketUpgradeOptions): WebSocketUpgrade;
 }

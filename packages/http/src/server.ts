@@ -40,6 +40,7 @@ import { CONTINUE, HOP_BY_HOP, httpDate, refusal } from "./server_writes.ts";
 import { PendingSwitch } from "./server_upgrade.ts";
 import { isFieldValue, listHas, REASONS } from "./syntax.ts";
 import { upgradedConnection } from "./upgraded.ts";
+import { closeGoingAway, type PipeWebSocket } from "./websocket.ts";
 import { webSocketSwitch } from "./websocket_upgrade.ts";
 
 export type {
@@ -99,6 +100,10 @@ export class HttpServer implements AsyncDisposable {
   readonly #connections = new Set<Connection>();
   readonly #finished: Promise<void>;
   #closing = false;
+  /** The WebSockets of handlers (info.upgradeWebSocket()) until they close. */
+  readonly #webSockets = new Set<PipeWebSocket>();
+  /** Their closes, once shutdown told them to go away. */
+  readonly #goingAway: Promise<void>[] = [];
   #count = 0;
   /**
    * One timer for the whole server checks the connections' deadlines, rather
@@ -153,11 +158,20 @@ export class HttpServer implements AsyncDisposable {
   /**
    * Stops accepting, closes idle connections at once, lets requests in
    * progress finish (their responses say `Connection: close`), then
-   * resolves when every connection is closed. Idempotent.
+   * resolves when every connection is closed. The handlers' WebSockets
+   * (`info.upgradeWebSocket()`) are closed with 1001 "Server shutting
+   * down", as Deno.serve's shutdown closes them (one still CONNECTING once
+   * it opens), and it waits for their closing handshakes (each within its
+   * closeTimeout). Connections switched by `info.upgrade()` stay the
+   * handler's. Idempotent.
    */
   async shutdown(): Promise<void> {
     this.#startShutdown();
     await this.#finished.catch(() => {});
+    // Requests in progress may have opened more (each closing once open).
+    for (let done = 0; done < this.#goingAway.length; done = this.#goingAway.length) {
+      await Promise.all(this.#goingAway);
+    }
   }
 
   /** Shuts the server down (see {@linkcode HttpServer.shutdown}). */
@@ -170,6 +184,17 @@ export class HttpServer implements AsyncDisposable {
     this.#closing = true;
     this.#pipes.close();
     for (const connection of this.#connections) if (connection.idle) connection.abort.abort();
+    for (const socket of this.#webSockets) this.#goingAway.push(closeGoingAway(socket));
+  }
+
+  /** A WebSocket of a handler: told to go away at shutdown (now, if it already began). */
+  #keepWebSocket(socket: PipeWebSocket): void {
+    if (this.#closing) {
+      this.#goingAway.push(closeGoingAway(socket));
+      return;
+    }
+    this.#webSockets.add(socket);
+    socket.addEventListener("close", () => this.#webSockets.delete(socket), { once: true });
   }
 
   async #acceptLoop(): Promise<void> {
@@ -270,6 +295,7 @@ export class HttpServer implements AsyncDisposable {
         }
         const asked = webSocketSwitch(head, request.url, options);
         pending = asked.pending;
+        this.#keepWebSocket(asked.upgrade.socket);
         return asked.upgrade;
       },
     };

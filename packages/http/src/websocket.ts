@@ -39,6 +39,19 @@ interface Making extends WebSocketLimits {
 /** The socket being made: the constructor takes it from here (it takes no argument a user could give). */
 let making: Making | undefined;
 
+/** Set by PipeWebSocket's static block: see {@linkcode closeGoingAway}. */
+let goingAway: (socket: PipeWebSocket) => Promise<void>;
+
+/**
+ * Closes `socket` with 1001 (going away; a code close() may not send) and
+ * "Server shutting down", as Deno.serve's shutdown closes its WebSockets:
+ * now when it is open, once it opens when it is still CONNECTING (its
+ * handler's response not yet written). Resolves at its `close` event.
+ */
+export function closeGoingAway(socket: PipeWebSocket): Promise<void> {
+  return goingAway(socket);
+}
+
 /** Makes the socket for a handshake under way. */
 export function makeWebSocket(what: Making): PipeWebSocket {
   making = what;
@@ -165,6 +178,9 @@ type AnyHandler = ((event: Event) => unknown) | null;
  * ```
  */
 export class PipeWebSocket extends EventTarget {
+  static {
+    goingAway = (socket) => socket.#goAway();
+  }
   /** The handshake is under way. */
   static readonly CONNECTING = 0;
   /** Messages go both ways. */
@@ -208,6 +224,8 @@ export class PipeWebSocket extends EventTarget {
   /** Why the connection failed, when it did: the `error` event's. */
   #failure: unknown;
   #closeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Its server is shutting down (closeGoingAway): it closes with 1001 as soon as it is open. */
+  #goingAway = false;
   readonly #closed: Promise<void>;
   #markClosed!: () => void;
   /** The listener each set event handler attribute has. */
@@ -415,11 +433,24 @@ export class PipeWebSocket extends EventTarget {
       this.#abortOpening();
       return;
     }
+    this.#startClosing(code, why);
+  }
+
+  /** Starts the closing handshake of an open socket. */
+  #startClosing(code: number | undefined, why: string): void {
     this.#readyState = this.CLOSING;
     // Messages sent before close() go first, a Blob's too (they wait in the queue).
     if (this.#queue === undefined) this.#sendClose(code, why);
     else void this.#queue.then(() => this.#sendClose(code, why));
     this.#armCloseTimer();
+  }
+
+  /** See closeGoingAway. */
+  #goAway(): Promise<void> {
+    // While CONNECTING, #open closes it after its `open` listeners ran (what they send goes first).
+    this.#goingAway = true;
+    if (this.#readyState === this.OPEN) this.#startClosing(1001, "Server shutting down");
+    return this.#closed;
   }
 
   /** Closes the pipe if the closing handshake has not ended within closeTimeout. */
@@ -449,6 +480,7 @@ export class PipeWebSocket extends EventTarget {
     this.#protocol = protocol;
     this.#readyState = this.OPEN;
     this.dispatchEvent(new Event("open"));
+    if (this.#goingAway && this.#readyState === this.OPEN) this.#startClosing(1001, "Server shutting down");
     void this.#read(upgraded).then(() => this.#drained()).then(() => this.#finish());
   }
 

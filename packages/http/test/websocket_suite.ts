@@ -828,6 +828,49 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     },
   );
 
+  t(
+    "shutdown() closes the handlers' WebSockets with 1001 (one still CONNECTING once it opens) and waits for them",
+    async () => {
+      const name = uniqueName("ws-shutdown");
+      const serverSockets: PipeWebSocket[] = [];
+      let releaseLate!: () => void;
+      const lateGate = new Promise<void>((resolve) => (releaseLate = resolve));
+      let lateAsked!: () => void;
+      const lateArrived = new Promise<void>((resolve) => (lateAsked = resolve));
+      const server = b.http.serveHttp(name, async (request, info) => {
+        const { socket, response } = info.upgradeWebSocket();
+        serverSockets.push(socket);
+        socket.onmessage = (event) => socket.send(`echo ${event.data}`);
+        if (new URL(request.url).pathname === "/late") {
+          // CONNECTING when the shutdown begins: its handler has not returned.
+          lateAsked();
+          await lateGate;
+          socket.onopen = () => socket.send("opened late");
+        }
+        return response;
+      });
+      const clients = [b.http.pipeWebSocket(name, "/a"), b.http.pipeWebSocket(name, "/b")];
+      const seen = clients.map(watch);
+      await Promise.all(clients.map(opened));
+      const late = b.http.pipeWebSocket(name, "/late");
+      const lateSeen = watch(late);
+      await lateArrived;
+      let shutDown = false;
+      const stopping = server.shutdown().then(() => (shutDown = true));
+      const closes = await Promise.all(seen.map((s) => s.closed));
+      for (const close of closes) {
+        assert.deepEqual([close.code, close.reason, close.wasClean], [1001, "Server shutting down", true]);
+      }
+      releaseLate();
+      const lateClose = await lateSeen.closed;
+      assert.deepEqual(lateSeen.messages, ["opened late"], "what its open listener sent went first");
+      assert.deepEqual([lateClose.code, lateClose.wasClean], [1001, true]);
+      await withDeadline(stopping, 5000, "shutdown did not resolve");
+      assert.ok(shutDown);
+      assert.deepEqual(serverSockets.map((s) => s.readyState), [3, 3, 3], "every server socket closed first");
+    },
+  );
+
   t("a ping from the client peer is answered with its payload; pongs are not answered", async () => {
     const name = uniqueName("ws-ping");
     await using _server = echoServer(name);
