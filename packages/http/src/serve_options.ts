@@ -105,7 +105,8 @@ export interface HttpRequestInfo {
    * Switching Protocols` and hands the connection over through
    * `connection`. Bytes the client sent behind its request are the first
    * the connection's readable gives. Throws a TypeError for a request that
-   * asks for no upgrade, and when called twice.
+   * asks for no upgrade, when called twice, and once the handler has
+   * answered (a call from a timer after it returned).
    */
   upgrade(options?: ServerUpgradeOptions): ServerUpgrade;
   /**
@@ -115,7 +116,8 @@ export interface HttpRequestInfo {
    * that is not a WebSocket handshake (RFC 6455 §4.2.1: GET, HTTP/1.1,
    * `Upgrade: websocket` listed in `Connection`, a Sec-WebSocket-Key of 16
    * bytes, Sec-WebSocket-Version 13), for a `protocol` the request does not
-   * offer, and when an upgrade was already asked for; bad options (a
+   * offer, when an upgrade was already asked for, and once the handler has
+   * answered; bad options (a
    * `maxMessageSize` or `closeTimeout` that is no whole number in range)
    * throw a TypeError or RangeError. The server's `shutdown()` closes the
    * socket with 1001 "Server shutting down" and waits for its close.

@@ -281,15 +281,19 @@ export class HttpServer implements AsyncDisposable {
     signal: AbortSignal,
   ): Promise<boolean | "switched"> {
     let pending: PendingSwitch | undefined;
+    /** The handler's answer is in: a switch asked for now could never happen (and its socket never open). */
+    let answered = false;
     const info: HttpRequestInfo = {
       ...connectionInfo,
       request: index,
       upgrade: (options) => {
+        if (answered) throw new TypeError("upgrade: the handler has already answered this request");
         if (pending !== undefined) throw new TypeError("upgrade: already called for this request");
         pending = new PendingSwitch(head, options);
         return pending.upgrade;
       },
       upgradeWebSocket: (options) => {
+        if (answered) throw new TypeError("upgradeWebSocket: the handler has already answered this request");
         if (pending !== undefined) {
           throw new TypeError("upgradeWebSocket: an upgrade was already asked for this request");
         }
@@ -330,6 +334,7 @@ export class HttpServer implements AsyncDisposable {
         headers: { "content-type": "text/plain; charset=utf-8" },
       });
     }
+    answered = true;
     // The handler called info.upgrade(): a switch if it returned its response and the request was whole.
     const upgrade = pending as PendingSwitch | undefined;
     if (upgrade !== undefined) {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { concatBytes, isSharedMemory } from "@winpipe/core/internal";
+import { concatBytes } from "@winpipe/core/internal";
 import type { UpgradedConnection } from "./upgraded.ts";
 import { encodeFrame, type Frame, FrameParser, isControl, Opcode, WebSocketProtocolError } from "./websocket_frames.ts";
 
@@ -84,25 +84,32 @@ function clampedUnsignedShort(value: unknown): number {
 /**
  * send()'s argument as WebIDL converts `(BufferSource or Blob or
  * USVString)`: a Blob as it is; an ArrayBuffer or a view of one as binary
- * bytes (a view of the caller's memory); anything else as text. Shared
- * memory is refused (send()'s BufferSource is not `[AllowShared]`, and
- * Deno's and Bun's WebSocket refuse it too), as are a Symbol and no
- * argument.
+ * bytes (a view of the caller's memory; a detached one as no bytes);
+ * anything else as text. Shared memory is refused (send()'s BufferSource
+ * is not `[AllowShared]`, and Deno's and Bun's WebSocket refuse it too),
+ * as are a Symbol and no argument.
  */
 function messageOf(count: number, data: unknown): Blob | { opcode: number; bytes: Uint8Array } {
   if (count === 0) throw new TypeError("send: 1 argument required, but only 0 present");
   if (data instanceof Blob) return data;
-  if (data instanceof ArrayBuffer) return { opcode: Opcode.binary, bytes: new Uint8Array(data) };
+  // WebIDL copies a detached buffer as no bytes: an empty message, as Deno and Bun send (a view of one
+  // cannot even be made). Any empty one is that.
+  if (data instanceof ArrayBuffer) {
+    return { opcode: Opcode.binary, bytes: data.byteLength === 0 ? new Uint8Array(0) : new Uint8Array(data) };
+  }
   if (ArrayBuffer.isView(data)) {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-    if (isSharedMemory(bytes)) throw new TypeError("send: a view of a SharedArrayBuffer is not a message");
-    return { opcode: Opcode.binary, bytes };
+    if (isSharedBuffer(data.buffer)) throw new TypeError("send: a view of a SharedArrayBuffer is not a message");
+    if (data.byteLength === 0) return { opcode: Opcode.binary, bytes: new Uint8Array(0) };
+    return { opcode: Opcode.binary, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
-  if (typeof SharedArrayBuffer === "function" && data instanceof SharedArrayBuffer) {
-    throw new TypeError("send: a SharedArrayBuffer is not a message");
-  }
+  if (isSharedBuffer(data)) throw new TypeError("send: a SharedArrayBuffer is not a message");
   if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
   return { opcode: Opcode.text, bytes: encoder.encode(String(data)) };
+}
+
+/** Whether `value` is a SharedArrayBuffer (where the runtime has them). */
+function isSharedBuffer(value: unknown): boolean {
+  return typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer;
 }
 
 /** A close frame's payload: the code and the reason, or nothing. */
@@ -381,9 +388,10 @@ export class PipeWebSocket extends EventTarget {
 
   /**
    * Sends a message: a string as text, an ArrayBuffer, a view of one or a
-   * Blob as binary. Throws an InvalidStateError while CONNECTING; once
-   * closing, the data is counted in `bufferedAmount` and not sent, as
-   * WebSocket does.
+   * Blob as binary (a detached buffer as an empty message). Throws a
+   * TypeError for a SharedArrayBuffer or a view of one (as WebSocket
+   * does), then an InvalidStateError while CONNECTING; once closing, the
+   * data is counted in `bufferedAmount` and not sent, as WebSocket does.
    */
   send(data: string | ArrayBufferLike | ArrayBufferView | Blob): void {
     // WebIDL converts the argument before the method runs: its TypeErrors come before the state's error.
@@ -505,8 +513,8 @@ export class PipeWebSocket extends EventTarget {
         if (this.#receivedClose !== undefined) continue; // nothing after a close frame counts
         parser.push(value);
         for (let frame; (frame = parser.next(this.#limits.maxMessageSize - message.size)) !== null;) {
-          // The microtasks a message's listeners queued run before the next message's listeners, as they do
-          // after each event of Deno's and Bun's WebSocket (whose events are dispatched with nothing on the stack).
+          // One turn of the microtask queue between messages: what a message's listeners queued runs before the
+          // next message's listeners, as in Deno's WebSocket (Bun's runs every microtask: a task per read here).
           if (this.#frame(frame, message)) await undefined;
           if (this.#receivedClose !== undefined) break;
         }
@@ -694,17 +702,20 @@ const GATHER_BYTES = 64 * 1024;
 /** Frames that go out in one write, and whether they were written. */
 class OutgoingBatch {
   #frames: Uint8Array[] = [];
+  /** The bytes of its frames. */
   size = 0;
   /** The bytes of messages among them (bufferedAmount's part). */
   data = 0;
   /** Resolves with whether the write succeeded. */
   readonly written: Promise<boolean>;
+  /** Resolves `written`. */
   settle!: (written: boolean) => void;
 
   constructor() {
     this.written = new Promise((resolve) => (this.settle = resolve));
   }
 
+  /** Adds a frame, `data` bytes of which are a message's. */
   add(frame: Uint8Array, data: number): void {
     this.#frames.push(frame);
     this.size += frame.length;

@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import type { PipeConnection } from "@winpipe/core";
+import { concatBytes } from "@winpipe/core/internal";
 import { PipeWebSocket, WebSocketProtocolError } from "@winpipe/http";
 import { delay, type HttpBackend, type RegisterTest, uniqueName, utf8, withDeadline } from "./helpers.ts";
 
@@ -801,15 +802,13 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
   });
 
   t(
-    "the microtasks a message's listener queues run before the next message's listener (as in Deno and Bun)",
+    "a message's listener's microtasks (one turn) run before the next message's listener, as in Deno",
     async () => {
       const name = uniqueName("ws-microtasks");
       await using server = rawWebSocketServer(b, name, async (peer) => {
         // Three messages in one write: the client reads them together.
         const parts = ["a", "b", "c"].map((text) => frame(0x1, text, { mask: false }));
-        const all = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
-        parts.reduce((at, part) => (all.set(part, at), at + part.length), 0);
-        await peer.write(all);
+        await peer.write(concatBytes(parts, parts.reduce((n, part) => n + part.length, 0)));
         assert.equal((await peer.readFrame())?.opcode, 0x8);
         await peer.write(frame(0x8, closeBody(1000), { mask: false }));
       });
@@ -868,6 +867,73 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       await withDeadline(stopping, 5000, "shutdown did not resolve");
       assert.ok(shutDown);
       assert.deepEqual(serverSockets.map((s) => s.readyState), [3, 3, 3], "every server socket closed first");
+    },
+  );
+
+  t("shutdown() waits for a WebSocket's closing handshake: resolved only after the peer's close frame", async () => {
+    const name = uniqueName("ws-shutdown-waits");
+    const server = b.http.serveHttp(name, (_request, info) => info.upgradeWebSocket({ closeTimeout: 10_000 }).response);
+    const { peer } = await rawClient(b, name);
+    let shutDown = false;
+    const stopping = server.shutdown().then(() => (shutDown = true));
+    const goingAway = await peer.readFrame();
+    assert.equal(goingAway?.opcode, 0x8);
+    assert.deepEqual(goingAway?.payload, closeBody(1001, "Server shutting down"));
+    await delay(100);
+    assert.equal(shutDown, false, "shutdown() waits while the peer has not answered");
+    await peer.write(frame(0x8, closeBody(1001)));
+    await withDeadline(stopping, 5000, "shutdown did not resolve after the peer's close frame");
+    assert.equal(await peer.readFrame(), null, "the server closed the pipe");
+  });
+
+  t("a detached ArrayBuffer or a view of one goes as an empty binary message (WebIDL, as Deno and Bun)", async () => {
+    const name = uniqueName("ws-detached");
+    let serverSeen: ReturnType<typeof watch> | undefined;
+    await using _server = echoServer(name, (s) => (serverSeen = watch(s)));
+    await using socket = b.http.pipeWebSocket(name, "/");
+    const detached = new ArrayBuffer(8);
+    detached.transfer();
+    const view = new Uint8Array(new ArrayBuffer(4), 1, 2);
+    view.buffer.transfer();
+    const invalidState = (err: unknown) => err instanceof DOMException && err.name === "InvalidStateError";
+    assert.throws(() => socket.send(detached), invalidState, "converted first, then refused while CONNECTING");
+    await opened(socket);
+    socket.send(detached);
+    socket.send(view);
+    socket.send("after");
+    const [first, second, third] = await serverSeen!.nextMessage(3);
+    assert.deepEqual([(first as ArrayBuffer).byteLength, (second as ArrayBuffer).byteLength, third], [0, 0, "after"]);
+  });
+
+  t(
+    "upgrade() or upgradeWebSocket() called after the handler answered throws; shutdown() does not wait for it",
+    async () => {
+      const name = uniqueName("ws-late-upgrade");
+      const caught: unknown[] = [];
+      const server = b.http.serveHttp(name, (_request, info) => {
+        setTimeout(() => {
+          for (const late of [() => info.upgradeWebSocket(), () => info.upgrade()]) {
+            try {
+              late();
+            } catch (err) {
+              caught.push(err);
+            }
+          }
+        }, 20);
+        return new Response("plain");
+      });
+      const { peer, head } = await rawClient(b, name);
+      assert.match(head, /^HTTP\/1\.1 200 /, "the handler's own answer");
+      await delay(60);
+      assert.equal(caught.length, 2);
+      for (const err of caught) {
+        assert.ok(
+          err instanceof TypeError && /already answered/.test(err.message),
+          String(err),
+        );
+      }
+      peer.conn.close();
+      await withDeadline(server.shutdown(), 5000, "shutdown did not resolve");
     },
   );
 
