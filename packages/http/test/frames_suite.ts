@@ -9,21 +9,13 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { concatBytes } from "@winpipe/core/internal";
+import { mulberry32 } from "@winpipe/testing";
 import { encodeFrame, type Frame, FrameParser, maskInPlace, Opcode } from "../src/websocket_frames.ts";
 import type { RegisterTest } from "./helpers.ts";
 
 /** Payload lengths on each side of every header size and of maskInPlace's word path. */
 const LENGTHS = [0, 1, 3, 4, 15, 16, 17, 64, 125, 126, 127, 1000, 65535, 65536, 70001];
-
-/** A deterministic generator (mulberry32): the same cuts on every run. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` bytes that differ from one frame to the next. */
 function payloadOf(n: number, salt: number): Uint8Array {
@@ -45,13 +37,7 @@ function framesToSend(): Frame[] {
 /** The stream of `frames` encoded. */
 function streamOf(frames: Frame[], masked: boolean): { stream: Uint8Array } {
   const parts = frames.map((f) => encodeFrame(f.opcode, f.payload, masked));
-  const stream = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    stream.set(part, at);
-    at += part.length;
-  }
-  return { stream };
+  return { stream: concatBytes(parts, parts.reduce((n, p) => n + p.length, 0)) };
 }
 
 /** What a parser reads of `stream` given in chunks that end at `cuts`. */
@@ -100,7 +86,7 @@ export function framesSuite(register: RegisterTest): void {
         }
       }
       // Random read sizes: small ones over the frames below 1,001 bytes, larger ones over all.
-      const next = random(masked ? 1 : 2);
+      const next = mulberry32(masked ? 1 : 2); // the same cuts on every run
       const small = frames.filter((f) => f.payload.length <= 1000);
       const smallStream = streamOf(small, masked).stream;
       for (

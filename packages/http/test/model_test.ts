@@ -13,9 +13,11 @@ import { backend } from "./helpers.ts";
 import { readOrderSuite } from "./read_order_suite.ts";
 import { splitSuite } from "./split_suite.ts";
 import { httpSuites } from "./suites.ts";
+import { webSocketWritesSuite } from "./websocket_writes_suite.ts";
 
 httpSuites(register, backend("model", createWinpipe(createModelKernel()), 1024 * 1024 * 1024));
 exchangeSuite(register);
 readOrderSuite(register);
 splitSuite(register);
 framesSuite(register);
+webSocketWritesSuite(register);

@@ -15,10 +15,14 @@ import { createModelKernel } from "@winpipe/core/model";
 import { createHttp } from "@winpipe/http";
 import { bytes, delay, rawExchange, type RegisterTest, uniqueName } from "./helpers.ts";
 
-/** The model behind two APIs: one that records the calls named `read` and `write`, and one that does not. */
-function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: string[] } {
+/**
+ * The model behind two APIs: one that records the calls named `read` and
+ * `write` (and each write's length), and one that does not.
+ */
+export function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: string[]; writes: number[] } {
   const plain = createModelKernel();
   const calls: string[] = [];
+  const writes: number[] = [];
   const recorded = new Proxy(plain, {
     get(target, key) {
       const value = Reflect.get(target, key, target);
@@ -26,11 +30,12 @@ function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: stri
       if (key !== "read" && key !== "write") return value.bind(target);
       return (...args: unknown[]) => {
         calls.push(key);
+        if (key === "write") writes.push((args[1] as Uint8Array).length);
         return value.apply(target, args);
       };
     },
   }) as PipeKernel;
-  return { recorded, plain, calls };
+  return { recorded, plain, calls, writes };
 }
 
 export function readOrderSuite(register: RegisterTest): void {
