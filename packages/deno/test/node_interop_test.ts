@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { statusLines } from "@winpipe/testing";
+import { waitForStatus } from "@winpipe/testing";
 import { connect, createServer } from "../mod.ts";
 import { onWindows, uniqueName } from "./util.ts";
 
@@ -102,25 +102,12 @@ class NodePeer {
     return new NodePeer(child, dir, statusFile);
   }
 
-  /** The whole status lines so far (one node.exe is still writing is read next time). */
-  async lines(): Promise<PeerStatus[]> {
-    return statusLines<PeerStatus>(await Deno.readTextFile(this.#statusFile));
-  }
-
   /** Resolves with the first status line of `phase`; rejects on an error line, an early exit or the deadline. */
-  async waitFor(phase: PeerStatus["phase"], deadline: number): Promise<PeerStatus> {
-    for (;;) {
-      const lines = await this.lines();
-      const error = lines.find((l) => l.phase === "error");
-      if (error) throw new Error(`node.exe failed: ${error.message}`);
-      const found = lines.find((l) => l.phase === phase);
-      if (found) return found;
-      if (this.#exited) throw new Error(`node.exe exited before reporting "${phase}": ${JSON.stringify(lines)}`);
-      if (Date.now() > deadline) {
-        throw new Error(`node.exe did not report "${phase}" in time: ${JSON.stringify(lines)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+  waitFor(phase: PeerStatus["phase"], deadline: number): Promise<PeerStatus> {
+    return waitForStatus<PeerStatus>(phase, {
+      read: () => Deno.readTextFile(this.#statusFile),
+      exited: () => this.#exited,
+    }, deadline);
   }
 
   /** Waits for the exit; kills the process if it is not gone by the deadline. */

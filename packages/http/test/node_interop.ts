@@ -15,14 +15,14 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { closeSync, existsSync, openSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { PipeHttpClient } from "@winpipe/http";
-import { statusLines } from "@winpipe/testing";
+import { waitForStatus } from "@winpipe/testing";
 import { type HttpBackend, type RegisterTest, uniqueName } from "./helpers.ts";
 
 /** Bytes each way in the big-body exchanges. */
@@ -102,13 +102,16 @@ export class NodePeer {
   readonly #statusFile: string;
   readonly exited: Promise<number | null>;
   #done = false;
+  /** How it exited, for the error of one that exits before reporting. */
+  #exit = "";
 
   private constructor(child: ChildProcess, dir: string, statusFile: string) {
     this.#child = child;
     this.#dir = dir;
     this.#statusFile = statusFile;
     this.exited = new Promise((resolve) => {
-      child.on("exit", (code) => {
+      child.on("exit", (code, signal) => {
+        this.#exit = signal === null ? `exit code ${code}` : `signal ${signal}`;
         this.#done = true;
         resolve(code);
       });
@@ -120,34 +123,42 @@ export class NodePeer {
   }
 
   /**
-   * Starts `node.exe fixture ...args STATUS_FILE`, its standard streams
-   * ignored: the script reports through STATUS_FILE, one JSON object a line.
+   * Starts `node.exe fixture ...args STATUS_FILE`, its standard output
+   * ignored and its standard error into a file (node.exe under Wine cannot
+   * use pipes for them): the script reports through STATUS_FILE, one JSON
+   * object a line; what node.exe itself prints when it dies is in the file.
    */
   static async start(node: string, fixture: string, args: string[]): Promise<NodePeer> {
     const dir = await mkdtemp(join(tmpdir(), "winpipe-http-node-"));
     const statusFile = join(dir, "status.jsonl");
     await writeFile(statusFile, "");
-    const child = spawn(node, [fixture, ...args, statusFile], { stdio: "ignore" });
-    return new NodePeer(child, dir, statusFile);
+    const stderr = openSync(join(dir, "stderr.txt"), "w");
+    try {
+      const child = spawn(node, [fixture, ...args, statusFile], { stdio: ["ignore", "ignore", stderr] });
+      return new NodePeer(child, dir, statusFile);
+    } finally {
+      closeSync(stderr);
+    }
   }
 
-  /** The whole lines node.exe has written so far (one it is still writing is read next time). */
-  async #lines(): Promise<PeerStatus[]> {
-    return statusLines<PeerStatus>(await readFile(this.#statusFile, "utf8"));
+  /** The end of what node.exe wrote to its standard error. */
+  async #stderrTail(): Promise<string> {
+    const text = await readFile(join(this.#dir, "stderr.txt"), "utf8").catch(() => "");
+    return text.trim().slice(-2000) || "(nothing)";
   }
 
   /** The first status line of `phase`; rejects on an error line, an early exit or the deadline. */
-  async waitFor(phase: PeerStatus["phase"], deadline: number): Promise<PeerStatus> {
-    for (;;) {
-      const lines = await this.#lines();
-      const error = lines.find((l) => l.phase === "error");
-      if (error) throw new Error(`node.exe failed: ${error.message}`);
-      const found = lines.find((l) => l.phase === phase);
-      if (found) return found;
-      if (this.#done) throw new Error(`node.exe exited before reporting "${phase}": ${JSON.stringify(lines)}`);
-      if (Date.now() > deadline) throw new Error(`node.exe did not report "${phase}" in time`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  waitFor(phase: PeerStatus["phase"], deadline: number): Promise<PeerStatus> {
+    return waitForStatus<PeerStatus>(
+      phase,
+      {
+        read: () => readFile(this.#statusFile, "utf8"),
+        exited: () => this.#done,
+        exitDetail: async () => `${this.#exit}; its standard error: ${await this.#stderrTail()}`,
+      },
+      deadline,
+      25,
+    );
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

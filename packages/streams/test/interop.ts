@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from "vscode-jsonrpc/node";
 import type { PipeConnection } from "@winpipe/core";
-import { statusLines } from "@winpipe/testing";
+import { waitForStatus } from "@winpipe/testing";
 import { toNodeDuplex } from "../node.ts";
 import { connected, scenario, type StreamsContext, type StreamsSuite, tick } from "./helpers.ts";
 import { interopHandlers, JsonRpcPeer } from "./jsonrpc_peer.ts";
@@ -71,17 +71,10 @@ class NodeExePeer implements AsyncDisposable {
   async waitFor(phase: string): Promise<Record<string, unknown>> {
     let exited = false;
     this.child.wait().then(() => (exited = true), () => (exited = true));
-    const deadline = Date.now() + PEER_TIMEOUT_MS;
-    for (;;) {
-      const statuses = statusLines(await readFile(this.statusFile, "utf8"));
-      const error = statuses.find((s) => s.phase === "error");
-      if (error) throw new Error(`node.exe failed: ${error.message}`);
-      const found = statuses.find((s) => s.phase === phase);
-      if (found) return found;
-      if (exited) throw new Error(`node.exe exited before "${phase}": ${JSON.stringify(statuses)}`);
-      if (Date.now() > deadline) throw new Error(`node.exe did not report "${phase}" in time`);
-      await tick(20);
-    }
+    return await waitForStatus<Record<string, unknown> & { phase: string }>(phase, {
+      read: () => readFile(this.statusFile, "utf8"),
+      exited: () => exited,
+    }, Date.now() + PEER_TIMEOUT_MS);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -4,6 +4,7 @@ import { apiBehaviourTests } from "./suites/api_behaviour.ts";
 import { apiInputTests } from "./suites/api_inputs.ts";
 import { commandLineTests } from "./suites/command_line.ts";
 import { errorTests } from "./suites/errors.ts";
+import { statusLinesTests } from "./suites/status_lines.ts";
 import { validationTests } from "./suites/validation.ts";
 
 export function unitSuites(register: RegisterTest): void {
@@ -12,4 +13,5 @@ export function unitSuites(register: RegisterTest): void {
   apiInputTests(register);
   apiBehaviourTests(register);
   commandLineTests(register);
+  statusLinesTests(register);
 }
