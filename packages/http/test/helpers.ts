@@ -186,20 +186,3 @@ export function rawServer(b: HttpBackend, name: string, reply: (request: string)
     },
   };
 }
-
-/**
- * The process's live handles once the count has held still for a moment: a
- * handle an earlier test closed can still be being released (its pending
- * read's cancellation completing), and counting it would charge it to the
- * test that counts.
- */
-export async function settledHandles(pipes: { liveHandles(): number }): Promise<number> {
-  let last = pipes.liveHandles();
-  for (let still = 0, tries = 0; still < 3 && tries < 100; tries++) {
-    await delay(10);
-    const now = pipes.liveHandles();
-    still = now === last ? still + 1 : 0;
-    last = now;
-  }
-  return last;
-}
