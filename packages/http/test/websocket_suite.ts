@@ -884,6 +884,7 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     await peer.write(frame(0x8, closeBody(1001)));
     await withDeadline(stopping, 5000, "shutdown did not resolve after the peer's close frame");
     assert.equal(await peer.readFrame(), null, "the server closed the pipe");
+    peer.conn.close();
   });
 
   t("a detached ArrayBuffer or a view of one goes as an empty binary message (WebIDL, as Deno and Bun)", async () => {
