@@ -168,10 +168,9 @@ export class HttpServer implements AsyncDisposable {
   async shutdown(): Promise<void> {
     this.#startShutdown();
     await this.#finished.catch(() => {});
-    // Requests in progress may have opened more (each closing once open).
-    for (let done = 0; done < this.#goingAway.length; done = this.#goingAway.length) {
-      await Promise.all(this.#goingAway);
-    }
+    // Every handler has returned by now (finished waits for them) and a later upgradeWebSocket() throws, so
+    // every socket that will be told to go away has been: those of requests in progress too.
+    await Promise.all(this.#goingAway);
   }
 
   /** Shuts the server down (see {@linkcode HttpServer.shutdown}). */
