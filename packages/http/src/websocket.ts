@@ -455,7 +455,7 @@ export class PipeWebSocket extends EventTarget {
 
   /** See closeGoingAway. */
   #goAway(): Promise<void> {
-    // While CONNECTING, #open closes it after its `open` listeners ran (what they send goes first).
+    // While CONNECTING, #open calls this again after its `open` listeners ran (what they send goes first).
     this.#goingAway = true;
     if (this.#readyState === this.OPEN) this.#startClosing(1001, "Server shutting down");
     return this.#closed;
@@ -488,7 +488,7 @@ export class PipeWebSocket extends EventTarget {
     this.#protocol = protocol;
     this.#readyState = this.OPEN;
     this.dispatchEvent(new Event("open"));
-    if (this.#goingAway && this.#readyState === this.OPEN) this.#startClosing(1001, "Server shutting down");
+    if (this.#goingAway) void this.#goAway();
     void this.#read(upgraded).then(() => this.#drained()).then(() => this.#finish());
   }
 
