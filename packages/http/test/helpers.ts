@@ -4,7 +4,8 @@
  *
  * @module
  */
-import type { PipeConnection, Winpipe } from "@winpipe/core";
+import type { PipeConnection, PipeKernel, Winpipe } from "@winpipe/core";
+import { createModelKernel } from "@winpipe/core/model";
 import type { RegisterTest } from "@winpipe/testing";
 import { createHttp, type WinpipeHttp } from "@winpipe/http";
 
@@ -185,4 +186,27 @@ export function rawServer(b: HttpBackend, name: string, reply: (request: string)
       await serving;
     },
   };
+}
+
+/**
+ * The model behind two APIs: one that records the calls named `read` and
+ * `write` (and each write's length), and one that does not.
+ */
+export function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: string[]; writes: number[] } {
+  const plain = createModelKernel();
+  const calls: string[] = [];
+  const writes: number[] = [];
+  const recorded = new Proxy(plain, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== "function") return value;
+      if (key !== "read" && key !== "write") return value.bind(target);
+      return (...args: unknown[]) => {
+        calls.push(key);
+        if (key === "write") writes.push((args[1] as Uint8Array).length);
+        return value.apply(target, args);
+      };
+    },
+  }) as PipeKernel;
+  return { recorded, plain, calls, writes };
 }

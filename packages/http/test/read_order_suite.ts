@@ -10,33 +10,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { createWinpipe, type PipeKernel } from "@winpipe/core";
-import { createModelKernel } from "@winpipe/core/model";
+import { createWinpipe } from "@winpipe/core";
 import { createHttp } from "@winpipe/http";
-import { bytes, delay, rawExchange, type RegisterTest, uniqueName } from "./helpers.ts";
-
-/**
- * The model behind two APIs: one that records the calls named `read` and
- * `write` (and each write's length), and one that does not.
- */
-export function recordedModel(): { recorded: PipeKernel; plain: PipeKernel; calls: string[]; writes: number[] } {
-  const plain = createModelKernel();
-  const calls: string[] = [];
-  const writes: number[] = [];
-  const recorded = new Proxy(plain, {
-    get(target, key) {
-      const value = Reflect.get(target, key, target);
-      if (typeof value !== "function") return value;
-      if (key !== "read" && key !== "write") return value.bind(target);
-      return (...args: unknown[]) => {
-        calls.push(key);
-        if (key === "write") writes.push((args[1] as Uint8Array).length);
-        return value.apply(target, args);
-      };
-    },
-  }) as PipeKernel;
-  return { recorded, plain, calls, writes };
-}
+import { bytes, delay, rawExchange, recordedModel, type RegisterTest, uniqueName } from "./helpers.ts";
 
 export function readOrderSuite(register: RegisterTest): void {
   const t = (name: string, fn: () => Promise<void>) => register(`http server internals: ${name}`, fn);

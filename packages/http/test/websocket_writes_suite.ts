@@ -11,8 +11,7 @@
 import assert from "node:assert/strict";
 import { createWinpipe } from "@winpipe/core";
 import { createHttp, type PipeWebSocket } from "@winpipe/http";
-import { type RegisterTest, uniqueName, withDeadline } from "./helpers.ts";
-import { recordedModel } from "./read_order_suite.ts";
+import { recordedModel, type RegisterTest, uniqueName, withDeadline } from "./helpers.ts";
 
 /** Small messages sent in one turn. */
 const SMALL = 2000;
