@@ -89,7 +89,7 @@ const keyPool = new Uint8Array(4096);
 let keyPoolUsed = keyPool.length;
 
 /** Writes a new masking key into `target` (4 bytes). */
-function newKey(target: Uint8Array): void {
+function newMaskingKey(target: Uint8Array): void {
   if (keyPoolUsed === keyPool.length) {
     crypto.getRandomValues(keyPool);
     keyPoolUsed = 0;
@@ -120,7 +120,7 @@ export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean
   frame.set(payload, headerLength);
   if (masked) {
     const key = frame.subarray(headerLength - 4, headerLength);
-    newKey(key);
+    newMaskingKey(key);
     maskInPlace(frame.subarray(headerLength), key);
   }
   return frame;
