@@ -8,7 +8,15 @@
  */
 import { concatBytes } from "@winpipe/core/internal";
 import type { UpgradedConnection } from "./upgraded.ts";
-import { encodeFrame, type Frame, FrameParser, isControl, Opcode, WebSocketProtocolError } from "./websocket_frames.ts";
+import {
+  encodeFrameInto,
+  type Frame,
+  frameLength,
+  FrameParser,
+  isControl,
+  Opcode,
+  WebSocketProtocolError,
+} from "./websocket_frames.ts";
 
 /**
  * How a {@linkcode PipeWebSocket} hands binary messages to `message` listeners, as `WebSocket.binaryType`.
@@ -110,6 +118,16 @@ function messageOf(count: number, data: unknown): Blob | { opcode: number; bytes
 /** Whether `value` is a SharedArrayBuffer (where the runtime has them). */
 function isSharedBuffer(value: unknown): boolean {
   return typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer;
+}
+
+/**
+ * A message's bytes as an ArrayBuffer of its own: their buffer when they
+ * fill it (an array made for them: the parser's chunks are given up to it),
+ * else a copy (a view of a chunk that holds other frames too).
+ */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return (whole ? bytes : bytes.slice()).buffer as ArrayBuffer;
 }
 
 /** A close frame's payload: the code and the reason, or nothing. */
@@ -531,7 +549,7 @@ export class PipeWebSocket extends EventTarget {
   #frame(frame: Frame, message: { opcode: number; parts: Uint8Array[]; size: number }): boolean {
     if (isControl(frame.opcode)) {
       if (frame.opcode === Opcode.ping) {
-        if (!this.#sentClose) this.#write(encodeFrame(Opcode.pong, frame.payload, this.#role === "client"), 0);
+        if (!this.#sentClose) this.#write(Opcode.pong, frame.payload, 0);
       } else if (frame.opcode === Opcode.close) {
         this.#closeFrame(frame.payload);
       }
@@ -560,7 +578,7 @@ export class PipeWebSocket extends EventTarget {
         throw new WebSocketProtocolError(1007, "a text message is not UTF-8");
       }
     } else {
-      data = this.#binaryType === "blob" ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : bytes.buffer as ArrayBuffer;
+      data = this.#binaryType === "blob" ? new Blob([bytes as Uint8Array<ArrayBuffer>]) : ownBuffer(bytes);
     }
     // HTML: a message that arrives once this side started closing is not delivered.
     if (this.#readyState !== this.OPEN) return false;
@@ -627,7 +645,7 @@ export class PipeWebSocket extends EventTarget {
   #sendClose(code: number | undefined, reason: string): void {
     if (this.#sentClose) return;
     this.#sentClose = true;
-    this.#write(encodeFrame(Opcode.close, closePayload(code, reason), this.#role === "client"), 0);
+    this.#write(Opcode.close, closePayload(code, reason), 0);
     void this.#lastWrite.then((written) => (this.#closeWritten = written));
   }
 
@@ -637,7 +655,7 @@ export class PipeWebSocket extends EventTarget {
       this.#bufferedAmount += bytes.length;
       return;
     }
-    this.#write(encodeFrame(opcode, bytes, this.#role === "client"), bytes.length);
+    this.#write(opcode, bytes, bytes.length);
   }
 
   /** A send that waits for a Blob's bytes, or for one before it. */
@@ -664,21 +682,26 @@ export class PipeWebSocket extends EventTarget {
   }
 
   /**
-   * Writes a frame; `data` bytes of it count in bufferedAmount until it is
+   * Writes a frame of `payload` (copied now; the caller may change it
+   * afterwards); `data` bytes of it count in bufferedAmount until it is
    * written. A frame sent while a write is in flight waits for it with the
-   * others sent meanwhile, and they go out in one write: one WriteFile for
-   * many small messages, as Node's sockets gather their queued writes.
+   * others sent meanwhile, encoded into one buffer, and they go out in one
+   * write: one WriteFile for many small messages, as Node's sockets gather
+   * their queued writes.
    */
-  #write(frame: Uint8Array, data: number): void {
+  #write(opcode: number, payload: Uint8Array, data: number): void {
     const writer = this.#writer;
     if (writer === undefined) return;
     this.#bufferedAmount += data;
+    const masked = this.#role === "client";
+    const length = frameLength(payload.length, masked);
     let batch = this.#batches.at(-1);
-    if (batch === undefined || batch.size + frame.length > GATHER_BYTES) {
-      batch = new OutgoingBatch();
+    if (batch === undefined || batch.size + length > GATHER_BYTES) {
+      // On a quiet socket the frame goes out at once, alone: its buffer is its own size.
+      batch = new OutgoingBatch(this.#writing ? Math.max(length, FIRST_GATHER_BYTES) : length);
       this.#batches.push(batch);
     }
-    batch.add(frame, data);
+    batch.add(opcode, payload, masked, length, data);
     this.#lastWrite = batch.written;
     if (!this.#writing) void this.#writeBatches(writer);
   }
@@ -698,10 +721,12 @@ export class PipeWebSocket extends EventTarget {
 
 /** Frames gathered into one write: at most this many bytes, unless one frame is larger. */
 const GATHER_BYTES = 64 * 1024;
+/** The buffer a batch starts with while a write is in flight (it doubles as frames come, up to GATHER_BYTES). */
+const FIRST_GATHER_BYTES = 4 * 1024;
 
-/** Frames that go out in one write, and whether they were written. */
+/** Frames that go out in one write, encoded one after the other into one buffer, and whether they were written. */
 class OutgoingBatch {
-  #frames: Uint8Array[] = [];
+  #buffer: Uint8Array<ArrayBuffer>;
   /** The bytes of its frames. */
   size = 0;
   /** The bytes of messages among them (bufferedAmount's part). */
@@ -711,19 +736,26 @@ class OutgoingBatch {
   /** Resolves `written`. */
   settle!: (written: boolean) => void;
 
-  constructor() {
+  /** A batch whose buffer holds `capacity` bytes to start with. */
+  constructor(capacity: number) {
+    this.#buffer = new Uint8Array(capacity);
     this.written = new Promise((resolve) => (this.settle = resolve));
   }
 
-  /** Adds a frame, `data` bytes of which are a message's. */
-  add(frame: Uint8Array, data: number): void {
-    this.#frames.push(frame);
-    this.size += frame.length;
+  /** Adds a frame of `length` bytes (frameLength's) carrying `payload`, `data` bytes of which are a message's. */
+  add(opcode: number, payload: Uint8Array, masked: boolean, length: number, data: number): void {
+    if (this.size + length > this.#buffer.length) {
+      const grown = new Uint8Array(Math.min(Math.max(this.#buffer.length * 2, this.size + length), GATHER_BYTES));
+      grown.set(this.#buffer.subarray(0, this.size));
+      this.#buffer = grown;
+    }
+    encodeFrameInto(this.#buffer, this.size, opcode, payload, masked);
+    this.size += length;
     this.data += data;
   }
 
-  /** The frames as one array (the frame itself when it is alone). */
-  bytes(): Uint8Array {
-    return this.#frames.length === 1 ? this.#frames[0] : concatBytes(this.#frames, this.size);
+  /** The frames, as one array (handed to the writer: the batch writes nothing into it afterwards). */
+  bytes(): Uint8Array<ArrayBuffer> {
+    return this.size === this.#buffer.length ? this.#buffer : this.#buffer.subarray(0, this.size);
   }
 }

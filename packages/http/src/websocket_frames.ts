@@ -16,11 +16,15 @@ export const Opcode = {
   pong: 0xa,
 } as const;
 
-/** One frame, its payload unmasked. */
+/**
+ * One frame, its payload unmasked. From {@linkcode FrameParser}, the
+ * payload is often a view of a chunk pushed to it, which holds other
+ * frames' bytes too: copy it to keep it, or to use its `buffer`.
+ */
 export interface Frame {
   fin: boolean;
   opcode: number;
-  payload: Uint8Array<ArrayBuffer>;
+  payload: Uint8Array;
 }
 
 /**
@@ -62,22 +66,28 @@ export function isControl(opcode: number): boolean {
 /** Whether this machine stores a word's low byte first (maskInPlace reads the key as a word). */
 const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
+/** Below this many bytes a byte loop masks faster than a word view, which costs an object (and V8 its buffer). */
+const WORDS_FROM = 256;
+
 /**
- * XORs `bytes` with the 4-byte `key` in place (§5.3), a word at a time
- * where `bytes` starts on a word boundary of its buffer.
+ * XORs `bytes` with the 4-byte `key` in place (§5.3); byte `i` of `bytes`
+ * meets key byte `(i + keyAt) & 3`. A word at a time where it is long
+ * enough, from its first word boundary.
  */
-export function maskInPlace(bytes: Uint8Array, key: Uint8Array): void {
+export function maskInPlace(bytes: Uint8Array, key: Uint8Array, keyAt = 0): void {
+  const n = bytes.length;
   let i = 0;
-  if (bytes.byteOffset % 4 === 0 && bytes.length >= 16) {
-    // The key as a word in this machine's byte order, so that each byte meets its own key byte.
-    const word = littleEndian
-      ? (key[0] | (key[1] << 8) | (key[2] << 16) | (key[3] << 24))
-      : ((key[0] << 24) | (key[1] << 16) | (key[2] << 8) | key[3]);
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2);
+  if (n >= WORDS_FROM) {
+    for (; (bytes.byteOffset + i) % 4 !== 0; i++) bytes[i] ^= key[(i + keyAt) & 3];
+    // The key as a word in this machine's byte order, turned so that each byte meets its own key byte.
+    const k0 = key[(i + keyAt) & 3], k1 = key[(i + keyAt + 1) & 3], k2 = key[(i + keyAt + 2) & 3];
+    const k3 = key[(i + keyAt + 3) & 3];
+    const word = littleEndian ? (k0 | (k1 << 8) | (k2 << 16) | (k3 << 24)) : ((k0 << 24) | (k1 << 16) | (k2 << 8) | k3);
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset + i, (n - i) >>> 2);
     for (let w = 0; w < words.length; w++) words[w] ^= word;
-    i = words.length << 2;
+    i += words.length << 2;
   }
-  for (; i < bytes.length; i++) bytes[i] ^= key[i & 3];
+  for (; i < n; i++) bytes[i] ^= key[(i + keyAt) & 3];
 }
 
 /**
@@ -88,42 +98,93 @@ export function maskInPlace(bytes: Uint8Array, key: Uint8Array): void {
 const keyPool = new Uint8Array(4096);
 let keyPoolUsed = keyPool.length;
 
-/** Writes a new masking key into `target` (4 bytes). */
-function newMaskingKey(target: Uint8Array): void {
+/** Writes a new masking key into `target` at `at` (4 bytes). */
+function newMaskingKey(target: Uint8Array, at: number): void {
   if (keyPoolUsed === keyPool.length) {
     crypto.getRandomValues(keyPool);
     keyPoolUsed = 0;
   }
-  target.set(keyPool.subarray(keyPoolUsed, keyPoolUsed + 4));
+  target[at] = keyPool[keyPoolUsed];
+  target[at + 1] = keyPool[keyPoolUsed + 1];
+  target[at + 2] = keyPool[keyPoolUsed + 2];
+  target[at + 3] = keyPool[keyPoolUsed + 3];
   keyPoolUsed += 4;
 }
 
+/** The bytes of a frame's header for a payload of `length` bytes. */
+function headerLength(length: number, masked: boolean): number {
+  return (length < 126 ? 2 : length <= 0xffff ? 4 : 10) + (masked ? 4 : 0);
+}
+
+/** The bytes of a frame whose payload is `length` bytes long. */
+export function frameLength(length: number, masked: boolean): number {
+  return headerLength(length, masked) + length;
+}
+
 /**
- * One frame as bytes: FIN set, payload masked with a new random key when
- * `masked` (a client's frames must be, a server's must not: §5.1).
+ * Writes one frame into `target` at `at` (room for
+ * {@linkcode frameLength} bytes): FIN set, payload masked with a new random
+ * key when `masked` (a client's frames must be, a server's must not: §5.1).
+ * The payload is copied: `target` does not depend on it afterwards.
  */
-export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean): Uint8Array<ArrayBuffer> {
+export function encodeFrameInto(
+  target: Uint8Array,
+  at: number,
+  opcode: number,
+  payload: Uint8Array,
+  masked: boolean,
+): void {
   const length = payload.length;
-  const lengthBytes = length < 126 ? 0 : length <= 0xffff ? 2 : 8;
-  const headerLength = 2 + lengthBytes + (masked ? 4 : 0);
-  // The frame starts where its payload lands on a word boundary, for maskInPlace.
-  const lead = (4 - headerLength % 4) % 4;
-  const frame = new Uint8Array(lead + headerLength + length).subarray(lead) as Uint8Array<ArrayBuffer>;
-  frame[0] = 0x80 | opcode;
-  frame[1] = (masked ? 0x80 : 0) | (lengthBytes === 0 ? length : lengthBytes === 2 ? 126 : 127);
-  if (lengthBytes === 2) {
-    frame[2] = length >>> 8;
-    frame[3] = length & 0xff;
-  } else if (lengthBytes === 8) {
-    new DataView(frame.buffer, frame.byteOffset).setBigUint64(2, BigInt(length));
+  const header = headerLength(length, masked);
+  target[at] = 0x80 | opcode;
+  target[at + 1] = (masked ? 0x80 : 0) | (length < 126 ? length : length <= 0xffff ? 126 : 127);
+  if (length >= 126 && length <= 0xffff) {
+    target[at + 2] = length >>> 8;
+    target[at + 3] = length & 0xff;
+  } else if (length > 0xffff) {
+    new DataView(target.buffer, target.byteOffset + at + 2, 8).setBigUint64(0, BigInt(length));
   }
-  frame.set(payload, headerLength);
-  if (masked) {
-    const key = frame.subarray(headerLength - 4, headerLength);
-    newMaskingKey(key);
-    maskInPlace(frame.subarray(headerLength), key);
+  const start = at + header;
+  if (!masked) {
+    copyBytes(target, start, payload, 0, length);
+    return;
   }
+  const keyAt = start - 4;
+  newMaskingKey(target, keyAt);
+  if (length < WORDS_FROM) {
+    // Copied and masked in one pass.
+    const k0 = target[keyAt], k1 = target[keyAt + 1], k2 = target[keyAt + 2], k3 = target[keyAt + 3];
+    let i = 0;
+    for (; i + 4 <= length; i += 4) {
+      target[start + i] = payload[i] ^ k0;
+      target[start + i + 1] = payload[i + 1] ^ k1;
+      target[start + i + 2] = payload[i + 2] ^ k2;
+      target[start + i + 3] = payload[i + 3] ^ k3;
+    }
+    for (; i < length; i++) target[start + i] = payload[i] ^ target[keyAt + (i & 3)];
+    return;
+  }
+  target.set(payload, start);
+  maskInPlace(target.subarray(start, start + length), target.subarray(keyAt, start));
+}
+
+/** One frame as bytes, in an array of its own (see {@linkcode encodeFrameInto}). */
+export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(frameLength(payload.length, masked));
+  encodeFrameInto(frame, 0, opcode, payload, masked);
   return frame;
+}
+
+/** Below this many bytes a loop copies faster than `set()` of a view, which costs an object. */
+const SET_FROM = 64;
+
+/** Copies `n` bytes of `from` at `fromAt` into `to` at `toAt`. */
+function copyBytes(to: Uint8Array, toAt: number, from: Uint8Array, fromAt: number, n: number): void {
+  if (n < SET_FROM) {
+    for (let i = 0; i < n; i++) to[toAt + i] = from[fromAt + i];
+  } else {
+    to.set(fromAt === 0 && n === from.length ? from : from.subarray(fromAt, fromAt + n), toAt);
+  }
 }
 
 /**
@@ -137,8 +198,13 @@ export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean
 export class FrameParser {
   readonly #masked: boolean;
   readonly #maxPayload: number;
+  /** The chunks read and not yet consumed; the first from #offset on. */
   #chunks: Uint8Array[] = [];
+  #offset = 0;
+  /** The bytes not yet consumed, in all the chunks. */
   #buffered = 0;
+  /** A header that spans chunks, gathered (14 bytes at most). */
+  readonly #header = new Uint8Array(14);
   /** The masking key of the frame being read. */
   readonly #key = new Uint8Array(4);
 
@@ -151,7 +217,11 @@ export class FrameParser {
     this.#maxPayload = maxPayload;
   }
 
-  /** Adds bytes read from the stream. */
+  /**
+   * Adds bytes read from the stream. They are not copied: the parser keeps
+   * them, unmasks payloads in them in place and hands out views of them, so
+   * the caller gives them up.
+   */
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
@@ -165,15 +235,18 @@ export class FrameParser {
    */
   next(room: number = this.#maxPayload): Frame | null {
     if (this.#buffered < 2) return null;
-    // A header is 14 bytes at most: read it in place when the first chunk holds it (or all there is).
-    const first = this.#chunks[0];
-    const head = first.length >= 14 || first.length === this.#buffered
-      ? first
-      : this.#peek(Math.min(this.#buffered, 14));
-    const fin = (head[0] & 0x80) !== 0;
-    const opcode = head[0] & 0x0f;
-    const masked = (head[1] & 0x80) !== 0;
-    if ((head[0] & 0x70) !== 0) throw new WebSocketProtocolError(1002, "a frame has reserved bits set");
+    // A header is 14 bytes at most: read in place when the first chunk holds it (or all there is), else gathered.
+    let head = this.#chunks[0], base = this.#offset;
+    if (head.length - base < 14 && head.length - base !== this.#buffered) {
+      head = this.#gatherHeader();
+      base = 0;
+    }
+    const available = Math.min(head.length - base, this.#buffered);
+    const b0 = head[base], b1 = head[base + 1];
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    const masked = (b1 & 0x80) !== 0;
+    if ((b0 & 0x70) !== 0) throw new WebSocketProtocolError(1002, "a frame has reserved bits set");
     if (opcode > 0xa || (opcode > 0x2 && opcode < 0x8)) {
       throw new WebSocketProtocolError(1002, `a frame has the unknown opcode ${opcode}`);
     }
@@ -183,16 +256,15 @@ export class FrameParser {
         this.#masked ? "a client's frame is not masked" : "a server's frame is masked",
       );
     }
-    let length = head[1] & 0x7f;
+    let length = b1 & 0x7f;
     let at = 2;
     if (length === 126) {
-      if (head.length < 4) return null;
-      length = (head[2] << 8) | head[3];
+      if (available < 4) return null;
+      length = (head[base + 2] << 8) | head[base + 3];
       at = 4;
     } else if (length === 127) {
-      if (head.length < 10) return null;
-      const view = new DataView(head.buffer, head.byteOffset, head.length);
-      const big = view.getBigUint64(2);
+      if (available < 10) return null;
+      const big = new DataView(head.buffer, head.byteOffset + base + 2, 8).getBigUint64(0);
       if (big >> 63n) throw new WebSocketProtocolError(1002, "a frame's 64-bit length has its top bit set");
       if (big > BigInt(this.#maxPayload)) {
         throw new WebSocketProtocolError(1009, `a frame of ${big} bytes is above maxMessageSize`);
@@ -206,59 +278,70 @@ export class FrameParser {
     if (!isControl(opcode) && length > room) {
       throw new WebSocketProtocolError(1009, `a frame of ${length} bytes takes a message above maxMessageSize`);
     }
-    const keyAt = at;
-    if (masked) at += 4;
-    if (this.#buffered < at + length) return null;
-    if (masked) this.#key.set(head.subarray(keyAt, keyAt + 4));
+    if (masked) {
+      if (this.#buffered < at + 4 + length) return null;
+      for (let k = 0; k < 4; k++) this.#key[k] = head[base + at + k];
+      at += 4;
+    } else if (this.#buffered < at + length) {
+      return null;
+    }
     this.#skip(at);
-    const payload = this.#take(length);
-    if (masked) maskInPlace(payload, this.#key);
-    return { fin, opcode, payload };
+    return { fin, opcode, payload: this.#take(length, masked) };
   }
 
-  /** The first `n` buffered bytes, without consuming them. */
-  #peek(n: number): Uint8Array {
-    const first = this.#chunks[0];
-    if (first.length >= n) return first.subarray(0, n);
-    const out = new Uint8Array(n);
-    let filled = 0;
+  /** The first bytes buffered (up to 14), gathered from the chunks they span into #header. */
+  #gatherHeader(): Uint8Array {
+    const n = Math.min(this.#buffered, 14);
+    let filled = 0, offset = this.#offset;
     for (const chunk of this.#chunks) {
-      const part = chunk.subarray(0, n - filled);
-      out.set(part, filled);
-      filled += part.length;
+      for (; offset < chunk.length && filled < n; offset++) this.#header[filled++] = chunk[offset];
       if (filled === n) break;
+      offset = 0;
     }
-    return out;
+    return this.#header.subarray(0, n);
   }
 
   /** Consumes `n` buffered bytes. */
   #skip(n: number): void {
     this.#buffered -= n;
     while (n > 0) {
-      const first = this.#chunks[0];
-      if (first.length <= n) {
-        this.#chunks.shift();
-        n -= first.length;
-      } else {
-        this.#chunks[0] = first.subarray(n);
-        n = 0;
-      }
+      const count = Math.min(this.#chunks[0].length - this.#offset, n);
+      this.#consumedFromFirst(count);
+      n -= count;
     }
   }
 
-  /** Consumes `n` buffered bytes into a new array (the payload is unmasked in place, so never a view). */
-  #take(n: number): Uint8Array<ArrayBuffer> {
-    const out = new Uint8Array(n);
-    let filled = 0;
-    while (filled < n) {
-      const first = this.#chunks[0];
-      const part = first.subarray(0, n - filled);
-      out.set(part, filled);
-      filled += part.length;
-      if (part.length === first.length) this.#chunks.shift();
-      else this.#chunks[0] = first.subarray(part.length);
-    }
+  /**
+   * Consumes `n` buffered bytes: a view of its chunk when one chunk holds
+   * them (unmasked there, in place), else an array of their own.
+   */
+  #take(n: number, masked: boolean): Uint8Array {
     this.#buffered -= n;
+    const first = this.#chunks[0];
+    if (n === 0 || first.length - this.#offset >= n) {
+      const view = n === 0 ? new Uint8Array(0) : first.subarray(this.#offset, this.#offset + n);
+      this.#consumedFromFirst(n);
+      if (masked) maskInPlace(view, this.#key);
+      return view;
+    }
+    const out = new Uint8Array(n);
+    for (let filled = 0; filled < n;) {
+      const chunk = this.#chunks[0];
+      const count = Math.min(chunk.length - this.#offset, n - filled);
+      copyBytes(out, filled, chunk, this.#offset, count);
+      filled += count;
+      this.#consumedFromFirst(count);
+    }
+    if (masked) maskInPlace(out, this.#key);
     return out;
+  }
+
+  /** `n` bytes of the first chunk are consumed (it goes once all of it is). */
+  #consumedFromFirst(n: number): void {
+    this.#offset += n;
+    if (this.#offset === this.#chunks[0]?.length) {
+      this.#chunks.shift();
+      this.#offset = 0;
+    }
   }
 }

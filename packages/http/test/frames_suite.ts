@@ -2,8 +2,9 @@
  * The WebSocket codec on its own (src/websocket_frames.ts): frames made by
  * encodeFrame read back by FrameParser as they were, however the stream's
  * reads cut them (one byte at a time, at random sizes, inside every header),
- * masked and not; masking against a byte-by-byte XOR at every offset and
- * length; a new key for each masked frame. On the model's entry points
+ * masked and not, and frames encoded one after another into one buffer as
+ * a gathered write holds them; masking against a byte-by-byte XOR at every
+ * offset, length and key position; a new key for each masked frame. On the model's entry points
  * only: it is the codec's own code, the same over every kernel.
  *
  * @module
@@ -11,7 +12,15 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "@winpipe/core/internal";
 import { mulberry32 } from "@winpipe/testing";
-import { encodeFrame, type Frame, FrameParser, maskInPlace, Opcode } from "../src/websocket_frames.ts";
+import {
+  encodeFrame,
+  encodeFrameInto,
+  type Frame,
+  frameLength,
+  FrameParser,
+  maskInPlace,
+  Opcode,
+} from "../src/websocket_frames.ts";
 import type { RegisterTest } from "./helpers.ts";
 
 /** Payload lengths on each side of every header size and of maskInPlace's word path. */
@@ -114,18 +123,51 @@ export function framesSuite(register: RegisterTest): void {
     assertSameFrames(parseInChunks(stream, cuts, true), frames, "one byte at a time");
   });
 
-  t("maskInPlace is a byte-by-byte XOR at every offset and length", () => {
+  t("maskInPlace is a byte-by-byte XOR at every offset, length and key position", () => {
     const key = new Uint8Array([0x12, 0x9a, 0xfe, 0x01]);
-    const buffer = payloadOf(200, 3);
+    const buffer = payloadOf(400, 3);
+    // Short lengths (the byte loop) and those around the word path's threshold (256).
+    const lengths = [...Array.from({ length: 80 }, (_, i) => i), ...Array.from({ length: 24 }, (_, i) => 250 + i), 391];
     for (let offset = 0; offset < 8; offset++) {
-      for (let length = 0; length < 80; length++) {
-        const bytes = buffer.slice().subarray(offset, offset + length);
-        const expected = [...bytes].map((b, i) => b ^ key[i & 3]);
-        maskInPlace(bytes, key);
-        assert.deepEqual([...bytes], expected, `offset ${offset}, length ${length}`);
+      for (const length of lengths) {
+        for (let keyAt = 0; keyAt < 4; keyAt++) {
+          const copy = buffer.slice();
+          const bytes = copy.subarray(offset, offset + length);
+          const expected = [...bytes].map((b, i) => b ^ key[(i + keyAt) & 3]);
+          maskInPlace(bytes, key, keyAt);
+          assert.deepEqual([...bytes], expected, `offset ${offset}, length ${length}, key at ${keyAt}`);
+          // Nothing around it changed.
+          assert.deepEqual([...copy.subarray(0, offset)], [...buffer.subarray(0, offset)]);
+          assert.deepEqual([...copy.subarray(offset + length)], [...buffer.subarray(offset + length)]);
+        }
       }
     }
   });
+
+  for (const masked of [true, false]) {
+    t(
+      `${
+        masked ? "masked" : "unmasked"
+      } frames encoded one after another into one buffer (a gathered write) read back as sent`,
+      () => {
+        const frames = framesToSend();
+        // An odd start, so that the frames' payloads fall on every alignment.
+        const lead = 3;
+        const buffer = new Uint8Array(lead + frames.reduce((n, f) => n + frameLength(f.payload.length, masked), 0));
+        buffer.fill(0xee, 0, lead);
+        let at = lead;
+        for (const frame of frames) {
+          encodeFrameInto(buffer, at, frame.opcode, frame.payload, masked);
+          at += frameLength(frame.payload.length, masked);
+        }
+        assert.equal(at, buffer.length);
+        assert.deepEqual([...buffer.subarray(0, lead)], [0xee, 0xee, 0xee], "nothing written before the first frame");
+        assertSameFrames(parseInChunks(buffer.subarray(lead), [], masked), frames, "one buffer");
+        // And that buffer as the separate frames encodeFrame makes, key aside.
+        if (!masked) assert.deepEqual([...buffer.subarray(lead)], [...streamOf(frames, false).stream]);
+      },
+    );
+  }
 
   t("each masked frame has a new key, across refills of the key pool", () => {
     const payload = new Uint8Array(8);

@@ -380,6 +380,51 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.match(refusals[0], /chat\.v1.*chat\.v3/);
   });
 
+  for (const binaryType of ["arraybuffer", "blob"] as const) {
+    t(`messages that come in one write are each their own ${binaryType}, unchanged by those after them`, async () => {
+      const name = uniqueName("ws-own");
+      let seen: ReturnType<typeof watch> | undefined;
+      await using _server = echoServer(name, (socket) => {
+        socket.binaryType = binaryType;
+        seen = watch(socket);
+      });
+      const { peer } = await rawClient(b, name);
+      const sizes = [3, 64, 0, 300, 125, 126, 70_000, 5];
+      const payloads = sizes.map((n, k) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + k * 13) & 255));
+      const halves = [payloads[1].subarray(0, 30), payloads[1].subarray(30)];
+      const frames = [
+        ...payloads.map((payload) => frame(0x2, payload)),
+        frame(0x2, halves[0], { fin: false }),
+        frame(0x0, halves[1]),
+        frame(0x1, "after ✓"),
+      ];
+      const all = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+      frames.reduce((at, f) => (all.set(f, at), at + f.length), 0);
+      await peer.conn.write(all);
+      const count = payloads.length + 2;
+      const messages = await seen!.nextMessage(count, 10_000);
+      assert.equal(messages[count - 1], "after ✓");
+      const bytesOf = async (data: unknown) =>
+        new Uint8Array(binaryType === "blob" ? await (data as Blob).arrayBuffer() : data as ArrayBuffer);
+      const expected = [...payloads, payloads[1]];
+      for (const [k, data] of messages.slice(0, -1).entries()) {
+        assert.ok(binaryType === "blob" ? data instanceof Blob : data instanceof ArrayBuffer, `message ${k}`);
+        // Exactly its bytes: an ArrayBuffer holds no other frame's bytes around them.
+        assert.equal(
+          binaryType === "blob" ? (data as Blob).size : (data as ArrayBuffer).byteLength,
+          expected[k].length,
+        );
+        assert.deepEqual(await bytesOf(data), expected[k], `message ${k} (${expected[k].length} bytes)`);
+      }
+      // A listener that changes a message's bytes changes nothing else.
+      if (binaryType === "arraybuffer") new Uint8Array(messages[0] as ArrayBuffer).fill(0xff);
+      for (const [k, data] of messages.slice(1, -1).entries()) {
+        assert.deepEqual(await bytesOf(data), expected[k + 1], `message ${k + 1} after the others`);
+      }
+      peer.conn.close();
+    });
+  }
+
   t("a message of 4 MiB each way, and a peer's fragmented message with a ping inside, reassembled", async () => {
     const name = uniqueName("ws-big");
     await using _server = echoServer(name);
