@@ -82,6 +82,42 @@ export function exchangeSuite(register: RegisterTest): void {
     assert.equal((exchange.abort.signal.reason as DOMException).name, "AbortError");
   });
 
+  t(
+    "readSome: a small read comes in an array of its own size; after a large one, reads go straight into new arrays",
+    async () => {
+      const conn = new ScriptedConnection();
+      const reader = new ConnReader(conn);
+      const pattern = (n: number, salt: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7 + salt) & 255);
+      /** readSome(max), read `n` bytes by the connection; the chunk, and the buffer the read was given. */
+      const readOf = async (max: number, n: number, salt: number) => {
+        const chunk = reader.readSome(max);
+        const read = conn.reads.at(-1)!;
+        conn.deliver(conn.reads.length - 1, pattern(n, salt));
+        const got = (await chunk)!;
+        assert.deepEqual(got, pattern(n, salt), `${n} bytes read`);
+        return { got, given: read.buffer };
+      };
+      // Small reads (a WebSocket message): the read asks for 64 KiB, and the chunk keeps only its bytes.
+      const small = await readOf(65536, 75, 1);
+      assert.equal(small.given.length, 65536, "a read asks for as much as readSome may return");
+      assert.equal(small.got.buffer.byteLength, 75, "a small chunk keeps only its bytes, not the 64 KiB read");
+      // A body read of 2 bytes still asks for at least 16 KiB (what arrives behind it is buffered).
+      assert.ok((await readOf(2, 2, 2)).given.length >= 16 * 1024);
+      // A large read, then reads straight into a new array of their own (no copy) while reads stay large.
+      await readOf(65536, 65536, 3);
+      const direct = await readOf(65536, 20_000, 4);
+      assert.equal(
+        direct.got.buffer,
+        direct.given.buffer,
+        "a read after a large one goes straight into the chunk's array",
+      );
+      assert.equal(direct.given.length, 65536);
+      // Once a read is small again, the next one is staged and copied.
+      await readOf(65536, 10, 5);
+      assert.equal((await readOf(65536, 30, 6)).got.buffer.byteLength, 30);
+    },
+  );
+
   t("waitForArrival resolves at once with bytes buffered, and with false at the end of the data", async () => {
     const conn = new ScriptedConnection();
     const reader = new ConnReader(conn);
