@@ -421,7 +421,56 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
       for (const [k, data] of messages.slice(1, -1).entries()) {
         assert.deepEqual(await bytesOf(data), expected[k + 1], `message ${k + 1} after the others`);
       }
+      // A frame whose header came in one read and whose payload opens the next, with another frame behind
+      // it: the payload starts its chunk, and still its message holds only its own bytes.
+      const cut = frame(0x2, payloads[3]);
+      await peer.conn.write(cut.subarray(0, 8)); // 2 bytes, 2 of length, 4 of masking key
+      await delay(50); // the server reads the header alone
+      const behindIt = frame(0x1, "behind it");
+      const rest = new Uint8Array(cut.length - 8 + behindIt.length);
+      rest.set(cut.subarray(8));
+      rest.set(behindIt, cut.length - 8);
+      await peer.conn.write(rest);
+      const [payloadFirst, behind] = (await seen!.nextMessage(count + 2, 10_000)).slice(count);
+      assert.equal(behind, "behind it");
+      assert.equal(
+        binaryType === "blob" ? (payloadFirst as Blob).size : (payloadFirst as ArrayBuffer).byteLength,
+        payloads[3].length,
+      );
+      assert.deepEqual(await bytesOf(payloadFirst), payloads[3]);
       peer.conn.close();
+    });
+  }
+
+  for (const side of ["client", "server"] as const) {
+    t(`a ${side}'s buffer changed right after send() still goes out as it was sent, alone or gathered`, async () => {
+      // The first goes out at once, alone; the others wait for its write and go out gathered (one of them above
+      // the 64 KiB a gathered write holds, so alone too).
+      const sizes = [64, 10, 200, 70_000, 3, 5000];
+      const sendAll = (socket: PipeWebSocket) => {
+        const buffer = new Uint8Array(70_000 + 1);
+        const view = (n: number) => buffer.subarray(1, 1 + n); // at an odd offset, as a caller's view may be
+        for (const [k, n] of sizes.entries()) {
+          view(n).fill(k + 1);
+          socket.send(view(n));
+          buffer.fill(0xaa); // changed before the frame can have been written
+        }
+      };
+      const name = uniqueName("ws-sent");
+      // The server echoes the client's messages, or sends its own when the client says "go".
+      await using _server = echoServer(name, (socket) => {
+        socket.onmessage = (event) => event.data === "go" ? sendAll(socket) : socket.send(event.data);
+      });
+      await using socket = b.http.pipeWebSocket(name, "/");
+      socket.binaryType = "arraybuffer";
+      const seen = watch(socket);
+      await opened(socket);
+      if (side === "client") sendAll(socket);
+      else socket.send("go");
+      const received = await seen.nextMessage(sizes.length, 10_000);
+      for (const [k, n] of sizes.entries()) {
+        assert.deepEqual(new Uint8Array(received[k] as ArrayBuffer), new Uint8Array(n).fill(k + 1), `message ${k}`);
+      }
     });
   }
 
