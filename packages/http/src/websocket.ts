@@ -112,7 +112,20 @@ function messageOf(count: number, data: unknown): Blob | { opcode: number; bytes
   }
   if (isSharedBuffer(data)) throw new TypeError("send: a SharedArrayBuffer is not a message");
   if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
-  return { opcode: Opcode.text, bytes: encoder.encode(String(data)) };
+  return { opcode: Opcode.text, bytes: utf8Of(String(data)) };
+}
+
+/** Where a text message's UTF-8 goes when it fits (3 bytes at most per UTF-16 unit): one array, reused. */
+const textScratch = new Uint8Array(48 * 1024);
+
+/**
+ * `text` as UTF-8: in textScratch when it fits, valid until the next call
+ * (send() copies it into its frame at once, or into its queue), else a new
+ * array. In Deno a new array costs about 1 µs, encodeInto about 0.25.
+ */
+function utf8Of(text: string): Uint8Array {
+  if (text.length * 3 > textScratch.length) return encoder.encode(text);
+  return textScratch.subarray(0, encoder.encodeInto(text, textScratch).written);
 }
 
 /** Whether `value` is a SharedArrayBuffer (where the runtime has them). */

@@ -442,6 +442,27 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     });
   }
 
+  t(
+    "text messages sent back to back arrive as sent, also behind a Blob: short, long, non-ASCII, a lone surrogate",
+    async () => {
+      const name = uniqueName("ws-texts");
+      await using _server = echoServer(name);
+      await using socket = b.http.pipeWebSocket(name, "/");
+      const seen = watch(socket);
+      await opened(socket);
+      const texts = ["one", "ünïcödé ✓ 🚀", "x".repeat(20_000), "two", "lone \ud800 surrogate", "", "three"];
+      // As sent: a lone surrogate goes as U+FFFD (WebIDL's USVString), as TextEncoder and WebSocket make it.
+      const expected = texts.map((text) => text.replace("\ud800", "\ufffd"));
+      for (const text of texts) socket.send(text); // the first alone, the others gathered behind its write
+      // Behind a Blob, whose bytes are read first: these wait in the send queue, in order.
+      socket.send(new Blob([new Uint8Array([1, 2])]));
+      for (const text of texts) socket.send(text);
+      const echoed = await seen.nextMessage(2 * texts.length + 1, 10_000);
+      assert.deepEqual(echoed.slice(0, texts.length), expected);
+      assert.deepEqual(echoed.slice(texts.length + 1), expected);
+    },
+  );
+
   for (const side of ["client", "server"] as const) {
     t(`a ${side}'s buffer changed right after send() still goes out as it was sent, alone or gathered`, async () => {
       // The first goes out at once, alone; the others wait for its write and go out gathered (one of them above
