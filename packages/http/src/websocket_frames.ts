@@ -1,5 +1,5 @@
 /**
- * The WebSocket's frames (RFC 6455 §5): {@linkcode encodeFrame} makes one,
+ * The WebSocket's frames (RFC 6455 §5): {@linkcode encodeFrameInto} writes one,
  * {@linkcode FrameParser} reads them from a byte stream and refuses what
  * the RFC says must fail the connection ({@linkcode WebSocketProtocolError}).
  *
@@ -166,13 +166,6 @@ export function encodeFrameInto(
   }
   target.set(payload, start);
   maskInPlace(target.subarray(start, start + length), target.subarray(keyAt, start));
-}
-
-/** One frame as bytes, in an array of its own (see {@linkcode encodeFrameInto}). */
-export function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean): Uint8Array<ArrayBuffer> {
-  const frame = new Uint8Array(frameLength(payload.length, masked));
-  encodeFrameInto(frame, 0, opcode, payload, masked);
-  return frame;
 }
 
 /** Below this many bytes a loop copies faster than `set()` of a view, which costs an object. */

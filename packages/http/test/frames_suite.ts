@@ -12,16 +12,15 @@
 import assert from "node:assert/strict";
 import { concatBytes } from "@winpipe/core/internal";
 import { mulberry32 } from "@winpipe/testing";
-import {
-  encodeFrame,
-  encodeFrameInto,
-  type Frame,
-  frameLength,
-  FrameParser,
-  maskInPlace,
-  Opcode,
-} from "../src/websocket_frames.ts";
+import { encodeFrameInto, type Frame, frameLength, FrameParser, maskInPlace, Opcode } from "../src/websocket_frames.ts";
 import type { RegisterTest } from "./helpers.ts";
+
+/** One frame in an array of its own. */
+function encodeFrame(opcode: number, payload: Uint8Array, masked: boolean): Uint8Array<ArrayBuffer> {
+  const frame = new Uint8Array(frameLength(payload.length, masked));
+  encodeFrameInto(frame, 0, opcode, payload, masked);
+  return frame;
+}
 
 /** Payload lengths on each side of every header size and of maskInPlace's word path. */
 const LENGTHS = [0, 1, 3, 4, 15, 16, 17, 64, 125, 126, 127, 1000, 65535, 65536, 70001];
