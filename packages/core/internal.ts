@@ -41,7 +41,7 @@ export { win32PipePath } from "./src/win32_path.ts";
 export { upcase } from "./src/upcase.ts";
 export { bytesOf, requireAttached } from "./src/chunk_bytes.ts";
 export { isBatchFile, windowsBatchCommandLine } from "./src/process/batch_command_line.ts";
-export { isSharedMemory } from "./src/shared_memory.ts";
+export { isSharedArrayBuffer, isSharedMemory } from "./src/shared_memory.ts";
 export { keepBytes } from "./src/keep_bytes.ts";
 export { startCall } from "./src/start_call.ts";
 export { afterThisTask } from "./src/after_this_task.ts";

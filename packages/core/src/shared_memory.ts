@@ -1,7 +1,8 @@
 /**
  * {@linkcode isSharedMemory}: whether a view's memory is a
  * SharedArrayBuffer's, the one kind of JavaScript memory a pending
- * operation may use as it is (docs/buffer-ownership.md, "Shared memory").
+ * operation may use as it is (docs/buffer-ownership.md, "Shared memory");
+ * {@linkcode isSharedArrayBuffer}: the brand check under it.
  *
  * @module
  */
@@ -37,11 +38,27 @@ const sharedByteLength = Shared === undefined
  * ```
  */
 export function isSharedMemory(view: Uint8Array): boolean {
-  const buffer: unknown = bufferOf.call(view);
+  return isSharedArrayBuffer(bufferOf.call(view));
+}
+
+/**
+ * True when `value` is a SharedArrayBuffer, by the engine's brand check
+ * (WebIDL's IsSharedArrayBuffer): `SharedArrayBuffer.prototype.byteLength`
+ * throws for anything else, an object given its prototype included. False
+ * where the runtime has no SharedArrayBuffer.
+ *
+ * @example
+ * ```ts
+ * import { isSharedArrayBuffer } from "@winpipe/core/internal";
+ * isSharedArrayBuffer(new SharedArrayBuffer(8)); // true
+ * isSharedArrayBuffer(new ArrayBuffer(8)); // false
+ * ```
+ */
+export function isSharedArrayBuffer(value: unknown): boolean {
   // A cheap filter first: only what looks shared pays for the brand check (which throws when it is not).
-  if (sharedByteLength === undefined || !(buffer instanceof Shared!)) return false;
+  if (sharedByteLength === undefined || !(value instanceof Shared!)) return false;
   try {
-    sharedByteLength.call(buffer);
+    sharedByteLength.call(value);
     return true;
   } catch {
     return false;

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { concatBytes } from "@winpipe/core/internal";
+import { concatBytes, isSharedArrayBuffer } from "@winpipe/core/internal";
 import type { UpgradedConnection } from "./upgraded.ts";
 import {
   encodeFrameInto,
@@ -106,11 +106,11 @@ function messageOf(count: number, data: unknown): Blob | { opcode: number; bytes
     return { opcode: Opcode.binary, bytes: data.byteLength === 0 ? new Uint8Array(0) : new Uint8Array(data) };
   }
   if (ArrayBuffer.isView(data)) {
-    if (isSharedBuffer(data.buffer)) throw new TypeError("send: a view of a SharedArrayBuffer is not a message");
+    if (isSharedArrayBuffer(data.buffer)) throw new TypeError("send: a view of a SharedArrayBuffer is not a message");
     if (data.byteLength === 0) return { opcode: Opcode.binary, bytes: new Uint8Array(0) };
     return { opcode: Opcode.binary, bytes: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
   }
-  if (isSharedBuffer(data)) throw new TypeError("send: a SharedArrayBuffer is not a message");
+  if (isSharedArrayBuffer(data)) throw new TypeError("send: a SharedArrayBuffer is not a message");
   if (typeof data === "symbol") throw new TypeError("send: a Symbol is not a message");
   return { opcode: Opcode.text, bytes: utf8Of(String(data)) };
 }
@@ -126,11 +126,6 @@ const textScratch = new Uint8Array(48 * 1024);
 function utf8Of(text: string): Uint8Array {
   if (text.length * 3 > textScratch.length) return encoder.encode(text);
   return textScratch.subarray(0, encoder.encodeInto(text, textScratch).written);
-}
-
-/** Whether `value` is a SharedArrayBuffer (where the runtime has them). */
-function isSharedBuffer(value: unknown): boolean {
-  return typeof SharedArrayBuffer === "function" && value instanceof SharedArrayBuffer;
 }
 
 /**
