@@ -396,6 +396,8 @@ export async function callNamedPipeOn(
 ): Promise<Uint8Array> {
   const { full, timeout, maxReplySize, security, params } = callArguments(name, request, options);
   const signal = requireSignal(options?.signal);
+  // As connect: an aborted signal opens nothing (a server would see a client come and go).
+  if (signal?.aborted) throw abortError(signal);
   let handle: KernelHandle;
   try {
     handle = openChecked(kernel, params, security, "callNamedPipe");

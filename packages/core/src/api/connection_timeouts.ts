@@ -33,7 +33,10 @@ export interface ConnectionTimeoutOptions {
    * many ms: operations pending then reject with a DOMException named
    * "TimeoutError", then the handle is closed (an instance of a server goes
    * back to it). Counted from the connection (for a server instance, from
-   * its client's arrival) and from each completed read or write. A single
+   * its client's arrival as `accept`, `connect` or `tryConnect` reports it:
+   * a client can open an instance before any ConnectNamedPipe, and an
+   * instance of `createNamedPipe` on which neither is called has no idle
+   * clock) and from each completed read or write. A single
    * write that waits longer than this for the reader counts as idle. Default
    * Infinity: no idle timeout.
    */

@@ -195,7 +195,9 @@ export class PipeConnection extends NamedPipeHandle {
    * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
    * calls as it takes (ERROR_MORE_DATA parts). Resolves with its bytes (an
    * empty array for a zero-length message), or null at the end of the data.
-   * Needs message read mode. Concurrent calls on one handle take turns.
+   * Needs message read mode. Concurrent calls on one handle take turns (with
+   * `transact`); one whose signal aborts while it waits for its turn rejects
+   * at once.
    *
    * @example
    * ```ts
@@ -229,7 +231,7 @@ export class PipeConnection extends NamedPipeHandle {
       );
       if (first === null) return null;
       return await this.#wholeMessage(first, maxSize, signal, "message", "ReadFile");
-    });
+    }, signal);
   }
 
   /** The rest of the message whose first part is `first`: see {@linkcode readWholeMessage}. */
@@ -330,7 +332,8 @@ export class PipeConnection extends NamedPipeHandle {
    * continued with
    * [ReadFile](https://learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-readfile)
    * calls when the reply is larger than the first buffer). Needs a message pipe
-   * in message read mode.
+   * in message read mode. Takes turns with `readMessage` on the same handle;
+   * a call whose signal aborts while it waits for its turn rejects at once.
    *
    * @example
    * ```ts
@@ -364,7 +367,7 @@ export class PipeConnection extends NamedPipeHandle {
         (signal) => cancellable(signal, () => this.kernel.transact(this.kernelHandle, message, replyLength, signal)),
       );
       return await this.#wholeMessage(first, maxReplySize, signal, "reply", "TransactNamedPipe");
-    });
+    }, signal);
   }
 
   /**

@@ -7,13 +7,17 @@
 import { abortError, isPipeError } from "../errors.ts";
 import type { KernelHandle, PipeKernel } from "../port.ts";
 import { requireOptions, requireSignal } from "../validate.ts";
+import { behaviourOf, cancellable } from "./failures.ts";
 import type { HandleContext } from "./handle_context.ts";
 import { createInstanceHandle, type ServerConfig, serverConfig, type ServerOptions } from "./server_config.ts";
+import { Serializer } from "./serializer.ts";
 import { ServerInstance } from "./server_instance.ts";
 import { delay, type SignalOptions, untilAborted } from "./signals.ts";
 
 /** How often the server looks again while instances of another process hold every slot. */
 const POLL_MS = 50;
+/** The reads that drop what the client of a kept instance still writes. */
+const DRAIN_CHUNK = 64 * 1024;
 
 /** The instance that waits for the next client, and its ConnectNamedPipe once one has been issued. */
 interface Listener {
@@ -38,7 +42,11 @@ interface Listener {
  *   server waits until the client has read everything written to it
  *   (FlushFileBuffers), disconnects it (DisconnectNamedPipe: the client's
  *   reads then report the end of the data) and listens again
- *   (ConnectNamedPipe). Closing the instance never waits for this.
+ *   (ConnectNamedPipe). Closing the instance never waits for this. While
+ *   it waits, what the client writes is read and dropped, so that a client
+ *   blocked in a large write can finish it and read what was written to
+ *   it: its writes succeed where those to a closed handle would fail
+ *   (ERROR_NO_DATA), since the instance is still open.
  *
  * Closing the server closes its listening instance and any instance it is
  * reusing; accepted instances belong to the caller and stay open.
@@ -74,7 +82,8 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   /** Instances being readied for reuse (their clients finishing): the server's own handles. */
   readonly #reusing = new Set<KernelHandle>();
   #closed = false;
-  #accepting: Promise<unknown> = Promise.resolve();
+  /** Concurrent accepts take turns; one aborted while it waits gives up its turn. */
+  readonly #accepts = new Serializer();
   #slotWaiters: (() => void)[] = [];
 
   /** @internal Use createServer. */
@@ -169,9 +178,15 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
   /** Waits for the client of a kept instance to finish, disconnects it and makes the instance listen again. */
   async #relisten(handle: KernelHandle): Promise<void> {
     const kernel = this.#kernel;
+    const stopDraining = new AbortController();
     try {
       // Until the client has read everything written to it, or has gone: unread data is never discarded.
+      // Meanwhile what the client writes is read and dropped, so that a client blocked in a write (a request
+      // larger than the pipe's buffer, answered before it was read) can finish it and read the answer.
+      const draining = this.#drain(handle, stopDraining.signal);
       await kernel.flush(handle).catch(() => {});
+      stopDraining.abort();
+      await draining;
       if (this.#closed || handle.closed) return;
       try {
         kernel.disconnect(handle);
@@ -188,6 +203,22 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
       this.#wakeSlotWaiters();
     } finally {
       if (this.#reusing.delete(handle)) kernel.close(handle);
+    }
+  }
+
+  /**
+   * Reads what the client of a kept instance writes and drops it, until
+   * `signal` aborts or the client or the handle is gone.
+   */
+  async #drain(handle: KernelHandle, signal: AbortSignal): Promise<void> {
+    for (;;) {
+      try {
+        (await cancellable(signal, () => this.#kernel.read(handle, DRAIN_CHUNK, signal))).release?.();
+      } catch (err) {
+        if (signal.aborted || behaviourOf("read", err) !== "no-data") return;
+        // A nonblocking instance with nothing to read: look again later.
+        if (!(await delay(POLL_MS, signal).then(() => true, () => false))) return;
+      }
     }
   }
 
@@ -229,7 +260,8 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
    * on the listening instance) and resolves with its connected instance. A
    * fresh instance is listening again before this resolves (as long as the
    * instance limit allows; otherwise as soon as an accepted instance is
-   * closed). Concurrent calls take turns. An aborted accept leaves the
+   * closed). Concurrent calls take turns; one whose signal aborts while it
+   * waits for its turn rejects at once. An aborted accept leaves the
    * listening instance listening. Rejects with {@linkcode ServerClosedError}
    * once the server is closed.
    *
@@ -247,9 +279,7 @@ export class PipeServer implements AsyncIterable<ServerInstance>, Disposable, As
    */
   accept(options?: SignalOptions): Promise<ServerInstance> {
     const signal = requireSignal(requireOptions<SignalOptions>(options).signal);
-    const turn = this.#accepting.then(() => this.#acceptNow(signal));
-    this.#accepting = turn.catch(() => {});
-    return turn;
+    return this.#accepts.run(() => this.#acceptNow(signal), signal);
   }
 
   async #acceptNow(signal: AbortSignal | undefined): Promise<ServerInstance> {

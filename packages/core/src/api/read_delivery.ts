@@ -81,7 +81,7 @@ export class ReadDelivery {
    */
   read(length: number, signal: AbortSignal | undefined): Promise<ReadData | null> {
     // A promise chain, not an async function: no suspended frame per pending read.
-    const unclaimed = this.#unclaimed;
+    const unclaimed = this.#claimable(signal);
     if (unclaimed !== undefined) return Promise.resolve(this.#takeUnclaimed(unclaimed, length));
     return this.#kernelRead(length, signal).then(undefined, endOfData);
   }
@@ -106,7 +106,7 @@ export class ReadDelivery {
   readInto(buffer: Uint8Array, signal: AbortSignal | undefined): Promise<ReadResult | null> {
     // One promise chain, not an async function: no suspended frame per pending read, and the end of
     // the data handled in the same step as the copy.
-    if (this.#unclaimed !== undefined) {
+    if (this.#claimable(signal) !== undefined) {
       return this.read(buffer.length, signal).then((data) => this.#deliver(data, buffer));
     }
     return this.#kernelRead(buffer.length, signal, buffer).then((data) => this.#deliver(data, buffer), endOfData);
@@ -138,7 +138,7 @@ export class ReadDelivery {
    * Returns null at the end of the data (ERROR_BROKEN_PIPE).
    */
   readIntoSync(buffer: Uint8Array): ReadResult | null {
-    const unclaimed = this.#unclaimed;
+    const unclaimed = this.#claimable(undefined);
     if (unclaimed !== undefined) {
       const data = this.#takeUnclaimed(unclaimed, buffer.length);
       buffer.set(data.bytes);
@@ -150,6 +150,15 @@ export class ReadDelivery {
       if (behaviourOf("read", err) === "end-of-data") return null;
       throw err;
     }
+  }
+
+  /**
+   * The bytes no read could deliver yet, if a read may take them now: not
+   * once the handle is closed (its read fails as any read of a closed handle
+   * does) nor when `signal` has aborted (the read rejects with its reason).
+   */
+  #claimable(signal: AbortSignal | undefined): ReadData | undefined {
+    return this.#handle.closed || signal?.aborted ? undefined : this.#unclaimed;
   }
 
   /** Up to `length` of the bytes no read could deliver yet. */

@@ -504,4 +504,113 @@ export function apiBehaviourTests(register: RegisterTest): void {
       await assert.rejects(promise!, /only available on Windows/);
     }
   });
+
+  register(
+    "an accept whose signal aborts while it waits for its turn rejects at once; the others keep their order",
+    async () => {
+      const pipes = fresh();
+      const name = uniquePipeName();
+      await using server = pipes.createServer(name, { maxInstances: 1 });
+      const first = server.accept();
+      const ac = new AbortController();
+      const second = server.accept({ signal: ac.signal });
+      const third = server.accept({ signal: AbortSignal.abort(new Error("no longer wanted")) });
+      const fourth = server.accept();
+      await assert.rejects(third, { message: "no longer wanted" }); // already aborted: rejects without waiting
+      ac.abort();
+      await assert.rejects(second, { name: "AbortError" });
+      assert.equal(await settledState(first), "pending", "the first accept still waits for a client");
+      await using _client1 = await pipes.connect(name, { timeout: 0 });
+      const conn1 = await first;
+      assert.equal(await settledState(fourth), "pending", "the next accept waits for the next client");
+      conn1.close(); // the last instance: kept, and listening again once its client is gone
+      await _client1[Symbol.asyncDispose]();
+      await using _client2 = await pipes.connect(name, { timeout: 5000 });
+      await using _conn2 = await fourth;
+    },
+  );
+
+  register("a readMessage or transact whose signal aborts while it waits for its turn rejects at once", async () => {
+    const pipes = fresh();
+    const name = uniquePipeName();
+    await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+    const accepted = server.accept();
+    await using client = await pipes.connect(name, { readMode: "message" });
+    await using conn = await accepted;
+    const first = conn.readMessage();
+    const ac = new AbortController();
+    const second = conn.readMessage({ signal: ac.signal });
+    const third = conn.transact(enc.encode("q"), { signal: AbortSignal.abort() });
+    const fourth = conn.readMessage();
+    ac.abort();
+    await assert.rejects(second, { name: "AbortError" });
+    await assert.rejects(third, { name: "AbortError" });
+    assert.equal(await settledState(first), "pending");
+    await client.write(enc.encode("one"));
+    await client.write(enc.encode("two"));
+    assert.equal(dec.decode((await first)!), "one");
+    assert.equal(dec.decode((await fourth)!), "two", "the transact that gave up its turn sent nothing");
+    const transacting = client.transact(enc.encode("ping"));
+    const behind = client.transact(enc.encode("never sent"), { signal: AbortSignal.timeout(10) });
+    await assert.rejects(behind, { name: "TimeoutError" });
+    assert.equal(dec.decode((await conn.readMessage())!), "ping");
+    await conn.write(enc.encode("pong"));
+    assert.equal(dec.decode(await transacting), "pong");
+    assert.equal(conn.peek().bytesAvailable, 0, "the aborted transact wrote nothing");
+  });
+
+  register("callNamedPipe with an aborted signal opens nothing", async () => {
+    const pipes = fresh();
+    const name = uniquePipeName();
+    await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+    const accepted = server.accept();
+    await assert.rejects(
+      pipes.callNamedPipe(name, enc.encode("q"), { signal: AbortSignal.abort(new Error("stop")) }),
+      { message: "stop" },
+    );
+    assert.equal(await settledState(accepted), "pending", "no client came and went");
+  });
+
+  register(
+    "bytes kept from a read whose buffer was detached are not handed out once the handle is closed or the signal aborted",
+    async () => {
+      const pipes = fresh();
+      using pipe = pipes.createPipe();
+      const buffer = new Uint8Array(16);
+      const pending = pipe.reader.read(buffer);
+      buffer.buffer.transfer(); // detached while the read is pending
+      await pipe.writer.write(new Uint8Array([1, 2, 3]));
+      await assert.rejects(pending, TypeError); // the 3 bytes are kept for the next read
+      await assert.rejects(pipe.reader.read(new Uint8Array(16), { signal: AbortSignal.abort(new Error("stop")) }), {
+        message: "stop",
+      });
+      pipe.reader.close();
+      await assert.rejects(pipe.reader.read(new Uint8Array(16)), (e) => isPipeError(e, 6)); // ERROR_INVALID_HANDLE
+    },
+  );
+
+  register(
+    "a kept last instance reads and drops what its client still writes, so a client blocked in a write can read the answer",
+    async () => {
+      const pipes = fresh();
+      const name = uniquePipeName();
+      await using server = pipes.createServer(name, { maxInstances: 1, inBufferSize: 1024, outBufferSize: 1024 });
+      const accepted = server.accept();
+      const client = await pipes.connect(name);
+      const conn = await accepted;
+      const request = client.write(new Uint8Array(100_000)); // more than the server's buffer: it waits
+      assert.equal(await settledState(request), "pending");
+      await conn.write(enc.encode("413 too large")); // answered before the request was read
+      conn.close(); // the last instance: kept for the next client
+      await request; // the client's write finishes
+      const buf = new Uint8Array(64);
+      const answer = await client.read(buf);
+      assert.equal(dec.decode(buf.subarray(0, answer!.bytesRead)), "413 too large");
+      assert.equal(await client.read(buf), null, "then the end of the data: the instance was disconnected");
+      client.close();
+      const next = server.accept();
+      await using _client2 = await pipes.connect(name, { timeout: 5000 });
+      await using _conn2 = await next;
+    },
+  );
 }
