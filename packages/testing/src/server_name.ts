@@ -5,6 +5,8 @@
  * `maxInstances` 1 and 4 and more clients than instances (so that every
  * instance is sometimes connected): every client gets through, waiting on
  * ERROR_PIPE_BUSY when it must, and none ever gets ERROR_FILE_NOT_FOUND.
+ * And the last instance, kept for the next client, does not hold on to a
+ * client blocked in a large write.
  *
  * @example
  * ```ts ignore
@@ -121,4 +123,34 @@ export function serverNameSuite(factory: KernelFactory, options: ServerNameSuite
       assert.equal(kernel.liveHandles(), baseline, "every handle closed");
     }, options.skip?.[name]);
   }
+
+  const blocked = "server name: the kept last instance lets a client blocked in a write finish it, " +
+    "read the answer and see the end; the next client gets through";
+  options.register(blocked, async () => {
+    const kernel = await factory();
+    const baseline = kernel.liveHandles();
+    const pipes = createWinpipe(kernel);
+    const pipeName = uniquePipeName("name-blocked");
+    const server = pipes.createServer(pipeName, { maxInstances: 1, inBufferSize: 1024, outBufferSize: 1024 });
+    try {
+      const accepted = server.accept();
+      const client = await pipes.connect(pipeName);
+      const conn = await accepted;
+      const request = client.write(new Uint8Array(300_000)); // more than the server's buffer: it waits
+      await conn.write(new TextEncoder().encode("413 too large")); // answered before the request was read
+      conn.close(); // the last instance: kept for the next client, its client's writes read and dropped
+      await request;
+      const answer = new Uint8Array(64);
+      const got = await client.read(answer);
+      assert.equal(new TextDecoder().decode(answer.subarray(0, got?.bytesRead ?? 0)), "413 too large");
+      assert.equal(await client.read(answer), null, "the instance was disconnected: the end of the data");
+      client.close();
+      const next = server.accept();
+      await using _client = await pipes.connect(pipeName, { timeout: 10_000 });
+      await using _conn = await next;
+    } finally {
+      server.close();
+    }
+    assert.equal(kernel.liveHandles(), baseline, "every handle closed");
+  }, options.skip?.[blocked]);
 }
