@@ -239,7 +239,9 @@ function byteStream(handle: ReadableHandle, settings: Settings): ReadableStream<
       if (result === "cancelled") return;
       if (result === null) {
         controller.close();
-        if (view) request!.respond(0);
+        // A BYOB read waiting now ends only when its request is answered: the one this pull started with,
+        // or one that arrived while a read ahead was pending (WHATWG Streams, ReadableByteStreamControllerClose).
+        controller.byobRequest?.respond(0);
         state.ended();
         return;
       }

@@ -211,6 +211,24 @@ export function readableTests(suite: StreamsSuite): void {
     assert.equal(pipe.reader.closed, false, "the end of the data leaves the handle open by default");
   });
 
+  scenario(
+    suite,
+    "byte readable with read-ahead: a BYOB read that came while a read ahead waited ends at the end of the data (G55)",
+    async (ctx) => {
+      using pipe = ctx.pipes.createPipe();
+      const readable = readableFrom(pipe.reader, { highWaterMark: 1024 });
+      await tick(); // the read ahead, with no BYOB request, waits for data
+      const reader = readable.getReader({ mode: "byob" });
+      const pending = reader.read(new Uint8Array(16));
+      assert.ok(await ctx.isPending(pending), "the read waits for data");
+      pipe.writer.close();
+      const end = await pending;
+      assert.equal(end.done, true);
+      assert.equal(end.value?.byteLength, 0); // the BYOB buffer comes back, empty
+      await reader.closed;
+    },
+  );
+
   scenario(suite, "byte readable: closeOnEnd closes the handle at the end of the data", async (ctx) => {
     using pipe = ctx.pipes.createPipe();
     await pipe.writer.write(utf8("x"));
