@@ -592,11 +592,16 @@ export class PipeHttpClient implements Disposable {
       void stream.cancel();
       stream = null;
     }
-    let responseBody: ReadableStream<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer> | null = nullBody
+    // As fetch: no body for HEAD and the null-body statuses; otherwise a body, empty (Content-Length: 0) or not.
+    const noBody = nullBody || out.method === "HEAD";
+    if (!noBody && responseFramingKind.kind === "none") whole = new Uint8Array(0);
+    let responseBody: ReadableStream<Uint8Array<ArrayBuffer>> | Uint8Array<ArrayBuffer> | null = noBody
       ? null
       : whole ?? stream;
     const codings = fieldValues(response, "content-encoding");
-    const formats = responseBody === null || codings.length === 0 ? undefined : decodingFormats(codings.join(","));
+    const formats = responseBody === null || codings.length === 0 || whole?.length === 0
+      ? undefined // nothing to decode
+      : decodingFormats(codings.join(","));
     if (formats !== undefined) {
       const raw = whole === undefined ? stream! : new ReadableStream({
         start(controller) {

@@ -56,6 +56,23 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
     assert.equal(b.pipes.liveHandles(), before - 1);
   });
 
+  t("an empty body is an empty stream, as fetch's; HEAD and the null-body statuses have none", async () => {
+    const name = uniqueName("empty-body");
+    await using _server = b.http.serveHttp(name, (request) => {
+      const status = Number(new URL(request.url).pathname.slice(1));
+      return new Response(status === 200 ? "" : null, { status });
+    });
+    using client = new PipeHttpClient(b.pipes);
+    const empty = await client.fetch(name, "/200");
+    assert.equal(empty.headers.get("content-length"), "0");
+    assert.ok(empty.body instanceof ReadableStream, "Content-Length: 0 is a body, empty");
+    assert.equal((await empty.bytes()).length, 0);
+    assert.equal((await client.fetch(name, "/204")).body, null);
+    assert.equal((await client.fetch(name, "/304")).body, null);
+    assert.equal((await client.fetch(name, "/200", { method: "HEAD" })).body, null);
+    assert.equal(client.idleConnections(name), 1, "one connection served them all");
+  });
+
   t(
     "a connection the client will not keep says Connection: close: the caller's field, or a client that keeps none",
     async () => {
