@@ -85,7 +85,11 @@ export class BodyDecoder {
     if (this.#done) return null;
     const piece = await this.#next(signal);
     if (piece === null) this.#done = true;
-    else this.received += piece.length;
+    else {
+      this.received += piece.length;
+      // A Content-Length body is whole with its last byte: the connection may go on without another read.
+      if (this.#framing.kind === "length" && this.#left === 0) this.#done = true;
+    }
     return piece;
   }
 

@@ -595,8 +595,9 @@ export class HttpServer implements AsyncDisposable {
     // now, before the head, so that the head can say whether the connection goes on (RFC 9112 §9.6). A client told
     // keep-alive must not find the connection closed under its next request. A body still coming is not waited
     // for (Go's server waits for up to 256 KiB of it): the response goes out at once and ends the connection.
-    if (keepAlive && body?.reader === undefined && !exchange.decoder.done && !exchange.bodyStarted) {
-      keepAlive = await this.#dropBody(exchange, true);
+    if (keepAlive && body?.reader === undefined && !exchange.decoder.done) {
+      // A body the handler started and left unfinished ends the connection (#dropBody): the head says so.
+      keepAlive = !exchange.bodyStarted && await this.#dropBody(exchange, true);
     }
     if (!keepAlive) fields.push(["connection", "close"]);
     else if (head.minor === 0) fields.push(["connection", "keep-alive"]);

@@ -395,6 +395,41 @@ export function serverSuite(register: RegisterTest, b: HttpBackend): void {
   });
 
   t(
+    "a body the handler read to its last byte keeps the connection; one it left unfinished closes it, and the head says so",
+    async () => {
+      const name = uniqueName("body-read");
+      await using _server = b.http.serveHttp(name, async (request) => {
+        if (request.body === null) return new Response("no body");
+        const reader = request.body.getReader();
+        const first = await reader.read(); // one read: all of a small body, or its first part
+        reader.releaseLock();
+        return new Response(`got ${first.value?.length ?? 0}`);
+      });
+      // The whole body in one read: the connection goes on to the request behind it.
+      const whole = await rawExchange(
+        b.pipes,
+        name,
+        bytes(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello` + `GET / HTTP/1.1\r\nHost: a\r\n\r\n`),
+        (text) => statuses(text).length === 2,
+      );
+      assert.deepEqual(statuses(whole.text), [200, 200]);
+      assert.doesNotMatch(whole.text, /\r\nconnection: close\r\n/);
+      // Part of a body left unread: the connection ends after the response, which says so.
+      const part = await rawExchange(
+        b.pipes,
+        name,
+        [bytes(`POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nhello`), bytes("world")],
+        undefined,
+        10_000,
+        50,
+      );
+      assert.deepEqual(statuses(part.text), [200]);
+      assert.match(part.text, /\r\nconnection: close\r\n/);
+      assert.equal(part.closed, true);
+    },
+  );
+
+  t(
     "a body still coming does not hold up a response that does not read it: out at once, with Connection: close",
     async () => {
       const name = uniqueName("slow-upload");
