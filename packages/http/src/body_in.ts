@@ -200,8 +200,28 @@ export interface BodyStreamHooks {
  * at most 64 KiB).
  */
 export function bodyStream(decoder: BodyDecoder, hooks: BodyStreamHooks = {}): ReadableStream<Uint8Array<ArrayBuffer>> {
+  const { signal } = hooks;
   let started = false;
+  let finished = false;
+  // An abort of `signal` ends the body at once, read or not, as fetch's abort does: the stream errors and the
+  // connection goes (onAbort), rather than wait for the consumer's next read to find out.
+  let onSignal: (() => void) | undefined;
+  const finish = () => {
+    finished = true;
+    if (onSignal !== undefined) signal!.removeEventListener("abort", onSignal);
+  };
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    start(controller) {
+      if (signal === undefined) return;
+      onSignal = () => {
+        if (finished) return;
+        finish();
+        hooks.onAbort?.(signal.reason);
+        controller.error(hooks.mapError ? hooks.mapError(signal.reason) : signal.reason);
+      };
+      if (signal.aborted) onSignal();
+      else signal.addEventListener("abort", onSignal, { once: true });
+    },
     async pull(controller) {
       const refused = hooks.refusal?.();
       if (refused !== undefined) throw refused;
@@ -210,19 +230,25 @@ export function bodyStream(decoder: BodyDecoder, hooks: BodyStreamHooks = {}): R
           started = true;
           await hooks.beforeFirstRead?.();
         }
-        const piece = await decoder.next(hooks.signal);
+        const piece = await decoder.next(signal);
+        if (finished) return; // aborted meanwhile: the stream has errored already
         if (piece === null) {
+          finish();
           controller.close();
           hooks.onEnd?.();
         } else {
           controller.enqueue(piece as Uint8Array<ArrayBuffer>);
         }
       } catch (err) {
+        if (finished) return;
+        finish();
         hooks.onAbort?.(err);
         throw hooks.mapError ? hooks.mapError(err) : err;
       }
     },
     cancel(reason) {
+      if (finished) return;
+      finish();
       if (!decoder.done) hooks.onAbort?.(reason);
     },
   }, { highWaterMark: 0 });

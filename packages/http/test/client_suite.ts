@@ -279,6 +279,40 @@ export function clientSuite(register: RegisterTest, b: HttpBackend): void {
   });
 
   t(
+    "init.signal aborted after the response came ends its body at once, read or not, and the connection with it",
+    async () => {
+      const name = uniqueName("abort-idle-body");
+      let serverSawEnd!: () => void;
+      const ended = new Promise<void>((resolve) => (serverSawEnd = resolve));
+      await using _server = b.http.serveHttp(name, () => {
+        let chunks = 0;
+        return new Response(
+          new ReadableStream({
+            async pull(controller) {
+              await delay(5);
+              // A second's worth, which the pipe's buffer holds: the server finishes even if nobody reads.
+              if (++chunks > 200) return controller.close();
+              controller.enqueue(utf8("chunk;"));
+            },
+            cancel() {
+              serverSawEnd(); // the client went away: the response's stream is cancelled
+            },
+          }),
+        );
+      });
+      using client = new PipeHttpClient(b.pipes);
+      const ac = new AbortController();
+      const response = await client.fetch(name, "/", { signal: ac.signal });
+      await delay(20); // the server streams; nothing is read
+      ac.abort(new Error("no longer wanted"));
+      // The connection went at the abort, not at a later read.
+      await Promise.race([ended, delay(5000).then(() => assert.fail("the server still streams 5 s after the abort"))]);
+      await assert.rejects(response.body!.getReader().read(), { message: "no longer wanted" });
+      assert.equal(client.idleConnections(name), 0, "the connection was closed, not pooled");
+    },
+  );
+
+  t(
     "a request body whose stream fails (errors, or gives a detached chunk) rejects with a TypeError, not a hang",
     async () => {
       const name = uniqueName("body-fails");
