@@ -246,6 +246,10 @@ export class PipeConnection extends NamedPipeHandle {
       pipeName: this.pipeName,
       // The rest of a message that has begun is coming: only the idle timeout bounds it.
       read: (length) => this.#timed(call, signal, false, (signal) => this.readData(length, signal)),
+      readUncancelled: (length) => this.#timed(call, undefined, false, (signal) => this.readData(length, signal)),
+      get aborted() {
+        return signal?.aborted === true;
+      },
       restOfMessage: () => {
         try {
           return this.kernel.peek(this.kernelHandle).bytesLeftInMessage;

@@ -30,6 +30,13 @@ export interface MessageSource {
   readonly pipeName: string | undefined;
   /** Reads up to `length` bytes of the message; null at the end of the data. */
   read(length: number): Promise<ReadData | null>;
+  /**
+   * Reads as `read` does, except that the caller's signal does not cancel
+   * it: to drop the rest of a message whose caller gave up on it.
+   */
+  readUncancelled(length: number): Promise<ReadData | null>;
+  /** Whether the caller's signal has aborted. */
+  readonly aborted: boolean;
   /** What the kernel reports is left of the current message (a size hint; 0 when it cannot tell). */
   restOfMessage(): number;
 }
@@ -41,7 +48,9 @@ export interface MessageSource {
  * message larger than `maxSize` is read and dropped, then a RangeError is
  * thrown. If the data ends before the message does (the writer was gone
  * in the middle of it), this throws a PipeError with ERROR_BROKEN_PIPE
- * whose `partialMessage` holds the bytes that did arrive.
+ * whose `partialMessage` holds the bytes that did arrive. If the caller's
+ * signal aborts a read of the rest, the rest is read and dropped before the
+ * abort is thrown, so that the handle is at a message boundary again.
  */
 export async function readWholeMessage(
   source: MessageSource,
@@ -54,7 +63,17 @@ export async function readWholeMessage(
   let total = first.bytes.length;
   let complete = first.messageComplete;
   while (!complete && total <= maxSize) {
-    const part = await source.read(Math.min(source.restOfMessage() || FIRST_CHUNK, maxSize + 1 - total));
+    let part: ReadData | null;
+    try {
+      part = await source.read(Math.min(source.restOfMessage() || FIRST_CHUNK, maxSize + 1 - total));
+    } catch (err) {
+      if (source.aborted) {
+        for (const part of parts) part.release?.();
+        // The message has begun: the caller gave it up, but the next whole-message read must not get its tail.
+        await discardMessage(source, true).catch(() => {});
+      }
+      throw err;
+    }
     if (part === null) {
       throw new PipeError(ERROR_BROKEN_PIPE, call, {
         pipeName: source.pipeName,
@@ -75,10 +94,10 @@ export async function readWholeMessage(
   return concat(parts, total);
 }
 
-/** Reads and drops the rest of the current message. */
-async function discardMessage(source: MessageSource): Promise<void> {
+/** Reads and drops the rest of the current message (`uncancelled`: whatever the caller's signal does). */
+async function discardMessage(source: MessageSource, uncancelled = false): Promise<void> {
   for (;;) {
-    const part = await source.read(FIRST_CHUNK);
+    const part = await (uncancelled ? source.readUncancelled(FIRST_CHUNK) : source.read(FIRST_CHUNK));
     part?.release?.();
     if (part === null || part.messageComplete) return;
   }

@@ -613,4 +613,41 @@ export function apiBehaviourTests(register: RegisterTest): void {
       await using _conn2 = await next;
     },
   );
+
+  register(
+    "a readMessage aborted in the middle of a message drops the rest of it: the next one reads a whole message",
+    async () => {
+      const pipes = fresh();
+      const seen = new Set<string>();
+      // The abort lands before the read, between the message's parts, or after it: at each microtask of the exchange.
+      for (let turns = 0; turns < 12; turns++) {
+        const name = uniquePipeName();
+        await using server = pipes.createServer(name, { type: "message", readMode: "message" });
+        const accepted = server.accept();
+        await using client = await pipes.connect(name, { readMode: "message" });
+        await using conn = await accepted;
+        const ac = new AbortController();
+        const first = conn.readMessage({ signal: ac.signal }).then((m) => m!.length, (e: Error) => e.name);
+        await tick(1);
+        const big = client.write(new Uint8Array(300_000).fill(1)); // more than the pipe's buffer: read in parts
+        for (let i = 0; i < turns; i++) await null;
+        ac.abort();
+        const outcome = await first;
+        await client.write(new Uint8Array([2, 2]));
+        const next = (await conn.readMessage())!;
+        seen.add(`${outcome} then ${next.length}`);
+        if (outcome === "AbortError" && next.length === 300_000) {
+          await big; // aborted before any of it was read: it is the next message, whole
+          assert.equal((await conn.readMessage())!.length, 2);
+        } else {
+          assert.equal(
+            next.length,
+            2,
+            `after ${turns} turns the read gave ${outcome}, then a message of ${next.length}`,
+          );
+        }
+      }
+      assert.ok(seen.has("AbortError then 2"), `some abort fell in the middle of the message: ${[...seen]}`);
+    },
+  );
 }
