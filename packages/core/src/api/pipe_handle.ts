@@ -489,7 +489,9 @@ export class PipeHandle implements Disposable, AsyncDisposable {
   /**
    * Closes the handle
    * ([CloseHandle](https://learn.microsoft.com/en-us/windows/win32/api/handleapi/nf-handleapi-closehandle)).
-   * Pending operations on it fail. Calling it again does nothing.
+   * Its pending reads fail; its pending writes stay queued until the peer
+   * reads their data (or closes), as Windows keeps them (Wine fails them:
+   * docs/wine-findings.md, W-G53). Calling it again does nothing.
    *
    * @example
    * ```ts
