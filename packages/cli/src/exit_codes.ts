@@ -91,10 +91,19 @@ export class UsageError extends Error {
 /** The exit code for an error a command threw. */
 export function exitCodeOf(err: unknown): number {
   if (err instanceof UsageError) return EXIT_USAGE;
-  if (isPipeError(err, ERROR_FILE_NOT_FOUND)) return EXIT_NOT_FOUND;
+  if (isPipeError(err, ERROR_FILE_NOT_FOUND)) return waitedForCreation(err) ? EXIT_TIMED_OUT : EXIT_NOT_FOUND;
+  if (isPipeError(err, ERROR_PIPE_BUSY) && err.call === CREATE_NAMED_PIPE) return EXIT_FAILED; // a server's, not a wait
   if (isPipeError(err, ERROR_PIPE_BUSY) || isPipeError(err, ERROR_SEM_TIMEOUT)) return EXIT_TIMED_OUT;
   if ((err as Error | undefined)?.name === "TimeoutError") return EXIT_TIMED_OUT;
   return EXIT_FAILED;
+}
+
+/** The call a server's ERROR_PIPE_BUSY comes from: the name is at its instance limit, no wait can help. */
+const CREATE_NAMED_PIPE = "CreateNamedPipeW";
+
+/** Whether `err` is ERROR_FILE_NOT_FOUND after --wait waited its time out for the pipe to be created. */
+function waitedForCreation(err: unknown): boolean {
+  return isPipeError(err, ERROR_FILE_NOT_FOUND) && /no server created it within/.test(err.message);
 }
 
 const MESSAGE_PIPE_ADVICE = "call and --message need a message pipe, and this one is a byte pipe: " +
@@ -105,12 +114,21 @@ export function adviceFor(err: unknown): string | undefined {
   if (!isPipeError(err)) return undefined;
   switch (err.code) {
     case ERROR_FILE_NOT_FOUND:
+      if (waitedForCreation(err)) return "no server created the pipe in time: wait longer with --timeout MS";
       return "no pipe has this name: check the name (`winpipe ls` lists pipes where Windows can), " +
         "or pass --wait to wait for its server to create it";
     case ERROR_PIPE_BUSY:
     case ERROR_SEM_TIMEOUT:
+      if (err.call === CREATE_NAMED_PIPE) {
+        return "the pipe has all the instances its first server allowed: stop a server of it, " +
+          "or listen on another name";
+      }
       return "every instance of the pipe is busy with another client: try again, or wait longer with --timeout MS";
     case ERROR_ACCESS_DENIED:
+      if (err.call === CREATE_NAMED_PIPE) {
+        return "a server of this name made it another type of pipe (--message or not) or direction, " +
+          "or its security does not let you make instances of it";
+      }
       return "the pipe refused this access: it may only let clients read (use cat) or only write (use send), " +
         "or its security does not admit you";
     case ERROR_BAD_PIPE:

@@ -166,6 +166,9 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
     // --json keeps the name exactly.
     const listed = await harness.run(["ls", prefix, "--json"]);
     assert.equal(JSON.parse(listed.stdout)[0].name, full(name));
+    // The pattern may start with \\.\pipe\, as the other commands' names may.
+    const prefixed = await harness.run(["ls", full(prefix), "--json"]);
+    assert.equal(JSON.parse(prefixed.stdout)[0]?.name, full(name), prefixed.stdout);
   });
 
   add(
@@ -338,6 +341,38 @@ export function cliSuite(register: RegisterTest, harness: CliHarness): void {
       { event: "data", client: 1, text: "marco" },
       { event: "disconnected", client: 1, bytes: 5 },
     ]);
+  });
+
+  add(
+    "listen --echo: a client that leaves before its echo has left; the server goes on (exit 0 with --once)",
+    async () => {
+      const name = shortName("listen-left");
+      const listening = harness.run(["listen", name, "--echo", "--once"]);
+      const client = await pipes.connect(full(name), { waitForCreation: true, timeout: 60_000 });
+      await client.write(new TextEncoder().encode("bye"));
+      client.close(); // before the echo: its write finds the client gone
+      const result = await listening;
+      exits(result, 0, "listen --echo --once");
+      assert.equal(result.stdout, "bye");
+      assert.match(result.stderr, /client 1 left after 3 bytes/);
+    },
+  );
+
+  add("listen on a name whose server allows no more instances exits 1 with a server's advice", async () => {
+    const name = shortName("listen-full");
+    using _server = pipes.createServer(full(name), { maxInstances: 1 });
+    const result = await harness.run(["listen", name]);
+    exits(result, 1, "listen at the instance limit");
+    assert.match(result.stderr, /ERROR_PIPE_BUSY/);
+    assert.match(result.stderr, /all the instances its first server allowed/);
+    assert.doesNotMatch(result.stderr, /--timeout/, "listen has no --timeout to suggest");
+  });
+
+  add("send --wait that runs out of time for a missing pipe exits 4 and says to wait longer", async () => {
+    const result = await harness.run(["send", shortName("never"), "x", "--wait", "--timeout", "100"]);
+    exits(result, 4, "send --wait --timeout 100");
+    assert.match(result.stderr, /no server created the pipe in time: wait longer with --timeout MS/);
+    assert.doesNotMatch(result.stderr, /pass --wait/);
   });
 
   add("send --wait reaches a server created after it started", async () => {

@@ -79,7 +79,8 @@ export const info: Command = {
     "It connects as a client to ask (any tool must): the server sees a client that leaves without data.",
     "A server's read and wait modes are its own; a client cannot see them.",
     "The owner and descriptor (SDDL) are read back from the kernel; a pipe whose owner is not you may not be the server you expect.",
-    "--json prints { name, type, direction, instances, maxInstances, inBufferSize, outBufferSize, owner, descriptor }.",
+    "--json prints { name, type, direction, instances, maxInstances, inBufferSize, outBufferSize, owner, descriptor }",
+    "(owner and descriptor null where the kernel cannot tell).",
   ],
   options: ["json", "wait", "timeout"],
   positionals: [1, 1],
@@ -99,8 +100,9 @@ export const info: Command = {
         maxInstances,
         inBufferSize,
         outBufferSize,
-        owner,
-        descriptor,
+        // null where the kernel cannot tell: --json keeps its shape.
+        owner: owner ?? null,
+        descriptor: descriptor ?? null,
       };
     } finally {
       conn.close();
@@ -114,7 +116,7 @@ export const info: Command = {
         `  instances   ${details.instances} of ${details.maxInstances}`,
         `  in buffer   ${details.inBufferSize} bytes (clients to the server)`,
         `  out buffer  ${details.outBufferSize} bytes (the server to clients)`,
-        `  owner       ${ownerText(details.owner, env)}`,
+        `  owner       ${ownerText(details.owner ?? undefined, env)}`,
         `  security    ${details.descriptor ?? "unknown"}`,
       ].join("\n") + "\n",
     );

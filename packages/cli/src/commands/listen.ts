@@ -4,7 +4,13 @@
  *
  * @module
  */
-import type { PipeConnection } from "@winpipe/core";
+import {
+  ERROR_BROKEN_PIPE,
+  ERROR_NO_DATA,
+  ERROR_PIPE_NOT_CONNECTED,
+  isPipeError,
+  type PipeConnection,
+} from "@winpipe/core";
 import type { Command } from "../command.ts";
 import { fullPipeName, jsonData, JsonReads, printJson, READ_CHUNK, withNewline } from "../data.ts";
 import type { CliEnvironment } from "../environment.ts";
@@ -19,7 +25,8 @@ export const listen: Command = {
     "--message: a message pipe read in message mode, each message on its own line.",
     "--once: stop when the first client has gone.",
     "--json: events on standard output, one per line: listening, connected, data ({ text } or { base64 }; a",
-    "character cut between two reads shown whole with the second), disconnected (with the bytes it sent).",
+    "character cut between two reads shown whole with the second), disconnected (with the bytes it sent),",
+    "error (a client's connection failed; the server goes on).",
   ],
   options: ["message", "echo", "once", "json", "max-instances"],
   positionals: [1, 1],
@@ -37,20 +44,32 @@ export const listen: Command = {
       for await (const conn of server) {
         const client = ++clients;
         const served = serve(conn, client, values, env);
-        serving.push(served);
         if (values.once) {
-          await served;
+          await served; // the one client's failure is the command's
           break;
         }
+        // One client's failure is reported and the server goes on serving the others.
+        serving.push(served.catch((err) => clientFailed(env, values, client, err)));
       }
     } finally {
       env.interrupted?.removeEventListener("abort", stop);
       server.close();
-      await Promise.allSettled(serving);
+      await Promise.all(serving);
     }
-    for (const outcome of await Promise.allSettled(serving)) if (outcome.status === "rejected") throw outcome.reason;
   },
 };
+
+/** A client's connection failed (not its leaving, which is no failure): said on standard error, or as an event. */
+function clientFailed(env: CliEnvironment, values: OptionValues, client: number, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  return event(env, values, { event: "error", client, message }, `client ${client}: ${message}`).catch(() => {});
+}
+
+/** Whether `err` says that the client has gone (a write to it failing as its end closed). */
+function clientGone(err: unknown): boolean {
+  return isPipeError(err, ERROR_NO_DATA) || isPipeError(err, ERROR_BROKEN_PIPE) ||
+    isPipeError(err, ERROR_PIPE_NOT_CONNECTED);
+}
 
 /** An event: a JSON line on standard output with --json, otherwise a line of text on standard error. */
 function event(env: CliEnvironment, values: OptionValues, json: Record<string, unknown>, text: string): Promise<void> {
@@ -87,7 +106,15 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
       const shown = reads === undefined ? jsonData(data) : reads.next(data);
       if (shown !== null) await printJson(env, { event: "data", client, ...shown });
     } else await env.stdout(values.message ? withNewline(data) : data);
-    if (values.echo) await conn.write(data);
+    if (values.echo) {
+      try {
+        await conn.write(data, { signal });
+      } catch (err) {
+        if (signal?.aborted) return; // Ctrl+C while the client did not read its echo
+        if (clientGone(err)) break; // it left before its echo
+        throw err;
+      }
+    }
   }
   const rest = reads?.end();
   if (rest) await printJson(env, { event: "data", client, ...rest });

@@ -7,6 +7,8 @@ import type { Command } from "../command.ts";
 import { printJson, shownName } from "../data.ts";
 
 const WILDCARD = /[*?]/;
+/** This machine's pipe directory written before a pattern (`\\.\pipe\`, slashes either way, any case). */
+const LOCAL_PIPE_PREFIX = /^[\\/]{2}\.[\\/]pipe[\\/]/i;
 
 export const ls: Command = {
   name: "ls",
@@ -20,7 +22,9 @@ export const ls: Command = {
   ],
   options: ["json"],
   positionals: [0, 1],
-  async run([pattern], values, env) {
+  async run([given], values, env) {
+    // `\\.\pipe\NAME` as the other commands take it: the names listed are this machine's pipes.
+    const pattern = given?.replace(LOCAL_PIPE_PREFIX, "");
     const filter = pattern === undefined ? {} : WILDCARD.test(pattern) ? { pattern } : { prefix: pattern };
     const pipes = env.pipes.listPipes(filter);
     if (values.json) return await printJson(env, pipes);
