@@ -46,6 +46,8 @@ const FILE_MODE_INFORMATION = 16;
 const FILE_SYNCHRONOUS_IO = 0x10 | 0x20;
 /** GetExitCodeProcess: the process has not exited (or exited with this code). */
 const STILL_ACTIVE = 259;
+/** WaitForSingleObject's result for a signalled object (a process that has exited). */
+const WAIT_OBJECT_0 = 0;
 
 /** What the process code needs of the kernel (given by Kernel32Kernel). */
 export interface KernelAccess {
@@ -263,8 +265,12 @@ export class Kernel32Processes implements ProcessKernel<Kernel32Handle, Kernel32
     const { lib } = this.#access.session();
     if (lib.kernel32.TerminateProcess(native, exitCode >>> 0)) return;
     const failure = lastError(lib, "TerminateProcess");
-    // Windows refuses to terminate a process that is exiting or has exited (ERROR_ACCESS_DENIED).
-    if (exitCodeOf(lib, native) !== STILL_ACTIVE) return;
+    // Windows refuses to terminate a process that is exiting or has exited (ERROR_ACCESS_DENIED). Its exit
+    // code alone cannot tell, since a process may exit with STILL_ACTIVE (259); its handle, signalled once the
+    // process has exited, can.
+    if (exitCodeOf(lib, native) !== STILL_ACTIVE || lib.kernel32.WaitForSingleObject(native, 0) === WAIT_OBJECT_0) {
+      return;
+    }
     throw failure;
   }
 

@@ -441,6 +441,18 @@ export function processSuite(factory: KernelFactory, options: ProcessSuiteOption
     assert.equal(await proc.wait(), 3);
   });
 
+  add(
+    "kill after a child exited with 259 (what GetExitCodeProcess says of a running one) does nothing",
+    async ({ spawn }) => {
+      // cmd.exe, since bun.exe's process.exit keeps only the low 8 bits of a code.
+      await using proc = spawn("cmd.exe", ["/c", "exit", "259"]);
+      assert.equal(await proc.stdout!.read(new Uint8Array(16)), null); // its ends closed: it is exiting
+      await new Promise((resolve) => setTimeout(resolve, 500)); // and has exited; nobody has waited for it
+      proc.kill(); // TerminateProcess fails (ERROR_ACCESS_DENIED): the process is gone, whatever its exit code says
+      assert.equal(await proc.wait(), 259);
+    },
+  );
+
   add("an aborted wait rejects with the signal's reason and leaves the child running", async ({ spawn }) => {
     await using proc = spawn(options.runtime, child("hold"), { stdin: "pipe" });
     const controller = new AbortController();

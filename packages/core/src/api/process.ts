@@ -156,7 +156,14 @@ export class ChildProcess implements AsyncDisposable {
     this.stderr = stdio.stderr;
     if (signal !== undefined) {
       this.#signal = signal;
-      this.#onAbort = () => this.kill();
+      this.#onAbort = () => {
+        try {
+          this.kill();
+        } catch {
+          // Thrown from an abort listener, it would be an uncaught error of the whole process; a child that
+          // could not be killed goes on running, which wait() shows.
+        }
+      };
       signal.addEventListener("abort", this.#onAbort, { once: true });
     }
   }
@@ -386,10 +393,11 @@ export function spawnOn(
   requireString(command, "command");
   if (command === "" || command.includes("\0")) throw new TypeError("command must be a non-empty string without NUL");
   if (!Array.isArray(args)) throw new TypeError(`args must be an array of strings: got ${typeof args}`);
-  args.forEach((arg, i) => {
-    requireString(arg, `args[${i}]`);
-    if (arg.includes("\0")) throw new TypeError(`args[${i}] must not contain NUL characters`);
-  });
+  // An index loop, not forEach, which skips the holes of a sparse array (they are no strings either).
+  for (let i = 0; i < args.length; i++) {
+    requireString(args[i], `args[${i}]`);
+    if (args[i].includes("\0")) throw new TypeError(`args[${i}] must not contain NUL characters`);
+  }
   const opts = requireOptions<SpawnOptions>(options);
   // A batch file runs through cmd.exe, which reads its command line by other rules than a C program's (checked
   // here with the name as given, for the TypeErrors; written again below with the script's full path).

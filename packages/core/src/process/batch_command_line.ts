@@ -63,7 +63,10 @@ export function windowsBatchCommandLine(script: string, args: readonly string[])
     throw new TypeError(`a batch file's name must not hold '"' or end with '\\': got ${JSON.stringify(script)}`);
   }
   let line = `cmd.exe /e:ON /v:OFF /d /c ""${script}"`;
-  args.forEach((arg, i) => {
+  // An index loop, not forEach, which would skip the holes of a sparse array and drop an argument.
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== "string") throw new TypeError(`args[${i}] must be a string: got ${typeof arg}`);
     if (/[\r\n]/.test(arg)) {
       throw new TypeError(
         `args[${i}] holds a line break (CR or LF), where cmd.exe would end the command: ` +
@@ -71,7 +74,7 @@ export function windowsBatchCommandLine(script: string, args: readonly string[])
       );
     }
     line += " " + quoteBatchArgument(arg);
-  });
+  }
   return line + '"';
 }
 

@@ -213,6 +213,8 @@ export function apiInputTests(register: RegisterTest): void {
     assert.throws(() => spawn(1 as never), TypeError);
     assert.throws(() => spawn("x", "a b" as never), { name: "TypeError", message: /args must be an array/ });
     assert.throws(() => spawn("x", [1 as never]), /args\[0\]/);
+    // deno-lint-ignore no-sparse-arrays
+    assert.throws(() => spawn("run.bat", ["a", , "b"] as string[]), /args\[1\] must be a string/); // not dropped
     assert.throws(() => spawn("x", ["a\0b"]), /NUL/);
     assert.throws(() => spawn("x", ["y".repeat(40_000)]), { name: "RangeError", message: /command line/ });
     assert.throws(() => spawn("x", [], { cwd: "" }), TypeError);

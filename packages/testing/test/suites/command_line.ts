@@ -121,6 +121,9 @@ export function commandLineTests(register: RegisterTest): void {
     ];
     for (const [args, line] of cases) assert.equal(windowsBatchCommandLine(script, args), line, JSON.stringify(args));
     assert.throws(() => windowsBatchCommandLine(script, ["a\rb"]), /args\[0\] holds a line break/);
+    // A hole of a sparse array is no argument to drop quietly.
+    // deno-lint-ignore no-sparse-arrays
+    assert.throws(() => windowsBatchCommandLine(script, ["a", , "b"] as string[]), /args\[1\] must be a string/);
     assert.throws(() => windowsBatchCommandLine('C:\\x\\"t.bat', []), TypeError);
     assert.throws(() => windowsBatchCommandLine("C:\\x\\", []), TypeError);
     for (const name of ["t.bat", "T.BAT", "t.cmd", "t.Cmd", "t.bat.", "t.bat  ", "t.bat. ."]) {
