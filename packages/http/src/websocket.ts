@@ -454,7 +454,8 @@ export class PipeWebSocket extends EventTarget {
         throw new DOMException(`close: the code ${code} is neither 1000 nor in 3000-4999`, "InvalidAccessError");
       }
     }
-    const why = reason === undefined ? "" : String(reason);
+    // WebIDL USVString: a template string, not String(), which would take a Symbol (a TypeError here).
+    const why = reason === undefined ? "" : `${reason}`;
     if (encoder.encode(why).length > 123) {
       throw new DOMException("close: the reason is longer than 123 bytes of UTF-8", "SyntaxError");
     }

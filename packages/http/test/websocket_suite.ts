@@ -1259,6 +1259,7 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.throws(() => socket.close(5000), invalidAccess);
     assert.throws(() => socket.close(1000, "x".repeat(124)), syntax);
     assert.throws(() => socket.close(NaN), invalidAccess, "WebIDL [Clamp] makes NaN 0");
+    assert.throws(() => socket.close(1000, Symbol("r") as never), TypeError, "a Symbol is no USVString");
     assert.throws(() => (socket.send as (this: PipeWebSocket) => void).call(socket), /1 argument required/);
     assert.throws(() => socket.send(Symbol("s") as never), /a Symbol is not a message/);
     // WebIDL: send()'s BufferSource does not allow shared memory.
