@@ -76,8 +76,8 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
 
   read(p: Uint8Array): Promise<number | null> {
     return this.#io("read", async () => {
+      if (p.length === 0) return 0; // as Deno's connections do, before and after the end of the data
       if (this.#readEnded) return null;
-      if (p.length === 0) return 0;
       const result = await this.#conn.read(p);
       // Closing a handle ends its own pending read as the end of the data would: Deno says BadResource.
       if (this.#conn.closed) throw new Deno.errors.BadResource("read: the pipe connection was closed");

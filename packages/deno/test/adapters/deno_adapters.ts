@@ -207,6 +207,7 @@ export function denoAdapterTests(register: RegisterTest, backend: AdapterBackend
       return true;
     });
     assert.equal(await client.read(new Uint8Array(8)), null, "and a read is the end of the data");
+    assert.equal(await client.read(new Uint8Array(0)), 0, "an empty buffer reads 0, after the end too, as Deno's");
   });
 
   scenario("what a pipe cannot do is a clear error; closed means BadResource", async (pipes, name) => {
