@@ -30,8 +30,36 @@ export const READ_CHUNK = 64 * 1024;
 export async function inputData(data: string | undefined, env: CliEnvironment): Promise<Uint8Array> {
   if (data !== undefined && data !== "-") return new TextEncoder().encode(data);
   const chunks: Uint8Array[] = [];
-  for await (const chunk of env.stdin()) chunks.push(chunk);
+  for await (const chunk of stdinChunks(env)) chunks.push(chunk);
   return concatBytes(chunks, chunks.reduce((n, c) => n + c.length, 0));
+}
+
+/**
+ * Standard input's chunks, until its end or Ctrl+C (`env.interrupted`),
+ * which ends a wait for the next chunk (typing at a terminal, say) with an
+ * AbortError: the command then exits 130.
+ */
+export async function* stdinChunks(env: CliEnvironment): AsyncGenerator<Uint8Array> {
+  const signal = env.interrupted;
+  const chunks = env.stdin()[Symbol.asyncIterator]();
+  let onInterrupt: (() => void) | undefined;
+  const interrupted = new Promise<never>((_, reject) => {
+    if (signal === undefined) return;
+    onInterrupt = () => reject(new DOMException("interrupted while reading standard input", "AbortError"));
+    if (signal.aborted) onInterrupt();
+    else signal.addEventListener("abort", onInterrupt, { once: true });
+  });
+  interrupted.catch(() => {});
+  try {
+    for (;;) {
+      const next = await Promise.race([chunks.next(), interrupted]);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    if (onInterrupt !== undefined) signal!.removeEventListener("abort", onInterrupt);
+    void chunks.return?.()?.catch(() => {}); // stop reading standard input
+  }
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

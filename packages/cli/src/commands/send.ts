@@ -4,7 +4,7 @@
  * @module
  */
 import { type Command, waitOptions } from "../command.ts";
-import { fullPipeName, inputData, printJson } from "../data.ts";
+import { fullPipeName, inputData, printJson, stdinChunks } from "../data.ts";
 
 export const send: Command = {
   name: "send",
@@ -34,7 +34,7 @@ export const send: Command = {
     } else if (data !== undefined && data !== "-") {
       await write(new TextEncoder().encode(data));
     } else {
-      for await (const chunk of env.stdin()) if (chunk.length > 0) await write(chunk);
+      for await (const chunk of stdinChunks(env)) if (chunk.length > 0) await write(chunk);
     }
     if (values.json) await printJson(env, { name, bytes, writes });
   },
