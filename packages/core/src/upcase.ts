@@ -6,9 +6,11 @@
  */
 
 /**
- * Upper-cases one character at a time, like RtlUpcaseUnicodeChar: a
+ * Upper-cases one UTF-16 code unit at a time, like RtlUpcaseUnicodeChar: a
  * character whose upper case is longer (such as "ß") stays as it is, so
- * "straße" and "STRASSE" stay two names, as they are to Windows.
+ * "straße" and "STRASSE" stay two names, as they are to Windows; so does a
+ * character outside the Basic Multilingual Plane (a surrogate pair, which
+ * RtlUpcaseUnicodeChar never sees whole: "𐐨" is not "𐐀" to Windows).
  *
  * @example
  * ```ts
@@ -21,7 +23,7 @@ export function upcase(text: string): string {
   let out = "";
   for (const char of text) {
     const upper = char.toUpperCase();
-    out += upper.length === char.length ? upper : char;
+    out += char.length === 1 && upper.length === 1 ? upper : char;
   }
   return out;
 }

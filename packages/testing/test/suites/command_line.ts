@@ -103,6 +103,11 @@ export function commandLineTests(register: RegisterTest): void {
     assert.equal(decode(windowsEnvironmentBlock({ PATH: "old", path: "new" })), "path=new\0\0");
     // Windows upcases one character at a time: "ß" stays "ß", so these are two variables, both kept.
     assert.equal(decode(windowsEnvironmentBlock({ straße: "1", STRASSE: "2" })), "STRASSE=2\0straße=1\0\0");
+    // Nor does it upcase a character outside the BMP (a surrogate pair): Deseret's small and capital long I differ.
+    assert.equal(
+      decode(windowsEnvironmentBlock({ "\u{10428}": "small", "\u{10400}": "capital" })).split("\0").length,
+      4,
+    );
   });
 
   register("windowsBatchCommandLine writes a command line for cmd.exe as Rust's std does; isBatchFile", () => {
