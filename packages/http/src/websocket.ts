@@ -360,7 +360,10 @@ export class PipeWebSocket extends EventTarget {
     type: K,
     handler: ((event: PipeWebSocketEventMap[K]) => unknown) | null,
   ): void {
-    this.#handlers[type] = typeof handler === "function" ? handler as AnyHandler : null;
+    // HTML's [LegacyTreatNonObjectAsNull]: any object is kept (and read back), a non-object is null.
+    this.#handlers[type] = typeof handler === "function" || (typeof handler === "object" && handler !== null)
+      ? handler as AnyHandler
+      : null;
     const listener = this.#handlerListeners.get(type);
     if (this.#handlers[type] === null && listener !== undefined) {
       this.removeEventListener(type, listener);

@@ -1260,6 +1260,12 @@ export function webSocketSuite(register: RegisterTest, b: HttpBackend): void {
     assert.throws(() => socket.close(1000, "x".repeat(124)), syntax);
     assert.throws(() => socket.close(NaN), invalidAccess, "WebIDL [Clamp] makes NaN 0");
     assert.throws(() => socket.close(1000, Symbol("r") as never), TypeError, "a Symbol is no USVString");
+    // HTML keeps any object as an event handler and reads it back; a non-object is null.
+    const notCallable = {};
+    socket.onerror = notCallable as never;
+    assert.equal(socket.onerror, notCallable);
+    socket.onerror = 5 as never;
+    assert.equal(socket.onerror, null);
     assert.throws(() => (socket.send as (this: PipeWebSocket) => void).call(socket), /1 argument required/);
     assert.throws(() => socket.send(Symbol("s") as never), /a Symbol is not a message/);
     // WebIDL: send()'s BufferSource does not allow shared memory.
