@@ -36,6 +36,7 @@ export {
 export { Backoff, delay, untilAborted } from "./src/api/signals.ts";
 export { onBeforeClose, readOwned, writeOwned } from "./src/api/pipe_handle.ts";
 export { concatBytes } from "./src/concat_bytes.ts";
+export { isPeerGone } from "./src/peer_gone.ts";
 export { type EndOfStreamHandle, writeEndOfStream } from "./src/end_of_stream.ts";
 export { win32PipePath } from "./src/win32_path.ts";
 export { upcase } from "./src/upcase.ts";

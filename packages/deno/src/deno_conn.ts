@@ -3,14 +3,8 @@
  *
  * @module
  */
-import {
-  ERROR_BROKEN_PIPE,
-  ERROR_NO_DATA,
-  ERROR_PIPE_NOT_CONNECTED,
-  isPipeError,
-  type PipeConnection,
-} from "@winpipe/core";
-import { writeEndOfStream } from "@winpipe/core/internal";
+import type { PipeConnection } from "@winpipe/core";
+import { isPeerGone, writeEndOfStream } from "@winpipe/core/internal";
 import { readableFrom, writableTo } from "@winpipe/streams";
 
 /**
@@ -28,9 +22,6 @@ import { readableFrom, writableTo } from "@winpipe/streams";
  * ```
  */
 export type PipeAddr = Deno.UnixAddr;
-
-/** The codes of a write whose pipe the other end closed: being closed, ended, or no longer connected. */
-const PEER_GONE = [ERROR_NO_DATA, ERROR_BROKEN_PIPE, ERROR_PIPE_NOT_CONNECTED];
 
 /** The message of the error unref() throws. */
 const NO_UNREF = "a pipe operation in progress always keeps the event loop alive (winpipe has no unref)";
@@ -65,7 +56,7 @@ class PipeDenoConn implements Deno.Conn<PipeAddr> {
       if (this.#conn.closed) {
         throw new Deno.errors.BadResource(`${what}: the pipe connection was closed`, { cause: err });
       }
-      if (what !== "read" && PEER_GONE.some((code) => isPipeError(err, code))) {
+      if (what !== "read" && isPeerGone(err)) {
         throw new Deno.errors.BrokenPipe(`${what}: the other end closed the pipe (${(err as Error).message})`, {
           cause: err,
         });

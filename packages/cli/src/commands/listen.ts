@@ -4,13 +4,8 @@
  *
  * @module
  */
-import {
-  ERROR_BROKEN_PIPE,
-  ERROR_NO_DATA,
-  ERROR_PIPE_NOT_CONNECTED,
-  isPipeError,
-  type PipeConnection,
-} from "@winpipe/core";
+import type { PipeConnection } from "@winpipe/core";
+import { isPeerGone } from "@winpipe/core/internal";
 import type { Command } from "../command.ts";
 import { fullPipeName, jsonData, JsonReads, printJson, READ_CHUNK, withNewline } from "../data.ts";
 import type { CliEnvironment } from "../environment.ts";
@@ -65,12 +60,6 @@ function clientFailed(env: CliEnvironment, values: OptionValues, client: number,
   return event(env, values, { event: "error", client, message }, `client ${client}: ${message}`).catch(() => {});
 }
 
-/** Whether `err` says that the client has gone (a write to it failing as its end closed). */
-function clientGone(err: unknown): boolean {
-  return isPipeError(err, ERROR_NO_DATA) || isPipeError(err, ERROR_BROKEN_PIPE) ||
-    isPipeError(err, ERROR_PIPE_NOT_CONNECTED);
-}
-
 /** An event: a JSON line on standard output with --json, otherwise a line of text on standard error. */
 function event(env: CliEnvironment, values: OptionValues, json: Record<string, unknown>, text: string): Promise<void> {
   if (values.json) return printJson(env, json);
@@ -111,7 +100,7 @@ async function serve(conn: PipeConnection, client: number, values: OptionValues,
         await conn.write(data, { signal });
       } catch (err) {
         if (signal?.aborted) return; // Ctrl+C while the client did not read its echo
-        if (clientGone(err)) break; // it left before its echo
+        if (isPeerGone(err)) break; // it left before its echo
         throw err;
       }
     }
