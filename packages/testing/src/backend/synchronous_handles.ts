@@ -123,7 +123,11 @@ export function synchronousHandleSuite(factory: KernelFactory, options: SuiteOpt
         const accepted = server.accept();
         const client = await connect(name, { synchronous: true });
         await using _serverEnd = await accepted; // open, so the client's read waits
-        const reading = client.read(new Uint8Array(16));
+        // Its outcome is taken at once: a read that fails while the next pipe is made must not go unhandled.
+        const reading = client.read(new Uint8Array(16)).then(
+          (result) => `resolved with ${JSON.stringify(result)}`,
+          (err: unknown) => err,
+        );
         for (let i = 0; i < turns; i++) await null;
         client.close();
         const next = uniquePipeName("sync-handles-close-race-next");
@@ -136,11 +140,7 @@ export function synchronousHandleSuite(factory: KernelFactory, options: SuiteOpt
         const got = await within(nextClient.read(buffer), `the next pipe's read (${turns} turns)`, 2000);
         assert.equal(got?.bytesRead, 5, `the next pipe's data (${turns} turns)`);
         assert.equal(new TextDecoder().decode(buffer.subarray(0, 5)), "fresh");
-        const ended = await within(
-          reading.then((result) => `resolved with ${JSON.stringify(result)}`, (err) => err),
-          `the read on the closed handle (${turns} turns)`,
-          2000,
-        );
+        const ended = await within(reading, `the read on the closed handle (${turns} turns)`, 2000);
         assert.ok(ended instanceof Error, `the read on the closed handle failed (${turns} turns): ${ended}`);
       }
       assert.equal(liveHandles(), baseline, "every handle released");
