@@ -14,7 +14,7 @@ import { type CreateNamedPipeParams, parseSecurityDescriptor, SECURITY_ANONYMOUS
 import { assertSameDescriptor } from "@winpipe/testing";
 import { Kernel32 } from "../mod.ts";
 import { wideString } from "../src/ffi.ts";
-import { connect, createServer, listPipes, liveHandles, PipeError, pipeExists } from "../mod.ts";
+import { connect, createServer, listPipes, liveHandles, PipeError, pipeExists, spawn } from "../mod.ts";
 import { underWine, uniqueName } from "./util.ts";
 
 const GENERIC_READ = 0x80000000;
@@ -400,5 +400,31 @@ Deno.test({
     assert.equal(outcome, "written", "Wine lets the write through while the read waits");
     const got = new Uint8Array(16);
     assert.equal((await conn.read(got))?.bytesRead, 2);
+  },
+});
+
+Deno.test({
+  name: "W-KILL Wine: TerminateProcess succeeds on a process that has exited",
+  ignore: !underWine,
+  async fn() {
+    // A child that has exited; winpipe holds its process handle, so the process object is still there.
+    await using child = spawn("cmd.exe", ["/c", "exit", "259"], { stdout: "null", stderr: "null" });
+    assert.equal(await child.wait(), 259);
+    const lib = Deno.dlopen("kernel32.dll", {
+      OpenProcess: { parameters: ["u32", "i32", "u32"], result: "pointer" },
+      TerminateProcess: { parameters: ["pointer", "u32"], result: "i32" },
+      CloseHandle: { parameters: ["pointer"], result: "i32" },
+    });
+    try {
+      const PROCESS_TERMINATE = 0x1;
+      const handle = lib.symbols.OpenProcess(PROCESS_TERMINATE, 0, child.pid);
+      assert.ok(handle !== null, "the exited process can still be opened");
+      const ok = lib.symbols.TerminateProcess(handle, 1);
+      lib.symbols.CloseHandle(handle);
+      // Windows: FALSE with ERROR_ACCESS_DENIED once the process has exited (TerminateProcess, remarks).
+      assert.equal(ok, 1, "Wine terminates what has already exited");
+    } finally {
+      lib.close();
+    }
   },
 });

@@ -1,7 +1,7 @@
 // Kernel32Processes.terminateProcess against a kernel32 that behaves as Microsoft documents TerminateProcess:
-// it fails with ERROR_ACCESS_DENIED once the process has exited. Wine 10's returns success there (the process suite's
-// case of a child that exited with 259 passes under Wine on the code before this test), so only this stand-in
-// shows what kill() does with that failure.
+// it fails with ERROR_ACCESS_DENIED once the process has exited. Wine 10's returns success there (W-KILL in
+// docs/wine-findings.md), so the process suite's case of a child that exited with 259 passes under Wine on the
+// code before this test too, and only this stand-in shows what kill() does with that failure.
 import assert from "node:assert/strict";
 import { ERROR_ACCESS_DENIED, isPipeError } from "@winpipe/core";
 import { Kernel32Process } from "../src/child_process.ts";
