@@ -5,7 +5,7 @@
  * @module
  */
 import { parsePipeName, pipePath } from "@winpipe/core";
-import { concatBytes } from "@winpipe/core/internal";
+import { concatBytes, untilAborted } from "@winpipe/core/internal";
 import { UsageError } from "./exit_codes.ts";
 import type { CliEnvironment } from "./environment.ts";
 
@@ -37,27 +37,17 @@ export async function inputData(data: string | undefined, env: CliEnvironment): 
 /**
  * Standard input's chunks, until its end or Ctrl+C (`env.interrupted`),
  * which ends a wait for the next chunk (typing at a terminal, say) with an
- * AbortError: the command then exits 130.
+ * AbortError (core's untilAborted): the command then exits 130.
  */
 export async function* stdinChunks(env: CliEnvironment): AsyncGenerator<Uint8Array> {
-  const signal = env.interrupted;
   const chunks = env.stdin()[Symbol.asyncIterator]();
-  let onInterrupt: (() => void) | undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    if (signal === undefined) return;
-    onInterrupt = () => reject(new DOMException("interrupted while reading standard input", "AbortError"));
-    if (signal.aborted) onInterrupt();
-    else signal.addEventListener("abort", onInterrupt, { once: true });
-  });
-  interrupted.catch(() => {});
   try {
     for (;;) {
-      const next = await Promise.race([chunks.next(), interrupted]);
+      const next = await untilAborted(chunks.next(), env.interrupted);
       if (next.done) return;
       yield next.value;
     }
   } finally {
-    if (onInterrupt !== undefined) signal!.removeEventListener("abort", onInterrupt);
     void chunks.return?.()?.catch(() => {}); // stop reading standard input
   }
 }
